@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Upcoming features as in Hummingbird and the Vapor template: `any` spelled out, imports say what a file uses.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "assay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "assay", targets: ["assay"]),
+        .library(name: "AssayQuality", targets: ["AssayQuality"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/console-kit.git", from: "4.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure maths: agreement, aggregation, metrics. Standard library only.
+        .target(name: "AssayQuality", swiftSettings: swiftSettings),
+        // Domain values and rules: queues, schemas, routing, consensus, formats. No I/O.
+        .target(name: "AssayCore", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
+        // The one gateway to SQLite / PostgreSQL.
+        .target(
+            name: "AssayStore",
+            dependencies: [
+                "AssayCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The thin HTTP server.
+        .target(
+            name: "AssayServer",
+            dependencies: [
+                "AssayStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: serve, demo, import, export, users, tokens.
+        .target(
+            name: "AssayCLI",
+            dependencies: [
+                "AssayServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ConsoleKit", package: "console-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
+        // Test support: backend matrix, fixtures, a live server on 127.0.0.1.
+        .target(
+            name: "AssayTesting",
+            dependencies: [
+                "AssayCLI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AssayQualityTests", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTesting"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `assay` command line: serve the workspace, build a demo, move data in and out.
+public struct AssayCommand: AsyncParsableCommand {
+    /// The commands and the help text.
+    public static let configuration = CommandConfiguration(
+        commandName: "assay",
+        abstract: "Assay: content review and data annotation with labels you can prove.",
+        discussion: """
+            Data lives in a SQLite file (--db, default ./assay.sqlite) or, when ASSAY_DATABASE_URL is set, \
+            in PostgreSQL (postgres://user:password@host:port/database).
+            """,
+        subcommands: [Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self]
+    )
+
+    /// Makes the root command (argument parser needs it).
+    public init() {}
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import AssayCore
+import AssayStore
+import Foundation
+
+/// `assay queues`: list queues, or create one from a JSON file in the API's format.
+struct Queues: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List queues, or create one.", subcommands: [List.self, Create.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List queues with their progress.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await database.withStore { store in
+                for queue in try await store.queues() {
+                    let stats = try await store.stats(of: queue.id)
+                    print("\(queue.name)\t\(stats.items) items\t\(stats.completedItems) complete\t\(stats.judgments) judgments")
+                }
+            }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a queue from a JSON file shaped like the body of POST /api/v1/queues.")
+
+        @Argument(help: "The queue definition (name, schema, overlap, …).")
+        var file: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read") }
+            let draft: QueueDraft
+            do {
+                draft = try JSONDecoder().decode(QueueDraft.self, from: data)
+            } catch {
+                throw ValidationError("\(file): not a queue definition: \(error)")
+            }
+            try await CommandFailure.reporting(file: file) {
+                let queue = try await database.withStore { try await $0.createQueue(draft, now: Date()) }
+                print("Created queue '\(queue.name)' (id \(queue.id)).")
+            }
+        }
+    }
+}

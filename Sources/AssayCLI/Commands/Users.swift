@@ -1,0 +1,67 @@
+import ArgumentParser
+import AssayCore
+import AssayStore
+import Foundation
+
+/// `assay users add`: adds a person and prints their API token (shown once).
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the people of the workspace.", subcommands: [Add.self, Token.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a person and print their API token.")
+
+        @Argument(help: "The person's name.")
+        var name: String
+
+        @Option(help: "admin, analyst, vendor_lead, arbitrator, qa_reviewer or annotator.")
+        var role: Role = .annotator
+
+        @Option(help: "Their id in the vendor's systems (default: from the name).")
+        var externalID: String?
+
+        @Option(help: "Languages reviewed, comma-separated (e.g. en,pt-BR).")
+        var languages: String = ""
+
+        @Option(help: "Markets covered, comma-separated (e.g. US,BR).")
+        var markets: String = ""
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let (person, token) = try await database.withStore { store in
+                    let draft = PersonDraft(
+                        externalID: externalID, name: name, role: role, languages: Self.list(languages),
+                        markets: Self.list(markets))
+                    let person = try await store.createPerson(draft, now: Date())
+                    return (person, try await store.issueToken(for: person.id, now: Date()))
+                }
+                print("Added \(person.name) (\(person.role.rawValue), id \(person.id)). API token (shown once): \(token)")
+            }
+        }
+
+        static func list(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a new API token for a person, by id.")
+
+        @Argument(help: "The person's id.")
+        var personID: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let id = UUID(uuidString: personID) else { throw ValidationError("'\(personID)' is not a person id") }
+            try await CommandFailure.reporting {
+                let token = try await database.withStore { try await $0.issueToken(for: id, now: Date()) }
+                print(token)
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// Who may do what: one function per kind of action, each throwing ``AssayError/forbidden(_:)`` with a reason.
+///
+/// Controllers call exactly one of these after authenticating and before touching the store, so that every
+/// route's rule can be read in this file.
+///
+/// For example:
+/// ```swift
+/// try Policy.requireCanManageQueues(actor)
+/// ```
+public enum Policy {
+    /// Adding people, vendors, teams and tokens.
+    public static func requireCanManageWorkspace(_ actor: Actor) throws {
+        try require(actor, in: [.admin], to: "manage people, vendors and tokens")
+    }
+
+    /// Listing people: admins and analysts see all; vendor leads see their own vendor (the store scopes it).
+    public static func requireCanListPeople(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .vendorLead], to: "list people")
+    }
+
+    /// Creating and configuring queues.
+    public static func requireCanManageQueues(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "create or change queues")
+    }
+
+    /// Seeing queue definitions (everyone signed in: annotators need the schema to label).
+    public static func requireCanSeeQueues(_ actor: Actor) throws {}
+
+    /// Importing items and judgments, and reading item lists.
+    public static func requireCanManageData(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "import or read queue data")
+    }
+
+    /// Reading progress figures of a queue.
+    public static func requireCanSeeStats(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .vendorLead], to: "see queue statistics")
+    }
+
+    /// Exporting final labels.
+    public static func requireCanExport(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "export labels")
+    }
+
+    /// Taking items and submitting judgments.
+    public static func requireCanLabel(_ actor: Actor) throws {
+        guard actor.role.labels else {
+            throw AssayError.forbidden("a \(actor.role.rawValue) does not label items; use an annotator's token")
+        }
+        switch actor.person.status {
+        case .active: return
+        case .inTraining: throw AssayError.forbidden("\(actor.person.name) is in training and cannot take queue work yet")
+        case .suspended: throw AssayError.forbidden("\(actor.person.name) is suspended from labeling")
+        }
+    }
+
+    private static func require(_ actor: Actor, in roles: Set<Role>, to action: String) throws {
+        guard roles.contains(actor.role) else {
+            let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
+            throw AssayError.forbidden("a \(actor.role.rawValue) may not \(action) (allowed: \(allowed))")
+        }
+    }
+}

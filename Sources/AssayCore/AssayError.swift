@@ -1,0 +1,50 @@
+/// The errors of Assay's domain, each with a message a person can act on.
+///
+/// The store and the core throw these; the server maps them to HTTP statuses in exactly one place
+/// (`AssayError+AbortError.swift`) and the CLI prints them as `FILE:LINE: reason`.
+///
+/// For example:
+/// ```swift
+/// throw AssayError.invalidInput(field: "labels", line: 12, reason: "'spamm' is not a label of this queue")
+/// ```
+public enum AssayError: Error, Equatable, Sendable {
+    /// A named thing does not exist (or the caller may not know that it does).
+    case notFound(entity: String, id: String)
+    /// The request is valid but clashes with the current state, e.g. a name already taken.
+    case conflict(String)
+    /// A value the caller sent is wrong; `line` is set when it came from a file or a batch.
+    case invalidInput(field: String?, line: Int?, reason: String)
+    /// No credentials, or credentials that match nobody.
+    case unauthenticated(String)
+    /// The caller is known but their role or scope does not allow this.
+    case forbidden(String)
+    /// The request body is larger than this route accepts.
+    case tooLarge(String)
+}
+
+extension AssayError: CustomStringConvertible {
+    /// The message shown to the person who made the mistake.
+    public var description: String {
+        switch self {
+        case .notFound(let entity, let id):
+            return "\(entity) '\(id)' was not found"
+        case .conflict(let reason), .unauthenticated(let reason), .forbidden(let reason), .tooLarge(let reason):
+            return reason
+        case .invalidInput(let field, let line, let reason):
+            var prefix = ""
+            if let line { prefix += "line \(line): " }
+            if let field { prefix += "\(field): " }
+            return prefix + reason
+        }
+    }
+}
+
+extension AssayError {
+    /// The same error with a line number attached, for errors raised while reading one row of a batch.
+    public func at(line: Int) -> AssayError {
+        if case .invalidInput(let field, nil, let reason) = self {
+            return .invalidInput(field: field, line: line, reason: reason)
+        }
+        return self
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// One row of an import file, whatever its format: the file line and its named fields.
+///
+/// JSON Lines rows keep their JSON types; CSV rows are all strings. Readers such as ``ItemRows`` and
+/// ``JudgmentRows`` turn rows into domain drafts and report errors with the row's line.
+public struct ImportRow: Sendable, Equatable {
+    /// The line of the file where the row starts (1-based; a CSV header is line 1).
+    public var line: Int
+    /// The row's fields by name.
+    public var fields: [String: JSONValue]
+
+    /// Makes a row.
+    public init(line: Int, fields: [String: JSONValue]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    /// A CSV record as a row, pairing fields with the header's names; empty cells are left out.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the record has a different number of
+    ///   fields than the header.
+    public init(csv record: CSVRecord, header: [String]) throws {
+        guard record.fields.count == header.count else {
+            throw AssayError.invalidInput(
+                field: nil, line: record.line,
+                reason: "expected \(header.count) fields as in the header, found \(record.fields.count)")
+        }
+        var fields: [String: JSONValue] = [:]
+        for (name, value) in zip(header, record.fields) where !value.isEmpty {
+            fields[name] = .string(value)
+        }
+        self.init(line: record.line, fields: fields)
+    }
+
+    /// A JSON Lines line as a row.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the line is not a JSON object.
+    public init(jsonLine bytes: some Collection<UInt8>, line: Int) throws {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            throw AssayError.invalidInput(field: nil, line: line, reason: "not valid JSON")
+        }
+        guard case .object(let fields) = value else {
+            throw AssayError.invalidInput(field: nil, line: line, reason: "each line must be a JSON object")
+        }
+        self.init(line: line, fields: fields)
+    }
+
+    // MARK: - Typed field access, each error naming the line and field
+
+    /// A required text field (numbers are accepted and written in full).
+    func requiredText(_ names: String...) throws -> String {
+        for name in names {
+            if let text = try optionalText(name), !text.isEmpty { return text }
+        }
+        throw AssayError.invalidInput(field: names[0], line: line, reason: "is required")
+    }
+
+    /// An optional text field.
+    func optionalText(_ name: String) throws -> String? {
+        switch fields[name] {
+        case nil, .null: return nil
+        case .string(let text): return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .number(let number):
+            return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .bool, .array, .object:
+            throw AssayError.invalidInput(field: name, line: line, reason: "must be text")
+        }
+    }
+
+    /// An optional whole number.
+    func optionalInteger(_ name: String) throws -> Int? {
+        switch fields[name] {
+        case nil, .null: return nil
+        case .number(let number) where number.rounded() == number && abs(number) <= Double(Int32.max):
+            return Int(number)
+        case .string(let text) where Int(text.trimmingCharacters(in: .whitespaces)) != nil:
+            return Int(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text) where text.trimmingCharacters(in: .whitespaces).isEmpty:
+            return nil
+        default:
+            throw AssayError.invalidInput(field: name, line: line, reason: "must be a whole number")
+        }
+    }
+
+    /// An optional time: ISO 8601 text (with or without fractional seconds) or Unix seconds.
+    func optionalDate(_ name: String) throws -> Date? {
+        switch fields[name] {
+        case nil, .null: return nil
+        case .number(let seconds): return Date(timeIntervalSince1970: seconds)
+        case .string(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { return nil }
+            if let date = Timestamp.parse(trimmed) { return date }
+            throw AssayError.invalidInput(
+                field: name, line: line, reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z")
+        default:
+            throw AssayError.invalidInput(field: name, line: line, reason: "must be an ISO 8601 time")
+        }
+    }
+}
+
+/// Reading and writing ISO 8601 times the way imports and exports use them.
+public enum Timestamp {
+    /// Parses `2026-11-02T14:05:00Z`, `2026-11-02T14:05:00.250+01:00` or a bare date `2026-11-02` (midnight UTC).
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return date
+        }
+        if text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle()) {
+            return date
+        }
+        return nil
+    }
+
+    /// Formats a time as `2026-11-02T14:05:00.250Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The file formats imports accept.
+public enum ImportFormat: String, Codable, Sendable, CaseIterable {
+    /// One JSON object per line.
+    case jsonl
+    /// Comma-separated values with a header row.
+    case csv
+
+    /// The format a file name's extension suggests (`.jsonl`, `.ndjson`, `.json`, `.csv`).
+    public init?(fileName: String) {
+        let lower = fileName.lowercased()
+        if lower.hasSuffix(".csv") {
+            self = .csv
+        } else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json") {
+            self = .jsonl
+        } else {
+            return nil
+        }
+    }
+
+    /// The format an HTTP content type names (`text/csv`, `application/x-ndjson`, `application/jsonl`).
+    public init?(contentType: String) {
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        switch type {
+        case "text/csv", "application/csv": self = .csv
+        case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines": self = .jsonl
+        default: return nil
+        }
+    }
+}
+
+/// Reads import rows from a file fed in chunks, in either format, so a large file never sits in memory whole.
+///
+/// For example:
+/// ```swift
+/// var reader = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
+/// let rows = try reader.feed(Array("external_id,text\nc-1,hello\n".utf8)) + reader.finish()
+/// let drafts = try rows.map(ItemRows.draft(from:))
+/// ```
+public struct ImportRowReader: Sendable {
+    /// The format being read.
+    public let format: ImportFormat
+    private let requiredColumns: [[String]]
+    private var csv: CSVParser
+    private var jsonLines = JSONLinesSplitter()
+    private var checkedHeader = false
+
+    /// Makes a reader.
+    ///
+    /// - Parameters:
+    ///   - format: CSV or JSON Lines.
+    ///   - requiredColumns: for CSV, columns the header must have; each entry lists alternative names.
+    public init(format: ImportFormat, requiredColumns: [[String]] = []) {
+        self.format = format
+        self.requiredColumns = requiredColumns
+        self.csv = CSVParser()
+    }
+
+    /// The rows completed by this chunk.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line at fault.
+    public mutating func feed(_ chunk: some Sequence<UInt8>) throws -> [ImportRow] {
+        do {
+            switch format {
+            case .csv: return try csvRows(try csv.feed(chunk))
+            case .jsonl: return try jsonLines.feed(chunk).map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
+            }
+        } catch let error as FormatError {
+            throw error.asAssayError
+        }
+    }
+
+    /// The rows left when the input ends.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)``, e.g. for a quote left open, or a CSV with
+    ///   no header.
+    public mutating func finish() throws -> [ImportRow] {
+        do {
+            switch format {
+            case .csv:
+                let rows = try csvRows(try csv.finish())
+                if csv.header == nil {
+                    throw AssayError.invalidInput(field: nil, line: 1, reason: "the CSV is empty: it needs a header row")
+                }
+                if !checkedHeader { try checkHeader() }
+                return rows
+            case .jsonl:
+                return try jsonLines.finish().map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
+            }
+        } catch let error as FormatError {
+            throw error.asAssayError
+        }
+    }
+
+    private mutating func csvRows(_ records: [CSVRecord]) throws -> [ImportRow] {
+        guard let header = csv.header else { return [] }
+        if !checkedHeader { try checkHeader() }
+        return try records.map { try ImportRow(csv: $0, header: header) }
+    }
+
+    private mutating func checkHeader() throws {
+        guard let header = csv.header else { return }
+        checkedHeader = true
+        for alternatives in requiredColumns where !alternatives.contains(where: header.contains) {
+            throw AssayError.invalidInput(
+                field: alternatives[0], line: 1,
+                reason: "the CSV header has no '\(alternatives.joined(separator: "' or '"))' column "
+                    + "(columns: \(header.joined(separator: ", ")))")
+        }
+    }
+}
+
+extension FormatError {
+    /// The same problem as a domain error, keeping its line.
+    var asAssayError: AssayError {
+        switch self {
+        case .unterminatedQuote(let line), .unexpectedCharacterAfterQuote(let line), .invalidUTF8(let line),
+            .fieldCountMismatch(let line, _, _), .invalidJSON(let line, _):
+            let text = description
+            let reason = text.hasPrefix("line \(line): ") ? String(text.dropFirst("line \(line): ".count)) : text
+            return .invalidInput(field: nil, line: line, reason: reason)
+        case .missingColumn(let name, _):
+            return .invalidInput(field: name, line: 1, reason: description)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Reads items from import rows.
+///
+/// A row names the item with `external_id` (or `id`); `market`, `language`, `source`, `priority` and
+/// `created_at` are metadata. The content is the `data` object when there is one, otherwise every other field
+/// (so a CSV with columns `external_id,text,language` gives items whose content is `{"text": …}`).
+///
+/// For example:
+/// ```swift
+/// let row = ImportRow(line: 3, fields: ["external_id": "c-1", "text": "buy followers now", "market": "US"])
+/// let draft = try ItemRows.draft(from: row)   // content ["text": "buy followers now"], market "US"
+/// ```
+public enum ItemRows {
+    /// Field names that are metadata rather than content.
+    public static let reservedFields: Set<String> = [
+        "external_id", "id", "market", "language", "source", "priority", "created_at", "data",
+    ]
+
+    /// The item a row describes.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the row's line and the field at fault.
+    public static func draft(from row: ImportRow) throws -> ItemDraft {
+        let externalID = try row.requiredText("external_id", "id")
+        guard externalID.count <= 300 else {
+            throw AssayError.invalidInput(field: "external_id", line: row.line, reason: "must be at most 300 characters")
+        }
+        var content: [String: JSONValue]
+        switch row.fields["data"] {
+        case .object(let data)?:
+            content = data
+        case nil, .null?:
+            content = row.fields.filter { !reservedFields.contains($0.key) }
+        default:
+            throw AssayError.invalidInput(field: "data", line: row.line, reason: "must be an object of content fields")
+        }
+        guard !content.isEmpty else {
+            throw AssayError.invalidInput(
+                field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
+        }
+        content = content.filter { if case .null = $0.value { return false } else { return true } }
+        let language = try row.optionalText("language").map { Locale.normalizedCodes([$0]).first ?? $0 }
+        return ItemDraft(
+            externalID: externalID, content: content,
+            market: try row.optionalText("market").map { $0.uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
+            language: language.flatMap { $0.isEmpty ? nil : $0 },
+            source: try row.optionalText("source"),
+            priority: try row.optionalInteger("priority") ?? 0,
+            createdAt: try row.optionalDate("created_at"))
+    }
+}
+
+/// Reads judgments made in other tools from import rows.
+///
+/// Fields: `item_external_id` (or `item`), `annotator_external_id` (or `annotator`, `worker`), `labels` (a JSON
+/// array, or text with labels separated by `|`) or `label`, `rationale`, `started_at`, `submitted_at`
+/// (required).
+public enum JudgmentRows {
+    /// The judgment a row describes.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
+    public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
+        let item = try row.requiredText("item_external_id", "item")
+        let annotator = try row.requiredText("annotator_external_id", "annotator", "worker")
+        let labels: [String]
+        switch row.fields["labels"] ?? row.fields["label"] {
+        case .array(let values)?:
+            labels = try values.map {
+                guard case .string(let text) = $0 else {
+                    throw AssayError.invalidInput(field: "labels", line: row.line, reason: "labels must be text")
+                }
+                return text
+            }
+        case .string(let text)?:
+            labels = text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .number?:
+            labels = [try row.optionalText(row.fields["labels"] != nil ? "labels" : "label") ?? ""]
+        default:
+            throw AssayError.invalidInput(field: "labels", line: row.line, reason: "is required")
+        }
+        guard let submitted = try row.optionalDate("submitted_at") else {
+            throw AssayError.invalidInput(field: "submitted_at", line: row.line, reason: "is required")
+        }
+        let started = try row.optionalDate("started_at")
+        if let started, started > submitted {
+            throw AssayError.invalidInput(field: "started_at", line: row.line, reason: "is after submitted_at")
+        }
+        return ImportedJudgment(
+            itemExternalID: item, annotatorExternalID: annotator, labels: labels,
+            rationale: try row.optionalText("rationale"), startedAt: started, submittedAt: submitted, line: row.line)
+    }
+}

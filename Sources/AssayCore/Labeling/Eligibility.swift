@@ -1,0 +1,42 @@
+import Foundation
+
+/// Who may take work from which queue: the routing rules that do not need the database.
+///
+/// The item-level part of routing (an item's own language and market, never the same item twice, overlap) is
+/// kept by the store's lease query; this type answers the queue-level question before that query runs.
+///
+/// For example:
+/// ```swift
+/// try Eligibility.requireCanWork(annotator, on: queue)
+/// ```
+public enum Eligibility {
+    /// Throws unless the person covers one of the queue's languages and one of its markets.
+    ///
+    /// An empty list on either side means "no restriction" on that side.
+    ///
+    /// - Throws: ``AssayError/forbidden(_:)`` naming the missing language or market.
+    public static func requireCanWork(_ person: Person, on queue: Queue) throws {
+        if !overlaps(queue.languages, person.languages) {
+            throw AssayError.forbidden(
+                "\(person.name) does not review \(queue.languages.joined(separator: "/")), the languages of queue '\(queue.name)'")
+        }
+        if !overlaps(queue.markets, person.markets) {
+            throw AssayError.forbidden(
+                "\(person.name) does not cover \(queue.markets.joined(separator: "/")), the markets of queue '\(queue.name)'")
+        }
+    }
+
+    /// The language filter the lease query applies to items: `nil` when the person has no restriction.
+    public static func languageFilter(for person: Person) -> [String]? {
+        person.languages.isEmpty ? nil : person.languages
+    }
+
+    /// The market filter the lease query applies to items: `nil` when the person has no restriction.
+    public static func marketFilter(for person: Person) -> [String]? {
+        person.markets.isEmpty ? nil : person.markets
+    }
+
+    private static func overlaps(_ required: [String], _ offered: [String]) -> Bool {
+        required.isEmpty || offered.isEmpty || !Set(required).isDisjoint(with: offered)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The one label an item ends with, and how it was reached.
+public struct FinalLabel: Codable, Sendable, Equatable {
+    /// How the final label was decided.
+    public enum Provenance: String, Codable, Sendable, CaseIterable {
+        /// Every judgment agreed.
+        case unanimous
+        /// The most-voted answer.
+        case majority
+        /// The consensus rule could not decide; the item waits for arbitration.
+        case unresolved
+    }
+
+    /// The item.
+    public var itemID: Int64
+    /// The item's external id.
+    public var externalID: String
+    /// The final labels; `nil` when unresolved.
+    public var labels: [String]?
+    /// How it was decided.
+    public var provenance: Provenance
+    /// Share of judgments agreeing with the outcome (0–1).
+    public var confidence: Double
+    /// Number of judgments behind it.
+    public var judgmentCount: Int
+    /// Why it is unresolved.
+    public var unresolvedReason: ConsensusOutcome.Reason?
+    /// When it was decided.
+    public var decidedAt: Date
+
+    /// Makes a final label value.
+    public init(
+        itemID: Int64, externalID: String, labels: [String]?, provenance: Provenance, confidence: Double,
+        judgmentCount: Int, unresolvedReason: ConsensusOutcome.Reason?, decidedAt: Date
+    ) {
+        self.itemID = itemID
+        self.externalID = externalID
+        self.labels = labels
+        self.provenance = provenance
+        self.confidence = confidence
+        self.judgmentCount = judgmentCount
+        self.unresolvedReason = unresolvedReason
+        self.decidedAt = decidedAt
+    }
+
+    /// The provenance a consensus outcome earns under a rule: unanimous when every judgment agreed.
+    public static func provenance(of outcome: ConsensusOutcome) -> Provenance {
+        guard outcome.isResolved else { return .unresolved }
+        return outcome.agreement >= 1 - 1e-12 ? .unanimous : .majority
+    }
+}
+
+/// A queue's progress, from counters the store maintains as work happens (never a count over the items).
+public struct QueueStats: Codable, Sendable, Equatable {
+    /// Items imported.
+    public var items: Int
+    /// Items with all the judgments the overlap asks for.
+    public var completedItems: Int
+    /// Judgments received.
+    public var judgments: Int
+    /// Skips.
+    public var skips: Int
+    /// Items with a final label.
+    public var resolvedItems: Int
+    /// Items whose judgments did not reach consensus.
+    public var unresolvedItems: Int
+
+    /// Makes a stats value.
+    public init(items: Int, completedItems: Int, judgments: Int, skips: Int, resolvedItems: Int, unresolvedItems: Int) {
+        self.items = items
+        self.completedItems = completedItems
+        self.judgments = judgments
+        self.skips = skips
+        self.resolvedItems = resolvedItems
+        self.unresolvedItems = unresolvedItems
+    }
+
+    /// Items still waiting for judgments.
+    public var backlog: Int { max(0, items - completedItems) }
+    /// Share of items complete (0 for an empty queue).
+    public var completion: Double { items == 0 ? 0 : Double(completedItems) / Double(items) }
+}
+
+extension FinalLabel {
+    enum CodingKeys: String, CodingKey {
+        case labels, provenance, confidence
+        case itemID = "item_id", externalID = "external_id", judgmentCount = "judgment_count"
+        case unresolvedReason = "unresolved_reason", decidedAt = "decided_at"
+    }
+}
+
+extension QueueStats {
+    enum CodingKeys: String, CodingKey {
+        case items, judgments, skips
+        case completedItems = "completed_items", resolvedItems = "resolved_items", unresolvedItems = "unresolved_items"
+    }
+}

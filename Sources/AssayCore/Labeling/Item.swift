@@ -1,0 +1,78 @@
+import Foundation
+
+/// A piece of content to be labeled — a post, an ad, a query–result pair — with where it came from.
+public struct Item: Codable, Sendable, Equatable, Identifiable {
+    /// Assay's identifier for the item (increasing in import order).
+    public var id: Int64
+    /// The queue the item belongs to.
+    public var queueID: UUID
+    /// The identifier in the system the item came from; unique within a queue.
+    public var externalID: String
+    /// The content fields: `text`, `media_urls`, `query`, `result`, or anything else the queue shows.
+    public var content: [String: JSONValue]
+    /// The market the content comes from, e.g. `BR`.
+    public var market: String?
+    /// The content's language, e.g. `pt-BR`.
+    public var language: String?
+    /// The upstream source, e.g. `user_report` or `proactive`.
+    public var source: String?
+    /// Higher first when the queue orders by priority.
+    public var priority: Int
+    /// When the content was created upstream (or imported, when the upstream time is unknown).
+    public var createdAt: Date
+
+    /// Makes an item value.
+    public init(
+        id: Int64, queueID: UUID, externalID: String, content: [String: JSONValue], market: String?,
+        language: String?, source: String?, priority: Int, createdAt: Date
+    ) {
+        self.id = id
+        self.queueID = queueID
+        self.externalID = externalID
+        self.content = content
+        self.market = market
+        self.language = language
+        self.source = source
+        self.priority = priority
+        self.createdAt = createdAt
+    }
+}
+
+/// An item as read from an import file, before the store gives it an id.
+public struct ItemDraft: Sendable, Equatable {
+    /// Unique within the queue; a second import of it is skipped, not duplicated.
+    public var externalID: String
+    /// The content fields.
+    public var content: [String: JSONValue]
+    /// Market code.
+    public var market: String?
+    /// Language code.
+    public var language: String?
+    /// Upstream source.
+    public var source: String?
+    /// Priority (default 0).
+    public var priority: Int
+    /// Upstream creation time, if the file gave one.
+    public var createdAt: Date?
+
+    /// Makes a draft.
+    public init(
+        externalID: String, content: [String: JSONValue], market: String? = nil, language: String? = nil,
+        source: String? = nil, priority: Int = 0, createdAt: Date? = nil
+    ) {
+        self.externalID = externalID
+        self.content = content
+        self.market = market
+        self.language = language
+        self.source = source
+        self.priority = priority
+        self.createdAt = createdAt
+    }
+}
+
+extension Item {
+    enum CodingKeys: String, CodingKey {
+        case id, content, market, language, source, priority
+        case queueID = "queue_id", externalID = "external_id", createdAt = "created_at"
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// One person's answer for one item: the labels, an optional rationale, and how long it took.
+public struct Judgment: Codable, Sendable, Equatable, Identifiable {
+    /// Where a judgment came from.
+    public enum Origin: String, Codable, Sendable, CaseIterable {
+        /// Made in Assay, through an assignment.
+        case assay
+        /// Made in another tool and imported.
+        case imported
+    }
+
+    /// The judgment's identifier.
+    public var id: Int64
+    /// The item judged.
+    public var itemID: Int64
+    /// The queue.
+    public var queueID: UUID
+    /// Who judged.
+    public var annotatorID: UUID
+    /// The labels, canonical for the queue's schema.
+    public var labels: [String]
+    /// The annotator's explanation.
+    public var rationale: String?
+    /// Time spent on the item, in milliseconds, as the client measured it.
+    public var timeSpentMs: Int
+    /// When the annotator started (lease time for Assay judgments; as given for imports).
+    public var startedAt: Date?
+    /// When the judgment was submitted.
+    public var submittedAt: Date
+    /// Made here or imported.
+    public var origin: Origin
+
+    /// Makes a judgment value.
+    public init(
+        id: Int64, itemID: Int64, queueID: UUID, annotatorID: UUID, labels: [String], rationale: String?,
+        timeSpentMs: Int, startedAt: Date?, submittedAt: Date, origin: Origin
+    ) {
+        self.id = id
+        self.itemID = itemID
+        self.queueID = queueID
+        self.annotatorID = annotatorID
+        self.labels = labels
+        self.rationale = rationale
+        self.timeSpentMs = timeSpentMs
+        self.startedAt = startedAt
+        self.submittedAt = submittedAt
+        self.origin = origin
+    }
+}
+
+/// What an annotator sends to submit a judgment on an assignment.
+public struct JudgmentSubmission: Codable, Sendable, Equatable {
+    /// The chosen label codes.
+    public var labels: [String]
+    /// The explanation, when the schema asks for one.
+    public var rationale: String?
+    /// Time spent, in milliseconds.
+    public var timeSpentMs: Int?
+    /// A key the client picks; sending the same key again returns the first judgment instead of a second one.
+    public var clientKey: String?
+
+    /// Makes a submission.
+    public init(labels: [String], rationale: String? = nil, timeSpentMs: Int? = nil, clientKey: String? = nil) {
+        self.labels = labels
+        self.rationale = rationale
+        self.timeSpentMs = timeSpentMs
+        self.clientKey = clientKey
+    }
+
+    /// The submission checked against a schema: canonical labels and a sane time.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)``.
+    public func validated(against schema: LabelSchema) throws -> JudgmentSubmission {
+        var copy = self
+        copy.labels = try schema.validate(labels: labels, rationale: rationale)
+        if let time = timeSpentMs, !(0...86_400_000).contains(time) {
+            throw AssayError.invalidInput(field: "time_spent_ms", line: nil, reason: "must be 0 to 86400000, got \(time)")
+        }
+        if let key = clientKey, key.isEmpty || key.count > 200 {
+            throw AssayError.invalidInput(field: "client_key", line: nil, reason: "must be 1 to 200 characters")
+        }
+        if let text = rationale, text.count > 20_000 {
+            throw AssayError.invalidInput(field: "rationale", line: nil, reason: "must be at most 20000 characters")
+        }
+        return copy
+    }
+}
+
+/// A judgment made in another tool, as read from an import file.
+public struct ImportedJudgment: Sendable, Equatable {
+    /// The item's external id in the queue.
+    public var itemExternalID: String
+    /// The annotator's external id (a person is created for an unknown one).
+    public var annotatorExternalID: String
+    /// The labels (validated against the queue's schema).
+    public var labels: [String]
+    /// The rationale.
+    public var rationale: String?
+    /// When the annotator started.
+    public var startedAt: Date?
+    /// When the annotator submitted.
+    public var submittedAt: Date
+    /// The file line, for errors found when the row meets the database.
+    public var line: Int
+
+    /// Makes an imported judgment.
+    public init(
+        itemExternalID: String, annotatorExternalID: String, labels: [String], rationale: String?, startedAt: Date?,
+        submittedAt: Date, line: Int
+    ) {
+        self.itemExternalID = itemExternalID
+        self.annotatorExternalID = annotatorExternalID
+        self.labels = labels
+        self.rationale = rationale
+        self.startedAt = startedAt
+        self.submittedAt = submittedAt
+        self.line = line
+    }
+
+    /// Time spent, when both times are known.
+    public var timeSpentMs: Int {
+        guard let startedAt else { return 0 }
+        return max(0, Int((submittedAt.timeIntervalSince(startedAt) * 1000).rounded()))
+    }
+}
+
+extension Judgment {
+    enum CodingKeys: String, CodingKey {
+        case id, labels, rationale, origin
+        case itemID = "item_id", queueID = "queue_id", annotatorID = "annotator_id", timeSpentMs = "time_spent_ms"
+        case startedAt = "started_at", submittedAt = "submitted_at"
+    }
+}
+
+extension JudgmentSubmission {
+    enum CodingKeys: String, CodingKey {
+        case labels, rationale
+        case timeSpentMs = "time_spent_ms", clientKey = "client_key"
+    }
+}

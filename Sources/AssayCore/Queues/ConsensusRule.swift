@@ -1,0 +1,146 @@
+import Foundation
+
+/// How a queue turns the judgments of one item into its final label.
+///
+/// This rules look at one item at a time: **unanimous** needs every judgment to agree; **majority**
+/// takes the label with the most votes if no other label has as many (a tie is unresolved) and, when
+/// `minimumAgreement` is set, if its share of the votes reaches it. Multi-choice queues apply the rule to each
+/// label separately: a label is in the final set when the rule accepts "chosen" over "not chosen" for it.
+///
+/// For example:
+/// ```swift
+/// let rule = ConsensusRule.majority
+/// let outcome = rule.resolve([["spam"], ["spam"], ["none"]], kind: .singleChoice)
+/// // outcome.labels == ["spam"], outcome.agreement ≈ 0.667
+/// ```
+public struct ConsensusRule: Codable, Sendable, Equatable {
+    /// The family of rule.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// The most-voted label, without ties.
+        case majority
+        /// All judgments the same.
+        case unanimous
+    }
+
+    /// The family of rule.
+    public var kind: Kind
+    /// The share of votes (0–1) the winning label needs; `nil` accepts any strict plurality.
+    public var minimumAgreement: Double?
+
+    /// Makes a rule.
+    public init(kind: Kind, minimumAgreement: Double? = nil) {
+        self.kind = kind
+        self.minimumAgreement = minimumAgreement
+    }
+
+    /// Strict plurality, ties unresolved.
+    public static let majority = ConsensusRule(kind: .majority)
+    /// Every judgment the same.
+    public static let unanimous = ConsensusRule(kind: .unanimous)
+
+    /// The rule if its settings make sense.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when `minimumAgreement` is outside (0, 1].
+    public func validated() throws -> ConsensusRule {
+        if let share = minimumAgreement, !(share > 0 && share <= 1) {
+            throw AssayError.invalidInput(
+                field: "consensus.minimum_agreement", line: nil, reason: "must be above 0 and at most 1, got \(share)")
+        }
+        return self
+    }
+
+    /// The final label for one item from its judgments' labels (each already canonical, see
+    /// ``LabelSchema/validate(labels:rationale:)``).
+    public func resolve(_ judgments: [[String]], kind schemaKind: LabelSchema.Kind) -> ConsensusOutcome {
+        guard !judgments.isEmpty else { return ConsensusOutcome(labels: nil, agreement: 0, reason: .noJudgments) }
+        switch schemaKind {
+        case .singleChoice, .rating:
+            return resolveWhole(judgments)
+        case .multiChoice:
+            return resolvePerLabel(judgments)
+        }
+    }
+
+    private func resolveWhole(_ judgments: [[String]]) -> ConsensusOutcome {
+        var votes: [[String]: Int] = [:]
+        for labels in judgments { votes[labels, default: 0] += 1 }
+        let ranked = votes.sorted { $0.value > $1.value }
+        let top = ranked[0]
+        let agreement = Double(top.value) / Double(judgments.count)
+        if ranked.count > 1, ranked[1].value == top.value {
+            return ConsensusOutcome(labels: nil, agreement: agreement, reason: .tie)
+        }
+        if kind == .unanimous, ranked.count > 1 {
+            return ConsensusOutcome(labels: nil, agreement: agreement, reason: .disagreement)
+        }
+        if let minimum = minimumAgreement, agreement + 1e-12 < minimum {
+            return ConsensusOutcome(labels: nil, agreement: agreement, reason: .belowMinimumAgreement)
+        }
+        return ConsensusOutcome(labels: top.key, agreement: agreement, reason: nil)
+    }
+
+    /// Multi-choice: each label is a yes/no question; the final set holds the labels the rule says yes to.
+    /// The agreement reported is the lowest agreement over the labels anyone chose.
+    private func resolvePerLabel(_ judgments: [[String]]) -> ConsensusOutcome {
+        var order: [String] = []
+        var chosen: [String: Int] = [:]
+        for labels in judgments {
+            for label in labels {
+                if chosen[label] == nil { order.append(label) }
+                chosen[label, default: 0] += 1
+            }
+        }
+        let total = judgments.count
+        var final: [String] = []
+        var lowest = 1.0
+        for label in order {
+            let yes = chosen[label]!
+            let no = total - yes
+            lowest = min(lowest, Double(max(yes, no)) / Double(total))
+            if yes == no { return ConsensusOutcome(labels: nil, agreement: lowest, reason: .tie) }
+            if kind == .unanimous, yes != total {
+                return ConsensusOutcome(labels: nil, agreement: lowest, reason: .disagreement)
+            }
+            if yes > no { final.append(label) }
+        }
+        if let minimum = minimumAgreement, lowest + 1e-12 < minimum {
+            return ConsensusOutcome(labels: nil, agreement: lowest, reason: .belowMinimumAgreement)
+        }
+        if final.isEmpty { return ConsensusOutcome(labels: nil, agreement: lowest, reason: .noLabelChosenByMajority) }
+        return ConsensusOutcome(labels: final, agreement: lowest, reason: nil)
+    }
+}
+
+/// What a consensus rule made of one item's judgments.
+public struct ConsensusOutcome: Sendable, Equatable {
+    /// Why an item stayed unresolved.
+    public enum Reason: String, Codable, Sendable {
+        /// Two or more answers got the most votes.
+        case tie
+        /// The rule needs all judgments to agree and they do not.
+        case disagreement
+        /// The winner's share of votes is below the queue's minimum.
+        case belowMinimumAgreement = "below_minimum_agreement"
+        /// Multi-choice: every label was rejected by most judges, so nothing is left.
+        case noLabelChosenByMajority = "no_label_chosen_by_majority"
+        /// Nothing to resolve.
+        case noJudgments = "no_judgments"
+    }
+
+    /// The final labels, or `nil` when unresolved.
+    public let labels: [String]?
+    /// The share of judgments that agree with the outcome (for multi-choice, the lowest over labels).
+    public let agreement: Double
+    /// Why the item is unresolved; `nil` when resolved.
+    public let reason: Reason?
+
+    /// Whether the rule produced a final label.
+    public var isResolved: Bool { labels != nil }
+}
+
+extension ConsensusRule {
+    enum CodingKeys: String, CodingKey {
+        case kind
+        case minimumAgreement = "minimum_agreement"
+    }
+}

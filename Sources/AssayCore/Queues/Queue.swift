@@ -1,0 +1,146 @@
+import Foundation
+
+/// A labeling project: what content it holds, which answers it accepts, and how work flows through it.
+public struct Queue: Codable, Sendable, Equatable, Identifiable {
+    /// The queue's identifier.
+    public var id: UUID
+    /// The queue's name, unique in the workspace (the CLI's `--queue` takes it).
+    public var name: String
+    /// What the queue is for, in a sentence or two.
+    public var description: String
+    /// The content domain, e.g. `comments`, `ads`, `search_relevance`.
+    public var domain: String
+    /// Markets served; an annotator must cover one of them (empty: any market).
+    public var markets: [String]
+    /// Languages served; an annotator must speak one of them (empty: any language).
+    public var languages: [String]
+    /// The answers the queue accepts.
+    public var schema: LabelSchema
+    /// Judgments wanted per item, each from a different person.
+    public var overlap: Int
+    /// How long an annotator holds an item before it returns to the pool.
+    public var leaseSeconds: Int
+    /// How an item's judgments become its final label.
+    public var consensus: ConsensusRule
+    /// Which item is handed out next.
+    public var ordering: ItemOrdering
+    /// When the queue was made.
+    public var createdAt: Date
+
+    /// Makes a queue value.
+    public init(
+        id: UUID, name: String, description: String, domain: String, markets: [String], languages: [String],
+        schema: LabelSchema, overlap: Int, leaseSeconds: Int, consensus: ConsensusRule, ordering: ItemOrdering,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.domain = domain
+        self.markets = markets
+        self.languages = languages
+        self.schema = schema
+        self.overlap = overlap
+        self.leaseSeconds = leaseSeconds
+        self.consensus = consensus
+        self.ordering = ordering
+        self.createdAt = createdAt
+    }
+}
+
+/// Which item an annotator gets next.
+public enum ItemOrdering: String, Codable, Sendable, CaseIterable {
+    /// Highest priority first, oldest first among equals.
+    case priority
+    /// Oldest first, ignoring priority.
+    case oldest
+    /// Newest first: for queues where fresh content matters most.
+    case newest
+}
+
+/// What it takes to make a queue, with defaults a trust & safety team would pick.
+public struct QueueDraft: Codable, Sendable, Equatable {
+    /// Unique name.
+    public var name: String
+    /// What the queue is for.
+    public var description: String?
+    /// Content domain.
+    public var domain: String?
+    /// Markets served.
+    public var markets: [String]?
+    /// Languages served.
+    public var languages: [String]?
+    /// Accepted answers.
+    public var schema: LabelSchema
+    /// Judgments per item (default 1).
+    public var overlap: Int?
+    /// Lease length in seconds (default 600).
+    public var leaseSeconds: Int?
+    /// Consensus rule (default majority).
+    public var consensus: ConsensusRule?
+    /// Ordering (default priority).
+    public var ordering: ItemOrdering?
+
+    /// Makes a draft.
+    public init(
+        name: String, description: String? = nil, domain: String? = nil, markets: [String]? = nil,
+        languages: [String]? = nil, schema: LabelSchema, overlap: Int? = nil, leaseSeconds: Int? = nil,
+        consensus: ConsensusRule? = nil, ordering: ItemOrdering? = nil
+    ) {
+        self.name = name
+        self.description = description
+        self.domain = domain
+        self.markets = markets
+        self.languages = languages
+        self.schema = schema
+        self.overlap = overlap
+        self.leaseSeconds = leaseSeconds
+        self.consensus = consensus
+        self.ordering = ordering
+    }
+
+    /// The queue this draft describes, with defaults filled in, or an error naming the wrong field.
+    ///
+    /// - Parameters:
+    ///   - id: the identifier to give it.
+    ///   - now: the creation time.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)``.
+    public func makeQueue(id: UUID, now: Date) throws -> Queue {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name must be 1 to 200 characters")
+        }
+        guard UUID(uuidString: trimmed) == nil else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot look like an id")
+        }
+        let overlap = self.overlap ?? 1
+        guard (1...50).contains(overlap) else {
+            throw AssayError.invalidInput(field: "overlap", line: nil, reason: "overlap must be 1 to 50, got \(overlap)")
+        }
+        let lease = leaseSeconds ?? 600
+        guard (5...86_400).contains(lease) else {
+            throw AssayError.invalidInput(
+                field: "lease_seconds", line: nil, reason: "lease must be 5 seconds to 1 day, got \(lease)")
+        }
+        return Queue(
+            id: id, name: trimmed, description: description ?? "", domain: domain ?? "general",
+            markets: (markets ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty },
+            languages: Locale.normalizedCodes(languages ?? []),
+            schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
+            consensus: try (consensus ?? .majority).validated(), ordering: ordering ?? .priority, createdAt: now)
+    }
+}
+
+extension Queue {
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, domain, markets, languages, schema, overlap, consensus, ordering
+        case leaseSeconds = "lease_seconds", createdAt = "created_at"
+    }
+}
+
+extension QueueDraft {
+    enum CodingKeys: String, CodingKey {
+        case name, description, domain, markets, languages, schema, overlap, consensus, ordering
+        case leaseSeconds = "lease_seconds"
+    }
+}

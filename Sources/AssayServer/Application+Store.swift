@@ -1,0 +1,48 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+extension Application {
+    private struct DatabaseKey: StorageKey {
+        typealias Value = AssayDatabase
+    }
+
+    private struct ClockKey: StorageKey {
+        typealias Value = any TimeSource
+    }
+
+    /// The open workspace database; set by ``configure(_:settings:)``.
+    public var assayDatabase: AssayDatabase {
+        get {
+            guard let database = storage[DatabaseKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return database
+        }
+        set { storage[DatabaseKey.self] = newValue }
+    }
+
+    /// The store, as `req.store` is for requests.
+    public var store: Store { assayDatabase.store }
+
+    /// Where "now" comes from.
+    public var clock: any TimeSource {
+        get { storage[ClockKey.self] ?? SystemTime() }
+        set { storage[ClockKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// The workspace store, as Fluent's `req.db`.
+    public var store: Store { application.store }
+
+    /// The current time from the application's clock.
+    public var now: Date { application.clock.now }
+
+    /// The authenticated caller; throws 401 when the token was missing or wrong.
+    public func actor() throws -> Actor {
+        guard let actor = auth.get(Actor.self) else {
+            throw AssayError.unauthenticated(
+                "send an API token as 'Authorization: Bearer <token>' (create one with `assay users add`)")
+        }
+        return actor
+    }
+}

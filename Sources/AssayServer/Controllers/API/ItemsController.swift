@@ -1,0 +1,79 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Bringing data in: items and judgments made elsewhere, as JSON Lines or CSV request bodies.
+///
+/// `POST /api/v1/queues/{queue}/items`, `GET /api/v1/queues/{queue}/items`,
+/// `POST /api/v1/queues/{queue}/judgments`.
+struct ItemsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let queue = routes.grouped("queues", ":queue")
+        queue.on(.POST, "items", body: .stream, use: importItems)
+        queue.get("items", use: listItems)
+        queue.on(.POST, "judgments", body: .stream, use: importJudgments)
+    }
+
+    /// All rows land or none do; a row whose external id is already in the queue is counted as a duplicate.
+    @Sendable func importItems(req: Request) async throws -> Response {
+        try Policy.requireCanManageData(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "id"]])
+        let report = try await req.store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: req.now)
+        return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
+    }
+
+    @Sendable func listItems(req: Request) async throws -> Page<Item> {
+        try Policy.requireCanManageData(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let limit = try Paging.limit(req)
+        let items = try await req.store.items(in: queue.id, after: req.query[Int64.self, at: "after"], limit: limit)
+        return Page(data: items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
+    }
+
+    @Sendable func importJudgments(req: Request) async throws -> Response {
+        try Policy.requireCanManageData(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let rows = try await Upload.rows(
+            of: req, requiredColumns: [["item_external_id", "item"], ["annotator_external_id", "annotator", "worker"]])
+        let judgments = try rows.map(JudgmentRows.judgment(from:))
+        let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)
+        return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
+    }
+}
+
+/// Reads an import body as it streams in, in the format named by `?format=` or the `Content-Type`.
+enum Upload {
+    static func rows(of req: Request, requiredColumns: [[String]]) async throws -> [ImportRow] {
+        let format = try self.format(of: req)
+        let limit = req.application.importByteLimit
+        var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
+        var rows: [ImportRow] = []
+        var received = 0
+        for try await buffer in req.body {
+            received += buffer.readableBytes
+            guard received <= limit else {
+                throw AssayError.tooLarge("the body is larger than \(limit / 1_048_576) MiB; import with `assay import` instead")
+            }
+            rows += try reader.feed(buffer.readableBytesView)
+        }
+        rows += try reader.finish()
+        guard !rows.isEmpty else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the body has no rows") }
+        return rows
+    }
+
+    private static func format(of req: Request) throws -> ImportFormat {
+        if let name = req.query[String.self, at: "format"] {
+            guard let format = ImportFormat(rawValue: name) else {
+                throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(name)'")
+            }
+            return format
+        }
+        if let type = req.headers.first(name: .contentType), let format = ImportFormat(contentType: type) {
+            return format
+        }
+        throw AssayError.invalidInput(
+            field: "Content-Type", line: nil,
+            reason: "send text/csv or application/x-ndjson (or add ?format=csv|jsonl)")
+    }
+}

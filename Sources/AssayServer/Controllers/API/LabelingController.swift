@@ -1,0 +1,43 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// The annotator loop: `POST /queues/{queue}/next`, `POST /assignments/{id}/judgment`, `POST /assignments/{id}/skip`.
+struct LabelingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("queues", ":queue", "next", use: next)
+        routes.post("assignments", ":assignmentID", "judgment", use: submit)
+        routes.post("assignments", ":assignmentID", "skip", use: skip)
+    }
+
+    /// 200 with the lease, or 204 when the queue has nothing for this person now.
+    @Sendable func next(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanLabel(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        try Eligibility.requireCanWork(actor.person, on: queue)
+        let now = req.now
+        guard let lease = try await req.store.leaseNextItem(in: queue, for: actor.person, now: now) else {
+            return Response(status: .noContent)
+        }
+        return try await LeaseResponse(lease, now: now).encodeResponse(for: req)
+    }
+
+    /// 201 with the new judgment, or 200 with the first one when the submit repeats.
+    @Sendable func submit(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanLabel(actor)
+        let submission = try req.content.decode(JudgmentSubmission.self)
+        let assignmentID = try req.parameters.require("assignmentID", as: Int64.self)
+        let outcome = try await req.store.submitJudgment(submission, on: assignmentID, by: actor.person, now: req.now)
+        return try await SubmitResponse(judgment: outcome.judgment, replayed: outcome.isReplay)
+            .encodeResponse(status: outcome.isReplay ? .ok : .created, for: req)
+    }
+
+    @Sendable func skip(req: Request) async throws -> HTTPStatus {
+        let actor = try req.actor()
+        try Policy.requireCanLabel(actor)
+        try await req.store.skip(try req.parameters.require("assignmentID", as: Int64.self), by: actor.person, now: req.now)
+        return .noContent
+    }
+}

@@ -1,0 +1,50 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Results: `GET /api/v1/queues/{queue}/final-labels` (paged JSON) and
+/// `GET /api/v1/queues/{queue}/export?format=jsonl|csv` (streamed file).
+struct ResultsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let queue = routes.grouped("queues", ":queue")
+        queue.get("final-labels", use: finalLabels)
+        queue.get("export", use: export)
+    }
+
+    @Sendable func finalLabels(req: Request) async throws -> Page<FinalLabel> {
+        try Policy.requireCanExport(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let limit = try Paging.limit(req)
+        let labels = try await req.store.finalLabels(in: queue.id, after: req.query[Int64.self, at: "after"], limit: limit)
+        return Page(data: labels, next: labels.count == limit ? labels.last.map { String($0.itemID) } : nil)
+    }
+
+    /// Streams every final label page by page, so memory stays flat however big the queue.
+    @Sendable func export(req: Request) async throws -> Response {
+        try Policy.requireCanExport(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let formatName = req.query[String.self, at: "format"] ?? "jsonl"
+        guard let format = ImportFormat(rawValue: formatName) else {
+            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(formatName)'")
+        }
+        let store = req.store
+        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: FinalLabelExport.header(for: format))))
+                try await store.forEachFinalLabelPage(in: queue.id) { page in
+                    var text = ""
+                    for label in page { text += try FinalLabelExport.line(for: label, as: format) }
+                    try await writer.write(.buffer(ByteBuffer(string: text)))
+                }
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
+            }
+        }))
+        response.headers.contentType = format == .csv ? HTTPMediaType(type: "text", subType: "csv") :
+            HTTPMediaType(type: "application", subType: "x-ndjson")
+        let fileName = "\(queue.name)-final-labels.\(format.rawValue)".replacingOccurrences(of: "\"", with: "")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName)\"")
+        return response
+    }
+}

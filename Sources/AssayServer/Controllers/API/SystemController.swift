@@ -1,0 +1,45 @@
+import AssayStore
+import Foundation
+import Vapor
+
+/// Health and self-description: `GET /healthz` and `GET /openapi.yaml`.
+struct SystemController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("healthz", use: health)
+        routes.get("openapi.yaml", use: openAPI)
+    }
+
+    /// 200 once the database answers; 503 otherwise.
+    @Sendable func health(req: Request) async throws -> Response {
+        do {
+            _ = try await req.store.queues()
+            return try await HealthResponse(status: "ok", database: req.application.assayDatabase.location.isPostgres ? "postgres" : "sqlite")
+                .encodeResponse(for: req)
+        } catch {
+            let response = try await HealthResponse(status: "unavailable", database: "\(error)").encodeResponse(for: req)
+            response.status = .serviceUnavailable
+            return response
+        }
+    }
+
+    @Sendable func openAPI(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(data: OpenAPIDocument.yaml))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
+        return response
+    }
+}
+
+struct HealthResponse: Content {
+    let status: String
+    let database: String
+}
+
+/// The OpenAPI document shipped with the server, read once from the bundle.
+enum OpenAPIDocument {
+    static let yaml: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
+            let data = try? Data(contentsOf: url)
+        else { return Data("openapi: 3.1.0\ninfo: {title: Assay, version: missing}\npaths: {}\n".utf8) }
+        return data
+    }()
+}

@@ -1,0 +1,85 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// People, vendors, teams and tokens: `/api/v1/people`, `/api/v1/vendors`, `/api/v1/me`.
+struct WorkspaceController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("me", use: me)
+        let people = routes.grouped("people")
+        people.post(use: createPerson)
+        people.get(use: listPeople)
+        people.post(":personID", "tokens", use: issueToken)
+        let vendors = routes.grouped("vendors")
+        vendors.post(use: createVendor)
+        vendors.get(use: listVendors)
+        vendors.post(":vendorID", "teams", use: createTeam)
+        vendors.get(":vendorID", "teams", use: listTeams)
+    }
+
+    @Sendable func me(req: Request) async throws -> JSONBody<Person> {
+        JSONBody(try req.actor().person)
+    }
+
+    @Sendable func createPerson(req: Request) async throws -> Response {
+        try Policy.requireCanManageWorkspace(try req.actor())
+        let draft = try req.content.decode(PersonDraft.self)
+        let person = try await req.store.createPerson(draft, now: req.now)
+        let token = try await req.store.issueToken(for: person.id, now: req.now)
+        return try await CreatedPersonResponse(person: person, token: token.value).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func listPeople(req: Request) async throws -> Page<Person> {
+        let actor = try req.actor()
+        try Policy.requireCanListPeople(actor)
+        let limit = try Paging.limit(req)
+        let scope = actor.role == .vendorLead ? actor.person.vendorID : try req.query.get(UUID?.self, at: "vendor_id")
+        let people = try await req.store.people(ofVendor: scope, after: req.query[String.self, at: "after"], limit: limit)
+        return Page(data: people, next: people.count == limit ? people.last?.name : nil)
+    }
+
+    @Sendable func issueToken(req: Request) async throws -> Response {
+        try Policy.requireCanManageWorkspace(try req.actor())
+        let personID = try req.parameters.require("personID", as: UUID.self)
+        let token = try await req.store.issueToken(for: personID, now: req.now)
+        return try await TokenResponse(token: token.value).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func createVendor(req: Request) async throws -> Response {
+        try Policy.requireCanManageWorkspace(try req.actor())
+        try NameRequest.validate(content: req)
+        let vendor = try await req.store.createVendor(named: try req.content.decode(NameRequest.self).name, now: req.now)
+        return try await JSONBody(vendor).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func listVendors(req: Request) async throws -> JSONBody<[Vendor]> {
+        try Policy.requireCanListPeople(try req.actor())
+        return JSONBody(try await req.store.vendors())
+    }
+
+    @Sendable func createTeam(req: Request) async throws -> Response {
+        try Policy.requireCanManageWorkspace(try req.actor())
+        try NameRequest.validate(content: req)
+        let vendorID = try req.parameters.require("vendorID", as: UUID.self)
+        let name = try req.content.decode(NameRequest.self).name
+        let team = try await req.store.createTeam(named: name, in: vendorID, now: req.now)
+        return try await JSONBody(team).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func listTeams(req: Request) async throws -> JSONBody<[Team]> {
+        try Policy.requireCanListPeople(try req.actor())
+        return JSONBody(try await req.store.teams(of: try req.parameters.require("vendorID", as: UUID.self)))
+    }
+}
+
+/// Page sizes for keyset-paged lists.
+enum Paging {
+    /// `?limit=` between 1 and 1000, 100 by default.
+    static func limit(_ req: Request) throws -> Int {
+        let limit = req.query[Int.self, at: "limit"] ?? 100
+        guard (1...1000).contains(limit) else {
+            throw AssayError.invalidInput(field: "limit", line: nil, reason: "must be 1 to 1000, got \(limit)")
+        }
+        return limit
+    }
+}

@@ -1,0 +1,50 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// The answer to `POST /api/v1/queues/{queue}/next`: the assignment and the item, as the annotator sees it.
+///
+/// Only content and the fields an annotator needs are shown: never scores, other judgments or provenance.
+struct LeaseResponse: Content {
+    struct AssignmentView: Codable {
+        let id: Int64
+        let expiresAt: Date
+        let leaseSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case expiresAt = "expires_at", leaseSeconds = "lease_seconds"
+        }
+    }
+
+    struct ItemView: Codable {
+        let id: Int64
+        let externalID: String
+        let content: [String: JSONValue]
+        let market: String?
+        let language: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, content, market, language
+            case externalID = "external_id"
+        }
+    }
+
+    let assignment: AssignmentView
+    let item: ItemView
+
+    init(_ lease: Lease, now: Date) {
+        assignment = AssignmentView(
+            id: lease.assignment.id, expiresAt: lease.assignment.expiresAt,
+            leaseSeconds: max(0, Int(lease.assignment.expiresAt.timeIntervalSince(now).rounded())))
+        item = ItemView(
+            id: lease.item.id, externalID: lease.item.externalID, content: lease.item.content, market: lease.item.market,
+            language: lease.item.language)
+    }
+}
+
+/// The answer to a submit: the judgment, and whether it repeated an earlier submit.
+struct SubmitResponse: Content {
+    let judgment: Judgment
+    let replayed: Bool
+}

@@ -1,0 +1,46 @@
+import AssayCore
+import AssayStore
+import Foundation
+
+/// Everything the server needs to start, gathered in one value from flags and the environment.
+///
+/// Nothing else in the server reads the environment: `assay serve`, `assay demo` and the tests build one of
+/// these and pass it to ``configure(_:settings:)``.
+public struct Settings: Sendable {
+    /// The SQLite file or PostgreSQL URL.
+    public var database: DatabaseLocation
+    /// Address to bind; `127.0.0.1` keeps the server local.
+    public var hostname: String
+    /// Port to bind; 0 picks a free one.
+    public var port: Int
+    /// The largest request body accepted for imports, in bytes.
+    public var maxImportBytes: Int
+    /// How often expired leases are swept back into the pool, in seconds.
+    public var leaseSweepSeconds: Double
+    /// Where "now" comes from.
+    public var clock: any TimeSource
+    /// Whether to log each request.
+    public var logsRequests: Bool
+
+    /// Settings with defaults for a local server.
+    public init(
+        database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
+        maxImportBytes: Int = 256 * 1024 * 1024, leaseSweepSeconds: Double = 5, clock: any TimeSource = SystemTime(),
+        logsRequests: Bool = false
+    ) {
+        self.database = database
+        self.hostname = hostname
+        self.port = port
+        self.maxImportBytes = maxImportBytes
+        self.leaseSweepSeconds = leaseSweepSeconds
+        self.clock = clock
+        self.logsRequests = logsRequests
+    }
+
+    /// The database named by `ASSAY_DATABASE_URL` if set, else the SQLite file at `path`.
+    public static func databaseLocation(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> DatabaseLocation
+    {
+        try DatabaseLocation(path: path, url: environment["ASSAY_DATABASE_URL"])
+    }
+}

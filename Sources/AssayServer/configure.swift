@@ -1,0 +1,71 @@
+import NIOCore
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Builds the application: opens and migrates the database, installs middleware and routes.
+///
+/// `assay serve`, `assay demo` and every server test call this one function, so they run the same app.
+///
+/// For example:
+/// ```swift
+/// let app = try await Application.make(.development)
+/// try await configure(app, settings: Settings(database: .sqlite(path: "assay.sqlite")))
+/// try await app.execute()
+/// ```
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.http.server.configuration.hostname = settings.hostname
+    app.http.server.configuration.port = settings.port
+    app.clock = settings.clock
+    app.importByteLimit = settings.maxImportBytes
+
+    let database = try await AssayDatabase.open(
+        settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
+    try await database.migrate()
+    app.assayDatabase = database
+    app.lifecycle.use(DatabaseCloser())
+    app.lifecycle.use(LeaseSweeper(interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))))
+
+    // Errors first, so that it renders what every later middleware and route throws.
+    app.middleware = Middlewares()
+    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
+    app.middleware.use(TokenAuthenticator())
+    try routes(app)
+}
+
+extension Application {
+    private struct ImportLimitKey: StorageKey {
+        typealias Value = Int
+    }
+
+    /// The largest import body accepted, in bytes.
+    var importByteLimit: Int {
+        get { storage[ImportLimitKey.self] ?? 256 * 1024 * 1024 }
+        set { storage[ImportLimitKey.self] = newValue }
+    }
+}
+
+/// Closes the database pools when the application shuts down.
+struct DatabaseCloser: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        try? await application.assayDatabase.close()
+    }
+}
+
+extension Application {
+    /// Runs the lifecycle handlers and binds the HTTP server on the configured address; returns the bound port
+    /// (useful with port 0). The CLI and the live-server tests both start the app this way.
+    public func startServing() async throws -> Int {
+        try await asyncBoot()
+        let configuration = http.server.configuration
+        try await server.start(address: .hostname(configuration.hostname, port: configuration.port))
+        return http.server.shared.localAddress?.port ?? configuration.port
+    }
+
+    /// Stops the HTTP server and shuts the application down.
+    public func stopServing() async throws {
+        await server.shutdown()
+        try await asyncShutdown()
+    }
+}

@@ -1,0 +1,12 @@
+import Vapor
+
+/// Registers every route collection; the routes themselves live in the controllers.
+func routes(_ app: Application) throws {
+    try app.register(collection: SystemController())
+    let api = app.grouped("api", "v1")
+    try api.register(collection: WorkspaceController())
+    try api.register(collection: QueuesController())
+    try api.register(collection: ItemsController())
+    try api.register(collection: LabelingController())
+    try api.register(collection: ResultsController())
+}

@@ -1,0 +1,112 @@
+import AssayCore
+import FluentKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// An open workspace database: the connection pools, the migrations, and the ``Store`` over them.
+///
+/// The server, the CLI and the tests all open the database this way, so there is one path from a
+/// ``DatabaseLocation`` to a ready store.
+///
+/// For example:
+/// ```swift
+/// let database = try await AssayDatabase.open(.sqlite(path: "assay.sqlite"), logger: logger)
+/// try await database.migrate()
+/// let queues = try await database.store.queues()
+/// try await database.close()
+/// ```
+public final class AssayDatabase: Sendable {
+    /// The gateway to everything in the workspace.
+    public let store: Store
+    /// Where the database is.
+    public let location: DatabaseLocation
+    private let databases: Databases
+    private let threadPool: NIOThreadPool
+    private let ownsThreadPool: Bool
+    private let logger: Logger
+    private let pinnedLoop: any EventLoop
+
+    private init(
+        location: DatabaseLocation, databases: Databases, threadPool: NIOThreadPool, ownsThreadPool: Bool,
+        logger: Logger, pinnedLoop: any EventLoop
+    ) {
+        self.location = location
+        self.databases = databases
+        self.threadPool = threadPool
+        self.ownsThreadPool = ownsThreadPool
+        self.logger = logger
+        self.pinnedLoop = pinnedLoop
+        let isPostgres = location.isPostgres
+        self.store = Store(
+            backend: isPostgres ? .postgres : .sqlite,
+            database: { [databases, logger, pinnedLoop] in
+                // SQLite allows one writer: all work goes through the single connection of one event loop, so
+                // transactions queue in the pool instead of failing with SQLITE_BUSY. PostgreSQL spreads over
+                // every loop's pool.
+                let loop = isPostgres ? databases.eventLoopGroup.any() : pinnedLoop
+                return databases.database(logger: logger, on: loop)!
+            })
+    }
+
+    /// Opens (and for SQLite creates) the database at `location`.
+    ///
+    /// - Parameters:
+    ///   - location: the SQLite file or PostgreSQL URL.
+    ///   - eventLoopGroup: the loops to run on; the shared singleton by default.
+    ///   - threadPool: the pool for blocking SQLite calls; a new one of 2 threads by default.
+    ///   - connectionsPerEventLoop: PostgreSQL connections per event loop.
+    ///   - logger: where SQL errors go.
+    public static func open(
+        _ location: DatabaseLocation, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        threadPool: NIOThreadPool? = nil, connectionsPerEventLoop: Int = 8, logger: Logger = Logger(label: "assay.db")
+    ) async throws -> AssayDatabase {
+        let pool = threadPool ?? NIOThreadPool(numberOfThreads: 2)
+        if threadPool == nil { pool.start() }
+        let databases = Databases(threadPool: pool, on: eventLoopGroup)
+        databases.use(try location.configuration(connectionsPerEventLoop: connectionsPerEventLoop), as: .assay)
+        let database = AssayDatabase(
+            location: location, databases: databases, threadPool: pool, ownsThreadPool: threadPool == nil,
+            logger: logger, pinnedLoop: eventLoopGroup.next())
+        if case .sqlite = location {
+            try await database.store.configureSQLite()
+        }
+        return database
+    }
+
+    /// Brings the schema up to date (safe to run on every start).
+    public func migrate() async throws {
+        try await migrator().setupIfNeeded().flatMap { self.migrator().prepareBatch() }.get()
+    }
+
+    /// Undoes every migration: for tests of the migrations themselves.
+    public func revertAll() async throws {
+        try await migrator().revertAllBatches().get()
+    }
+
+    /// The names of the migrations that have run, oldest first.
+    public func appliedMigrationNames() async throws -> [String] {
+        let sql = store.sql()
+        return try await sql.raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at, name")
+            .all(decodingColumn: "name", as: String.self)
+    }
+
+    /// Closes the pools (and the thread pool, if this database made it).
+    public func close() async throws {
+        await databases.shutdownAsync()
+        if ownsThreadPool { try await threadPool.shutdownGracefully() }
+    }
+
+    private func migrator() -> Migrator {
+        let migrations = Migrations()
+        migrations.add(AssayMigrations.all, to: .assay)
+        return Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop)
+    }
+}
+
+extension DatabaseID {
+    /// The workspace database.
+    static let assay = DatabaseID(string: "assay")
+}

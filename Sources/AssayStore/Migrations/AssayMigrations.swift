@@ -1,0 +1,18 @@
+import AssayCore
+import FluentKit
+
+/// Every schema change, in the order it runs. Shipped migrations are never edited: add the next one.
+///
+/// Times are stored as BIGINT milliseconds since 1970 (UTC) in columns named `…_ms`, and structured values as
+/// JSON text, so that one set of migrations gives SQLite and PostgreSQL the same schema and the same queries.
+public enum AssayMigrations {
+    /// The migrations, oldest first.
+    public static let all: [any AsyncMigration] = [
+        CreateWorkspace(),
+        CreateQueues(),
+        CreateItems(),
+        CreateAssignments(),
+        CreateJudgments(),
+        CreateFinalLabels(),
+    ]
+}

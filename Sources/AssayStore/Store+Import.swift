@@ -1,0 +1,197 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+/// What an import did: rows received, rows that became new items or judgments, and rows already there.
+public struct ImportReport: Codable, Sendable, Equatable {
+    /// Rows in the batch.
+    public var received: Int
+    /// Rows stored.
+    public var inserted: Int
+    /// Rows skipped because their external id (or item–annotator pair) was already there.
+    public var duplicates: Int
+    /// People created for annotator ids seen for the first time (judgment imports only).
+    public var createdAnnotators: Int
+
+    /// Makes a report.
+    public init(received: Int, inserted: Int, duplicates: Int, createdAnnotators: Int = 0) {
+        self.received = received
+        self.inserted = inserted
+        self.duplicates = duplicates
+        self.createdAnnotators = createdAnnotators
+    }
+
+    /// The sum of two reports, for imports made of several batches.
+    public static func + (lhs: ImportReport, rhs: ImportReport) -> ImportReport {
+        ImportReport(
+            received: lhs.received + rhs.received, inserted: lhs.inserted + rhs.inserted,
+            duplicates: lhs.duplicates + rhs.duplicates, createdAnnotators: lhs.createdAnnotators + rhs.createdAnnotators)
+    }
+}
+
+extension ImportReport {
+    enum CodingKeys: String, CodingKey {
+        case received, inserted, duplicates
+        case createdAnnotators = "created_annotators"
+    }
+}
+
+// MARK: - Items
+
+extension Store {
+    /// Rows per INSERT statement: well under both backends' limits on bound parameters.
+    static let rowsPerStatement = 500
+
+    /// Adds items to a queue in one transaction: all of them or, on any error, none.
+    ///
+    /// An external id already in the queue (or repeated in the batch) is skipped and counted as a duplicate,
+    /// so importing the same file twice changes nothing.
+    public func importItems(_ drafts: [ItemDraft], into queue: Queue, now: Date) async throws -> ImportReport {
+        guard !drafts.isEmpty else { return ImportReport(received: 0, inserted: 0, duplicates: 0) }
+        let nowMillis = Column.millis(now)
+        let rows = try drafts.map { draft -> SQLQueryString in
+            """
+            (\(bind: queue.id), \(bind: draft.externalID), \(bind: try Column.json(draft.content)), \(bind: draft.market),
+             \(bind: draft.language), \(bind: draft.source), \(bind: draft.priority),
+             \(bind: draft.createdAt.map(Column.millis) ?? nowMillis), \(bind: nowMillis), \(bind: queue.overlap), 0)
+            """
+        }
+        return try await transaction { sql in
+            var inserted = 0
+            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+                let chunk = SQLList(Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)]))
+                inserted += try await sql.raw("""
+                    INSERT INTO items (queue_id, external_id, content, market, language, source, priority, created_at_ms,
+                                       imported_at_ms, open_slots, judgment_count)
+                    VALUES \(chunk) ON CONFLICT (queue_id, external_id) DO NOTHING RETURNING id
+                    """).all().count
+            }
+            try await QueueCounters.add([.items: inserted], to: queue.id, sql)
+            return ImportReport(received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted)
+        }
+    }
+
+    /// Items of a queue in import order, a page at a time (keyset: pass the last id of the previous page).
+    public func items(in queueID: UUID, after itemID: Int64?, limit: Int) async throws -> [Item] {
+        try await sql().raw("""
+            SELECT \(unsafeRaw: Self.itemColumns) FROM items
+            WHERE queue_id = \(bind: queueID) AND id > \(bind: itemID ?? 0) ORDER BY id LIMIT \(bind: limit)
+            """).all().map(Self.item(from:))
+    }
+
+    static let itemColumns = "id, queue_id, external_id, content, market, language, source, priority, created_at_ms"
+
+    static func item(from row: any SQLRow) throws -> Item {
+        Item(
+            id: try row.int64("id"), queueID: try row.uuid("queue_id"), externalID: try row.string("external_id"),
+            content: try Column.decode([String: JSONValue].self, from: try row.string("content")),
+            market: try row.optionalString("market"), language: try row.optionalString("language"),
+            source: try row.optionalString("source"), priority: try row.int("priority"),
+            createdAt: try row.date("created_at_ms"))
+    }
+}
+
+// MARK: - Judgments made elsewhere
+
+extension Store {
+    /// Adds judgments made in another tool, in one transaction: all of them or, on any error, none.
+    ///
+    /// Each row must name an item already in the queue and labels valid for its schema; a person is created
+    /// (as an annotator) for each annotator id seen for the first time. A judgment for an item and annotator
+    /// already judged is a duplicate and skipped. Items that reach the queue's overlap get their final label.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line of the first bad row.
+    public func importJudgments(_ judgments: [ImportedJudgment], into queue: Queue, now: Date) async throws
+        -> ImportReport
+    {
+        let labels = try judgments.map { row in
+            do { return try queue.schema.validate(labels: row.labels, rationale: row.rationale) } catch let error as AssayError {
+                throw error.at(line: row.line)
+            }
+        }
+        return try await transaction { sql in
+            let itemIDs = try await Self.itemIDs(
+                forExternalIDs: Set(judgments.map(\.itemExternalID)), in: queue.id, sql)
+            if let missing = judgments.first(where: { itemIDs[$0.itemExternalID] == nil }) {
+                throw AssayError.invalidInput(
+                    field: "item_external_id", line: missing.line,
+                    reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the items first")
+            }
+            let (people, created) = try await Self.annotatorIDs(
+                forExternalIDs: Set(judgments.map(\.annotatorExternalID)), now: now, sql)
+            var touched: [Int64: Int] = [:]
+            var inserted = 0
+            for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
+                let end = min(start + Self.rowsPerStatement, judgments.count)
+                let values = try (start..<end).map { index -> SQLQueryString in
+                    let row = judgments[index]
+                    return """
+                        (\(bind: itemIDs[row.itemExternalID]!), \(bind: queue.id), \(bind: people[row.annotatorExternalID]!),
+                         \(bind: try Column.json(labels[index])), \(bind: row.rationale), \(bind: row.timeSpentMs),
+                         \(bind: row.startedAt.map(Column.millis)), \(bind: Column.millis(row.submittedAt)),
+                         \(literal: Judgment.Origin.imported.rawValue))
+                        """
+                }
+                let rows = try await sql.raw("""
+                    INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
+                                           submitted_at_ms, origin)
+                    VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING RETURNING item_id
+                    """).all()
+                for row in rows { touched[try row.int64("item_id"), default: 0] += 1 }
+                inserted += rows.count
+            }
+            try await QueueCounters.add([.judgments: inserted], to: queue.id, sql)
+            for (itemID, added) in touched.sorted(by: { $0.key < $1.key }) {
+                let count = try await sql.raw("""
+                    UPDATE items SET judgment_count = judgment_count + \(bind: added),
+                        open_slots = CASE WHEN open_slots > \(bind: added) THEN open_slots - \(bind: added) ELSE 0 END
+                    WHERE id = \(bind: itemID) RETURNING judgment_count
+                    """).first()!.int("judgment_count")
+                try await FinalLabels.refresh(itemID, judgmentCount: count, queue: queue, now: now, sql)
+            }
+            return ImportReport(
+                received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
+                createdAnnotators: created)
+        }
+    }
+
+    private static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)
+        async throws -> [String: Int64]
+    {
+        var found: [String: Int64] = [:]
+        let all = Array(externalIDs)
+        for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
+            let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
+            for row in try await sql.raw("""
+                SELECT id, external_id FROM items WHERE queue_id = \(bind: queueID) AND external_id IN (\(binds: chunk))
+                """).all() {
+                found[try row.string("external_id")] = try row.int64("id")
+            }
+        }
+        return found
+    }
+
+    private static func annotatorIDs(forExternalIDs externalIDs: Set<String>, now: Date, _ sql: any SQLDatabase)
+        async throws -> (ids: [String: UUID], created: Int)
+    {
+        var found: [String: UUID] = [:]
+        let all = Array(externalIDs)
+        for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
+            let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
+            for row in try await sql.raw("SELECT id, external_id FROM people WHERE external_id IN (\(binds: chunk))").all() {
+                found[try row.string("external_id")] = try row.uuid("id")
+            }
+        }
+        var created = 0
+        for externalID in all.sorted() where found[externalID] == nil {
+            let person = Person(id: UUID(), externalID: externalID, name: externalID, role: .annotator, createdAt: now)
+            if try await insert(person, sql) {
+                created += 1
+                found[externalID] = person.id
+            } else if let row = try await sql.raw("SELECT id FROM people WHERE external_id = \(bind: externalID)").first() {
+                found[externalID] = try row.uuid("id")
+            }
+        }
+        return (found, created)
+    }
+}

@@ -1,0 +1,280 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+/// An item handed to an annotator, with the assignment to submit or skip it through.
+public struct Lease: Codable, Sendable, Equatable {
+    /// The assignment (its id is what submit and skip take).
+    public var assignment: Assignment
+    /// The item to label.
+    public var item: Item
+
+    /// Makes a lease value.
+    public init(assignment: Assignment, item: Item) {
+        self.assignment = assignment
+        self.item = item
+    }
+}
+
+/// What a submit did: the judgment stored (or found, for a repeated submit) and the item's final label if
+/// this judgment completed it.
+public struct SubmitOutcome: Sendable, Equatable {
+    /// The judgment.
+    public var judgment: Judgment
+    /// Whether this was a repeat of an earlier submit that changed nothing.
+    public var isReplay: Bool
+    /// The item's final label, once the overlap is met.
+    public var finalLabel: FinalLabel?
+}
+
+extension Store {
+    /// Hands the next item of a queue to a person, or returns `nil` when nothing is available to them.
+    ///
+    /// A person who still holds an unexpired lease in the queue gets that lease back. Otherwise the item is the
+    /// first, in the queue's order, that has an open slot, matches the person's languages and markets, and was
+    /// never assigned to them. The slot is taken by a conditional update (`open_slots > 0`), so concurrent
+    /// callers, in one process or many, never lease an item beyond its overlap.
+    ///
+    /// Call ``Eligibility/requireCanWork(_:on:)`` first: this method does not check the queue-level rule.
+    public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
+        try await transaction { sql in
+            if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
+            for attempt in 0..<5 {
+                guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
+                    // Before answering "nothing left", give back the slots of leases that ran out.
+                    if attempt == 0, try await Self.reclaimExpiredLeases(in: queue.id, now: now, sql) > 0 { continue }
+                    return nil
+                }
+                let claimed = try await sql.raw("""
+                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0 RETURNING id
+                    """).first()
+                guard claimed != nil else { continue }
+                let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
+                let row = try await sql.raw("""
+                    INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
+                    VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
+                            \(bind: Column.millis(expires)))
+                    RETURNING id
+                    """).first()!
+                let assignment = Assignment(
+                    id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
+                    leasedAt: now, expiresAt: expires)
+                return Lease(assignment: assignment, item: try await Self.item(itemID, sql))
+            }
+            return nil
+        }
+    }
+
+    /// Records a judgment on an assignment and, when it completes the item, its final label.
+    ///
+    /// Idempotent: a second submit with the same `client_key`, or on an already submitted assignment, returns the
+    /// first judgment and changes nothing. A submit after the lease was reclaimed succeeds only if the item still
+    /// has an open slot.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an assignment that is not the person's;
+    ///   ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects;
+    ///   ``AssayError/conflict(_:)`` for a skipped assignment, or an expired one whose slot was taken.
+    public func submitJudgment(
+        _ submission: JudgmentSubmission, on assignmentID: Int64, by person: Person, now: Date
+    ) async throws -> SubmitOutcome {
+        try await transaction { sql in
+            if let key = submission.clientKey,
+                let earlier = try await Self.judgment(annotator: person.id, clientKey: key, sql)
+            {
+                return SubmitOutcome(judgment: earlier, isReplay: true, finalLabel: nil)
+            }
+            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
+            let queue = try await Self.queue(id: assignment.queueID, sql)
+            let valid = try submission.validated(against: queue.schema)
+            switch assignment.state {
+            case .submitted:
+                let earlier = try await Self.judgment(item: assignment.itemID, annotator: person.id, sql)
+                return SubmitOutcome(judgment: earlier, isReplay: true, finalLabel: nil)
+            case .skipped:
+                throw AssayError.conflict("assignment \(assignmentID) was skipped; ask for the next item instead")
+            case .expired:
+                let regained = try await sql.raw("""
+                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: assignment.itemID) AND open_slots > 0
+                    RETURNING id
+                    """).first()
+                guard regained != nil else {
+                    throw AssayError.conflict("the lease on assignment \(assignmentID) expired and the item went to someone else")
+                }
+            case .leased:
+                break
+            }
+            try await sql.raw("UPDATE assignments SET state = 'submitted' WHERE id = \(bind: assignmentID)").run()
+            let judgment = try await Self.insertJudgment(valid, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
+            let count = try await sql.raw("""
+                UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
+                RETURNING judgment_count
+                """).first()!.int("judgment_count")
+            try await QueueCounters.add([.judgments: 1], to: queue.id, sql)
+            let final = try await FinalLabels.refresh(
+                assignment.itemID, judgmentCount: count, queue: queue, now: now, sql)
+            return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
+        }
+    }
+
+    /// Gives an item back without judging it; the person will not be offered it again.
+    ///
+    /// Skipping twice is harmless. - Throws: ``AssayError/conflict(_:)`` for a submitted assignment.
+    public func skip(_ assignmentID: Int64, by person: Person, now: Date) async throws {
+        try await transaction { sql in
+            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
+            switch assignment.state {
+            case .skipped:
+                return
+            case .submitted:
+                throw AssayError.conflict("assignment \(assignmentID) was already submitted")
+            case .leased:
+                try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: assignment.itemID)").run()
+            case .expired:
+                break  // the slot went back when the lease was reclaimed
+            }
+            try await sql.raw("UPDATE assignments SET state = 'skipped' WHERE id = \(bind: assignmentID)").run()
+            try await QueueCounters.add([.skips: 1], to: assignment.queueID, sql)
+        }
+    }
+
+    /// Returns the slots of every lease that has run out to the pool; the server calls this periodically.
+    ///
+    /// - Returns: how many leases were reclaimed.
+    @discardableResult
+    public func reclaimExpiredLeases(now: Date) async throws -> Int {
+        try await transaction { sql in try await Self.reclaimExpiredLeases(in: nil, now: now, sql) }
+    }
+
+    /// Marks expired leases and frees their slots. Each lease flips from `leased` to `expired` in one
+    /// conditional UPDATE, so concurrent reclaimers free each slot exactly once.
+    static func reclaimExpiredLeases(in queueID: UUID?, now: Date, _ sql: any SQLDatabase) async throws -> Int {
+        let queueFilter: SQLQueryString = queueID.map { "AND queue_id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("""
+            UPDATE assignments SET state = 'expired'
+            WHERE state = 'leased' AND expires_at_ms <= \(bind: Column.millis(now)) \(queueFilter)
+            RETURNING item_id
+            """).all()
+        var freed: [Int64: Int] = [:]
+        for row in rows { freed[try row.int64("item_id"), default: 0] += 1 }
+        for (itemID, slots) in freed.sorted(by: { $0.key < $1.key }) {
+            try await sql.raw("UPDATE items SET open_slots = open_slots + \(bind: slots) WHERE id = \(bind: itemID)").run()
+        }
+        return rows.count
+    }
+
+    // MARK: - Pieces
+
+    private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
+        var filters: [SQLQueryString] = []
+        if let languages = Eligibility.languageFilter(for: person) {
+            // An annotator who reviews `pt` also takes `pt-BR` items.
+            let prefixes = SQLList(languages.map { code -> SQLQueryString in "i.language LIKE \(bind: code + "-%")" },
+                                   separator: SQLRaw(" OR "))
+            filters.append("AND (i.language IS NULL OR i.language IN (\(binds: languages)) OR \(prefixes))")
+        }
+        if let markets = Eligibility.marketFilter(for: person) {
+            filters.append("AND (i.market IS NULL OR i.market IN (\(binds: markets)))")
+        }
+        let order: String
+        switch queue.ordering {
+        case .priority: order = "i.priority DESC, i.id"
+        case .oldest: order = "i.id"
+        case .newest: order = "i.id DESC"
+        }
+        let row = try await sql.raw("""
+            SELECT i.id FROM items i
+            WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(SQLList(filters, separator: SQLRaw(" ")))
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+            ORDER BY \(unsafeRaw: order) LIMIT 1\(unsafeRaw: skipLocked)
+            """).first()
+        return try row?.int64("id")
+    }
+
+    private static func heldLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws
+        -> Lease?
+    {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: assignmentColumns) FROM assignments
+            WHERE annotator_id = \(bind: personID) AND queue_id = \(bind: queueID) AND state = 'leased'
+              AND expires_at_ms > \(bind: Column.millis(now))
+            ORDER BY id LIMIT 1
+            """).first()
+        else { return nil }
+        let assignment = try Self.assignment(from: row)
+        return Lease(assignment: assignment, item: try await item(assignment.itemID, sql))
+    }
+
+    static func item(_ id: Int64, _ sql: any SQLDatabase) async throws -> Item {
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: itemColumns) FROM items WHERE id = \(bind: id)").first()
+        else { throw AssayError.notFound(entity: "item", id: String(id)) }
+        return try item(from: row)
+    }
+
+    static let assignmentColumns = "id, item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms"
+
+    static func assignment(from row: any SQLRow) throws -> Assignment {
+        Assignment(
+            id: try row.int64("id"), itemID: try row.int64("item_id"), queueID: try row.uuid("queue_id"),
+            annotatorID: try row.uuid("annotator_id"), state: Assignment.State(rawValue: try row.string("state")) ?? .expired,
+            leasedAt: try row.date("leased_at_ms"), expiresAt: try row.date("expires_at_ms"))
+    }
+
+    /// The assignment, if it is the person's; someone else's reads as not found, so ids reveal nothing.
+    private static func assignment(_ id: Int64, of personID: UUID, lock: String, _ sql: any SQLDatabase) async throws
+        -> Assignment
+    {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: assignmentColumns) FROM assignments WHERE id = \(bind: id)\(unsafeRaw: lock)
+            """).first(),
+            let assignment = try? Self.assignment(from: row), assignment.annotatorID == personID
+        else { throw AssayError.notFound(entity: "assignment", id: String(id)) }
+        return assignment
+    }
+
+    static let judgmentColumns = """
+        id, item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms, submitted_at_ms, origin
+        """
+
+    static func judgment(from row: any SQLRow) throws -> Judgment {
+        Judgment(
+            id: try row.int64("id"), itemID: try row.int64("item_id"), queueID: try row.uuid("queue_id"),
+            annotatorID: try row.uuid("annotator_id"), labels: try Column.decode([String].self, from: try row.string("labels")),
+            rationale: try row.optionalString("rationale"), timeSpentMs: try row.int("time_spent_ms"),
+            startedAt: try row.optionalDate("started_at_ms"), submittedAt: try row.date("submitted_at_ms"),
+            origin: Judgment.Origin(rawValue: try row.string("origin")) ?? .assay)
+    }
+
+    private static func judgment(annotator: UUID, clientKey: String, _ sql: any SQLDatabase) async throws -> Judgment? {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: judgmentColumns) FROM judgments
+            WHERE annotator_id = \(bind: annotator) AND client_key = \(bind: clientKey)
+            """).first().map(judgment(from:))
+    }
+
+    private static func judgment(item: Int64, annotator: UUID, _ sql: any SQLDatabase) async throws -> Judgment {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: judgmentColumns) FROM judgments WHERE item_id = \(bind: item) AND annotator_id = \(bind: annotator)
+            """).first()
+        else { throw AssayError.notFound(entity: "judgment", id: "item \(item)") }
+        return try judgment(from: row)
+    }
+
+    private static func insertJudgment(
+        _ submission: JudgmentSubmission, for assignment: Assignment, startedAt: Date, now: Date, _ sql: any SQLDatabase
+    ) async throws -> Judgment {
+        let timeSpent = submission.timeSpentMs ?? max(0, Int(now.timeIntervalSince(startedAt) * 1000))
+        let row = try await sql.raw("""
+            INSERT INTO judgments (item_id, queue_id, annotator_id, assignment_id, labels, rationale, time_spent_ms,
+                                   started_at_ms, submitted_at_ms, origin, client_key)
+            VALUES (\(bind: assignment.itemID), \(bind: assignment.queueID), \(bind: assignment.annotatorID),
+                    \(bind: assignment.id), \(bind: try Column.json(submission.labels)), \(bind: submission.rationale),
+                    \(bind: timeSpent), \(bind: Column.millis(startedAt)), \(bind: Column.millis(now)), 'assay',
+                    \(bind: submission.clientKey))
+            RETURNING id
+            """).first()!
+        return Judgment(
+            id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
+            annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,
+            timeSpentMs: timeSpent, startedAt: startedAt, submittedAt: now, origin: .assay)
+    }
+}

@@ -1,0 +1,131 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Makes a queue from a draft.
+    ///
+    /// - Throws: ``AssayError/conflict(_:)`` when the name is taken; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for bad settings.
+    public func createQueue(_ draft: QueueDraft, now: Date) async throws -> Queue {
+        let queue = try draft.makeQueue(id: UUID(), now: now)
+        return try await transaction { sql in
+            let inserted = try await sql.raw("""
+                INSERT INTO queues (id, name, description, domain, markets, languages, schema, overlap, lease_seconds,
+                                    consensus, ordering, created_at_ms)
+                VALUES (\(bind: queue.id), \(bind: queue.name), \(bind: queue.description), \(bind: queue.domain),
+                        \(bind: try Column.json(queue.markets)), \(bind: try Column.json(queue.languages)),
+                        \(bind: try Column.json(queue.schema)), \(bind: queue.overlap), \(bind: queue.leaseSeconds),
+                        \(bind: try Column.json(queue.consensus)), \(bind: queue.ordering.rawValue),
+                        \(bind: Column.millis(queue.createdAt)))
+                ON CONFLICT (name) DO NOTHING RETURNING id
+                """).first()
+            guard inserted != nil else { throw AssayError.conflict("a queue named '\(queue.name)' already exists") }
+            try await QueueCounters.create(for: queue.id, sql)
+            return queue
+        }
+    }
+
+    /// The queue with this id or, failing that, this name: what `--queue` and `/queues/{queue}` accept.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func queue(_ reference: String) async throws -> Queue {
+        try await Self.queue(reference, sql())
+    }
+
+    /// Every queue, by name.
+    public func queues() async throws -> [Queue] {
+        try await sql().raw("SELECT \(unsafeRaw: Self.queueColumns) FROM queues ORDER BY name").all()
+            .map(Self.queue(from:))
+    }
+
+    /// A queue's progress, from maintained counters.
+    public func stats(of queueID: UUID) async throws -> QueueStats {
+        try await QueueCounters.read(queueID, sql())
+    }
+
+    static func queue(_ reference: String, _ sql: any SQLDatabase) async throws -> Queue {
+        let row: (any SQLRow)?
+        if let id = UUID(uuidString: reference) {
+            row = try await sql.raw("SELECT \(unsafeRaw: queueColumns) FROM queues WHERE id = \(bind: id)").first()
+        } else {
+            row = try await sql.raw("SELECT \(unsafeRaw: queueColumns) FROM queues WHERE name = \(bind: reference)").first()
+        }
+        guard let row else { throw AssayError.notFound(entity: "queue", id: reference) }
+        return try queue(from: row)
+    }
+
+    static func queue(id: UUID, _ sql: any SQLDatabase) async throws -> Queue {
+        try await queue(id.uuidString, sql)
+    }
+
+    static let queueColumns = """
+        id, name, description, domain, markets, languages, schema, overlap, lease_seconds, consensus, ordering, created_at_ms
+        """
+
+    static func queue(from row: any SQLRow) throws -> Queue {
+        Queue(
+            id: try row.uuid("id"), name: try row.string("name"), description: try row.string("description"),
+            domain: try row.string("domain"), markets: try Column.decode([String].self, from: try row.string("markets")),
+            languages: try Column.decode([String].self, from: try row.string("languages")),
+            schema: try Column.decode(LabelSchema.self, from: try row.string("schema")), overlap: try row.int("overlap"),
+            leaseSeconds: try row.int("lease_seconds"),
+            consensus: try Column.decode(ConsensusRule.self, from: try row.string("consensus")),
+            ordering: ItemOrdering(rawValue: try row.string("ordering")) ?? .priority,
+            createdAt: try row.date("created_at_ms"))
+    }
+}
+
+/// A queue's progress counters, kept in the same transaction as the work they count.
+///
+/// Each queue has `shards` rows; a change lands on a random one and a read sums them. On PostgreSQL this keeps
+/// concurrent submits from queueing on one row lock; on SQLite it costs nothing.
+enum QueueCounters {
+    static let shards = 16
+
+    /// The counter columns.
+    enum Field: String {
+        case items, completedItems = "completed_items", judgments, skips
+        case resolvedItems = "resolved_items", unresolvedItems = "unresolved_items"
+    }
+
+    static func create(for queueID: UUID, _ sql: any SQLDatabase) async throws {
+        let values = (0..<shards).map { shard -> SQLQueryString in "(\(bind: queueID), \(literal: shard), 0, 0, 0, 0, 0, 0)" }
+        let joined = SQLList(values)
+        try await sql.raw("""
+            INSERT INTO queue_counters (queue_id, shard, items, completed_items, judgments, skips, resolved_items,
+                                        unresolved_items) VALUES \(joined)
+            """).run()
+    }
+
+    /// Adds the given amounts (which may be negative) to a queue's counters.
+    static func add(_ changes: [Field: Int], to queueID: UUID, _ sql: any SQLDatabase) async throws {
+        let nonZero = changes.filter { $0.value != 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+        guard !nonZero.isEmpty else { return }
+        let assignments = SQLList(nonZero.map { field, amount -> SQLQueryString in
+            "\(ident: field.rawValue) = \(ident: field.rawValue) + \(literal: amount)"
+        })
+        try await sql.raw("""
+            UPDATE queue_counters SET \(assignments)
+            WHERE queue_id = \(bind: queueID) AND shard = \(literal: Int.random(in: 0..<shards))
+            """).run()
+    }
+
+    // PostgreSQL's SUM over BIGINT is NUMERIC: cast back so both backends return integers.
+    static func read(_ queueID: UUID, _ sql: any SQLDatabase) async throws -> QueueStats {
+        guard let row = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(items), 0) AS BIGINT) AS items,
+                   CAST(COALESCE(SUM(completed_items), 0) AS BIGINT) AS completed_items,
+                   CAST(COALESCE(SUM(judgments), 0) AS BIGINT) AS judgments,
+                   CAST(COALESCE(SUM(skips), 0) AS BIGINT) AS skips,
+                   CAST(COALESCE(SUM(resolved_items), 0) AS BIGINT) AS resolved_items,
+                   CAST(COALESCE(SUM(unresolved_items), 0) AS BIGINT) AS unresolved_items
+            FROM queue_counters WHERE queue_id = \(bind: queueID)
+            """).first()
+        else { throw AssayError.notFound(entity: "queue", id: queueID.uuidString) }
+        return QueueStats(
+            items: try row.int("items"), completedItems: try row.int("completed_items"), judgments: try row.int("judgments"),
+            skips: try row.int("skips"), resolvedItems: try row.int("resolved_items"),
+            unresolvedItems: try row.int("unresolved_items"))
+    }
+}

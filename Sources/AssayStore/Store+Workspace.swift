@@ -1,0 +1,205 @@
+import AssayCore
+import Crypto
+import Foundation
+import SQLKit
+
+// MARK: - Vendors and teams
+
+extension Store {
+    /// Adds a vendor.
+    ///
+    /// - Throws: ``AssayError/conflict(_:)`` when the name is taken; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for an empty name.
+    public func createVendor(named name: String, now: Date) async throws -> Vendor {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "a vendor name must be 1 to 200 characters")
+        }
+        let vendor = Vendor(id: UUID(), name: trimmed)
+        let inserted = try await sql().raw("""
+            INSERT INTO vendors (id, name, created_at_ms) VALUES (\(bind: vendor.id), \(bind: trimmed), \(bind: Column.millis(now)))
+            ON CONFLICT (name) DO NOTHING RETURNING id
+            """).first()
+        guard inserted != nil else { throw AssayError.conflict("a vendor named '\(trimmed)' already exists") }
+        return vendor
+    }
+
+    /// Every vendor, by name.
+    public func vendors() async throws -> [Vendor] {
+        try await sql().raw("SELECT id, name FROM vendors ORDER BY name").all().map {
+            Vendor(id: try $0.uuid("id"), name: try $0.string("name"))
+        }
+    }
+
+    /// Adds a team to a vendor.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown vendor, ``AssayError/conflict(_:)`` when the
+    ///   vendor already has a team of that name.
+    public func createTeam(named name: String, in vendorID: UUID, now: Date) async throws -> Team {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "a team name must be 1 to 200 characters")
+        }
+        let team = Team(id: UUID(), vendorID: vendorID, name: trimmed)
+        return try await transaction { sql in
+            guard try await sql.raw("SELECT id FROM vendors WHERE id = \(bind: vendorID)").first() != nil else {
+                throw AssayError.notFound(entity: "vendor", id: vendorID.uuidString)
+            }
+            let inserted = try await sql.raw("""
+                INSERT INTO teams (id, vendor_id, name, created_at_ms)
+                VALUES (\(bind: team.id), \(bind: vendorID), \(bind: trimmed), \(bind: Column.millis(now)))
+                ON CONFLICT (vendor_id, name) DO NOTHING RETURNING id
+                """).first()
+            guard inserted != nil else { throw AssayError.conflict("the vendor already has a team named '\(trimmed)'") }
+            return team
+        }
+    }
+
+    /// The teams of a vendor, by name.
+    public func teams(of vendorID: UUID) async throws -> [Team] {
+        try await sql().raw("SELECT id, vendor_id, name FROM teams WHERE vendor_id = \(bind: vendorID) ORDER BY name")
+            .all().map { Team(id: try $0.uuid("id"), vendorID: try $0.uuid("vendor_id"), name: try $0.string("name")) }
+    }
+}
+
+// MARK: - People
+
+extension Store {
+    /// Adds a person to the workspace.
+    ///
+    /// - Throws: ``AssayError/conflict(_:)`` when the external id is taken; ``AssayError/notFound(entity:id:)``
+    ///   for an unknown vendor or a team outside the vendor; ``AssayError/invalidInput(field:line:reason:)``.
+    public func createPerson(_ draft: PersonDraft, now: Date) async throws -> Person {
+        let draft = try draft.validated()
+        let person = Person(
+            id: UUID(), externalID: draft.externalID!, name: draft.name, role: draft.role, vendorID: draft.vendorID,
+            teamID: draft.teamID, languages: draft.languages, markets: draft.markets, status: .active, createdAt: now)
+        return try await transaction { sql in
+            try await Self.requireTeam(person.teamID, inVendor: person.vendorID, sql)
+            guard try await Self.insert(person, sql) else {
+                throw AssayError.conflict("a person with external id '\(person.externalID)' already exists")
+            }
+            return person
+        }
+    }
+
+    /// The person with this id.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func person(_ id: UUID) async throws -> Person {
+        guard let row = try await sql().raw("SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE id = \(bind: id)")
+            .first()
+        else { throw AssayError.notFound(entity: "person", id: id.uuidString) }
+        return try Self.person(from: row)
+    }
+
+    /// People by name, a page at a time; a vendor lead's listing is limited to their own vendor.
+    ///
+    /// - Parameters:
+    ///   - vendorID: only this vendor's people, when set.
+    ///   - afterName: the last name of the previous page (keyset paging).
+    ///   - limit: page size.
+    public func people(ofVendor vendorID: UUID?, after afterName: String?, limit: Int) async throws -> [Person] {
+        let vendorFilter: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0)" } ?? ""
+        let pageFilter: SQLQueryString = afterName.map { "AND name > \(bind: $0)" } ?? ""
+        return try await sql().raw("""
+            SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE 1 = 1 \(vendorFilter) \(pageFilter)
+            ORDER BY name LIMIT \(bind: limit)
+            """).all().map(Self.person(from:))
+    }
+
+    /// Changes whether a person may take work.
+    public func setStatus(_ status: PersonStatus, of personID: UUID) async throws {
+        let updated = try await sql().raw(
+            "UPDATE people SET status = \(bind: status.rawValue) WHERE id = \(bind: personID) RETURNING id"
+        ).first()
+        guard updated != nil else { throw AssayError.notFound(entity: "person", id: personID.uuidString) }
+    }
+
+    static let personColumns = "id, external_id, name, role, vendor_id, team_id, languages, markets, status, created_at_ms"
+
+    static func person(from row: any SQLRow) throws -> Person {
+        Person(
+            id: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),
+            role: Role(rawValue: try row.string("role")) ?? .annotator, vendorID: try row.optionalUUID("vendor_id"),
+            teamID: try row.optionalUUID("team_id"),
+            languages: try Column.decode([String].self, from: try row.string("languages")),
+            markets: try Column.decode([String].self, from: try row.string("markets")),
+            status: PersonStatus(rawValue: try row.string("status")) ?? .suspended, createdAt: try row.date("created_at_ms"))
+    }
+
+    /// Inserts a person unless the external id exists; returns whether it was inserted.
+    static func insert(_ person: Person, _ sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("""
+            INSERT INTO people (\(unsafeRaw: personColumns)) VALUES (
+                \(bind: person.id), \(bind: person.externalID), \(bind: person.name), \(bind: person.role.rawValue),
+                \(bind: person.vendorID), \(bind: person.teamID), \(bind: try Column.json(person.languages)),
+                \(bind: try Column.json(person.markets)), \(bind: person.status.rawValue), \(bind: Column.millis(person.createdAt)))
+            ON CONFLICT (external_id) DO NOTHING RETURNING id
+            """).first() != nil
+    }
+
+    private static func requireTeam(_ teamID: UUID?, inVendor vendorID: UUID?, _ sql: any SQLDatabase) async throws {
+        if let vendorID, try await sql.raw("SELECT id FROM vendors WHERE id = \(bind: vendorID)").first() == nil {
+            throw AssayError.notFound(entity: "vendor", id: vendorID.uuidString)
+        }
+        guard let teamID else { return }
+        guard let row = try await sql.raw("SELECT vendor_id FROM teams WHERE id = \(bind: teamID)").first() else {
+            throw AssayError.notFound(entity: "team", id: teamID.uuidString)
+        }
+        if try row.uuid("vendor_id") != vendorID {
+            throw AssayError.invalidInput(field: "team_id", line: nil, reason: "the team belongs to another vendor")
+        }
+    }
+}
+
+// MARK: - API tokens
+
+extension Store {
+    /// Issues a new API token for a person. Only its hash is stored: the returned secret is shown once.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown person.
+    public func issueToken(for personID: UUID, now: Date) async throws -> TokenSecret {
+        var rng = SystemRandomNumberGenerator()
+        let secret = TokenSecret.generate(using: &rng)
+        try await transaction { sql in
+            guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
+                throw AssayError.notFound(entity: "person", id: personID.uuidString)
+            }
+            try await sql.raw("""
+                INSERT INTO api_tokens (id, person_id, token_hash, created_at_ms)
+                VALUES (\(bind: UUID()), \(bind: personID), \(bind: Self.hash(secret)), \(bind: Column.millis(now)))
+                """).run()
+        }
+        return secret
+    }
+
+    /// The person a token belongs to, or `nil` for an unknown or revoked token.
+    public func person(authenticatedBy secret: TokenSecret) async throws -> Person? {
+        let columns = Self.personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }
+        guard let row = try await sql().raw("""
+            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM api_tokens t JOIN people p ON p.id = t.person_id
+            WHERE t.token_hash = \(bind: Self.hash(secret)) AND t.revoked_at_ms IS NULL
+            """).first()
+        else { return nil }
+        return try Self.person(from: row)
+    }
+
+    /// Revokes every token of a person.
+    public func revokeTokens(of personID: UUID, now: Date) async throws {
+        try await sql().raw("""
+            UPDATE api_tokens SET revoked_at_ms = \(bind: Column.millis(now))
+            WHERE person_id = \(bind: personID) AND revoked_at_ms IS NULL
+            """).run()
+    }
+
+    /// Whether anybody is in the workspace yet (a fresh workspace bootstraps an admin).
+    public func hasPeople() async throws -> Bool {
+        try await sql().raw("SELECT id FROM people LIMIT 1").first() != nil
+    }
+
+    /// SHA-256 of the token, hex: tokens are 238 bits of randomness, so a fast unsalted hash is enough.
+    static func hash(_ secret: TokenSecret) -> String {
+        SHA256.hash(data: Data(secret.value.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

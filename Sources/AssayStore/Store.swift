@@ -1,0 +1,97 @@
+import AssayCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The one gateway to the workspace's data: intent-named methods, one transaction each, that take and return
+/// `AssayCore` values.
+///
+/// The database keeps the invariants: unique keys (one judgment per item and annotator, one external id per
+/// queue, one assignment per item and annotator) and conditional updates (an item is leased only while it has
+/// an open slot). No method reads a value in Swift and writes a decision back without such a guard.
+///
+/// The methods live in extensions by concern: `Store+Workspace.swift`, `Store+Queues.swift`,
+/// `Store+Import.swift`, `Store+Labeling.swift`, `Store+Results.swift`.
+public struct Store: Sendable {
+    /// Which SQL dialect the store talks to; used only where the two differ (row locking).
+    public enum Backend: String, Sendable {
+        /// Embedded SQLite.
+        case sqlite
+        /// PostgreSQL.
+        case postgres
+    }
+
+    /// The dialect.
+    public let backend: Backend
+    private let database: @Sendable () -> any Database
+
+    init(backend: Backend, database: @escaping @Sendable () -> any Database) {
+        self.backend = backend
+        self.database = database
+    }
+
+    /// A SQL handle outside any transaction.
+    func sql() -> any SQLDatabase {
+        database() as! any SQLDatabase
+    }
+
+    /// Runs `body` in one transaction and commits if it returns.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database().transaction { db in
+            try await body(db as! any SQLDatabase)
+        }
+    }
+
+    /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where concurrent transactions would otherwise queue on the same
+    /// candidate row; nothing on SQLite, where one writer runs at a time.
+    var skipLocked: String { backend == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+
+    /// `FOR UPDATE` on PostgreSQL; nothing on SQLite.
+    var forUpdate: String { backend == .postgres ? " FOR UPDATE" : "" }
+
+    /// Per-connection settings for SQLite: write-ahead logging (readers do not block the writer) with
+    /// `synchronous = NORMAL`, which survives a process crash without losing a committed transaction.
+    func configureSQLite() async throws {
+        let sql = self.sql()
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+    }
+}
+
+// MARK: - Values as stored
+
+/// Conversions between domain values and the column types the migrations use.
+enum Column {
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    // Domain types spell their snake_case keys in CodingKeys, so no key strategy here: one would also rewrite
+    // the keys of user content such as `{"mediaUrl": …}`.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static let decoder = JSONDecoder()
+}
+
+extension SQLRow {
+    func int(_ column: String) throws -> Int { try decode(column: column, as: Int.self) }
+    func int64(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
+    func string(_ column: String) throws -> String { try decode(column: column, as: String.self) }
+    func optionalString(_ column: String) throws -> String? { try decode(column: column, as: String?.self) }
+    func uuid(_ column: String) throws -> UUID { try decode(column: column, as: UUID.self) }
+    func optionalUUID(_ column: String) throws -> UUID? { try decode(column: column, as: UUID?.self) }
+    func date(_ column: String) throws -> Date { Column.date(try int64(column)) }
+    func optionalDate(_ column: String) throws -> Date? { try decode(column: column, as: Int64?.self).map(Column.date) }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import AssayCLI
+
+@main extension AssayCommand {}
