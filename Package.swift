@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "AssayCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,5 +90,6 @@ let package = Package(
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTesting"], swiftSettings: swiftSettings),
     ]
 )

@@ -16,7 +16,9 @@ public enum Eligibility {
     ///
     /// - Throws: ``AssayError/forbidden(_:)`` naming the missing language or market.
     public static func requireCanWork(_ person: Person, on queue: Queue) throws {
-        if !overlaps(queue.languages, person.languages) {
+        if !queue.languages.isEmpty, !person.languages.isEmpty,
+            !queue.languages.contains(where: { required in person.languages.contains { speaks($0, required) } })
+        {
             throw AssayError.forbidden(
                 "\(person.name) does not review \(queue.languages.joined(separator: "/")), the languages of queue '\(queue.name)'")
         }
@@ -27,8 +29,22 @@ public enum Eligibility {
     }
 
     /// The language filter the lease query applies to items: `nil` when the person has no restriction.
+    ///
+    /// It lists the person's codes and their base languages (`pt-BR` adds `pt`); the query also accepts regional
+    /// variants of each (`pt` takes `pt-BR` and `pt-PT`).
     public static func languageFilter(for person: Person) -> [String]? {
-        person.languages.isEmpty ? nil : person.languages
+        guard !person.languages.isEmpty else { return nil }
+        var codes = person.languages
+        for code in person.languages {
+            if let base = code.split(separator: "-").first.map(String.init), !codes.contains(base) { codes.append(base) }
+        }
+        return codes
+    }
+
+    /// Whether someone who reviews `offered` can review content in `required`: the same code, or one is a regional
+    /// variant of the other (`pt` and `pt-BR`).
+    public static func speaks(_ offered: String, _ required: String) -> Bool {
+        offered == required || required.hasPrefix(offered + "-") || offered.hasPrefix(required + "-")
     }
 
     /// The market filter the lease query applies to items: `nil` when the person has no restriction.

@@ -1,0 +1,140 @@
+import AssayCore
+import AssayServer
+import AssayStore
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Vapor
+
+/// The real app on a free port of 127.0.0.1, over a fresh database, with an HTTP client to drive it.
+///
+/// Tests talk to it over real HTTP, as clients do, and read the database through `store` to check what
+/// happened.
+///
+/// For example:
+/// ```swift
+/// try await LiveServer.with(.sqlite) { server in
+///     let response = try await server.request(.GET, "/healthz")
+///     #expect(response.status == .ok)
+/// }
+/// ```
+public final class LiveServer: Sendable {
+    /// The base URL, e.g. `http://127.0.0.1:53121`.
+    public let baseURL: String
+    /// The application (for its store and clock).
+    public let app: Application
+    /// The clock the server reads; tests move it forward to expire leases.
+    public let clock: AdjustableTime
+    /// An admin's API token.
+    public let adminToken: String
+    /// The HTTP client.
+    public let client: HTTPClient
+
+    private init(baseURL: String, app: Application, clock: AdjustableTime, adminToken: String, client: HTTPClient) {
+        self.baseURL = baseURL
+        self.app = app
+        self.clock = clock
+        self.adminToken = adminToken
+        self.client = client
+    }
+
+    /// The store behind the server.
+    public var store: Store { app.store }
+
+    /// Starts a server on `backend`, runs `body`, and stops it and removes its database whatever happens.
+    public static func with<T>(
+        _ backend: TestBackend, maxImportBytes: Int = 8 * 1024 * 1024, _ body: (LiveServer) async throws -> T
+    ) async throws -> T {
+        let (location, cleanup) = try await backend.makeScratchLocation()
+        let clock = AdjustableTime()
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let settings = Settings(
+                database: location, hostname: "127.0.0.1", port: 0, maxImportBytes: maxImportBytes,
+                leaseSweepSeconds: 0.2, clock: clock)
+            try await configure(app, settings: settings)
+            let admin = try await app.store.createPerson(
+                PersonDraft(externalID: "admin", name: "Admin", role: .admin), now: clock.now)
+            let token = try await app.store.issueToken(for: admin.id, now: clock.now)
+            let port = try await app.startServing()
+            let server = LiveServer(
+                baseURL: "http://127.0.0.1:\(port)", app: app, clock: clock, adminToken: token.value, client: client)
+            let result = try await body(server)
+            try await server.shutdown()
+            await cleanup()
+            return result
+        } catch {
+            try? await client.shutdown()
+            try? await app.stopServing()
+            await cleanup()
+            throw error
+        }
+    }
+
+    private func shutdown() async throws {
+        try await client.shutdown()
+        try await app.stopServing()
+    }
+
+    // MARK: - Requests
+
+    /// One HTTP response: status, headers and the whole body.
+    public struct Reply: Sendable {
+        /// The status.
+        public let status: HTTPResponseStatus
+        /// The headers.
+        public let headers: HTTPHeaders
+        /// The body bytes.
+        public let body: Data
+
+        /// The body as text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// The body decoded as JSON.
+        public func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            return try decoder.decode(type, from: body)
+        }
+
+        /// The body as a JSON object.
+        public func object() throws -> [String: JSONValue] {
+            guard case .object(let object) = try json(JSONValue.self) else {
+                throw TestSetupError("expected a JSON object, got: \(text.prefix(200))")
+            }
+            return object
+        }
+
+        /// The `reason` of a JSON error body.
+        public var reason: String { (try? object()["reason"]?.stringValue) ?? text }
+    }
+
+    /// Sends a request; `token` defaults to the admin's (pass `nil` for none).
+    public func request(
+        _ method: HTTPMethod, _ path: String, token: String?? = .none, body: Data? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        let bearer = token ?? adminToken
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(data: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+        return Reply(status: response.status, headers: response.headers, body: Data(buffer: bytes))
+    }
+
+    /// Sends a JSON body built from a JSON value.
+    public func request(_ method: HTTPMethod, _ path: String, token: String?? = .none, json: JSONValue) async throws
+        -> Reply
+    {
+        try await request(method, path, token: token, body: try JSONEncoder().encode(json))
+    }
+}

@@ -1,0 +1,110 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Every kind of bad input gets a 4xx with a message a person can act on, and changes nothing.
+@Suite("Bad input")
+struct BadInputTests {
+    /// What the database holds, to compare before and after a rejected request.
+    struct Snapshot: Equatable {
+        let stats: QueueStats
+        let judgments: Int
+        let queues: Int
+    }
+
+    func snapshot(_ server: LiveServer, _ queue: Queue, item: Int64) async throws -> Snapshot {
+        Snapshot(
+            stats: try await server.store.stats(of: queue.id), judgments: try await server.store.judgments(of: item).count,
+            queues: try await server.store.queues().count)
+    }
+
+    @Test("each bad request is refused with a clear 4xx and leaves the database as it was", arguments: TestBackend.allCases)
+    func refusesAndChangesNothing(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend, maxImportBytes: 64 * 1024) { server in
+            let queue = try await Fixtures.queue(server.store, overlap: 2)
+            try await Fixtures.items(server.store, into: queue, count: 3)
+            let annotator = try await Fixtures.annotators(server.store, count: 1)[0].token
+            let client = LoopClient(server: server, token: annotator)
+            let lease = try #require(try await client.next(queue.name))
+            let before = try await snapshot(server, queue, item: lease.itemID)
+
+            let malformed = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                body: Data("{\"labels\": [".utf8))
+            #expect(malformed.status == .badRequest, "malformed JSON: \(malformed.text)")
+
+            let unknownLabel = try await client.submit(lease.assignmentID, labels: ["spamm"])
+            #expect(unknownLabel.status == .unprocessableEntity)
+            #expect(unknownLabel.reason.contains("'spamm' is not a label of this queue"))
+
+            let twoLabels = try await client.submit(lease.assignmentID, labels: ["spam", "hate"])
+            #expect(twoLabels.status == .unprocessableEntity)
+            #expect(twoLabels.reason.contains("exactly one label"))
+
+            let noToken = try await server.request(.GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil))
+            #expect(noToken.status == .unauthorized)
+            #expect(noToken.headers.first(name: "WWW-Authenticate") == "Bearer")
+
+            let wrongToken = try await server.request(.GET, "/api/v1/queues/\(queue.name)/stats", token: "assay_wrong")
+            #expect(wrongToken.status == .unauthorized)
+
+            let annotatorOnAnalystRoute = try await server.request(
+                .POST, "/api/v1/queues", token: annotator,
+                json: ["name": "sneaky", "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
+            #expect(annotatorOnAnalystRoute.status == .forbidden)
+            #expect(annotatorOnAnalystRoute.reason.contains("annotator may not"))
+
+            let annotatorExport = try await server.request(.GET, "/api/v1/queues/\(queue.name)/export", token: annotator)
+            #expect(annotatorExport.status == .forbidden)
+
+            let unknownQueue = try await server.request(.POST, "/api/v1/queues/no-such-queue/next", token: annotator)
+            #expect(unknownQueue.status == .notFound)
+            #expect(unknownQueue.reason.contains("no-such-queue"))
+
+            let someoneElses = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment",
+                token: try await Fixtures.annotators(server.store, count: 1, prefix: "other")[0].token,
+                json: ["labels": ["spam"]])
+            #expect(someoneElses.status == .notFound, "another person's assignment reads as not found")
+
+            let huge = String(repeating: "external_id,text\n", count: 1) + (0..<5000).map { "big-\($0),\(String(repeating: "x", count: 20))" }
+                .joined(separator: "\n")
+            let oversized = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data(huge.utf8), contentType: "text/csv")
+            #expect(oversized.status == .payloadTooLarge)
+
+            let missingColumn = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data("text,language\nhello,en\n".utf8),
+                contentType: "text/csv")
+            #expect(missingColumn.status == .unprocessableEntity)
+            #expect(missingColumn.reason.contains("no 'external_id' or 'id' column"))
+
+            let badRow = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items",
+                body: Data("{\"external_id\": \"n-1\", \"text\": \"ok\"}\n{\"external_id\": \"n-2\", \"priority\": \"high\", \"text\": \"x\"}\n".utf8),
+                contentType: "application/x-ndjson")
+            #expect(badRow.status == .unprocessableEntity)
+            #expect(badRow.reason == "line 2: priority: must be a whole number", "the good first row must not land either")
+
+            let noFormat = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data("x".utf8), contentType: "text/plain")
+            #expect(noFormat.status == .unprocessableEntity)
+
+            let badQueue = try await server.request(
+                .POST, "/api/v1/queues", json: ["name": "q", "overlap": 0, "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
+            #expect(badQueue.status == .unprocessableEntity)
+            #expect(badQueue.reason.contains("overlap must be 1 to 50"))
+
+            let duplicateQueue = try await server.request(
+                .POST, "/api/v1/queues", json: ["name": .string(queue.name), "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
+            #expect(duplicateQueue.status == .conflict)
+
+            let after = try await snapshot(server, queue, item: lease.itemID)
+            #expect(after == before)
+            #expect(try await server.store.items(in: queue.id, after: nil, limit: 100).count == 3)
+        }
+    }
+}
