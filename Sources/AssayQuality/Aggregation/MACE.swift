@@ -1,0 +1,119 @@
+import Foundation
+
+/// MACE (Multi-Annotator Competence Estimation): models each worker as sometimes answering truthfully and sometimes
+/// "spamming" from a label habit of their own — the aggregator for crowds with spammers and workers who click
+/// the same button regardless of the item.
+///
+/// Model: item i has a hidden class Tᵢ, uniform over the L labels. For each judgment, worker w is competent with
+/// probability θᵥ and then answers Tᵢ; otherwise they spam and answer label a with probability ξᵥ[a]. So
+/// P(answer a | Tᵢ = t) = θᵥ · [a = t] + (1 − θᵥ) · ξᵥ[a].
+///
+/// EM (the paper's EM variant, not its variational Bayes one):
+/// - E-step: log P(Tᵢ = t) = Σⱼ log P(aⱼ | t) − log L, normalised in log space; gold items clamped. The expected
+///   count that judgment j was competent is P(Tᵢ = aⱼ) · θ / (θ + (1 − θ) ξ[aⱼ]); the rest of the judgment is
+///   spam with label aⱼ.
+/// - M-step: θᵥ = (competent count + s) / (n_w + 2s); ξᵥ[a] = (spam count of a + s) / (spam count + L s), with
+///   smoothing s (crowd-kit's default is 0.01 / L).
+/// - Stops when the log marginal likelihood Σᵢ log Σₜ P(Tᵢ = t, answers) gains less than `tolerance` per judgment,
+///   or after `maxIterations`.
+///
+/// Restarts: the first run starts from θ = ½ and uniform ξ (equivalent to starting from a soft majority vote); each
+/// further run starts from random θ and ξ, as in the paper; the run with the highest likelihood wins.
+///
+/// D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy (2013), "Learning Whom to Trust with MACE",
+/// NAACL-HLT 2013, 1120–1130. https://aclanthology.org/N13-1132
+///
+/// For example:
+/// ```swift
+/// var rng = SplitMix64(seed: 1)
+/// let result = try MACE(restarts: 5).aggregate(judgments, gold: nil, using: &rng)
+/// result.skill(of: "ann")?.score   // ann's competence θ: P(not spamming)
+/// ```
+/// - Complexity: O(restarts × iterations × (judgments + items × labels + workers × labels)) time;
+///   O(items × labels + workers × labels) memory.
+public struct MACE: LabelAggregator {
+    /// The number of EM runs; the most likely one wins.
+    public let restarts: Int
+    /// The cap on EM iterations per run.
+    public let maxIterations: Int
+    /// The smallest log-likelihood gain per judgment that keeps a run going.
+    public let tolerance: Double
+    /// The additive smoothing s of the M-step; `nil` for 0.01 / labels.
+    public let smoothing: Double?
+    /// The spread of random starting points: θ and ξ weights are drawn from U(1, 1 + noise), then normalised.
+    public let startNoise: Double
+    /// The seed `aggregate(_:gold:)` uses for restarts; pass your own generator to `aggregate(_:gold:using:)`.
+    public let seed: UInt64
+
+    /// Creates the aggregator; the defaults are crowd-kit's where it has them.
+    ///
+    /// - Parameters:
+    ///   - restarts: The number of EM runs (≥ 1).
+    ///   - maxIterations: The cap on EM iterations per run.
+    ///   - tolerance: The smallest log-likelihood gain per judgment that keeps a run going.
+    ///   - smoothing: The M-step's additive smoothing; `nil` for 0.01 / labels.
+    ///   - startNoise: The spread of random starting points.
+    ///   - seed: The seed for random restarts in `aggregate(_:gold:)`.
+    public init(
+        restarts: Int = 10, maxIterations: Int = 50, tolerance: Double = 1e-5, smoothing: Double? = nil,
+        startNoise: Double = 0.5, seed: UInt64 = 0
+    ) {
+        self.restarts = restarts
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.smoothing = smoothing
+        self.startNoise = startNoise
+        self.seed = seed
+    }
+
+    /// Fits MACE with random restarts drawn from `SplitMix64(seed: seed)`.
+    ///
+    /// - Throws: See `aggregate(_:gold:using:)`.
+    public func aggregate(_ judgments: JudgmentMatrix, gold: GoldLabels?) throws -> AggregationResult {
+        var rng = SplitMix64(seed: seed)
+        return try aggregate(judgments, gold: gold, using: &rng)
+    }
+
+    /// Fits MACE, drawing the starting points of restarts after the first from `rng`.
+    ///
+    /// - Throws: `QualityError.empty` without judgments; `.invalidInput` for restarts < 1, negative settings, or
+    ///   gold labels outside the coding.
+    public func aggregate(
+        _ judgments: JudgmentMatrix, gold: GoldLabels?, using rng: inout some RandomNumberGenerator
+    ) throws -> AggregationResult {
+        let goldLabels = try checkedGold(judgments, gold)
+        let smoothing = smoothing ?? 0.01 / Double(judgments.labelCount)
+        guard restarts >= 1, maxIterations >= 0, tolerance >= 0, smoothing >= 0, startNoise >= 0 else {
+            throw QualityError.invalidInput(
+                "MACE needs restarts ≥ 1 and non-negative iterations, tolerance, "
+                    + "smoothing and noise.")
+        }
+        if judgments.labelCount == 1 { return singleLabelResult(judgments) }
+        var best: MACEModel?
+        for restart in 0..<restarts {
+            var model = MACEModel(judgments, gold: goldLabels, smoothing: smoothing)
+            if restart > 0 { model.randomizeStart(noise: startNoise, using: &rng) }
+            model.fit(maxIterations: maxIterations, tolerance: tolerance)
+            if best == nil || model.logLikelihood > best!.logLikelihood { best = model }
+        }
+        let model = best!
+        let labelCount = judgments.labelCount
+        let (counts, accuracies) = expectedAccuracies(judgments, model.posteriors)
+        let skills = (0..<judgments.workerCount).map { worker in
+            let competence = model.competence[worker]
+            var confusion = [Double](repeating: 0, count: labelCount * labelCount)
+            for truth in 0..<labelCount {
+                for answer in 0..<labelCount {
+                    confusion[truth * labelCount + answer] =
+                        (answer == truth ? competence : 0)
+                        + (1 - competence) * model.spamming[worker * labelCount + answer]
+                }
+            }
+            return WorkerSkill(
+                judgmentCount: counts[worker], accuracy: accuracies[worker], score: competence, confusion: confusion)
+        }
+        return makeResult(
+            judgments, posteriors: model.posteriors, skills: skills, iterations: model.iterations,
+            converged: model.converged, logLikelihood: model.logLikelihood / Double(judgments.judgmentCount))
+    }
+}

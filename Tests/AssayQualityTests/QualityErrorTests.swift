@@ -1,0 +1,22 @@
+import AssayQuality
+import Testing
+
+@Suite struct QualityErrorTests {
+    @Test func messagesSayWhatToDo() {
+        #expect(QualityError.empty.description.contains("add at least one"))
+        #expect(QualityError.tooFewRaters(needed: 2, found: 1).description.contains("at least 2"))
+        #expect(QualityError.noVariation.description.contains("undefined"))
+        #expect(QualityError.invalidInput("x").description == "Invalid input: x")
+        #expect(QualityError.noSharedItems(first: "a", second: "b").description.contains("'a'"))
+    }
+
+    @Test func docExample() throws {
+        do {
+            _ = try FleissKappa().measure(JudgmentMatrix(triples: []))
+            Issue.record("expected an error")
+        } catch let error as QualityError {
+            #expect(error == .empty)
+            #expect(error.description.hasPrefix("There are no judgments"))
+        }
+    }
+}
