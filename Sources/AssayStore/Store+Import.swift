@@ -100,10 +100,13 @@ extension Store {
     /// (as an annotator) for each annotator id seen for the first time. A judgment for an item and annotator
     /// already judged is a duplicate and skipped. Items that reach the queue's overlap get their final label.
     ///
+    /// Each stored judgment also records a submitted assignment, so the annotator is never routed that item.
+    ///
+    /// - Parameter origin: `.imported` for judgments from other tools; the demo simulator passes `.assay`.
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line of the first bad row.
-    public func importJudgments(_ judgments: [ImportedJudgment], into queue: Queue, now: Date) async throws
-        -> ImportReport
-    {
+    public func importJudgments(
+        _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
+    ) async throws -> ImportReport {
         let labels = try judgments.map { row in
             do { return try queue.schema.validate(labels: row.labels, rationale: row.rationale) } catch let error as AssayError {
                 throw error.at(line: row.line)
@@ -129,15 +132,17 @@ extension Store {
                         (\(bind: itemIDs[row.itemExternalID]!), \(bind: queue.id), \(bind: people[row.annotatorExternalID]!),
                          \(bind: try Column.json(labels[index])), \(bind: row.rationale), \(bind: row.timeSpentMs),
                          \(bind: row.startedAt.map(Column.millis)), \(bind: Column.millis(row.submittedAt)),
-                         \(literal: Judgment.Origin.imported.rawValue))
+                         \(literal: origin.rawValue))
                         """
                 }
                 let rows = try await sql.raw("""
                     INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
                                            submitted_at_ms, origin)
-                    VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING RETURNING item_id
+                    VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
+                    RETURNING item_id, annotator_id, started_at_ms, submitted_at_ms
                     """).all()
                 for row in rows { touched[try row.int64("item_id"), default: 0] += 1 }
+                try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql)
                 inserted += rows.count
             }
             try await QueueCounters.add([.judgments: inserted], to: queue.id, sql)
@@ -153,6 +158,25 @@ extension Store {
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)
         }
+    }
+
+    /// One submitted assignment per inserted judgment: the (item, annotator) key that routing checks.
+    private static func recordSubmittedAssignments(for rows: [any SQLRow], queueID: UUID, _ sql: any SQLDatabase)
+        async throws
+    {
+        guard !rows.isEmpty else { return }
+        let values = try rows.map { row -> SQLQueryString in
+            let submitted = try row.int64("submitted_at_ms")
+            let started = try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted
+            return """
+                (\(bind: try row.int64("item_id")), \(bind: queueID), \(bind: try row.uuid("annotator_id")), 'submitted',
+                 \(bind: started), \(bind: submitted))
+                """
+        }
+        try await sql.raw("""
+            INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
+            VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
+            """).run()
     }
 
     private static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)

@@ -1,7 +1,108 @@
 import ArgumentParser
+import AssayCore
+import AssayServer
+import AssayStore
+import ConsoleKitTerminal
+import Foundation
+import Logging
 
-/// `assay demo`: builds a realistic demo workspace and serves it.
+/// `assay demo`: builds a realistic demo workspace (once) and serves it.
 struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build a demo workspace and serve it.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Build a realistic demo workspace and serve it.",
+        discussion: """
+            Three BPO vendors, ~60 annotators of varied skill and speed, four queues in several markets and \
+            languages, ~20,000 items and six weeks of simulated work. The workspace is built on first run and \
+            reused afterwards (--rebuild starts over). Prints the URL and fresh API tokens.
+            """)
+
+    @ArgumentParser.Option(name: .customLong("db"), help: "The SQLite file (ignored when ASSAY_DATABASE_URL is set).")
+    var path = "assay-demo.sqlite"
+
+    @ArgumentParser.Option(help: "The address to listen on.")
+    var hostname = "127.0.0.1"
+
+    @ArgumentParser.Option(help: "The port to listen on.")
+    var port = 8080
+
+    @ArgumentParser.Option(help: "How many items to generate.")
+    var items = 20_000
+
+    @ArgumentParser.Option(help: "The random seed: the same seed builds the same workspace.")
+    var seed: UInt64 = 2026
+
+    @ArgumentParser.Flag(help: "Delete the SQLite file first and build anew.")
+    var rebuild = false
+
+    @ArgumentParser.Flag(help: "Build the workspace, print the tokens, and exit without serving.")
+    var noServe = false
+
+    func validate() throws {
+        guard (100...2_000_000).contains(items) else { throw ValidationError("--items must be 100 to 2000000") }
+    }
+
+    func run() async throws {
+        let location = try Settings.databaseLocation(path: path)
+        if rebuild, case .sqlite(let file) = location {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
+        let tokens = try await prepare(location)
+        Console.say("\nSign in with one of these API tokens (new ones are issued on every start):")
+        for (label, token) in tokens { Console.say("  \(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(token)") }
+        Console.say("Try:  curl -H 'Authorization: Bearer \(tokens[1].1)' http://\(hostname):\(port)/api/v1/queues/comments-en/stats\n")
+        guard !noServe else { return }
+        try await ServerRunner.run(settings: Settings(database: location, hostname: hostname, port: port)) { _ in }
+    }
+
+    /// Builds the workspace if it is empty, then issues tokens for the people worth signing in as.
+    private func prepare(_ location: DatabaseLocation) async throws -> [(String, String)] {
+        var logger = Logger(label: "assay.demo")
+        logger.logLevel = .warning
+        let database = try await AssayDatabase.open(location, logger: logger)
+        do {
+            try await database.migrate()
+            let store = database.store
+            if try await store.queues().isEmpty {
+                let bar = Terminal().progressBar(title: "Building the demo workspace (\(items) items)")
+                bar.start()
+                let summary = try await DemoWorkspace(itemCount: items, seed: seed).build(in: store, now: Date()) {
+                    bar.activity.currentProgress = $0
+                }
+                bar.succeed()
+                Console.say("Built \(summary.queues.count) queues, \(summary.items) items, \(summary.judgments) judgments.")
+            } else {
+                Console.say("Reusing the demo workspace in \(location) (--rebuild to start over).")
+            }
+            let tokens = try await issueTokens(store)
+            try await database.close()
+            return tokens
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    private func issueTokens(_ store: Store) async throws -> [(String, String)] {
+        var people: [Person] = []
+        var after: String?
+        while true {
+            let page = try await store.people(ofVendor: nil, after: after, limit: 500)
+            people += page
+            guard page.count == 500 else { break }
+            after = page.last?.name
+        }
+        let wanted: [(Person) -> Bool] = [
+            { $0.role == .admin }, { $0.role == .analyst }, { $0.role == .vendorLead }, { $0.role == .arbitrator },
+            { $0.role == .qaReviewer }, { $0.externalID == "northwind-001" }, { $0.externalID == "atlas-001" },
+            { $0.externalID == "kestrel-001" },
+        ]
+        var tokens: [(String, String)] = []
+        for matches in wanted {
+            guard let person = people.first(where: matches) else { continue }
+            let token = try await store.issueToken(for: person.id, now: Date())
+            let languages = person.languages.isEmpty ? "" : ", " + person.languages.joined(separator: "/")
+            tokens.append(("\(person.role.rawValue): \(person.name)\(languages)", token.value))
+        }
+        return tokens
+    }
 }

@@ -1,0 +1,146 @@
+import AssayCore
+import AssayQuality
+import Foundation
+
+/// Synthetic content for the demo queues: comments in English, Portuguese and Spanish, ads, and query–result
+/// pairs, each with the true label the simulator scores annotators against. The texts are invented and mild:
+/// enough to tell the labels apart, nothing more.
+enum DemoContent {
+    /// A demo item and its hidden truth.
+    struct Item {
+        let draft: ItemDraft
+        let truth: [String]
+        let createdAt: Date
+    }
+
+    static func items(for plan: DemoQueues.Plan, now: Date, rng: inout SplitMix64) -> [Item] {
+        (0..<plan.itemCount).map { index in
+            let origin = plan.origins[Int.random(in: 0..<plan.origins.count, using: &rng)]
+            // Six weeks of arrivals, denser on weekdays and in the local afternoon.
+            let age = pow(Double.random(in: 0..<1, using: &rng), 0.9) * 42 * 86_400
+            let created = now.addingTimeInterval(-age)
+            var truth = [pick(plan.prior, rng: &rng)]
+            if plan.kind == .ads, truth != ["none"], Double.random(in: 0..<1, using: &rng) < 0.2 {
+                let second = pick(plan.prior.filter { $0.code != "none" && $0.code != truth[0] }, rng: &rng)
+                truth = plan.draft.schema.codes.filter { $0 == truth[0] || $0 == second }
+            }
+            let content = text(for: plan.kind, truth: truth, language: origin.language, index: index, rng: &rng)
+            let reported = Double.random(in: 0..<1, using: &rng) < 0.3
+            let draft = ItemDraft(
+                externalID: String(format: "%@-%06d", prefix(plan.kind, origin.language), index + 1), content: content,
+                market: origin.market, language: origin.language, source: reported ? "user_report" : "proactive",
+                priority: reported ? 2 : 0, createdAt: created)
+            return Item(draft: draft, truth: truth, createdAt: created)
+        }
+    }
+
+    static func pick(_ weights: [(code: String, weight: Double)], rng: inout SplitMix64) -> String {
+        let total = weights.reduce(0) { $0 + $1.weight }
+        var draw = Double.random(in: 0..<total, using: &rng)
+        for entry in weights {
+            draw -= entry.weight
+            if draw < 0 { return entry.code }
+        }
+        return weights[weights.count - 1].code
+    }
+
+    private static func prefix(_ kind: DemoQueues.Kind, _ language: String) -> String {
+        switch kind {
+        case .comments: return "cmt-\(language.lowercased())"
+        case .ads: return "ad"
+        case .searchRelevance: return "qr"
+        }
+    }
+
+    private static func text(
+        for kind: DemoQueues.Kind, truth: [String], language: String, index: Int, rng: inout SplitMix64
+    ) -> [String: JSONValue] {
+        switch kind {
+        case .comments:
+            let bank = language.hasPrefix("pt") ? portuguese : (language.hasPrefix("es") ? spanish : english)
+            let lines = bank[truth[0]] ?? bank["none"]!
+            let line = lines[Int.random(in: 0..<lines.count, using: &rng)]
+            let handle = "@user\(Int.random(in: 1000...99_999, using: &rng))"
+            return ["text": .string(line.replacingOccurrences(of: "{user}", with: handle)), "author": .string(handle)]
+        case .ads:
+            let lines = ads[truth.first { $0 != "none" } ?? "none"]!
+            let media = "https://cdn.example.com/ads/\(index % 500).jpg"
+            return [
+                "headline": .string(lines[Int.random(in: 0..<lines.count, using: &rng)]),
+                "landing_page": .string("https://shop\(index % 97).example.com/offer"), "media_urls": [.string(media)],
+            ]
+        case .searchRelevance:
+            let pair = queries[Int.random(in: 0..<queries.count, using: &rng)]
+            let grade = Int(truth[0]) ?? 3
+            return ["query": .string(pair.query), "result": .string(pair.results[max(0, min(4, 5 - grade))])]
+        }
+    }
+
+    // MARK: - Text banks
+
+    private static let english: [String: [String]] = [
+        "none": ["Great match last night, that second half was unreal", "Does anyone know when the store reopens?",
+                 "Loved this recipe, added extra garlic", "This thread is so helpful, thank you {user}",
+                 "Traffic on the bridge is terrible again", "Happy birthday {user}! Have a great one"],
+        "spam_scam": ["Earn $500 a day from home!!! DM me for the link", "FREE gift cards, click my profile before it ends",
+                      "Your account is locked, verify here to avoid suspension", "Crypto doubled in 24h, send 1 coin get 2 back"],
+        "harassment": ["{user} nobody wants you here, log off forever", "I know where you work {user}, watch yourself",
+                       "{user} is the dumbest person on this app, everyone report them"],
+        "hate_speech": ["People of that religion should all be banned from this country",
+                        "Those immigrants are vermin and ruin every neighbourhood",
+                        "That group is subhuman and does not deserve rights"],
+        "monetisation_abuse": ["Sub4sub! Like all my videos and I'll like yours, boost each other's payouts",
+                               "Watch my stream on mute overnight to farm views, pays us both"],
+        "violent_extremism": ["Join the movement, the attack last week was only the beginning",
+                              "Glory to the fighters, share their manifesto everywhere"],
+        "self_harm": ["I don't see the point anymore, tonight I'm ending it", "Best ways to hide cuts from your parents?"],
+        "minor_safety": ["{user} you look 13, send me private pics and don't tell your mom",
+                         "Selling accounts of young girls, message me"],
+    ]
+
+    private static let portuguese: [String: [String]] = [
+        "none": ["Que jogo incrível ontem, o segundo tempo foi demais", "Alguém sabe se a loja abre no feriado?",
+                 "Receita ótima, coloquei mais alho", "Parabéns {user}, muitas felicidades!"],
+        "spam_scam": ["Ganhe R$500 por dia em casa!!! Chama no privado", "Pix em dobro: mande 100 e receba 200 agora",
+                      "Sua conta foi bloqueada, confirme seus dados neste link"],
+        "harassment": ["{user} ninguém te suporta, some daqui", "Sei onde você mora {user}, toma cuidado"],
+        "hate_speech": ["Essa gente de outra religião devia ser expulsa do país", "Esses imigrantes são uma praga"],
+        "monetisation_abuse": ["Inscreva-se no meu canal que eu me inscrevo no seu, todo mundo ganha"],
+        "violent_extremism": ["O ataque foi só o começo, junte-se ao movimento"],
+        "self_harm": ["Não aguento mais, hoje eu acabo com tudo"],
+        "minor_safety": ["{user} você parece ter 13, manda foto no privado e não conta pra ninguém"],
+    ]
+
+    private static let spanish: [String: [String]] = [
+        "none": ["Qué partidazo anoche, el segundo tiempo fue increíble", "¿Alguien sabe a qué hora abre la tienda?",
+                 "Me encantó la receta, le puse más ajo", "¡Feliz cumpleaños {user}!"],
+        "spam_scam": ["¡Gana $500 al día desde casa! Escríbeme", "Tarjetas de regalo GRATIS, entra a mi perfil ya",
+                      "Tu cuenta será suspendida, verifica tus datos aquí"],
+        "harassment": ["{user} nadie te quiere aquí, vete ya", "Sé dónde trabajas {user}, ten cuidado"],
+        "hate_speech": ["Esa gente de esa religión debería ser expulsada del país", "Esos inmigrantes son una plaga"],
+        "monetisation_abuse": ["Sígueme y te sigo, dale like a todos mis videos para ganar más"],
+        "violent_extremism": ["El ataque fue solo el comienzo, únete a la causa"],
+        "self_harm": ["Ya no puedo más, esta noche termino con todo"],
+        "minor_safety": ["{user} pareces de 13, mándame fotos privadas y no le digas a nadie"],
+    ]
+
+    private static let ads: [String: [String]] = [
+        "none": ["Summer sale: 20% off running shoes", "Learn Spanish in 15 minutes a day", "Fresh meal kits delivered weekly"],
+        "scam": ["Claim your free iPhone now, only pay shipping", "Government grant of $9,000 waiting for you, apply today"],
+        "misleading_claims": ["Lose 10 kg in one week with this tea", "Doctors hate this trick that cures diabetes",
+                              "Make $10k a month with no experience"],
+        "prohibited_product": ["Replica designer watches, 90% off", "Buy prescription pills without prescription"],
+        "adult": ["Hot singles near you tonight", "Uncensored videos, 18+ only"],
+    ]
+
+    private static let queries: [(query: String, results: [String])] = [
+        ("cheap flights to lisbon", ["Lisbon flights from $89 – compare 500 airlines", "Lisbon travel guide: top 10 sights",
+                                     "Portugal train timetables", "Cheap hotels in Madrid", "How to bake Portuguese custard tarts"]),
+        ("how to fix a leaking tap", ["Step-by-step: fix a dripping tap in 10 minutes", "Plumbing tools buying guide",
+                                      "Find a local plumber", "Kitchen renovation ideas", "History of indoor plumbing"]),
+        ("best running shoes for flat feet", ["2026 review: best stability shoes for flat feet", "Running shoe size chart",
+                                              "Marathon training plan", "Hiking boots on sale", "Foot massage spa near you"]),
+        ("python read csv", ["Reading CSV files with Python's csv module", "pandas.read_csv documentation",
+                             "Python tutorial for beginners", "CSV file format explained", "Python snake species"]),
+    ]
+}

@@ -1,0 +1,96 @@
+import AssayCore
+
+/// The four demo queues: a trust & safety taxonomy in English and in Portuguese/Spanish, an ads-policy queue
+/// with multi-choice labels, and a search-relevance queue on a 1–5 scale.
+enum DemoQueues {
+    /// What kind of content a queue holds.
+    enum Kind {
+        case comments, ads, searchRelevance
+    }
+
+    /// A queue, its share of the items, where its items come from, and how its true labels are distributed.
+    struct Plan {
+        let draft: QueueDraft
+        let kind: Kind
+        let itemCount: Int
+        /// (market, language) pairs items come from.
+        let origins: [(market: String, language: String)]
+        /// The true-label distribution.
+        let prior: [(code: String, weight: Double)]
+        /// Labels people confuse a true label with, most likely first.
+        let confusions: [String: [String]]
+    }
+
+    static let safetyLabels = [
+        LabelOption(code: "hate_speech", name: "Hate speech", description: "Attacks people for a protected characteristic"),
+        LabelOption(code: "harassment", name: "Harassment", description: "Targets a person with abuse or threats"),
+        LabelOption(code: "violent_extremism", name: "Violent extremism", description: "Praises or supports violent groups"),
+        LabelOption(code: "self_harm", name: "Self-harm", description: "Encourages or depicts self-injury or suicide"),
+        LabelOption(code: "minor_safety", name: "Minor safety", description: "Endangers or sexualises minors"),
+        LabelOption(code: "spam_scam", name: "Spam or scam", description: "Fraud, phishing, fake giveaways, bulk promotion"),
+        LabelOption(code: "monetisation_abuse", name: "Monetisation abuse", description: "Gaming payouts or ad revenue"),
+        LabelOption(code: "none", name: "No violation", description: "Allowed under the policy"),
+    ]
+
+    static let safetyPrior: [(code: String, weight: Double)] = [
+        ("none", 0.52), ("spam_scam", 0.13), ("harassment", 0.11), ("hate_speech", 0.09), ("monetisation_abuse", 0.05),
+        ("violent_extremism", 0.04), ("self_harm", 0.035), ("minor_safety", 0.025),
+    ]
+
+    static let safetyConfusions: [String: [String]] = [
+        "hate_speech": ["harassment", "none"], "harassment": ["hate_speech", "none"],
+        "violent_extremism": ["hate_speech", "none"], "self_harm": ["none", "harassment"],
+        "minor_safety": ["harassment", "none"], "spam_scam": ["monetisation_abuse", "none"],
+        "monetisation_abuse": ["spam_scam", "none"], "none": ["harassment", "spam_scam"],
+    ]
+
+    static func all(totalItems: Int) -> [Plan] {
+        let counts = [0.40, 0.25, 0.20, 0.15].map { max(20, Int(Double(totalItems) * $0)) }
+        return [
+            Plan(
+                draft: QueueDraft(
+                    name: "comments-en", description: "User comments reported or flagged in English-language markets.",
+                    domain: "comments", markets: ["US", "GB", "IN", "PH"], languages: ["en"],
+                    schema: .singleChoice(safetyLabels), overlap: 3, leaseSeconds: 300, consensus: .majority,
+                    ordering: .priority),
+                kind: .comments, itemCount: counts[0],
+                origins: [("US", "en"), ("GB", "en"), ("IN", "en"), ("PH", "en"), ("US", "en")],
+                prior: safetyPrior, confusions: safetyConfusions),
+            Plan(
+                draft: QueueDraft(
+                    name: "comments-latam-iberia",
+                    description: "Comentários e comentarios from Brazil, Mexico, Argentina and Spain.",
+                    domain: "comments", markets: ["BR", "MX", "AR", "ES"], languages: ["pt-BR", "es"],
+                    schema: .singleChoice(safetyLabels), overlap: 2, leaseSeconds: 300,
+                    consensus: ConsensusRule(kind: .majority), ordering: .priority),
+                kind: .comments, itemCount: counts[1],
+                origins: [("BR", "pt-BR"), ("BR", "pt-BR"), ("MX", "es"), ("AR", "es"), ("ES", "es")],
+                prior: safetyPrior, confusions: safetyConfusions),
+            Plan(
+                draft: QueueDraft(
+                    name: "ads-policy", description: "New ads before they run: every policy they break.",
+                    domain: "ads", markets: ["US", "GB", "IN"], languages: ["en"],
+                    schema: .multiChoice([
+                        LabelOption(code: "scam", name: "Scam", description: "Deceptive offers, fake giveaways"),
+                        LabelOption(code: "misleading_claims", name: "Misleading claims", description: "Unproven health or income claims"),
+                        LabelOption(code: "prohibited_product", name: "Prohibited product", description: "Weapons, drugs, counterfeits"),
+                        LabelOption(code: "adult", name: "Adult content"),
+                        LabelOption(code: "none", name: "Compliant"),
+                    ], rationale: .optional),
+                    overlap: 2, leaseSeconds: 600, consensus: .majority, ordering: .oldest),
+                kind: .ads, itemCount: counts[2], origins: [("US", "en"), ("GB", "en"), ("IN", "en")],
+                prior: [("none", 0.55), ("misleading_claims", 0.18), ("scam", 0.14), ("prohibited_product", 0.08), ("adult", 0.05)],
+                confusions: ["scam": ["misleading_claims"], "misleading_claims": ["none", "scam"], "prohibited_product": ["none"],
+                             "adult": ["none"], "none": ["misleading_claims"]]),
+            Plan(
+                draft: QueueDraft(
+                    name: "search-relevance", description: "How well a result answers a query, from 1 (off-topic) to 5 (perfect).",
+                    domain: "search_relevance", markets: ["US", "IN"], languages: ["en"],
+                    schema: .rating(1, through: 5, rationale: .none), overlap: 3, leaseSeconds: 300,
+                    consensus: .majority, ordering: .oldest),
+                kind: .searchRelevance, itemCount: counts[3], origins: [("US", "en"), ("IN", "en")],
+                prior: [("1", 0.12), ("2", 0.18), ("3", 0.25), ("4", 0.27), ("5", 0.18)],
+                confusions: ["1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"]]),
+        ]
+    }
+}

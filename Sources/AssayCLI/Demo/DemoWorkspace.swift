@@ -1,0 +1,148 @@
+import AssayCore
+import AssayQuality
+import AssayStore
+import Foundation
+
+/// A realistic workspace to explore Assay with: three BPO vendors, about sixty annotators of varied skill and
+/// speed, four queues across markets and languages, ~20k items, and six weeks of simulated work.
+///
+/// Everything is drawn from one seeded generator, so the same seed builds the same workspace.
+///
+/// For example:
+/// ```swift
+/// let summary = try await DemoWorkspace(itemCount: 2_000, seed: 7).build(in: store, now: Date()) { _ in }
+/// ```
+struct DemoWorkspace {
+    let itemCount: Int
+    let seed: UInt64
+
+    /// The people whose tokens the demo prints, and what was built.
+    struct Summary {
+        var queues: [String] = []
+        var items = 0
+        var judgments = 0
+        var staff: [(role: Role, person: Person)] = []
+        var sampleAnnotators: [Person] = []
+    }
+
+    /// One simulated annotator: who they are and how they work.
+    struct Worker {
+        let person: Person
+        /// Probability of giving the true label.
+        let accuracy: Double
+        /// Mean seconds per item.
+        let secondsPerItem: Double
+        /// A spammer answers at random, fast.
+        let isSpammer: Bool
+    }
+
+    /// Builds the workspace; `progress` receives the fraction done.
+    func build(in store: Store, now: Date, progress: (Double) -> Void) async throws -> Summary {
+        var rng = SplitMix64(seed: seed)
+        var summary = Summary()
+        let (workers, staff) = try await makePeople(in: store, now: now, rng: &rng)
+        summary.staff = staff
+        summary.sampleAnnotators = [workers[0].person, workers[20].person, workers[40].person]
+        progress(0.05)
+        let plans = DemoQueues.all(totalItems: itemCount)
+        for (index, plan) in plans.enumerated() {
+            let queue = try await store.createQueue(plan.draft, now: now.addingTimeInterval(-43 * 86_400))
+            summary.queues.append(queue.name)
+            let items = DemoContent.items(for: plan, now: now, rng: &rng)
+            for start in stride(from: 0, to: items.count, by: 5_000) {
+                let batch = Array(items[start..<min(start + 5_000, items.count)])
+                summary.items += try await store.importItems(batch.map(\.draft), into: queue, now: now).inserted
+            }
+            let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
+            var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, now: now)
+            let judgments = simulator.judgments(for: items, rng: &rng)
+            for start in stride(from: 0, to: judgments.count, by: 5_000) {
+                let batch = Array(judgments[start..<min(start + 5_000, judgments.count)])
+                summary.judgments += try await store.importJudgments(batch, into: queue, origin: .assay, now: now).inserted
+                let done = Double(index) + Double(start + batch.count) / Double(max(judgments.count, 1))
+                progress(0.05 + 0.95 * done / Double(plans.count))
+            }
+        }
+        progress(1)
+        return summary
+    }
+
+    // MARK: - People
+
+    private func makePeople(in store: Store, now: Date, rng: inout SplitMix64) async throws
+        -> ([Worker], [(role: Role, person: Person)])
+    {
+        var workers: [Worker] = []
+        var staff: [(role: Role, person: Person)] = []
+        let joined = now.addingTimeInterval(-60 * 86_400)
+        for vendorPlan in DemoVendors.all {
+            let vendor = try await store.createVendor(named: vendorPlan.name, now: joined)
+            var teams: [Team] = []
+            for teamName in vendorPlan.teams {
+                teams.append(try await store.createTeam(named: teamName, in: vendor.id, now: joined))
+            }
+            let lead = try await store.createPerson(
+                PersonDraft(
+                    externalID: "\(vendorPlan.slug)-lead", name: vendorPlan.leadName, role: .vendorLead, vendorID: vendor.id),
+                now: joined)
+            staff.append((.vendorLead, lead))
+            for index in 0..<20 {
+                let name = vendorPlan.names[index % vendorPlan.names.count]
+                let person = try await store.createPerson(
+                    PersonDraft(
+                        externalID: String(format: "%@-%03d", vendorPlan.slug, index + 1), name: name, role: .annotator,
+                        vendorID: vendor.id, teamID: teams[index % teams.count].id,
+                        languages: vendorPlan.languages(index), markets: vendorPlan.markets),
+                    now: joined)
+                // Skill varies widely; two people per vendor are careless, and one in thirty answers at random.
+                let isSpammer = index == 13
+                let accuracy = isSpammer ? 0.25 : (index % 7 == 3 ? Double.random(in: 0.55...0.7, using: &rng)
+                    : Double.random(in: 0.78...0.97, using: &rng))
+                let speed = isSpammer ? 6 : Double.random(in: 14...70, using: &rng)
+                workers.append(Worker(person: person, accuracy: accuracy, secondsPerItem: speed, isSpammer: isSpammer))
+            }
+        }
+        for (role, name) in [
+            (Role.admin, "Dana Admin"), (.analyst, "Priya Raman"), (.arbitrator, "Tomás Ortega"),
+            (.arbitrator, "Amara Okafor"), (.qaReviewer, "Lena Fischer"), (.qaReviewer, "Kenji Watanabe"),
+        ] {
+            let person = try await store.createPerson(PersonDraft(name: name, role: role), now: joined)
+            staff.append((role, person))
+        }
+        return (workers, staff)
+    }
+}
+
+/// The three demo vendors: where they are, which languages and markets they cover.
+enum DemoVendors {
+    struct Plan: Sendable {
+        let name: String
+        let slug: String
+        let teams: [String]
+        let leadName: String
+        let markets: [String]
+        let names: [String]
+        let languages: @Sendable (Int) -> [String]
+    }
+
+    static let all: [Plan] = [
+        Plan(
+            name: "Northwind BPO", slug: "northwind", teams: ["Manila A", "Manila B"], leadName: "Marites Santos",
+            markets: ["US", "GB", "PH"],
+            names: ["Angelica Reyes", "Paolo Cruz", "Jasmine Bautista", "Mark Villanueva", "Kristine Ramos",
+                    "Joshua Mendoza", "Camille Garcia", "Carlo Aquino", "Patricia Dizon", "Miguel Navarro"],
+            languages: { $0 % 4 == 0 ? ["en", "tl"] : ["en"] }),
+        Plan(
+            name: "Atlas Review", slug: "atlas", teams: ["São Paulo", "Mexico City"], leadName: "Renata Alves",
+            markets: ["BR", "MX", "AR", "ES"],
+            names: ["Beatriz Souza", "Lucas Oliveira", "Mariana Costa", "Diego Hernández", "Valentina López",
+                    "Gabriel Lima", "Sofía Martínez", "Rafael Pereira", "Camila Rodríguez", "Thiago Santos"],
+            languages: { $0 % 2 == 0 ? ["pt-BR", "es"] : ($0 % 3 == 0 ? ["pt-BR"] : ["es"]) }),
+        Plan(
+            name: "Kestrel Trust", slug: "kestrel", teams: ["Hyderabad 1", "Hyderabad 2"], leadName: "Arjun Mehta",
+            markets: ["IN", "US", "GB"],
+            names: ["Ananya Reddy", "Rohan Sharma", "Sneha Iyer", "Vikram Nair", "Pooja Gupta", "Aditya Rao",
+                    "Kavya Menon", "Rahul Verma", "Divya Pillai", "Siddharth Joshi"],
+            languages: { $0 % 3 == 0 ? ["en", "hi"] : ["en"] }),
+    ]
+}
