@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware = Middlewares()
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
+    app.middleware.use(UnexpectedErrorLogger())
     app.middleware.use(TokenAuthenticator())
     try routes(app)
 }

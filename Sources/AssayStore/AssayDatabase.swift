@@ -47,7 +47,10 @@ public final class AssayDatabase: Sendable {
                 // transactions queue in the pool instead of failing with SQLITE_BUSY. PostgreSQL spreads over
                 // every loop's pool.
                 let loop = isPostgres ? databases.eventLoopGroup.any() : pinnedLoop
-                return databases.database(logger: logger, on: loop)!
+                guard let database = databases.database(logger: logger, on: loop) else {
+                    throw AssayError.conflict("the database is closed (the server is shutting down)")
+                }
+                return database
             })
     }
 
@@ -88,7 +91,7 @@ public final class AssayDatabase: Sendable {
 
     /// The names of the migrations that have run, oldest first.
     public func appliedMigrationNames() async throws -> [String] {
-        let sql = store.sql()
+        let sql = try store.sql()
         return try await sql.raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at, name")
             .all(decodingColumn: "name", as: String.self)
     }

@@ -145,15 +145,16 @@ extension Store {
                 try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql)
                 inserted += rows.count
             }
-            try await QueueCounters.add([.judgments: inserted], to: queue.id, sql)
+            var counters: QueueCounters.Changes = [.judgments: inserted]
             for (itemID, added) in touched.sorted(by: { $0.key < $1.key }) {
                 let count = try await sql.raw("""
                     UPDATE items SET judgment_count = judgment_count + \(bind: added),
                         open_slots = CASE WHEN open_slots > \(bind: added) THEN open_slots - \(bind: added) ELSE 0 END
                     WHERE id = \(bind: itemID) RETURNING judgment_count
                     """).first()!.int("judgment_count")
-                try await FinalLabels.refresh(itemID, judgmentCount: count, queue: queue, now: now, sql)
+                try await FinalLabels.refresh(itemID, judgmentCount: count, queue: queue, now: now, counters: &counters, sql)
             }
+            try await QueueCounters.add(counters, to: queue.id, sql)
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)

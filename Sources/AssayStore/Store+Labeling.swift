@@ -41,8 +41,13 @@ extension Store {
             if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
             for attempt in 0..<5 {
                 guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
-                    // Before answering "nothing left", give back the slots of leases that ran out.
-                    if attempt == 0, try await Self.reclaimExpiredLeases(in: queue.id, now: now, sql) > 0 { continue }
+                    // Before answering "nothing left", give back the slots of leases that ran out and look again.
+                    // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
+                    // the first look (an earlier snapshot, on PostgreSQL) could not see.
+                    if attempt == 0 {
+                        try await Self.reclaimExpiredLeases(in: queue.id, now: now, sql)
+                        continue
+                    }
                     return nil
                 }
                 let claimed = try await sql.raw("""
@@ -109,9 +114,10 @@ extension Store {
                 UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
                 RETURNING judgment_count
                 """).first()!.int("judgment_count")
-            try await QueueCounters.add([.judgments: 1], to: queue.id, sql)
+            var counters: QueueCounters.Changes = [.judgments: 1]
             let final = try await FinalLabels.refresh(
-                assignment.itemID, judgmentCount: count, queue: queue, now: now, sql)
+                assignment.itemID, judgmentCount: count, queue: queue, now: now, counters: &counters, sql)
+            try await QueueCounters.add(counters, to: queue.id, sql)
             return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
         }
     }
@@ -147,6 +153,7 @@ extension Store {
 
     /// Marks expired leases and frees their slots. Each lease flips from `leased` to `expired` in one
     /// conditional UPDATE, so concurrent reclaimers free each slot exactly once.
+    @discardableResult
     static func reclaimExpiredLeases(in queueID: UUID?, now: Date, _ sql: any SQLDatabase) async throws -> Int {
         let queueFilter: SQLQueryString = queueID.map { "AND queue_id = \(bind: $0)" } ?? ""
         let rows = try await sql.raw("""

@@ -83,6 +83,11 @@ extension Store {
 enum QueueCounters {
     static let shards = 16
 
+    /// Amounts to add per counter, gathered over a transaction and applied with one ``add(_:to:_:)`` at its
+    /// end. One UPDATE per transaction matters: two UPDATEs on two random shards would let concurrent
+    /// transactions lock shards in opposite orders and deadlock on PostgreSQL.
+    typealias Changes = [Field: Int]
+
     /// The counter columns.
     enum Field: String {
         case items, completedItems = "completed_items", judgments, skips

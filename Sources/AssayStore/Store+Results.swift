@@ -33,14 +33,16 @@ extension Store {
 
 /// Final labels: computed from an item's judgments by its queue's consensus rule once the overlap is met.
 enum FinalLabels {
-    /// Recomputes an item's final label if it has all its judgments, and keeps the queue counters in step.
+    /// Recomputes an item's final label if it has all its judgments, and adds the counter changes that follow
+    /// to `counters` (the caller applies them once, at the end of its transaction).
     ///
     /// Runs inside the transaction that added the judgment, after the item row was updated: on PostgreSQL that
     /// row lock orders concurrent submits on one item, so the last one sees every judgment.
     @discardableResult
-    static func refresh(_ itemID: Int64, judgmentCount: Int, queue: Queue, now: Date, _ sql: any SQLDatabase)
-        async throws -> FinalLabel?
-    {
+    static func refresh(
+        _ itemID: Int64, judgmentCount: Int, queue: Queue, now: Date, counters: inout QueueCounters.Changes,
+        _ sql: any SQLDatabase
+    ) async throws -> FinalLabel? {
         guard judgmentCount >= queue.overlap else { return nil }
         let votes = try await sql.raw("SELECT labels FROM judgments WHERE item_id = \(bind: itemID) ORDER BY id").all()
             .map { try Column.decode([String].self, from: try $0.string("labels")) }
@@ -58,12 +60,9 @@ enum FinalLabels {
                 confidence = excluded.confidence, judgment_count = excluded.judgment_count,
                 unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms
             """).run()
-        var changes: [QueueCounters.Field: Int] = [:]
-        if previous == nil { changes[.completedItems] = 1 }
-        if let previous, previous != .unresolved { changes[.resolvedItems, default: 0] -= 1 }
-        if let previous, previous == .unresolved { changes[.unresolvedItems, default: 0] -= 1 }
-        changes[provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
-        try await QueueCounters.add(changes, to: queue.id, sql)
+        if previous == nil { counters[.completedItems, default: 0] += 1 }
+        if let previous { counters[previous == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1 }
+        counters[provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
         let externalID = try await sql.raw("SELECT external_id FROM items WHERE id = \(bind: itemID)").first()!
             .string("external_id")
         return FinalLabel(

@@ -23,16 +23,16 @@ public struct Store: Sendable {
 
     /// The dialect.
     public let backend: Backend
-    private let database: @Sendable () -> any Database
+    private let database: @Sendable () throws -> any Database
 
-    init(backend: Backend, database: @escaping @Sendable () -> any Database) {
+    init(backend: Backend, database: @escaping @Sendable () throws -> any Database) {
         self.backend = backend
         self.database = database
     }
 
     /// A SQL handle outside any transaction.
-    func sql() -> any SQLDatabase {
-        database() as! any SQLDatabase
+    func sql() throws -> any SQLDatabase {
+        try database() as! any SQLDatabase
     }
 
     /// Runs `body` in one transaction and commits if it returns.
@@ -52,7 +52,7 @@ public struct Store: Sendable {
     /// Per-connection settings for SQLite: write-ahead logging (readers do not block the writer) with
     /// `synchronous = NORMAL`, which survives a process crash without losing a committed transaction.
     func configureSQLite() async throws {
-        let sql = self.sql()
+        let sql = try self.sql()
         try await sql.raw("PRAGMA journal_mode = WAL").run()
         try await sql.raw("PRAGMA synchronous = NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys = ON").run()

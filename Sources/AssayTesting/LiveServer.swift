@@ -126,9 +126,13 @@ public final class LiveServer: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
-        return Reply(status: response.status, headers: response.headers, body: Data(buffer: bytes))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let bytes = try await response.body.collect(upTo: 256 * 1024 * 1024)
+            return Reply(status: response.status, headers: response.headers, body: Data(buffer: bytes))
+        } catch {
+            throw TestSetupError("\(method) \(path) failed: \(error)")
+        }
     }
 
     /// Sends a JSON body built from a JSON value.

@@ -5,12 +5,18 @@ import Foundation
 public final class ServerProcess: @unchecked Sendable {
     /// The base URL it serves.
     public let baseURL: String
+    /// Where the server's log goes, for a test to show when it fails.
+    public let logFile: URL
     private let process: Process
 
-    private init(baseURL: String, process: Process) {
+    private init(baseURL: String, logFile: URL, process: Process) {
         self.baseURL = baseURL
+        self.logFile = logFile
         self.process = process
     }
+
+    /// The server's log so far.
+    public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// The `assay` binary beside the test bundle (`swift build --build-tests` builds both).
     public static func executable() throws -> URL {
@@ -58,19 +64,21 @@ public final class ServerProcess: @unchecked Sendable {
         process.executableURL = try executable()
         process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", "0"]
         process.environment = ProcessInfo.processInfo.environment.merging(["ASSAY_DATABASE_URL": postgresURL]) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        // Both streams go to a file: a pipe nobody reads would fill up and stall the server.
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("assay-serve-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
         var text = ""
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        while Date() < deadline, process.isRunning {
+            text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
-                return ServerProcess(baseURL: String(text[range]), process: process)
+                return ServerProcess(baseURL: String(text[range]), logFile: logFile, process: process)
             }
+            Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()
         throw TestSetupError("assay serve did not start: \(text)")

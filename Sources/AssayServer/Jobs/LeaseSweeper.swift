@@ -23,8 +23,12 @@ struct LeaseSweeper: LifecycleHandler {
         application.storage[TaskKey.self] = task
     }
 
+    /// Waits for a sweep in flight to finish, so none runs against a closed database.
     func shutdownAsync(_ application: Application) async {
-        application.storage[TaskKey.self]?.cancel()
+        guard let task = application.storage[TaskKey.self] else { return }
+        let cancelled = application.eventLoopGroup.next().makePromise(of: Void.self)
+        task.cancel(promise: cancelled)
+        try? await cancelled.futureResult.get()
     }
 
     private struct TaskKey: StorageKey {

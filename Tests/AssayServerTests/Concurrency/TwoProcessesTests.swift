@@ -28,7 +28,8 @@ struct TwoProcessesTests {
             servers = [try ServerProcess.serve(postgresURL: url), try ServerProcess.serve(postgresURL: url)]
             let bases = servers.map(\.baseURL)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            defer { _ = client.shutdown() }
+            let total = try await withThrowingTaskGroup(of: Int.self) { [servers] group in
                 for (index, person) in people.enumerated() {
                     group.addTask {
                         var count = 0
@@ -51,15 +52,16 @@ struct TwoProcessesTests {
                             submit.headers.add(name: "Content-Type", value: "application/json")
                             submit.body = .bytes(ByteBuffer(string: #"{"labels": ["none"]}"#))
                             let submitted = try await client.execute(submit, timeout: .seconds(30))
-                            _ = try await submitted.body.collect(upTo: 1 << 20)
-                            try #require(submitted.status == .created)
+                            let reply = try await submitted.body.collect(upTo: 1 << 20)
+                            try #require(
+                                submitted.status == .created,
+                                "\(String(buffer: reply))\n\(servers.map(\.log).joined(separator: "\n"))")
                             count += 1
                         }
                     }
                 }
                 return try await group.reduce(0, +)
             }
-            try await client.shutdown()
             #expect(total == 200)
             for item in try await store.items(in: queue.id, after: nil, limit: 200) {
                 let judgments = try await store.judgments(of: item.id)

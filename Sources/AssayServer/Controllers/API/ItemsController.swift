@@ -47,6 +47,9 @@ enum Upload {
     static func rows(of req: Request, requiredColumns: [[String]]) async throws -> [ImportRow] {
         let format = try self.format(of: req)
         let limit = req.application.importByteLimit
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
+            throw AssayError.tooLarge("the body is larger than \(limit / 1_048_576) MiB; import with `assay import` instead")
+        }
         var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
         var rows: [ImportRow] = []
         var received = 0

@@ -1,0 +1,77 @@
+import AssayCore
+import Foundation
+import Testing
+
+@Suite("Reading items and judgments from files")
+struct ItemRowsTests {
+    @Test("the doc example: other fields become content")
+    func docExample() throws {
+        let row = ImportRow(line: 3, fields: ["external_id": "c-1", "text": "buy followers now", "market": "US"])
+        let draft = try ItemRows.draft(from: row)
+        #expect(draft.content == ["text": "buy followers now"])
+        #expect(draft.market == "US")
+    }
+
+    @Test("a data object is the content; metadata is typed and normalised")
+    func dataObject() throws {
+        let row = ImportRow(line: 2, fields: [
+            "id": 42, "data": ["query": "cheap flights", "result": "Lisbon from $89"], "language": "PT-br",
+            "priority": "3", "created_at": "2026-11-02T14:05:00Z", "market": "br",
+        ])
+        let draft = try ItemRows.draft(from: row)
+        #expect(draft.externalID == "42")
+        #expect(draft.content == ["query": "cheap flights", "result": "Lisbon from $89"])
+        #expect(draft.language == "pt-BR")
+        #expect(draft.market == "BR")
+        #expect(draft.priority == 3)
+        #expect(draft.createdAt == Timestamp.parse("2026-11-02T14:05:00Z"))
+    }
+
+    @Test("bad rows name their line and field")
+    func errors() {
+        #expect(throws: AssayError.invalidInput(field: "external_id", line: 7, reason: "is required")) {
+            try ItemRows.draft(from: ImportRow(line: 7, fields: ["text": "hi"]))
+        }
+        #expect(throws: AssayError.invalidInput(field: "priority", line: 8, reason: "must be a whole number")) {
+            try ItemRows.draft(from: ImportRow(line: 8, fields: ["id": "x", "text": "hi", "priority": 1.5]))
+        }
+        #expect(throws: AssayError.self) { try ItemRows.draft(from: ImportRow(line: 9, fields: ["id": "x"])) }
+        #expect(throws: AssayError.self) {
+            try ItemRows.draft(from: ImportRow(line: 10, fields: ["id": "x", "text": "t", "created_at": "yesterday"]))
+        }
+    }
+
+    @Test("CSV and JSON Lines read alike, with line numbers that match the file")
+    func reader() throws {
+        var csv = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
+        let csvRows = try csv.feed(Array("external_id,text\nc-1,\"multi\nline\"\nc-2,plain\n".utf8)) + csv.finish()
+        #expect(csvRows.map(\.line) == [2, 4])
+        #expect(try csvRows.map(ItemRows.draft(from:)).map(\.content) == [["text": "multi\nline"], ["text": "plain"]])
+
+        var jsonl = ImportRowReader(format: .jsonl)
+        let jsonRows = try jsonl.feed(Array("{\"id\": \"a\", \"text\": \"x\"}\n\n{\"id\": \"b\", \"text\": \"y\"}".utf8))
+            + jsonl.finish()
+        #expect(jsonRows.map(\.line) == [1, 3])
+
+        var missing = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
+        #expect(throws: AssayError.self) { _ = try missing.feed(Array("text\nhello\n".utf8)) + missing.finish() }
+        var notObject = ImportRowReader(format: .jsonl)
+        #expect(throws: AssayError.invalidInput(field: nil, line: 2, reason: "each line must be a JSON object")) {
+            _ = try notObject.feed(Array("{\"id\": 1}\n[1, 2]\n".utf8)) + notObject.finish()
+        }
+    }
+
+    @Test("judgment rows accept labels as a list or as text separated by |")
+    func judgments() throws {
+        let row = ImportRow(line: 2, fields: [
+            "item": "c-1", "worker": "w-9", "labels": "scam | adult", "started_at": "2026-11-02T14:05:00Z",
+            "submitted_at": "2026-11-02T14:05:30Z",
+        ])
+        let judgment = try JudgmentRows.judgment(from: row)
+        #expect(judgment.labels == ["scam", "adult"])
+        #expect(judgment.timeSpentMs == 30_000)
+        #expect(throws: AssayError.self) {
+            try JudgmentRows.judgment(from: ImportRow(line: 3, fields: ["item": "c", "worker": "w", "label": "a"]))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AssayCore
+import Foundation
+import Testing
+
+@Suite("Who may work on which queue")
+struct EligibilityTests {
+    func person(languages: [String], markets: [String]) -> Person {
+        Person(id: UUID(), externalID: "p", name: "P", role: .annotator, languages: languages, markets: markets, createdAt: Date())
+    }
+
+    func queue(languages: [String], markets: [String]) throws -> Queue {
+        try QueueDraft(
+            name: "q", markets: markets, languages: languages,
+            schema: .singleChoice([LabelOption(code: "a"), LabelOption(code: "b")])
+        ).makeQueue(id: UUID(), now: Date())
+    }
+
+    @Test("regional variants count as the language")
+    func variants() {
+        #expect(Eligibility.speaks("pt", "pt-BR"))
+        #expect(Eligibility.speaks("pt-BR", "pt"))
+        #expect(!Eligibility.speaks("pt-BR", "pt-PT"))
+        #expect(!Eligibility.speaks("en", "es"))
+    }
+
+    @Test("a person must share a language and a market with the queue")
+    func queueLevel() throws {
+        let queue = try queue(languages: ["pt-BR", "es"], markets: ["BR", "MX"])
+        try Eligibility.requireCanWork(person(languages: ["pt"], markets: ["BR"]), on: queue)
+        try Eligibility.requireCanWork(person(languages: [], markets: []), on: queue)
+        #expect(throws: AssayError.self) { try Eligibility.requireCanWork(person(languages: ["en"], markets: ["BR"]), on: queue) }
+        #expect(throws: AssayError.self) { try Eligibility.requireCanWork(person(languages: ["es"], markets: ["US"]), on: queue) }
+        #expect(Eligibility.languageFilter(for: person(languages: ["pt-BR"], markets: [])) == ["pt-BR", "pt"])
+    }
+
+    @Test("roles and statuses decide who labels")
+    func policy() {
+        var annotator = person(languages: [], markets: [])
+        #expect(throws: Never.self) { try Policy.requireCanLabel(Actor(person: annotator)) }
+        annotator.status = .suspended
+        #expect(throws: AssayError.self) { try Policy.requireCanLabel(Actor(person: annotator)) }
+        var analyst = person(languages: [], markets: [])
+        analyst.role = .analyst
+        #expect(throws: AssayError.self) { try Policy.requireCanLabel(Actor(person: analyst)) }
+        #expect(throws: Never.self) { try Policy.requireCanManageQueues(Actor(person: analyst)) }
+        #expect(throws: AssayError.self) { try Policy.requireCanManageWorkspace(Actor(person: analyst)) }
+    }
+}

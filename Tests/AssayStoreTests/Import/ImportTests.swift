@@ -1,0 +1,90 @@
+import AssayCore
+@testable import AssayStore
+import AssayTesting
+import Foundation
+import SQLKit
+import Testing
+
+@Suite("Imports")
+struct ImportTests {
+    @Test("re-importing the same external ids adds nothing", arguments: TestBackend.allCases)
+    func idempotentItems(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            let first = try await Fixtures.items(store, into: queue, count: 1_200)
+            #expect(first == ImportReport(received: 1_200, inserted: 1_200, duplicates: 0))
+            let again = try await Fixtures.items(store, into: queue, count: 1_300)
+            #expect(again == ImportReport(received: 1_300, inserted: 100, duplicates: 1_200))
+            let repeated = try await store.importItems(
+                [ItemDraft(externalID: "x", content: ["text": "a"]), ItemDraft(externalID: "x", content: ["text": "b"])],
+                into: queue, now: Date())
+            #expect(repeated.inserted == 1, "a repeat inside one batch is a duplicate too")
+            #expect(try await store.stats(of: queue.id).items == 1_301)
+        }
+    }
+
+    @Test("judgments made elsewhere land with final labels; a bad row stops the whole batch",
+          arguments: TestBackend.allCases)
+    func judgmentsFromOtherTools(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store, overlap: 2)
+            try await Fixtures.items(store, into: queue, count: 3)
+            let at = Date(timeIntervalSince1970: 1_780_000_000)
+            func row(_ item: String, _ worker: String, _ label: String, line: Int) -> ImportedJudgment {
+                ImportedJudgment(
+                    itemExternalID: item, annotatorExternalID: worker, labels: [label], rationale: nil,
+                    startedAt: at.addingTimeInterval(-20), submittedAt: at, line: line)
+            }
+            let bad = [row("item-0001", "vendor-a", "spam", line: 2), row("item-0009", "vendor-b", "spam", line: 3)]
+            await #expect(throws: AssayError.invalidInput(
+                field: "item_external_id", line: 3,
+                reason: "no item 'item-0009' in queue 'comments-en'; import the items first")
+            ) { try await store.importJudgments(bad, into: queue, now: Date()) }
+            await #expect(throws: AssayError.self) {
+                try await store.importJudgments([row("item-0001", "vendor-a", "spamm", line: 4)], into: queue, now: Date())
+            }
+            #expect(try await store.stats(of: queue.id).judgments == 0, "nothing landed")
+
+            let good = [
+                row("item-0001", "vendor-a", "spam", line: 2), row("item-0001", "vendor-b", "spam", line: 3),
+                row("item-0002", "vendor-a", "hate", line: 4), row("item-0002", "vendor-b", "none", line: 5),
+                row("item-0003", "vendor-a", "none", line: 6),
+            ]
+            let report = try await store.importJudgments(good, into: queue, now: Date())
+            #expect(report == ImportReport(received: 5, inserted: 5, duplicates: 0, createdAnnotators: 2))
+            let again = try await store.importJudgments(good, into: queue, now: Date())
+            #expect(again == ImportReport(received: 5, inserted: 0, duplicates: 5, createdAnnotators: 0))
+
+            let labels = try await store.finalLabels(in: queue.id, after: nil, limit: 10)
+            #expect(labels.map(\.externalID) == ["item-0001", "item-0002"])
+            #expect(labels[0].labels == ["spam"])
+            #expect(labels[0].provenance == .unanimous)
+            #expect(labels[1].provenance == .unresolved)
+            #expect(try await store.stats(of: queue.id) == QueueStats(
+                items: 3, completedItems: 2, judgments: 5, skips: 0, resolvedItems: 1, unresolvedItems: 1))
+
+            // vendor-a judged every item elsewhere, so Assay has nothing to route to them.
+            let vendorA = try await store.people(ofVendor: nil, after: nil, limit: 10).first { $0.externalID == "vendor-a" }!
+            #expect(try await store.leaseNextItem(in: queue, for: vendorA, now: Date()) == nil)
+        }
+    }
+
+    @Test("tokens are stored as SHA-256 hashes, never as given", arguments: TestBackend.allCases)
+    func hashedTokens(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let person = try await store.createPerson(PersonDraft(name: "Ana", role: .annotator), now: Date())
+            let token = try await store.issueToken(for: person.id, now: Date())
+            let stored = try await store.sql().raw("SELECT token_hash FROM api_tokens").all(decodingColumn: "token_hash", as: String.self)
+            #expect(stored.count == 1)
+            #expect(stored[0] != token.value)
+            #expect(stored[0].count == 64)
+            #expect(try await store.person(authenticatedBy: token)?.id == person.id)
+            #expect(try await store.person(authenticatedBy: TokenSecret("assay_guess")) == nil)
+            try await store.revokeTokens(of: person.id, now: Date())
+            #expect(try await store.person(authenticatedBy: token) == nil)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import AssayStore
+import AssayTesting
+import Testing
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// Shipped migration names never change: a rename would make Fluent run a migration twice.
+    static let shipped = [
+        "001-create-workspace", "002-create-queues", "003-create-items", "004-create-assignments",
+        "005-create-judgments", "006-create-final-labels",
+    ]
+
+    @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
+    func upDownUp(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            #expect(try await database.appliedMigrationNames() == Self.shipped)
+            try await database.revertAll()
+            #expect(try await database.appliedMigrationNames().isEmpty)
+            try await database.migrate()
+            #expect(try await database.appliedMigrationNames() == Self.shipped)
+            try await database.migrate()
+            #expect(try await database.appliedMigrationNames() == Self.shipped, "running again changes nothing")
+        }
+    }
+}
