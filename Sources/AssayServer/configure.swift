@@ -18,6 +18,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.port = settings.port
     app.clock = settings.clock
     app.importByteLimit = settings.maxImportBytes
+    // JSON bodies (queue drafts with hundreds of labels, judgments with long rationales) outgrow Vapor's 16 KiB.
+    app.routes.defaultMaxBodySize = "2mb"
 
     let database = try await AssayDatabase.open(
         settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)

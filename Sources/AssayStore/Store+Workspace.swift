@@ -93,18 +93,19 @@ extension Store {
         return try Self.person(from: row)
     }
 
-    /// People by name, a page at a time; a vendor lead's listing is limited to their own vendor.
+    /// People by external id (unique, so pages never skip anyone), a page at a time; a vendor lead's listing
+    /// is limited to their own vendor.
     ///
     /// - Parameters:
     ///   - vendorID: only this vendor's people, when set.
-    ///   - afterName: the last name of the previous page (keyset paging).
+    ///   - afterExternalID: the last external id of the previous page (keyset paging).
     ///   - limit: page size.
-    public func people(ofVendor vendorID: UUID?, after afterName: String?, limit: Int) async throws -> [Person] {
+    public func people(ofVendor vendorID: UUID?, after afterExternalID: String?, limit: Int) async throws -> [Person] {
         let vendorFilter: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0)" } ?? ""
-        let pageFilter: SQLQueryString = afterName.map { "AND name > \(bind: $0)" } ?? ""
+        let pageFilter: SQLQueryString = afterExternalID.map { "AND external_id > \(bind: $0)" } ?? ""
         return try await sql().raw("""
             SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE 1 = 1 \(vendorFilter) \(pageFilter)
-            ORDER BY name LIMIT \(bind: limit)
+            ORDER BY external_id LIMIT \(bind: limit)
             """).all().map(Self.person(from:))
     }
 

@@ -89,7 +89,7 @@ struct Demo: AsyncParsableCommand {
             let page = try await store.people(ofVendor: nil, after: after, limit: 500)
             people += page
             guard page.count == 500 else { break }
-            after = page.last?.name
+            after = page.last?.externalID
         }
         let wanted: [(Person) -> Bool] = [
             { $0.role == .admin }, { $0.role == .analyst }, { $0.role == .vendorLead }, { $0.role == .arbitrator },

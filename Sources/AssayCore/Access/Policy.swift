@@ -46,7 +46,7 @@ public enum Policy {
     /// Taking items and submitting judgments.
     public static func requireCanLabel(_ actor: Actor) throws {
         guard actor.role.labels else {
-            throw AssayError.forbidden("a \(actor.role.rawValue) does not label items; use an annotator's token")
+            throw AssayError.forbidden("\(actor.role.withArticle) does not label items; use an annotator's token")
         }
         switch actor.person.status {
         case .active: return
@@ -58,7 +58,12 @@ public enum Policy {
     private static func require(_ actor: Actor, in roles: Set<Role>, to action: String) throws {
         guard roles.contains(actor.role) else {
             let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
-            throw AssayError.forbidden("a \(actor.role.rawValue) may not \(action) (allowed: \(allowed))")
+            throw AssayError.forbidden("\(actor.role.withArticle) may not \(action) (allowed: \(allowed))")
         }
     }
+}
+
+extension Role {
+    /// "an admin", "a vendor_lead": for messages.
+    var withArticle: String { ("aeiou".contains(rawValue.first!) ? "an " : "a ") + rawValue }
 }

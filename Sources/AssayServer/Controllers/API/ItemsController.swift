@@ -27,7 +27,7 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let limit = try Paging.limit(req)
-        let items = try await req.store.items(in: queue.id, after: req.query[Int64.self, at: "after"], limit: limit)
+        let items = try await req.store.items(in: queue.id, after: try Paging.afterID(req), limit: limit)
         return Page(data: items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
     }
 

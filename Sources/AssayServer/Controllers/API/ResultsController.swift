@@ -15,7 +15,7 @@ struct ResultsController: RouteCollection {
         try Policy.requireCanExport(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let limit = try Paging.limit(req)
-        let labels = try await req.store.finalLabels(in: queue.id, after: req.query[Int64.self, at: "after"], limit: limit)
+        let labels = try await req.store.finalLabels(in: queue.id, after: try Paging.afterID(req), limit: limit)
         return Page(data: labels, next: labels.count == limit ? labels.last.map { String($0.itemID) } : nil)
     }
 

@@ -35,7 +35,7 @@ struct WorkspaceController: RouteCollection {
         let limit = try Paging.limit(req)
         let scope = actor.role == .vendorLead ? actor.person.vendorID : try req.query.get(UUID?.self, at: "vendor_id")
         let people = try await req.store.people(ofVendor: scope, after: req.query[String.self, at: "after"], limit: limit)
-        return Page(data: people, next: people.count == limit ? people.last?.name : nil)
+        return Page(data: people, next: people.count == limit ? people.last?.externalID : nil)
     }
 
     @Sendable func issueToken(req: Request) async throws -> Response {
@@ -76,10 +76,19 @@ struct WorkspaceController: RouteCollection {
 enum Paging {
     /// `?limit=` between 1 and 1000, 100 by default.
     static func limit(_ req: Request) throws -> Int {
-        let limit = req.query[Int.self, at: "limit"] ?? 100
-        guard (1...1000).contains(limit) else {
-            throw AssayError.invalidInput(field: "limit", line: nil, reason: "must be 1 to 1000, got \(limit)")
+        guard let text = req.query[String.self, at: "limit"] else { return 100 }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw AssayError.invalidInput(field: "limit", line: nil, reason: "must be a whole number from 1 to 1000, got '\(text)'")
         }
         return limit
+    }
+
+    /// `?after=` as an item id (the `next` of the previous page), or `nil` for the first page.
+    static func afterID(_ req: Request) throws -> Int64? {
+        guard let text = req.query[String.self, at: "after"] else { return nil }
+        guard let id = Int64(text) else {
+            throw AssayError.invalidInput(field: "after", line: nil, reason: "must be the `next` value of the previous page")
+        }
+        return id
     }
 }
