@@ -13,8 +13,12 @@ public struct Settings: Sendable {
     public var hostname: String
     /// Port to bind; 0 picks a free one.
     public var port: Int
-    /// The largest request body accepted for imports, in bytes.
+    /// The largest request body accepted for direct imports, in bytes.
     public var maxImportBytes: Int
+    /// The largest upload accepted by an import job, in bytes.
+    public var maxJobUploadBytes: Int
+    /// Where job uploads and export files are kept; by default beside the SQLite file, or `./assay-jobs`.
+    public var jobsDirectory: String?
     /// How often expired leases are swept back into the pool, in seconds.
     public var leaseSweepSeconds: Double
     /// Where "now" comes from.
@@ -25,13 +29,16 @@ public struct Settings: Sendable {
     /// Settings with defaults for a local server.
     public init(
         database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
-        maxImportBytes: Int = 256 * 1024 * 1024, leaseSweepSeconds: Double = 5, clock: any TimeSource = SystemTime(),
+        maxImportBytes: Int = 256 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
+        jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, clock: any TimeSource = SystemTime(),
         logsRequests: Bool = false
     ) {
         self.database = database
         self.hostname = hostname
         self.port = port
         self.maxImportBytes = maxImportBytes
+        self.maxJobUploadBytes = maxJobUploadBytes
+        self.jobsDirectory = jobsDirectory
         self.leaseSweepSeconds = leaseSweepSeconds
         self.clock = clock
         self.logsRequests = logsRequests
@@ -42,5 +49,14 @@ public struct Settings: Sendable {
         throws -> DatabaseLocation
     {
         try DatabaseLocation(path: path, url: environment["ASSAY_DATABASE_URL"])
+    }
+}
+
+extension Settings {
+    /// The jobs folder: as set, else `<sqlite file>.jobs`, else `./assay-jobs`.
+    var resolvedJobsDirectory: URL {
+        if let jobsDirectory { return URL(fileURLWithPath: jobsDirectory) }
+        if case .sqlite(let path) = database { return URL(fileURLWithPath: path + ".jobs") }
+        return URL(fileURLWithPath: "assay-jobs")
     }
 }

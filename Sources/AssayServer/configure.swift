@@ -25,6 +25,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
         settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
     try await database.migrate()
     app.assayDatabase = database
+    app.jobUploadByteLimit = settings.maxJobUploadBytes
+    app.jobs = try JobRunner(
+        folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger)
+    try await database.store.failInterruptedJobs(silentSince: settings.clock.now.addingTimeInterval(-120), now: settings.clock.now)
     app.lifecycle.use(DatabaseCloser())
     app.lifecycle.use(LeaseSweeper(interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))))
 
@@ -33,7 +37,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     app.middleware.use(UnexpectedErrorLogger())
-    app.middleware.use(TokenAuthenticator())
+    app.middleware.use(TokenAuthenticator(cache: TokenCache()))
     try routes(app)
 }
 
@@ -46,6 +50,16 @@ extension Application {
     var importByteLimit: Int {
         get { storage[ImportLimitKey.self] ?? 256 * 1024 * 1024 }
         set { storage[ImportLimitKey.self] = newValue }
+    }
+
+    private struct JobUploadLimitKey: StorageKey {
+        typealias Value = Int
+    }
+
+    /// The largest upload an import job accepts, in bytes.
+    var jobUploadByteLimit: Int {
+        get { storage[JobUploadLimitKey.self] ?? 8 * 1024 * 1024 * 1024 }
+        set { storage[JobUploadLimitKey.self] = newValue }
     }
 }
 

@@ -9,4 +9,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: ItemsController())
     try api.register(collection: LabelingController())
     try api.register(collection: ResultsController())
+    try api.register(collection: JobsController())
 }

@@ -105,7 +105,8 @@ public final class AssayDatabase: Sendable {
     private func migrator() -> Migrator {
         let migrations = Migrations()
         migrations.add(AssayMigrations.all, to: .assay)
-        return Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop)
+        return Migrator(
+            databases: databases, migrations: migrations, logger: logger, on: pinnedLoop, migrationLogLevel: .debug)
     }
 }
 

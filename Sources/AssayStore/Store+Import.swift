@@ -2,40 +2,6 @@ import AssayCore
 import Foundation
 import SQLKit
 
-/// What an import did: rows received, rows that became new items or judgments, and rows already there.
-public struct ImportReport: Codable, Sendable, Equatable {
-    /// Rows in the batch.
-    public var received: Int
-    /// Rows stored.
-    public var inserted: Int
-    /// Rows skipped because their external id (or item–annotator pair) was already there.
-    public var duplicates: Int
-    /// People created for annotator ids seen for the first time (judgment imports only).
-    public var createdAnnotators: Int
-
-    /// Makes a report.
-    public init(received: Int, inserted: Int, duplicates: Int, createdAnnotators: Int = 0) {
-        self.received = received
-        self.inserted = inserted
-        self.duplicates = duplicates
-        self.createdAnnotators = createdAnnotators
-    }
-
-    /// The sum of two reports, for imports made of several batches.
-    public static func + (lhs: ImportReport, rhs: ImportReport) -> ImportReport {
-        ImportReport(
-            received: lhs.received + rhs.received, inserted: lhs.inserted + rhs.inserted,
-            duplicates: lhs.duplicates + rhs.duplicates, createdAnnotators: lhs.createdAnnotators + rhs.createdAnnotators)
-    }
-}
-
-extension ImportReport {
-    enum CodingKeys: String, CodingKey {
-        case received, inserted, duplicates
-        case createdAnnotators = "created_annotators"
-    }
-}
-
 // MARK: - Items
 
 extension Store {
@@ -147,12 +113,14 @@ extension Store {
             }
             var counters: QueueCounters.Changes = [.judgments: inserted]
             for (itemID, added) in touched.sorted(by: { $0.key < $1.key }) {
-                let count = try await sql.raw("""
+                let item = try await sql.raw("""
                     UPDATE items SET judgment_count = judgment_count + \(bind: added),
                         open_slots = CASE WHEN open_slots > \(bind: added) THEN open_slots - \(bind: added) ELSE 0 END
-                    WHERE id = \(bind: itemID) RETURNING judgment_count
-                    """).first()!.int("judgment_count")
-                try await FinalLabels.refresh(itemID, judgmentCount: count, queue: queue, now: now, counters: &counters, sql)
+                    WHERE id = \(bind: itemID) RETURNING judgment_count, external_id
+                    """).first()!
+                try await FinalLabels.refresh(
+                    itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"),
+                    queue: queue, now: now, counters: &counters, sql)
             }
             try await QueueCounters.add(counters, to: queue.id, sql)
             return ImportReport(

@@ -51,9 +51,10 @@ extension Store {
                     return nil
                 }
                 let claimed = try await sql.raw("""
-                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0 RETURNING id
+                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
+                    RETURNING \(unsafeRaw: Self.itemColumns)
                     """).first()
-                guard claimed != nil else { continue }
+                guard let claimed else { continue }
                 let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
                 let row = try await sql.raw("""
                     INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
@@ -64,7 +65,7 @@ extension Store {
                 let assignment = Assignment(
                     id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
                     leasedAt: now, expiresAt: expires)
-                return Lease(assignment: assignment, item: try await Self.item(itemID, sql))
+                return Lease(assignment: assignment, item: try Self.item(from: claimed))
             }
             return nil
         }
@@ -89,7 +90,7 @@ extension Store {
                 return SubmitOutcome(judgment: earlier, isReplay: true, finalLabel: nil)
             }
             let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
-            let queue = try await Self.queue(id: assignment.queueID, sql)
+            let queue = try await self.queue(id: assignment.queueID, sql)
             let valid = try submission.validated(against: queue.schema)
             switch assignment.state {
             case .submitted:
@@ -110,13 +111,14 @@ extension Store {
             }
             try await sql.raw("UPDATE assignments SET state = 'submitted' WHERE id = \(bind: assignmentID)").run()
             let judgment = try await Self.insertJudgment(valid, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
-            let count = try await sql.raw("""
+            let item = try await sql.raw("""
                 UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
-                RETURNING judgment_count
-                """).first()!.int("judgment_count")
+                RETURNING judgment_count, external_id
+                """).first()!
             var counters: QueueCounters.Changes = [.judgments: 1]
             let final = try await FinalLabels.refresh(
-                assignment.itemID, judgmentCount: count, queue: queue, now: now, counters: &counters, sql)
+                assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"),
+                queue: queue, now: now, counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
             return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
         }

@@ -30,7 +30,10 @@ extension Store {
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func queue(_ reference: String) async throws -> Queue {
-        try await Self.queue(reference, sql())
+        if let cached = queueCache.queue(reference) { return cached }
+        let queue = try await Self.queue(reference, sql())
+        queueCache.remember(queue)
+        return queue
     }
 
     /// Every queue, by name.
@@ -55,8 +58,12 @@ extension Store {
         return try queue(from: row)
     }
 
-    static func queue(id: UUID, _ sql: any SQLDatabase) async throws -> Queue {
-        try await queue(id.uuidString, sql)
+    /// The queue by id from the cache, or read through `sql` (inside the caller's transaction).
+    func queue(id: UUID, _ sql: any SQLDatabase) async throws -> Queue {
+        if let cached = queueCache.queue(id.uuidString) { return cached }
+        let queue = try await Self.queue(id.uuidString, sql)
+        queueCache.remember(queue)
+        return queue
     }
 
     static let queueColumns = """

@@ -40,8 +40,8 @@ enum FinalLabels {
     /// row lock orders concurrent submits on one item, so the last one sees every judgment.
     @discardableResult
     static func refresh(
-        _ itemID: Int64, judgmentCount: Int, queue: Queue, now: Date, counters: inout QueueCounters.Changes,
-        _ sql: any SQLDatabase
+        _ itemID: Int64, externalID: String, judgmentCount: Int, queue: Queue, now: Date,
+        counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
     ) async throws -> FinalLabel? {
         guard judgmentCount >= queue.overlap else { return nil }
         let votes = try await sql.raw("SELECT labels FROM judgments WHERE item_id = \(bind: itemID) ORDER BY id").all()
@@ -63,8 +63,6 @@ enum FinalLabels {
         if previous == nil { counters[.completedItems, default: 0] += 1 }
         if let previous { counters[previous == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1 }
         counters[provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
-        let externalID = try await sql.raw("SELECT external_id FROM items WHERE id = \(bind: itemID)").first()!
-            .string("external_id")
         return FinalLabel(
             itemID: itemID, externalID: externalID, labels: outcome.labels, provenance: provenance,
             confidence: outcome.agreement, judgmentCount: votes.count, unresolvedReason: outcome.reason, decidedAt: now)

@@ -24,6 +24,7 @@ public struct Store: Sendable {
     /// The dialect.
     public let backend: Backend
     private let database: @Sendable () throws -> any Database
+    let queueCache = QueueCache()
 
     init(backend: Backend, database: @escaping @Sendable () throws -> any Database) {
         self.backend = backend

@@ -53,9 +53,10 @@ public final class LiveServer: Sendable {
         app.logger.logLevel = .warning
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
+            let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
             let settings = Settings(
                 database: location, hostname: "127.0.0.1", port: 0, maxImportBytes: maxImportBytes,
-                leaseSweepSeconds: 0.2, clock: clock)
+                jobsDirectory: jobs.path, leaseSweepSeconds: 0.2, clock: clock)
             try await configure(app, settings: settings)
             let admin = try await app.store.createPerson(
                 PersonDraft(externalID: "admin", name: "Admin", role: .admin), now: clock.now)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCore
+import AssayServer
 import AssayStore
 import ConsoleKitTerminal
 import Foundation
@@ -31,65 +32,32 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let required = judgments
-            ? [["item_external_id", "item"], ["annotator_external_id", "annotator", "worker"]] : [["external_id", "id"]]
-        let input = try ImportFile(path: file, format: format, requiredColumns: required)
         try await CommandFailure.reporting(file: file) {
-            try await check(input)
+            let input = try ImportFile(path: file, format: format, judgments: judgments)
+            let problems = try await input.problems()
+            guard problems.isEmpty else {
+                throw CommandFailure(
+                    description: "nothing was imported; fix these rows:\n"
+                        + problems.map { $0.located(in: file) }.joined(separator: "\n"))
+            }
             let report = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
-                return try await load(input, into: queue, store)
+                let bar = Terminal().progressBar(title: "Importing \(file)")
+                bar.start()
+                do {
+                    let report = try await input.load(into: queue, store: store, batchSize: batchSize) {
+                        bar.activity.currentProgress = $0
+                    }
+                    bar.succeed()
+                    return report
+                } catch {
+                    bar.fail()
+                    throw error
+                }
             }
             print("Imported \(report.inserted) of \(report.received) rows into '\(queue)' "
                 + "(\(report.duplicates) already there\(judgments ? ", \(report.createdAnnotators) new annotators" : "")).")
         }
-    }
-
-    /// Pass one: parse every row, collecting errors, touching no database.
-    private func check(_ input: ImportFile) async throws {
-        var problems: [AssayError] = []
-        try await input.forEachBatch(of: batchSize) { rows, _ in
-            for row in rows where problems.count < 20 {
-                do { try validate(row) } catch let error as AssayError { problems.append(error) }
-            }
-        }
-        guard problems.isEmpty else {
-            let lines = problems.map { error -> String in
-                if case .invalidInput(_, let line?, _) = error {
-                    return "\(file):\(line): \(error.description.replacingOccurrences(of: "line \(line): ", with: ""))"
-                }
-                return "\(file): \(error)"
-            }
-            throw CommandFailure(description: "nothing was imported; fix these rows:\n" + lines.joined(separator: "\n"))
-        }
-    }
-
-    private func validate(_ row: ImportRow) throws {
-        if judgments { _ = try JudgmentRows.judgment(from: row) } else { _ = try ItemRows.draft(from: row) }
-    }
-
-    /// Pass two: insert batch by batch under a progress bar.
-    private func load(_ input: ImportFile, into queue: Queue, _ store: Store) async throws -> ImportReport {
-        let bar = Terminal().progressBar(title: "Importing \(file)")
-        bar.start()
-        var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
-        do {
-            try await input.forEachBatch(of: batchSize) { rows, fraction in
-                guard !rows.isEmpty else { return }
-                if judgments {
-                    total = total + (try await store.importJudgments(
-                        try rows.map(JudgmentRows.judgment(from:)), into: queue, now: Date()))
-                } else {
-                    total = total + (try await store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: Date()))
-                }
-                bar.activity.currentProgress = fraction
-            }
-            bar.succeed()
-        } catch {
-            bar.fail()
-            throw error
-        }
-        return total
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import AssayCore
+import AssayServer
 
 /// Turns domain errors into messages that name the file and line, and a non-zero exit.
 ///
@@ -13,10 +14,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         do {
             return try await body()
         } catch let error as AssayError {
-            if let file, case .invalidInput(_, let line?, _) = error {
-                throw ValidationError("\(file):\(line): \(error.description.replacingOccurrences(of: "line \(line): ", with: ""))")
-            }
-            throw ValidationError(file.map { "\($0): \(error)" } ?? error.description)
+            throw ValidationError(file.map(error.located(in:)) ?? error.description)
         }
     }
 }

@@ -31,25 +31,15 @@ public struct FleissKappa: AgreementCoefficient {
     /// - Throws: `QualityError.empty` without judgments; `.tooFewRaters` when no item has two judgments;
     ///   `.noVariation` when every judgment has the same label (Pₑ = 1).
     public func measure(_ judgments: JudgmentMatrix) throws -> AgreementResult {
-        guard !judgments.isEmpty else { throw QualityError.empty }
+        // P̄, the mean pairwise agreement per item, is exactly what PercentAgreement measures.
+        let agreement = try PercentAgreement().measure(judgments)
         var labelTotals = [Double](repeating: 0, count: judgments.labelCount)
-        var agreementSum = 0.0
-        var items = 0
-        var used = 0
-        forEachItemLabelCounts(in: judgments, minimumJudgments: 2) { _, total, labels, counts in
-            var agreeing = 0.0
-            for (label, count) in zip(labels, counts) {
-                agreeing += Double(count) * Double(count - 1)
-                labelTotals[Int(label)] += Double(count)
-            }
-            agreementSum += agreeing / (Double(total) * Double(total - 1))
-            items += 1
-            used += total
+        forEachItemLabelCounts(in: judgments, minimumJudgments: 2) { _, _, labels, counts in
+            for (label, count) in zip(labels, counts) { labelTotals[Int(label)] += Double(count) }
         }
-        guard items > 0 else {
-            throw QualityError.tooFewRaters(needed: 2, found: maximumJudgmentsPerItem(judgments))
-        }
-        let observed = agreementSum / Double(items)
+        let observed = agreement.observed
+        let used = agreement.judgmentCount
+        let items = agreement.itemCount
         let expected = labelTotals.reduce(0) { $0 + ($1 / Double(used)) * ($1 / Double(used)) }
         guard expected < 1 else { throw QualityError.noVariation }
         return AgreementResult(

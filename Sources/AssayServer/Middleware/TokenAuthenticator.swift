@@ -1,5 +1,7 @@
 import AssayCore
 import AssayStore
+import Foundation
+import Synchronization
 import Vapor
 
 extension Actor: Authenticatable {}
@@ -7,9 +9,50 @@ extension Actor: Authenticatable {}
 /// Turns `Authorization: Bearer <token>` into an ``Actor`` by looking up the token's hash.
 ///
 /// A missing or unknown token leaves the request unauthenticated; ``Request/actor()`` then answers 401.
+/// Known tokens are remembered for a few seconds (``TokenCache``), so the annotator loop does not pay a
+/// database round trip per request for authentication.
 struct TokenAuthenticator: AsyncBearerAuthenticator {
+    let cache: TokenCache
+
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+        let now = request.now
+        if let person = cache.person(for: bearer.token, now: now) {
+            request.auth.login(Actor(person: person))
+            return
+        }
         guard let person = try await request.store.person(authenticatedBy: TokenSecret(bearer.token)) else { return }
+        cache.remember(person, for: bearer.token, now: now)
         request.auth.login(Actor(person: person))
+    }
+}
+
+/// Recently verified tokens and their people, for `lifetime` seconds.
+///
+/// The lifetime bounds how long a revoked token, or a change to a person's role or status, can go unnoticed by
+/// a running server: 5 seconds by default. Unknown tokens are never cached, so a new token works at once.
+final class TokenCache: Sendable {
+    private let lifetime: TimeInterval
+    private let entries = Mutex<[String: (person: Person, expires: Date)]>([:])
+
+    init(lifetime: TimeInterval = 5) {
+        self.lifetime = lifetime
+    }
+
+    func person(for token: String, now: Date) -> Person? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.expires > now else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.person
+        }
+    }
+
+    func remember(_ person: Person, for token: String, now: Date) {
+        entries.withLock { entries in
+            if entries.count >= 50_000 { entries = entries.filter { $0.value.expires > now } }
+            entries[token] = (person, now.addingTimeInterval(lifetime))
+        }
     }
 }

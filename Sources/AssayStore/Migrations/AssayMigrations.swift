@@ -14,5 +14,6 @@ public enum AssayMigrations {
         CreateAssignments(),
         CreateJudgments(),
         CreateFinalLabels(),
+        CreateJobs(),
     ]
 }

@@ -65,7 +65,7 @@ enum Upload {
         return rows
     }
 
-    private static func format(of req: Request) throws -> ImportFormat {
+    static func format(of req: Request) throws -> ImportFormat {
         if let name = req.query[String.self, at: "format"] {
             guard let format = ImportFormat(rawValue: name) else {
                 throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(name)'")

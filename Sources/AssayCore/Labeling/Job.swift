@@ -1,0 +1,78 @@
+import Foundation
+
+/// A long import or export running in the background, with its progress and, when done, its outcome.
+///
+/// Large files go through jobs so that no HTTP request has to outlive a proxy's timeout: the client uploads,
+/// gets a job id at once, polls it, and downloads the result.
+public struct Job: Codable, Sendable, Equatable, Identifiable {
+    /// What a job does.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Import items from an uploaded file.
+        case importItems = "import_items"
+        /// Import judgments made in other tools from an uploaded file.
+        case importJudgments = "import_judgments"
+        /// Write a queue's final labels to a file to download.
+        case export
+    }
+
+    /// Where a job stands.
+    public enum State: String, Codable, Sendable, CaseIterable {
+        /// Waiting to run.
+        case queued
+        /// Running.
+        case running
+        /// Done; `report` (imports) or the download (exports) is ready.
+        case succeeded
+        /// Stopped; `error` says why. A failed import changed nothing unless `report` says otherwise.
+        case failed
+    }
+
+    /// The job's id.
+    public var id: UUID
+    /// What it does.
+    public var kind: Kind
+    /// The queue it works on.
+    public var queueID: UUID
+    /// The file format.
+    public var format: ImportFormat
+    /// Where it stands.
+    public var state: State
+    /// Share done, 0–1.
+    public var progress: Double
+    /// What an import did.
+    public var report: ImportReport?
+    /// Rows an export wrote.
+    public var exportedRows: Int?
+    /// Why it failed.
+    public var error: String?
+    /// When it was submitted.
+    public var createdAt: Date
+    /// When it ended.
+    public var finishedAt: Date?
+
+    /// Makes a job value.
+    public init(
+        id: UUID, kind: Kind, queueID: UUID, format: ImportFormat, state: State = .queued, progress: Double = 0,
+        report: ImportReport? = nil, exportedRows: Int? = nil, error: String? = nil, createdAt: Date,
+        finishedAt: Date? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.queueID = queueID
+        self.format = format
+        self.state = state
+        self.progress = progress
+        self.report = report
+        self.exportedRows = exportedRows
+        self.error = error
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+}
+
+extension Job {
+    enum CodingKeys: String, CodingKey {
+        case id, kind, format, state, progress, report, error
+        case queueID = "queue_id", exportedRows = "exported_rows", createdAt = "created_at", finishedAt = "finished_at"
+    }
+}

@@ -1,0 +1,78 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Background jobs for big files: `POST /queues/{queue}/imports`, `POST /queues/{queue}/exports`,
+/// `GET /jobs/{jobID}`, `GET /jobs/{jobID}/download`.
+struct JobsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.on(.POST, "queues", ":queue", "imports", body: .stream, use: submitImport)
+        routes.post("queues", ":queue", "exports", use: submitExport)
+        routes.get("jobs", ":jobID", use: show)
+        routes.get("jobs", ":jobID", "download", use: download)
+    }
+
+    /// 202 with the job; the upload is saved before answering, the import runs after.
+    @Sendable func submitImport(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanManageData(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let kind: Job.Kind = try JobRequest.importKind(req)
+        let format = try Upload.format(of: req)
+        let job = try await req.application.jobs.submitImport(
+            of: kind, into: queue, format: format, body: req.body, limit: req.application.jobUploadByteLimit,
+            by: actor.person)
+        return try await JobResponse(job).encodeResponse(status: .accepted, for: req)
+    }
+
+    @Sendable func submitExport(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanExport(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let job = try await req.application.jobs.submitExport(of: queue, format: try JobRequest.exportFormat(req), by: actor.person)
+        return try await JobResponse(job).encodeResponse(status: .accepted, for: req)
+    }
+
+    @Sendable func show(req: Request) async throws -> JobResponse {
+        try Policy.requireCanManageData(try req.actor())
+        return JobResponse(try await req.store.job(try req.parameters.require("jobID", as: UUID.self)))
+    }
+
+    /// The export's file, once the job has succeeded; 409 before.
+    @Sendable func download(req: Request) async throws -> Response {
+        try Policy.requireCanExport(try req.actor())
+        let job = try await req.store.job(try req.parameters.require("jobID", as: UUID.self))
+        guard job.kind == .export else { throw AssayError.conflict("job \(job.id) is an import; it has nothing to download") }
+        guard job.state == .succeeded else { throw AssayError.conflict("job \(job.id) is \(job.state.rawValue), not ready to download") }
+        let response = try await req.fileio.asyncStreamFile(at: req.application.jobs.download(of: job).path)
+        response.headers.contentType = format(job.format)
+        response.headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"final-labels-\(job.id.uuidString.prefix(8)).\(job.format.rawValue)\"")
+        return response
+    }
+
+    private func format(_ format: ImportFormat) -> HTTPMediaType {
+        format == .csv ? HTTPMediaType(type: "text", subType: "csv") : HTTPMediaType(type: "application", subType: "x-ndjson")
+    }
+}
+
+/// Query parameters of job submissions.
+enum JobRequest {
+    /// `?kind=items|judgments` (items by default).
+    static func importKind(_ req: Request) throws -> Job.Kind {
+        switch req.query[String.self, at: "kind"] ?? "items" {
+        case "items": return .importItems
+        case "judgments": return .importJudgments
+        case let other: throw AssayError.invalidInput(field: "kind", line: nil, reason: "must be items or judgments, got '\(other)'")
+        }
+    }
+
+    /// `?format=jsonl|csv` (jsonl by default).
+    static func exportFormat(_ req: Request) throws -> ImportFormat {
+        let name = req.query[String.self, at: "format"] ?? "jsonl"
+        guard let format = ImportFormat(rawValue: name) else {
+            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(name)'")
+        }
+        return format
+    }
+}

@@ -1,0 +1,117 @@
+import AssayCore
+import AssayStore
+import Foundation
+
+/// An import file on disk, read in 1 MiB chunks so its size does not matter: the one implementation behind
+/// `assay import` and the server's background import jobs.
+///
+/// An import runs in two passes. ``problems(limit:)`` parses every row and touches no database, so a file
+/// with bad rows is refused whole, with every bad line listed. ``load(into:store:batchSize:now:progress:)``
+/// then inserts batch by batch, each batch one transaction; an external id already present is skipped, so an
+/// interrupted load can simply be run again.
+///
+/// For example:
+/// ```swift
+/// let file = try ImportFile(path: "items.csv", format: nil, judgments: false)
+/// guard try await file.problems().isEmpty else { … }
+/// let report = try await file.load(into: queue, store: store) { fraction in … }
+/// ```
+public struct ImportFile: Sendable {
+    /// The file.
+    public let path: String
+    /// CSV or JSON Lines.
+    public let format: ImportFormat
+    /// Whether rows are judgments (otherwise items).
+    public let judgments: Bool
+
+    /// Checks the file can be read and settles its format (given, or from the extension).
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for a missing file; ``AssayError/invalidInput(field:line:reason:)``
+    ///   when the format cannot be told.
+    public init(path: String, format explicit: ImportFormat?, judgments: Bool) throws {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        guard let format = explicit ?? ImportFormat(fileName: path) else {
+            throw AssayError.invalidInput(
+                field: "format", line: nil, reason: "cannot tell the format from the file name; say jsonl or csv")
+        }
+        self.path = path
+        self.format = format
+        self.judgments = judgments
+    }
+
+    /// The columns a CSV header must have.
+    var requiredColumns: [[String]] {
+        judgments ? [["item_external_id", "item"], ["annotator_external_id", "annotator", "worker"]] : [["external_id", "id"]]
+    }
+
+    /// Pass one: every problem in the file (up to `limit`), each naming its line; empty when all rows are good.
+    public func problems(limit: Int = 20) async throws -> [AssayError] {
+        var problems: [AssayError] = []
+        do {
+            try await forEachBatch(of: 20_000) { rows, _ in
+                for row in rows where problems.count < limit {
+                    do {
+                        if judgments { _ = try JudgmentRows.judgment(from: row) } else { _ = try ItemRows.draft(from: row) }
+                    } catch let error as AssayError {
+                        problems.append(error)
+                    }
+                }
+            }
+        } catch let error as AssayError {
+            problems.append(error)  // the file itself cannot be parsed past this point
+        }
+        return problems
+    }
+
+    /// Pass two: stores the rows in `queue`, batch by batch, calling `progress` with the share of bytes read.
+    public func load(
+        into queue: Queue, store: Store, batchSize: Int = 20_000, now: @Sendable () -> Date = { Date() },
+        progress: (Double) async throws -> Void
+    ) async throws -> ImportReport {
+        var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
+        try await forEachBatch(of: batchSize) { rows, fraction in
+            guard !rows.isEmpty else { return }
+            if judgments {
+                let batch = try rows.map(JudgmentRows.judgment(from:))
+                total = total + (try await store.importJudgments(batch, into: queue, now: now()))
+            } else {
+                total = total + (try await store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: now()))
+            }
+            try await progress(fraction)
+        }
+        return total
+    }
+
+    /// Reads the whole file, handing rows to `body` in batches of about `batchSize`, with the share of bytes
+    /// read so far.
+    func forEachBatch(of batchSize: Int, _ body: ([ImportRow], _ fractionRead: Double) async throws -> Void)
+        async throws
+    {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        defer { try? handle.close() }
+        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 1)
+        var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
+        var pending: [ImportRow] = []
+        var read = 0.0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            read += Double(chunk.count)
+            pending += try reader.feed(chunk)
+            if pending.count >= batchSize {
+                try await body(pending, min(1, read / size))
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        pending += try reader.finish()
+        try await body(pending, 1)
+    }
+}
+
+extension AssayError {
+    /// The error as `FILE:LINE: reason` (or `FILE: reason`), as editors and the CLI show it.
+    public func located(in file: String) -> String {
+        if case .invalidInput(_, let line?, _) = self {
+            return "\(file):\(line): \(description.replacingOccurrences(of: "line \(line): ", with: ""))"
+        }
+        return "\(file): \(description)"
+    }
+}

@@ -1,0 +1,132 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Logging
+import NIOCore
+import Vapor
+
+/// Runs big imports and exports in the background, keeping their state in the `jobs` table and their files in
+/// one folder.
+///
+/// An import's upload is saved first and the request answers 202 at once; the job checks every row (a bad
+/// file fails the job with every bad line listed and changes nothing), then loads batch by batch. An export
+/// writes its file page by page and offers it for download. Progress doubles as a heartbeat, so a job whose
+/// process died is marked failed by the next server to start.
+final class JobRunner: Sendable {
+    let folder: URL
+    private let store: Store
+    private let clock: any TimeSource
+    private let logger: Logger
+
+    init(folder: URL, store: Store, clock: any TimeSource, logger: Logger) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        self.folder = folder
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Saves an upload and starts importing it.
+    func submitImport(
+        of kind: Job.Kind, into queue: Queue, format: ImportFormat, body: Request.Body, limit: Int, by person: Person
+    ) async throws -> Job {
+        let job = try await store.createJob(kind, on: queue.id, format: format, by: person.id, now: clock.now)
+        let upload = folder.appendingPathComponent("\(job.id.uuidString).upload.\(format.rawValue)")
+        do {
+            try await save(body, to: upload, limit: limit)
+        } catch {
+            try? FileManager.default.removeItem(at: upload)
+            try? await store.failJob(job.id, reason: "the upload did not complete: \(error)", now: clock.now)
+            throw error
+        }
+        Task { await self.runImport(job, queue: queue, upload: upload) }
+        return job
+    }
+
+    /// Starts writing a queue's final labels to a file.
+    func submitExport(of queue: Queue, format: ImportFormat, by person: Person) async throws -> Job {
+        let job = try await store.createJob(.export, on: queue.id, format: format, by: person.id, now: clock.now)
+        Task { await self.runExport(job, queue: queue) }
+        return job
+    }
+
+    /// The finished export's file.
+    func download(of job: Job) -> URL {
+        folder.appendingPathComponent("\(job.id.uuidString).export.\(job.format.rawValue)")
+    }
+
+    // MARK: - Running
+
+    private func runImport(_ job: Job, queue: Queue, upload: URL) async {
+        defer { try? FileManager.default.removeItem(at: upload) }
+        do {
+            guard try await store.startJob(job.id, now: clock.now) else { return }
+            let file = try ImportFile(path: upload.path, format: job.format, judgments: job.kind == .importJudgments)
+            let problems = try await file.problems()
+            guard problems.isEmpty else {
+                let lines = problems.map(\.description).joined(separator: "\n")
+                try await store.failJob(job.id, reason: "nothing was imported; fix these rows:\n\(lines)", now: clock.now)
+                return
+            }
+            let report = try await file.load(into: queue, store: store, now: { [clock] in clock.now }) { fraction in
+                try await self.store.recordProgress(fraction, of: job.id, now: self.clock.now)
+            }
+            try await store.finishJob(job.id, report: report, now: clock.now)
+        } catch {
+            logger.error("import job \(job.id) failed: \(String(reflecting: error))")
+            try? await store.failJob(job.id, reason: "\(error)", now: clock.now)
+        }
+    }
+
+    private func runExport(_ job: Job, queue: Queue) async {
+        let target = download(of: job)
+        do {
+            guard try await store.startJob(job.id, now: clock.now) else { return }
+            let expected = max(1, try await store.stats(of: queue.id).completedItems)
+            FileManager.default.createFile(atPath: target.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: target)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data(FinalLabelExport.header(for: job.format).utf8))
+            var written = 0
+            try await store.forEachFinalLabelPage(in: queue.id, pageSize: 10_000) { page in
+                var text = ""
+                for label in page { text += try FinalLabelExport.line(for: label, as: job.format) }
+                try handle.write(contentsOf: Data(text.utf8))
+                written += page.count
+                try await store.recordProgress(Double(written) / Double(expected), of: job.id, now: clock.now)
+            }
+            try await store.finishJob(job.id, exportedRows: written, now: clock.now)
+        } catch {
+            logger.error("export job \(job.id) failed: \(String(reflecting: error))")
+            try? FileManager.default.removeItem(at: target)
+            try? await store.failJob(job.id, reason: "\(error)", now: clock.now)
+        }
+    }
+
+    private func save(_ body: Request.Body, to file: URL, limit: Int) async throws {
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        var received = 0
+        for try await buffer in body {
+            received += buffer.readableBytes
+            guard received <= limit else {
+                throw AssayError.tooLarge("the upload is larger than \(limit / 1_048_576) MiB")
+            }
+            try handle.write(contentsOf: Data(buffer.readableBytesView))
+        }
+        guard received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
+    }
+}
+
+extension Application {
+    private struct JobRunnerKey: StorageKey {
+        typealias Value = JobRunner
+    }
+
+    /// The background job runner; set by ``configure(_:settings:)``.
+    var jobs: JobRunner {
+        get { storage[JobRunnerKey.self]! }
+        set { storage[JobRunnerKey.self] = newValue }
+    }
+}

@@ -1,0 +1,85 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Records a new job, queued.
+    public func createJob(_ kind: Job.Kind, on queueID: UUID, format: ImportFormat, by personID: UUID?, now: Date)
+        async throws -> Job
+    {
+        let job = Job(id: UUID(), kind: kind, queueID: queueID, format: format, createdAt: now)
+        try await sql().raw("""
+            INSERT INTO jobs (id, kind, queue_id, format, state, progress, created_by, created_at_ms)
+            VALUES (\(bind: job.id), \(bind: kind.rawValue), \(bind: queueID), \(bind: format.rawValue), 'queued', 0,
+                    \(bind: personID), \(bind: Column.millis(now)))
+            """).run()
+        return job
+    }
+
+    /// The job with this id.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func job(_ id: UUID) async throws -> Job {
+        guard let row = try await sql().raw("""
+            SELECT id, kind, queue_id, format, state, progress, report, exported_rows, error, created_at_ms, finished_at_ms
+            FROM jobs WHERE id = \(bind: id)
+            """).first()
+        else { throw AssayError.notFound(entity: "job", id: id.uuidString) }
+        return Job(
+            id: try row.uuid("id"), kind: Job.Kind(rawValue: try row.string("kind")) ?? .export,
+            queueID: try row.uuid("queue_id"), format: ImportFormat(rawValue: try row.string("format")) ?? .jsonl,
+            state: Job.State(rawValue: try row.string("state")) ?? .failed,
+            progress: try row.decode(column: "progress", as: Double.self),
+            report: try row.optionalString("report").map { try Column.decode(ImportReport.self, from: $0) },
+            exportedRows: try row.decode(column: "exported_rows", as: Int?.self), error: try row.optionalString("error"),
+            createdAt: try row.date("created_at_ms"), finishedAt: try row.optionalDate("finished_at_ms"))
+    }
+
+    /// Moves a queued job to running; returns false if it was not queued (so only one runner starts it).
+    public func startJob(_ id: UUID, now: Date) async throws -> Bool {
+        try await sql().raw("""
+            UPDATE jobs SET state = 'running', heartbeat_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: id) AND state = 'queued' RETURNING id
+            """).first() != nil
+    }
+
+    /// Records progress (0–1) of a running job, which also shows the job is alive.
+    public func recordProgress(_ progress: Double, of id: UUID, now: Date) async throws {
+        try await sql().raw("""
+            UPDATE jobs SET progress = \(bind: min(1, max(0, progress))), heartbeat_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: id) AND state = 'running'
+            """).run()
+    }
+
+    /// Marks a running job done, with what it did.
+    public func finishJob(_ id: UUID, report: ImportReport? = nil, exportedRows: Int? = nil, now: Date) async throws {
+        try await sql().raw("""
+            UPDATE jobs SET state = 'succeeded', progress = 1, report = \(bind: try report.map(Column.json)),
+                exported_rows = \(bind: exportedRows), finished_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: id) AND state = 'running'
+            """).run()
+    }
+
+    /// Marks a job failed, with the reason a person should read (and what it did before failing, if anything).
+    public func failJob(_ id: UUID, reason: String, report: ImportReport? = nil, now: Date) async throws {
+        try await sql().raw("""
+            UPDATE jobs SET state = 'failed', error = \(bind: reason), report = \(bind: try report.map(Column.json)),
+                finished_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: id) AND state IN ('queued', 'running')
+            """).run()
+    }
+
+    /// Fails the jobs whose runner stopped: no heartbeat (progress) since `silentSince`. Servers call this
+    /// as they start and now and then; a job another live process runs keeps beating and is left alone.
+    @discardableResult
+    public func failInterruptedJobs(silentSince cutoff: Date, now: Date) async throws -> Int {
+        let cutoffMillis = Column.millis(cutoff)
+        return try await sql().raw("""
+            UPDATE jobs SET state = 'failed', error = 'interrupted when its server stopped; submit it again',
+                finished_at_ms = \(bind: Column.millis(now))
+            WHERE (state = 'running' AND heartbeat_at_ms < \(bind: cutoffMillis))
+               OR (state = 'queued' AND created_at_ms < \(bind: cutoffMillis))
+            RETURNING id
+            """).all().count
+    }
+}

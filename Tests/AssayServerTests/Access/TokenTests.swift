@@ -1,0 +1,51 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+@Suite("API tokens")
+struct TokenTests {
+    @Test("an admin creates a person and the token shown once works; a revoked token stops within 5 s",
+          arguments: TestBackend.allCases)
+    func lifecycle(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            server.clock.freeze()  // the cache's 5 s must not run out on a slow machine before we look
+            let created = try await server.request(
+                .POST, "/api/v1/people", json: ["name": "Maria Silva", "role": "annotator", "languages": ["pt-BR"]])
+            #expect(created.status == .created)
+            let body = try created.object()
+            let token = try #require(body["token"]?.stringValue)
+            #expect(token.hasPrefix("assay_"))
+            let me = try await server.request(.GET, "/api/v1/me", token: token)
+            #expect(me.status == .ok)
+            #expect(try me.object()["external_id"] == "maria-silva")
+
+            let idText = try #require(body["person"]?["id"]?.stringValue)
+            let personID = try #require(UUID(uuidString: idText))
+            try await server.store.revokeTokens(of: personID, now: server.clock.now)
+            #expect(try await server.request(.GET, "/api/v1/me", token: token).status == .ok, "still cached")
+            server.clock.advance(by: 6)
+            #expect(try await server.request(.GET, "/api/v1/me", token: token).status == .unauthorized)
+        }
+    }
+
+    @Test("people lists page by external id without skipping anyone", arguments: TestBackend.allCases)
+    func paging(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            _ = try await Fixtures.annotators(server.store, count: 7)
+            var seen: [String] = []
+            var after: String?
+            repeat {
+                let query = after.map { "&after=\($0)" } ?? ""
+                let page = try await server.request(.GET, "/api/v1/people?limit=3\(query)").object()
+                seen += try #require(page["data"]?.arrayValue).compactMap { $0["external_id"]?.stringValue }
+                after = page["next"]?.stringValue
+            } while after != nil
+            #expect(seen.count == 8, "7 annotators and the admin")
+            #expect(Set(seen).count == 8)
+            #expect(try await server.request(.GET, "/api/v1/people?limit=many").status == .unprocessableEntity)
+        }
+    }
+}

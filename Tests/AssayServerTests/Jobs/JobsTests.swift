@@ -1,0 +1,91 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+@Suite("Background jobs for big files")
+struct JobsTests {
+    /// Polls a job until it ends (at most 60 s).
+    func finished(_ server: LiveServer, _ path: String) async throws -> [String: JSONValue] {
+        for _ in 0..<600 {
+            let job = try await server.request(.GET, path).object()
+            let state = job["job"]?["state"]?.stringValue
+            if state == "succeeded" || state == "failed" { return job }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSetupError("job \(path) did not finish in 60 s")
+    }
+
+    @Test("an import job answers 202 at once, then loads the file and reports", arguments: TestBackend.allCases)
+    func importJob(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store)
+            let lines = (1...30_000).map { #"{"external_id": "j-\#($0)", "text": "row \#($0)"}"# }.joined(separator: "\n")
+            let submitted = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports", body: Data(lines.utf8), contentType: "application/x-ndjson")
+            #expect(submitted.status == .accepted)
+            let link = try #require(try submitted.object()["links"]?["job"]?.stringValue)
+            let job = try await finished(server, link)
+            #expect(job["job"]?["state"] == "succeeded", "\(job)")
+            #expect(job["job"]?["report"]?["inserted"] == 30_000)
+            #expect(job["job"]?["progress"] == 1)
+            #expect(try await server.store.stats(of: queue.id).items == 30_000)
+        }
+    }
+
+    @Test("a job over a file with bad rows fails, lists them with lines, and imports nothing", arguments: TestBackend.allCases)
+    func badImportJob(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store)
+            let csv = "external_id,text,priority\nb-1,fine,1\nb-2,bad,high\nb-3,fine,0\n,missing id,0\n"
+            let submitted = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports?format=csv", body: Data(csv.utf8), contentType: "text/plain")
+            #expect(submitted.status == .accepted)
+            let job = try await finished(server, try #require(try submitted.object()["links"]?["job"]?.stringValue))
+            #expect(job["job"]?["state"] == "failed")
+            let error = try #require(job["job"]?["error"]?.stringValue)
+            #expect(error.contains("line 3: priority: must be a whole number"), "\(error)")
+            #expect(error.contains("line 5: external_id: is required"), "\(error)")
+            #expect(try await server.store.stats(of: queue.id).items == 0)
+            let unknownKind = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports?kind=labels&format=csv", body: Data(csv.utf8))
+            #expect(unknownKind.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("an export job writes every final label and offers it for download", arguments: TestBackend.allCases)
+    func exportJob(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, overlap: 1)
+            try await Fixtures.items(server.store, into: queue, count: 120)
+            let judgments = (1...120).map { index in
+                ImportedJudgment(
+                    itemExternalID: String(format: "item-%04d", index), annotatorExternalID: "elsewhere-1",
+                    labels: [index % 2 == 0 ? "spam" : "none"], rationale: nil, startedAt: nil, submittedAt: Date(), line: index)
+            }
+            _ = try await server.store.importJudgments(judgments, into: queue, now: Date())
+            let submitted = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exports?format=csv")
+            #expect(submitted.status == .accepted)
+            let jobPath = try #require(try submitted.object()["links"]?["job"]?.stringValue)
+            let job = try await finished(server, jobPath)
+            #expect(job["job"]?["state"] == "succeeded")
+            #expect(job["job"]?["exported_rows"] == 120)
+            let download = try #require(job["links"]?["download"]?.stringValue)
+            let file = try await server.request(.GET, download)
+            #expect(file.status == .ok)
+            let rows = file.text.split(separator: "\n")
+            #expect(rows.count == 121)
+            #expect(rows.filter { $0.contains(",spam,") }.count == 60)
+
+            let importJob = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports", body: Data(#"{"id": "x", "text": "y"}"#.utf8),
+                contentType: "application/x-ndjson")
+            let importPath = try #require(try importJob.object()["links"]?["job"]?.stringValue)
+            _ = try await finished(server, importPath)
+            #expect(try await server.request(.GET, importPath + "/download").status == .conflict)
+            #expect(try await server.request(.GET, "/api/v1/jobs/\(UUID().uuidString)").status == .notFound)
+        }
+    }
+}

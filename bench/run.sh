@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmarks for BENCHMARKS.md. Usage: bench/run.sh [loop|import|export|all] (default all).
+#
+# Builds the release `assay` and the load generator, then for each backend (SQLite file; PostgreSQL from
+# $ASSAY_BENCH_POSTGRES_URL, or a throwaway cluster started here) runs:
+#   loop    16 annotators doing next + submit over HTTP on 127.0.0.1 for 20 s (after 3 s warm-up)
+#   import  `assay import` of 1,000,000 generated items (elapsed, peak memory)
+#   export  `assay export` of 1,000,000 final labels (made by importing one judgment per item)
+# Everything targets 127.0.0.1, is bounded in time and count, and stops by itself.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WHAT="${1:-all}"
+CLIENTS="${CLIENTS:-16}"
+SECONDS_MEASURED="${SECONDS_MEASURED:-20}"
+ITEMS="${ITEMS:-1000000}"
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+swift build -c release --package-path "$ROOT" --product assay >/dev/null
+swift build -c release --package-path "$ROOT/bench" >/dev/null
+ASSAY="$ROOT/.build/release/assay"
+BENCH="$ROOT/bench/.build/release/assay-bench"
+WORK="$(mktemp -d /tmp/assay-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "${PG_DIR:-}" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# PostgreSQL: the given server, or a throwaway cluster (durable settings: fsync on, as in production).
+if [ -z "${ASSAY_BENCH_POSTGRES_URL:-}" ]; then
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  PG_DIR="$(mktemp -d /tmp/assay-bench-pg.XXXXXX)"; chown postgres "$PG_DIR"
+  PG_PORT=$(( 57000 + RANDOM % 2000 ))
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U assay --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=200 -c shared_buffers=512MB" start >/dev/null
+  ASSAY_BENCH_POSTGRES_URL="postgres://assay@127.0.0.1:$PG_PORT/postgres"
+fi
+pg_db() {  # a fresh database on the server; prints its URL
+  local name="bench_$(date +%s%N | tail -c 9)"
+  psql -q "$ASSAY_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name" >/dev/null
+  echo "${ASSAY_BENCH_POSTGRES_URL%/*}/$name"
+}
+
+# run BACKEND ARGS…: assay on a fresh SQLite file or PostgreSQL database chosen by $DB_SPEC.
+assay_on() { if [ "$BACKEND" = sqlite ]; then "$ASSAY" "$@" --db "$DB_SPEC"; else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" "$@"; fi; }
+fresh_db() { if [ "$BACKEND" = sqlite ]; then DB_SPEC="$WORK/$1.sqlite"; rm -f "$DB_SPEC"*; else DB_SPEC="$(pg_db)"; fi; }
+
+queue_file() {
+  cat > "$WORK/queue-$1.json" <<JSON
+{"name": "$1", "overlap": 1, "lease_seconds": 600, "schema": {"kind": "single_choice", "labels": [{"code": "spam"}, {"code": "none"}]}}
+JSON
+  echo "$WORK/queue-$1.json"
+}
+
+"$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
+"$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
+
+unset ASSAY_DATABASE_URL  # each command below names its database
+for BACKEND in sqlite postgres; do
+  if [ "$WHAT" = loop ] || [ "$WHAT" = all ]; then
+    fresh_db loop
+    assay_on queues create "$(queue_file loop)" >/dev/null
+    assay_on import "$WORK/loop-items.jsonl" --queue loop >/dev/null 2>&1
+    : > "$WORK/tokens.txt"
+    for i in $(seq 1 "$CLIENTS"); do
+      assay_on users add "Bench Annotator $i" --role annotator | grep -o 'assay_[A-Za-z0-9]*' >> "$WORK/tokens.txt"
+    done
+    PORT=$(( 18000 + RANDOM % 1000 ))
+    if [ "$BACKEND" = sqlite ]; then "$ASSAY" serve --db "$DB_SPEC" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+    else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" serve --port "$PORT" >"$WORK/serve.log" 2>&1 & fi
+    PIDS+=($!)
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+    echo "== loop on $BACKEND ($CLIENTS clients, ${SECONDS_MEASURED}s):"
+    "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds "$SECONDS_MEASURED"
+    kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+  fi
+  if [ "$WHAT" = import ] || [ "$WHAT" = export ] || [ "$WHAT" = all ]; then
+    fresh_db bulk
+    assay_on queues create "$(queue_file bulk)" >/dev/null
+    echo "== import of $ITEMS items on $BACKEND:"
+    /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on import '$WORK/items.jsonl' --queue bulk 2>/dev/null"
+    if [ "$WHAT" != import ]; then
+      echo "== import of $ITEMS judgments (one per item, so $ITEMS final labels) on $BACKEND:"
+      /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on import '$WORK/judgments.csv' --queue bulk --judgments 2>/dev/null"
+      echo "== export of $ITEMS final labels on $BACKEND:"
+      /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on export --queue bulk --format jsonl --out '$WORK/export.jsonl'"
+      wc -l < "$WORK/export.jsonl" | sed 's/^/   lines exported: /'
+    fi
+  fi
+done
