@@ -13,7 +13,8 @@ public struct Settings: Sendable {
     public var hostname: String
     /// Port to bind; 0 picks a free one.
     public var port: Int
-    /// The largest request body accepted for direct imports, in bytes.
+    /// The largest request body accepted for direct imports, in bytes. A direct import is one transaction, which
+    /// on SQLite holds the only connection while it runs: bigger files go through import jobs, in batches.
     public var maxImportBytes: Int
     /// The largest upload accepted by an import job, in bytes.
     public var maxJobUploadBytes: Int
@@ -29,7 +30,7 @@ public struct Settings: Sendable {
     /// Settings with defaults for a local server.
     public init(
         database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
-        maxImportBytes: Int = 256 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
+        maxImportBytes: Int = 32 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
         jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, clock: any TimeSource = SystemTime(),
         logsRequests: Bool = false
     ) {

@@ -48,7 +48,7 @@ extension Application {
 
     /// The largest import body accepted, in bytes.
     var importByteLimit: Int {
-        get { storage[ImportLimitKey.self] ?? 256 * 1024 * 1024 }
+        get { storage[ImportLimitKey.self] ?? 32 * 1024 * 1024 }
         set { storage[ImportLimitKey.self] = newValue }
     }
 

@@ -29,7 +29,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         }
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
             throw AssayError.invalidInput(
-                field: "ASSAY_DATABASE_URL", line: nil, reason: "must start with postgres:// (got '\(url.prefix(20))…')")
+                field: "ASSAY_DATABASE_URL", line: nil, reason: "must be a postgres:// or postgresql:// URL")
         }
         self = .postgres(url: url)
     }

@@ -88,7 +88,10 @@ extension Store {
             }
             let (people, created) = try await Self.annotatorIDs(
                 forExternalIDs: Set(judgments.map(\.annotatorExternalID)), now: now, sql)
+            // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
+            try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
             var touched: [Int64: Int] = [:]
+            var slotsHeld: [Int64: Int] = [:]
             var inserted = 0
             for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
                 let end = min(start + Self.rowsPerStatement, judgments.count)
@@ -108,14 +111,19 @@ extension Store {
                     RETURNING item_id, annotator_id, started_at_ms, submitted_at_ms
                     """).all()
                 for row in rows { touched[try row.int64("item_id"), default: 0] += 1 }
-                try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql)
+                for (itemID, held) in try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql) {
+                    slotsHeld[itemID, default: 0] += held
+                }
                 inserted += rows.count
             }
             var counters: QueueCounters.Changes = [.judgments: inserted]
             for (itemID, added) in touched.sorted(by: { $0.key < $1.key }) {
+                // A judgment whose annotator held a live lease on the item uses that lease's slot; the others
+                // take one each (never below zero: judgments made elsewhere may exceed the overlap).
+                let taken = added - slotsHeld[itemID, default: 0]
                 let item = try await sql.raw("""
                     UPDATE items SET judgment_count = judgment_count + \(bind: added),
-                        open_slots = CASE WHEN open_slots > \(bind: added) THEN open_slots - \(bind: added) ELSE 0 END
+                        open_slots = CASE WHEN open_slots > \(bind: taken) THEN open_slots - \(bind: taken) ELSE 0 END
                     WHERE id = \(bind: itemID) RETURNING judgment_count, external_id
                     """).first()!
                 try await FinalLabels.refresh(
@@ -129,11 +137,27 @@ extension Store {
         }
     }
 
-    /// One submitted assignment per inserted judgment: the (item, annotator) key that routing checks.
+    /// Marks every (item, annotator) pair of the inserted judgments as submitted, so routing never offers the
+    /// item to that person again: an existing assignment (live, expired or skipped) is updated, a missing one is
+    /// inserted. Returns, per item, how many of those people held a live lease, whose slot the judgment now uses.
     private static func recordSubmittedAssignments(for rows: [any SQLRow], queueID: UUID, _ sql: any SQLDatabase)
-        async throws
+        async throws -> [Int64: Int]
     {
-        guard !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return [:] }
+        let pairs = SQLList(try rows.map { row -> SQLQueryString in
+            "(\(bind: try row.int64("item_id")), \(bind: try row.uuid("annotator_id")))"
+        })
+        var held: [Int64: Int] = [:]
+        for row in try await sql.raw("""
+            UPDATE assignments SET state = 'submitted'
+            WHERE state = 'leased' AND (item_id, annotator_id) IN (VALUES \(pairs)) RETURNING item_id
+            """).all() {
+            held[try row.int64("item_id"), default: 0] += 1
+        }
+        try await sql.raw("""
+            UPDATE assignments SET state = 'submitted'
+            WHERE state IN ('expired', 'skipped') AND (item_id, annotator_id) IN (VALUES \(pairs))
+            """).run()
         let values = try rows.map { row -> SQLQueryString in
             let submitted = try row.int64("submitted_at_ms")
             let started = try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted
@@ -144,8 +168,19 @@ extension Store {
         }
         try await sql.raw("""
             INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
-            VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
+            VALUES \(SQLList(values)) ON CONFLICT DO NOTHING
             """).run()
+        return held
+    }
+
+    /// Row locks on the items, in id order (PostgreSQL; SQLite's write lock already covers them).
+    static func lockItems(_ ids: Set<Int64>, backend: Backend, _ sql: any SQLDatabase) async throws {
+        guard backend == .postgres, !ids.isEmpty else { return }
+        let sorted = ids.sorted()
+        for start in stride(from: 0, to: sorted.count, by: rowsPerStatement) {
+            let chunk = Array(sorted[start..<min(start + rowsPerStatement, sorted.count)])
+            try await sql.raw("SELECT id FROM items WHERE id IN (\(binds: chunk)) ORDER BY id FOR UPDATE").run()
+        }
     }
 
     private static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)

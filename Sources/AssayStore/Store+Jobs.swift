@@ -44,10 +44,20 @@ extension Store {
     }
 
     /// Records progress (0–1) of a running job, which also shows the job is alive.
-    public func recordProgress(_ progress: Double, of id: UUID, now: Date) async throws {
+    ///
+    /// - Returns: false when the job is no longer running (it was marked failed), so the runner stops.
+    @discardableResult
+    public func recordProgress(_ progress: Double, of id: UUID, now: Date) async throws -> Bool {
         try await sql().raw("""
             UPDATE jobs SET progress = \(bind: min(1, max(0, progress))), heartbeat_at_ms = \(bind: Column.millis(now))
-            WHERE id = \(bind: id) AND state = 'running'
+            WHERE id = \(bind: id) AND state = 'running' RETURNING id
+            """).first() != nil
+    }
+
+    /// Shows a queued job (one whose upload is still arriving) is alive.
+    public func touchJob(_ id: UUID, now: Date) async throws {
+        try await sql().raw("""
+            UPDATE jobs SET heartbeat_at_ms = \(bind: Column.millis(now)) WHERE id = \(bind: id) AND state = 'queued'
             """).run()
     }
 
@@ -69,16 +79,15 @@ extension Store {
             """).run()
     }
 
-    /// Fails the jobs whose runner stopped: no heartbeat (progress) since `silentSince`. Servers call this
-    /// as they start and now and then; a job another live process runs keeps beating and is left alone.
+    /// Fails the jobs whose runner stopped: no heartbeat (upload, check or progress) since `silentSince`.
+    /// Servers call this as they start; a job another live process runs keeps beating and is left alone.
     @discardableResult
     public func failInterruptedJobs(silentSince cutoff: Date, now: Date) async throws -> Int {
         let cutoffMillis = Column.millis(cutoff)
         return try await sql().raw("""
             UPDATE jobs SET state = 'failed', error = 'interrupted when its server stopped; submit it again',
                 finished_at_ms = \(bind: Column.millis(now))
-            WHERE (state = 'running' AND heartbeat_at_ms < \(bind: cutoffMillis))
-               OR (state = 'queued' AND created_at_ms < \(bind: cutoffMillis))
+            WHERE state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: cutoffMillis)
             RETURNING id
             """).all().count
     }

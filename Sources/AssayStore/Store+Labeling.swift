@@ -45,7 +45,7 @@ extension Store {
                     // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
                     // the first look (an earlier snapshot, on PostgreSQL) could not see.
                     if attempt == 0 {
-                        try await Self.reclaimExpiredLeases(in: queue.id, now: now, sql)
+                        try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
                         continue
                     }
                     return nil
@@ -56,12 +56,18 @@ extension Store {
                     """).first()
                 guard let claimed else { continue }
                 let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
-                let row = try await sql.raw("""
+                // The partial unique index (one live lease per person and queue) turns a concurrent second "next"
+                // from the same person into a no-op here: give the slot back and return the lease they hold.
+                guard let row = try await sql.raw("""
                     INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
                     VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
                             \(bind: Column.millis(expires)))
-                    RETURNING id
-                    """).first()!
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """).first()
+                else {
+                    try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: itemID)").run()
+                    return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
+                }
                 let assignment = Assignment(
                     id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
                     leasedAt: now, expiresAt: expires)
@@ -84,12 +90,13 @@ extension Store {
         _ submission: JudgmentSubmission, on assignmentID: Int64, by person: Person, now: Date
     ) async throws -> SubmitOutcome {
         try await transaction { sql in
-            if let key = submission.clientKey,
+            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
+            if let key = submission.clientKey, assignment.state != .submitted,
                 let earlier = try await Self.judgment(annotator: person.id, clientKey: key, sql)
             {
-                return SubmitOutcome(judgment: earlier, isReplay: true, finalLabel: nil)
+                throw AssayError.conflict(
+                    "client_key '\(key)' was already used for judgment \(earlier.id) on another assignment; use a new key")
             }
-            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
             let queue = try await self.queue(id: assignment.queueID, sql)
             let valid = try submission.validated(against: queue.schema)
             switch assignment.state {
@@ -150,17 +157,24 @@ extension Store {
     /// - Returns: how many leases were reclaimed.
     @discardableResult
     public func reclaimExpiredLeases(now: Date) async throws -> Int {
-        try await transaction { sql in try await Self.reclaimExpiredLeases(in: nil, now: now, sql) }
+        try await transaction { sql in try await Self.reclaimExpiredLeases(in: nil, now: now, backend: self.backend, sql) }
     }
 
     /// Marks expired leases and frees their slots. Each lease flips from `leased` to `expired` in one
     /// conditional UPDATE, so concurrent reclaimers free each slot exactly once.
     @discardableResult
-    static func reclaimExpiredLeases(in queueID: UUID?, now: Date, _ sql: any SQLDatabase) async throws -> Int {
+    static func reclaimExpiredLeases(in queueID: UUID?, now: Date, backend: Backend, _ sql: any SQLDatabase)
+        async throws -> Int
+    {
         let queueFilter: SQLQueryString = queueID.map { "AND queue_id = \(bind: $0)" } ?? ""
+        // Rows are locked in id order and locked ones skipped, so two reclaimers (the sweeper of each process,
+        // a "next" that found nothing) neither deadlock nor free a slot twice.
         let rows = try await sql.raw("""
             UPDATE assignments SET state = 'expired'
-            WHERE state = 'leased' AND expires_at_ms <= \(bind: Column.millis(now)) \(queueFilter)
+            WHERE id IN (SELECT id FROM assignments
+                         WHERE state = 'leased' AND expires_at_ms <= \(bind: Column.millis(now)) \(queueFilter)
+                         ORDER BY id\(unsafeRaw: backend.skipLocked))
+              AND state = 'leased'
             RETURNING item_id
             """).all()
         var freed: [Int64: Int] = [:]
@@ -176,10 +190,14 @@ extension Store {
     private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
         var filters: [SQLQueryString] = []
         if let languages = Eligibility.languageFilter(for: person) {
-            // An annotator who reviews `pt` also takes `pt-BR` items.
-            let prefixes = SQLList(languages.map { code -> SQLQueryString in "i.language LIKE \(bind: code + "-%")" },
-                                   separator: SQLRaw(" OR "))
-            filters.append("AND (i.language IS NULL OR i.language IN (\(binds: languages)) OR \(prefixes))")
+            // Someone who reviews `pt` also takes `pt-BR` items, but `pt-BR` does not take `pt-PT`: only bare codes
+            // match regional variants. Codes are stored normalised (`pt-BR`), so the comparison is exact on both
+            // backends; the prefix is compared with substr, not LIKE, whose case rules differ between them.
+            var match: [SQLQueryString] = ["i.language IN (\(binds: languages))"]
+            for code in languages where !code.contains("-") {
+                match.append("substr(i.language, 1, \(literal: code.count + 1)) = \(bind: code + "-")")
+            }
+            filters.append("AND (i.language IS NULL OR \(SQLList(match, separator: SQLRaw(" OR "))))")
         }
         if let markets = Eligibility.marketFilter(for: person) {
             filters.append("AND (i.market IS NULL OR i.market IN (\(binds: markets)))")
@@ -199,18 +217,27 @@ extension Store {
         return try row?.int64("id")
     }
 
+    /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet
+    /// is reclaimed here, so it neither comes back nor blocks a new lease (one live lease per person and queue).
     private static func heldLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws
         -> Lease?
     {
         guard let row = try await sql.raw("""
             SELECT \(unsafeRaw: assignmentColumns) FROM assignments
             WHERE annotator_id = \(bind: personID) AND queue_id = \(bind: queueID) AND state = 'leased'
-              AND expires_at_ms > \(bind: Column.millis(now))
-            ORDER BY id LIMIT 1
             """).first()
         else { return nil }
         let assignment = try Self.assignment(from: row)
-        return Lease(assignment: assignment, item: try await item(assignment.itemID, sql))
+        guard assignment.isExpired(at: now) else {
+            return Lease(assignment: assignment, item: try await item(assignment.itemID, sql))
+        }
+        let reclaimed = try await sql.raw("""
+            UPDATE assignments SET state = 'expired' WHERE id = \(bind: assignment.id) AND state = 'leased' RETURNING id
+            """).first()
+        if reclaimed != nil {
+            try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: assignment.itemID)").run()
+        }
+        return nil
     }
 
     static func item(_ id: Int64, _ sql: any SQLDatabase) async throws -> Item {

@@ -70,6 +70,19 @@ extension Store {
     /// - Throws: ``AssayError/conflict(_:)`` when the external id is taken; ``AssayError/notFound(entity:id:)``
     ///   for an unknown vendor or a team outside the vendor; ``AssayError/invalidInput(field:line:reason:)``.
     public func createPerson(_ draft: PersonDraft, now: Date) async throws -> Person {
+        try await insertPerson(draft, token: nil, now: now)
+    }
+
+    /// Adds a person and issues their first API token, in one transaction: nobody is left without a token.
+    ///
+    /// - Returns: the person and the token (shown once; only its hash is stored).
+    public func createPersonWithToken(_ draft: PersonDraft, now: Date) async throws -> (Person, TokenSecret) {
+        var rng = SystemRandomNumberGenerator()
+        let secret = TokenSecret.generate(using: &rng)
+        return (try await insertPerson(draft, token: secret, now: now), secret)
+    }
+
+    private func insertPerson(_ draft: PersonDraft, token: TokenSecret?, now: Date) async throws -> Person {
         let draft = try draft.validated()
         let person = Person(
             id: UUID(), externalID: draft.externalID!, name: draft.name, role: draft.role, vendorID: draft.vendorID,
@@ -79,6 +92,7 @@ extension Store {
             guard try await Self.insert(person, sql) else {
                 throw AssayError.conflict("a person with external id '\(person.externalID)' already exists")
             }
+            if let token { try await Self.insertToken(token, for: person.id, now: now, sql) }
             return person
         }
     }
@@ -167,12 +181,18 @@ extension Store {
             guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
                 throw AssayError.notFound(entity: "person", id: personID.uuidString)
             }
-            try await sql.raw("""
-                INSERT INTO api_tokens (id, person_id, token_hash, created_at_ms)
-                VALUES (\(bind: UUID()), \(bind: personID), \(bind: Self.hash(secret)), \(bind: Column.millis(now)))
-                """).run()
+            try await Self.insertToken(secret, for: personID, now: now, sql)
         }
         return secret
+    }
+
+    private static func insertToken(_ secret: TokenSecret, for personID: UUID, now: Date, _ sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.raw("""
+            INSERT INTO api_tokens (id, person_id, token_hash, created_at_ms)
+            VALUES (\(bind: UUID()), \(bind: personID), \(bind: hash(secret)), \(bind: Column.millis(now)))
+            """).run()
     }
 
     /// The person a token belongs to, or `nil` for an unknown or revoked token.

@@ -19,6 +19,8 @@ public struct Store: Sendable {
         case sqlite
         /// PostgreSQL.
         case postgres
+
+        var skipLocked: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
     }
 
     /// The dialect.
@@ -37,15 +39,31 @@ public struct Store: Sendable {
     }
 
     /// Runs `body` in one transaction and commits if it returns.
+    ///
+    /// On SQLite the transaction is `BEGIN IMMEDIATE`: it takes the write lock up front, so a read-then-write
+    /// transaction never fails halfway with SQLITE_BUSY when another process (say `assay import` while the
+    /// server runs) wrote in between; it waits for the lock instead.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await database().transaction { db in
-            try await body(db as! any SQLDatabase)
+        guard backend == .sqlite else {
+            return try await database().transaction { db in try await body(db as! any SQLDatabase) }
+        }
+        return try await database().withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
         }
     }
 
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where concurrent transactions would otherwise queue on the same
     /// candidate row; nothing on SQLite, where one writer runs at a time.
-    var skipLocked: String { backend == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+    var skipLocked: String { backend.skipLocked }
 
     /// `FOR UPDATE` on PostgreSQL; nothing on SQLite.
     var forUpdate: String { backend == .postgres ? " FOR UPDATE" : "" }

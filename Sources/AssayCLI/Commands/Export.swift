@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCore
+import AssayServer
 import AssayStore
 import Foundation
 
@@ -24,15 +25,7 @@ struct Export: AsyncParsableCommand {
             defer { if out != nil { try? output.close() } }
             let count = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
-                var count = 0
-                output.write(Data(FinalLabelExport.header(for: format).utf8))
-                try await store.forEachFinalLabelPage(in: queue.id, pageSize: 10_000) { page in
-                    var text = ""
-                    for label in page { text += try FinalLabelExport.line(for: label, as: format) }
-                    output.write(Data(text.utf8))
-                    count += page.count
-                }
-                return count
+                return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write(Data($0.utf8)) }
             }
             if let out { print("Wrote \(count) final labels to \(out).") }
         }

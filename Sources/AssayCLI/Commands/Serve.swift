@@ -73,8 +73,8 @@ enum Bootstrap {
     /// Creates an `admin` user and returns its token when the workspace has nobody yet; otherwise `nil`.
     static func adminTokenIfEmpty(_ store: Store, now: Date) async throws -> String? {
         guard try await !store.hasPeople() else { return nil }
-        let admin = try await store.createPerson(PersonDraft(externalID: "admin", name: "Admin", role: .admin), now: now)
-        return try await store.issueToken(for: admin.id, now: now).value
+        let draft = PersonDraft(externalID: "admin", name: "Admin", role: .admin)
+        return try await store.createPersonWithToken(draft, now: now).1.value
     }
 }
 

@@ -34,8 +34,7 @@ struct Users: AsyncParsableCommand {
                     let draft = PersonDraft(
                         externalID: externalID, name: name, role: role, languages: Self.list(languages),
                         markets: Self.list(markets))
-                    let person = try await store.createPerson(draft, now: Date())
-                    return (person, try await store.issueToken(for: person.id, now: Date()))
+                    return try await store.createPersonWithToken(draft, now: Date())
                 }
                 print("Added \(person.name) (\(person.role.rawValue), id \(person.id)). API token (shown once): \(token)")
             }

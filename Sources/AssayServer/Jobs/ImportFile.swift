@@ -39,16 +39,21 @@ public struct ImportFile: Sendable {
         self.judgments = judgments
     }
 
-    /// The columns a CSV header must have.
-    var requiredColumns: [[String]] {
+    /// The columns a CSV header must have (each entry lists alternative names).
+    public static func requiredColumns(judgments: Bool) -> [[String]] {
         judgments ? [["item_external_id", "item"], ["annotator_external_id", "annotator", "worker"]] : [["external_id", "id"]]
     }
 
+    var requiredColumns: [[String]] { Self.requiredColumns(judgments: judgments) }
+
     /// Pass one: every problem in the file (up to `limit`), each naming its line; empty when all rows are good.
-    public func problems(limit: Int = 20) async throws -> [AssayError] {
+    ///
+    /// - Parameter heartbeat: called after each batch of rows, so a long check shows it is alive.
+    public func problems(limit: Int = 20, heartbeat: () async throws -> Void = {}) async throws -> [AssayError] {
         var problems: [AssayError] = []
         do {
             try await forEachBatch(of: 20_000) { rows, _ in
+                try await heartbeat()
                 for row in rows where problems.count < limit {
                     do {
                         if judgments { _ = try JudgmentRows.judgment(from: row) } else { _ = try ItemRows.draft(from: row) }

@@ -33,7 +33,7 @@ final class JobRunner: Sendable {
         let job = try await store.createJob(kind, on: queue.id, format: format, by: person.id, now: clock.now)
         let upload = folder.appendingPathComponent("\(job.id.uuidString).upload.\(format.rawValue)")
         do {
-            try await save(body, to: upload, limit: limit)
+            try await save(body, to: upload, limit: limit) { try await self.store.touchJob(job.id, now: self.clock.now) }
         } catch {
             try? FileManager.default.removeItem(at: upload)
             try? await store.failJob(job.id, reason: "the upload did not complete: \(error)", now: clock.now)
@@ -62,14 +62,14 @@ final class JobRunner: Sendable {
         do {
             guard try await store.startJob(job.id, now: clock.now) else { return }
             let file = try ImportFile(path: upload.path, format: job.format, judgments: job.kind == .importJudgments)
-            let problems = try await file.problems()
+            let problems = try await file.problems { try await self.beat(job, progress: 0) }
             guard problems.isEmpty else {
                 let lines = problems.map(\.description).joined(separator: "\n")
                 try await store.failJob(job.id, reason: "nothing was imported; fix these rows:\n\(lines)", now: clock.now)
                 return
             }
             let report = try await file.load(into: queue, store: store, now: { [clock] in clock.now }) { fraction in
-                try await self.store.recordProgress(fraction, of: job.id, now: self.clock.now)
+                try await self.beat(job, progress: fraction)
             }
             try await store.finishJob(job.id, report: report, now: clock.now)
         } catch {
@@ -86,14 +86,10 @@ final class JobRunner: Sendable {
             FileManager.default.createFile(atPath: target.path, contents: nil)
             let handle = try FileHandle(forWritingTo: target)
             defer { try? handle.close() }
-            try handle.write(contentsOf: Data(FinalLabelExport.header(for: job.format).utf8))
-            var written = 0
-            try await store.forEachFinalLabelPage(in: queue.id, pageSize: 10_000) { page in
-                var text = ""
-                for label in page { text += try FinalLabelExport.line(for: label, as: job.format) }
+            let written = try await FinalLabelWriter.write(queue, as: job.format, from: store) { text in
                 try handle.write(contentsOf: Data(text.utf8))
-                written += page.count
-                try await store.recordProgress(Double(written) / Double(expected), of: job.id, now: clock.now)
+            } progress: { rows in
+                try await self.beat(job, progress: Double(rows) / Double(expected))
             }
             try await store.finishJob(job.id, exportedRows: written, now: clock.now)
         } catch {
@@ -103,17 +99,30 @@ final class JobRunner: Sendable {
         }
     }
 
-    private func save(_ body: Request.Body, to file: URL, limit: Int) async throws {
+    /// Records progress, which is also the job's heartbeat; stops the job if it was marked failed meanwhile
+    /// (for instance by a server that took it for dead).
+    private func beat(_ job: Job, progress: Double) async throws {
+        guard try await store.recordProgress(progress, of: job.id, now: clock.now) else {
+            throw AssayError.conflict("job \(job.id) was stopped")
+        }
+    }
+
+    private func save(_ body: Request.Body, to file: URL, limit: Int, heartbeat: () async throws -> Void) async throws {
         FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var received = 0
+        var lastBeat = 0
         for try await buffer in body {
             received += buffer.readableBytes
             guard received <= limit else {
                 throw AssayError.tooLarge("the upload is larger than \(limit / 1_048_576) MiB")
             }
             try handle.write(contentsOf: Data(buffer.readableBytesView))
+            if received - lastBeat > 32 << 20 {
+                try await heartbeat()
+                lastBeat = received
+            }
         }
         guard received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
     }

@@ -15,5 +15,6 @@ public enum AssayMigrations {
         CreateJudgments(),
         CreateFinalLabels(),
         CreateJobs(),
+        CreateLiveLeaseIndex(),
     ]
 }

@@ -7,7 +7,7 @@ struct MigrationTests {
     /// Shipped migration names never change: a rename would make Fluent run a migration twice.
     static let shipped = [
         "001-create-workspace", "002-create-queues", "003-create-items", "004-create-assignments",
-        "005-create-judgments", "006-create-final-labels", "007-create-jobs",
+        "005-create-judgments", "006-create-final-labels", "007-create-jobs", "008-create-live-lease-index",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

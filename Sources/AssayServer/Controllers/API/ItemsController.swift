@@ -18,7 +18,7 @@ struct ItemsController: RouteCollection {
     @Sendable func importItems(req: Request) async throws -> Response {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "id"]])
+        let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: false))
         let report = try await req.store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
     }
@@ -34,8 +34,7 @@ struct ItemsController: RouteCollection {
     @Sendable func importJudgments(req: Request) async throws -> Response {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let rows = try await Upload.rows(
-            of: req, requiredColumns: [["item_external_id", "item"], ["annotator_external_id", "annotator", "worker"]])
+        let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: true))
         let judgments = try rows.map(JudgmentRows.judgment(from:))
         let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
@@ -48,7 +47,8 @@ enum Upload {
         let format = try self.format(of: req)
         let limit = req.application.importByteLimit
         if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
-            throw AssayError.tooLarge("the body is larger than \(limit / 1_048_576) MiB; import with `assay import` instead")
+            throw AssayError.tooLarge(
+                "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
         }
         var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
         var rows: [ImportRow] = []
@@ -56,7 +56,8 @@ enum Upload {
         for try await buffer in req.body {
             received += buffer.readableBytes
             guard received <= limit else {
-                throw AssayError.tooLarge("the body is larger than \(limit / 1_048_576) MiB; import with `assay import` instead")
+                throw AssayError.tooLarge(
+                    "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
             }
             rows += try reader.feed(buffer.readableBytesView)
         }

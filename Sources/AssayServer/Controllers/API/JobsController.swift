@@ -29,7 +29,8 @@ struct JobsController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanExport(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let job = try await req.application.jobs.submitExport(of: queue, format: try JobRequest.exportFormat(req), by: actor.person)
+        let format = try ImportFormat.named(req.query[String.self, at: "format"])
+        let job = try await req.application.jobs.submitExport(of: queue, format: format, by: actor.person)
         return try await JobResponse(job).encodeResponse(status: .accepted, for: req)
     }
 
@@ -44,7 +45,12 @@ struct JobsController: RouteCollection {
         let job = try await req.store.job(try req.parameters.require("jobID", as: UUID.self))
         guard job.kind == .export else { throw AssayError.conflict("job \(job.id) is an import; it has nothing to download") }
         guard job.state == .succeeded else { throw AssayError.conflict("job \(job.id) is \(job.state.rawValue), not ready to download") }
-        let response = try await req.fileio.asyncStreamFile(at: req.application.jobs.download(of: job).path)
+        let file = req.application.jobs.download(of: job).path
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw AssayError.notFound(
+                entity: "export file of job", id: "\(job.id) (it was written by another server process; give all processes one jobs folder)")
+        }
+        let response = try await req.fileio.asyncStreamFile(at: file)
         response.headers.contentType = format(job.format)
         response.headers.replaceOrAdd(
             name: .contentDisposition, value: "attachment; filename=\"final-labels-\(job.id.uuidString.prefix(8)).\(job.format.rawValue)\"")
@@ -67,12 +73,4 @@ enum JobRequest {
         }
     }
 
-    /// `?format=jsonl|csv` (jsonl by default).
-    static func exportFormat(_ req: Request) throws -> ImportFormat {
-        let name = req.query[String.self, at: "format"] ?? "jsonl"
-        guard let format = ImportFormat(rawValue: name) else {
-            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(name)'")
-        }
-        return format
-    }
 }

@@ -23,17 +23,11 @@ struct ResultsController: RouteCollection {
     @Sendable func export(req: Request) async throws -> Response {
         try Policy.requireCanExport(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let formatName = req.query[String.self, at: "format"] ?? "jsonl"
-        guard let format = ImportFormat(rawValue: formatName) else {
-            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be jsonl or csv, got '\(formatName)'")
-        }
+        let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let store = req.store
         let response = Response(status: .ok, body: .init(asyncStream: { writer in
             do {
-                try await writer.write(.buffer(ByteBuffer(string: FinalLabelExport.header(for: format))))
-                try await store.forEachFinalLabelPage(in: queue.id) { page in
-                    var text = ""
-                    for label in page { text += try FinalLabelExport.line(for: label, as: format) }
+                try await FinalLabelWriter.write(queue, as: format, from: store, pageSize: 5_000) { text in
                     try await writer.write(.buffer(ByteBuffer(string: text)))
                 }
                 try await writer.write(.end)

@@ -24,8 +24,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func createPerson(req: Request) async throws -> Response {
         try Policy.requireCanManageWorkspace(try req.actor())
         let draft = try req.content.decode(PersonDraft.self)
-        let person = try await req.store.createPerson(draft, now: req.now)
-        let token = try await req.store.issueToken(for: person.id, now: req.now)
+        let (person, token) = try await req.store.createPersonWithToken(draft, now: req.now)
         return try await CreatedPersonResponse(person: person, token: token.value).encodeResponse(status: .created, for: req)
     }
 
