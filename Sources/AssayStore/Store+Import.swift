@@ -183,6 +183,13 @@ extension Store {
         }
     }
 
+    /// The external ids, of those given, that name no item in the queue: for checking a judgments file before
+    /// loading any of it.
+    public func missingItems(_ externalIDs: Set<String>, in queueID: UUID) async throws -> Set<String> {
+        let found = try await Self.itemIDs(forExternalIDs: externalIDs, in: queueID, sql())
+        return externalIDs.subtracting(found.keys)
+    }
+
     private static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)
         async throws -> [String: Int64]
     {

@@ -47,6 +47,13 @@ struct ImportExportCommandTests {
         let again = try assay(["import", good.path, "--queue", "reviews"])
         #expect(again.stdout.contains("Imported 0 of 2500 rows into 'reviews' (2500 already there)"), "\(again.stdout)")
 
+        let unknownItem = folder.appendingPathComponent("unknown.csv")
+        try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-9,spam,2026-11-01T10:00:00Z\nnope,w-9,ok,2026-11-01T10:01:00Z\n".utf8)
+            .write(to: unknownItem)
+        let refusedJudgments = try assay(["import", unknownItem.path, "--queue", "reviews", "--judgments"])
+        #expect(refusedJudgments.status != 0)
+        #expect(refusedJudgments.stderr.contains("unknown.csv:3: item_external_id: no item 'nope'"), "\(refusedJudgments.stderr)")
+
         let judgments = folder.appendingPathComponent("judgments.csv")
         try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-1,spam,2026-11-01T10:00:00Z\nr-2,w-1,ok,2026-11-01T10:01:00Z\n".utf8)
             .write(to: judgments)

@@ -34,14 +34,14 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         try await CommandFailure.reporting(file: file) {
             let input = try ImportFile(path: file, format: format, judgments: judgments)
-            let problems = try await input.problems()
-            guard problems.isEmpty else {
-                throw CommandFailure(
-                    description: "nothing was imported; fix these rows:\n"
-                        + problems.map { $0.located(in: file) }.joined(separator: "\n"))
-            }
             let report = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
+                let problems = try await input.problems(in: queue, store: store)
+                guard problems.isEmpty else {
+                    throw CommandFailure(
+                        description: "nothing was imported; fix these rows:\n"
+                            + problems.map { $0.located(in: file) }.joined(separator: "\n"))
+                }
                 let bar = Terminal().progressBar(title: "Importing \(file)")
                 bar.start()
                 do {

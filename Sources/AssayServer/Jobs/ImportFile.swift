@@ -5,15 +5,16 @@ import Foundation
 /// An import file on disk, read in 1 MiB chunks so its size does not matter: the one implementation behind
 /// `assay import` and the server's background import jobs.
 ///
-/// An import runs in two passes. ``problems(limit:)`` parses every row and touches no database, so a file
-/// with bad rows is refused whole, with every bad line listed. ``load(into:store:batchSize:now:progress:)``
+/// An import runs in two passes. ``problems(limit:in:store:heartbeat:)`` parses every row and writes nothing
+/// (for judgments it reads which items exist), so a file with bad rows is refused whole, with every bad line
+/// listed. ``load(into:store:batchSize:now:progress:)``
 /// then inserts batch by batch, each batch one transaction; an external id already present is skipped, so an
 /// interrupted load can simply be run again.
 ///
 /// For example:
 /// ```swift
 /// let file = try ImportFile(path: "items.csv", format: nil, judgments: false)
-/// guard try await file.problems().isEmpty else { … }
+/// guard try await file.problems(in: queue, store: store).isEmpty else { … }
 /// let report = try await file.load(into: queue, store: store) { fraction in … }
 /// ```
 public struct ImportFile: Sendable {
@@ -48,18 +49,36 @@ public struct ImportFile: Sendable {
 
     /// Pass one: every problem in the file (up to `limit`), each naming its line; empty when all rows are good.
     ///
+    /// For judgments it also asks the store whether each row's item is in the queue, so that a file naming an
+    /// unknown item is refused before any of it is loaded.
+    ///
     /// - Parameter heartbeat: called after each batch of rows, so a long check shows it is alive.
-    public func problems(limit: Int = 20, heartbeat: () async throws -> Void = {}) async throws -> [AssayError] {
+    public func problems(
+        limit: Int = 20, in queue: Queue, store: Store, heartbeat: () async throws -> Void = {}
+    ) async throws -> [AssayError] {
         var problems: [AssayError] = []
         do {
             try await forEachBatch(of: 20_000) { rows, _ in
                 try await heartbeat()
+                var rowsByItem: [String: Int] = [:]
                 for row in rows where problems.count < limit {
                     do {
-                        if judgments { _ = try JudgmentRows.judgment(from: row) } else { _ = try ItemRows.draft(from: row) }
+                        if judgments {
+                            let judgment = try JudgmentRows.judgment(from: row)
+                            rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
+                        } else {
+                            _ = try ItemRows.draft(from: row)
+                        }
                     } catch let error as AssayError {
                         problems.append(error)
                     }
+                }
+                guard !rowsByItem.isEmpty else { return }
+                let missing = try await store.missingItems(Set(rowsByItem.keys), in: queue.id)
+                for item in missing.sorted(by: { rowsByItem[$0]! < rowsByItem[$1]! }) where problems.count < limit {
+                    problems.append(.invalidInput(
+                        field: "item_external_id", line: rowsByItem[item],
+                        reason: "no item '\(item)' in queue '\(queue.name)'; import the items first"))
                 }
             }
         } catch let error as AssayError {
