@@ -49,14 +49,14 @@ done
 end=$(date +%s.%N)
 python3 -c "print(f'   {($TASKS)/($end-$start):.0f} tasks/s ({$end-$start:.1f} s)')"
 
-yes "$TOKEN" | head -n "$CLIENTS" > "$WORK/tokens.txt"
+for _ in $(seq 1 "$CLIENTS"); do echo "$TOKEN"; done > "$WORK/tokens.txt"
 echo "== loop ($CLIENTS clients, one user, ${SECONDS_MEASURED}s):"
 "$BENCH" loop --label-studio --url "http://127.0.0.1:$PORT" --queue "$PROJECT" --tokens "$WORK/tokens.txt" \
   --seconds "$SECONDS_MEASURED" --label spam
 
 echo "== export of all tasks (JSON):"
 start=$(date +%s.%N)
-curl -sf "$API/projects/$PROJECT/export?exportType=JSON" -H "$AUTH" -o "$WORK/export.json"
+curl -sf "$API/projects/$PROJECT/export?exportType=JSON&download_all_tasks=true" -H "$AUTH" -o "$WORK/export.json"
 end=$(date +%s.%N)
 python3 - "$WORK/export.json" "$start" "$end" <<'PY'
 import json, sys

@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
 CLIENTS="${CLIENTS:-16}"
 SECONDS_MEASURED="${SECONDS_MEASURED:-20}"
-ITEMS="${ITEMS:-1000000}"
+ITEMS="${ITEMS:-1000000}"        # BACKENDS="sqlite postgres" by default
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
@@ -62,7 +62,7 @@ JSON
 "$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
 
 unset ASSAY_DATABASE_URL  # each command below names its database
-for BACKEND in sqlite postgres; do
+for BACKEND in ${BACKENDS:-sqlite postgres}; do
   if [ "$WHAT" = loop ] || [ "$WHAT" = all ]; then
     fresh_db loop
     assay_on queues create "$(queue_file loop)" >/dev/null

@@ -24,7 +24,7 @@ struct Loop: AsyncParsableCommand {
     @Option(help: "Seconds of warm-up, not measured.") var warmup = 3.0
     @Option(help: "Stop after this many loops in all, whatever the time.") var maxLoops = 2_000_000
     @Option(help: "Label code to submit.") var label = "none"
-    @Option(help: "Label Studio mode: drive /api/projects/{queue}/next and /api/tasks/{id}/annotations.")
+    @Flag(help: "Label Studio mode: drive /api/projects/{queue}/next and /api/tasks/{id}/annotations.")
     var labelStudio = false
 
     func validate() throws {
