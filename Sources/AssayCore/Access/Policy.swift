@@ -20,6 +20,14 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst, .vendorLead], to: "list people")
     }
 
+    /// Seeing one vendor's teams and people: a vendor lead only their own vendor's.
+    public static func requireCanSeeVendor(_ actor: Actor, _ vendorID: UUID) throws {
+        try requireCanListPeople(actor)
+        if actor.role == .vendorLead, actor.person.vendorID != vendorID {
+            throw AssayError.forbidden("a vendor lead sees only their own vendor")
+        }
+    }
+
     /// Creating and configuring queues.
     public static func requireCanManageQueues(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst], to: "create or change queues")

@@ -32,8 +32,13 @@ struct WorkspaceController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanListPeople(actor)
         let limit = try Paging.limit(req)
-        let scope = actor.role == .vendorLead ? actor.person.vendorID : try req.query.get(UUID?.self, at: "vendor_id")
-        let people = try await req.store.people(ofVendor: scope, after: req.query[String.self, at: "after"], limit: limit)
+        let scope = try req.query.get(UUID?.self, at: "vendor_id")
+        if let scope { try Policy.requireCanSeeVendor(actor, scope) }
+        guard actor.role != .vendorLead || actor.person.vendorID != nil else {
+            throw AssayError.forbidden("a vendor lead without a vendor sees nobody")
+        }
+        let vendor = actor.role == .vendorLead ? actor.person.vendorID : scope
+        let people = try await req.store.people(ofVendor: vendor, after: req.query[String.self, at: "after"], limit: limit)
         return Page(data: people, next: people.count == limit ? people.last?.externalID : nil)
     }
 
@@ -51,9 +56,12 @@ struct WorkspaceController: RouteCollection {
         return try await JSONBody(vendor).encodeResponse(status: .created, for: req)
     }
 
+    /// Every vendor; a vendor lead sees only their own.
     @Sendable func listVendors(req: Request) async throws -> JSONBody<[Vendor]> {
-        try Policy.requireCanListPeople(try req.actor())
-        return JSONBody(try await req.store.vendors())
+        let actor = try req.actor()
+        try Policy.requireCanListPeople(actor)
+        let vendors = try await req.store.vendors()
+        return JSONBody(actor.role == .vendorLead ? vendors.filter { $0.id == actor.person.vendorID } : vendors)
     }
 
     @Sendable func createTeam(req: Request) async throws -> Response {
@@ -66,8 +74,9 @@ struct WorkspaceController: RouteCollection {
     }
 
     @Sendable func listTeams(req: Request) async throws -> JSONBody<[Team]> {
-        try Policy.requireCanListPeople(try req.actor())
-        return JSONBody(try await req.store.teams(of: try req.parameters.require("vendorID", as: UUID.self)))
+        let vendorID = try req.parameters.require("vendorID", as: UUID.self)
+        try Policy.requireCanSeeVendor(try req.actor(), vendorID)
+        return JSONBody(try await req.store.teams(of: vendorID))
     }
 }
 
