@@ -15,6 +15,11 @@ public enum Policy {
         try require(actor, in: [.admin], to: "manage people, vendors and tokens")
     }
 
+    /// Suspending, reinstating or putting people in training: quality operations, not only administration.
+    public static func requireCanManageStatus(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "change whether people may take work")
+    }
+
     /// Listing people: admins and analysts see all; vendor leads see their own vendor (the store scopes it).
     public static func requireCanListPeople(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst, .vendorLead], to: "list people")

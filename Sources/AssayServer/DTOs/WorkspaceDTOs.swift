@@ -20,3 +20,8 @@ struct NameRequest: Content, Validatable {
         validations.add("name", as: String.self, is: !.empty && .count(...200))
     }
 }
+
+/// `PUT /api/v1/people/{personID}/status`.
+struct StatusRequest: Content {
+    let status: PersonStatus
+}

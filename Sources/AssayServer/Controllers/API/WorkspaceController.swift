@@ -10,6 +10,8 @@ struct WorkspaceController: RouteCollection {
         people.post(use: createPerson)
         people.get(use: listPeople)
         people.post(":personID", "tokens", use: issueToken)
+        people.delete(":personID", "tokens", use: revokeTokens)
+        people.put(":personID", "status", use: setStatus)
         let vendors = routes.grouped("vendors")
         vendors.post(use: createVendor)
         vendors.get(use: listVendors)
@@ -47,6 +49,24 @@ struct WorkspaceController: RouteCollection {
         let personID = try req.parameters.require("personID", as: UUID.self)
         let token = try await req.store.issueToken(for: personID, now: req.now)
         return try await TokenResponse(token: token.value).encodeResponse(status: .created, for: req)
+    }
+
+    /// Revokes every token of a person (a lost laptop, a leaked token); running servers notice within 5 s.
+    @Sendable func revokeTokens(req: Request) async throws -> HTTPStatus {
+        try Policy.requireCanManageWorkspace(try req.actor())
+        let personID = try req.parameters.require("personID", as: UUID.self)
+        _ = try await req.store.person(personID)
+        try await req.store.revokeTokens(of: personID, now: req.now)
+        return .noContent
+    }
+
+    /// Sets whether a person may take work: `active`, `in_training` or `suspended`.
+    @Sendable func setStatus(req: Request) async throws -> JSONBody<Person> {
+        try Policy.requireCanManageStatus(try req.actor())
+        let personID = try req.parameters.require("personID", as: UUID.self)
+        let status = try req.content.decode(StatusRequest.self).status
+        try await req.store.setStatus(status, of: personID)
+        return JSONBody(try await req.store.person(personID))
     }
 
     @Sendable func createVendor(req: Request) async throws -> Response {

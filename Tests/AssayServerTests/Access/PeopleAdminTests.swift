@@ -1,0 +1,39 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+@Suite("Revoking tokens and suspending people")
+struct PeopleAdminTests {
+    @Test("an admin revokes a token; an analyst suspends and reinstates an annotator", arguments: TestBackend.allCases)
+    func revokeAndSuspend(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            server.clock.freeze()
+            let queue = try await Fixtures.queue(server.store)
+            try await Fixtures.items(server.store, into: queue, count: 3)
+            let annotator = try await Fixtures.annotators(server.store, count: 1)[0]
+            let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Priya")
+            let path = "/api/v1/people/\(annotator.person.id)"
+
+            let suspended = try await server.request(.PUT, path + "/status", token: analyst, json: ["status": "suspended"])
+            #expect(suspended.status == .ok)
+            #expect(try suspended.object()["status"] == "suspended")
+            server.clock.advance(by: 6)  // past the token cache
+            let refused = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(refused.status == .forbidden)
+            #expect(refused.reason.contains("suspended"))
+            #expect(try await server.request(.PUT, path + "/status", token: analyst, json: ["status": "active"]).status == .ok)
+            server.clock.advance(by: 6)
+            #expect(try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token).status == .ok)
+
+            #expect(try await server.request(.PUT, path + "/status", token: analyst, json: ["status": "gone"]).status == .badRequest)
+            #expect(try await server.request(.DELETE, path + "/tokens", token: analyst).status == .forbidden)
+            #expect(try await server.request(.DELETE, "/api/v1/people/\(UUID())/tokens").status == .notFound)
+            #expect(try await server.request(.DELETE, path + "/tokens").status == .noContent)
+            server.clock.advance(by: 6)
+            #expect(try await server.request(.GET, "/api/v1/me", token: annotator.token).status == .unauthorized)
+        }
+    }
+}
