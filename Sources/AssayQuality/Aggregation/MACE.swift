@@ -18,7 +18,9 @@ import Foundation
 ///   or after `maxIterations`.
 ///
 /// Restarts: the first run starts from θ = ½ and uniform ξ (equivalent to starting from a soft majority vote); each
-/// further run starts from random θ and ξ, as in the paper; the run with the highest likelihood wins.
+/// further run starts from random θ and ξ, as in the paper; the run with the highest likelihood wins. Restarts run
+/// in parallel on all cores; their starting points are drawn first, in order, so the result is the same on any
+/// machine.
 ///
 /// D. Hovy, T. Berg-Kirkpatrick, A. Vaswani and E. Hovy (2013), "Learning Whom to Trust with MACE",
 /// NAACL-HLT 2013, 1120–1130. https://aclanthology.org/N13-1132
@@ -89,14 +91,19 @@ public struct MACE: LabelAggregator {
                     + "smoothing and noise.")
         }
         if judgments.labelCount == 1 { return singleLabelResult(judgments) }
-        var best: MACEModel?
-        for restart in 0..<restarts {
-            var model = MACEModel(judgments, gold: goldLabels, smoothing: smoothing)
-            if restart > 0 { model.randomizeStart(noise: startNoise, using: &rng) }
-            model.fit(maxIterations: maxIterations, tolerance: tolerance)
-            if best == nil || model.logLikelihood > best!.logLikelihood { best = model }
+        // Every start is drawn before any run, in order, so the result does not depend on which thread runs what.
+        let starts = [nil] + (1..<restarts).map { _ in
+            MACEModel.Start.random(
+                workerCount: judgments.workerCount, labelCount: judgments.labelCount, noise: startNoise, using: &rng)
         }
-        let model = best!
+        let best = BestRun()
+        // Restarts are independent: run them on every core, keeping only the best model alive.
+        DispatchQueue.concurrentPerform(iterations: restarts) { restart in
+            var model = MACEModel(judgments, gold: goldLabels, smoothing: smoothing, start: starts[restart])
+            model.fit(maxIterations: maxIterations, tolerance: tolerance)
+            best.offer(model, restart: restart)
+        }
+        let model = best.model!
         let labelCount = judgments.labelCount
         let (counts, accuracies) = expectedAccuracies(judgments, model.posteriors)
         let skills = (0..<judgments.workerCount).map { worker in
@@ -115,5 +122,25 @@ public struct MACE: LabelAggregator {
         return makeResult(
             judgments, posteriors: model.posteriors, skills: skills, iterations: model.iterations,
             converged: model.converged, logLikelihood: model.logLikelihood / Double(judgments.judgmentCount))
+    }
+}
+
+/// The most likely run so far; ties go to the earlier restart, so the winner is the same in any thread order.
+private final class BestRun: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var model: MACEModel?
+    private var restart = Int.max
+
+    func offer(_ candidate: MACEModel, restart candidateRestart: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let model,
+            model.logLikelihood > candidate.logLikelihood
+                || (model.logLikelihood == candidate.logLikelihood && restart < candidateRestart)
+        {
+            return
+        }
+        model = candidate
+        restart = candidateRestart
     }
 }

@@ -15,30 +15,44 @@ struct MACEModel {
     var iterations = 0
     var converged = false
 
-    init(_ judgments: JudgmentMatrix, gold: [Int32]?, smoothing: Double) {
+    /// Starting parameters θ and ξ; `nil` for θ = ½ and uniform ξ.
+    struct Start {
+        var competence: [Double]
+        var spamming: [Double]
+
+        /// Draws θ and ξ from normalised U(1, 1 + noise) weights, as crowd-kit does.
+        static func random(
+            workerCount: Int, labelCount: Int, noise: Double, using rng: inout some RandomNumberGenerator
+        ) -> Start {
+            var start = Start(
+                competence: [Double](repeating: 0, count: workerCount),
+                spamming: [Double](repeating: 0, count: workerCount * labelCount))
+            for worker in 0..<workerCount {
+                let spam = 1 + noise * Double.random(in: 0..<1, using: &rng)
+                let truthful = 1 + noise * Double.random(in: 0..<1, using: &rng)
+                start.competence[worker] = truthful / (spam + truthful)
+                var total = 0.0
+                for label in 0..<labelCount {
+                    let weight = 1 + noise * Double.random(in: 0..<1, using: &rng)
+                    start.spamming[worker * labelCount + label] = weight
+                    total += weight
+                }
+                for label in 0..<labelCount { start.spamming[worker * labelCount + label] /= total }
+            }
+            return start
+        }
+    }
+
+    init(_ judgments: JudgmentMatrix, gold: [Int32]?, smoothing: Double, start: Start?) {
         self.judgments = judgments
         self.gold = gold
         self.smoothing = smoothing
         labelCount = judgments.labelCount
-        competence = [Double](repeating: 0.5, count: judgments.workerCount)
-        spamming = [Double](repeating: 1 / Double(judgments.labelCount), count: judgments.workerCount * labelCount)
+        competence = start?.competence ?? [Double](repeating: 0.5, count: judgments.workerCount)
+        spamming =
+            start?.spamming
+            ?? [Double](repeating: 1 / Double(judgments.labelCount), count: judgments.workerCount * labelCount)
         posteriors = [Double](repeating: 0, count: judgments.itemCount * labelCount)
-    }
-
-    /// Draws θ and ξ from normalised U(1, 1 + noise) weights, as crowd-kit does.
-    mutating func randomizeStart(noise: Double, using rng: inout some RandomNumberGenerator) {
-        for worker in 0..<judgments.workerCount {
-            let spam = 1 + noise * Double.random(in: 0..<1, using: &rng)
-            let truthful = 1 + noise * Double.random(in: 0..<1, using: &rng)
-            competence[worker] = truthful / (spam + truthful)
-            var total = 0.0
-            for label in 0..<labelCount {
-                let weight = 1 + noise * Double.random(in: 0..<1, using: &rng)
-                spamming[worker * labelCount + label] = weight
-                total += weight
-            }
-            for label in 0..<labelCount { spamming[worker * labelCount + label] /= total }
-        }
     }
 
     /// EM until the likelihood settles or the cap is reached.

@@ -77,40 +77,11 @@ public struct JudgmentMatrix: Sendable {
         triples: some Sequence<(item: String, worker: String, label: String)>,
         labelOrder: [String]? = nil
     ) throws {
-        var items = LabelCoding<String>()
-        var workers = LabelCoding<String>()
-        var labels = LabelCoding<String>()
-        if let labelOrder {
-            labels = try Self.coding(ofOrder: labelOrder)
-        }
-        var itemColumn: [Int32] = []
-        var workerColumn: [Int32] = []
-        var labelColumn: [Int32] = []
+        var builder = try Builder(labelOrder: labelOrder)
         for triple in triples {
-            itemColumn.append(items.encode(triple.item))
-            workerColumn.append(workers.encode(triple.worker))
-            if labelOrder == nil {
-                labelColumn.append(labels.encode(triple.label))
-            } else if let index = labels.index(of: triple.label) {
-                labelColumn.append(Int32(index))
-            } else {
-                throw QualityError.invalidInput(
-                    "label '\(triple.label)' of item '\(triple.item)' is not in the label order "
-                        + "\(labelOrder ?? []); add it to the order or fix the row."
-                )
-            }
+            try builder.append(item: triple.item, worker: triple.worker, label: triple.label)
         }
-        if labelOrder == nil {
-            // Recode labels into sorted order so the coding (and every tie rule) does not depend on row order.
-            let sorted = Self.sortedLabelNames(labels.values)
-            let sortedCoding = LabelCoding(sorted)
-            let remap = labels.values.map { Int32(sortedCoding.index(of: $0)!) }
-            for position in labelColumn.indices { labelColumn[position] = remap[Int(labelColumn[position])] }
-            labels = sortedCoding
-        }
-        self.init(
-            sortingItems: itemColumn, workers: workerColumn, labels: labelColumn,
-            itemCoding: items, workerCoding: workers, labelCoding: labels)
+        self = builder.build()
     }
 
     /// Wraps columns that are already integer-coded, without hashing any strings: the fast path for large imports.
@@ -150,7 +121,7 @@ public struct JudgmentMatrix: Sendable {
     }
 
     /// Groups judgments by item with a stable counting sort (skipped when they already are).
-    private init(
+    init(
         sortingItems items: [Int32], workers: [Int32], labels: [Int32],
         itemCoding: LabelCoding<String>, workerCoding: LabelCoding<String>, labelCoding: LabelCoding<String>
     ) {
@@ -199,11 +170,7 @@ public struct JudgmentMatrix: Sendable {
         return zip(names, numbers).sorted { ($0.1!, $0.0) < ($1.1!, $1.0) }.map(\.0)
     }
 
-    private static func coding(ofOrder order: [String]) throws -> LabelCoding<String> {
-        try coding(of: order, kind: "label")
-    }
-
-    private static func coding(of names: [String], kind: String) throws -> LabelCoding<String> {
+    static func coding(of names: [String], kind: String) throws -> LabelCoding<String> {
         let coding = LabelCoding(names)
         guard coding.count == names.count else {
             var seen = Set<String>()
