@@ -10,7 +10,10 @@ public struct AssayCommand: AsyncParsableCommand {
             Data lives in a SQLite file (--db, default ./assay.sqlite) or, when ASSAY_DATABASE_URL is set, \
             in PostgreSQL (postgres://user:password@host:port/database).
             """,
-        subcommands: [Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self]
+        subcommands: [
+            Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,
+            Metrics.self,
+        ]
     )
 
     /// Makes the root command (argument parser needs it).

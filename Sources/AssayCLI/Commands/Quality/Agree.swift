@@ -1,0 +1,173 @@
+import ArgumentParser
+import AssayCore
+import AssayQuality
+import Foundation
+
+/// `assay agree judgments.csv`: how much the workers of a judgments file agree — percent agreement, Fleiss' κ,
+/// Krippendorff's α at a chosen level (with a bootstrap interval on request), and Cohen's κ when there are
+/// exactly two workers.
+///
+/// A coefficient that is undefined for the file (no item judged twice, one label throughout) is reported as
+/// not available with the reason, never as NaN; the command fails only when none can be computed.
+struct Agree: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure inter-annotator agreement in a judgments CSV (item,worker,label).",
+        discussion: """
+            Examples:
+              assay agree judgments.csv
+              assay agree ratings.csv --level ordinal --order "1,2,3,4,5" --json
+              assay agree judgments.csv --bootstrap 1000 --seed 7
+            """)
+
+    @Argument(help: "The judgments: a CSV with item, worker and label columns.")
+    var file: String
+
+    @Option(help: "The measurement level for Krippendorff's α: nominal, ordinal, interval or ratio.")
+    var level: KrippendorffAlpha.Level = .nominal
+
+    @Option(help: "Labels from lowest to highest, comma-separated (ordinal level; default: by numeric value).")
+    var order: String?
+
+    @Option(help: "Bootstrap replicates for a confidence interval on α (0 for none).")
+    var bootstrap = 0
+
+    @Option(help: "The coverage of the bootstrap interval.")
+    var confidence = 0.95
+
+    @Option(help: "The seed of the bootstrap.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @OptionGroup var columns: JudgmentFileOptions
+
+    func validate() throws {
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1") }
+    }
+
+    func run() async throws {
+        let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
+        let report = try AgreementReport(
+            judgments, level: level, order: labelOrder, bootstrap: bootstrap, confidence: confidence, seed: seed)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.table(file: file))
+        }
+    }
+}
+
+extension KrippendorffAlpha.Level: ExpressibleByArgument {}
+
+/// What `assay agree` prints, as JSON (snake_case keys) or as a table.
+struct AgreementReport: Encodable {
+    struct Interval: Encodable {
+        let confidence: Double
+        let low: Double
+        let high: Double
+        let replicates: Int
+    }
+
+    let items: Int
+    let workers: Int
+    let judgments: Int
+    let labels: [String]
+    let level: String
+    /// Items with at least two judgments: the ones agreement can be measured on.
+    let pairableItems: Int
+    let percentAgreement: Double?
+    let fleissKappa: Double?
+    let krippendorffAlpha: Double?
+    let krippendorffAlphaInterval: Interval?
+    let cohensKappa: Double?
+    /// Why a coefficient is missing, by its key.
+    let notes: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case items, workers, judgments, labels, level, notes
+        case pairableItems = "pairable_items"
+        case percentAgreement = "percent_agreement"
+        case fleissKappa = "fleiss_kappa"
+        case krippendorffAlpha = "krippendorff_alpha"
+        case krippendorffAlphaInterval = "krippendorff_alpha_interval"
+        case cohensKappa = "cohens_kappa"
+    }
+
+    init(
+        _ judgments: JudgmentMatrix, level: KrippendorffAlpha.Level, order: [String]?, bootstrap: Int,
+        confidence: Double, seed: UInt64
+    ) throws {
+        items = judgments.itemCount
+        workers = judgments.workerCount
+        self.judgments = judgments.judgmentCount
+        labels = judgments.labelCoding.values
+        self.level = level.rawValue
+        pairableItems = (0..<judgments.itemCount).reduce(0) { $0 + (judgments.judgments(ofItemAt: $1).count > 1 ? 1 : 0) }
+        var notes: [String: String] = [:]
+        func measured(_ key: CodingKeys, _ body: () throws -> Double) -> Double? {
+            do {
+                return try body()
+            } catch {
+                notes[key.rawValue] = "\(error)"
+                return nil
+            }
+        }
+        let alpha = KrippendorffAlpha(level: level, order: order)
+        percentAgreement = measured(.percentAgreement) { try PercentAgreement().measure(judgments).value }
+        fleissKappa = measured(.fleissKappa) { try FleissKappa().measure(judgments).value }
+        krippendorffAlpha = measured(.krippendorffAlpha) { try alpha.measure(judgments).value }
+        if bootstrap > 0, krippendorffAlpha != nil {
+            var rng = SplitMix64(seed: seed)
+            let interval = try alpha.bootstrap(judgments, replicates: bootstrap, confidence: confidence, using: &rng)
+            krippendorffAlphaInterval = Interval(
+                confidence: confidence, low: interval.lower, high: interval.upper, replicates: bootstrap)
+        } else {
+            krippendorffAlphaInterval = nil
+        }
+        if judgments.workerCount == 2 {
+            cohensKappa = measured(.cohensKappa) { try CohensKappa().measure(judgments).value }
+        } else {
+            cohensKappa = nil
+            notes[CodingKeys.cohensKappa.rawValue] =
+                "Cohen's κ compares exactly two workers; this file has \(judgments.workerCount)"
+        }
+        self.notes = notes
+        if percentAgreement == nil, fleissKappa == nil, krippendorffAlpha == nil {
+            throw CommandFailure(description: "no agreement coefficient is defined for this file: "
+                + (notes[CodingKeys.krippendorffAlpha.rawValue] ?? "no item was judged twice"))
+        }
+    }
+
+    /// The report as aligned text for a terminal.
+    func table(file: String) -> String {
+        func row(_ name: String, _ value: Double?, _ key: CodingKeys) -> String {
+            name.padding(toLength: max(name.count + 2, 29), withPad: " ", startingAt: 0) + number(value, key)
+        }
+        func number(_ value: Double?, _ key: CodingKeys) -> String {
+            guard let value else { return "n/a (\(notes[key.rawValue] ?? "undefined"))" }
+            return String(format: "%.4f", value)
+        }
+        var lines = [
+            "\(file): \(judgments) judgments of \(items) items by \(workers) workers; "
+                + "\(pairableItems) items judged at least twice",
+            "labels: \(labels.joined(separator: ", "))",
+            "",
+            row("percent agreement", percentAgreement, .percentAgreement),
+            row("Fleiss' κ", fleissKappa, .fleissKappa),
+            row("Krippendorff's α (\(level))", krippendorffAlpha, .krippendorffAlpha),
+        ]
+        if let interval = krippendorffAlphaInterval {
+            lines.append(
+                String(
+                    format: "  %.0f%% interval              %.4f – %.4f (%d bootstrap replicates)",
+                    interval.confidence * 100, interval.low, interval.high, interval.replicates))
+        }
+        if workers == 2 { lines.append(row("Cohen's κ", cohensKappa, .cohensKappa)) }
+        return lines.joined(separator: "\n")
+    }
+}
