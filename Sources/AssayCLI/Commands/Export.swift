@@ -21,20 +21,13 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.reporting {
-            let output = try open()
-            defer { if out != nil { try? output.close() } }
+            let output = try OutputFile(path: out)
+            defer { output.close() }
             let count = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
-                return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write(Data($0.utf8)) }
+                return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write($0) }
             }
             if let out { print("Wrote \(count) final labels to \(out).") }
         }
-    }
-
-    private func open() throws -> FileHandle {
-        guard let out else { return FileHandle.standardOutput }
-        guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out)
-        else { throw CommandFailure(description: "\(out): cannot write") }
-        return handle
     }
 }

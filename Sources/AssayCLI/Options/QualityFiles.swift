@@ -86,15 +86,14 @@ enum QualityFiles {
     }
 
     /// Runs a long computation under a spinner on standard error, and reports how long it took.
-    static func timed<T>(_ title: String, quiet: Bool, _ body: () throws -> T) throws -> (value: T, seconds: Double) {
+    static func timed<T>(_ title: String, quiet: Bool, _ body: () throws -> T) throws -> (value: T, duration: Duration) {
         let bar = !quiet && StandardErrorConsole.isInteractive ? StandardErrorConsole().loadingBar(title: title) : nil
         bar?.start()
         let start = ContinuousClock.now
         do {
             let value = try body()
             bar?.succeed()
-            let elapsed = ContinuousClock.now - start
-            return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            return (value, ContinuousClock.now - start)
         } catch {
             bar?.fail()
             throw error
@@ -104,14 +103,6 @@ enum QualityFiles {
     /// Writes a line to standard error (summaries and warnings, which must not mix with the data on stdout).
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    /// Opens `path` for writing, or standard output when `path` is nil or "-".
-    static func output(_ path: String?) throws -> FileHandle {
-        guard let path, path != "-" else { return FileHandle.standardOutput }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
-        else { throw CommandFailure(description: "\(path): cannot write the file") }
-        return handle
     }
 }
 

@@ -12,8 +12,14 @@ import Foundation
 /// - E-step: log P(Tᵢ = t) = Σⱼ log P(aⱼ | t) − log L, normalised in log space; gold items clamped. The expected
 ///   count that judgment j was competent is P(Tᵢ = aⱼ) · θ / (θ + (1 − θ) ξ[aⱼ]); the rest of the judgment is
 ///   spam with label aⱼ.
-/// - M-step: θᵥ = (competent count + s) / (n_w + 2s); ξᵥ[a] = (spam count of a + s) / (spam count + L s), with
-///   smoothing s (crowd-kit's default is 0.01 / L).
+/// - M-step, variational Bayes (the default, as in the paper's best setting and crowd-kit): with a Beta(α, β) prior
+///   on each worker's spam/truthful split and a symmetric Dirichlet(γ) prior on the spam habit ξ, the weights are
+///   the exponentiated expected logs of the posteriors: truthful = exp(ψ(competent + β) − ψ(n_w + α + β)),
+///   spam = exp(ψ(spam count + α) − ψ(n_w + α + β)), ξᵥ[a] = exp(ψ(spam count of a + γ) − ψ(spam count + L γ)),
+///   ψ the digamma function. The defaults α = β = ½, γ = 10 keep habits near uniform unless the evidence is strong,
+///   which stops EM from explaining good workers as spammers with a habit.
+/// - M-step, EM: θᵥ = (competent count + s) / (n_w + 2s); ξᵥ[a] = (spam count of a + s) / (spam count + L s),
+///   with smoothing s (default 0.01 / L).
 /// - Stops when the log marginal likelihood Σᵢ log Σₜ P(Tᵢ = t, answers) gains less than `tolerance` per judgment,
 ///   or after `maxIterations`.
 ///
@@ -40,8 +46,17 @@ public struct MACE: LabelAggregator {
     public let maxIterations: Int
     /// The smallest log-likelihood gain per judgment that keeps a run going.
     public let tolerance: Double
-    /// The additive smoothing s of the M-step; `nil` for 0.01 / labels.
-    public let smoothing: Double?
+    /// How the M-step estimates θ and ξ.
+    public enum Fitting: Sendable, Equatable {
+        /// Maximum likelihood with additive smoothing s; `nil` for 0.01 / labels.
+        case expectationMaximization(smoothing: Double? = nil)
+        /// Variational Bayes with a Beta(alpha, beta) prior on spamming vs answering truthfully and a symmetric
+        /// Dirichlet(habitPrior) prior on the spam habit.
+        case variationalBayes(alpha: Double = 0.5, beta: Double = 0.5, habitPrior: Double = 10)
+    }
+
+    /// How the M-step estimates θ and ξ.
+    public let fitting: Fitting
     /// The spread of random starting points: θ and ξ weights are drawn from U(1, 1 + noise), then normalised.
     public let startNoise: Double
     /// The seed `aggregate(_:gold:)` uses for restarts; pass your own generator to `aggregate(_:gold:using:)`.
@@ -53,17 +68,17 @@ public struct MACE: LabelAggregator {
     ///   - restarts: The number of EM runs (≥ 1).
     ///   - maxIterations: The cap on EM iterations per run.
     ///   - tolerance: The smallest log-likelihood gain per judgment that keeps a run going.
-    ///   - smoothing: The M-step's additive smoothing; `nil` for 0.01 / labels.
+    ///   - fitting: Variational Bayes (crowd-kit's default) or smoothed EM.
     ///   - startNoise: The spread of random starting points.
     ///   - seed: The seed for random restarts in `aggregate(_:gold:)`.
     public init(
-        restarts: Int = 10, maxIterations: Int = 50, tolerance: Double = 1e-5, smoothing: Double? = nil,
-        startNoise: Double = 0.5, seed: UInt64 = 0
+        restarts: Int = 10, maxIterations: Int = 50, tolerance: Double = 1e-5,
+        fitting: Fitting = .variationalBayes(), startNoise: Double = 0.5, seed: UInt64 = 0
     ) {
         self.restarts = restarts
         self.maxIterations = maxIterations
         self.tolerance = tolerance
-        self.smoothing = smoothing
+        self.fitting = fitting
         self.startNoise = startNoise
         self.seed = seed
     }
@@ -84,11 +99,16 @@ public struct MACE: LabelAggregator {
         _ judgments: JudgmentMatrix, gold: GoldLabels?, using rng: inout some RandomNumberGenerator
     ) throws -> AggregationResult {
         let goldLabels = try checkedGold(judgments, gold)
-        let smoothing = smoothing ?? 0.01 / Double(judgments.labelCount)
-        guard restarts >= 1, maxIterations >= 0, tolerance >= 0, smoothing >= 0, startNoise >= 0 else {
+        let priorsArePositive: Bool
+        switch fitting {
+        case .expectationMaximization(let smoothing): priorsArePositive = (smoothing ?? 0) >= 0
+        case .variationalBayes(let alpha, let beta, let habitPrior):
+            priorsArePositive = alpha > 0 && beta > 0 && habitPrior > 0
+        }
+        guard restarts >= 1, maxIterations >= 0, tolerance >= 0, startNoise >= 0, priorsArePositive else {
             throw QualityError.invalidInput(
-                "MACE needs restarts ≥ 1 and non-negative iterations, tolerance, "
-                    + "smoothing and noise.")
+                "MACE needs restarts ≥ 1, non-negative iterations, tolerance, smoothing and noise, "
+                    + "and positive variational priors.")
         }
         if judgments.labelCount == 1 { return singleLabelResult(judgments) }
         // Every start is drawn before any run, in order, so the result does not depend on which thread runs what.
@@ -99,7 +119,7 @@ public struct MACE: LabelAggregator {
         let best = BestRun()
         // Restarts are independent: run them on every core, keeping only the best model alive.
         DispatchQueue.concurrentPerform(iterations: restarts) { restart in
-            var model = MACEModel(judgments, gold: goldLabels, smoothing: smoothing, start: starts[restart])
+            var model = MACEModel(judgments, gold: goldLabels, fitting: fitting, start: starts[restart])
             model.fit(maxIterations: maxIterations, tolerance: tolerance)
             best.offer(model, restart: restart)
         }
@@ -107,13 +127,17 @@ public struct MACE: LabelAggregator {
         let labelCount = judgments.labelCount
         let (counts, accuracies) = expectedAccuracies(judgments, model.posteriors)
         let skills = (0..<judgments.workerCount).map { worker in
-            let competence = model.competence[worker]
+            // Under variational Bayes the weights (truthful vs spam, and the habit ξ) each sum to a little less than
+            // 1; report them as shares so that θ is a probability and the confusion rows sum to 1.
+            let competence = model.competence[worker] / (model.competence[worker] + model.spamWeight[worker])
+            let habit = model.spamming[(worker * labelCount)..<((worker + 1) * labelCount)]
+            let habitTotal = habit.reduce(0, +)
             var confusion = [Double](repeating: 0, count: labelCount * labelCount)
             for truth in 0..<labelCount {
                 for answer in 0..<labelCount {
                     confusion[truth * labelCount + answer] =
                         (answer == truth ? competence : 0)
-                        + (1 - competence) * model.spamming[worker * labelCount + answer]
+                        + (1 - competence) * habit[worker * labelCount + answer] / habitTotal
                 }
             }
             return WorkerSkill(

@@ -4,10 +4,13 @@ import Foundation
 struct MACEModel {
     let judgments: JudgmentMatrix
     let gold: [Int32]?
-    let smoothing: Double
+    let fitting: MACE.Fitting
     let labelCount: Int
-    /// θᵥ: the probability that worker w answers truthfully.
+    /// θᵥ: the weight of worker w answering truthfully.
     var competence: [Double]
+    /// The weight of worker w spamming: 1 − θᵥ under EM; under variational Bayes, the two weights are
+    /// exp E[log ·] of the Beta posterior and sum to slightly less than 1.
+    var spamWeight: [Double]
     /// ξᵥ[a] at `[w * labels + a]`: worker w's label habit when spamming.
     var spamming: [Double]
     var posteriors: [Double]
@@ -43,12 +46,13 @@ struct MACEModel {
         }
     }
 
-    init(_ judgments: JudgmentMatrix, gold: [Int32]?, smoothing: Double, start: Start?) {
+    init(_ judgments: JudgmentMatrix, gold: [Int32]?, fitting: MACE.Fitting, start: Start?) {
         self.judgments = judgments
         self.gold = gold
-        self.smoothing = smoothing
+        self.fitting = fitting
         labelCount = judgments.labelCount
         competence = start?.competence ?? [Double](repeating: 0.5, count: judgments.workerCount)
+        spamWeight = competence.map { 1 - $0 }
         spamming =
             start?.spamming
             ?? [Double](repeating: 1 / Double(judgments.labelCount), count: judgments.workerCount * labelCount)
@@ -82,7 +86,7 @@ struct MACEModel {
             let theta = competence[worker]
             for answer in 0..<labelCount {
                 let cell = worker * labelCount + answer
-                let spam = max((1 - theta) * spamming[cell], 1e-300)
+                let spam = max(spamWeight[worker] * spamming[cell], 1e-300)
                 tables[cell] = log(spam)
                 tables[tableSize + cell] = log(theta + spam)
                 tables[2 * tableSize + cell] = theta / (theta + spam)
@@ -160,18 +164,35 @@ struct MACEModel {
         return total
     }
 
-    /// θ and ξ from the expected counts, with additive smoothing.
+    /// θ and ξ from the expected counts: smoothed maximum likelihood (EM), or the exp E[log ·] weights of the
+    /// Beta and Dirichlet posteriors (variational Bayes).
     private mutating func mStep(competent: [Double], spam: [Double]) {
         for worker in 0..<judgments.workerCount {
             var spamTotal = 0.0
             for label in 0..<labelCount { spamTotal += spam[worker * labelCount + label] }
-            let denominator = competent[worker] + spamTotal + 2 * smoothing
-            if denominator > 0 { competence[worker] = (competent[worker] + smoothing) / denominator }
-            let spamDenominator = spamTotal + Double(labelCount) * smoothing
-            guard spamDenominator > 0 else { continue }
-            for label in 0..<labelCount {
-                spamming[worker * labelCount + label] =
-                    (spam[worker * labelCount + label] + smoothing) / spamDenominator
+            switch fitting {
+            case .expectationMaximization(let smoothing):
+                let smoothing = smoothing ?? 0.01 / Double(labelCount)
+                let denominator = competent[worker] + spamTotal + 2 * smoothing
+                if denominator > 0 {
+                    competence[worker] = (competent[worker] + smoothing) / denominator
+                    spamWeight[worker] = 1 - competence[worker]
+                }
+                let spamDenominator = spamTotal + Double(labelCount) * smoothing
+                guard spamDenominator > 0 else { continue }
+                for label in 0..<labelCount {
+                    spamming[worker * labelCount + label] =
+                        (spam[worker * labelCount + label] + smoothing) / spamDenominator
+                }
+            case .variationalBayes(let alpha, let beta, let habitPrior):
+                let total = digamma(competent[worker] + spamTotal + alpha + beta)
+                spamWeight[worker] = exp(digamma(spamTotal + alpha) - total)
+                competence[worker] = exp(digamma(competent[worker] + beta) - total)
+                let habitTotal = digamma(spamTotal + Double(labelCount) * habitPrior)
+                for label in 0..<labelCount {
+                    spamming[worker * labelCount + label] =
+                        exp(digamma(spam[worker * labelCount + label] + habitPrior) - habitTotal)
+                }
             }
         }
     }

@@ -22,6 +22,18 @@ import Testing
         #expect(good > 0.5 && spammer < 0.3 && biased < 0.3, "θ: \(good), \(spammer), \(biased)")
     }
 
+    @Test(arguments: [MACE.Fitting.variationalBayes(), .expectationMaximization()])
+    func bothFittingsRecoverTheTruth(_ fitting: MACE.Fitting) throws {
+        let crowd = try Fixtures.crowd(
+            items: 600, labels: 4, good: 5, goodAccuracy: 0.8, spammers: 3, perItem: 4, seed: 21)
+        let result = try MACE(restarts: 3, fitting: fitting).aggregate(crowd.judgments)
+        #expect(Fixtures.accuracy(of: result, against: crowd.truth) > 0.85)
+        #expect(result.workerSkills.allSatisfy { ($0.score ?? -1) >= 0 && ($0.score ?? 2) <= 1 })
+        #expect(throws: QualityError.self) {
+            try MACE(fitting: .variationalBayes(alpha: 0)).aggregate(crowd.judgments)
+        }
+    }
+
     @Test func seededRestartsAreReproducible() throws {
         let crowd = try Fixtures.crowd(
             items: 200, labels: 3, good: 3, goodAccuracy: 0.7, spammers: 3, perItem: 4, seed: 2)

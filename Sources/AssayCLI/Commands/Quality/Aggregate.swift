@@ -41,7 +41,11 @@ struct Aggregate: AsyncParsableCommand {
     @Option(help: "mv, wmv, ds, ods, glad or mace.")
     var method: Method = .ds
 
-    @Option(help: "Known labels (item,label) that clamp those items and calibrate the workers who judged them.")
+    @Option(
+        help: """
+            Known labels that clamp those items and calibrate the workers who judged them: a CSV with the same item \
+            and label columns (and delimiter) as the judgments.
+            """)
     var gold: String?
 
     @Option(name: .shortAndLong, help: "Write item,label,confidence here instead of standard output.")
@@ -50,7 +54,7 @@ struct Aggregate: AsyncParsableCommand {
     @Option(help: "Write each worker's judgments, accuracy, score and confusion matrix to this CSV.")
     var workers: String?
 
-    @Option(help: "For wmv: given weights as a CSV with worker,weight columns (others get weight 1).")
+    @Option(help: "For wmv: given weights as a CSV with worker and weight columns (others get weight 1).")
     var weights: String?
 
     @Option(help: "The cap on EM iterations (default: the method's own, as in crowd-kit).")
@@ -83,9 +87,9 @@ struct Aggregate: AsyncParsableCommand {
     func run() async throws {
         let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let delimiter = try columns.delimiterByte()
-        let (judgments, readSeconds) = try await timedRead { 
-            try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
-        }
+        let start = ContinuousClock.now
+        let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
+        let read = ContinuousClock.now - start
         var goldLabels: GoldLabels?
         if let gold {
             goldLabels = GoldLabels(
@@ -93,8 +97,14 @@ struct Aggregate: AsyncParsableCommand {
                     at: gold, itemColumn: columns.itemColumn, labelColumn: columns.labelColumn, delimiter: delimiter
                 ).labels)
         }
+        if let goldLabels, !quiet {
+            let unjudged = goldLabels.labelsByItem.keys.filter { judgments.itemCoding.index(of: $0) == nil }.count
+            if unjudged > 0 {
+                QualityFiles.note("\(gold ?? ""): \(unjudged) of \(goldLabels.count) gold items have no judgments; they are ignored")
+            }
+        }
         let aggregator = try await makeAggregator()
-        let (result, seconds) = try QualityFiles.timed("\(method.title) over \(judgments.judgmentCount) judgments",
+        let (result, fitTime) = try QualityFiles.timed("\(method.title) over \(judgments.judgmentCount) judgments",
             quiet: quiet)
         {
             do {
@@ -109,18 +119,10 @@ struct Aggregate: AsyncParsableCommand {
             let fit = result.iterations > 0
                 ? ", \(result.iterations) iterations\(result.converged ? " (converged)" : " (stopped at the cap)")" : ""
             QualityFiles.note(
-                String(
-                    format: "%@: %d items, %d workers, %d judgments, %d labels; read in %.2f s; %@%@ in %.2f s",
-                    file, judgments.itemCount, judgments.workerCount, judgments.judgmentCount, judgments.labelCount,
-                    readSeconds, method.title, fit, seconds))
+                "\(file): \(judgments.itemCount) items, \(judgments.workerCount) workers, "
+                    + "\(judgments.judgmentCount) judgments, \(judgments.labelCount) labels; "
+                    + "read in \(read.formattedSeconds); \(method.title)\(fit) in \(fitTime.formattedSeconds)")
         }
-    }
-
-    private func timedRead(_ body: () async throws -> JudgmentMatrix) async throws -> (JudgmentMatrix, Double) {
-        let start = ContinuousClock.now
-        let matrix = try await body()
-        let elapsed = ContinuousClock.now - start
-        return (matrix, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     private func makeAggregator() async throws -> any LabelAggregator {
@@ -153,8 +155,8 @@ struct Aggregate: AsyncParsableCommand {
     }
 
     private func writeLabels(_ result: AggregationResult) throws {
-        let output = try QualityFiles.output(out)
-        defer { if out != nil { try? output.close() } }
+        let output = try OutputFile(path: out)
+        defer { output.close() }
         var buffer = CSVWriter.row([columns.itemColumn, columns.labelColumn, "confidence"])
         for item in 0..<result.itemCoding.count {
             buffer += CSVWriter.row([
@@ -162,16 +164,16 @@ struct Aggregate: AsyncParsableCommand {
                 String(result.confidence(ofItemAt: item)),
             ])
             if buffer.utf8.count > 1 << 20 {
-                output.write(Data(buffer.utf8))
+                output.write(buffer)
                 buffer = ""
             }
         }
-        output.write(Data(buffer.utf8))
+        output.write(buffer)
     }
 
     private func writeWorkers(_ result: AggregationResult, to path: String) throws {
-        let output = try QualityFiles.output(path)
-        defer { try? output.close() }
+        let output = try OutputFile(path: path)
+        defer { output.close() }
         let labels = result.labelCoding.values
         let hasConfusion = result.workerSkills.contains { $0.confusion != nil }
         var header = ["worker", "judgments", "accuracy", "score"]
@@ -187,6 +189,6 @@ struct Aggregate: AsyncParsableCommand {
             if hasConfusion { fields += (skill.confusion ?? []).map { String($0) } }
             buffer += CSVWriter.row(fields)
         }
-        output.write(Data(buffer.utf8))
+        output.write(buffer)
     }
 }

@@ -40,6 +40,9 @@ struct Agree: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @Flag(help: "Print no timings on standard error.")
+    var quiet = false
+
     @OptionGroup var columns: JudgmentFileOptions
 
     func validate() throws {
@@ -49,9 +52,16 @@ struct Agree: AsyncParsableCommand {
 
     func run() async throws {
         let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let start = ContinuousClock.now
         let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
+        let read = ContinuousClock.now - start
         let report = try AgreementReport(
             judgments, level: level, order: labelOrder, bootstrap: bootstrap, confidence: confidence, seed: seed)
+        if !quiet {
+            QualityFiles.note(
+                "\(file): read in \(read.formattedSeconds); "
+                    + report.seconds.map { "\($0.name) \($0.duration.formattedSeconds)" }.joined(separator: ", "))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -87,6 +97,8 @@ struct AgreementReport: Encodable {
     let cohensKappa: Double?
     /// Why a coefficient is missing, by its key.
     let notes: [String: String]
+    /// How long each coefficient took (not encoded: the JSON stays the same from run to run).
+    private(set) var seconds: [(name: String, duration: Duration)] = []
 
     enum CodingKeys: String, CodingKey {
         case items, workers, judgments, labels, level, notes
@@ -109,7 +121,10 @@ struct AgreementReport: Encodable {
         self.level = level.rawValue
         pairableItems = (0..<judgments.itemCount).reduce(0) { $0 + (judgments.judgments(ofItemAt: $1).count > 1 ? 1 : 0) }
         var notes: [String: String] = [:]
-        func measured(_ key: CodingKeys, _ body: () throws -> Double) -> Double? {
+        var seconds: [(name: String, duration: Duration)] = []
+        func measured(_ key: CodingKeys, _ name: String, _ body: () throws -> Double) -> Double? {
+            let start = ContinuousClock.now
+            defer { seconds.append((name, ContinuousClock.now - start)) }
             do {
                 return try body()
             } catch {
@@ -118,9 +133,9 @@ struct AgreementReport: Encodable {
             }
         }
         let alpha = KrippendorffAlpha(level: level, order: order)
-        percentAgreement = measured(.percentAgreement) { try PercentAgreement().measure(judgments).value }
-        fleissKappa = measured(.fleissKappa) { try FleissKappa().measure(judgments).value }
-        krippendorffAlpha = measured(.krippendorffAlpha) { try alpha.measure(judgments).value }
+        percentAgreement = measured(.percentAgreement, "percent agreement") { try PercentAgreement().measure(judgments).value }
+        fleissKappa = measured(.fleissKappa, "Fleiss' κ") { try FleissKappa().measure(judgments).value }
+        krippendorffAlpha = measured(.krippendorffAlpha, "Krippendorff's α") { try alpha.measure(judgments).value }
         if bootstrap > 0, krippendorffAlpha != nil {
             var rng = SplitMix64(seed: seed)
             let interval = try alpha.bootstrap(judgments, replicates: bootstrap, confidence: confidence, using: &rng)
@@ -130,13 +145,14 @@ struct AgreementReport: Encodable {
             krippendorffAlphaInterval = nil
         }
         if judgments.workerCount == 2 {
-            cohensKappa = measured(.cohensKappa) { try CohensKappa().measure(judgments).value }
+            cohensKappa = measured(.cohensKappa, "Cohen's κ") { try CohensKappa().measure(judgments).value }
         } else {
             cohensKappa = nil
             notes[CodingKeys.cohensKappa.rawValue] =
                 "Cohen's κ compares exactly two workers; this file has \(judgments.workerCount)"
         }
         self.notes = notes
+        self.seconds = seconds
         if percentAgreement == nil, fleissKappa == nil, krippendorffAlpha == nil {
             throw CommandFailure(description: "no agreement coefficient is defined for this file: "
                 + (notes[CodingKeys.krippendorffAlpha.rawValue] ?? "no item was judged twice"))
@@ -169,5 +185,12 @@ struct AgreementReport: Encodable {
         }
         if workers == 2 { lines.append(row("Cohen's κ", cohensKappa, .cohensKappa)) }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Duration {
+    /// "0.123 s": how the quality commands report timings.
+    var formattedSeconds: String {
+        String(format: "%.3f s", Double(components.seconds) + Double(components.attoseconds) * 1e-18)
     }
 }
