@@ -100,6 +100,13 @@ enum QualityFiles {
         }
     }
 
+    /// Prints a report as pretty JSON with sorted keys, so runs can be compared with `diff`.
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// Writes a line to standard error (summaries and warnings, which must not mix with the data on stdout).
     static func note(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))

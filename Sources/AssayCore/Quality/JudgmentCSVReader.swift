@@ -5,8 +5,8 @@ import AssayQuality
 ///
 /// Rules: the three columns must be in the header (other columns are ignored); no field may be empty; a worker
 /// judges an item at most once (a repeated pair is almost always a duplicated export, and would count twice in
-/// every coefficient). Errors are `AssayError.invalidInput` with the line and the column, and reading stops at
-/// the first one.
+/// every coefficient). Errors are `AssayError.invalidInput` with the line and the column; reading stops at the
+/// first bad row, and a repeated pair is found when the file ends.
 ///
 /// For example:
 /// ```swift
@@ -15,7 +15,7 @@ import AssayQuality
 /// let judgments = try reader.finish()
 /// judgments.judgmentCount   // 2
 /// ```
-/// - Complexity: O(bytes); memory is the matrix (12 bytes a judgment) plus one hash entry per judgment.
+/// - Complexity: O(bytes); memory is the matrix (12 bytes a judgment) plus 4 bytes a judgment for line numbers.
 public struct JudgmentCSVReader {
     /// The header names of the three columns read.
     public struct Columns: Sendable, Equatable {
@@ -35,8 +35,8 @@ public struct JudgmentCSVReader {
     private var parser: CSVParser
     private var builder: JudgmentMatrix.Builder
     private var positions: (item: Int, worker: Int, label: Int)?
-    /// The line that first gave each (item, worker) pair, to name both lines when a pair repeats.
-    private var firstLines: [UInt64: Int32] = [:]
+    /// The line of each judgment, in the order appended, to name both lines when a pair repeats.
+    private var lines: [Int32] = []
 
     /// Makes a reader for one file.
     ///
@@ -75,6 +75,12 @@ public struct JudgmentCSVReader {
         guard builder.count > 0 else {
             throw AssayError.invalidInput(field: nil, line: nil, reason: "the file has no judgments, only a header")
         }
+        if let repeated = builder.firstRepeatedJudgment() {
+            throw AssayError.invalidInput(
+                field: columns.worker, line: Int(lines[repeated.later]),
+                reason: "'\(repeated.worker)' already judged item '\(repeated.item)' on line "
+                    + "\(lines[repeated.earlier]); keep one of the two rows")
+        }
         return builder.build()
     }
 
@@ -89,18 +95,12 @@ public struct JudgmentCSVReader {
             where value.isEmpty {
                 throw AssayError.invalidInput(field: name, line: record.line, reason: "is empty")
             }
-            let indices: (item: Int32, worker: Int32)
             do {
-                indices = try builder.append(item: item, worker: worker, label: label)
+                try builder.append(item: item, worker: worker, label: label)
             } catch let error as QualityError {
                 throw AssayError.invalidInput(field: columns.label, line: record.line, reason: error.description)
             }
-            let pair = UInt64(UInt32(indices.item)) << 32 | UInt64(UInt32(indices.worker))
-            if let first = firstLines.updateValue(Int32(clamping: record.line), forKey: pair) {
-                throw AssayError.invalidInput(
-                    field: columns.worker, line: record.line,
-                    reason: "'\(worker)' already judged item '\(item)' on line \(first); keep one of the two rows")
-            }
+            lines.append(Int32(clamping: record.line))
         }
     }
 

@@ -21,6 +21,9 @@ extension JudgmentMatrix {
         private var itemColumn: [Int32] = []
         private var workerColumn: [Int32] = []
         private var labelColumn: [Int32] = []
+        /// The previous row's item: files usually list an item's judgments together, and comparing with the last
+        /// name is cheaper than hashing into a coding of a million items.
+        private var lastItem: (name: String, index: Int32)?
 
         /// Starts an empty matrix.
         ///
@@ -55,12 +58,63 @@ extension JudgmentMatrix {
                     "label '\(label)' of item '\(item)' is not in the label order "
                         + "\(labels.values); add it to the order or fix the row.")
             }
-            let itemIndex = items.encode(item)
+            let itemIndex: Int32
+            if let lastItem, lastItem.name == item {
+                itemIndex = lastItem.index
+            } else {
+                itemIndex = items.encode(item)
+                lastItem = (item, itemIndex)
+            }
             let workerIndex = workers.encode(worker)
             itemColumn.append(itemIndex)
             workerColumn.append(workerIndex)
             labelColumn.append(labelIndex)
             return (itemIndex, workerIndex)
+        }
+
+        /// The first place where a worker judged the same item again: the positions (in append order) of both
+        /// judgments and the names involved, or `nil` when every (item, worker) pair is distinct. "First" means the
+        /// repeat that comes earliest.
+        ///
+        /// Readers that allow one judgment per worker and item call this once at the end instead of hashing every
+        /// pair as it arrives: grouping by item is a counting sort, and items have few judgments each.
+        ///
+        /// - Complexity: O(n + Σ kᵢ²) for kᵢ judgments of item i (O(n log n) for items with over 64).
+        public func firstRepeatedJudgment() -> (earlier: Int, later: Int, item: String, worker: String)? {
+            var offsets = [Int](repeating: 0, count: items.count + 1)
+            for item in itemColumn { offsets[Int(item) + 1] += 1 }
+            for index in 0..<items.count { offsets[index + 1] += offsets[index] }
+            var next = offsets
+            var grouped = [Int32](repeating: 0, count: itemColumn.count)
+            for (position, item) in itemColumn.enumerated() {
+                grouped[next[Int(item)]] = Int32(position)
+                next[Int(item)] += 1
+            }
+            var best: (earlier: Int, later: Int)?
+            for item in 0..<items.count {
+                let group = grouped[offsets[item]..<offsets[item + 1]]  // positions, ascending
+                if group.count > 64 {
+                    let sorted = group.sorted { (workerColumn[Int($0)], $0) < (workerColumn[Int($1)], $1) }
+                    for (a, b) in zip(sorted, sorted.dropFirst()) where workerColumn[Int(a)] == workerColumn[Int(b)] {
+                        if best == nil || Int(b) < best!.later { best = (Int(a), Int(b)) }
+                    }
+                    continue
+                }
+                for later in group.indices {
+                    for earlier in group.startIndex..<later
+                    where workerColumn[Int(group[earlier])] == workerColumn[Int(group[later])] {
+                        if best == nil || Int(group[later]) < best!.later {
+                            best = (Int(group[earlier]), Int(group[later]))
+                        }
+                        break
+                    }
+                }
+            }
+            guard let best else { return nil }
+            return (
+                best.earlier, best.later, items.value(at: Int(itemColumn[best.later])),
+                workers.value(at: Int(workerColumn[best.later]))
+            )
         }
 
         /// The matrix of everything appended, grouped by item.

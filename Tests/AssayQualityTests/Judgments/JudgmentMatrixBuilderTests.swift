@@ -130,4 +130,28 @@ private func same(_ a: JudgmentMatrix, _ b: JudgmentMatrix) -> Bool {
         #expect(judgments.isEmpty)
         #expect(judgments.itemOffsets == [0])
     }
+
+    @Test func findsTheEarliestRepeatedJudgment() throws {
+        var builder = try JudgmentMatrix.Builder()
+        try builder.append(item: "a", worker: "ann", label: "x")  // 0
+        try builder.append(item: "b", worker: "ann", label: "x")  // 1
+        try builder.append(item: "b", worker: "bob", label: "x")  // 2
+        #expect(builder.firstRepeatedJudgment() == nil)
+        try builder.append(item: "a", worker: "bob", label: "y")  // 3
+        try builder.append(item: "b", worker: "bob", label: "y")  // 4: repeats 2
+        try builder.append(item: "a", worker: "ann", label: "y")  // 5: repeats 0, but later
+        let repeated = try #require(builder.firstRepeatedJudgment())
+        #expect(repeated.earlier == 2 && repeated.later == 4)
+        #expect(repeated.item == "b" && repeated.worker == "bob")
+    }
+
+    @Test func findsARepeatAmongManyJudgmentsOfOneItem() throws {
+        // Over 64 judgments of one item take the sorting path instead of pairwise comparison.
+        var builder = try JudgmentMatrix.Builder()
+        for worker in 0..<100 { try builder.append(item: "busy", worker: "w\(worker)", label: "x") }
+        #expect(builder.firstRepeatedJudgment() == nil)
+        try builder.append(item: "busy", worker: "w42", label: "y")
+        let repeated = try #require(builder.firstRepeatedJudgment())
+        #expect(repeated.earlier == 42 && repeated.later == 100 && repeated.worker == "w42")
+    }
 }

@@ -63,9 +63,7 @@ struct Agree: AsyncParsableCommand {
                     + report.seconds.map { "\($0.name) \($0.duration.formattedSeconds)" }.joined(separator: ", "))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try QualityFiles.printJSON(report)
         } else {
             print(report.table(file: file))
         }

@@ -63,9 +63,7 @@ struct Metrics: AsyncParsableCommand {
             report, confidence: confidence, scored: items.count,
             unpredicted: truthTable.items.count - items.count, unscored: predicted.items.count - items.count)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            try QualityFiles.printJSON(summary)
         } else {
             print(summary.table(truth: truth, pred: pred))
         }
