@@ -55,7 +55,9 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     func configuration(connectionsPerEventLoop: Int) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
-            return .sqlite(.file(path), sqlLogLevel: nil)
+            // One connection serves every request, so a burst queues for it; wait as long as PostgreSQL does
+            // rather than fail a request after the driver's default 10 s.
+            return .sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil)
         case .postgres(let url):
             return try .postgres(
                 url: url, maxConnectionsPerEventLoop: connectionsPerEventLoop, connectionPoolTimeout: .seconds(30),

@@ -115,7 +115,14 @@ struct LabelingLoopTests {
             #expect(try await ben.next(queue.name) == nil, "the only slot is leased")
 
             server.clock.advance(by: 61)
-            let taken = try #require(try await ben.next(queue.name), "the expired lease freed the slot")
+            // On PostgreSQL the sweeper may hold the expired lease's row at this moment; `next` skips locked rows
+            // rather than wait, so the slot can come back a sweep later: ask again briefly, as a client would.
+            var freed = try await ben.next(queue.name)
+            for _ in 0..<20 where freed == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                freed = try await ben.next(queue.name)
+            }
+            let taken = try #require(freed, "the expired lease freed the slot")
             #expect(taken.itemID == held.itemID)
 
             let late = try await ana.submit(held.assignmentID, labels: ["none"])
