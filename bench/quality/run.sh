@@ -21,7 +21,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q crowd-kit==1.4.2 krippendorff==0.9.0 scikit-learn statsmodels pandas numpy
 fi
 PY="$VENV/bin/python"
-"$PY" -c "import crowdkit, krippendorff, sklearn, statsmodels; print('== crowd-kit', crowdkit.__version__ if hasattr(crowdkit, '__version__') else '1.4.2', 'krippendorff', krippendorff.__version__ if hasattr(krippendorff, '__version__') else '', 'scikit-learn', sklearn.__version__, 'statsmodels', statsmodels.__version__)"
+"$PY" -c "from importlib.metadata import version as v; print('== ' + ', '.join(p + ' ' + v(p) for p in ('crowd-kit', 'krippendorff', 'scikit-learn', 'statsmodels', 'numpy', 'pandas')))"
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
 ASSAY="$ROOT/.build/release/assay"
 WORK="$(mktemp -d /tmp/assay-quality-bench.XXXXXX)"
