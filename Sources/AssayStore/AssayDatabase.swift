@@ -29,29 +29,35 @@ public final class AssayDatabase: Sendable {
     private let logger: Logger
     private let pinnedLoop: any EventLoop
 
+    private let sqlite: SQLiteConnections?
+
     private init(
         location: DatabaseLocation, databases: Databases, threadPool: NIOThreadPool, ownsThreadPool: Bool,
         logger: Logger, pinnedLoop: any EventLoop
-    ) {
+    ) throws {
         self.location = location
         self.databases = databases
         self.threadPool = threadPool
         self.ownsThreadPool = ownsThreadPool
         self.logger = logger
         self.pinnedLoop = pinnedLoop
-        let isPostgres = location.isPostgres
-        self.store = Store(
-            backend: isPostgres ? .postgres : .sqlite,
-            database: { [databases, logger, pinnedLoop] in
-                // SQLite allows one writer: all work goes through the single connection of one event loop, so
-                // transactions queue in the pool instead of failing with SQLITE_BUSY. PostgreSQL spreads over
-                // every loop's pool.
-                let loop = isPostgres ? databases.eventLoopGroup.any() : pinnedLoop
-                guard let database = databases.database(logger: logger, on: loop) else {
-                    throw AssayError.conflict("the database is closed (the server is shutting down)")
-                }
-                return database
-            })
+        switch location {
+        case .sqlite(let path):
+            // The store talks to SQLite through its own connections (see `SQLiteConnections`); Fluent's SQLite
+            // driver is kept for the migrations only.
+            let sqlite = try SQLiteConnections(path: path, threadPool: threadPool, eventLoop: pinnedLoop, logger: logger)
+            self.sqlite = sqlite
+            self.store = Store(connections: .sqlite(sqlite))
+        case .postgres:
+            self.sqlite = nil
+            self.store = Store(
+                connections: .postgres({ [databases, logger] in
+                    guard let database = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else {
+                        throw AssayError.conflict("the database is closed (the server is shutting down)")
+                    }
+                    return database
+                }))
+        }
     }
 
     /// Opens (and for SQLite creates) the database at `location`.
@@ -59,7 +65,8 @@ public final class AssayDatabase: Sendable {
     /// - Parameters:
     ///   - location: the SQLite file or PostgreSQL URL.
     ///   - eventLoopGroup: the loops to run on; the shared singleton by default.
-    ///   - threadPool: the pool for blocking SQLite calls; a new one of 2 threads by default.
+    ///   - threadPool: the pool for SQLite calls that wait for another process's lock (and for the migrations);
+    ///     a new one of 2 threads by default.
     ///   - connectionsPerEventLoop: PostgreSQL connections per event loop.
     ///   - logger: where SQL errors go.
     public static func open(
@@ -70,13 +77,9 @@ public final class AssayDatabase: Sendable {
         if threadPool == nil { pool.start() }
         let databases = Databases(threadPool: pool, on: eventLoopGroup)
         databases.use(try location.configuration(connectionsPerEventLoop: connectionsPerEventLoop), as: .assay)
-        let database = AssayDatabase(
+        return try AssayDatabase(
             location: location, databases: databases, threadPool: pool, ownsThreadPool: threadPool == nil,
             logger: logger, pinnedLoop: eventLoopGroup.next())
-        if case .sqlite = location {
-            try await database.store.configureSQLite()
-        }
-        return database
     }
 
     /// Brings the schema up to date (safe to run on every start).
@@ -98,6 +101,7 @@ public final class AssayDatabase: Sendable {
 
     /// Closes the pools (and the thread pool, if this database made it).
     public func close() async throws {
+        await sqlite?.close()
         await databases.shutdownAsync()
         if ownsThreadPool { try await threadPool.shutdownGracefully() }
     }

@@ -55,8 +55,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     func configuration(connectionsPerEventLoop: Int) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
-            // One connection serves every request, so a burst queues for it; wait as long as PostgreSQL does
-            // rather than fail a request after the driver's default 10 s.
+            // Only the migrations use Fluent's SQLite connection; the store has its own (`SQLiteConnections`).
             return .sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil)
         case .postgres(let url):
             return try .postgres(

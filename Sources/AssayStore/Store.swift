@@ -25,39 +25,44 @@ public struct Store: Sendable {
 
     /// The dialect.
     public let backend: Backend
-    private let database: @Sendable () throws -> any Database
+    private let connections: Connections
     let queueCache = QueueCache()
 
-    init(backend: Backend, database: @escaping @Sendable () throws -> any Database) {
-        self.backend = backend
-        self.database = database
+    /// How the store reaches its database: Fluent's PostgreSQL pools, or the store's own SQLite connections.
+    enum Connections: Sendable {
+        /// A pooled PostgreSQL database on some event loop.
+        case postgres(@Sendable () throws -> any Database)
+        /// The SQLite file's writer and readers.
+        case sqlite(SQLiteConnections)
+    }
+
+    init(connections: Connections) {
+        self.connections = connections
+        switch connections {
+        case .postgres: backend = .postgres
+        case .sqlite: backend = .sqlite
+        }
     }
 
     /// A SQL handle outside any transaction.
     func sql() throws -> any SQLDatabase {
-        try database() as! any SQLDatabase
+        switch connections {
+        case .postgres(let database): return try database() as! any SQLDatabase
+        case .sqlite(let sqlite): return sqlite.readers
+        }
     }
 
     /// Runs `body` in one transaction and commits if it returns.
     ///
-    /// On SQLite the transaction is `BEGIN IMMEDIATE`: it takes the write lock up front, so a read-then-write
-    /// transaction never fails halfway with SQLITE_BUSY when another process (say `assay import` while the
-    /// server runs) wrote in between; it waits for the lock instead.
+    /// On SQLite the transaction is `BEGIN IMMEDIATE` on the one writer connection: it takes the write lock up
+    /// front, so a read-then-write transaction never fails halfway with SQLITE_BUSY when another process (say
+    /// `assay import` while the server runs) wrote in between; it waits for the lock instead.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        guard backend == .sqlite else {
+        switch connections {
+        case .postgres(let database):
             return try await database().transaction { db in try await body(db as! any SQLDatabase) }
-        }
-        return try await database().withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
+        case .sqlite(let sqlite):
+            return try await sqlite.transaction(body)
         }
     }
 
@@ -67,15 +72,6 @@ public struct Store: Sendable {
 
     /// `FOR UPDATE` on PostgreSQL; nothing on SQLite.
     var forUpdate: String { backend == .postgres ? " FOR UPDATE" : "" }
-
-    /// Per-connection settings for SQLite: write-ahead logging (readers do not block the writer) with
-    /// `synchronous = NORMAL`, which survives a process crash without losing a committed transaction.
-    func configureSQLite() async throws {
-        let sql = try self.sql()
-        try await sql.raw("PRAGMA journal_mode = WAL").run()
-        try await sql.raw("PRAGMA synchronous = NORMAL").run()
-        try await sql.raw("PRAGMA foreign_keys = ON").run()
-    }
 }
 
 // MARK: - Values as stored
