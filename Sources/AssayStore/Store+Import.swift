@@ -17,7 +17,7 @@ extension Store {
         let nowMillis = Column.millis(now)
         let rows = try drafts.map { draft -> SQLQueryString in
             """
-            (\(bind: queue.id), \(bind: draft.externalID), \(bind: try Column.json(draft.content)), \(bind: draft.market),
+            (\(bind: queue.id), \(bind: draft.externalID), \(bind: JSONValue.object(draft.content).canonicalJSON), \(bind: draft.market),
              \(bind: draft.language), \(bind: draft.source), \(bind: draft.priority),
              \(bind: draft.createdAt.map(Column.millis) ?? nowMillis), \(bind: nowMillis), \(bind: queue.overlap), 0)
             """
@@ -45,12 +45,20 @@ extension Store {
             """).all().map(Self.item(from:))
     }
 
+    /// Item content as stored: a JSON object in canonical text (``JSONValue/canonicalJSON``).
+    static func content(from text: String) throws -> [String: JSONValue] {
+        guard case .object(let content) = try JSONValue(parsing: text.utf8) else {
+            throw AssayError.invalidInput(field: "content", line: nil, reason: "stored item content is not a JSON object")
+        }
+        return content
+    }
+
     static let itemColumns = "id, queue_id, external_id, content, market, language, source, priority, created_at_ms"
 
     static func item(from row: any SQLRow) throws -> Item {
         Item(
             id: try row.int64("id"), queueID: try row.uuid("queue_id"), externalID: try row.string("external_id"),
-            content: try Column.decode([String: JSONValue].self, from: try row.string("content")),
+            content: try content(from: try row.string("content")),
             market: try row.optionalString("market"), language: try row.optionalString("language"),
             source: try row.optionalString("source"), priority: try row.int("priority"),
             createdAt: try row.date("created_at_ms"))
@@ -117,24 +125,47 @@ extension Store {
                 inserted += rows.count
             }
             var counters: QueueCounters.Changes = [.judgments: inserted]
-            for (itemID, added) in touched.sorted(by: { $0.key < $1.key }) {
-                // A judgment whose annotator held a live lease on the item uses that lease's slot; the others
-                // take one each (never below zero: judgments made elsewhere may exceed the overlap).
-                let taken = added - slotsHeld[itemID, default: 0]
-                let item = try await sql.raw("""
-                    UPDATE items SET judgment_count = judgment_count + \(bind: added),
-                        open_slots = CASE WHEN open_slots > \(bind: taken) THEN open_slots - \(bind: taken) ELSE 0 END
-                    WHERE id = \(bind: itemID) RETURNING judgment_count, external_id
-                    """).first()!
-                try await FinalLabels.refresh(
-                    itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"),
-                    queue: queue, now: now, counters: &counters, sql)
-            }
+            let judged = try await Self.countJudgments(touched, slotsHeld: slotsHeld, sql)
+            try await FinalLabels.refresh(judged, queue: queue, now: now, counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)
         }
+    }
+
+    /// Adds each item's new judgments to its count and takes their slots, 500 items per statement.
+    ///
+    /// A judgment whose annotator held a live lease on the item uses that lease's slot; the others take one
+    /// each (never below zero: judgments made elsewhere may exceed the overlap).
+    private static func countJudgments(_ added: [Int64: Int], slotsHeld: [Int64: Int], _ sql: any SQLDatabase)
+        async throws -> [FinalLabels.Judged]
+    {
+        let items = added.keys.sorted()
+        var judged: [FinalLabels.Judged] = []
+        judged.reserveCapacity(items.count)
+        for start in stride(from: 0, to: items.count, by: rowsPerStatement) {
+            let changes = SQLList(items[start..<min(start + rowsPerStatement, items.count)].map { item -> SQLQueryString in
+                let count = added[item]!
+                // Typed, because PostgreSQL reads an untyped parameter in VALUES as text.
+                return """
+                    (CAST(\(bind: item) AS BIGINT), CAST(\(bind: count) AS INTEGER),
+                     CAST(\(bind: count - slotsHeld[item, default: 0]) AS INTEGER))
+                    """
+            })
+            for row in try await sql.raw("""
+                WITH changes (item, added, taken) AS (VALUES \(changes))
+                UPDATE items SET judgment_count = judgment_count + changes.added,
+                    open_slots = CASE WHEN open_slots > changes.taken THEN open_slots - changes.taken ELSE 0 END
+                FROM changes WHERE items.id = changes.item
+                RETURNING id, judgment_count, external_id
+                """).all() {
+                judged.append(FinalLabels.Judged(
+                    itemID: try row.int64("id"), externalID: try row.string("external_id"),
+                    judgmentCount: try row.int("judgment_count")))
+            }
+        }
+        return judged
     }
 
     /// Marks every (item, annotator) pair of the inserted judgments as submitted, so routing never offers the

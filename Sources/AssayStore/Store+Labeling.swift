@@ -123,9 +123,10 @@ extension Store {
                 RETURNING judgment_count, external_id
                 """).first()!
             var counters: QueueCounters.Changes = [.judgments: 1]
-            let final = try await FinalLabels.refresh(
-                assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"),
-                queue: queue, now: now, counters: &counters, sql)
+            let judged = FinalLabels.Judged(
+                itemID: assignment.itemID, externalID: try item.string("external_id"),
+                judgmentCount: try item.int("judgment_count"))
+            let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
             try await QueueCounters.add(counters, to: queue.id, sql)
             return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
         }

@@ -33,39 +33,74 @@ extension Store {
 
 /// Final labels: computed from an item's judgments by its queue's consensus rule once the overlap is met.
 enum FinalLabels {
-    /// Recomputes an item's final label if it has all its judgments, and adds the counter changes that follow
-    /// to `counters` (the caller applies them once, at the end of its transaction).
+    /// An item whose judgment count just changed: what ``refresh(_:queue:now:counters:_:)`` needs to know.
+    struct Judged: Sendable {
+        var itemID: Int64
+        var externalID: String
+        var judgmentCount: Int
+    }
+
+    /// Recomputes the final label of each item that has all its judgments, and adds the counter changes that
+    /// follow to `counters` (the caller applies them once, at the end of its transaction).
     ///
-    /// Runs inside the transaction that added the judgment, after the item row was updated: on PostgreSQL that
-    /// row lock orders concurrent submits on one item, so the last one sees every judgment.
+    /// Set-based, 500 items per statement, so that a judgment import recomputes a million labels in a few
+    /// thousand statements; a submit passes its one item.
+    ///
+    /// Runs inside the transaction that added the judgments, after the item rows were updated: on PostgreSQL
+    /// those row locks order concurrent submits on one item, so the last one sees every judgment.
+    ///
+    /// - Returns: the final labels written, in item id order.
     @discardableResult
     static func refresh(
-        _ itemID: Int64, externalID: String, judgmentCount: Int, queue: Queue, now: Date,
-        counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
-    ) async throws -> FinalLabel? {
-        guard judgmentCount >= queue.overlap else { return nil }
-        let votes = try await sql.raw("SELECT labels FROM judgments WHERE item_id = \(bind: itemID) ORDER BY id").all()
-            .map { try Column.decode([String].self, from: try $0.string("labels")) }
-        let outcome = queue.consensus.resolve(votes, kind: queue.schema.kind)
-        let provenance = FinalLabel.provenance(of: outcome)
-        let previous = try await sql.raw("SELECT provenance FROM final_labels WHERE item_id = \(bind: itemID)").first()
-            .map { FinalLabel.Provenance(rawValue: try $0.string("provenance")) ?? .unresolved }
-        try await sql.raw("""
-            INSERT INTO final_labels (item_id, queue_id, labels, provenance, confidence, judgment_count, unresolved_reason,
-                                      decided_at_ms)
-            VALUES (\(bind: itemID), \(bind: queue.id), \(bind: try outcome.labels.map(Column.json)),
-                    \(bind: provenance.rawValue), \(bind: outcome.agreement), \(bind: votes.count),
-                    \(bind: outcome.reason?.rawValue), \(bind: Column.millis(now)))
-            ON CONFLICT (item_id) DO UPDATE SET labels = excluded.labels, provenance = excluded.provenance,
-                confidence = excluded.confidence, judgment_count = excluded.judgment_count,
-                unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms
-            """).run()
-        if previous == nil { counters[.completedItems, default: 0] += 1 }
-        if let previous { counters[previous == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1 }
-        counters[provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
-        return FinalLabel(
-            itemID: itemID, externalID: externalID, labels: outcome.labels, provenance: provenance,
-            confidence: outcome.agreement, judgmentCount: votes.count, unresolvedReason: outcome.reason, decidedAt: now)
+        _ judged: [Judged], queue: Queue, now: Date, counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
+    ) async throws -> [FinalLabel] {
+        let complete = judged.filter { $0.judgmentCount >= queue.overlap }.sorted { $0.itemID < $1.itemID }
+        var written: [FinalLabel] = []
+        written.reserveCapacity(complete.count)
+        for start in stride(from: 0, to: complete.count, by: Store.rowsPerStatement) {
+            let chunk = complete[start..<min(start + Store.rowsPerStatement, complete.count)]
+            let ids = chunk.map(\.itemID)
+            var votes: [Int64: [[String]]] = [:]
+            for row in try await sql.raw("""
+                SELECT item_id, labels FROM judgments WHERE item_id IN (\(binds: ids)) ORDER BY item_id, id
+                """).all() {
+                votes[try row.int64("item_id"), default: []].append(try Column.decode([String].self, from: try row.string("labels")))
+            }
+            var previous: [Int64: FinalLabel.Provenance] = [:]
+            for row in try await sql.raw("SELECT item_id, provenance FROM final_labels WHERE item_id IN (\(binds: ids))").all() {
+                previous[try row.int64("item_id")] = FinalLabel.Provenance(rawValue: try row.string("provenance")) ?? .unresolved
+            }
+            var values: [SQLQueryString] = []
+            for item in chunk {
+                let itemVotes = votes[item.itemID] ?? []
+                let outcome = queue.consensus.resolve(itemVotes, kind: queue.schema.kind)
+                let label = FinalLabel(
+                    itemID: item.itemID, externalID: item.externalID, labels: outcome.labels,
+                    provenance: FinalLabel.provenance(of: outcome), confidence: outcome.agreement,
+                    judgmentCount: itemVotes.count, unresolvedReason: outcome.reason, decidedAt: now)
+                values.append("""
+                    (\(bind: label.itemID), \(bind: queue.id), \(bind: try label.labels.map(Column.json)),
+                     \(bind: label.provenance.rawValue), \(bind: label.confidence), \(bind: label.judgmentCount),
+                     \(bind: label.unresolvedReason?.rawValue), \(bind: Column.millis(now)))
+                    """)
+                if let before = previous[item.itemID] {
+                    counters[before == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1
+                } else {
+                    counters[.completedItems, default: 0] += 1
+                }
+                counters[label.provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
+                written.append(label)
+            }
+            try await sql.raw("""
+                INSERT INTO final_labels (item_id, queue_id, labels, provenance, confidence, judgment_count,
+                                          unresolved_reason, decided_at_ms)
+                VALUES \(SQLList(values))
+                ON CONFLICT (item_id) DO UPDATE SET labels = excluded.labels, provenance = excluded.provenance,
+                    confidence = excluded.confidence, judgment_count = excluded.judgment_count,
+                    unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms
+                """).run()
+        }
+        return written
     }
 
     static func page(in queueID: UUID, after itemID: Int64, limit: Int, _ sql: any SQLDatabase) async throws

@@ -39,9 +39,9 @@ public struct ImportRow: Sendable, Equatable {
     public init(jsonLine bytes: some Collection<UInt8>, line: Int) throws {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw AssayError.invalidInput(field: nil, line: line, reason: "not valid JSON")
+            value = try JSONValue(parsing: bytes)
+        } catch let error as JSONValue.SyntaxError {
+            throw AssayError.invalidInput(field: nil, line: line, reason: "not valid JSON (\(error))")
         }
         guard case .object(let fields) = value else {
             throw AssayError.invalidInput(field: nil, line: line, reason: "each line must be a JSON object")

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import SQLKit
@@ -31,9 +32,25 @@ struct SQLiteDirectDatabase: SQLDatabase {
 
     private func encoded(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
         let (sql, binds) = serialize(query)
-        let encoder = SQLiteDataEncoder()
-        return (sql, try binds.map { try encoder.encode($0) })
+        return (sql, try binds.map(Self.sqliteData(for:)))
     }
+
+    /// The value as SQLiteKit's encoder would store it, without its `Encoder` round trip for the types the store
+    /// binds on every request (the encoder stores a UUID as its string, a Bool as 0 or 1).
+    static func sqliteData(for bind: any Encodable & Sendable) throws -> SQLiteData {
+        switch bind {
+        case let value as Int64: return .integer(Int(value))
+        case let value as String: return .text(value)
+        case let value as Int: return .integer(value)
+        case let value as UUID: return .text(value.uuidString)
+        case let value as Double: return .float(value)
+        case let value as Bool: return .integer(value ? 1 : 0)
+        default: return try encoder.encode(bind)
+        }
+    }
+
+    private static let encoder = SQLiteDataEncoder()
+    static let decoder = SQLiteDataDecoder()
 }
 
 /// A result row as SQLKit reads it.
@@ -51,7 +68,29 @@ private struct SQLiteValuesRow: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "no column named \(column) in the row"))
         }
-        return try SQLiteDataDecoder().decode(D.self, from: data)
+        return try Self.fastDecode(D.self, from: data) ?? SQLiteDirectDatabase.decoder.decode(D.self, from: data)
+    }
+
+    /// The store's common column types read directly, as SQLiteKit's decoder reads them; nil for anything else
+    /// (and for a mismatch, so that the decoder reports it).
+    private static func fastDecode<D: Decodable>(_ type: D.Type, from data: SQLiteData) -> D? {
+        switch data {
+        case .integer(let value):
+            if D.self == Int64.self { return Int64(value) as? D }
+            if D.self == Int.self || D.self == Int?.self { return value as? D }
+            if D.self == Int64?.self { return Int64?.some(Int64(value)) as? D }
+        case .text(let value):
+            if D.self == String.self || D.self == String?.self { return value as? D }
+            if D.self == UUID.self { return UUID(uuidString: value) as? D }
+        case .float(let value):
+            if D.self == Double.self { return value as? D }
+        case .null:
+            if D.self == String?.self { return String?.none as? D }
+            if D.self == Int64?.self { return Int64?.none as? D }
+        case .blob:
+            break
+        }
+        return nil
     }
 }
 
