@@ -275,7 +275,7 @@ extension Store {
     static func judgment(from row: any SQLRow) throws -> Judgment {
         Judgment(
             id: try row.int64("id"), itemID: try row.int64("item_id"), queueID: try row.uuid("queue_id"),
-            annotatorID: try row.uuid("annotator_id"), labels: try Column.decode([String].self, from: try row.string("labels")),
+            annotatorID: try row.uuid("annotator_id"), labels: try Column.strings(from: try row.string("labels")),
             rationale: try row.optionalString("rationale"), timeSpentMs: try row.int("time_spent_ms"),
             startedAt: try row.optionalDate("started_at_ms"), submittedAt: try row.date("submitted_at_ms"),
             origin: Judgment.Origin(rawValue: try row.string("origin")) ?? .assay)

@@ -73,8 +73,8 @@ extension Store {
     static func queue(from row: any SQLRow) throws -> Queue {
         Queue(
             id: try row.uuid("id"), name: try row.string("name"), description: try row.string("description"),
-            domain: try row.string("domain"), markets: try Column.decode([String].self, from: try row.string("markets")),
-            languages: try Column.decode([String].self, from: try row.string("languages")),
+            domain: try row.string("domain"), markets: try Column.strings(from: try row.string("markets")),
+            languages: try Column.strings(from: try row.string("languages")),
             schema: try Column.decode(LabelSchema.self, from: try row.string("schema")), overlap: try row.int("overlap"),
             leaseSeconds: try row.int("lease_seconds"),
             consensus: try Column.decode(ConsensusRule.self, from: try row.string("consensus")),

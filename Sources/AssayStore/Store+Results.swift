@@ -64,7 +64,7 @@ enum FinalLabels {
             for row in try await sql.raw("""
                 SELECT item_id, labels FROM judgments WHERE item_id IN (\(binds: ids)) ORDER BY item_id, id
                 """).all() {
-                votes[try row.int64("item_id"), default: []].append(try Column.decode([String].self, from: try row.string("labels")))
+                votes[try row.int64("item_id"), default: []].append(try Column.strings(from: try row.string("labels")))
             }
             var previous: [Int64: FinalLabel.Provenance] = [:]
             for row in try await sql.raw("SELECT item_id, provenance FROM final_labels WHERE item_id IN (\(binds: ids))").all() {
@@ -115,7 +115,7 @@ enum FinalLabels {
             """).all().map { row in
             FinalLabel(
                 itemID: try row.int64("item_id"), externalID: try row.string("external_id"),
-                labels: try row.optionalString("labels").map { try Column.decode([String].self, from: $0) },
+                labels: try row.optionalString("labels").map { try Column.strings(from: $0) },
                 provenance: FinalLabel.Provenance(rawValue: try row.string("provenance")) ?? .unresolved,
                 confidence: try row.decode(column: "confidence", as: Double.self),
                 judgmentCount: try row.int("judgment_count"),

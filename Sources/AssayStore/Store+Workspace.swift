@@ -138,8 +138,8 @@ extension Store {
             id: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),
             role: Role(rawValue: try row.string("role")) ?? .annotator, vendorID: try row.optionalUUID("vendor_id"),
             teamID: try row.optionalUUID("team_id"),
-            languages: try Column.decode([String].self, from: try row.string("languages")),
-            markets: try Column.decode([String].self, from: try row.string("markets")),
+            languages: try Column.strings(from: try row.string("languages")),
+            markets: try Column.strings(from: try row.string("markets")),
             status: PersonStatus(rawValue: try row.string("status")) ?? .suspended, createdAt: try row.date("created_at_ms"))
     }
 

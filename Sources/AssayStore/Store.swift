@@ -85,6 +85,20 @@ enum Column {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A list of strings (labels, languages, markets) read without `Codable`: labels are read for every
+    /// judgment a final label counts and every exported row.
+    static func strings(from text: String) throws -> [String] {
+        guard case .array(let values) = try JSONValue(parsing: text.utf8) else {
+            throw AssayError.invalidInput(field: nil, line: nil, reason: "stored value is not a JSON array: \(text)")
+        }
+        return try values.map { value in
+            guard case .string(let string) = value else {
+                throw AssayError.invalidInput(field: nil, line: nil, reason: "stored array holds a non-string: \(text)")
+            }
+            return string
+        }
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try decoder.decode(type, from: Data(text.utf8))
     }

@@ -33,17 +33,49 @@ public enum FinalLabelExport {
                     label.unresolvedReason?.rawValue ?? "", Timestamp.format(label.decidedAt),
                 ], neutralizingFormulas: true)
         case .jsonl:
-            return String(decoding: try encoder.encode(label), as: UTF8.self) + "\n"
+            var output: [UInt8] = []
+            output.reserveCapacity(192)
+            write(label, to: &output)
+            output.append(UInt8(ascii: "\n"))
+            return String(decoding: output, as: UTF8.self)
         }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
+    /// One JSON object per label, written by hand because an export writes millions: the text `JSONEncoder`
+    /// gives with sorted keys (absent optionals left out), in a fraction of the time.
+    static func write(_ label: FinalLabel, to output: inout [UInt8]) {
+        func key(_ name: StaticString, first: Bool = false) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            output.append(contentsOf: "\":".utf8)
         }
-        return encoder
-    }()
+        output.append(UInt8(ascii: "{"))
+        key("confidence", first: true)
+        JSONValue.writeNumber(label.confidence, to: &output)
+        key("decided_at")
+        JSONValue.writeString(Timestamp.format(label.decidedAt), to: &output)
+        key("external_id")
+        JSONValue.writeString(label.externalID, to: &output)
+        key("item_id")
+        output.append(contentsOf: String(label.itemID).utf8)
+        key("judgment_count")
+        output.append(contentsOf: String(label.judgmentCount).utf8)
+        if let labels = label.labels {
+            key("labels")
+            output.append(UInt8(ascii: "["))
+            for (index, code) in labels.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.writeString(code, to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        key("provenance")
+        JSONValue.writeString(label.provenance.rawValue, to: &output)
+        if let reason = label.unresolvedReason {
+            key("unresolved_reason")
+            JSONValue.writeString(reason.rawValue, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
 }

@@ -60,13 +60,7 @@ extension JSONValue {
         case .bool(let bool):
             output.append(contentsOf: bool ? "true".utf8 : "false".utf8)
         case .number(let number):
-            if number.rounded() == number, abs(number) <= 9_007_199_254_740_992 {
-                output.append(contentsOf: String(Int64(number)).utf8)
-            } else if number.isFinite {
-                output.append(contentsOf: "\(number)".utf8)
-            } else {
-                output.append(contentsOf: "null".utf8)  // JSON has no NaN or infinity
-            }
+            Self.writeNumber(number, to: &output)
         case .string(let string):
             Self.writeString(string, to: &output)
         case .array(let array):
@@ -89,7 +83,19 @@ extension JSONValue {
         }
     }
 
-    private static func writeString(_ string: String, to output: inout [UInt8]) {
+    /// Appends a number as ``canonicalJSON`` writes it.
+    static func writeNumber(_ number: Double, to output: inout [UInt8]) {
+        if number.rounded() == number, abs(number) <= 9_007_199_254_740_992 {
+            output.append(contentsOf: String(Int64(number)).utf8)
+        } else if number.isFinite {
+            output.append(contentsOf: "\(number)".utf8)
+        } else {
+            output.append(contentsOf: "null".utf8)  // JSON has no NaN or infinity
+        }
+    }
+
+    /// Appends a quoted, escaped string as ``canonicalJSON`` writes it.
+    static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

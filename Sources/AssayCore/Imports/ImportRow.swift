@@ -102,23 +102,3 @@ public struct ImportRow: Sendable, Equatable {
         }
     }
 }
-
-/// Reading and writing ISO 8601 times the way imports and exports use them.
-public enum Timestamp {
-    /// Parses `2026-11-02T14:05:00Z`, `2026-11-02T14:05:00.250+01:00` or a bare date `2026-11-02` (midnight UTC).
-    public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
-        }
-        if text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle()) {
-            return date
-        }
-        return nil
-    }
-
-    /// Formats a time as `2026-11-02T14:05:00.250Z`.
-    public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}
