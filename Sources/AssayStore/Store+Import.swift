@@ -178,17 +178,21 @@ extension Store {
         let pairs = SQLList(try rows.map { row -> SQLQueryString in
             "(\(bind: try row.int64("item_id")), \(bind: try row.uuid("annotator_id")))"
         })
-        var held: [Int64: Int] = [:]
-        for row in try await sql.raw("""
+        // Each pair is looked up through the (item_id, annotator_id) unique index. (`(item_id, annotator_id) IN
+        // (VALUES …)` read the whole table on SQLite, once per 500 rows: quadratic in the queue's assignments.)
+        func matching(_ states: String) -> SQLQueryString {
+            """
+            WITH pairs (item, annotator) AS (VALUES \(pairs))
             UPDATE assignments SET state = 'submitted'
-            WHERE state = 'leased' AND (item_id, annotator_id) IN (VALUES \(pairs)) RETURNING item_id
-            """).all() {
+            WHERE state IN (\(unsafeRaw: states))
+              AND id IN (SELECT a.id FROM pairs JOIN assignments a ON a.item_id = pairs.item AND a.annotator_id = pairs.annotator)
+            """
+        }
+        var held: [Int64: Int] = [:]
+        for row in try await sql.raw("\(matching("'leased'")) RETURNING item_id").all() {
             held[try row.int64("item_id"), default: 0] += 1
         }
-        try await sql.raw("""
-            UPDATE assignments SET state = 'submitted'
-            WHERE state IN ('expired', 'skipped') AND (item_id, annotator_id) IN (VALUES \(pairs))
-            """).run()
+        try await sql.raw(matching("'expired', 'skipped'")).run()
         let values = try rows.map { row -> SQLQueryString in
             let submitted = try row.int64("submitted_at_ms")
             let started = try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted
