@@ -134,35 +134,40 @@ extension Store {
         }
     }
 
-    /// Adds each item's new judgments to its count and takes their slots, 500 items per statement.
+    /// Adds each item's new judgments to its count and takes their slots.
     ///
     /// A judgment whose annotator held a live lease on the item uses that lease's slot; the others take one
-    /// each (never below zero: judgments made elsewhere may exceed the overlap).
+    /// each (never below zero: judgments made elsewhere may exceed the overlap). Items are grouped by what they
+    /// get (almost all "one judgment, one slot"), and each group is updated 500 ids per statement with
+    /// `id IN (…)`, which both backends answer by primary key. (A join against a VALUES list led SQLite 3.53's
+    /// planner to scan the whole items table for every 500 rows.)
     private static func countJudgments(_ added: [Int64: Int], slotsHeld: [Int64: Int], _ sql: any SQLDatabase)
         async throws -> [FinalLabels.Judged]
     {
-        let items = added.keys.sorted()
+        struct Change: Hashable {
+            var added: Int
+            var taken: Int
+        }
+        var groups: [Change: [Int64]] = [:]
+        for (item, count) in added {
+            groups[Change(added: count, taken: count - slotsHeld[item, default: 0]), default: []].append(item)
+        }
         var judged: [FinalLabels.Judged] = []
-        judged.reserveCapacity(items.count)
-        for start in stride(from: 0, to: items.count, by: rowsPerStatement) {
-            let changes = SQLList(items[start..<min(start + rowsPerStatement, items.count)].map { item -> SQLQueryString in
-                let count = added[item]!
-                // Typed, because PostgreSQL reads an untyped parameter in VALUES as text.
-                return """
-                    (CAST(\(bind: item) AS BIGINT), CAST(\(bind: count) AS INTEGER),
-                     CAST(\(bind: count - slotsHeld[item, default: 0]) AS INTEGER))
-                    """
-            })
-            for row in try await sql.raw("""
-                WITH changes (item, added, taken) AS (VALUES \(changes))
-                UPDATE items SET judgment_count = judgment_count + changes.added,
-                    open_slots = CASE WHEN open_slots > changes.taken THEN open_slots - changes.taken ELSE 0 END
-                FROM changes WHERE items.id = changes.item
-                RETURNING id, judgment_count, external_id
-                """).all() {
-                judged.append(FinalLabels.Judged(
-                    itemID: try row.int64("id"), externalID: try row.string("external_id"),
-                    judgmentCount: try row.int("judgment_count")))
+        judged.reserveCapacity(added.count)
+        for (change, items) in groups.sorted(by: { $0.value.min()! < $1.value.min()! }) {
+            let items = items.sorted()
+            for start in stride(from: 0, to: items.count, by: rowsPerStatement) {
+                let chunk = Array(items[start..<min(start + rowsPerStatement, items.count)])
+                for row in try await sql.raw("""
+                    UPDATE items SET judgment_count = judgment_count + \(bind: change.added),
+                        open_slots = CASE WHEN open_slots > \(bind: change.taken) THEN open_slots - \(bind: change.taken) ELSE 0 END
+                    WHERE id IN (\(binds: chunk))
+                    RETURNING id, judgment_count, external_id
+                    """).all() {
+                    judged.append(FinalLabels.Judged(
+                        itemID: try row.int64("id"), externalID: try row.string("external_id"),
+                        judgmentCount: try row.int("judgment_count")))
+                }
             }
         }
         return judged

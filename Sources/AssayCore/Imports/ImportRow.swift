@@ -63,7 +63,7 @@ public struct ImportRow: Sendable, Equatable {
     func optionalText(_ name: String) throws -> String? {
         switch fields[name] {
         case nil, .null: return nil
-        case .string(let text): return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .string(let text): return text.trimmingBlanksAndNewlines
         case .number(let number):
             return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .bool, .array, .object:

@@ -126,7 +126,7 @@ public struct LabelSchema: Codable, Sendable, Equatable {
                 throw AssayError.invalidInput(field: "labels", line: nil, reason: "choose at least one label")
             }
         }
-        let trimmedRationale = rationale?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let trimmedRationale = rationale?.trimmingBlanksAndNewlines ?? ""
         if self.rationale == .required, trimmedRationale.isEmpty {
             throw AssayError.invalidInput(field: "rationale", line: nil, reason: "this queue requires a rationale")
         }

@@ -122,7 +122,7 @@ extension Locale {
     /// Language codes trimmed, with the language part lower-cased (`EN` → `en`, `pt-br` → `pt-BR`).
     static func normalizedCodes(_ codes: [String]) -> [String] {
         codes.compactMap { raw in
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            let trimmed = raw.trimmingBlanks
             guard !trimmed.isEmpty else { return nil }
             let parts = trimmed.split(separator: "-", maxSplits: 1).map(String.init)
             return parts.count == 2 ? "\(parts[0].lowercased())-\(parts[1].uppercased())" : parts[0].lowercased()
