@@ -88,20 +88,23 @@ public struct ImportFile: Sendable {
     }
 
     /// Pass two: stores the rows in `queue`, batch by batch, calling `progress` with the share of bytes read.
+    ///
+    /// The next batch is read and parsed while this one is stored, so the two stages use a core each.
     public func load(
         into queue: Queue, store: Store, batchSize: Int = 20_000, now: @Sendable () -> Date = { Date() },
         progress: (Double) async throws -> Void
     ) async throws -> ImportReport {
         var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
-        try await forEachBatch(of: batchSize) { rows, fraction in
-            guard !rows.isEmpty else { return }
-            if judgments {
-                let batch = try rows.map(JudgmentRows.judgment(from:))
-                total = total + (try await store.importJudgments(batch, into: queue, now: now()))
-            } else {
-                total = total + (try await store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: now()))
+        if judgments {
+            try await forEachBatch(of: batchSize, parsing: { try $0.map(JudgmentRows.judgment(from:)) }) { batch, fraction in
+                if !batch.isEmpty { total = total + (try await store.importJudgments(batch, into: queue, now: now())) }
+                try await progress(fraction)
             }
-            try await progress(fraction)
+        } else {
+            try await forEachBatch(of: batchSize, parsing: { try $0.map(ItemRows.draft(from:)) }) { batch, fraction in
+                if !batch.isEmpty { total = total + (try await store.importItems(batch, into: queue, now: now())) }
+                try await progress(fraction)
+            }
         }
         return total
     }
@@ -111,22 +114,75 @@ public struct ImportFile: Sendable {
     func forEachBatch(of batchSize: Int, _ body: ([ImportRow], _ fractionRead: Double) async throws -> Void)
         async throws
     {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
-        defer { try? handle.close() }
-        let size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 1)
-        var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
-        var pending: [ImportRow] = []
-        var read = 0.0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            read += Double(chunk.count)
-            pending += try reader.feed(chunk)
-            if pending.count >= batchSize {
-                try await body(pending, min(1, read / size))
-                pending.removeAll(keepingCapacity: true)
+        try await forEachBatch(of: batchSize, parsing: { $0 }, body)
+    }
+
+    /// Reads the whole file in batches of about `batchSize` rows, turns each batch into values with `parse`,
+    /// and hands them to `body`. The next batch is read and parsed in a task of its own while `body` works on
+    /// the current one.
+    func forEachBatch<Batch: Sendable>(
+        of batchSize: Int, parsing parse: @escaping @Sendable ([ImportRow]) throws -> Batch,
+        _ body: (Batch, _ fractionRead: Double) async throws -> Void
+    ) async throws {
+        let reader = try BatchReader(path: path, format: format, requiredColumns: requiredColumns)
+        defer { reader.close() }
+        func read() -> Task<(Batch, Double)?, any Error> {
+            Task {
+                guard let (rows, fraction) = try reader.next(batchSize: batchSize) else { return nil }
+                return (try parse(rows), fraction)
             }
         }
+        var next = read()
+        while let (batch, fraction) = try await next.value {
+            next = read()
+            do {
+                try await body(batch, fraction)
+            } catch {
+                _ = try? await next.value  // let the reader finish its batch before the file closes
+                throw error
+            }
+        }
+    }
+}
+
+/// The rows of an import file, a batch at a time.
+///
+/// Used by one task at a time: ``ImportFile/forEachBatch(of:parsing:_:)`` starts the next read only after the
+/// previous one has finished.
+private final class BatchReader: @unchecked Sendable {
+    private let handle: FileHandle
+    private let size: Double
+    private var reader: ImportRowReader
+    private var pending: [ImportRow] = []
+    private var read = 0.0
+    private var finished = false
+
+    init(path: String, format: ImportFormat, requiredColumns: [[String]]) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        self.handle = handle
+        size = max(1, (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 1)
+        reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
+    }
+
+    /// The next batch and the share of the file read so far; an empty last batch, then nil, at the end.
+    func next(batchSize: Int) throws -> ([ImportRow], Double)? {
+        guard !finished else { return nil }
+        while pending.count < batchSize, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            read += Double(chunk.count)
+            pending += try reader.feed(chunk)
+        }
+        if pending.count >= batchSize {
+            defer { pending.removeAll(keepingCapacity: true) }
+            return (pending, min(1, read / size))
+        }
+        finished = true
         pending += try reader.finish()
-        try await body(pending, 1)
+        defer { pending = [] }
+        return (pending, 1)
+    }
+
+    func close() {
+        try? handle.close()
     }
 }
 
