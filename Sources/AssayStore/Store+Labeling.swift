@@ -39,15 +39,8 @@ extension Store {
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         try await transaction { sql in
             if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
-            for attempt in 0..<2 {
-                // One statement picks the first eligible item and takes a slot on it: the pick locks the row
-                // (SKIP LOCKED on PostgreSQL, the write lock on SQLite) and the update re-checks `open_slots`.
-                let claimed = try await sql.raw("""
-                    UPDATE items SET open_slots = open_slots - 1
-                    WHERE id = (\(self.candidate(in: queue, for: person))) AND open_slots > 0
-                    RETURNING \(unsafeRaw: Self.itemColumns)
-                    """).first()
-                guard let claimed else {
+            for attempt in 0..<5 {
+                guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
                     // Before answering "nothing left", give back the slots of leases that ran out and look again.
                     // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
                     // the first look (an earlier snapshot, on PostgreSQL) could not see.
@@ -57,7 +50,11 @@ extension Store {
                     }
                     return nil
                 }
-                let itemID = try claimed.int64("id")
+                let claimed = try await sql.raw("""
+                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
+                    RETURNING \(unsafeRaw: Self.itemColumns)
+                    """).first()
+                guard let claimed else { continue }
                 let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
                 // The partial unique index (one live lease per person and queue) turns a concurrent second "next"
                 // from the same person into a no-op here: give the slot back and return the lease they hold.
@@ -191,9 +188,7 @@ extension Store {
 
     // MARK: - Pieces
 
-    /// The query for the first item, in the queue's order, with an open slot that the person may take and was
-    /// never assigned.
-    private func candidate(in queue: Queue, for person: Person) -> SQLQueryString {
+    private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
         var filters: [SQLQueryString] = []
         if let languages = Eligibility.languageFilter(for: person) {
             // Someone who reviews `pt` also takes `pt-BR` items, but `pt-BR` does not take `pt-PT`: only bare codes
@@ -214,12 +209,13 @@ extension Store {
         case .oldest: order = "i.id"
         case .newest: order = "i.id DESC"
         }
-        return """
+        let row = try await sql.raw("""
             SELECT i.id FROM items i
             WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(SQLList(filters, separator: SQLRaw(" ")))
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
             ORDER BY \(unsafeRaw: order) LIMIT 1\(unsafeRaw: skipLocked)
-            """
+            """).first()
+        return try row?.int64("id")
     }
 
     /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet
