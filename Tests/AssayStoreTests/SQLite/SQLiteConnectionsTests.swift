@@ -1,0 +1,161 @@
+import AssayCore
+import AssayTesting
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AssayStore
+
+/// The store's own SQLite connections: one writer behind an async lock, pooled readers, and the wait for
+/// another process's write lock taken off the caller's thread.
+@Suite("SQLite connections")
+struct SQLiteConnectionsTests {
+    /// A fresh file with the schema, opened twice as two processes would: two writers on one file.
+    private func withTwoOpenings(_ body: (AssayDatabase, AssayDatabase) async throws -> Void) async throws {
+        let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
+        let first = try await AssayDatabase.open(location)
+        try await first.migrate()
+        let second = try await AssayDatabase.open(location)
+        do {
+            try await body(first, second)
+        } catch {
+            try await second.close()
+            try await first.close()
+            await cleanup()
+            throw error
+        }
+        try await second.close()
+        try await first.close()
+        await cleanup()
+    }
+
+    @Test("200 concurrent transactions on one database: each runs alone, none is lost")
+    func concurrentTransactionsAreSerialised() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in
+                try await sql.raw("CREATE TABLE tally (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").run()
+                try await sql.raw("INSERT INTO tally (id, n) VALUES (1, 0)").run()
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<200 {
+                    group.addTask {
+                        // Read, then write what was read plus one: only correct if no other transaction interleaves.
+                        try await store.transaction { sql in
+                            let n = try await sql.raw("SELECT n FROM tally WHERE id = 1").first()!.int("n")
+                            await Task.yield()
+                            try await sql.raw("UPDATE tally SET n = \(bind: n + 1) WHERE id = 1").run()
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let total = try await store.sql().raw("SELECT n FROM tally WHERE id = 1").first()!.int("n")
+            #expect(total == 200)
+        }
+    }
+
+    @Test("a failed transaction rolls back and the writer stays usable")
+    func failureRollsBack() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE notes (text TEXT NOT NULL)").run() }
+            await #expect(throws: AssayError.self) {
+                try await store.transaction { sql in
+                    try await sql.raw("INSERT INTO notes (text) VALUES ('kept?')").run()
+                    throw AssayError.conflict("stop")
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.transaction { sql in try await sql.raw("INSERT INTO notes (text) VALUES (NULL)").run() }
+            }
+            try await store.transaction { sql in try await sql.raw("INSERT INTO notes (text) VALUES ('kept')").run() }
+            let texts = try await store.sql().raw("SELECT text FROM notes").all(decodingColumn: "text", as: String.self)
+            #expect(texts == ["kept"])
+        }
+    }
+
+    @Test("a writer in another process holding the lock makes a transaction wait, not fail")
+    func waitsForAnotherWriter() async throws {
+        try await withTwoOpenings { first, second in
+            try await first.store.transaction { sql in try await sql.raw("CREATE TABLE log (who TEXT NOT NULL)").run() }
+            let holding = AsyncFlag()
+            let holder = Task {
+                try await first.store.transaction { sql in
+                    try await sql.raw("INSERT INTO log (who) VALUES ('first')").run()
+                    await holding.raise()
+                    try await Task.sleep(for: .milliseconds(400))
+                }
+            }
+            await holding.wait()
+            let started = ContinuousClock.now
+            // SQLITE_BUSY at BEGIN IMMEDIATE: the store retries on the thread pool with a busy timeout.
+            try await second.store.transaction { sql in try await sql.raw("INSERT INTO log (who) VALUES ('second')").run() }
+            let waited = ContinuousClock.now - started
+            try await holder.value
+            #expect(waited > .milliseconds(200), "it waited for the first writer's commit")
+            let order = try await second.store.sql().raw("SELECT who FROM log ORDER BY rowid").all(decodingColumn: "who", as: String.self)
+            #expect(order == ["first", "second"])
+        }
+    }
+
+    @Test("readers see committed writes and run beside a transaction")
+    func readersRunBesideTheWriter() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in
+                try await sql.raw("CREATE TABLE numbers (n INTEGER NOT NULL)").run()
+                try await sql.raw("INSERT INTO numbers (n) VALUES (1)").run()
+            }
+            let inside = AsyncFlag()
+            let release = AsyncFlag()
+            let writer = Task {
+                try await store.transaction { sql in
+                    try await sql.raw("INSERT INTO numbers (n) VALUES (2)").run()
+                    await inside.raise()
+                    await release.wait()
+                }
+            }
+            await inside.wait()
+            // WAL: readers are not blocked by the open write transaction, and do not see it before it commits.
+            let during = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await store.sql().raw("SELECT count(*) AS c FROM numbers").first()!.int("c") }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(during == Array(repeating: 1, count: 20))
+            await release.raise()
+            try await writer.value
+            #expect(try await store.sql().raw("SELECT count(*) AS c FROM numbers").first()!.int("c") == 2)
+        }
+    }
+
+    @Test("after close, calls fail with a clear error")
+    func closedDatabaseFailsClearly() async throws {
+        let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
+        let database = try await AssayDatabase.open(location)
+        try await database.migrate()
+        try await database.close()
+        let error = await #expect(throws: (any Error).self) { _ = try await database.store.queues() }
+        #expect("\(error!)".contains("closed"))
+        await cleanup()
+    }
+}
+
+/// A one-way signal between tasks.
+private actor AsyncFlag {
+    private var raised = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func raise() {
+        raised = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+
+    func wait() async {
+        if raised { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+}
