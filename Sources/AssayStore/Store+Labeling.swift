@@ -90,13 +90,23 @@ extension Store {
         _ submission: JudgmentSubmission, on assignmentID: Int64, by person: Person, now: Date
     ) async throws -> SubmitOutcome {
         try await transaction { sql in
-            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
-            if let key = submission.clientKey, assignment.state != .submitted,
-                let earlier = try await Self.judgment(annotator: person.id, clientKey: key, sql)
+            // The common case, the person's live lease, takes one statement that both checks and marks it.
+            // Anything else (a repeat, a skipped or expired lease, someone else's id) goes the long way below.
+            if let row = try await sql.raw("""
+                UPDATE assignments SET state = 'submitted'
+                WHERE id = \(bind: assignmentID) AND annotator_id = \(bind: person.id) AND state = 'leased'
+                RETURNING \(unsafeRaw: Self.assignmentColumns)
+                """).first()
             {
-                throw AssayError.conflict(
-                    "client_key '\(key)' was already used for judgment \(earlier.id) on another assignment; use a new key")
+                var assignment = try Self.assignment(from: row)
+                assignment.state = .leased  // as it was; RETURNING gives the new state
+                try await Self.requireUnused(submission.clientKey, by: person.id, sql)
+                let queue = try await self.queue(id: assignment.queueID, sql)
+                let valid = try submission.validated(against: queue.schema)
+                return try await Self.record(valid, on: assignment, queue: queue, now: now, sql)
             }
+            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
+            if assignment.state != .submitted { try await Self.requireUnused(submission.clientKey, by: person.id, sql) }
             let queue = try await self.queue(id: assignment.queueID, sql)
             let valid = try submission.validated(against: queue.schema)
             switch assignment.state {
@@ -114,22 +124,36 @@ extension Store {
                     throw AssayError.conflict("the lease on assignment \(assignmentID) expired and the item went to someone else")
                 }
             case .leased:
-                break
+                break  // taken by the conditional update above unless it raced with a sweep; mark it here
             }
             try await sql.raw("UPDATE assignments SET state = 'submitted' WHERE id = \(bind: assignmentID)").run()
-            let judgment = try await Self.insertJudgment(valid, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
-            let item = try await sql.raw("""
-                UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
-                RETURNING judgment_count, external_id
-                """).first()!
-            var counters: QueueCounters.Changes = [.judgments: 1]
-            let judged = FinalLabels.Judged(
-                itemID: assignment.itemID, externalID: try item.string("external_id"),
-                judgmentCount: try item.int("judgment_count"))
-            let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
-            try await QueueCounters.add(counters, to: queue.id, sql)
-            return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
+            return try await Self.record(valid, on: assignment, queue: queue, now: now, sql)
         }
+    }
+
+    /// A client key names one judgment: reusing it on another assignment is a client bug, reported as a conflict.
+    private static func requireUnused(_ clientKey: String?, by personID: UUID, _ sql: any SQLDatabase) async throws {
+        guard let key = clientKey, let earlier = try await judgment(annotator: personID, clientKey: key, sql) else { return }
+        throw AssayError.conflict(
+            "client_key '\(key)' was already used for judgment \(earlier.id) on another assignment; use a new key")
+    }
+
+    /// Stores the judgment of an assignment just marked submitted, counts it on its item, and refreshes the
+    /// item's final label and the queue's counters.
+    private static func record(
+        _ submission: JudgmentSubmission, on assignment: Assignment, queue: Queue, now: Date, _ sql: any SQLDatabase
+    ) async throws -> SubmitOutcome {
+        let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
+        let item = try await sql.raw("""
+            UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
+            RETURNING judgment_count, external_id
+            """).first()!
+        var counters: QueueCounters.Changes = [.judgments: 1]
+        let judged = FinalLabels.Judged(
+            itemID: assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"))
+        let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
+        try await QueueCounters.add(counters, to: queue.id, sql)
+        return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
     }
 
     /// Gives an item back without judging it; the person will not be offered it again.

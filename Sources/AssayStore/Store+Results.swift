@@ -60,15 +60,18 @@ enum FinalLabels {
         for start in stride(from: 0, to: complete.count, by: Store.rowsPerStatement) {
             let chunk = complete[start..<min(start + Store.rowsPerStatement, complete.count)]
             let ids = chunk.map(\.itemID)
+            // Each item's votes in judgment order, with its current final label's provenance (if any) alongside.
             var votes: [Int64: [[String]]] = [:]
-            for row in try await sql.raw("""
-                SELECT item_id, labels FROM judgments WHERE item_id IN (\(binds: ids)) ORDER BY item_id, id
-                """).all() {
-                votes[try row.int64("item_id"), default: []].append(try Column.strings(from: try row.string("labels")))
-            }
             var previous: [Int64: FinalLabel.Provenance] = [:]
-            for row in try await sql.raw("SELECT item_id, provenance FROM final_labels WHERE item_id IN (\(binds: ids))").all() {
-                previous[try row.int64("item_id")] = FinalLabel.Provenance(rawValue: try row.string("provenance")) ?? .unresolved
+            for row in try await sql.raw("""
+                SELECT j.item_id, j.labels, f.provenance FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id
+                WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
+                """).all() {
+                let itemID = try row.int64("item_id")
+                votes[itemID, default: []].append(try Column.strings(from: try row.string("labels")))
+                if let provenance = try row.optionalString("provenance") {
+                    previous[itemID] = FinalLabel.Provenance(rawValue: provenance) ?? .unresolved
+                }
             }
             var values: [SQLQueryString] = []
             for item in chunk {
