@@ -17,8 +17,8 @@ extension Store {
         let nowMillis = Column.millis(now)
         let rows = try drafts.map { draft -> SQLQueryString in
             """
-            (\(bind: queue.id), \(bind: draft.externalID), \(bind: JSONValue.object(draft.content).canonicalJSON), \(bind: draft.market),
-             \(bind: draft.language), \(bind: draft.source), \(bind: draft.priority),
+            (\(bind: queue.id), \(bind: draft.externalID), \(bind: JSONValue.object(draft.content).canonicalJSON),
+             \(bind: draft.market), \(bind: draft.language), \(bind: draft.source), \(bind: draft.priority),
              \(bind: draft.createdAt.map(Column.millis) ?? nowMillis), \(bind: nowMillis), \(bind: queue.overlap), 0)
             """
         }
