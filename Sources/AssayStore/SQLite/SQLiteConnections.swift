@@ -40,12 +40,27 @@ final class SQLiteConnections: Sendable {
         self.threadPool = threadPool
         self.eventLoop = eventLoop
         self.logger = logger
+        // Every connection of the store needs its own view of one file; an in-memory database would give each
+        // its own, empty, database.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file::memory:") else {
+            throw AssayError.invalidInput(
+                field: "db", line: nil, reason: "an in-memory SQLite database is not supported; give a file path")
+        }
         writer = try SQLiteHandle(path: path)
         writer.setBusyTimeout(milliseconds: Self.busyTimeoutMilliseconds)  // once, at open: see below
-        // Write-ahead logging: readers do not block the writer nor it them. `synchronous = NORMAL` survives a
-        // process crash without losing a committed transaction. Both the mode and a first open may wait for
-        // another process, so they are the one place that blocks, before the store serves anyone.
-        try writer.run("PRAGMA journal_mode = WAL", binds: [])
+        // Write-ahead logging: readers do not block the writer nor it them, and a statement inside a write
+        // transaction never meets SQLITE_BUSY. `synchronous = NORMAL` survives a process crash without losing a
+        // committed transaction. Setting the mode may wait for another process, so it is the one place that
+        // blocks, before the store serves anyone.
+        var mode = ""
+        try writer.run("PRAGMA journal_mode = WAL", binds: []) { row in
+            if case .text(let text) = row.values.first { mode = text }
+        }
+        guard mode.lowercased() == "wal" else {
+            throw AssayError.conflict(
+                "SQLite could not switch \(path) to write-ahead logging (journal mode is '\(mode)'); "
+                    + "use a local file system, or PostgreSQL")
+        }
         writer.setBusyTimeout(milliseconds: 0)
         try Self.configure(writer)
     }
@@ -54,6 +69,8 @@ final class SQLiteConnections: Sendable {
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let database = SQLiteDirectDatabase(connections: self, handle: writer)
+            // A ROLLBACK that failed (an I/O error) can leave a transaction open; close it before starting anew.
+            if !writer.isInAutocommitMode { _ = try? writer.run("ROLLBACK", binds: []) }
             // IMMEDIATE takes the write lock up front, so a read-then-write transaction never fails halfway with
             // SQLITE_BUSY when another process wrote in between; it waits for the lock here instead.
             try await run("BEGIN IMMEDIATE", binds: [], on: writer)
@@ -84,16 +101,46 @@ final class SQLiteConnections: Sendable {
 
     // MARK: - Running statements
 
-    /// Runs one statement on `handle`, or on an idle reader when `handle` is nil.
+    /// Runs one statement on `handle` (the writer, inside a transaction), or outside any transaction: on an idle
+    /// reader when it only reads, on the writer, in its turn, when it writes.
     func run(
         _ sql: String, binds: [SQLiteData], on handle: SQLiteHandle?,
         onRow: @escaping @Sendable (SQLiteValues) -> Void = { _ in }
     ) async throws {
-        let connection = try handle ?? checkOutReader()
-        defer { if handle == nil { checkIn(connection) } }
+        if let handle {
+            // Inside a transaction only BEGIN and COMMIT can meet another process's lock (in WAL mode): retry those;
+            // any other statement that did would have to roll back, so its error goes to the caller.
+            let mayWait = sql == "BEGIN IMMEDIATE" || sql == "COMMIT"
+            return try await run(sql, binds: binds, on: handle, retryingWhenBusy: mayWait, onRow: onRow)
+        }
+        let reader = try checkOutReader()
+        let readOnly: Bool
+        do {
+            readOnly = try reader.isReadOnly(sql)
+        } catch {
+            checkIn(reader)
+            throw error
+        }
+        guard readOnly else {
+            // Writes outside a transaction (job progress, a status change) take their turn on the writer, so they
+            // queue with the transactions instead of competing for SQLite's file lock from a reader.
+            checkIn(reader)
+            try await writeLock.withLock {
+                try await run(sql, binds: binds, on: writer, retryingWhenBusy: true, onRow: onRow)
+            }
+            return
+        }
+        defer { checkIn(reader) }
+        try await run(sql, binds: binds, on: reader, retryingWhenBusy: true, onRow: onRow)
+    }
+
+    private func run(
+        _ sql: String, binds: [SQLiteData], on connection: SQLiteHandle, retryingWhenBusy: Bool,
+        onRow: @escaping @Sendable (SQLiteValues) -> Void
+    ) async throws {
         do {
             try connection.run(sql, binds: binds, onRow: onRow)
-        } catch let failure as SQLiteHandle.Failure where failure.isBusy {
+        } catch let failure as SQLiteHandle.Failure where failure.isBusy && retryingWhenBusy {
             // Another process holds the lock: wait for it on the thread pool, not on this thread. The statement
             // failed before doing anything (SQLite reports BUSY when it takes the lock), so running it again
             // is safe.

@@ -82,6 +82,16 @@ final class SQLiteHandle: @unchecked Sendable {
         return Int(sqlite_nio_sqlite3_changes(raw))
     }
 
+    /// Whether the statement only reads (it is prepared, and kept, on this connection to find out).
+    func isReadOnly(_ sql: String) throws -> Bool {
+        sqlite_nio_sqlite3_stmt_readonly(try prepared(sql)) != 0
+    }
+
+    /// Whether no transaction is open on this connection.
+    var isInAutocommitMode: Bool {
+        raw.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? true
+    }
+
     /// Finalizes every statement and closes the connection; later calls fail.
     func close() {
         for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
@@ -93,6 +103,7 @@ final class SQLiteHandle: @unchecked Sendable {
     // MARK: - Pieces
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
+        guard raw != nil else { throw Failure(code: SQLITE_MISUSE, message: "the connection is closed", sql: sql) }
         if let statement = statements[sql] { return statement }
         if statements.count >= Self.statementCacheLimit {
             for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
@@ -137,13 +148,15 @@ final class SQLiteHandle: @unchecked Sendable {
         case SQLITE_FLOAT:
             return .float(sqlite_nio_sqlite3_column_double(statement, column))
         case SQLITE_TEXT:
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            // Text first, then its length, as SQLite documents: the length is of the form just fetched.
             guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
+            let blob = sqlite_nio_sqlite3_column_blob(statement, column)
             let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
             var buffer = ByteBufferAllocator().buffer(capacity: count)
-            if let blob = sqlite_nio_sqlite3_column_blob(statement, column) {
+            if let blob {
                 buffer.writeBytes(UnsafeRawBufferPointer(start: blob, count: count))
             }
             return .blob(buffer)

@@ -131,6 +131,40 @@ struct SQLiteConnectionsTests {
         }
     }
 
+    @Test("a write outside a transaction waits its turn on the writer; a read does not")
+    func writesOutsideTransactionsQueueOnTheWriter() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in
+                try await sql.raw("CREATE TABLE events (text TEXT NOT NULL)").run()
+            }
+            let inside = AsyncFlag()
+            let release = AsyncFlag()
+            let writer = Task {
+                try await store.transaction { sql in
+                    try await sql.raw("INSERT INTO events (text) VALUES ('in the transaction')").run()
+                    await inside.raise()
+                    await release.wait()
+                }
+            }
+            await inside.wait()
+            let outside = Task { try await store.sql().raw("INSERT INTO events (text) VALUES ('outside')").run() }
+            // A read goes ahead at once, beside the open transaction, and sees neither write yet.
+            #expect(try await store.sql().raw("SELECT count(*) AS c FROM events").first()!.int("c") == 0)
+            await release.raise()
+            try await writer.value
+            try await outside.value
+            let texts = try await store.sql().raw("SELECT text FROM events ORDER BY rowid").all(decodingColumn: "text", as: String.self)
+            #expect(texts == ["in the transaction", "outside"])
+        }
+    }
+
+    @Test("an in-memory SQLite path is refused with a clear error", arguments: [":memory:", ""])
+    func inMemoryIsRefused(path: String) async throws {
+        let error = await #expect(throws: AssayError.self) { _ = try await AssayDatabase.open(.sqlite(path: path)) }
+        #expect(error?.description.contains("in-memory SQLite database is not supported") == true)
+    }
+
     @Test("after close, calls fail with a clear error")
     func closedDatabaseFailsClearly() async throws {
         let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
