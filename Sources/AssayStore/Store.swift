@@ -44,6 +44,12 @@ public struct Store: Sendable {
         }
     }
 
+    /// The store's own SQLite connections, when it has them (for tests of the connection layer).
+    var sqliteConnections: SQLiteConnections? {
+        if case .sqlite(let connections) = connections { return connections }
+        return nil
+    }
+
     /// A SQL handle outside any transaction.
     func sql() throws -> any SQLDatabase {
         switch connections {

@@ -55,6 +55,98 @@ struct SQLiteConnectionsTests {
         }
     }
 
+    /// Runs `transactions` with all of them queued behind one held transaction before any runs, so that they
+    /// form commit groups whatever else the machine is doing.
+    private func runQueued<T: Sendable>(
+        _ count: Int, on store: Store, _ transaction: @escaping @Sendable (Int) async throws -> T
+    ) async throws -> [T] {
+        let connections = store.sqliteConnections!
+        let inside = AsyncFlag()
+        let release = AsyncFlag()
+        let holder = Task {
+            try await store.transaction { _ in
+                await inside.raise()
+                await release.wait()
+            }
+        }
+        await inside.wait()
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            for n in 0..<count { group.addTask { try await transaction(n) } }
+            while connections.queuedTransactionCount < count { try await Task.sleep(for: .milliseconds(2)) }
+            await release.raise()
+            try await holder.value
+            return try await group.reduce(into: [T]()) { $0.append($1) }
+        }
+    }
+
+    @Test("queued transactions share commits, and each returns only once its work is visible to readers")
+    func queuedTransactionsShareCommits() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE rows (n INTEGER PRIMARY KEY)").run() }
+            let commitsBefore = store.sqliteConnections!.commitCount
+            _ = try await runQueued(200, on: store) { n in
+                try await store.transaction { sql in try await sql.raw("INSERT INTO rows (n) VALUES (\(bind: n))").run() }
+                // A reader sees only committed data: the row must be there the moment the call returns.
+                let seen = try await store.sql().raw("SELECT n FROM rows WHERE n = \(bind: n)").first()
+                #expect(seen != nil, "row \(n) not yet committed when its transaction returned")
+            }
+            let commits = store.sqliteConnections!.commitCount - commitsBefore
+            // The held transaction and 200 behind it, at most 16 to a commit.
+            #expect(commits <= 1 + 200 / 16 + 1, "200 queued transactions made \(commits) commits")
+            #expect(try await store.sql().raw("SELECT count(*) AS c FROM rows").first()!.int("c") == 200)
+        }
+    }
+
+    @Test("a transaction that throws inside a commit group rolls back alone")
+    func failureInsideAGroupRollsBackAlone() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE rows (n INTEGER PRIMARY KEY)").run() }
+            let commitsBefore = store.sqliteConnections!.commitCount
+            let outcomes = try await runQueued(150, on: store) { n -> Int? in
+                do {
+                    try await store.transaction { sql in
+                        try await sql.raw("INSERT INTO rows (n) VALUES (\(bind: n))").run()
+                        if n % 3 == 0 { throw AssayError.conflict("transaction \(n) gives up") }
+                        if n % 3 == 1 { try await sql.raw("INSERT INTO rows (n) VALUES (\(bind: n))").run() }
+                    }
+                    return nil
+                } catch {
+                    let expected = n % 3 == 0 ? "transaction \(n) gives up" : "UNIQUE constraint failed"
+                    #expect("\(error)".contains(expected), "transaction \(n): \(error)")
+                    return n
+                }
+            }
+            let failed = Set(outcomes.compactMap { $0 })
+            #expect(failed == Set((0..<150).filter { $0 % 3 != 2 }))
+            let kept = try await store.sql().raw("SELECT n FROM rows ORDER BY n").all(decodingColumn: "n", as: Int.self)
+            #expect(kept == (0..<150).filter { $0 % 3 == 2 })
+            #expect(store.sqliteConnections!.commitCount - commitsBefore < 50, "50 successful transactions, each committed alone")
+        }
+    }
+
+    @Test("committed pages are copied back into the database file in the background")
+    func checkpointsRunInTheBackground() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            let path = store.sqliteConnections!.path
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE blobs (b TEXT NOT NULL)").run() }
+            let sizeBefore = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+            let chunk = String(repeating: "x", count: 100_000)
+            for _ in 0..<30 {
+                try await store.transaction { sql in try await sql.raw("INSERT INTO blobs (b) VALUES (\(bind: chunk))").run() }
+            }
+            // The writer never checkpoints; only the background checkpointer grows the main file by the 3 MB.
+            var size = sizeBefore
+            for _ in 0..<100 where size < sizeBefore + 3_000_000 {
+                try await Task.sleep(for: .milliseconds(50))
+                size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+            }
+            #expect(size >= sizeBefore + 3_000_000, "the database file stayed at \(size) bytes")
+        }
+    }
+
     @Test("a failed transaction rolls back and the writer stays usable")
     func failureRollsBack() async throws {
         try await TestBackend.sqlite.withDatabase { database in
