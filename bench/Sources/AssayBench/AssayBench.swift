@@ -26,6 +26,8 @@ struct Loop: AsyncParsableCommand {
     @Option(help: "Label code to submit.") var label = "none"
     @Flag(help: "Label Studio mode: drive /api/projects/{queue}/next and /api/tasks/{id}/annotations.")
     var labelStudio = false
+    @Flag(help: "Harness ceiling: each loop is two GET /healthz, no database and no auth, to show what the client and HTTP stack alone allow.")
+    var ceiling = false
 
     func validate() throws {
         guard url.hasPrefix("http://127.0.0.1") || url.hasPrefix("http://localhost") else {
@@ -80,6 +82,17 @@ struct Loop: AsyncParsableCommand {
         var count = 0
         while Date() < stopAt, count < maxLoops / 16 + 1 {
             let loopStart = Date()
+            if ceiling {
+                let (first, _, firstMillis) = try await send(client, .GET, "/healthz", token: token, body: nil)
+                let (second, _, secondMillis) = try await send(client, .GET, "/healthz", token: token, body: nil)
+                if first != .ok || second != .ok { result.errors += 1 }
+                count += 1
+                if loopStart >= measureFrom, Date() <= stopAt {
+                    result.loopMillis.append(Date().timeIntervalSince(loopStart) * 1000)
+                    result.requestMillis += [firstMillis, secondMillis]
+                }
+                continue
+            }
             let nextPath = labelStudio ? "/api/projects/\(queue)/next" : "/api/v1/queues/\(queue)/next"
             let (nextStatus, nextBody, nextMillis) = try await send(
                 client, labelStudio ? .GET : .POST, nextPath, token: token, body: nil)
