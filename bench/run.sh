@@ -78,6 +78,10 @@ for BACKEND in ${BACKENDS:-sqlite postgres}; do
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
     echo "== loop on $BACKEND ($CLIENTS clients, ${SECONDS_MEASURED}s):"
     "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds "$SECONDS_MEASURED"
+    if [ "$BACKEND" = sqlite ]; then
+      echo "== the harness alone on the same server: two GET /healthz per loop ($CLIENTS clients, 10s):"
+      "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds 10 --ceiling
+    fi
     kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
   fi
   if [ "$WHAT" = import ] || [ "$WHAT" = export ] || [ "$WHAT" = all ]; then
