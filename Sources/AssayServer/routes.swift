@@ -10,4 +10,6 @@ func routes(_ app: Application) throws {
     try api.register(collection: LabelingController())
     try api.register(collection: ResultsController())
     try api.register(collection: JobsController())
+    try api.register(collection: QualityController())
+    try api.register(collection: AuditController())
 }

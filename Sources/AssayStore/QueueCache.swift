@@ -2,23 +2,44 @@ import AssayCore
 import Foundation
 import Synchronization
 
-/// Queue definitions by id and by name, kept in memory: the loop reads its queue on every request.
+/// Queues by id and by name, for the few seconds a queue may be served from memory.
 ///
-/// Queues cannot be changed or deleted once made (no route does either), so an entry never goes stale, in this
-/// process or any other. When queue settings become editable, the edit must go through the store and clear the
-/// entry here; other processes would then need a version check.
+/// The labeling loop reads its queue on every call; caching saves that query. A queue's quality settings can
+/// change, and another server process over the same database would not hear of it, so entries live
+/// `lifetime` seconds: a change made through one process reaches the others within that time (at once in the
+/// process that made it, which forgets its copy).
 final class QueueCache: Sendable {
-    private let entries = Mutex<[String: Queue]>([:])
+    private let lifetime: Duration
+    private let entries = Mutex<[String: (queue: Queue, expires: ContinuousClock.Instant)]>([:])
+
+    init(lifetime: Duration = .seconds(5)) {
+        self.lifetime = lifetime
+    }
 
     func queue(_ reference: String) -> Queue? {
-        entries.withLock { $0[reference] }
+        entries.withLock { entries in
+            guard let entry = entries[reference] else { return nil }
+            guard entry.expires > .now else {
+                entries[reference] = nil
+                return nil
+            }
+            return entry.queue
+        }
     }
 
     func remember(_ queue: Queue) {
+        let expires = ContinuousClock.now + lifetime
         entries.withLock { entries in
             if entries.count > 10_000 { entries.removeAll() }
-            entries[queue.id.uuidString] = queue
-            entries[queue.name] = queue
+            entries[queue.id.uuidString] = (queue, expires)
+            entries[queue.name] = (queue, expires)
+        }
+    }
+
+    func forget(_ queue: Queue) {
+        entries.withLock { entries in
+            entries[queue.id.uuidString] = nil
+            entries[queue.name] = nil
         }
     }
 }

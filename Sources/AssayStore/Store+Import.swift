@@ -230,7 +230,7 @@ extension Store {
         return externalIDs.subtracting(found.keys)
     }
 
-    private static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)
+    static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)
         async throws -> [String: Int64]
     {
         var found: [String: Int64] = [:]

@@ -38,7 +38,14 @@ extension Store {
     /// Call ``Eligibility/requireCanWork(_:on:)`` first: this method does not check the queue-level rule.
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         try await transaction { sql in
+            try await Self.requireNotSuspended(person, from: queue, sql)
             if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
+            // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
+            if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,
+                let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
+            {
+                return gold
+            }
             for attempt in 0..<5 {
                 guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
                     // Before answering "nothing left", give back the slots of leases that ran out and look again.
@@ -65,7 +72,7 @@ extension Store {
                     ON CONFLICT DO NOTHING RETURNING id
                     """).first()
                 else {
-                    try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: itemID)").run()
+                    try await Self.returnSlots(1, to: itemID, sql)
                     return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
                 }
                 let assignment = Assignment(
@@ -116,11 +123,20 @@ extension Store {
             case .skipped:
                 throw AssayError.conflict("assignment \(assignmentID) was skipped; ask for the next item instead")
             case .expired:
+                // A late answer takes its place back if one is still open. A gold item has no places (it is served
+                // outside the pool), so a late answer on one is simply taken.
                 let regained = try await sql.raw("""
-                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: assignment.itemID) AND open_slots > 0
+                    UPDATE items SET open_slots = open_slots - 1
+                    WHERE id = \(bind: assignment.itemID) AND open_slots > 0 AND gold_state IS NULL
                     RETURNING id
                     """).first()
-                guard regained != nil else {
+                var isGold = false
+                if regained == nil {
+                    isGold = try await sql.raw("""
+                        SELECT id FROM items WHERE id = \(bind: assignment.itemID) AND gold_state IS NOT NULL
+                        """).first() != nil
+                }
+                guard regained != nil || isGold else {
                     throw AssayError.conflict("the lease on assignment \(assignmentID) expired and the item went to someone else")
                 }
             case .leased:
@@ -146,8 +162,14 @@ extension Store {
         let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
         let item = try await sql.raw("""
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
-            RETURNING judgment_count, external_id
+            RETURNING judgment_count, external_id, gold_labels
             """).first()!
+        if let reference = try item.optionalString("gold_labels") {
+            // A gold item's judgment scores the annotator; it never makes a final label.
+            try await scoreGoldAnswer(judgment, reference: try Column.strings(from: reference), queue: queue, now: now, sql)
+            try await QueueCounters.add([.judgments: 1], to: queue.id, sql)
+            return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: nil)
+        }
         var counters: QueueCounters.Changes = [.judgments: 1]
         let judged = FinalLabels.Judged(
             itemID: assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"))
@@ -168,7 +190,7 @@ extension Store {
             case .submitted:
                 throw AssayError.conflict("assignment \(assignmentID) was already submitted")
             case .leased:
-                try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: assignment.itemID)").run()
+                try await Self.returnSlots(1, to: assignment.itemID, sql)
             case .expired:
                 break  // the slot went back when the lease was reclaimed
             }
@@ -205,14 +227,23 @@ extension Store {
         var freed: [Int64: Int] = [:]
         for row in rows { freed[try row.int64("item_id"), default: 0] += 1 }
         for (itemID, slots) in freed.sorted(by: { $0.key < $1.key }) {
-            try await sql.raw("UPDATE items SET open_slots = open_slots + \(bind: slots) WHERE id = \(bind: itemID)").run()
+            try await returnSlots(slots, to: itemID, sql)
         }
         return rows.count
     }
 
     // MARK: - Pieces
 
-    private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
+    /// Gives `count` places on an item back to the pool (a lease skipped or run out). A gold item has no places:
+    /// it is served outside the pool, so it never re-enters production this way.
+    static func returnSlots(_ count: Int, to itemID: Int64, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE items SET open_slots = open_slots + \(bind: count) WHERE id = \(bind: itemID) AND gold_state IS NULL
+            """).run()
+    }
+
+    /// Conditions on items (aliased `i`) that keep to the person's languages and markets.
+    static func eligibilityFilters(for person: Person) -> [SQLQueryString] {
         var filters: [SQLQueryString] = []
         if let languages = Eligibility.languageFilter(for: person) {
             // Someone who reviews `pt` also takes `pt-BR` items, but `pt-BR` does not take `pt-PT`: only bare codes
@@ -227,6 +258,11 @@ extension Store {
         if let markets = Eligibility.marketFilter(for: person) {
             filters.append("AND (i.market IS NULL OR i.market IN (\(binds: markets)))")
         }
+        return filters
+    }
+
+    private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
+        let filters = Self.eligibilityFilters(for: person)
         let order: String
         switch queue.ordering {
         case .priority: order = "i.priority DESC, i.id"
@@ -244,7 +280,7 @@ extension Store {
 
     /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet
     /// is reclaimed here, so it neither comes back nor blocks a new lease (one live lease per person and queue).
-    private static func heldLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws
+    static func heldLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws
         -> Lease?
     {
         guard let row = try await sql.raw("""
@@ -259,9 +295,7 @@ extension Store {
         let reclaimed = try await sql.raw("""
             UPDATE assignments SET state = 'expired' WHERE id = \(bind: assignment.id) AND state = 'leased' RETURNING id
             """).first()
-        if reclaimed != nil {
-            try await sql.raw("UPDATE items SET open_slots = open_slots + 1 WHERE id = \(bind: assignment.itemID)").run()
-        }
+        if reclaimed != nil { try await returnSlots(1, to: assignment.itemID, sql) }
         return nil
     }
 

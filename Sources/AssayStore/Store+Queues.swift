@@ -12,12 +12,12 @@ extension Store {
         return try await transaction { sql in
             let inserted = try await sql.raw("""
                 INSERT INTO queues (id, name, description, domain, markets, languages, schema, overlap, lease_seconds,
-                                    consensus, ordering, created_at_ms)
+                                    consensus, ordering, quality, created_at_ms)
                 VALUES (\(bind: queue.id), \(bind: queue.name), \(bind: queue.description), \(bind: queue.domain),
                         \(bind: try Column.json(queue.markets)), \(bind: try Column.json(queue.languages)),
                         \(bind: try Column.json(queue.schema)), \(bind: queue.overlap), \(bind: queue.leaseSeconds),
                         \(bind: try Column.json(queue.consensus)), \(bind: queue.ordering.rawValue),
-                        \(bind: Column.millis(queue.createdAt)))
+                        \(bind: try Column.json(queue.quality)), \(bind: Column.millis(queue.createdAt)))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """).first()
             guard inserted != nil else { throw AssayError.conflict("a queue named '\(queue.name)' already exists") }
@@ -37,6 +37,31 @@ extension Store {
     }
 
     /// Every queue, by name.
+    /// Replaces a queue's quality settings and logs the change; returns the queue as it now is.
+    ///
+    /// Other server processes pick the change up within the queue cache's lifetime (5 seconds).
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for settings out of range.
+    public func updateQuality(of queue: Queue, to settings: QualitySettings, by actor: Person, now: Date) async throws
+        -> Queue
+    {
+        let settings = try settings.validated()
+        let updated = try await transaction { sql in
+            let current = try await Self.queue(queue.id.uuidString, sql)
+            try await sql.raw("UPDATE queues SET quality = \(bind: try Column.json(settings)) WHERE id = \(bind: queue.id)").run()
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor.id, action: "queue.quality_changed", entity: "queue",
+                    entityID: queue.id.uuidString, queueID: queue.id, before: try JSONValue(encoding: current.quality),
+                    after: try JSONValue(encoding: settings))
+            ], sql)
+            var updated = current
+            updated.quality = settings
+            return updated
+        }
+        queueCache.forget(updated)
+        return updated
+    }
+
     public func queues() async throws -> [Queue] {
         try await sql().raw("SELECT \(unsafeRaw: Self.queueColumns) FROM queues ORDER BY name").all()
             .map(Self.queue(from:))
@@ -67,7 +92,8 @@ extension Store {
     }
 
     static let queueColumns = """
-        id, name, description, domain, markets, languages, schema, overlap, lease_seconds, consensus, ordering, created_at_ms
+        id, name, description, domain, markets, languages, schema, overlap, lease_seconds, consensus, ordering, quality,
+        created_at_ms
         """
 
     static func queue(from row: any SQLRow) throws -> Queue {
@@ -79,6 +105,7 @@ extension Store {
             leaseSeconds: try row.int("lease_seconds"),
             consensus: try Column.decode(ConsensusRule.self, from: try row.string("consensus")),
             ordering: ItemOrdering(rawValue: try row.string("ordering")) ?? .priority,
+            quality: try Column.decode(QualitySettings.self, from: try row.string("quality")),
             createdAt: try row.date("created_at_ms"))
     }
 }

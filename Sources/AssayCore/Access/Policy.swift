@@ -57,6 +57,31 @@ public enum Policy {
     }
 
     /// Taking items and submitting judgments.
+    /// Reference answers are what annotators are scored against: only those who decide them see or set them.
+    public static func requireCanManageGold(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .arbitrator], to: "see or set gold answers")
+    }
+
+    /// Scores and the audit log: analysts see everything; a vendor lead sees their own vendor's people (the
+    /// store filters by ``vendorScope(of:)``).
+    public static func requireCanSeeScores(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .vendorLead], to: "see annotator scores or the audit log")
+    }
+
+    /// Reinstating annotators and changing a queue's quality settings.
+    public static func requireCanManageQuality(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "change quality settings or reinstate annotators")
+    }
+
+    /// The vendor whose data alone the actor may see, or nil for everything.
+    public static func vendorScope(of actor: Actor) throws -> UUID? {
+        guard actor.role == .vendorLead else { return nil }
+        guard let vendorID = actor.person.vendorID else {
+            throw AssayError.forbidden("this vendor lead belongs to no vendor, so there is nothing to show")
+        }
+        return vendorID
+    }
+
     public static func requireCanLabel(_ actor: Actor) throws {
         guard actor.role.labels else {
             throw AssayError.forbidden("\(actor.role.withArticle) does not label items; use an annotator's token")

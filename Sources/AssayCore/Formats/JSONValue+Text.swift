@@ -22,6 +22,12 @@ extension JSONValue {
         public var description: String { "\(reason) at byte \(offset + 1)" }
     }
 
+    /// The JSON form of an `Encodable` value: what `JSONEncoder` writes for it, read back. For the audit log's
+    /// before and after values.
+    public init(encoding value: some Encodable) throws {
+        try self.init(parsing: try JSONEncoder().encode(value))
+    }
+
     /// Parses one JSON value (RFC 8259; surrounding whitespace allowed, nothing else after it).
     ///
     /// A repeated object key keeps its last value, as `JSONDecoder` does.

@@ -62,22 +62,7 @@ public enum JudgmentRows {
     public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
         let item = try row.requiredText("item_external_id", "item")
         let annotator = try row.requiredText("annotator_external_id", "annotator", "worker")
-        let labels: [String]
-        switch row.fields["labels"] ?? row.fields["label"] {
-        case .array(let values)?:
-            labels = try values.map {
-                guard case .string(let text) = $0 else {
-                    throw AssayError.invalidInput(field: "labels", line: row.line, reason: "labels must be text")
-                }
-                return text
-            }
-        case .string(let text)?:
-            labels = text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case .number?:
-            labels = [try row.optionalText(row.fields["labels"] != nil ? "labels" : "label") ?? ""]
-        default:
-            throw AssayError.invalidInput(field: "labels", line: row.line, reason: "is required")
-        }
+        let labels = try row.labelList()
         guard let submitted = try row.optionalDate("submitted_at") else {
             throw AssayError.invalidInput(field: "submitted_at", line: row.line, reason: "is required")
         }
@@ -88,5 +73,40 @@ public enum JudgmentRows {
         return ImportedJudgment(
             itemExternalID: item, annotatorExternalID: annotator, labels: labels,
             rationale: try row.optionalText("rationale"), startedAt: started, submittedAt: submitted, line: row.line)
+    }
+}
+
+/// Reads a gold set: which item (by external id) has which reference answer.
+public enum GoldRows {
+    /// The gold answer a row gives: `external_id` (or `item_external_id`, `item`), `labels` (a list, or text with
+    /// `|` between labels, or `label`) and an optional `rationale`, the explanation shown in training.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
+    public static func gold(from row: ImportRow) throws -> GoldDraft {
+        GoldDraft(
+            itemExternalID: try row.requiredText("external_id", "item_external_id", "item"), labels: try row.labelList(),
+            rationale: try row.optionalText("rationale"), line: row.line)
+    }
+}
+
+extension ImportRow {
+    /// The row's labels: `labels` as a JSON list of text, or as text with `|` between labels (CSV), or `label`.
+    public func labelList() throws -> [String] {
+        let field = fields["labels"] != nil ? "labels" : "label"
+        switch fields[field] {
+        case .array(let values)?:
+            return try values.map {
+                guard case .string(let text) = $0 else {
+                    throw AssayError.invalidInput(field: field, line: line, reason: "labels must be text")
+                }
+                return text
+            }
+        case .string(let text)?:
+            return text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .number?:
+            return [try optionalText(field) ?? ""]
+        default:
+            throw AssayError.invalidInput(field: "labels", line: line, reason: "is required")
+        }
     }
 }

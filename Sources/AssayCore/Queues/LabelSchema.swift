@@ -107,6 +107,19 @@ public struct LabelSchema: Codable, Sendable, Equatable {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the first unknown code, a wrong count,
     ///   or a missing rationale.
     public func validate(labels chosen: [String], rationale: String?) throws -> [String] {
+        let canonical = try canonicalLabels(chosen)
+        let trimmedRationale = rationale?.trimmingBlanksAndNewlines ?? ""
+        if self.rationale == .required, trimmedRationale.isEmpty {
+            throw AssayError.invalidInput(field: "rationale", line: nil, reason: "this queue requires a rationale")
+        }
+        return canonical
+    }
+
+    /// The chosen codes checked against the schema (known codes, the right count) and put in schema order, with
+    /// no rationale rule: for reference answers as well as judgments.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the first unknown code or a wrong count.
+    public func canonicalLabels(_ chosen: [String]) throws -> [String] {
         let known = Set(codes)
         if let unknown = chosen.first(where: { !known.contains($0) }) {
             let listed = codes.prefix(12).joined(separator: ", ")
@@ -125,10 +138,6 @@ public struct LabelSchema: Codable, Sendable, Equatable {
             guard !unique.isEmpty else {
                 throw AssayError.invalidInput(field: "labels", line: nil, reason: "choose at least one label")
             }
-        }
-        let trimmedRationale = rationale?.trimmingBlanksAndNewlines ?? ""
-        if self.rationale == .required, trimmedRationale.isEmpty {
-            throw AssayError.invalidInput(field: "rationale", line: nil, reason: "this queue requires a rationale")
         }
         return codes.filter(unique.contains)
     }

@@ -24,6 +24,8 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
     public var consensus: ConsensusRule
     /// Which item is handed out next.
     public var ordering: ItemOrdering
+    /// Gold mixing and the accuracy annotators must keep.
+    public var quality: QualitySettings
     /// When the queue was made.
     public var createdAt: Date
 
@@ -31,7 +33,7 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
     public init(
         id: UUID, name: String, description: String, domain: String, markets: [String], languages: [String],
         schema: LabelSchema, overlap: Int, leaseSeconds: Int, consensus: ConsensusRule, ordering: ItemOrdering,
-        createdAt: Date
+        quality: QualitySettings = QualitySettings(), createdAt: Date
     ) {
         self.id = id
         self.name = name
@@ -44,6 +46,7 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
         self.leaseSeconds = leaseSeconds
         self.consensus = consensus
         self.ordering = ordering
+        self.quality = quality
         self.createdAt = createdAt
     }
 }
@@ -80,12 +83,14 @@ public struct QueueDraft: Codable, Sendable, Equatable {
     public var consensus: ConsensusRule?
     /// Ordering (default priority).
     public var ordering: ItemOrdering?
+    /// Gold mixing and thresholds; none by default.
+    public var quality: QualitySettings?
 
     /// Makes a draft.
     public init(
         name: String, description: String? = nil, domain: String? = nil, markets: [String]? = nil,
         languages: [String]? = nil, schema: LabelSchema, overlap: Int? = nil, leaseSeconds: Int? = nil,
-        consensus: ConsensusRule? = nil, ordering: ItemOrdering? = nil
+        consensus: ConsensusRule? = nil, ordering: ItemOrdering? = nil, quality: QualitySettings? = nil
     ) {
         self.name = name
         self.description = description
@@ -97,6 +102,7 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         self.leaseSeconds = leaseSeconds
         self.consensus = consensus
         self.ordering = ordering
+        self.quality = quality
     }
 
     /// The queue this draft describes, with defaults filled in, or an error naming the wrong field.
@@ -127,20 +133,39 @@ public struct QueueDraft: Codable, Sendable, Equatable {
             markets: (markets ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty },
             languages: Locale.normalizedCodes(languages ?? []),
             schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
-            consensus: try (consensus ?? .majority).validated(), ordering: ordering ?? .priority, createdAt: now)
+            consensus: try (consensus ?? .majority).validated(), ordering: ordering ?? .priority,
+            quality: try (quality ?? QualitySettings()).validated(), createdAt: now)
     }
 }
 
 extension Queue {
     enum CodingKeys: String, CodingKey {
-        case id, name, description, domain, markets, languages, schema, overlap, consensus, ordering
+        case id, name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality
         case leaseSeconds = "lease_seconds", createdAt = "created_at"
+    }
+
+    /// Decodes a queue; one written before quality settings existed gets the defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(UUID.self, forKey: .id), name: try container.decode(String.self, forKey: .name),
+            description: try container.decode(String.self, forKey: .description),
+            domain: try container.decode(String.self, forKey: .domain),
+            markets: try container.decode([String].self, forKey: .markets),
+            languages: try container.decode([String].self, forKey: .languages),
+            schema: try container.decode(LabelSchema.self, forKey: .schema),
+            overlap: try container.decode(Int.self, forKey: .overlap),
+            leaseSeconds: try container.decode(Int.self, forKey: .leaseSeconds),
+            consensus: try container.decode(ConsensusRule.self, forKey: .consensus),
+            ordering: try container.decode(ItemOrdering.self, forKey: .ordering),
+            quality: try container.decodeIfPresent(QualitySettings.self, forKey: .quality) ?? QualitySettings(),
+            createdAt: try container.decode(Date.self, forKey: .createdAt))
     }
 }
 
 extension QueueDraft {
     enum CodingKeys: String, CodingKey {
-        case name, description, domain, markets, languages, schema, overlap, consensus, ordering
+        case name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality
         case leaseSeconds = "lease_seconds"
     }
 }

@@ -16,5 +16,10 @@ public enum AssayMigrations {
         CreateFinalLabels(),
         CreateJobs(),
         CreateLiveLeaseIndex(),
+        AddGold(),
+        CreateGoldAnswers(),
+        CreateQueueMembers(),
+        CreateAuditEvents(),
+        AddQueueQuality(),
     ]
 }

@@ -1,0 +1,87 @@
+import Foundation
+
+/// How a queue checks its annotators against gold: how much gold they see, and what accuracy keeps them on.
+///
+/// Gold items (items with a reference answer) are mixed into each annotator's stream at `goldRate`. Each
+/// annotator's accuracy on their last `goldWindow` gold answers is estimated with a Wilson interval; once they have
+/// answered `minGoldAnswers`, an annotator whose whole interval lies below `minGoldAccuracy` is flagged, and with
+/// `autoSuspend` on, removed from the queue until an analyst reinstates them.
+///
+/// For example, a queue that serves one item in ten as gold and suspends anyone clearly below 80%:
+/// ```json
+/// {"gold_rate": 0.1, "min_gold_accuracy": 0.8, "min_gold_answers": 10, "gold_window": 50, "auto_suspend": true}
+/// ```
+public struct QualitySettings: Codable, Sendable, Equatable {
+    /// The share of `next` calls that hand out a gold item (when one the person has not seen is left): 0 to 0.5.
+    public var goldRate: Double
+    /// The accuracy on gold an annotator must keep, 0 to 1; nil checks nobody.
+    public var minGoldAccuracy: Double?
+    /// How many gold answers an annotator gives before the threshold applies.
+    public var minGoldAnswers: Int
+    /// How many of an annotator's most recent gold answers the running accuracy covers.
+    public var goldWindow: Int
+    /// Whether an annotator found below the threshold is removed from the queue, not just flagged.
+    public var autoSuspend: Bool
+
+    /// Settings with no gold and no threshold: the default for a new queue.
+    public init(
+        goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
+        autoSuspend: Bool = false
+    ) {
+        self.goldRate = goldRate
+        self.minGoldAccuracy = minGoldAccuracy
+        self.minGoldAnswers = minGoldAnswers
+        self.goldWindow = goldWindow
+        self.autoSuspend = autoSuspend
+    }
+
+    /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
+    public func validated() throws -> QualitySettings {
+        guard goldRate.isFinite, (0...0.5).contains(goldRate) else {
+            throw AssayError.invalidInput(field: "gold_rate", line: nil, reason: "must be 0 to 0.5, got \(goldRate)")
+        }
+        if let minGoldAccuracy, !(minGoldAccuracy.isFinite && (0...1).contains(minGoldAccuracy)) {
+            throw AssayError.invalidInput(
+                field: "min_gold_accuracy", line: nil, reason: "must be 0 to 1, got \(minGoldAccuracy)")
+        }
+        guard (1...10_000).contains(minGoldAnswers) else {
+            throw AssayError.invalidInput(
+                field: "min_gold_answers", line: nil, reason: "must be 1 to 10000, got \(minGoldAnswers)")
+        }
+        guard (1...10_000).contains(goldWindow), goldWindow >= minGoldAnswers else {
+            throw AssayError.invalidInput(
+                field: "gold_window", line: nil,
+                reason: "must be 1 to 10000 and at least min_gold_answers (\(minGoldAnswers)), got \(goldWindow)")
+        }
+        if autoSuspend, minGoldAccuracy == nil {
+            throw AssayError.invalidInput(
+                field: "auto_suspend", line: nil, reason: "needs min_gold_accuracy: suspend below which accuracy?")
+        }
+        return self
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case goldRate = "gold_rate", minGoldAccuracy = "min_gold_accuracy", minGoldAnswers = "min_gold_answers"
+        case goldWindow = "gold_window", autoSuspend = "auto_suspend"
+    }
+
+    /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = QualitySettings()
+        goldRate = try container.decodeIfPresent(Double.self, forKey: .goldRate) ?? defaults.goldRate
+        minGoldAccuracy = try container.decodeIfPresent(Double.self, forKey: .minGoldAccuracy)
+        minGoldAnswers = try container.decodeIfPresent(Int.self, forKey: .minGoldAnswers) ?? defaults.minGoldAnswers
+        goldWindow = try container.decodeIfPresent(Int.self, forKey: .goldWindow) ?? defaults.goldWindow
+        autoSuspend = try container.decodeIfPresent(Bool.self, forKey: .autoSuspend) ?? defaults.autoSuspend
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(goldRate, forKey: .goldRate)
+        try container.encode(minGoldAccuracy, forKey: .minGoldAccuracy)
+        try container.encode(minGoldAnswers, forKey: .minGoldAnswers)
+        try container.encode(goldWindow, forKey: .goldWindow)
+        try container.encode(autoSuspend, forKey: .autoSuspend)
+    }
+}

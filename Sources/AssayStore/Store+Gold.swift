@@ -1,0 +1,356 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+/// What a gold set import did.
+public struct GoldImportReport: Codable, Sendable, Equatable {
+    /// Rows in the file.
+    public var received: Int
+    /// Items whose reference answer was set or changed.
+    public var set: Int
+    /// Items that already had exactly this reference answer.
+    public var unchanged: Int
+
+    enum CodingKeys: String, CodingKey {
+        case received, set, unchanged
+    }
+}
+
+extension Store {
+    // MARK: - Setting gold
+
+    /// Sets (or replaces) an item's reference answer; the item becomes gold: out of the production pool, served
+    /// to each annotator at most once at the queue's gold rate. Logged as `gold.set`.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown item; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for labels the queue's schema rejects.
+    public func setGold(
+        labels: [String], rationale: String?, onItem itemID: Int64, by actor: Person, now: Date
+    ) async throws -> GoldAnswer {
+        try await transaction { sql in
+            let item = try await Self.item(itemID, sql)
+            let queue = try await self.queue(id: item.queueID, sql)
+            let canonical = try queue.schema.canonicalLabels(labels)
+            let entry = GoldEntry(itemID: item.id, externalID: item.externalID, labels: canonical, rationale: rationale)
+            _ = try await Self.setGold([entry], in: queue.id, by: actor, now: now, sql)
+            return GoldAnswer(
+                itemID: item.id, itemExternalID: item.externalID, labels: canonical, rationale: entry.rationale,
+                state: .active)
+        }
+    }
+
+    /// Sets the reference answers of a gold set file, all or nothing: every row's item must exist in the queue
+    /// and every row's labels must fit the schema, or nothing changes and the error names the line.
+    public func importGold(_ drafts: [GoldDraft], into queue: Queue, by actor: Person, now: Date) async throws
+        -> GoldImportReport
+    {
+        var lines: [String: Int?] = [:]
+        var entries: [(draft: GoldDraft, labels: [String])] = []
+        for draft in drafts {
+            if let first = lines.updateValue(draft.line, forKey: draft.itemExternalID) {
+                throw AssayError.invalidInput(
+                    field: "external_id", line: draft.line,
+                    reason: "item '\(draft.itemExternalID)' already has a row\(first.map { " on line \($0)" } ?? ""); keep one")
+            }
+            do {
+                entries.append((draft, try queue.schema.canonicalLabels(draft.labels)))
+            } catch let error as AssayError {
+                throw draft.line.map { error.at(line: $0) } ?? error
+            }
+        }
+        let checked = entries
+        return try await transaction { sql in
+            let ids = try await Self.itemIDs(forExternalIDs: Set(drafts.map(\.itemExternalID)), in: queue.id, sql)
+            if let missing = checked.first(where: { ids[$0.draft.itemExternalID] == nil }) {
+                throw AssayError.invalidInput(
+                    field: "external_id", line: missing.draft.line,
+                    reason: "no item '\(missing.draft.itemExternalID)' in queue '\(queue.name)'; import the item first")
+            }
+            let changed = try await Self.setGold(
+                checked.map {
+                    GoldEntry(
+                        itemID: ids[$0.draft.itemExternalID]!, externalID: $0.draft.itemExternalID, labels: $0.labels,
+                        rationale: $0.draft.rationale)
+                }, in: queue.id, by: actor, now: now, sql)
+            return GoldImportReport(received: drafts.count, set: changed, unchanged: drafts.count - changed)
+        }
+    }
+
+    /// Stops serving an item as gold. Its past answers keep counting, and it does not return to production.
+    /// Logged as `gold.retired`; retiring a retired item changes nothing.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` when the item is not gold.
+    public func retireGold(onItem itemID: Int64, by actor: Person, now: Date) async throws -> GoldAnswer {
+        try await transaction { sql in
+            guard let gold = try await Self.goldAnswers(where: "id = \(bind: itemID)", sql).first else {
+                throw AssayError.notFound(entity: "gold item", id: String(itemID))
+            }
+            guard gold.state == .active else { return gold }
+            let retired = try await sql.raw("""
+                UPDATE items SET gold_state = 'retired' WHERE id = \(bind: itemID) AND gold_state = 'active' RETURNING queue_id
+                """).first()
+            guard let retired else { return gold }
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor.id, action: "gold.retired", entity: "item", entityID: String(itemID),
+                    queueID: try retired.uuid("queue_id"), before: ["state": "active"], after: ["state": "retired"])
+            ], sql)
+            var changed = gold
+            changed.state = .retired
+            return changed
+        }
+    }
+
+    /// A queue's gold items, active and retired, in id order, a page at a time.
+    public func gold(in queueID: UUID, after itemID: Int64?, limit: Int) async throws -> [GoldAnswer] {
+        try await Self.goldAnswers(
+            where: "queue_id = \(bind: queueID) AND gold_state IS NOT NULL AND id > \(bind: itemID ?? 0)", limit: limit, sql())
+    }
+
+    struct GoldEntry {
+        var itemID: Int64
+        var externalID: String
+        var labels: [String]
+        var rationale: String?
+    }
+
+    /// Writes reference answers that differ from the stored ones, takes the items out of the production pool,
+    /// and logs each change. Returns how many changed.
+    private static func setGold(_ entries: [GoldEntry], in queueID: UUID, by actor: Person, now: Date, _ sql: any SQLDatabase)
+        async throws -> Int
+    {
+        var events: [AuditEvent] = []
+        for start in stride(from: 0, to: entries.count, by: rowsPerStatement) {
+            let chunk = Array(entries[start..<min(start + rowsPerStatement, entries.count)])
+            let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
+            let byID = Dictionary(current.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+            for entry in chunk {
+                let before = byID[entry.itemID]
+                let rationale = entry.rationale?.trimmingBlanksAndNewlines.nilIfEmpty
+                if let before, before.labels == entry.labels, before.rationale == rationale, before.state == .active {
+                    continue
+                }
+                try await sql.raw("""
+                    UPDATE items SET gold_labels = \(bind: try Column.json(entry.labels)), gold_rationale = \(bind: rationale),
+                                     gold_state = 'active', open_slots = 0
+                    WHERE id = \(bind: entry.itemID)
+                    """).run()
+                events.append(
+                    AuditEvent(
+                        at: now, actorID: actor.id, action: "gold.set", entity: "item", entityID: String(entry.itemID),
+                        queueID: queueID, before: before.map { goldValue($0.labels, $0.rationale, $0.state) },
+                        after: goldValue(entry.labels, rationale, .active)))
+            }
+        }
+        try await AuditLog.append(events, sql)
+        return events.count
+    }
+
+    private static func goldValue(_ labels: [String], _ rationale: String?, _ state: GoldAnswer.State) -> JSONValue {
+        ["labels": .array(labels.map(JSONValue.string)), "rationale": rationale.map(JSONValue.string) ?? .null,
+         "state": .string(state.rawValue)]
+    }
+
+    private static func goldAnswers(where condition: SQLQueryString, limit: Int? = nil, _ sql: any SQLDatabase)
+        async throws -> [GoldAnswer]
+    {
+        let limitClause: SQLQueryString = limit.map { " LIMIT \(literal: $0)" } ?? ""
+        return try await sql.raw("""
+            SELECT id, external_id, gold_labels, gold_rationale, gold_state FROM items
+            WHERE \(condition) AND gold_state IS NOT NULL ORDER BY id\(limitClause)
+            """).all().map { row in
+            GoldAnswer(
+                itemID: try row.int64("id"), itemExternalID: try row.string("external_id"),
+                labels: try Column.strings(from: try row.string("gold_labels")),
+                rationale: try row.optionalString("gold_rationale"),
+                state: GoldAnswer.State(rawValue: try row.string("gold_state")) ?? .retired)
+        }
+    }
+
+    // MARK: - Serving gold
+
+    /// Leases a gold item of the queue that the person has never been given, or returns nil when none is left.
+    ///
+    /// Gold items hold no places in the pool (their `open_slots` is 0), so nothing is claimed: the unique
+    /// (item, annotator) key alone keeps each person to one answer per gold item. Each person meets the gold set
+    /// in their own order (a hash of the item id and the person), so neighbours cannot compare notes by position.
+    func leaseGold(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
+        let filters = Self.eligibilityFilters(for: person)
+        let seed = Int64(person.id.uuid.0) << 24 | Int64(person.id.uuid.1) << 16 | Int64(person.id.uuid.2) << 8
+            | Int64(person.id.uuid.3)
+        guard let row = try await sql.raw("""
+            SELECT i.id FROM items i
+            WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' \(SQLList(filters, separator: SQLRaw(" ")))
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+            ORDER BY (i.id * 2654435761 + \(literal: Int(seed))) % 4294967291, i.id LIMIT 1
+            """).first()
+        else { return nil }
+        let itemID = try row.int64("id")
+        let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
+        guard let inserted = try await sql.raw("""
+            INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
+            VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
+                    \(bind: Column.millis(expires)))
+            ON CONFLICT DO NOTHING RETURNING id
+            """).first()
+        else {
+            // A concurrent "next" of the same person won: hand back the lease they now hold.
+            return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
+        }
+        let assignment = Assignment(
+            id: try inserted.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
+            leasedAt: now, expiresAt: expires)
+        return Lease(assignment: assignment, item: try await Self.item(itemID, sql))
+    }
+
+    // MARK: - Scoring
+
+    /// Records whether a judgment on a gold item matched the reference, and moves the annotator's status if their
+    /// running score calls for it (``GoldStanding``).
+    static func scoreGoldAnswer(
+        _ judgment: Judgment, reference: [String], queue: Queue, now: Date, _ sql: any SQLDatabase
+    ) async throws {
+        let correct = Set(judgment.labels) == Set(reference)
+        try await sql.raw("""
+            INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
+            VALUES (\(bind: judgment.id), \(bind: queue.id), \(bind: judgment.annotatorID), \(bind: judgment.itemID),
+                    \(bind: correct), \(bind: Column.millis(now)))
+            """).run()
+        guard queue.quality.minGoldAccuracy != nil else { return }
+        let score = try await recentGoldScore(of: judgment.annotatorID, in: queue, sql)
+        let current = try await memberStatus(of: judgment.annotatorID, in: queue.id, sql)
+        let next = GoldStanding.status(after: score, settings: queue.quality, current: current.status)
+        guard next != current.status else { return }
+        try await changeStatus(
+            of: judgment.annotatorID, in: queue.id, from: current.status, to: next,
+            reason: GoldStanding.reason(for: score, settings: queue.quality), by: nil, now: now, sql)
+    }
+
+    /// The annotator's score over their last `gold_window` gold answers in the queue.
+    static func recentGoldScore(of annotatorID: UUID, in queue: Queue, _ sql: any SQLDatabase) async throws -> GoldScore {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS answered, CAST(COALESCE(SUM(CASE WHEN correct THEN 1 ELSE 0 END), 0) AS BIGINT) AS correct
+            FROM (SELECT correct FROM gold_answers
+                  WHERE queue_id = \(bind: queue.id) AND annotator_id = \(bind: annotatorID)
+                  ORDER BY answered_at_ms DESC, judgment_id DESC LIMIT \(literal: queue.quality.goldWindow)) recent
+            """).first()!
+        return GoldScore(answered: try row.int("answered"), correct: try row.int("correct"))
+    }
+
+    // MARK: - Member status
+
+    /// Refuses a person the queue has suspended, with the reason.
+    static func requireNotSuspended(_ person: Person, from queue: Queue, _ sql: any SQLDatabase) async throws {
+        let member = try await memberStatus(of: person.id, in: queue.id, sql)
+        guard member.status == .suspended else { return }
+        throw AssayError.forbidden(
+            "\(person.name) is suspended from queue '\(queue.name)' (\(member.reason)); an analyst can reinstate them")
+    }
+
+    static func memberStatus(of personID: UUID, in queueID: UUID, _ sql: any SQLDatabase) async throws
+        -> (status: MemberStatus, reason: String)
+    {
+        guard let row = try await sql.raw("""
+            SELECT status, reason FROM queue_members WHERE queue_id = \(bind: queueID) AND annotator_id = \(bind: personID)
+            """).first()
+        else { return (.active, "") }
+        return (MemberStatus(rawValue: try row.string("status")) ?? .active, try row.string("reason"))
+    }
+
+    /// Moves a person from one status to another in a queue, if they are still in `from` (a conditional write, so
+    /// two concurrent changes cannot both apply), and logs it as `member.status_changed`.
+    ///
+    /// - Returns: whether the change was made.
+    @discardableResult
+    static func changeStatus(
+        of personID: UUID, in queueID: UUID, from: MemberStatus, to: MemberStatus, reason: String, by actorID: UUID?,
+        now: Date, _ sql: any SQLDatabase
+    ) async throws -> Bool {
+        let changed: (any SQLRow)?
+        if to == .active {
+            changed = try await sql.raw("""
+                DELETE FROM queue_members
+                WHERE queue_id = \(bind: queueID) AND annotator_id = \(bind: personID) AND status = \(bind: from.rawValue)
+                RETURNING status
+                """).first()
+        } else if from == .active {
+            changed = try await sql.raw("""
+                INSERT INTO queue_members (queue_id, annotator_id, status, reason, changed_at_ms)
+                VALUES (\(bind: queueID), \(bind: personID), \(bind: to.rawValue), \(bind: reason), \(bind: Column.millis(now)))
+                ON CONFLICT (queue_id, annotator_id) DO NOTHING RETURNING status
+                """).first()
+        } else {
+            changed = try await sql.raw("""
+                UPDATE queue_members SET status = \(bind: to.rawValue), reason = \(bind: reason),
+                                         changed_at_ms = \(bind: Column.millis(now))
+                WHERE queue_id = \(bind: queueID) AND annotator_id = \(bind: personID) AND status = \(bind: from.rawValue)
+                RETURNING status
+                """).first()
+        }
+        guard changed != nil else { return false }
+        let vendor = try await sql.raw("SELECT vendor_id FROM people WHERE id = \(bind: personID)").first()
+        try await AuditLog.append([
+            AuditEvent(
+                at: now, actorID: actorID, action: "member.status_changed", entity: "person", entityID: personID.uuidString,
+                queueID: queueID, vendorID: try vendor?.optionalUUID("vendor_id"), before: ["status": .string(from.rawValue)],
+                after: ["status": .string(to.rawValue)], reason: reason)
+        ], sql)
+        return true
+    }
+
+    /// Puts a flagged or suspended annotator back to work in the queue. Logged with who did it and why.
+    ///
+    /// - Throws: ``AssayError/conflict(_:)`` when the person is already active there.
+    public func reinstate(_ personID: UUID, in queue: Queue, by actor: Person, reason: String?, now: Date) async throws {
+        try await transaction { sql in
+            guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
+                throw AssayError.notFound(entity: "person", id: personID.uuidString)
+            }
+            let current = try await Self.memberStatus(of: personID, in: queue.id, sql)
+            guard current.status != .active else {
+                throw AssayError.conflict("the person is already active in queue '\(queue.name)'")
+            }
+            let why = reason?.trimmingBlanksAndNewlines.nilIfEmpty ?? "reinstated by \(actor.name)"
+            try await Self.changeStatus(
+                of: personID, in: queue.id, from: current.status, to: .active, reason: why, by: actor.id, now: now, sql)
+        }
+    }
+
+    // MARK: - Scores report
+
+    /// Every annotator with gold answers in the queue: their status and running score with its 95% Wilson
+    /// interval, over their last `window` answers (the queue's `gold_window` by default), counting only answers
+    /// since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view).
+    public func scores(in queue: Queue, window: Int? = nil, since: Date? = nil, vendorID: UUID? = nil) async throws
+        -> [AnnotatorScore]
+    {
+        let window = window ?? queue.quality.goldWindow
+        let sinceFilter: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
+        let vendorFilter: SQLQueryString = vendorID.map { "WHERE p.vendor_id = \(bind: $0)" } ?? ""
+        return try await sql().raw("""
+            SELECT p.id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status, s.answered, s.correct
+            FROM (SELECT annotator_id, COUNT(*) AS answered,
+                         CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+                  FROM (SELECT annotator_id, correct,
+                               ROW_NUMBER() OVER (PARTITION BY annotator_id
+                                                  ORDER BY answered_at_ms DESC, judgment_id DESC) AS recency
+                        FROM gold_answers WHERE queue_id = \(bind: queue.id) \(sinceFilter)) ranked
+                  WHERE recency <= \(literal: window) GROUP BY annotator_id) s
+            JOIN people p ON p.id = s.annotator_id
+            LEFT JOIN queue_members m ON m.queue_id = \(bind: queue.id) AND m.annotator_id = p.id
+            \(vendorFilter)
+            ORDER BY p.name, p.id
+            """).all().map { row in
+            AnnotatorScore(
+                annotatorID: try row.uuid("id"), name: try row.string("name"), vendorID: try row.optionalUUID("vendor_id"),
+                teamID: try row.optionalUUID("team_id"),
+                status: MemberStatus(rawValue: try row.string("status")) ?? .active,
+                gold: GoldScore(answered: try row.int("answered"), correct: try row.int("correct")))
+        }
+    }
+}
+
+extension String {
+    /// nil for the empty string.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
