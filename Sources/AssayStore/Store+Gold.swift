@@ -217,12 +217,61 @@ extension Store {
                     \(bind: correct), \(bind: Column.millis(now)))
             """).run()
         guard queue.quality.minGoldAccuracy != nil else { return }
-        let score = try await recentGoldScore(of: judgment.annotatorID, in: queue, sql)
-        let current = try await memberStatus(of: judgment.annotatorID, in: queue.id, sql)
+        try await updateStanding(of: judgment.annotatorID, in: queue, now: now, sql)
+    }
+
+    /// Scores imported judgments (rows of `judgments`: id, item_id, annotator_id, labels, submitted_at_ms) that
+    /// fall on gold items, each at its own submission time, then re-checks the standing of everyone scored.
+    /// Returns the gold items among them, which must not get final labels.
+    static func scoreImportedGoldAnswers(
+        _ judgments: [any SQLRow], queue: Queue, now: Date, _ sql: any SQLDatabase
+    ) async throws -> Set<Int64> {
+        let itemIDs = Array(Set(try judgments.map { try $0.int64("item_id") })).sorted()
+        var reference: [Int64: [String]] = [:]
+        for start in stride(from: 0, to: itemIDs.count, by: rowsPerStatement) {
+            let chunk = Array(itemIDs[start..<min(start + rowsPerStatement, itemIDs.count)])
+            for row in try await sql.raw("""
+                SELECT id, gold_labels FROM items WHERE id IN (\(binds: chunk)) AND gold_labels IS NOT NULL
+                """).all() {
+                reference[try row.int64("id")] = try Column.strings(from: try row.string("gold_labels"))
+            }
+        }
+        guard !reference.isEmpty else { return [] }
+        var answers: [SQLQueryString] = []
+        var scored: Set<UUID> = []
+        for row in judgments {
+            guard let gold = reference[try row.int64("item_id")] else { continue }
+            let annotator = try row.uuid("annotator_id")
+            let correct = Set(try Column.strings(from: try row.string("labels"))) == Set(gold)
+            answers.append("""
+                (\(bind: try row.int64("id")), \(bind: queue.id), \(bind: annotator), \(bind: try row.int64("item_id")),
+                 \(bind: correct), \(bind: try row.int64("submitted_at_ms")))
+                """)
+            scored.insert(annotator)
+        }
+        for start in stride(from: 0, to: answers.count, by: rowsPerStatement) {
+            try await sql.raw("""
+                INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
+                VALUES \(SQLList(Array(answers[start..<min(start + rowsPerStatement, answers.count)])))
+                """).run()
+        }
+        if queue.quality.minGoldAccuracy != nil {
+            for annotator in scored.sorted(by: { $0.uuidString < $1.uuidString }) {
+                try await updateStanding(of: annotator, in: queue, now: now, sql)
+            }
+        }
+        return Set(reference.keys)
+    }
+
+    /// Applies ``GoldStanding`` to the annotator's current score, changing and logging their status if it calls
+    /// for a change.
+    static func updateStanding(of annotatorID: UUID, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws {
+        let score = try await recentGoldScore(of: annotatorID, in: queue, sql)
+        let current = try await memberStatus(of: annotatorID, in: queue.id, sql)
         let next = GoldStanding.status(after: score, settings: queue.quality, current: current.status)
         guard next != current.status else { return }
         try await changeStatus(
-            of: judgment.annotatorID, in: queue.id, from: current.status, to: next,
+            of: annotatorID, in: queue.id, from: current.status, to: next,
             reason: GoldStanding.reason(for: score, settings: queue.quality), by: nil, now: now, sql)
     }
 

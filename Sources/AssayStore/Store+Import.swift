@@ -101,6 +101,7 @@ extension Store {
             var touched: [Int64: Int] = [:]
             var slotsHeld: [Int64: Int] = [:]
             var inserted = 0
+            var newJudgments: [any SQLRow] = []
             for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
                 let end = min(start + Self.rowsPerStatement, judgments.count)
                 let values = try (start..<end).map { index -> SQLQueryString in
@@ -116,9 +117,10 @@ extension Store {
                     INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
                                            submitted_at_ms, origin)
                     VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
-                    RETURNING item_id, annotator_id, started_at_ms, submitted_at_ms
+                    RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms
                     """).all()
                 for row in rows { touched[try row.int64("item_id"), default: 0] += 1 }
+                newJudgments += rows
                 for (itemID, held) in try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql) {
                     slotsHeld[itemID, default: 0] += held
                 }
@@ -126,7 +128,10 @@ extension Store {
             }
             var counters: QueueCounters.Changes = [.judgments: inserted]
             let judged = try await Self.countJudgments(touched, slotsHeld: slotsHeld, sql)
-            try await FinalLabels.refresh(judged, queue: queue, now: now, counters: &counters, sql)
+            // Judgments on gold items, made in another tool, score their annotators as if made here.
+            let goldItems = try await Self.scoreImportedGoldAnswers(newJudgments, queue: queue, now: now, sql)
+            try await FinalLabels.refresh(
+                judged.filter { !goldItems.contains($0.itemID) }, queue: queue, now: now, counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,

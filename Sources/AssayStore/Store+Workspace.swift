@@ -107,6 +107,17 @@ extension Store {
         return try Self.person(from: row)
     }
 
+    /// The person with this external id.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func person(externalID: String) async throws -> Person {
+        guard let row = try await sql().raw("""
+            SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE external_id = \(bind: externalID)
+            """).first()
+        else { throw AssayError.notFound(entity: "person", id: externalID) }
+        return try Self.person(from: row)
+    }
+
     /// People by external id (unique, so pages never skip anyone), a page at a time; a vendor lead's listing
     /// is limited to their own vendor.
     ///

@@ -117,3 +117,23 @@ extension QualityError {
     /// The library's errors as the CLI shows them: what is wrong with this input, in one line.
     var commandFailure: CommandFailure { CommandFailure(description: description) }
 }
+
+/// Small row files (a gold set) read whole.
+enum FileRows {
+    /// Every row of a JSON Lines or CSV file; the format comes from `format` or the file name.
+    ///
+    /// - Throws: ``AssayError`` naming the line of the first bad row, a missing column, or an unreadable file.
+    static func read(_ path: String, format: ImportFormat?, requiredColumns: [[String]]) throws -> [ImportRow] {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        guard let format = format ?? ImportFormat(fileName: path) else {
+            throw AssayError.invalidInput(
+                field: "format", line: nil, reason: "cannot tell the format from the file name; say --format jsonl or csv")
+        }
+        var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
+        var rows: [ImportRow] = []
+        try QualityFiles.forEachChunk(of: path, title: "Reading \(path)") { rows += try reader.feed($0) }
+        rows += try reader.finish()
+        guard !rows.isEmpty else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the file has no rows") }
+        return rows
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import AssayCore
+import AssayQuality
+import AssayServer
+import AssayStore
+import Foundation
+
+/// `assay gold`: import a gold set into a queue, or list it.
+struct Gold: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set reference answers (gold) on a queue's items, or list them.",
+        discussion: """
+            A gold item leaves the production pool; `next` serves it to each annotator at most once, at the queue's \
+            gold rate (see `assay quality`), and its judgments score the annotator instead of making a final label.
+            """,
+        subcommands: [Import.self, List.self], defaultSubcommand: List.self)
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a gold set, all or nothing: external_id, labels (a list, or 'a|b' in CSV), rationale.")
+
+        @Argument(help: "The file: .jsonl/.ndjson or .csv.")
+        var file: String
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "Who sets these answers (an admin, analyst or arbitrator, by external id); the audit log names them.")
+        var by: String
+
+        @Option(help: "jsonl or csv (default: from the file name).")
+        var format: ImportFormat?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting(file: file) {
+                let rows = try FileRows.read(file, format: format, requiredColumns: [
+                    ["external_id", "item_external_id", "item"], ["labels", "label"],
+                ])
+                let drafts = try rows.map(GoldRows.gold(from:))
+                let report = try await database.withStore { store in
+                    let person = try await store.person(externalID: by)
+                    try Policy.requireCanManageGold(Actor(person: person))
+                    return try await store.importGold(drafts, into: try await store.queue(queue), by: person, now: Date())
+                }
+                print("Gold set on \(report.set) of \(report.received) items of '\(queue)' (\(report.unchanged) unchanged).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a queue's gold items as CSV.")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                try await database.withStore { store in
+                    let queue = try await store.queue(self.queue)
+                    print(CSVWriter.row(["item_id", "external_id", "labels", "state", "rationale"]), terminator: "")
+                    var after: Int64?
+                    repeat {
+                        let page = try await store.gold(in: queue.id, after: after, limit: 1_000)
+                        for gold in page {
+                            print(CSVWriter.row([
+                                String(gold.itemID), gold.itemExternalID, gold.labels.joined(separator: "|"),
+                                gold.state.rawValue, gold.rationale ?? "",
+                            ]), terminator: "")
+                        }
+                        after = page.count == 1_000 ? page.last?.itemID : nil
+                    } while after != nil
+                }
+            }
+        }
+    }
+}
+
+/// `assay scores`: each annotator's running gold accuracy in a queue, with its interval and status.
+struct Scores: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show annotators' gold accuracy in a queue with 95% Wilson intervals, and who is flagged or suspended.")
+
+    @Option(help: "The queue, by name or id.")
+    var queue: String
+
+    @Option(help: "Count each annotator's last N gold answers (default: the queue's gold_window).")
+    var window: Int?
+
+    @Option(help: "Count only answers from the last D days.")
+    var days: Double?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if let window, !(1...10_000).contains(window) { throw ValidationError("--window must be 1 to 10000") }
+        if let days, !(days > 0) { throw ValidationError("--days must be above 0") }
+    }
+
+    func run() async throws {
+        try await CommandFailure.reporting {
+            try await database.withStore { store in
+                let queue = try await store.queue(self.queue)
+                let since = days.map { Date().addingTimeInterval(-$0 * 86_400) }
+                let scores = try await store.scores(in: queue, window: window, since: since)
+                print(CSVWriter.row(["annotator", "status", "answered", "correct", "accuracy", "lower", "upper"]), terminator: "")
+                for score in scores {
+                    let interval = score.gold.interval
+                    print(CSVWriter.row([
+                        score.name, score.status.rawValue, String(score.gold.answered), String(score.gold.correct),
+                        score.gold.accuracy.map { String(format: "%.3f", $0) } ?? "", String(format: "%.3f", interval.lower),
+                        String(format: "%.3f", interval.upper),
+                    ]), terminator: "")
+                }
+            }
+        }
+    }
+}
+
+/// `assay audit`: the audit log, newest first.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the append-only audit log, newest first, as JSON Lines.")
+
+    @Option(help: "Only entries of this queue (name or id).")
+    var queue: String?
+
+    @Option(help: "Only this action, e.g. gold.set, member.status_changed.")
+    var action: String?
+
+    @Option(help: "How many entries.")
+    var limit = 100
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1 to 100000") }
+    }
+
+    func run() async throws {
+        try await CommandFailure.reporting {
+            try await database.withStore { store in
+                var queueID: UUID?
+                if let queue { queueID = try await store.queue(queue).id }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
+                for event in try await store.auditEvents(AuditFilter(queueID: queueID, action: action, limit: limit)) {
+                    print(String(decoding: try encoder.encode(event), as: UTF8.self))
+                }
+            }
+        }
+    }
+}
