@@ -377,7 +377,7 @@ extension Store {
         let sinceFilter: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
         let vendorFilter: SQLQueryString = vendorID.map { "WHERE p.vendor_id = \(bind: $0)" } ?? ""
         return try await sql().raw("""
-            SELECT p.id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status, s.answered, s.correct
+            SELECT p.id, p.external_id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status, s.answered, s.correct
             FROM (SELECT annotator_id, COUNT(*) AS answered,
                          CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
                   FROM (SELECT annotator_id, correct,
@@ -391,7 +391,7 @@ extension Store {
             ORDER BY p.name, p.id
             """).all().map { row in
             AnnotatorScore(
-                annotatorID: try row.uuid("id"), name: try row.string("name"), vendorID: try row.optionalUUID("vendor_id"),
+                annotatorID: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"), vendorID: try row.optionalUUID("vendor_id"),
                 teamID: try row.optionalUUID("team_id"),
                 status: MemberStatus(rawValue: try row.string("status")) ?? .active,
                 gold: GoldScore(answered: try row.int("answered"), correct: try row.int("correct")))

@@ -63,8 +63,8 @@ struct GoldCommandTests {
         #expect(try assay(["import", try write("judgments.csv", rows), "--queue", "ads", "--judgments"]).status == 0)
         let scores = try assay(["scores", "--queue", "ads"])
         #expect(scores.status == 0, "\(scores.stderr)")
-        #expect(scores.stdout.contains("v-bad,suspended,4,0,0.000,0.000,"), "\(scores.stdout)")
-        #expect(scores.stdout.contains("v-good,active,4,4,1.000,"), "\(scores.stdout)")
+        #expect(scores.stdout.contains("v-bad,v-bad,suspended,4,0,0.000,0.000,"), "\(scores.stdout)")
+        #expect(scores.stdout.contains("v-good,v-good,active,4,4,1.000,"), "\(scores.stdout)")
 
         let audit = try assay(["audit", "--queue", "ads"])
         let actions = audit.stdout.split(separator: "\n").compactMap { line -> String? in

@@ -69,7 +69,7 @@ struct Demo: AsyncParsableCommand {
                     bar.activity.currentProgress = $0
                 }
                 bar.succeed()
-                Console.say("Built \(summary.queues.count) queues, \(summary.items) items, \(summary.judgments) judgments.")
+                Console.say("Built \(summary.queues.count) queues, \(summary.items) items (\(summary.goldItems) of them gold), \(summary.judgments) judgments.")
             } else {
                 Console.say("Reusing the demo workspace in \(location) (--rebuild to start over).")
             }

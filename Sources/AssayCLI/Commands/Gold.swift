@@ -106,11 +106,11 @@ struct Scores: AsyncParsableCommand {
                 let queue = try await store.queue(self.queue)
                 let since = days.map { Date().addingTimeInterval(-$0 * 86_400) }
                 let scores = try await store.scores(in: queue, window: window, since: since)
-                print(CSVWriter.row(["annotator", "status", "answered", "correct", "accuracy", "lower", "upper"]), terminator: "")
+                print(CSVWriter.row(["annotator", "name", "status", "answered", "correct", "accuracy", "lower", "upper"]), terminator: "")
                 for score in scores {
                     let interval = score.gold.interval
                     print(CSVWriter.row([
-                        score.name, score.status.rawValue, String(score.gold.answered), String(score.gold.correct),
+                        score.externalID, score.name, score.status.rawValue, String(score.gold.answered), String(score.gold.correct),
                         score.gold.accuracy.map { String(format: "%.3f", $0) } ?? "", String(format: "%.3f", interval.lower),
                         String(format: "%.3f", interval.upper),
                     ]), terminator: "")

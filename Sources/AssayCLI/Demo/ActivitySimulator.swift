@@ -8,6 +8,8 @@ struct ActivitySimulator {
     let queue: Queue
     let plan: DemoQueues.Plan
     let workers: [DemoWorkspace.Worker]
+    /// Gold items: served to many annotators (up to ten each), as gold is, rather than to `overlap` of them.
+    let goldIDs: Set<String>
     let now: Date
 
     /// The judgments, ready for `Store.importJudgments`.
@@ -24,8 +26,9 @@ struct ActivitySimulator {
             }
             let pool = eligible.count >= queue.overlap ? eligible : workers
             guard pool.count >= queue.overlap else { continue }
+            let wanted = goldIDs.contains(item.draft.externalID) ? min(pool.count, 10) : queue.overlap
             var chosen = Set<Int>()
-            while chosen.count < queue.overlap { chosen.insert(Int.random(in: 0..<pool.count, using: &rng)) }
+            while chosen.count < wanted { chosen.insert(Int.random(in: 0..<pool.count, using: &rng)) }
             for workerIndex in chosen.sorted() {
                 let worker = pool[workerIndex]
                 let delay = min(waiting - 60, -log(Double.random(in: 0.0001..<1, using: &rng)) * 5 * 3_600)

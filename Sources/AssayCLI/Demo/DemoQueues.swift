@@ -44,6 +44,12 @@ enum DemoQueues {
         "monetisation_abuse": ["spam_scam", "none"], "none": ["harassment", "spam_scam"],
     ]
 
+    /// One queue in twenty is gold; below 70% on the last 50 gold answers (with 95% confidence) an annotator is
+    /// flagged, and on the English comments queue removed until reinstated.
+    static let flagging = QualitySettings(goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50)
+    static let suspending = QualitySettings(
+        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, autoSuspend: true)
+
     static func all(totalItems: Int) -> [Plan] {
         let counts = [0.40, 0.25, 0.20, 0.15].map { max(20, Int(Double(totalItems) * $0)) }
         return [
@@ -52,7 +58,7 @@ enum DemoQueues {
                     name: "comments-en", description: "User comments reported or flagged in English-language markets.",
                     domain: "comments", markets: ["US", "GB", "IN", "PH"], languages: ["en"],
                     schema: .singleChoice(safetyLabels), overlap: 3, leaseSeconds: 300, consensus: .majority,
-                    ordering: .priority),
+                    ordering: .priority, quality: suspending),
                 kind: .comments, itemCount: counts[0],
                 origins: [("US", "en"), ("GB", "en"), ("IN", "en"), ("PH", "en"), ("US", "en")],
                 prior: safetyPrior, confusions: safetyConfusions),
@@ -62,7 +68,7 @@ enum DemoQueues {
                     description: "Comentários e comentarios from Brazil, Mexico, Argentina and Spain.",
                     domain: "comments", markets: ["BR", "MX", "AR", "ES"], languages: ["pt-BR", "es"],
                     schema: .singleChoice(safetyLabels), overlap: 2, leaseSeconds: 300,
-                    consensus: ConsensusRule(kind: .majority), ordering: .priority),
+                    consensus: ConsensusRule(kind: .majority), ordering: .priority, quality: flagging),
                 kind: .comments, itemCount: counts[1],
                 origins: [("BR", "pt-BR"), ("BR", "pt-BR"), ("MX", "es"), ("AR", "es"), ("ES", "es")],
                 prior: safetyPrior, confusions: safetyConfusions),
@@ -77,7 +83,7 @@ enum DemoQueues {
                         LabelOption(code: "adult", name: "Adult content"),
                         LabelOption(code: "none", name: "Compliant"),
                     ], rationale: .optional),
-                    overlap: 2, leaseSeconds: 600, consensus: .majority, ordering: .oldest),
+                    overlap: 2, leaseSeconds: 600, consensus: .majority, ordering: .oldest, quality: flagging),
                 kind: .ads, itemCount: counts[2], origins: [("US", "en"), ("GB", "en"), ("IN", "en")],
                 prior: [("none", 0.55), ("misleading_claims", 0.18), ("scam", 0.14), ("prohibited_product", 0.08), ("adult", 0.05)],
                 confusions: ["scam": ["misleading_claims"], "misleading_claims": ["none", "scam"], "prohibited_product": ["none"],
@@ -87,7 +93,7 @@ enum DemoQueues {
                     name: "search-relevance", description: "How well a result answers a query, from 1 (off-topic) to 5 (perfect).",
                     domain: "search_relevance", markets: ["US", "IN"], languages: ["en"],
                     schema: .rating(1, through: 5, rationale: .none), overlap: 3, leaseSeconds: 300,
-                    consensus: .majority, ordering: .oldest),
+                    consensus: .majority, ordering: .oldest, quality: flagging),
                 kind: .searchRelevance, itemCount: counts[3], origins: [("US", "en"), ("IN", "en")],
                 prior: [("1", 0.12), ("2", 0.18), ("3", 0.25), ("4", 0.27), ("5", 0.18)],
                 confusions: ["1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"]]),

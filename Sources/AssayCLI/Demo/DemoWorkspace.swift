@@ -21,6 +21,7 @@ struct DemoWorkspace {
         var queues: [String] = []
         var items = 0
         var judgments = 0
+        var goldItems = 0
         var staff: [(role: Role, person: Person)] = []
         var sampleAnnotators: [Person] = []
     }
@@ -53,8 +54,21 @@ struct DemoWorkspace {
                 let batch = Array(items[start..<min(start + 5_000, items.count)])
                 summary.items += try await store.importItems(batch.map(\.draft), into: queue, now: now).inserted
             }
+            // The policy team's reference answers on one item in forty (at least 20), set before the work began.
+            let arbitrator = staff.first { $0.role == .arbitrator }!.person
+            var goldIndices = Set<Int>()
+            while goldIndices.count < min(items.count, max(20, items.count / 40)) {
+                goldIndices.insert(Int.random(in: 0..<items.count, using: &rng))
+            }
+            let gold = goldIndices.sorted().map {
+                GoldDraft(itemExternalID: items[$0].draft.externalID, labels: items[$0].truth,
+                          rationale: "Reference answer agreed by the policy team.")
+            }
+            _ = try await store.importGold(gold, into: queue, by: arbitrator, now: now.addingTimeInterval(-42 * 86_400))
+            summary.goldItems += gold.count
             let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
-            var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, now: now)
+            var simulator = ActivitySimulator(
+                queue: queue, plan: plan, workers: eligible, goldIDs: Set(gold.map(\.itemExternalID)), now: now)
             let judgments = simulator.judgments(for: items, rng: &rng)
             for start in stride(from: 0, to: judgments.count, by: 5_000) {
                 let batch = Array(judgments[start..<min(start + 5_000, judgments.count)])

@@ -58,6 +58,8 @@ public struct GoldAnswer: Codable, Sendable, Equatable {
 /// One annotator's standing in one queue, as the scores report gives it.
 public struct AnnotatorScore: Codable, Sendable, Equatable {
     public var annotatorID: UUID
+    /// Their id in the vendor's systems.
+    public var externalID: String
     public var name: String
     public var vendorID: UUID?
     public var teamID: UUID?
@@ -65,8 +67,12 @@ public struct AnnotatorScore: Codable, Sendable, Equatable {
     /// The running score: the last `window` gold answers (and, if asked, only those since a time).
     public var gold: GoldScore
 
-    public init(annotatorID: UUID, name: String, vendorID: UUID?, teamID: UUID?, status: MemberStatus, gold: GoldScore) {
+    public init(
+        annotatorID: UUID, externalID: String, name: String, vendorID: UUID?, teamID: UUID?, status: MemberStatus,
+        gold: GoldScore
+    ) {
         self.annotatorID = annotatorID
+        self.externalID = externalID
         self.name = name
         self.vendorID = vendorID
         self.teamID = teamID
@@ -76,7 +82,7 @@ public struct AnnotatorScore: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, status, gold
-        case annotatorID = "annotator_id", vendorID = "vendor_id", teamID = "team_id"
+        case annotatorID = "annotator_id", externalID = "external_id", vendorID = "vendor_id", teamID = "team_id"
     }
 }
 
