@@ -22,6 +22,8 @@ public struct Settings: Sendable {
     public var jobsDirectory: String?
     /// How often expired leases are swept back into the pool, in seconds.
     public var leaseSweepSeconds: Double
+    /// How often queues decided by weighted or Dawid–Skene consensus are re-estimated when they have new judgments.
+    public var consensusSeconds: Double
     /// Where "now" comes from.
     public var clock: any TimeSource
     /// Whether to log each request.
@@ -31,8 +33,8 @@ public struct Settings: Sendable {
     public init(
         database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
         maxImportBytes: Int = 32 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
-        jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, clock: any TimeSource = SystemTime(),
-        logsRequests: Bool = false
+        jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, consensusSeconds: Double = 300,
+        clock: any TimeSource = SystemTime(), logsRequests: Bool = false
     ) {
         self.database = database
         self.hostname = hostname
@@ -41,6 +43,7 @@ public struct Settings: Sendable {
         self.maxJobUploadBytes = maxJobUploadBytes
         self.jobsDirectory = jobsDirectory
         self.leaseSweepSeconds = leaseSweepSeconds
+        self.consensusSeconds = consensusSeconds
         self.clock = clock
         self.logsRequests = logsRequests
     }

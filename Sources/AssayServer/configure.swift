@@ -30,7 +30,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
         folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger)
     try await database.store.failInterruptedJobs(silentSince: settings.clock.now.addingTimeInterval(-120), now: settings.clock.now)
     app.lifecycle.use(DatabaseCloser())
-    app.lifecycle.use(LeaseSweeper(interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))))
+    app.lifecycle.use(PeriodicTask(name: "lease sweep", interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))) {
+        try await $0.store.reclaimExpiredLeases(now: $0.clock.now)
+    })
+    app.lifecycle.use(PeriodicTask(name: "consensus re-estimate", interval: .milliseconds(Int64(settings.consensusSeconds * 1000))) {
+        try await $0.store.estimateStaleConsensus(now: $0.clock.now)
+    })
 
     // Errors first, so that it renders what every later middleware and route throws.
     app.middleware = Middlewares()

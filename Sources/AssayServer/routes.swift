@@ -12,4 +12,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: JobsController())
     try api.register(collection: QualityController())
     try api.register(collection: AuditController())
+    try api.register(collection: ArbitrationController())
 }

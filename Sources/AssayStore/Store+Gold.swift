@@ -116,7 +116,7 @@ extension Store {
 
     /// Writes reference answers that differ from the stored ones, takes the items out of the production pool,
     /// and logs each change. Returns how many changed.
-    private static func setGold(_ entries: [GoldEntry], in queueID: UUID, by actor: Person, now: Date, _ sql: any SQLDatabase)
+    static func setGold(_ entries: [GoldEntry], in queueID: UUID, by actor: Person, now: Date, _ sql: any SQLDatabase)
         async throws -> Int
     {
         var events: [AuditEvent] = []

@@ -55,66 +55,160 @@ enum FinalLabels {
         _ judged: [Judged], queue: Queue, now: Date, counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
     ) async throws -> [FinalLabel] {
         let complete = judged.filter { $0.judgmentCount >= queue.overlap }.sorted { $0.itemID < $1.itemID }
+        guard !complete.isEmpty else { return [] }
+        let decider = try await Decider(queue: queue, sql)
         var written: [FinalLabel] = []
         written.reserveCapacity(complete.count)
         for start in stride(from: 0, to: complete.count, by: Store.rowsPerStatement) {
             let chunk = complete[start..<min(start + Store.rowsPerStatement, complete.count)]
             let ids = chunk.map(\.itemID)
-            // Each item's votes in judgment order, with its current final label's provenance (if any) alongside.
-            var votes: [Int64: [[String]]] = [:]
-            var previous: [Int64: FinalLabel.Provenance] = [:]
+            // Each item's votes in judgment order, with its current final label (if any) alongside.
+            var votes: [Int64: [(annotator: String, labels: [String])]] = [:]
+            var previous: [Int64: Previous] = [:]
             for row in try await sql.raw("""
-                SELECT j.item_id, j.labels, f.provenance FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id
+                SELECT j.item_id, j.annotator_id, j.labels, f.provenance, f.unresolved_reason
+                FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id
                 WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
                 """).all() {
                 let itemID = try row.int64("item_id")
-                votes[itemID, default: []].append(try Column.strings(from: try row.string("labels")))
+                votes[itemID, default: []].append(
+                    (try row.uuid("annotator_id").uuidString, try Column.strings(from: try row.string("labels"))))
                 if let provenance = try row.optionalString("provenance") {
-                    previous[itemID] = FinalLabel.Provenance(rawValue: provenance) ?? .unresolved
+                    previous[itemID] = Previous(
+                        provenance: FinalLabel.Provenance(rawValue: provenance) ?? .unresolved,
+                        reason: try row.optionalString("unresolved_reason").flatMap(ConsensusOutcome.Reason.init(rawValue:)))
                 }
             }
-            var values: [SQLQueryString] = []
+            var labels: [FinalLabel] = []
             for item in chunk {
+                // An arbitrator's decision, or an appeal waiting for one, is not the consensus rule's to change.
+                if let before = previous[item.itemID], before.isSettledByPeople { continue }
                 let itemVotes = votes[item.itemID] ?? []
-                let outcome = queue.consensus.resolve(itemVotes, kind: queue.schema.kind)
-                let label = FinalLabel(
-                    itemID: item.itemID, externalID: item.externalID, labels: outcome.labels,
-                    provenance: FinalLabel.provenance(of: outcome), confidence: outcome.agreement,
-                    judgmentCount: itemVotes.count, unresolvedReason: outcome.reason, decidedAt: now)
-                values.append("""
-                    (\(bind: label.itemID), \(bind: queue.id), \(bind: try label.labels.map(Column.json)),
-                     \(bind: label.provenance.rawValue), \(bind: label.confidence), \(bind: label.judgmentCount),
-                     \(bind: label.unresolvedReason?.rawValue), \(bind: Column.millis(now)))
-                    """)
-                if let before = previous[item.itemID] {
-                    counters[before == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1
-                } else {
-                    counters[.completedItems, default: 0] += 1
-                }
-                counters[label.provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
-                written.append(label)
+                let (outcome, provenance) = decider.decide(itemVotes)
+                labels.append(FinalLabel(
+                    itemID: item.itemID, externalID: item.externalID, labels: outcome.labels, provenance: provenance,
+                    confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
+                    decidedAt: now))
             }
-            try await sql.raw("""
-                INSERT INTO final_labels (item_id, queue_id, labels, provenance, confidence, judgment_count,
-                                          unresolved_reason, decided_at_ms)
-                VALUES \(SQLList(values))
-                ON CONFLICT (item_id) DO UPDATE SET labels = excluded.labels, provenance = excluded.provenance,
-                    confidence = excluded.confidence, judgment_count = excluded.judgment_count,
-                    unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms
-                """).run()
+            try await write(labels, previous: previous.mapValues(\.provenance), queue: queue, now: now, counters: &counters, sql)
+            written += labels
         }
         return written
+    }
+
+    /// What an item's final label was before a refresh.
+    struct Previous {
+        var provenance: FinalLabel.Provenance
+        var reason: ConsensusOutcome.Reason?
+
+        var isSettledByPeople: Bool { provenance == .arbitration || reason == .appealed }
+    }
+
+    /// Decides items under the queue's rule: the rule alone, or the queue's estimated skill model. Until a
+    /// weighted or Dawid–Skene queue has its first estimate, items are decided by majority.
+    struct Decider {
+        let queue: Queue
+        let model: ConsensusModel?
+
+        init(queue: Queue, _ sql: any SQLDatabase) async throws {
+            self.queue = queue
+            model = queue.consensus.kind.isModelBased ? try await ConsensusModels.current(of: queue.id, sql) : nil
+        }
+
+        init(queue: Queue, model: ConsensusModel?) {
+            self.queue = queue
+            self.model = model
+        }
+
+        func decide(_ votes: [(annotator: String, labels: [String])]) -> (ConsensusOutcome, FinalLabel.Provenance) {
+            if let model {
+                let outcome = model.resolve(
+                    votes.compactMap { vote in vote.labels.first.map { (vote.annotator, $0) } },
+                    minimumConfidence: queue.consensus.minimumAgreement)
+                guard outcome.isResolved else { return (outcome, .unresolved) }
+                return (outcome, model.kind == .dawidSkene ? .dawidSkene : .weighted)
+            }
+            let rule = queue.consensus.kind.isModelBased
+                ? ConsensusRule(kind: .majority, minimumAgreement: queue.consensus.minimumAgreement) : queue.consensus
+            let outcome = rule.resolve(votes.map(\.labels), kind: queue.schema.kind)
+            return (outcome, FinalLabel.provenance(of: outcome))
+        }
+    }
+
+    /// Upserts final labels, keeps the queue's counters, and keeps arbitration cases in step: an unresolved item
+    /// gets an open case (one at most, by the partial unique index); an item the rule now resolves has its open
+    /// case, if the rule opened it, withdrawn.
+    static func write(
+        _ labels: [FinalLabel], previous: [Int64: FinalLabel.Provenance], queue: Queue, now: Date,
+        counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
+    ) async throws {
+        guard !labels.isEmpty else { return }
+        var values: [SQLQueryString] = []
+        var cases: [SQLQueryString] = []
+        var nowResolved: [Int64] = []
+        for label in labels {
+            values.append("""
+                (\(bind: label.itemID), \(bind: queue.id), \(bind: try label.labels.map(Column.json)),
+                 \(bind: label.provenance.rawValue), \(bind: label.confidence), \(bind: label.judgmentCount),
+                 \(bind: label.unresolvedReason?.rawValue), \(bind: Column.millis(now)))
+                """)
+            let before = previous[label.itemID]
+            if let before {
+                counters[before == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] -= 1
+            } else {
+                counters[.completedItems, default: 0] += 1
+            }
+            counters[label.provenance == .unresolved ? .unresolvedItems : .resolvedItems, default: 0] += 1
+            if label.provenance == .unresolved {
+                cases.append("""
+                    (\(bind: queue.id), \(bind: label.itemID), \(bind: (label.unresolvedReason ?? .tie).rawValue), 'open',
+                     \(bind: Column.millis(now)))
+                    """)
+            } else if before == .unresolved {
+                nowResolved.append(label.itemID)
+            }
+        }
+        try await sql.raw("""
+            INSERT INTO final_labels (item_id, queue_id, labels, provenance, confidence, judgment_count,
+                                      unresolved_reason, decided_at_ms)
+            VALUES \(SQLList(values))
+            ON CONFLICT (item_id) DO UPDATE SET labels = excluded.labels, provenance = excluded.provenance,
+                confidence = excluded.confidence, judgment_count = excluded.judgment_count,
+                unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms
+            """).run()
+        if !cases.isEmpty {
+            try await sql.raw("""
+                INSERT INTO arbitration_cases (queue_id, item_id, reason, state, opened_at_ms) VALUES \(SQLList(cases))
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
+        if !nowResolved.isEmpty {
+            try await sql.raw("""
+                UPDATE arbitration_cases SET state = 'withdrawn', decided_at_ms = \(bind: Column.millis(now))
+                WHERE item_id IN (\(binds: nowResolved)) AND state = 'open' AND reason <> 'appeal'
+                """).run()
+        }
     }
 
     static func page(in queueID: UUID, after itemID: Int64, limit: Int, _ sql: any SQLDatabase) async throws
         -> [FinalLabel]
     {
+        try await select("f.queue_id = \(bind: queueID) AND f.item_id > \(bind: itemID) ORDER BY f.item_id LIMIT \(bind: limit)", sql)
+    }
+
+    /// The final labels of these items (those that have one), by item id.
+    static func labels(of itemIDs: [Int64], _ sql: any SQLDatabase) async throws -> [Int64: FinalLabel] {
+        guard !itemIDs.isEmpty else { return [:] }
+        let found = try await select("f.item_id IN (\(binds: itemIDs))", sql)
+        return Dictionary(found.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func select(_ condition: SQLQueryString, _ sql: any SQLDatabase) async throws -> [FinalLabel] {
         try await sql.raw("""
             SELECT f.item_id, i.external_id, f.labels, f.provenance, f.confidence, f.judgment_count, f.unresolved_reason,
                    f.decided_at_ms
             FROM final_labels f JOIN items i ON i.id = f.item_id
-            WHERE f.queue_id = \(bind: queueID) AND f.item_id > \(bind: itemID)
-            ORDER BY f.item_id LIMIT \(bind: limit)
+            WHERE \(condition)
             """).all().map { row in
             FinalLabel(
                 itemID: try row.int64("item_id"), externalID: try row.string("external_id"),

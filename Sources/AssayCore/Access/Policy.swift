@@ -73,6 +73,21 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst], to: "change quality settings or reinstate annotators")
     }
 
+    /// Arbitration files show every judgment of an item: for those who decide, and analysts who oversee them.
+    public static func requireCanSeeArbitration(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .arbitrator], to: "see arbitration cases")
+    }
+
+    /// Deciding a case sets a final label that nothing overrides.
+    public static func requireCanArbitrate(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .arbitrator], to: "decide arbitration cases")
+    }
+
+    /// Reopening a final label for arbitration.
+    public static func requireCanAppeal(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .arbitrator, .qaReviewer], to: "appeal final labels")
+    }
+
     /// The vendor whose data alone the actor may see, or nil for everything.
     public static func vendorScope(of actor: Actor) throws -> UUID? {
         guard actor.role == .vendorLead else { return nil }

@@ -10,6 +10,12 @@ public struct FinalLabel: Codable, Sendable, Equatable {
         case majority
         /// The consensus rule could not decide; the item waits for arbitration.
         case unresolved
+        /// The skill-weighted vote.
+        case weighted
+        /// The Dawid–Skene posterior.
+        case dawidSkene = "dawid_skene"
+        /// An arbitrator's decision: final, whatever the judgments say.
+        case arbitration
     }
 
     /// The item.

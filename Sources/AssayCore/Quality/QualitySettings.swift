@@ -22,17 +22,21 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     public var goldWindow: Int
     /// Whether an annotator found below the threshold is removed from the queue, not just flagged.
     public var autoSuspend: Bool
+    /// Whether arbitrators see who gave each judgment (off by default, so that a decision weighs the answers,
+    /// not the people).
+    public var arbitrationShowsAnnotators: Bool
 
     /// Settings with no gold and no threshold: the default for a new queue.
     public init(
         goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
-        autoSuspend: Bool = false
+        autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false
     ) {
         self.goldRate = goldRate
         self.minGoldAccuracy = minGoldAccuracy
         self.minGoldAnswers = minGoldAnswers
         self.goldWindow = goldWindow
         self.autoSuspend = autoSuspend
+        self.arbitrationShowsAnnotators = arbitrationShowsAnnotators
     }
 
     /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
@@ -63,6 +67,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case goldRate = "gold_rate", minGoldAccuracy = "min_gold_accuracy", minGoldAnswers = "min_gold_answers"
         case goldWindow = "gold_window", autoSuspend = "auto_suspend"
+        case arbitrationShowsAnnotators = "arbitration_shows_annotators"
     }
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
@@ -74,6 +79,8 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         minGoldAnswers = try container.decodeIfPresent(Int.self, forKey: .minGoldAnswers) ?? defaults.minGoldAnswers
         goldWindow = try container.decodeIfPresent(Int.self, forKey: .goldWindow) ?? defaults.goldWindow
         autoSuspend = try container.decodeIfPresent(Bool.self, forKey: .autoSuspend) ?? defaults.autoSuspend
+        arbitrationShowsAnnotators = try container.decodeIfPresent(Bool.self, forKey: .arbitrationShowsAnnotators)
+            ?? defaults.arbitrationShowsAnnotators
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -83,5 +90,6 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         try container.encode(minGoldAnswers, forKey: .minGoldAnswers)
         try container.encode(goldWindow, forKey: .goldWindow)
         try container.encode(autoSuspend, forKey: .autoSuspend)
+        try container.encode(arbitrationShowsAnnotators, forKey: .arbitrationShowsAnnotators)
     }
 }

@@ -2,10 +2,16 @@ import Foundation
 
 /// How a queue turns the judgments of one item into its final label.
 ///
-/// This rules look at one item at a time: **unanimous** needs every judgment to agree; **majority**
-/// takes the label with the most votes if no other label has as many (a tie is unresolved) and, when
-/// `minimumAgreement` is set, if its share of the votes reaches it. Multi-choice queues apply the rule to each
-/// label separately: a label is in the final set when the rule accepts "chosen" over "not chosen" for it.
+/// **unanimous** needs every judgment to agree; **majority** takes the label with the most votes if no other
+/// label has as many (a tie is unresolved) and, when `minimumAgreement` is set, if its share of the votes reaches
+/// it. Multi-choice queues apply these two to each label separately: a label is in the final set when the rule
+/// accepts "chosen" over "not chosen" for it.
+///
+/// **weighted** and **dawid_skene** weigh each person by their skill, estimated over the whole queue (see
+/// ``ConsensusModel``): weighted majority votes with iteratively estimated weights (shaped by gold), Dawid–Skene
+/// gives each item a posterior from every person's full confusion matrix. For them `minimumAgreement` is the
+/// minimum confidence: the weighted vote share, or the posterior probability, of the winning label. They take
+/// single-choice and rating queues. Whatever the rule, an item left unresolved opens an arbitration case.
 ///
 /// For example:
 /// ```swift
@@ -20,11 +26,19 @@ public struct ConsensusRule: Codable, Sendable, Equatable {
         case majority
         /// All judgments the same.
         case unanimous
+        /// Votes weighted by each person's estimated skill.
+        case weighted
+        /// The Dawid–Skene posterior from each person's confusion matrix.
+        case dawidSkene = "dawid_skene"
+
+        /// Whether the rule needs a model estimated over the queue's judgments.
+        public var isModelBased: Bool { self == .weighted || self == .dawidSkene }
     }
 
     /// The family of rule.
     public var kind: Kind
-    /// The share of votes (0–1) the winning label needs; `nil` accepts any strict plurality.
+    /// The share of votes (0–1) the winning label needs (for weighted and Dawid–Skene: its confidence); `nil`
+    /// accepts any strict plurality.
     public var minimumAgreement: Double?
 
     /// Makes a rule.
@@ -38,13 +52,19 @@ public struct ConsensusRule: Codable, Sendable, Equatable {
     /// Every judgment the same.
     public static let unanimous = ConsensusRule(kind: .unanimous)
 
-    /// The rule if its settings make sense.
+    /// The rule if its settings make sense for a queue whose schema is of `schemaKind`.
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when `minimumAgreement` is outside (0, 1].
-    public func validated() throws -> ConsensusRule {
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when `minimumAgreement` is outside (0, 1], or a
+    ///   skill-weighted rule is asked of a multi-choice queue.
+    public func validated(for schemaKind: LabelSchema.Kind = .singleChoice) throws -> ConsensusRule {
         if let share = minimumAgreement, !(share > 0 && share <= 1) {
             throw AssayError.invalidInput(
                 field: "consensus.minimum_agreement", line: nil, reason: "must be above 0 and at most 1, got \(share)")
+        }
+        if kind.isModelBased, schemaKind == .multiChoice {
+            throw AssayError.invalidInput(
+                field: "consensus.kind", line: nil,
+                reason: "\(kind.rawValue) works on single-choice and rating queues; use majority or unanimous here")
         }
         return self
     }
@@ -125,6 +145,8 @@ public struct ConsensusOutcome: Sendable, Equatable {
         case noLabelChosenByMajority = "no_label_chosen_by_majority"
         /// Nothing to resolve.
         case noJudgments = "no_judgments"
+        /// Someone appealed the final label; an arbitrator decides it again.
+        case appealed
     }
 
     /// The final labels, or `nil` when unresolved.

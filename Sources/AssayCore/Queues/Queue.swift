@@ -133,7 +133,7 @@ public struct QueueDraft: Codable, Sendable, Equatable {
             markets: (markets ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty },
             languages: Locale.normalizedCodes(languages ?? []),
             schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
-            consensus: try (consensus ?? .majority).validated(), ordering: ordering ?? .priority,
+            consensus: try (consensus ?? .majority).validated(for: schema.kind), ordering: ordering ?? .priority,
             quality: try (quality ?? QualitySettings()).validated(), createdAt: now)
     }
 }

@@ -21,5 +21,7 @@ public enum AssayMigrations {
         CreateQueueMembers(),
         CreateAuditEvents(),
         AddQueueQuality(),
+        CreateConsensusModels(),
+        CreateArbitrationCases(),
     ]
 }

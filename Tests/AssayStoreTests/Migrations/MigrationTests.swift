@@ -9,7 +9,7 @@ struct MigrationTests {
         "001-create-workspace", "002-create-queues", "003-create-items", "004-create-assignments",
         "005-create-judgments", "006-create-final-labels", "007-create-jobs", "008-create-live-lease-index",
         "009-add-gold", "010-create-gold-answers", "011-create-queue-members", "012-create-audit-events",
-        "013-add-queue-quality",
+        "013-add-queue-quality", "014-create-consensus-models", "015-create-arbitration-cases",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

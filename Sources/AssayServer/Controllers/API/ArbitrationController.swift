@@ -1,0 +1,76 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Arbitration cases, appeals, and consensus re-estimation.
+///
+/// `GET /queues/{queue}/arbitration`, `GET /arbitration/{caseID}`, `POST /arbitration/{caseID}/decision`,
+/// `POST /items/{itemID}/appeal`, `POST /queues/{queue}/consensus/estimate`.
+struct ArbitrationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("queues", ":queue", "arbitration", use: list)
+        routes.get("arbitration", ":caseID", use: show)
+        routes.post("arbitration", ":caseID", "decision", use: decide)
+        routes.post("items", ":itemID", "appeal", use: appeal)
+        routes.post("queues", ":queue", "consensus", "estimate", use: estimate)
+    }
+
+    @Sendable func list(req: Request) async throws -> Page<ArbitrationFile> {
+        try Policy.requireCanSeeArbitration(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let stateName = req.query[String.self, at: "state"] ?? "open"
+        guard let state = ArbitrationCase.State(rawValue: stateName) else {
+            throw AssayError.invalidInput(field: "state", line: nil, reason: "must be open, decided or withdrawn, got '\(stateName)'")
+        }
+        let limit = try Paging.limit(req)
+        let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit)
+        return Page(data: files, next: files.count == limit ? files.last.map { String($0.arbitrationCase.id) } : nil)
+    }
+
+    @Sendable func show(req: Request) async throws -> JSONBody<ArbitrationFile> {
+        try Policy.requireCanSeeArbitration(try req.actor())
+        return JSONBody(try await req.store.arbitrationFile(try req.parameters.require("caseID", as: Int64.self)))
+    }
+
+    @Sendable func decide(req: Request) async throws -> JSONBody<ArbitrationCase> {
+        let actor = try req.actor()
+        try Policy.requireCanArbitrate(actor)
+        let body = try req.content.decode(DecisionRequest.self)
+        return JSONBody(
+            try await req.store.decide(
+                try req.parameters.require("caseID", as: Int64.self), labels: body.labels, rationale: body.rationale,
+                promoteToGold: body.promoteToGold ?? false, by: actor.person, now: req.now))
+    }
+
+    @Sendable func appeal(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanAppeal(actor)
+        let body = try? req.content.decode(AppealRequest.self)
+        let opened = try await req.store.appeal(
+            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person, now: req.now)
+        return try await JSONBody(opened).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func estimate(req: Request) async throws -> JSONBody<ConsensusEstimate> {
+        try Policy.requireCanManageQuality(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        return JSONBody(try await req.store.estimateConsensus(of: queue, now: req.now))
+    }
+}
+
+/// `POST /arbitration/{caseID}/decision`.
+struct DecisionRequest: Content {
+    let labels: [String]
+    let rationale: String?
+    let promoteToGold: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case labels, rationale
+        case promoteToGold = "promote_to_gold"
+    }
+}
+
+/// `POST /items/{itemID}/appeal`.
+struct AppealRequest: Content {
+    let note: String?
+}

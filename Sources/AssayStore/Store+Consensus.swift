@@ -1,0 +1,306 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+/// Reads and writes queues' consensus models.
+enum ConsensusModels {
+    static func current(of queueID: UUID, _ sql: any SQLDatabase) async throws -> ConsensusModel? {
+        guard let row = try await sql.raw("SELECT model FROM consensus_models WHERE queue_id = \(bind: queueID)").first()
+        else { return nil }
+        return try Column.decode(ConsensusModel.self, from: try row.string("model"))
+    }
+
+    static func save(_ model: ConsensusModel, for queueID: UUID, _ sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO consensus_models (queue_id, estimated_at_ms, judgment_count, model)
+            VALUES (\(bind: queueID), \(bind: Column.millis(model.estimatedAt)), \(bind: model.judgmentCount),
+                    \(bind: try Column.json(model)))
+            ON CONFLICT (queue_id) DO UPDATE SET estimated_at_ms = excluded.estimated_at_ms,
+                judgment_count = excluded.judgment_count, model = excluded.model
+            """).run()
+    }
+}
+
+extension Store {
+    // MARK: - Estimating
+
+    /// Re-estimates a weighted or Dawid–Skene queue's skill model from all its judgments (gold items clamped to
+    /// their reference answers), then decides every final label again with it.
+    ///
+    /// Judgments are read a page at a time outside any transaction; the model is computed in memory; final labels
+    /// are rewritten 2,000 items per transaction, and only where the label, its provenance or whether it is
+    /// resolved changed (or the confidence moved by more than 0.01), so the writer is never held for long.
+    /// Items an arbitrator decided, or that wait for one on appeal, are left alone.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a queue whose rule takes no model.
+    public func estimateConsensus(of queue: Queue, now: Date) async throws -> ConsensusEstimate {
+        let started = ContinuousClock.now
+        guard queue.consensus.kind.isModelBased else {
+            throw AssayError.invalidInput(
+                field: "consensus.kind", line: nil,
+                reason: "queue '\(queue.name)' decides by \(queue.consensus.kind.rawValue), which has nothing to estimate")
+        }
+        let sql = try sql()
+        var votes: [ConsensusModel.Vote] = []
+        var byItem: [Int64: [(annotator: String, labels: [String])]] = [:]
+        var after: Int64 = 0
+        while true {
+            let rows = try await sql.raw("""
+                SELECT id, item_id, annotator_id, labels FROM judgments
+                WHERE queue_id = \(bind: queue.id) AND id > \(bind: after) ORDER BY id LIMIT 50000
+                """).all()
+            for row in rows {
+                let itemID = try row.int64("item_id")
+                let annotator = try row.uuid("annotator_id").uuidString
+                let labels = try Column.strings(from: try row.string("labels"))
+                byItem[itemID, default: []].append((annotator, labels))
+                if let label = labels.first { votes.append(.init(item: String(itemID), annotator: annotator, label: label)) }
+            }
+            guard rows.count == 50_000, let last = rows.last else { break }
+            after = try last.int64("id")
+        }
+        var gold: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT id, gold_labels FROM items WHERE queue_id = \(bind: queue.id) AND gold_labels IS NOT NULL
+            """).all() {
+            if let label = try Column.strings(from: try row.string("gold_labels")).first { gold[String(try row.int64("id"))] = label }
+        }
+        let model = try ConsensusModel.estimate(
+            kind: queue.consensus.kind, labels: queue.schema.codes, judgments: votes, gold: gold, now: now)
+        try await transaction { sql in try await ConsensusModels.save(model, for: queue.id, sql) }
+
+        let decider = FinalLabels.Decider(queue: queue, model: model)
+        var redecided = 0
+        var changed = 0
+        var afterItem: Int64 = 0
+        while true {
+            let page = try await FinalLabels.page(in: queue.id, after: afterItem, limit: 2_000, sql)
+            guard let last = page.last else { break }
+            afterItem = last.itemID
+            var updates: [FinalLabel] = []
+            var previous: [Int64: FinalLabel.Provenance] = [:]
+            for current in page where current.provenance != .arbitration && current.unresolvedReason != .appealed {
+                redecided += 1
+                let itemVotes = byItem[current.itemID] ?? []
+                let (outcome, provenance) = decider.decide(itemVotes)
+                let same = outcome.labels == current.labels && provenance == current.provenance
+                    && outcome.reason == current.unresolvedReason && abs(outcome.agreement - current.confidence) <= 0.01
+                if same { continue }
+                previous[current.itemID] = current.provenance
+                updates.append(FinalLabel(
+                    itemID: current.itemID, externalID: current.externalID, labels: outcome.labels, provenance: provenance,
+                    confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
+                    decidedAt: now))
+            }
+            if !updates.isEmpty {
+                try await transaction { [updates, previous] sql in
+                    var counters: QueueCounters.Changes = [:]
+                    // Counters move from the previous provenance to the new one; completion does not change.
+                    try await FinalLabels.write(updates, previous: previous, queue: queue, now: now, counters: &counters, sql)
+                    try await QueueCounters.add(counters, to: queue.id, sql)
+                }
+                changed += updates.count
+            }
+            if page.count < 2_000 { break }
+        }
+        let elapsed = ContinuousClock.now - started
+        return ConsensusEstimate(
+            queueID: queue.id, kind: queue.consensus.kind, judgments: votes.count,
+            annotators: Set(votes.map(\.annotator)).count, iterations: model.iterations, converged: model.converged,
+            itemsRedecided: redecided, itemsChanged: changed,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The queue's current skill model, if one was estimated.
+    public func consensusModel(of queueID: UUID) async throws -> ConsensusModel? {
+        try await ConsensusModels.current(of: queueID, sql())
+    }
+
+    // MARK: - Arbitration
+
+    /// A queue's arbitration cases in a state, oldest first, a page at a time, each with its item, judgments
+    /// (without who gave them unless the queue shows annotators to arbitrators) and current final label.
+    public func arbitrationFiles(
+        in queue: Queue, state: ArbitrationCase.State, after caseID: Int64?, limit: Int
+    ) async throws -> [ArbitrationFile] {
+        let sql = try sql()
+        let cases = try await sql.raw("""
+            SELECT \(unsafeRaw: Self.caseColumns) FROM arbitration_cases
+            WHERE queue_id = \(bind: queue.id) AND state = \(bind: state.rawValue) AND id > \(bind: caseID ?? 0)
+            ORDER BY id LIMIT \(literal: limit)
+            """).all().map(Self.arbitrationCase(from:))
+        return try await files(for: cases, in: queue, sql)
+    }
+
+    /// One case as an arbitrator sees it.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func arbitrationFile(_ caseID: Int64) async throws -> ArbitrationFile {
+        let sql = try sql()
+        let found = try await Self.arbitrationCase(caseID, sql)
+        return try await files(for: [found], in: try await queue(id: found.queueID, sql), sql)[0]
+    }
+
+    private func files(for cases: [ArbitrationCase], in queue: Queue, _ sql: any SQLDatabase) async throws
+        -> [ArbitrationFile]
+    {
+        guard !cases.isEmpty else { return [] }
+        let ids = cases.map(\.itemID)
+        var items: [Int64: Item] = [:]
+        for row in try await sql.raw("SELECT \(unsafeRaw: Self.itemColumns) FROM items WHERE id IN (\(binds: ids))").all() {
+            let item = try Self.item(from: row)
+            items[item.id] = item
+        }
+        var votes: [Int64: [ArbitrationFile.Vote]] = [:]
+        let shows = queue.quality.arbitrationShowsAnnotators
+        for row in try await sql.raw("""
+            SELECT j.item_id, j.labels, j.rationale, j.annotator_id, p.name FROM judgments j JOIN people p ON p.id = j.annotator_id
+            WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
+            """).all() {
+            votes[try row.int64("item_id"), default: []].append(ArbitrationFile.Vote(
+                labels: try Column.strings(from: try row.string("labels")), rationale: try row.optionalString("rationale"),
+                annotatorID: shows ? try row.uuid("annotator_id") : nil, annotatorName: shows ? try row.string("name") : nil))
+        }
+        let finals = try await FinalLabels.labels(of: ids, sql)
+        return try cases.map { found in
+            guard let item = items[found.itemID] else { throw AssayError.notFound(entity: "item", id: String(found.itemID)) }
+            return ArbitrationFile(
+                arbitrationCase: found, item: item, judgments: votes[found.itemID] ?? [], finalLabel: finals[found.itemID])
+        }
+    }
+
+    /// Records an arbitrator's decision on an open case: it becomes the item's final label (provenance
+    /// `arbitration`, confidence 1), and with `promoteToGold` the item's reference answer. Logged as
+    /// `final_label.arbitrated` (and `gold.set`).
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/conflict(_:)`` for a case no longer open;
+    ///   ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects.
+    public func decide(
+        _ caseID: Int64, labels: [String], rationale: String?, promoteToGold: Bool, by actor: Person, now: Date
+    ) async throws -> ArbitrationCase {
+        try await transaction { sql in
+            let found = try await Self.arbitrationCase(caseID, sql)
+            let queue = try await self.queue(id: found.queueID, sql)
+            let decision = try queue.schema.canonicalLabels(labels)
+            let rationale = rationale?.trimmingBlanksAndNewlines.nilIfEmpty
+            guard try await sql.raw("""
+                UPDATE arbitration_cases SET state = 'decided', decided_at_ms = \(bind: Column.millis(now)),
+                    decided_by = \(bind: actor.id), labels = \(bind: try Column.json(decision)), rationale = \(bind: rationale)
+                WHERE id = \(bind: caseID) AND state = 'open' RETURNING id
+                """).first() != nil
+            else { throw AssayError.conflict("arbitration case \(caseID) is \(found.state.rawValue), not open") }
+            let before = try await FinalLabels.labels(of: [found.itemID], sql)[found.itemID]
+            let item = try await Self.item(found.itemID, sql)
+            let judgmentCount = try await sql.raw("SELECT judgment_count FROM items WHERE id = \(bind: found.itemID)")
+                .first()!.int("judgment_count")
+            let label = FinalLabel(
+                itemID: found.itemID, externalID: item.externalID, labels: decision, provenance: .arbitration,
+                confidence: 1, judgmentCount: judgmentCount, unresolvedReason: nil, decidedAt: now)
+            var counters: QueueCounters.Changes = [:]
+            try await FinalLabels.write(
+                [label], previous: before.map { [found.itemID: $0.provenance] } ?? [:], queue: queue, now: now,
+                counters: &counters, sql)
+            try await QueueCounters.add(counters, to: queue.id, sql)
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor.id, action: "final_label.arbitrated", entity: "item",
+                    entityID: String(found.itemID), queueID: queue.id, before: before.map(Self.finalLabelValue),
+                    after: Self.finalLabelValue(label), reason: rationale)
+            ], sql)
+            if promoteToGold {
+                _ = try await Self.setGold(
+                    [GoldEntry(itemID: item.id, externalID: item.externalID, labels: decision, rationale: rationale)],
+                    in: queue.id, by: actor, now: now, sql)
+            }
+            var decided = found
+            decided.state = .decided
+            decided.decidedAt = now
+            decided.decidedBy = actor.id
+            decided.labels = decision
+            decided.rationale = rationale
+            return decided
+        }
+    }
+
+    /// Reopens an item's final label: it becomes unresolved (`appealed`) and an arbitration case opens for it.
+    /// Logged as `final_label.appealed`.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an item without a final label; ``AssayError/conflict(_:)``
+    ///   when a case is already open for it.
+    public func appeal(itemID: Int64, note: String?, by actor: Person, now: Date) async throws -> ArbitrationCase {
+        try await transaction { sql in
+            let item = try await Self.item(itemID, sql)
+            guard let before = try await FinalLabels.labels(of: [itemID], sql)[itemID] else { throw AssayError.notFound(entity: "final label of item", id: String(itemID)) }
+            let note = note?.trimmingBlanksAndNewlines.nilIfEmpty
+            guard let opened = try await sql.raw("""
+                INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by)
+                VALUES (\(bind: item.queueID), \(bind: itemID), 'appeal', \(bind: note), 'open', \(bind: Column.millis(now)),
+                        \(bind: actor.id))
+                ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
+                """).first()
+            else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
+            let queue = try await self.queue(id: item.queueID, sql)
+            var reopened = before
+            reopened.labels = nil
+            reopened.provenance = .unresolved
+            reopened.unresolvedReason = .appealed
+            reopened.decidedAt = now
+            var counters: QueueCounters.Changes = [:]
+            try await FinalLabels.write(
+                [reopened], previous: [itemID: before.provenance], queue: queue, now: now, counters: &counters, sql)
+            try await QueueCounters.add(counters, to: queue.id, sql)
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor.id, action: "final_label.appealed", entity: "item", entityID: String(itemID),
+                    queueID: queue.id, before: Self.finalLabelValue(before), after: Self.finalLabelValue(reopened),
+                    reason: note)
+            ], sql)
+            return try Self.arbitrationCase(from: opened)
+        }
+    }
+
+    private static func finalLabelValue(_ label: FinalLabel) -> JSONValue {
+        [
+            "labels": label.labels.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "provenance": .string(label.provenance.rawValue), "confidence": .number(label.confidence),
+        ]
+    }
+
+    static let caseColumns = """
+        id, queue_id, item_id, reason, note, state, opened_at_ms, opened_by, decided_at_ms, decided_by, labels, rationale
+        """
+
+    static func arbitrationCase(_ id: Int64, _ sql: any SQLDatabase) async throws -> ArbitrationCase {
+        guard let row = try await sql.raw("SELECT \(unsafeRaw: caseColumns) FROM arbitration_cases WHERE id = \(bind: id)")
+            .first()
+        else { throw AssayError.notFound(entity: "arbitration case", id: String(id)) }
+        return try arbitrationCase(from: row)
+    }
+
+    static func arbitrationCase(from row: any SQLRow) throws -> ArbitrationCase {
+        ArbitrationCase(
+            id: try row.int64("id"), queueID: try row.uuid("queue_id"), itemID: try row.int64("item_id"),
+            reason: try row.string("reason"), note: try row.optionalString("note"),
+            state: ArbitrationCase.State(rawValue: try row.string("state")) ?? .open, openedAt: try row.date("opened_at_ms"),
+            openedBy: try row.optionalUUID("opened_by"), decidedAt: try row.optionalDate("decided_at_ms"),
+            decidedBy: try row.optionalUUID("decided_by"),
+            labels: try row.optionalString("labels").map { try Column.strings(from: $0) },
+            rationale: try row.optionalString("rationale"))
+    }
+}
+
+extension Store {
+    /// Re-estimates every weighted or Dawid–Skene queue whose judgment count moved since its last estimate (or
+    /// that has none); the server calls this on a timer. Returns what each estimate did.
+    @discardableResult
+    public func estimateStaleConsensus(now: Date) async throws -> [ConsensusEstimate] {
+        var done: [ConsensusEstimate] = []
+        for queue in try await queues() where queue.consensus.kind.isModelBased {
+            let judgments = try await stats(of: queue.id).judgments
+            let model = try await consensusModel(of: queue.id)
+            guard judgments > 0, model?.judgmentCount != judgments else { continue }
+            done.append(try await estimateConsensus(of: queue, now: now))
+        }
+        return done
+    }
+}
