@@ -136,8 +136,8 @@ enum FinalLabels {
     }
 
     /// Upserts final labels, keeps the queue's counters, and keeps arbitration cases in step: an unresolved item
-    /// gets an open case (one at most, by the partial unique index); an item the rule now resolves has its open
-    /// case, if the rule opened it, withdrawn.
+    /// gets an open case (one at most, by the partial unique index), whose reason follows the item's; an item the
+    /// rule now resolves has its open case, if the rule opened it, withdrawn. Appeal cases are left alone.
     static func write(
         _ labels: [FinalLabel], previous: [Int64: FinalLabel.Provenance], queue: Queue, now: Date,
         counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
@@ -179,7 +179,8 @@ enum FinalLabels {
         if !cases.isEmpty {
             try await sql.raw("""
                 INSERT INTO arbitration_cases (queue_id, item_id, reason, state, opened_at_ms) VALUES \(SQLList(cases))
-                ON CONFLICT DO NOTHING
+                ON CONFLICT (item_id) WHERE state = 'open' DO UPDATE SET reason = excluded.reason
+                WHERE arbitration_cases.reason <> 'appeal'
                 """).run()
         }
         if !nowResolved.isEmpty {
