@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Benchmarks for BENCHMARKS.md. Usage: bench/run.sh [loop|import|export|all] (default all).
+# Benchmarks for BENCHMARKS.md. Usage: bench/run.sh [loop|import|export|consensus|all] (default all).
 #
 # Builds the release `assay` and the load generator, then for each backend (SQLite file; PostgreSQL from
 # $ASSAY_BENCH_POSTGRES_URL, or a throwaway cluster started here) runs:
 #   loop    16 annotators doing next + submit over HTTP on 127.0.0.1 for 20 s (after 3 s warm-up)
 #   import  `assay import` of 1,000,000 generated items (elapsed, peak memory)
 #   export  `assay export` of 1,000,000 final labels (made by importing one judgment per item)
+#   consensus  `assay consensus` (Dawid–Skene re-estimate and re-decision) over 1,000,000 judgments: 333,334
+#           items × 3 from a seeded crowd of 300 (median of 3 runs)
 # Everything targets 127.0.0.1, is bounded in time and count, and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -58,8 +60,14 @@ JSON
   echo "$WORK/queue-$1.json"
 }
 
-"$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
-"$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
+case "$WHAT" in
+  loop) "$BENCH" items 200000 --out "$WORK/loop-items.jsonl" ;;
+  consensus) "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
+  import|export) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv" ;;
+  *) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
+     "$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
+     "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
+esac
 
 unset ASSAY_DATABASE_URL  # each command below names its database
 for BACKEND in ${BACKENDS:-sqlite postgres}; do
@@ -96,5 +104,19 @@ for BACKEND in ${BACKENDS:-sqlite postgres}; do
       /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on export --queue bulk --format jsonl --out '$WORK/export.jsonl'"
       wc -l < "$WORK/export.jsonl" | sed 's/^/   lines exported: /'
     fi
+  fi
+  if [ "$WHAT" = consensus ] || [ "$WHAT" = all ]; then
+    fresh_db crowd
+    cat > "$WORK/queue-crowd.json" <<JSON
+{"name": "crowd", "overlap": 3, "consensus": {"kind": "dawid_skene"},
+ "schema": {"kind": "single_choice", "labels": [{"code": "none"}, {"code": "spam"}, {"code": "hate"}, {"code": "harassment"}]}}
+JSON
+    assay_on queues create "$WORK/queue-crowd.json" >/dev/null
+    assay_on import "$WORK/crowd-items.jsonl" --queue crowd >/dev/null 2>&1
+    assay_on import "$WORK/crowd-judgments.csv" --queue crowd --judgments >/dev/null 2>&1
+    echo "== consensus re-estimate (Dawid–Skene) over 1,000,002 judgments on $BACKEND, three runs:"
+    for _ in 1 2 3; do
+      /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on consensus --queue crowd"
+    done
   fi
 done

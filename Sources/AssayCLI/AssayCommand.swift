@@ -12,7 +12,7 @@ public struct AssayCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,
-            Metrics.self, Gold.self, Scores.self, Audit.self,
+            Metrics.self, Gold.self, Scores.self, Audit.self, Consensus.self,
         ]
     )
 

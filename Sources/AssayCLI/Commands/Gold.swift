@@ -155,3 +155,27 @@ struct Audit: AsyncParsableCommand {
         }
     }
 }
+
+/// `assay consensus`: re-estimate a weighted or Dawid–Skene queue's model and re-decide its final labels.
+struct Consensus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-estimate a weighted or Dawid–Skene queue's skill model and decide its final labels again.",
+        discussion: "The server does this by itself every few minutes for queues with new judgments.")
+
+    @Option(help: "The queue, by name or id.")
+    var queue: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await CommandFailure.reporting {
+            let estimate = try await database.withStore { store in
+                try await store.estimateConsensus(of: try await store.queue(queue), now: Date())
+            }
+            print("Estimated \(estimate.kind.rawValue) over \(estimate.judgments) judgments by \(estimate.annotators) "
+                + "annotators (\(estimate.iterations) iterations\(estimate.converged ? "" : ", not converged")); "
+                + "\(estimate.itemsChanged) of \(estimate.itemsRedecided) final labels changed, "
+                + String(format: "in %.2f s.", estimate.seconds))
+        }
+    }
+}

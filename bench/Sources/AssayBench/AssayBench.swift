@@ -9,7 +9,7 @@ import NIOHTTP1
 @main
 struct AssayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "assay-bench", abstract: "Assay benchmarks.", subcommands: [Loop.self, Items.self])
+        commandName: "assay-bench", abstract: "Assay benchmarks.", subcommands: [Loop.self, Items.self, Crowd.self])
 }
 
 /// `assay-bench loop`: the annotator loop (next + submit) from N concurrent clients, each with its own token.
@@ -182,6 +182,66 @@ struct Items: ParsableCommand {
         judgmentHandle?.write(Data(judgmentBuffer.utf8))
         try handle.close()
         try judgmentHandle?.close()
+    }
+}
+
+/// `assay-bench crowd`: items with a hidden truth and `overlap` judgments each from a seeded crowd of annotators of
+/// varied skill (one in ten a spammer), for the consensus benchmark.
+struct Crowd: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write N items and N × overlap judgments from a seeded crowd.")
+
+    @Argument(help: "How many items.") var count: Int
+    @Option(help: "Judgments per item.") var overlap = 3
+    @Option(help: "Annotators in the crowd.") var annotators = 300
+    @Option(help: "Items file (JSON Lines).") var items: String
+    @Option(help: "Judgments file (CSV).") var judgments: String
+    @Option(help: "Seed.") var seed: UInt64 = 1
+
+    func run() throws {
+        let labels = ["none", "spam", "hate", "harassment"]
+        var rng = SeededGenerator(seed: seed)
+        let skills = (0..<annotators).map { index -> Double in index % 10 == 9 ? 0.25 : Double.random(in: 0.6...0.97, using: &rng) }
+        FileManager.default.createFile(atPath: items, contents: nil)
+        FileManager.default.createFile(atPath: judgments, contents: nil)
+        let itemHandle = FileHandle(forWritingAtPath: items)!
+        let judgmentHandle = FileHandle(forWritingAtPath: judgments)!
+        judgmentHandle.write(Data("item_external_id,annotator_external_id,label,submitted_at\n".utf8))
+        var itemBuffer = ""
+        var judgmentBuffer = ""
+        for index in 1...count {
+            let truth = labels[[0, 0, 0, 0, 1, 1, 2, 3][Int.random(in: 0..<8, using: &rng)]]
+            itemBuffer += #"{"external_id": "c-\#(index)", "text": "crowd item \#(index)"}"# + "\n"
+            var chosen = Set<Int>()
+            while chosen.count < overlap { chosen.insert(Int.random(in: 0..<annotators, using: &rng)) }
+            for worker in chosen.sorted() {
+                let right = Double.random(in: 0..<1, using: &rng) < skills[worker]
+                let label = right ? truth : labels.filter { $0 != truth }.randomElement(using: &rng)!
+                judgmentBuffer += "c-\(index),crowd-\(worker),\(label),2026-11-01T10:00:00Z\n"
+            }
+            if index % 10_000 == 0 {
+                itemHandle.write(Data(itemBuffer.utf8))
+                judgmentHandle.write(Data(judgmentBuffer.utf8))
+                itemBuffer = ""
+                judgmentBuffer = ""
+            }
+        }
+        itemHandle.write(Data(itemBuffer.utf8))
+        judgmentHandle.write(Data(judgmentBuffer.utf8))
+        try itemHandle.close()
+        try judgmentHandle.close()
+    }
+}
+
+/// SplitMix64, so the crowd is the same every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
