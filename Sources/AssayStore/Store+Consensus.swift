@@ -1,5 +1,7 @@
 import AssayCore
+import AssayQuality
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 
 /// Reads and writes queues' consensus models.
@@ -41,24 +43,17 @@ extension Store {
                 reason: "queue '\(queue.name)' decides by \(queue.consensus.kind.rawValue), which has nothing to estimate")
         }
         let sql = try sql()
-        var votes: [ConsensusModel.Vote] = []
-        var byItem: [Int64: [(annotator: String, labels: [String])]] = [:]
-        var after: Int64 = 0
-        while true {
-            let rows = try await sql.raw("""
-                SELECT id, item_id, annotator_id, labels FROM judgments
-                WHERE queue_id = \(bind: queue.id) AND id > \(bind: after) ORDER BY id LIMIT 50000
-                """).all()
-            for row in rows {
-                let itemID = try row.int64("item_id")
-                let annotator = try row.uuid("annotator_id").uuidString
-                let labels = try Column.strings(from: try row.string("labels"))
-                byItem[itemID, default: []].append((annotator, labels))
-                if let label = labels.first { votes.append(.init(item: String(itemID), annotator: annotator, label: label)) }
-            }
-            guard rows.count == 50_000, let last = rows.last else { break }
-            after = try last.int64("id")
-        }
+        // The current final labels are read on another connection while the judgments are read and the model is
+        // fitted: the two reads share nothing, and the machine has a second core.
+        async let currentDecisions = Self.currentDecisions(in: queue.id, sql)
+        // One streamed query: paging by id would make the database sort the queue's judgments for every page (its
+        // index is by queue and time), which made a million-judgment estimate quadratic.
+        let reader = MatrixReader(try JudgmentMatrix.Builder(labelOrder: queue.schema.codes))
+        try await sql.raw("""
+            SELECT item_id, \(unsafeRaw: FinalLabels.annotatorKey) AS annotator, labels FROM judgments
+            WHERE queue_id = \(bind: queue.id)
+            """).run { row in reader.add(row) }
+        let matrix = try reader.matrix()
         var gold: [String: String] = [:]
         for row in try await sql.raw("""
             SELECT id, gold_labels FROM items WHERE queue_id = \(bind: queue.id) AND gold_labels IS NOT NULL
@@ -66,49 +61,84 @@ extension Store {
             if let label = try Column.strings(from: try row.string("gold_labels")).first { gold[String(try row.int64("id"))] = label }
         }
         let model = try ConsensusModel.estimate(
-            kind: queue.consensus.kind, labels: queue.schema.codes, judgments: votes, gold: gold, now: now)
+            kind: queue.consensus.kind, labels: queue.schema.codes, matrix: matrix, gold: gold, now: now)
         try await transaction { sql in try await ConsensusModels.save(model, for: queue.id, sql) }
 
         let decider = FinalLabels.Decider(queue: queue, model: model)
         var redecided = 0
         var changed = 0
-        var afterItem: Int64 = 0
-        while true {
-            let page = try await FinalLabels.page(in: queue.id, after: afterItem, limit: 2_000, sql)
-            guard let last = page.last else { break }
-            afterItem = last.itemID
+        let current = try await currentDecisions
+        for start in stride(from: 0, to: current.count, by: 2_000) {
             var updates: [FinalLabel] = []
             var previous: [Int64: FinalLabel.Provenance] = [:]
-            for current in page where current.provenance != .arbitration && current.unresolvedReason != .appealed {
+            for decision in current[start..<min(start + 2_000, current.count)] {
                 redecided += 1
-                let itemVotes = byItem[current.itemID] ?? []
+                let itemVotes = Self.votes(of: decision.itemID, in: matrix)
                 let (outcome, provenance) = decider.decide(itemVotes)
-                let same = outcome.labels == current.labels && provenance == current.provenance
-                    && outcome.reason == current.unresolvedReason && abs(outcome.agreement - current.confidence) <= 0.01
-                if same { continue }
-                previous[current.itemID] = current.provenance
+                if outcome.labels == decision.labels, provenance == decision.provenance, outcome.reason == decision.reason,
+                    abs(outcome.agreement - decision.confidence) <= 0.01
+                {
+                    continue
+                }
+                previous[decision.itemID] = decision.provenance
                 updates.append(FinalLabel(
-                    itemID: current.itemID, externalID: current.externalID, labels: outcome.labels, provenance: provenance,
+                    itemID: decision.itemID, externalID: "", labels: outcome.labels, provenance: provenance,
                     confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
                     decidedAt: now))
             }
-            if !updates.isEmpty {
-                try await transaction { [updates, previous] sql in
-                    var counters: QueueCounters.Changes = [:]
-                    // Counters move from the previous provenance to the new one; completion does not change.
-                    try await FinalLabels.write(updates, previous: previous, queue: queue, now: now, counters: &counters, sql)
-                    try await QueueCounters.add(counters, to: queue.id, sql)
-                }
-                changed += updates.count
+            guard !updates.isEmpty else { continue }
+            try await transaction { [updates, previous] sql in
+                var counters: QueueCounters.Changes = [:]
+                // Counters move from the previous provenance to the new one; completion does not change.
+                try await FinalLabels.write(updates, previous: previous, queue: queue, now: now, counters: &counters, sql)
+                try await QueueCounters.add(counters, to: queue.id, sql)
             }
-            if page.count < 2_000 { break }
+            changed += updates.count
         }
         let elapsed = ContinuousClock.now - started
         return ConsensusEstimate(
-            queueID: queue.id, kind: queue.consensus.kind, judgments: votes.count,
-            annotators: Set(votes.map(\.annotator)).count, iterations: model.iterations, converged: model.converged,
+            queueID: queue.id, kind: queue.consensus.kind, judgments: matrix.judgmentCount, annotators: matrix.workerCount, iterations: model.iterations, converged: model.converged,
             itemsRedecided: redecided, itemsChanged: changed,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// An item's votes as the matrix holds them.
+    private static func votes(of itemID: Int64, in matrix: JudgmentMatrix) -> [(annotator: String, labels: [String])] {
+        guard let item = matrix.itemCoding.index(of: String(itemID)) else { return [] }
+        return matrix.judgments(ofItemAt: item).map { judgment in
+            (matrix.workerName(at: Int(matrix.workerIndices[judgment])), [matrix.labelName(at: Int(matrix.labelIndices[judgment]))])
+        }
+    }
+
+    /// A final label as a re-estimate compares it.
+    struct CurrentDecision: Sendable {
+        var itemID: Int64
+        var labels: [String]?
+        var provenance: FinalLabel.Provenance
+        var reason: ConsensusOutcome.Reason?
+        var confidence: Double
+    }
+
+    /// The queue's final labels that consensus may change (not arbitrated, not on appeal), in item order.
+    private static func currentDecisions(in queueID: UUID, _ sql: any SQLDatabase) async throws -> [CurrentDecision] {
+        var decisions: [CurrentDecision] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await sql.raw("""
+                SELECT item_id, labels, provenance, confidence, unresolved_reason FROM final_labels
+                WHERE queue_id = \(bind: queueID) AND item_id > \(bind: after) ORDER BY item_id LIMIT 20000
+                """).all()
+            for row in page {
+                let decision = CurrentDecision(
+                    itemID: try row.int64("item_id"), labels: try row.optionalString("labels").map { try Column.strings(from: $0) },
+                    provenance: FinalLabel.Provenance(rawValue: try row.string("provenance")) ?? .unresolved,
+                    reason: try row.optionalString("unresolved_reason").flatMap(ConsensusOutcome.Reason.init(rawValue:)),
+                    confidence: try row.decode(column: "confidence", as: Double.self))
+                if decision.provenance != .arbitration, decision.reason != .appealed { decisions.append(decision) }
+            }
+            guard page.count == 20_000, let last = page.last else { return decisions }
+            after = try last.int64("item_id")
+        }
     }
 
     /// The queue's current skill model, if one was estimated.
@@ -302,5 +332,36 @@ extension Store {
             done.append(try await estimateConsensus(of: queue, now: now))
         }
         return done
+    }
+}
+
+/// Builds a judgment matrix from rows as a streamed query delivers them (one label per judgment), keeping the
+/// first row that could not be read for the caller to throw.
+private final class MatrixReader: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var builder: JudgmentMatrix.Builder
+    private var failure: (any Error)?
+
+    init(_ builder: JudgmentMatrix.Builder) {
+        self.builder = builder
+    }
+
+    func add(_ row: any SQLRow) {
+        lock.withLock {
+            guard failure == nil else { return }
+            do {
+                guard let label = try Column.strings(from: try row.string("labels")).first else { return }
+                try builder.append(item: String(try row.int64("item_id")), worker: try row.string("annotator"), label: label)
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    func matrix() throws -> JudgmentMatrix {
+        try lock.withLock {
+            if let failure { throw failure }
+            return builder.build()
+        }
     }
 }

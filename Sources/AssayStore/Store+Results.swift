@@ -66,13 +66,13 @@ enum FinalLabels {
             var votes: [Int64: [(annotator: String, labels: [String])]] = [:]
             var previous: [Int64: Previous] = [:]
             for row in try await sql.raw("""
-                SELECT j.item_id, j.annotator_id, j.labels, f.provenance, f.unresolved_reason
+                SELECT j.item_id, \(unsafeRaw: annotatorKey) AS annotator, j.labels, f.provenance, f.unresolved_reason
                 FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id
                 WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
                 """).all() {
                 let itemID = try row.int64("item_id")
                 votes[itemID, default: []].append(
-                    (try row.uuid("annotator_id").uuidString, try Column.strings(from: try row.string("labels"))))
+                    (try row.string("annotator"), try Column.strings(from: try row.string("labels"))))
                 if let provenance = try row.optionalString("provenance") {
                     previous[itemID] = Previous(
                         provenance: FinalLabel.Provenance(rawValue: provenance) ?? .unresolved,
@@ -95,6 +95,11 @@ enum FinalLabels {
         }
         return written
     }
+
+    /// How a judgment's annotator is named in a ``ConsensusModel``: the id as the database writes it as text
+    /// (upper case on SQLite, lower on PostgreSQL; the same in every query of one database), read without
+    /// parsing a UUID per judgment.
+    static let annotatorKey = "CAST(annotator_id AS TEXT)"
 
     /// What an item's final label was before a refresh.
     struct Previous {

@@ -50,17 +50,24 @@ public struct ConsensusModel: Codable, Sendable, Equatable {
     public static func estimate(
         kind: ConsensusRule.Kind, labels: [String], judgments: [Vote], gold: [String: String], now: Date
     ) throws -> ConsensusModel {
+        var builder = try JudgmentMatrix.Builder(labelOrder: labels)
+        for vote in judgments { try builder.append(item: vote.item, worker: vote.annotator, label: vote.label) }
+        return try estimate(kind: kind, labels: labels, matrix: builder.build(), gold: gold, now: now)
+    }
+
+    /// Estimates the model from a judgment matrix built with `labels` as its label order (for callers that build
+    /// the matrix as they read judgments, without an array of votes in between).
+    public static func estimate(
+        kind: ConsensusRule.Kind, labels: [String], matrix: JudgmentMatrix, gold: [String: String], now: Date
+    ) throws -> ConsensusModel {
         guard kind.isModelBased else {
             throw AssayError.invalidInput(field: "consensus.kind", line: nil, reason: "\(kind.rawValue) needs no estimate")
         }
-        var builder = try JudgmentMatrix.Builder(labelOrder: labels)
-        for vote in judgments { try builder.append(item: vote.item, worker: vote.annotator, label: vote.label) }
         var model = ConsensusModel(
             kind: kind, labels: labels, prior: Array(repeating: 1 / Double(labels.count), count: labels.count),
-            confusions: [:], weights: [:], estimatedAt: now, judgmentCount: judgments.count, iterations: 0,
+            confusions: [:], weights: [:], estimatedAt: now, judgmentCount: matrix.judgmentCount, iterations: 0,
             converged: true)
-        guard !judgments.isEmpty else { return model }
-        let matrix = builder.build()
+        guard !matrix.isEmpty else { return model }
         let knownGold = GoldLabels(gold.filter { matrix.itemCoding.index(of: $0.key) != nil && labels.contains($0.value) })
         let result: AggregationResult
         switch kind {

@@ -42,7 +42,7 @@ struct SQLiteDirectDatabase: SQLDatabase {
         case let value as Int64: return .integer(Int(value))
         case let value as String: return .text(value)
         case let value as Int: return .integer(value)
-        case let value as UUID: return .text(value.uuidString)
+        case let value as UUID: return .text(value.canonicalText)
         case let value as Double: return .float(value)
         case let value as Bool: return .integer(value ? 1 : 0)
         default: return try encoder.encode(bind)
@@ -81,7 +81,7 @@ private struct SQLiteValuesRow: SQLRow {
             if D.self == Int64?.self { return Int64?.some(Int64(value)) as? D }
         case .text(let value):
             if D.self == String.self || D.self == String?.self { return value as? D }
-            if D.self == UUID.self { return UUID(uuidString: value) as? D }
+            if D.self == UUID.self || D.self == UUID?.self { return UUID(canonicalText: value) as? D }
         case .float(let value):
             if D.self == Double.self { return value as? D }
         case .null:

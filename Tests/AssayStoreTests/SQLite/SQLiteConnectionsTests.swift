@@ -180,12 +180,16 @@ struct SQLiteConnectionsTests {
                 }
             }
             await holding.wait()
-            let started = ContinuousClock.now
-            // SQLITE_BUSY at BEGIN IMMEDIATE: the store retries on the thread pool with a busy timeout.
-            try await second.store.transaction { sql in try await sql.raw("INSERT INTO log (who) VALUES ('second')").run() }
-            let waited = ContinuousClock.now - started
+            // SQLITE_BUSY at BEGIN IMMEDIATE: the store retries on the thread pool with a busy timeout. Having waited
+            // for the first writer's commit, the second transaction sees its row. (Wall-clock checks were flaky
+            // under a loaded test run.)
+            let sawFirst = try await second.store.transaction { sql in
+                let seen = try await sql.raw("SELECT count(*) AS n FROM log WHERE who = 'first'").first()!.int("n")
+                try await sql.raw("INSERT INTO log (who) VALUES ('second')").run()
+                return seen
+            }
             try await holder.value
-            #expect(waited > .milliseconds(200), "it waited for the first writer's commit")
+            #expect(sawFirst == 1, "it waited for the first writer's commit")
             let order = try await second.store.sql().raw("SELECT who FROM log ORDER BY rowid").all(decodingColumn: "who", as: String.self)
             #expect(order == ["first", "second"])
         }
