@@ -86,6 +86,28 @@ for BACKEND in ${BACKENDS:-sqlite postgres}; do
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
     echo "== loop on $BACKEND ($CLIENTS clients, ${SECONDS_MEASURED}s):"
     "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds "$SECONDS_MEASURED"
+    kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+    # The same loop on a queue that mixes gold in at 10% and scores every gold answer (threshold, auto-suspend).
+    fresh_db loopgold
+    cat > "$WORK/queue-loopgold.json" <<JSON
+{"name": "loop", "overlap": 1, "lease_seconds": 600, "schema": {"kind": "single_choice", "labels": [{"code": "spam"}, {"code": "none"}]},
+ "quality": {"gold_rate": 0.1, "min_gold_accuracy": 0.5, "min_gold_answers": 10, "gold_window": 50, "auto_suspend": true}}
+JSON
+    assay_on queues create "$WORK/queue-loopgold.json" >/dev/null
+    assay_on import "$WORK/loop-items.jsonl" --queue loop >/dev/null 2>&1
+    { echo "external_id,labels"; for i in $(seq 1 5000); do echo "it-$i,none"; done; } > "$WORK/gold.csv"
+    assay_on users add "Bench Arbitrator" --role arbitrator --external-id bench-arbitrator >/dev/null
+    assay_on gold import "$WORK/gold.csv" --queue loop --by bench-arbitrator >/dev/null
+    : > "$WORK/tokens-gold.txt"
+    for i in $(seq 1 "$CLIENTS"); do
+      assay_on users add "Bench Gold Annotator $i" --role annotator | grep -o 'assay_[A-Za-z0-9]*' >> "$WORK/tokens-gold.txt"
+    done
+    if [ "$BACKEND" = sqlite ]; then "$ASSAY" serve --db "$DB_SPEC" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+    else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" serve --port "$PORT" >"$WORK/serve.log" 2>&1 & fi
+    PIDS+=($!)
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+    echo "== loop on $BACKEND with gold at 10% ($CLIENTS clients, ${SECONDS_MEASURED}s):"
+    "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens-gold.txt" --seconds "$SECONDS_MEASURED"
     if [ "$BACKEND" = sqlite ]; then
       echo "== the harness alone on the same server: two GET /healthz per loop ($CLIENTS clients, 10s):"
       "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds 10 --ceiling
