@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: QualityController())
     try api.register(collection: AuditController())
     try api.register(collection: ArbitrationController())
+    try api.register(collection: QAController())
 }

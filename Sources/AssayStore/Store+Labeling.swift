@@ -175,6 +175,7 @@ extension Store {
             itemID: assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"))
         let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
         try await QueueCounters.add(counters, to: queue.id, sql)
+        if let final { try await sampleForQA(final, queue: queue, now: now, sql) }
         return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
     }
 

@@ -88,6 +88,11 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst, .arbitrator, .qaReviewer], to: "appeal final labels")
     }
 
+    /// Reviewing sampled judgments.
+    public static func requireCanReview(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .qaReviewer], to: "review judgments for QA")
+    }
+
     /// The vendor whose data alone the actor may see, or nil for everything.
     public static func vendorScope(of actor: Actor) throws -> UUID? {
         guard actor.role == .vendorLead else { return nil }

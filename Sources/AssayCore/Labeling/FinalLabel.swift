@@ -16,6 +16,8 @@ public struct FinalLabel: Codable, Sendable, Equatable {
         case dawidSkene = "dawid_skene"
         /// An arbitrator's decision: final, whatever the judgments say.
         case arbitration
+        /// A QA reviewer found the annotator wrong and gave the right answer.
+        case qaOverturn = "qa_overturn"
     }
 
     /// The item.

@@ -25,11 +25,21 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     /// Whether arbitrators see who gave each judgment (off by default, so that a decision weighs the answers,
     /// not the people).
     public var arbitrationShowsAnnotators: Bool
+    /// The share of judgments sampled for QA review when their item is decided, 0 to 1 (0: no QA).
+    public var qaRate: Double
+    /// How QA samples: at a flat rate, or per stratum (vendor × market × label × risk tier), oversampling a
+    /// stratum until it has the reviews its error-rate interval needs to be `qaTargetWidth` wide.
+    public var qaSampling: QASampling.Mode
+    /// The width of the 95% interval on each stratum's error rate that stratified sampling aims for.
+    public var qaTargetWidth: Double
+    /// Whether reviewers label the item before they see the annotator's answer.
+    public var qaBlind: Bool
 
     /// Settings with no gold and no threshold: the default for a new queue.
     public init(
         goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
-        autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false
+        autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false, qaRate: Double = 0,
+        qaSampling: QASampling.Mode = .uniform, qaTargetWidth: Double = 0.1, qaBlind: Bool = false
     ) {
         self.goldRate = goldRate
         self.minGoldAccuracy = minGoldAccuracy
@@ -37,6 +47,10 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         self.goldWindow = goldWindow
         self.autoSuspend = autoSuspend
         self.arbitrationShowsAnnotators = arbitrationShowsAnnotators
+        self.qaRate = qaRate
+        self.qaSampling = qaSampling
+        self.qaTargetWidth = qaTargetWidth
+        self.qaBlind = qaBlind
     }
 
     /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
@@ -57,6 +71,13 @@ public struct QualitySettings: Codable, Sendable, Equatable {
                 field: "gold_window", line: nil,
                 reason: "must be 1 to 10000 and at least min_gold_answers (\(minGoldAnswers)), got \(goldWindow)")
         }
+        guard qaRate.isFinite, (0...1).contains(qaRate) else {
+            throw AssayError.invalidInput(field: "qa_rate", line: nil, reason: "must be 0 to 1, got \(qaRate)")
+        }
+        guard qaTargetWidth.isFinite, qaTargetWidth > 0.01, qaTargetWidth <= 1 else {
+            throw AssayError.invalidInput(
+                field: "qa_target_width", line: nil, reason: "must be above 0.01 and at most 1, got \(qaTargetWidth)")
+        }
         if autoSuspend, minGoldAccuracy == nil {
             throw AssayError.invalidInput(
                 field: "auto_suspend", line: nil, reason: "needs min_gold_accuracy: suspend below which accuracy?")
@@ -68,6 +89,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         case goldRate = "gold_rate", minGoldAccuracy = "min_gold_accuracy", minGoldAnswers = "min_gold_answers"
         case goldWindow = "gold_window", autoSuspend = "auto_suspend"
         case arbitrationShowsAnnotators = "arbitration_shows_annotators"
+        case qaRate = "qa_rate", qaSampling = "qa_sampling", qaTargetWidth = "qa_target_width", qaBlind = "qa_blind"
     }
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
@@ -81,6 +103,10 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         autoSuspend = try container.decodeIfPresent(Bool.self, forKey: .autoSuspend) ?? defaults.autoSuspend
         arbitrationShowsAnnotators = try container.decodeIfPresent(Bool.self, forKey: .arbitrationShowsAnnotators)
             ?? defaults.arbitrationShowsAnnotators
+        qaRate = try container.decodeIfPresent(Double.self, forKey: .qaRate) ?? defaults.qaRate
+        qaSampling = try container.decodeIfPresent(QASampling.Mode.self, forKey: .qaSampling) ?? defaults.qaSampling
+        qaTargetWidth = try container.decodeIfPresent(Double.self, forKey: .qaTargetWidth) ?? defaults.qaTargetWidth
+        qaBlind = try container.decodeIfPresent(Bool.self, forKey: .qaBlind) ?? defaults.qaBlind
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,5 +117,9 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         try container.encode(goldWindow, forKey: .goldWindow)
         try container.encode(autoSuspend, forKey: .autoSuspend)
         try container.encode(arbitrationShowsAnnotators, forKey: .arbitrationShowsAnnotators)
+        try container.encode(qaRate, forKey: .qaRate)
+        try container.encode(qaSampling, forKey: .qaSampling)
+        try container.encode(qaTargetWidth, forKey: .qaTargetWidth)
+        try container.encode(qaBlind, forKey: .qaBlind)
     }
 }

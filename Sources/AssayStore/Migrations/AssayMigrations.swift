@@ -23,5 +23,6 @@ public enum AssayMigrations {
         AddQueueQuality(),
         CreateConsensusModels(),
         CreateArbitrationCases(),
+        CreateQAReviews(),
     ]
 }
