@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: AuditController())
     try api.register(collection: ArbitrationController())
     try api.register(collection: QAController())
+    try api.register(collection: GuidelinesController())
 }

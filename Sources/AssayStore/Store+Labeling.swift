@@ -328,7 +328,8 @@ extension Store {
     }
 
     static let judgmentColumns = """
-        id, item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms, submitted_at_ms, origin
+        id, item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms, submitted_at_ms, origin,
+        guideline_version
         """
 
     static func judgment(from row: any SQLRow) throws -> Judgment {
@@ -337,7 +338,8 @@ extension Store {
             annotatorID: try row.uuid("annotator_id"), labels: try Column.strings(from: try row.string("labels")),
             rationale: try row.optionalString("rationale"), timeSpentMs: try row.int("time_spent_ms"),
             startedAt: try row.optionalDate("started_at_ms"), submittedAt: try row.date("submitted_at_ms"),
-            origin: Judgment.Origin(rawValue: try row.string("origin")) ?? .assay)
+            origin: Judgment.Origin(rawValue: try row.string("origin")) ?? .assay,
+            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self))
     }
 
     private static func judgment(annotator: UUID, clientKey: String, _ sql: any SQLDatabase) async throws -> Judgment? {
@@ -361,16 +363,19 @@ extension Store {
         let timeSpent = submission.timeSpentMs ?? max(0, Int(now.timeIntervalSince(startedAt) * 1000))
         let row = try await sql.raw("""
             INSERT INTO judgments (item_id, queue_id, annotator_id, assignment_id, labels, rationale, time_spent_ms,
-                                   started_at_ms, submitted_at_ms, origin, client_key)
+                                   started_at_ms, submitted_at_ms, origin, client_key, guideline_version)
             VALUES (\(bind: assignment.itemID), \(bind: assignment.queueID), \(bind: assignment.annotatorID),
                     \(bind: assignment.id), \(bind: try Column.json(submission.labels)), \(bind: submission.rationale),
                     \(bind: timeSpent), \(bind: Column.millis(startedAt)), \(bind: Column.millis(now)), 'assay',
-                    \(bind: submission.clientKey))
-            RETURNING id
+                    \(bind: submission.clientKey),
+                    (SELECT MAX(version) FROM guidelines
+                     WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))))
+            RETURNING id, guideline_version
             """).first()!
         return Judgment(
             id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
             annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,
-            timeSpentMs: timeSpent, startedAt: startedAt, submittedAt: now, origin: .assay)
+            timeSpentMs: timeSpent, startedAt: startedAt, submittedAt: now, origin: .assay,
+            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self))
     }
 }

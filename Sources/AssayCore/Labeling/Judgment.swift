@@ -30,11 +30,13 @@ public struct Judgment: Codable, Sendable, Equatable, Identifiable {
     public var submittedAt: Date
     /// Made here or imported.
     public var origin: Origin
+    /// The version of the queue's guidelines in force when it was made (nil: none was published yet).
+    public var guidelineVersion: Int?
 
     /// Makes a judgment value.
     public init(
         id: Int64, itemID: Int64, queueID: UUID, annotatorID: UUID, labels: [String], rationale: String?,
-        timeSpentMs: Int, startedAt: Date?, submittedAt: Date, origin: Origin
+        timeSpentMs: Int, startedAt: Date?, submittedAt: Date, origin: Origin, guidelineVersion: Int? = nil
     ) {
         self.id = id
         self.itemID = itemID
@@ -46,6 +48,7 @@ public struct Judgment: Codable, Sendable, Equatable, Identifiable {
         self.startedAt = startedAt
         self.submittedAt = submittedAt
         self.origin = origin
+        self.guidelineVersion = guidelineVersion
     }
 }
 
@@ -129,7 +132,7 @@ extension Judgment {
     enum CodingKeys: String, CodingKey {
         case id, labels, rationale, origin
         case itemID = "item_id", queueID = "queue_id", annotatorID = "annotator_id", timeSpentMs = "time_spent_ms"
-        case startedAt = "started_at", submittedAt = "submitted_at"
+        case startedAt = "started_at", submittedAt = "submitted_at", guidelineVersion = "guideline_version"
     }
 }
 

@@ -24,5 +24,6 @@ public enum AssayMigrations {
         CreateConsensusModels(),
         CreateArbitrationCases(),
         CreateQAReviews(),
+        CreateGuidelines(),
     ]
 }

@@ -1,0 +1,65 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Versioned guidelines over real HTTP.
+@Suite("Guidelines")
+struct GuidelineTests {
+    @Test("versions, the version each judgment was made under, the change between versions, and recertification",
+          arguments: TestBackend.allCases)
+    func guidelineVersions(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 4)
+            let admin = try #require(try await store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            _ = try await store.setGold(labels: ["hate"], rationale: nil, onItem: 4, by: admin, now: server.clock.now)
+            let path = "/api/v1/queues/\(queue.name)/guidelines"
+            let v1 = try await server.request(.POST, path, json: [
+                "markdown": "# Policy\nHate: attacks on protected groups.\nSpam: unsolicited ads.",
+                "passages": ["hate": "Attacks on protected groups.", "spam": "Unsolicited ads."],
+            ])
+            #expect(v1.status == .created, "\(v1.text)")
+            #expect(try v1.object()["version"]?.doubleValue == 1)
+
+            let annotator = try await Fixtures.annotators(store, count: 1)[0]
+            let client = LoopClient(server: server, token: annotator.token)
+            let lease = try #require(try await client.next(queue.name))
+            let submitted = try await client.submit(lease.assignmentID, labels: ["none"])
+            #expect(try submitted.object()["judgment"]?.objectValue?["guideline_version"]?.doubleValue == 1)
+
+            let v2 = try await server.request(.POST, path, json: [
+                "markdown": "# Policy\nHate: attacks on protected groups, including coded slurs.\nSpam: unsolicited ads.",
+                "passages": ["hate": "Attacks on protected groups, including coded slurs.", "spam": "Unsolicited ads."],
+            ])
+            #expect(v2.status == .created)
+            let current = try await server.request(.GET, "\(path)/current", token: annotator.token)
+            #expect(try current.object()["version"]?.doubleValue == 2, "annotators read the guidelines")
+            #expect(try await server.request(.POST, path, token: annotator.token, json: ["markdown": "x"]).status == .forbidden)
+
+            let change = try await server.request(.GET, "\(path)/2/change")
+            try #require(change.status == .ok, "\(change.text)")
+            let body = try change.object()
+            #expect(body["changed_labels"]?.arrayValue == ["hate"])
+            #expect(body["gold_items_touched"]?.arrayValue == [4])
+            let diff = try #require(body["diff"]?.arrayValue).compactMap(\.objectValue)
+            #expect(diff.map { $0["kind"]?.stringValue ?? "" } == ["same", "removed", "added", "same"])
+
+            let unknownLabel = try await server.request(.POST, path, json: ["markdown": "x", "passages": ["fraud": "…"]])
+            #expect(unknownLabel.status == .unprocessableEntity && unknownLabel.reason.contains("'fraud'"))
+            let empty = try await server.request(.POST, path, json: ["markdown": "  \n "])
+            #expect(empty.status == .unprocessableEntity)
+            #expect(try await server.request(.GET, "\(path)/9").status == .notFound)
+            let versions = try await server.request(.GET, path)
+            #expect(try versions.json([Guideline].self).map(\.version) == [2, 1], "nothing was added by the bad drafts")
+
+            let v3 = try await server.request(.POST, path, json: ["markdown": "# Policy v3", "recertify": true])
+            #expect(v3.status == .created)
+            let blocked = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(blocked.status == .forbidden && blocked.reason.contains("recertification required for guidelines version 3"))
+        }
+    }
+}
