@@ -403,3 +403,74 @@ extension String {
     /// nil for the empty string.
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
+
+extension Store {
+    /// The queue's gold-set health (``GoldHealth``): coverage, worn-out and disputed items, suspected leaks.
+    /// `vendorID` keeps the suspected leaks to one vendor's people (a vendor lead's view).
+    public func goldHealth(of queue: Queue, vendorID: UUID? = nil) async throws -> GoldHealth {
+        let sql = try sql()
+        var labelCounts: [String: Int] = [:]
+        var marketCounts: [String: Int] = [:]
+        var active = 0
+        var retired = 0
+        for row in try await sql.raw("""
+            SELECT gold_labels, gold_state, market FROM items WHERE queue_id = \(bind: queue.id) AND gold_state IS NOT NULL
+            """).all() {
+            guard try row.string("gold_state") == GoldAnswer.State.active.rawValue else {
+                retired += 1
+                continue
+            }
+            active += 1
+            for label in try Column.strings(from: try row.string("gold_labels")) { labelCounts[label, default: 0] += 1 }
+            marketCounts[try row.optionalString("market") ?? "any", default: 0] += 1
+        }
+        var overexposed: [GoldHealth.ItemUse] = []
+        var disputed: [GoldHealth.ItemUse] = []
+        for row in try await sql.raw("""
+            SELECT item_id, COUNT(*) AS answers, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+            FROM gold_answers WHERE queue_id = \(bind: queue.id) GROUP BY item_id ORDER BY item_id
+            """).all() {
+            let answers = try row.int("answers")
+            let use = GoldHealth.ItemUse(
+                itemID: try row.int64("item_id"), answers: answers, accuracy: Double(try row.int("correct")) / Double(answers))
+            if answers >= GoldHealth.overexposedAnswers { overexposed.append(use) }
+            if answers >= GoldHealth.disputedMinimumAnswers, use.accuracy < 0.5 { disputed.append(use) }
+        }
+        let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
+        var gold: [UUID: (answers: Int, correct: Int)] = [:]
+        for row in try await sql.raw("""
+            SELECT g.annotator_id, COUNT(*) AS answers, CAST(SUM(CASE WHEN g.correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+            FROM gold_answers g JOIN people p ON p.id = g.annotator_id
+            WHERE g.queue_id = \(bind: queue.id) \(vendorFilter) GROUP BY g.annotator_id
+            """).all() {
+            gold[try row.uuid("annotator_id")] = (try row.int("answers"), try row.int("correct"))
+        }
+        var leaks: [GoldHealth.SuspectedLeak] = []
+        for row in try await sql.raw("""
+            SELECT j.annotator_id, p.external_id, COUNT(*) AS judged,
+                   CAST(SUM(CASE WHEN j.labels = f.labels THEN 1 ELSE 0 END) AS BIGINT) AS agreed
+            FROM judgments j JOIN final_labels f ON f.item_id = j.item_id JOIN people p ON p.id = j.annotator_id
+            WHERE j.queue_id = \(bind: queue.id) AND f.labels IS NOT NULL \(vendorFilter)
+            GROUP BY j.annotator_id, p.external_id
+            """).all() {
+            let annotator = try row.uuid("annotator_id")
+            let judged = try row.int("judged")
+            guard let scored = gold[annotator], scored.answers >= GoldHealth.leakMinimumAnswers,
+                judged >= GoldHealth.leakMinimumAnswers
+            else { continue }
+            let goldAccuracy = Double(scored.correct) / Double(scored.answers)
+            let agreement = Double(try row.int("agreed")) / Double(judged)
+            if goldAccuracy - agreement > GoldHealth.leakGap {
+                leaks.append(GoldHealth.SuspectedLeak(
+                    annotatorID: annotator, externalID: try row.string("external_id"), goldAccuracy: goldAccuracy,
+                    goldAnswers: scored.answers, peerAgreement: agreement, ordinaryJudgments: judged))
+            }
+        }
+        return GoldHealth(
+            activeItems: active, retiredItems: retired,
+            labels: queue.schema.codes.map { GoldHealth.Count(key: $0, active: labelCounts[$0] ?? 0) },
+            markets: marketCounts.keys.sorted().map { GoldHealth.Count(key: $0, active: marketCounts[$0]!) },
+            uncoveredLabels: queue.schema.codes.filter { labelCounts[$0] == nil }, overexposed: overexposed,
+            disputed: disputed, suspectedLeaks: leaks.sorted { $0.externalID < $1.externalID })
+    }
+}

@@ -14,6 +14,7 @@ struct QualityController: RouteCollection {
         let queue = routes.grouped("queues", ":queue")
         queue.get("gold", use: listGold)
         queue.on(.POST, "gold", body: .stream, use: importGold)
+        queue.get("gold", "health", use: goldHealth)
         queue.get("scores", use: scores)
         queue.post("annotators", ":personID", "reinstate", use: reinstate)
         queue.put("quality", use: updateQuality)
@@ -52,6 +53,13 @@ struct QualityController: RouteCollection {
         let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "item_external_id", "item"], ["labels", "label"]])
         let drafts = try rows.map(GoldRows.gold(from:))
         return JSONBody(try await req.store.importGold(drafts, into: queue, by: actor.person, now: req.now))
+    }
+
+    @Sendable func goldHealth(req: Request) async throws -> JSONBody<GoldHealth> {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        return JSONBody(try await req.store.goldHealth(of: queue, vendorID: try Policy.vendorScope(of: actor)))
     }
 
     @Sendable func scores(req: Request) async throws -> ScoresResponse {
