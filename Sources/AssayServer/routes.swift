@@ -15,4 +15,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: ArbitrationController())
     try api.register(collection: QAController())
     try api.register(collection: GuidelinesController())
+    try api.register(collection: ExamsController())
 }

@@ -39,6 +39,7 @@ extension Store {
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         try await transaction { sql in
             try await Self.requireNotSuspended(person, from: queue, sql)
+            try await Self.requireQualified(person, for: queue, now: now, sql)
             if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
             // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
             if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,

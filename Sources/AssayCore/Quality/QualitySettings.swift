@@ -34,12 +34,15 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     public var qaTargetWidth: Double
     /// Whether reviewers label the item before they see the annotator's answer.
     public var qaBlind: Bool
+    /// Whether annotators need a current qualification (a passed exam) to take work from the queue.
+    public var requiresQualification: Bool
 
     /// Settings with no gold and no threshold: the default for a new queue.
     public init(
         goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
         autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false, qaRate: Double = 0,
-        qaSampling: QASampling.Mode = .uniform, qaTargetWidth: Double = 0.1, qaBlind: Bool = false
+        qaSampling: QASampling.Mode = .uniform, qaTargetWidth: Double = 0.1, qaBlind: Bool = false,
+        requiresQualification: Bool = false
     ) {
         self.goldRate = goldRate
         self.minGoldAccuracy = minGoldAccuracy
@@ -51,6 +54,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         self.qaSampling = qaSampling
         self.qaTargetWidth = qaTargetWidth
         self.qaBlind = qaBlind
+        self.requiresQualification = requiresQualification
     }
 
     /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
@@ -90,6 +94,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         case goldWindow = "gold_window", autoSuspend = "auto_suspend"
         case arbitrationShowsAnnotators = "arbitration_shows_annotators"
         case qaRate = "qa_rate", qaSampling = "qa_sampling", qaTargetWidth = "qa_target_width", qaBlind = "qa_blind"
+        case requiresQualification = "requires_qualification"
     }
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
@@ -107,6 +112,8 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         qaSampling = try container.decodeIfPresent(QASampling.Mode.self, forKey: .qaSampling) ?? defaults.qaSampling
         qaTargetWidth = try container.decodeIfPresent(Double.self, forKey: .qaTargetWidth) ?? defaults.qaTargetWidth
         qaBlind = try container.decodeIfPresent(Bool.self, forKey: .qaBlind) ?? defaults.qaBlind
+        requiresQualification = try container.decodeIfPresent(Bool.self, forKey: .requiresQualification)
+            ?? defaults.requiresQualification
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -121,5 +128,6 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         try container.encode(qaSampling, forKey: .qaSampling)
         try container.encode(qaTargetWidth, forKey: .qaTargetWidth)
         try container.encode(qaBlind, forKey: .qaBlind)
+        try container.encode(requiresQualification, forKey: .requiresQualification)
     }
 }

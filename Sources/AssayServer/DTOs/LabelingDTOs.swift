@@ -28,6 +28,19 @@ struct LeaseResponse: Content {
             case id, content, market, language
             case externalID = "external_id"
         }
+
+        init(_ item: Item) {
+            self.init(
+                id: item.id, externalID: item.externalID, content: item.content, market: item.market, language: item.language)
+        }
+
+        init(id: Int64, externalID: String, content: [String: JSONValue], market: String?, language: String?) {
+            self.id = id
+            self.externalID = externalID
+            self.content = content
+            self.market = market
+            self.language = language
+        }
     }
 
     let assignment: AssignmentView

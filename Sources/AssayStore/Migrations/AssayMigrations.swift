@@ -25,5 +25,6 @@ public enum AssayMigrations {
         CreateArbitrationCases(),
         CreateQAReviews(),
         CreateGuidelines(),
+        CreateExams(),
     ]
 }

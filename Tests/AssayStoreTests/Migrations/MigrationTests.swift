@@ -10,7 +10,7 @@ struct MigrationTests {
         "005-create-judgments", "006-create-final-labels", "007-create-jobs", "008-create-live-lease-index",
         "009-add-gold", "010-create-gold-answers", "011-create-queue-members", "012-create-audit-events",
         "013-add-queue-quality", "014-create-consensus-models", "015-create-arbitration-cases",
-        "016-create-qa-reviews", "017-create-guidelines",
+        "016-create-qa-reviews", "017-create-guidelines", "018-create-exams",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

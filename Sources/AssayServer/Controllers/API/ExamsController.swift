@@ -1,0 +1,86 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Qualification exams: `POST|GET /queues/{queue}/exams`, `POST /exams/{examID}/next`,
+/// `POST /exams/{examID}/answers`.
+struct ExamsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("queues", ":queue", "exams", use: create)
+        routes.get("queues", ":queue", "exams", use: list)
+        routes.post("exams", ":examID", "next", use: next)
+        routes.post("exams", ":examID", "answers", use: answer)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        try Policy.requireCanManageGold(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let exam = try await req.store.createExam(try req.content.decode(ExamDraft.self), in: queue, now: req.now)
+        return try await JSONBody(exam).encodeResponse(status: .created, for: req)
+    }
+
+    /// Everyone sees which exams exist; which items they hold stays with those who manage gold.
+    @Sendable func list(req: Request) async throws -> JSONBody<[ExamSummary]> {
+        _ = try req.actor()
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        return JSONBody(try await req.store.exams(in: queue.id).map(ExamSummary.init))
+    }
+
+    @Sendable func next(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Self.requireCandidate(actor)
+        let exam = try await req.store.exam(try req.parameters.require("examID", as: UUID.self))
+        guard let item = try await req.store.nextExamItem(of: exam, for: actor.person, now: req.now) else {
+            return Response(status: .noContent)
+        }
+        return try await JSONBody(LeaseResponse.ItemView(item)).encodeResponse(for: req)
+    }
+
+    @Sendable func answer(req: Request) async throws -> JSONBody<ExamFeedback> {
+        let actor = try req.actor()
+        try Self.requireCandidate(actor)
+        let exam = try await req.store.exam(try req.parameters.require("examID", as: UUID.self))
+        let body = try req.content.decode(ExamAnswerRequest.self)
+        return JSONBody(try await req.store.answerExam(exam, item: body.itemID, labels: body.labels, by: actor.person, now: req.now))
+    }
+
+    /// Anyone who labels may sit an exam, people in training first of all.
+    private static func requireCandidate(_ actor: Actor) throws {
+        guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
+    }
+}
+
+/// An exam as candidates see it: no item ids.
+struct ExamSummary: Codable, Sendable {
+    let id: UUID
+    let name: String
+    let items: Int
+    let passMark: Double
+    let qualificationDays: Int
+    let training: Bool
+
+    init(_ exam: Exam) {
+        id = exam.id
+        name = exam.name
+        items = exam.itemIDs.count
+        passMark = exam.passMark
+        qualificationDays = exam.qualificationDays
+        training = exam.training
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, items, training
+        case passMark = "pass_mark", qualificationDays = "qualification_days"
+    }
+}
+
+/// `POST /exams/{examID}/answers`.
+struct ExamAnswerRequest: Content {
+    let itemID: Int64
+    let labels: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case labels
+        case itemID = "item_id"
+    }
+}

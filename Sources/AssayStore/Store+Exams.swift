@@ -1,0 +1,191 @@
+import AssayCore
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Creates an exam from active gold items of the queue.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item that is not active
+    ///   gold in the queue; ``AssayError/conflict(_:)`` for a name the queue already uses.
+    public func createExam(_ draft: ExamDraft, in queue: Queue, now: Date) async throws -> Exam {
+        let draft = try draft.validated()
+        return try await transaction { sql in
+            let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
+            var itemIDs: [Int64] = []
+            for externalID in draft.items {
+                guard let id = ids[externalID],
+                    try await sql.raw("SELECT id FROM items WHERE id = \(bind: id) AND gold_state = 'active'").first() != nil
+                else {
+                    throw AssayError.invalidInput(
+                        field: "items", line: nil, reason: "'\(externalID)' is not an active gold item of queue '\(queue.name)'")
+                }
+                itemIDs.append(id)
+            }
+            let exam = Exam(
+                id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
+                passMark: draft.passMark, qualificationDays: draft.qualificationDays ?? 90, training: draft.training ?? false,
+                createdAt: now)
+            guard try await sql.raw("""
+                INSERT INTO exams (id, queue_id, name, item_ids, pass_mark, qualification_days, training, created_at_ms)
+                VALUES (\(bind: exam.id), \(bind: queue.id), \(bind: exam.name), \(bind: try Column.json(itemIDs)),
+                        \(bind: exam.passMark), \(bind: exam.qualificationDays), \(bind: exam.training), \(bind: Column.millis(now)))
+                ON CONFLICT DO NOTHING RETURNING id
+                """).first() != nil
+            else { throw AssayError.conflict("queue '\(queue.name)' already has an exam named '\(exam.name)'") }
+            return exam
+        }
+    }
+
+    /// A queue's exams, by name.
+    public func exams(in queueID: UUID) async throws -> [Exam] {
+        try await sql().raw("SELECT \(unsafeRaw: Self.examColumns) FROM exams WHERE queue_id = \(bind: queueID) ORDER BY name")
+            .all().map(Self.exam(from:))
+    }
+
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func exam(_ id: UUID) async throws -> Exam {
+        guard let row = try await sql().raw("SELECT \(unsafeRaw: Self.examColumns) FROM exams WHERE id = \(bind: id)").first()
+        else { throw AssayError.notFound(entity: "exam", id: id.uuidString) }
+        return try Self.exam(from: row)
+    }
+
+    /// The next exam item for the person, starting an attempt if they have none in progress (a retake, after a
+    /// finished one). An attempt finishes with its last answer, so an open one always has an item left; nil only
+    /// for an exam without items. Items come as annotators see any item: no sign of the reference.
+    public func nextExamItem(of exam: Exam, for person: Person, now: Date) async throws -> Item? {
+        try await transaction { sql in
+            let attempt = try await Self.openAttempt(of: exam, for: person, now: now, sql)
+            let answered = Set(try await sql.raw("SELECT item_id FROM exam_answers WHERE attempt_id = \(bind: attempt)")
+                .all().map { try $0.int64("item_id") })
+            guard let next = exam.itemIDs.first(where: { !answered.contains($0) }) else { return nil }
+            return try await Self.item(next, sql)
+        }
+    }
+
+    /// Records the person's answer to one item of their attempt. In training, the feedback shows the reference,
+    /// its rationale and the guideline passage for the reference's first label. After the last item, the attempt is
+    /// scored; passing grants (or renews) the queue qualification and lifts a suspension from the queue.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an item not in the exam; ``AssayError/conflict(_:)`` for
+    ///   an item already answered in this attempt; ``AssayError/invalidInput(field:line:reason:)`` for labels the
+    ///   schema rejects.
+    public func answerExam(_ exam: Exam, item itemID: Int64, labels: [String], by person: Person, now: Date) async throws
+        -> ExamFeedback
+    {
+        try await transaction { sql in
+            guard exam.itemIDs.contains(itemID) else { throw AssayError.notFound(entity: "exam item", id: String(itemID)) }
+            let queue = try await self.queue(id: exam.queueID, sql)
+            let chosen = try queue.schema.canonicalLabels(labels)
+            let attempt = try await Self.openAttempt(of: exam, for: person, now: now, sql)
+            guard let gold = try await sql.raw("""
+                SELECT gold_labels, gold_rationale FROM items WHERE id = \(bind: itemID) AND gold_labels IS NOT NULL
+                """).first()
+            else { throw AssayError.conflict("item \(itemID) is no longer gold; the exam needs updating") }
+            let reference = try Column.strings(from: try gold.string("gold_labels"))
+            let correct = Set(chosen) == Set(reference)
+            guard try await sql.raw("""
+                INSERT INTO exam_answers (attempt_id, item_id, labels, correct, answered_at_ms)
+                VALUES (\(bind: attempt), \(bind: itemID), \(bind: try Column.json(chosen)), \(bind: correct), \(bind: Column.millis(now)))
+                ON CONFLICT DO NOTHING RETURNING item_id
+                """).first() != nil
+            else { throw AssayError.conflict("item \(itemID) was already answered in this attempt") }
+            let counts = try await sql.raw("""
+                UPDATE exam_attempts SET answered = answered + 1, correct = correct + \(literal: correct ? 1 : 0)
+                WHERE id = \(bind: attempt) RETURNING answered, correct
+                """).first()!
+            var result: ExamResult?
+            if try counts.int("answered") == exam.itemIDs.count {
+                result = try await Self.finish(attempt, of: exam, queue: queue, person: person,
+                                              answered: try counts.int("answered"), correct: try counts.int("correct"),
+                                              now: now, sql)
+            }
+            guard exam.training else {
+                return ExamFeedback(recorded: true, correct: nil, reference: nil, rationale: nil, guidelinePassage: nil, result: result)
+            }
+            let passage = try await sql.raw("""
+                SELECT passages FROM guidelines
+                WHERE queue_id = \(bind: queue.id) AND effective_at_ms <= \(bind: Column.millis(now))
+                ORDER BY version DESC LIMIT 1
+                """).first().map { try Column.decode([String: String].self, from: try $0.string("passages")) }
+            return ExamFeedback(
+                recorded: true, correct: correct, reference: reference, rationale: try gold.optionalString("gold_rationale"),
+                guidelinePassage: reference.first.flatMap { passage?[$0] }, result: result)
+        }
+    }
+
+    /// Whether the person holds a current qualification for the queue.
+    static func requireQualified(_ person: Person, for queue: Queue, now: Date, _ sql: any SQLDatabase) async throws {
+        guard queue.quality.requiresQualification else { return }
+        let current = try await sql.raw("""
+            SELECT expires_at_ms FROM qualifications
+            WHERE queue_id = \(bind: queue.id) AND person_id = \(bind: person.id) AND expires_at_ms > \(bind: Column.millis(now))
+            """).first()
+        guard current == nil else { return }
+        throw AssayError.forbidden(
+            "\(person.name) needs a current qualification for queue '\(queue.name)'; pass one of its exams first")
+    }
+
+    private static func openAttempt(of exam: Exam, for person: Person, now: Date, _ sql: any SQLDatabase) async throws
+        -> Int64
+    {
+        if let open = try await sql.raw("""
+            SELECT id FROM exam_attempts WHERE exam_id = \(bind: exam.id) AND person_id = \(bind: person.id) AND state = 'in_progress'
+            """).first()
+        {
+            return try open.int64("id")
+        }
+        guard let started = try await sql.raw("""
+            INSERT INTO exam_attempts (exam_id, person_id, state, started_at_ms, answered, correct)
+            VALUES (\(bind: exam.id), \(bind: person.id), 'in_progress', \(bind: Column.millis(now)), 0, 0)
+            ON CONFLICT DO NOTHING RETURNING id
+            """).first()
+        else { throw AssayError.conflict("an attempt at this exam started at the same moment; try again") }
+        return try started.int64("id")
+    }
+
+    private static func finish(
+        _ attempt: Int64, of exam: Exam, queue: Queue, person: Person, answered: Int, correct: Int, now: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> ExamResult {
+        let score = Double(correct) / Double(answered)
+        let passed = score + 1e-12 >= exam.passMark
+        try await sql.raw("""
+            UPDATE exam_attempts SET state = \(bind: passed ? "passed" : "failed"), finished_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: attempt)
+            """).run()
+        var until: Date?
+        if passed {
+            let expires = now.addingTimeInterval(Double(exam.qualificationDays) * 86_400)
+            until = expires
+            try await sql.raw("""
+                INSERT INTO qualifications (queue_id, person_id, exam_id, granted_at_ms, expires_at_ms)
+                VALUES (\(bind: queue.id), \(bind: person.id), \(bind: exam.id), \(bind: Column.millis(now)), \(bind: Column.millis(expires)))
+                ON CONFLICT (queue_id, person_id) DO UPDATE SET exam_id = excluded.exam_id,
+                    granted_at_ms = excluded.granted_at_ms, expires_at_ms = excluded.expires_at_ms
+                """).run()
+            let member = try await memberStatus(of: person.id, in: queue.id, sql)
+            if member.status != .active {
+                try await changeStatus(
+                    of: person.id, in: queue.id, from: member.status, to: .active,
+                    reason: "requalified by passing exam '\(exam.name)'", by: nil, now: now, sql)
+            }
+        }
+        try await AuditLog.append([
+            AuditEvent(
+                at: now, actorID: person.id, action: passed ? "exam.passed" : "exam.failed", entity: "person",
+                entityID: person.id.uuidString, queueID: queue.id, vendorID: person.vendorID, before: nil,
+                after: ["exam": .string(exam.name), "score": .number(score), "pass_mark": .number(exam.passMark)])
+        ], sql)
+        return ExamResult(examID: exam.id, answered: answered, correct: correct, score: score, passed: passed, qualifiedUntil: until)
+    }
+
+    static let examColumns = "id, queue_id, name, item_ids, pass_mark, qualification_days, training, created_at_ms"
+
+    static func exam(from row: any SQLRow) throws -> Exam {
+        Exam(
+            id: try row.uuid("id"), queueID: try row.uuid("queue_id"), name: try row.string("name"),
+            itemIDs: try Column.decode([Int64].self, from: try row.string("item_ids")),
+            passMark: try row.decode(column: "pass_mark", as: Double.self), qualificationDays: try row.int("qualification_days"),
+            training: try row.decode(column: "training", as: Bool.self), createdAt: try row.date("created_at_ms"))
+    }
+}

@@ -1,0 +1,92 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Qualification exams over real HTTP.
+@Suite("Qualification exams")
+struct ExamTests {
+    @Test("a queue that requires qualification admits only those who passed; training shows the answers; passing lifts a suspension",
+          arguments: TestBackend.allCases)
+    func qualification(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 4, prefix: "exam")
+            try await Fixtures.items(store, into: queue, count: 5)
+            let arbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Arb")
+            let gold = (1...4).map { #"{"external_id": "exam-000\#($0)", "labels": ["\#($0 <= 2 ? "spam" : "none")"], "rationale": "reason \#($0)"}"# }
+            let imported = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/gold", token: arbitrator, body: Data(gold.joined(separator: "\n").utf8),
+                contentType: "application/x-ndjson")
+            #expect(imported.status == .ok)
+            _ = try await server.request(.POST, "/api/v1/queues/\(queue.name)/guidelines", json: [
+                "markdown": "# Policy", "passages": ["spam": "Unsolicited ads and scams."],
+            ])
+            #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["requires_qualification": true]).status == .ok)
+            let items: [JSONValue] = (1...4).map { .string("exam-000\($0)") }
+            let exam = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Spam basics", "items": .array(items), "pass_mark": 0.75, "qualification_days": 30, "training": true,
+            ])
+            try #require(exam.status == .created, "\(exam.text)")
+            let examID = try #require(try exam.object()["id"]?.stringValue)
+            let notGold = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Bad", "items": ["item-0001"], "pass_mark": 0.5,
+            ])
+            #expect(notGold.status == .unprocessableEntity && notGold.reason.contains("not an active gold item"))
+
+            let annotator = try await Fixtures.annotators(store, count: 1)[0]
+            let listed = try await server.request(.GET, "/api/v1/queues/\(queue.name)/exams", token: annotator.token)
+            #expect(!listed.text.contains("item_ids"), "candidates do not see which items are in the exam")
+            let blocked = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(blocked.status == .forbidden && blocked.reason.contains("needs a current qualification"))
+
+            // First attempt: wrong on two of four (50% < 75%): failed, still not qualified.
+            func sit(wrongOn wrong: Set<String>) async throws -> [String: JSONValue] {
+                for _ in 0..<4 {
+                    let next = try await server.request(.POST, "/api/v1/exams/\(examID)/next", token: annotator.token)
+                    try #require(next.status == .ok, "\(next.text)")
+                    let item = try next.object()
+                    let externalID = try #require(item["external_id"]?.stringValue)
+                    let right = ["exam-0001", "exam-0002"].contains(externalID) ? "spam" : "none"
+                    let answer = wrong.contains(externalID) ? (right == "spam" ? "none" : "spam") : right
+                    let reply = try await server.request(.POST, "/api/v1/exams/\(examID)/answers", token: annotator.token, json: [
+                        "item_id": item["id"]!, "labels": [.string(answer)],
+                    ])
+                    try #require(reply.status == .ok, "\(reply.text)")
+                    let feedback = try reply.object()
+                    #expect(feedback["reference"]?.arrayValue == [.string(right)], "training shows the reference")
+                    if right == "spam" { #expect(feedback["guideline_passage"]?.stringValue == "Unsolicited ads and scams.") }
+                    if feedback["result"] != nil { return feedback }
+                }
+                Issue.record("four answers did not finish the attempt")
+                return [:]
+            }
+            let failed = try await sit(wrongOn: ["exam-0001", "exam-0003"])
+            #expect(failed["result"]?.objectValue?["passed"] == .bool(false))
+            #expect(try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token).status == .forbidden)
+
+            // They label elsewhere meanwhile (a judgment imported from the vendor's tool), so a new guideline version
+            // with recertification suspends them; a second attempt at 75% passes and requalifies.
+            _ = try await store.importJudgments([
+                ImportedJudgment(
+                    itemExternalID: "item-0001", annotatorExternalID: annotator.person.externalID, labels: ["none"],
+                    rationale: nil, startedAt: nil, submittedAt: server.clock.now, line: 2)
+            ], into: queue, now: server.clock.now)
+            _ = try await store.publishGuideline(
+                GuidelineDraft(markdown: "# Policy v2", passages: ["spam": "Unsolicited ads and scams."], recertify: true),
+                for: queue, by: try #require(try await store.person(authenticatedBy: TokenSecret(server.adminToken))), now: server.clock.now)
+            let passed = try await sit(wrongOn: ["exam-0004"])
+            let result = try #require(passed["result"]?.objectValue)
+            #expect(result["passed"] == .bool(true) && result["score"]?.doubleValue == 0.75)
+            #expect(result["qualified_until"]?.stringValue != nil)
+            let working = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(working.status == .ok, "qualified and reinstated: \(working.text)")
+            let audit = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&entity=person&entity_id=\(annotator.person.id)")
+            let actions = try #require(try audit.object()["data"]?.arrayValue).compactMap { $0.objectValue?["action"]?.stringValue }
+            #expect(actions == ["exam.passed", "member.status_changed", "member.status_changed", "exam.failed"])
+        }
+    }
+}
