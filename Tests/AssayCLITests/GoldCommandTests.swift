@@ -10,68 +10,50 @@ struct GoldCommandTests {
     @Test("a gold set is checked line by line, imported, scores imported judgments, and is audited",
           arguments: TestBackend.allCases)
     func goldScoresAudit(on backend: TestBackend) async throws {
-        let (location, cleanup) = try await backend.makeScratchLocation()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var environment: [String: String] = ["ASSAY_DATABASE_URL": ""]
-        var dbArguments: [String] = []
-        switch location {
-        case .sqlite(let path): dbArguments = ["--db", path]
-        case .postgres(let url): environment["ASSAY_DATABASE_URL"] = url
-        }
-        func assay(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            try ServerProcess.run(arguments + dbArguments, environment: environment, currentDirectory: folder)
-        }
-        func write(_ name: String, _ text: String) throws -> String {
-            let url = folder.appendingPathComponent(name)
-            try Data(text.utf8).write(to: url)
-            return url.path
-        }
+        try await CLISandbox.with(backend) { cli in
+            let queue = try cli.write("queue.json", """
+                {"name": "ads", "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "scam"}]},
+                 "quality": {"min_gold_accuracy": 0.8, "min_gold_answers": 4, "auto_suspend": true}}
+                """)
+            #expect(try cli.assay(["queues", "create", queue]).status == 0)
+            let items = (1...6).map { #"{"external_id": "ad-\#($0)", "text": "ad \#($0)"}"# }.joined(separator: "\n")
+            #expect(try cli.assay(["import", try cli.write("items.jsonl", items), "--queue", "ads"]).status == 0)
+            #expect(try cli.assay(["users", "add", "Rita", "--role", "arbitrator", "--external-id", "rita"]).status == 0)
+            #expect(try cli.assay(["users", "add", "Al", "--role", "annotator", "--external-id", "al"]).status == 0)
 
-        let queue = try write("queue.json", """
-            {"name": "ads", "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "scam"}]},
-             "quality": {"min_gold_accuracy": 0.8, "min_gold_answers": 4, "auto_suspend": true}}
-            """)
-        #expect(try assay(["queues", "create", queue]).status == 0)
-        let items = (1...6).map { #"{"external_id": "ad-\#($0)", "text": "ad \#($0)"}"# }.joined(separator: "\n")
-        #expect(try assay(["import", try write("items.jsonl", items), "--queue", "ads"]).status == 0)
-        #expect(try assay(["users", "add", "Rita", "--role", "arbitrator", "--external-id", "rita"]).status == 0)
-        #expect(try assay(["users", "add", "Al", "--role", "annotator", "--external-id", "al"]).status == 0)
+            let bad = try cli.write("bad-gold.csv", "external_id,labels\nad-1,scam\nad-2,fraud\nad-9,ok\n")
+            let refused = try cli.assay(["gold", "import", bad, "--queue", "ads", "--by", "rita"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("bad-gold.csv:3: labels: 'fraud' is not a label"), "\(refused.stderr)")
+            let byAnnotator = try cli.assay(["gold", "import", try cli.write("g0.csv", "external_id,labels\nad-1,scam\n"), "--queue", "ads", "--by", "al"])
+            #expect(byAnnotator.status != 0 && byAnnotator.stderr.contains("may not see or set gold"), "\(byAnnotator.stderr)")
 
-        let bad = try write("bad-gold.csv", "external_id,labels\nad-1,scam\nad-2,fraud\nad-9,ok\n")
-        let refused = try assay(["gold", "import", bad, "--queue", "ads", "--by", "rita"])
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains("bad-gold.csv:3: labels: 'fraud' is not a label"), "\(refused.stderr)")
-        let byAnnotator = try assay(["gold", "import", try write("g0.csv", "external_id,labels\nad-1,scam\n"), "--queue", "ads", "--by", "al"])
-        #expect(byAnnotator.status != 0 && byAnnotator.stderr.contains("may not see or set gold"), "\(byAnnotator.stderr)")
+            let gold = try cli.write("gold.csv", "external_id,labels,rationale\nad-1,scam,fake giveaway\nad-2,ok,\nad-3,scam,\nad-4,ok,\n")
+            let imported = try cli.assay(["gold", "import", gold, "--queue", "ads", "--by", "rita"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("Gold set on 4 of 4 items"), "\(imported.stdout)")
+            let listed = try cli.assay(["gold", "list", "--queue", "ads"])
+            #expect(listed.stdout.split(separator: "\n").count == 5, "\(listed.stdout)")
+            #expect(listed.stdout.contains("ad-1,scam,active,fake giveaway"), "\(listed.stdout)")
 
-        let gold = try write("gold.csv", "external_id,labels,rationale\nad-1,scam,fake giveaway\nad-2,ok,\nad-3,scam,\nad-4,ok,\n")
-        let imported = try assay(["gold", "import", gold, "--queue", "ads", "--by", "rita"])
-        #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("Gold set on 4 of 4 items"), "\(imported.stdout)")
-        let listed = try assay(["gold", "list", "--queue", "ads"])
-        #expect(listed.stdout.split(separator: "\n").count == 5, "\(listed.stdout)")
-        #expect(listed.stdout.contains("ad-1,scam,active,fake giveaway"), "\(listed.stdout)")
+            // A vendor's own tool labelled everything; one of its people got every gold item wrong.
+            var rows = "item_external_id,annotator_external_id,label,submitted_at\n"
+            for (index, truth) in ["scam", "ok", "scam", "ok", "ok", "ok"].enumerated() {
+                rows += "ad-\(index + 1),v-good,\(truth),2026-11-01T10:0\(index):00Z\n"
+                rows += "ad-\(index + 1),v-bad,\(truth == "ok" ? "scam" : "ok"),2026-11-01T10:0\(index):30Z\n"
+            }
+            #expect(try cli.assay(["import", try cli.write("judgments.csv", rows), "--queue", "ads", "--judgments"]).status == 0)
+            let scores = try cli.assay(["scores", "--queue", "ads"])
+            #expect(scores.status == 0, "\(scores.stderr)")
+            #expect(scores.stdout.contains("v-bad,v-bad,suspended,4,0,0.000,0.000,"), "\(scores.stdout)")
+            #expect(scores.stdout.contains("v-good,v-good,active,4,4,1.000,"), "\(scores.stdout)")
 
-        // A vendor's own tool labelled everything; one of its people got every gold item wrong.
-        var rows = "item_external_id,annotator_external_id,label,submitted_at\n"
-        for (index, truth) in ["scam", "ok", "scam", "ok", "ok", "ok"].enumerated() {
-            rows += "ad-\(index + 1),v-good,\(truth),2026-11-01T10:0\(index):00Z\n"
-            rows += "ad-\(index + 1),v-bad,\(truth == "ok" ? "scam" : "ok"),2026-11-01T10:0\(index):30Z\n"
+            let audit = try cli.assay(["audit", "--queue", "ads"])
+            let actions = audit.stdout.split(separator: "\n").compactMap { line -> String? in
+                guard case .object(let event) = try? JSONValue(parsing: Array(line.utf8)) else { return nil }
+                return event["action"]?.stringValue
+            }
+            #expect(actions == ["member.status_changed", "gold.set", "gold.set", "gold.set", "gold.set"], "\(audit.stdout)")
         }
-        #expect(try assay(["import", try write("judgments.csv", rows), "--queue", "ads", "--judgments"]).status == 0)
-        let scores = try assay(["scores", "--queue", "ads"])
-        #expect(scores.status == 0, "\(scores.stderr)")
-        #expect(scores.stdout.contains("v-bad,v-bad,suspended,4,0,0.000,0.000,"), "\(scores.stdout)")
-        #expect(scores.stdout.contains("v-good,v-good,active,4,4,1.000,"), "\(scores.stdout)")
-
-        let audit = try assay(["audit", "--queue", "ads"])
-        let actions = audit.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard case .object(let event) = try? JSONValue(parsing: Array(line.utf8)) else { return nil }
-            return event["action"]?.stringValue
-        }
-        #expect(actions == ["member.status_changed", "gold.set", "gold.set", "gold.set", "gold.set"], "\(audit.stdout)")
-        await cleanup()
     }
 }

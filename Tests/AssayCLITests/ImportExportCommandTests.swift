@@ -11,69 +11,57 @@ struct ImportExportCommandTests {
     @Test("import reports every bad row with FILE:LINE and imports nothing; then imports, re-imports and exports",
           arguments: TestBackend.allCases)
     func importAndExport(on backend: TestBackend) async throws {
-        let (location, cleanup) = try await backend.makeScratchLocation()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var environment: [String: String] = ["ASSAY_DATABASE_URL": ""]
-        var dbArguments: [String] = []
-        switch location {
-        case .sqlite(let path): dbArguments = ["--db", path]
-        case .postgres(let url): environment["ASSAY_DATABASE_URL"] = url
+        try await CLISandbox.with(backend) { cli in
+            let folder = cli.folder
+            let queueFile = folder.appendingPathComponent("queue.json")
+            try Data(#"{"name": "reviews", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#.utf8)
+                .write(to: queueFile)
+            let created = try cli.assay(["queues", "create", queueFile.path])
+            #expect(created.status == 0, "\(created.stderr)")
+
+            let bad = folder.appendingPathComponent("bad.csv")
+            try Data("external_id,text,priority\nr-1,fine,1\nr-2,broken,high\n,no id,0\n".utf8).write(to: bad)
+            let refused = try cli.assay(["import", bad.path, "--queue", "reviews"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("bad.csv:3: priority: must be a whole number"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("bad.csv:4: external_id: is required"), "\(refused.stderr)")
+
+            let good = folder.appendingPathComponent("items.jsonl")
+            let lines = (1...2_500).map { #"{"external_id": "r-\#($0)", "text": "review number \#($0)"}"# }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: good)
+            let imported = try cli.assay(["import", good.path, "--queue", "reviews", "--batch-size", "1000"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("Imported 2500 of 2500 rows"), "\(imported.stdout)")
+            let again = try cli.assay(["import", good.path, "--queue", "reviews"])
+            #expect(again.stdout.contains("Imported 0 of 2500 rows into 'reviews' (2500 already there)"), "\(again.stdout)")
+
+            let unknownItem = folder.appendingPathComponent("unknown.csv")
+            try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-9,spam,2026-11-01T10:00:00Z\nnope,w-9,ok,2026-11-01T10:01:00Z\n".utf8)
+                .write(to: unknownItem)
+            let refusedJudgments = try cli.assay(["import", unknownItem.path, "--queue", "reviews", "--judgments"])
+            #expect(refusedJudgments.status != 0)
+            #expect(refusedJudgments.stderr.contains("unknown.csv:3: item_external_id: no item 'nope'"), "\(refusedJudgments.stderr)")
+
+            let judgments = folder.appendingPathComponent("judgments.csv")
+            try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-1,spam,2026-11-01T10:00:00Z\nr-2,w-1,ok,2026-11-01T10:01:00Z\n".utf8)
+                .write(to: judgments)
+            let judged = try cli.assay(["import", judgments.path, "--queue", "reviews", "--judgments"])
+            #expect(judged.status == 0, "\(judged.stderr)")
+            #expect(judged.stdout.contains("1 new annotators"))
+
+            let exported = try cli.assay(["export", "--queue", "reviews", "--format", "csv"])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let rows = exported.stdout.split(separator: "\n")
+            #expect(rows.count == 3)
+            #expect(rows[1].hasPrefix("r-1,1,spam,unanimous,1.0000,1,,"))
+
+            let added = try cli.assay(["users", "add", "Maria Silva", "--role", "annotator", "--languages", "pt-BR"])
+            #expect(added.status == 0)
+            #expect(added.stdout.contains("API token (shown once): assay_"))
+            let duplicate = try cli.assay(["users", "add", "Maria Silva"])
+            #expect(duplicate.status != 0)
+            #expect(duplicate.stderr.contains("already exists"))
         }
-        func assay(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            try ServerProcess.run(arguments + dbArguments, environment: environment, currentDirectory: folder)
-        }
-
-        let queueFile = folder.appendingPathComponent("queue.json")
-        try Data(#"{"name": "reviews", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#.utf8)
-            .write(to: queueFile)
-        let created = try assay(["queues", "create", queueFile.path])
-        #expect(created.status == 0, "\(created.stderr)")
-
-        let bad = folder.appendingPathComponent("bad.csv")
-        try Data("external_id,text,priority\nr-1,fine,1\nr-2,broken,high\n,no id,0\n".utf8).write(to: bad)
-        let refused = try assay(["import", bad.path, "--queue", "reviews"])
-        #expect(refused.status != 0)
-        #expect(refused.stderr.contains("bad.csv:3: priority: must be a whole number"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("bad.csv:4: external_id: is required"), "\(refused.stderr)")
-
-        let good = folder.appendingPathComponent("items.jsonl")
-        let lines = (1...2_500).map { #"{"external_id": "r-\#($0)", "text": "review number \#($0)"}"# }
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: good)
-        let imported = try assay(["import", good.path, "--queue", "reviews", "--batch-size", "1000"])
-        #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("Imported 2500 of 2500 rows"), "\(imported.stdout)")
-        let again = try assay(["import", good.path, "--queue", "reviews"])
-        #expect(again.stdout.contains("Imported 0 of 2500 rows into 'reviews' (2500 already there)"), "\(again.stdout)")
-
-        let unknownItem = folder.appendingPathComponent("unknown.csv")
-        try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-9,spam,2026-11-01T10:00:00Z\nnope,w-9,ok,2026-11-01T10:01:00Z\n".utf8)
-            .write(to: unknownItem)
-        let refusedJudgments = try assay(["import", unknownItem.path, "--queue", "reviews", "--judgments"])
-        #expect(refusedJudgments.status != 0)
-        #expect(refusedJudgments.stderr.contains("unknown.csv:3: item_external_id: no item 'nope'"), "\(refusedJudgments.stderr)")
-
-        let judgments = folder.appendingPathComponent("judgments.csv")
-        try Data("item_external_id,annotator_external_id,label,submitted_at\nr-1,w-1,spam,2026-11-01T10:00:00Z\nr-2,w-1,ok,2026-11-01T10:01:00Z\n".utf8)
-            .write(to: judgments)
-        let judged = try assay(["import", judgments.path, "--queue", "reviews", "--judgments"])
-        #expect(judged.status == 0, "\(judged.stderr)")
-        #expect(judged.stdout.contains("1 new annotators"))
-
-        let exported = try assay(["export", "--queue", "reviews", "--format", "csv"])
-        #expect(exported.status == 0, "\(exported.stderr)")
-        let rows = exported.stdout.split(separator: "\n")
-        #expect(rows.count == 3)
-        #expect(rows[1].hasPrefix("r-1,1,spam,unanimous,1.0000,1,,"))
-
-        let added = try assay(["users", "add", "Maria Silva", "--role", "annotator", "--languages", "pt-BR"])
-        #expect(added.status == 0)
-        #expect(added.stdout.contains("API token (shown once): assay_"))
-        let duplicate = try assay(["users", "add", "Maria Silva"])
-        #expect(duplicate.status != 0)
-        #expect(duplicate.stderr.contains("already exists"))
-        await cleanup()
     }
 
     @Test("assay --help lists every command")
