@@ -16,4 +16,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: QAController())
     try api.register(collection: GuidelinesController())
     try api.register(collection: ExamsController())
+    try api.register(collection: CalibrationController())
 }

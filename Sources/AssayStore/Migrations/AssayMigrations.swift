@@ -26,5 +26,6 @@ public enum AssayMigrations {
         CreateQAReviews(),
         CreateGuidelines(),
         CreateExams(),
+        CreateCalibrations(),
     ]
 }

@@ -11,6 +11,7 @@ struct MigrationTests {
         "009-add-gold", "010-create-gold-answers", "011-create-queue-members", "012-create-audit-events",
         "013-add-queue-quality", "014-create-consensus-models", "015-create-arbitration-cases",
         "016-create-qa-reviews", "017-create-guidelines", "018-create-exams",
+        "019-create-calibrations",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -1,0 +1,169 @@
+import AssayCore
+import AssayQuality
+import Foundation
+import SQLKit
+
+extension Store {
+    /// Creates a calibration session over items with reference answers (gold, active or retired).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item without a reference.
+    public func createCalibration(_ draft: CalibrationDraft, in queue: Queue, now: Date) async throws -> CalibrationSession {
+        let draft = try draft.validated(now: now)
+        return try await transaction { sql in
+            let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
+            let referenced = Set(try await sql.raw("""
+                SELECT id FROM items WHERE queue_id = \(bind: queue.id) AND gold_labels IS NOT NULL
+                  AND id IN (\(binds: Array(ids.values)))
+                """).all().map { try $0.int64("id") })
+            let itemIDs = try draft.items.map { externalID -> Int64 in
+                guard let id = ids[externalID], referenced.contains(id) else {
+                    throw AssayError.invalidInput(
+                        field: "items", line: nil,
+                        reason: "'\(externalID)' has no reference answer in queue '\(queue.name)'; make it gold first")
+                }
+                return id
+            }
+            let session = CalibrationSession(
+                id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
+                participants: draft.participants, opensAt: draft.opensAt ?? now, closesAt: draft.closesAt, createdAt: now)
+            try await sql.raw("""
+                INSERT INTO calibration_sessions (id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms)
+                VALUES (\(bind: session.id), \(bind: queue.id), \(bind: session.name), \(bind: try Column.json(itemIDs)),
+                        \(bind: try Column.json(session.participants)), \(bind: Column.millis(session.opensAt)),
+                        \(bind: Column.millis(session.closesAt)), \(bind: Column.millis(now)))
+                """).run()
+            return session
+        }
+    }
+
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func calibration(_ id: UUID) async throws -> CalibrationSession {
+        guard let row = try await sql().raw("""
+            SELECT id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms
+            FROM calibration_sessions WHERE id = \(bind: id)
+            """).first()
+        else { throw AssayError.notFound(entity: "calibration session", id: id.uuidString) }
+        return CalibrationSession(
+            id: try row.uuid("id"), queueID: try row.uuid("queue_id"), name: try row.string("name"),
+            itemIDs: try Column.decode([Int64].self, from: try row.string("item_ids")),
+            participants: try Column.decode(CalibrationSession.Participants.self, from: try row.string("participants")),
+            opensAt: try row.date("opens_at_ms"), closesAt: try row.date("closes_at_ms"), createdAt: try row.date("created_at_ms"))
+    }
+
+    /// The next item the participant has not answered, or nil when they have answered them all.
+    ///
+    /// - Throws: ``AssayError/forbidden(_:)`` for someone not called to the session, or outside its window.
+    public func nextCalibrationItem(of session: CalibrationSession, for person: Person, now: Date) async throws -> Item? {
+        try Self.requireParticipant(person, in: session, now: now)
+        let sql = try sql()
+        let answered = Set(try await sql.raw("""
+            SELECT item_id FROM calibration_answers WHERE session_id = \(bind: session.id) AND person_id = \(bind: person.id)
+            """).all().map { try $0.int64("item_id") })
+        guard let next = session.itemIDs.first(where: { !answered.contains($0) }) else { return nil }
+        return try await Self.item(next, sql)
+    }
+
+    /// Records a participant's answer; once per item.
+    ///
+    /// - Throws: ``AssayError/forbidden(_:)``; ``AssayError/notFound(entity:id:)`` for an item not in the session;
+    ///   ``AssayError/conflict(_:)`` for a second answer; ``AssayError/invalidInput(field:line:reason:)``.
+    public func answerCalibration(
+        _ session: CalibrationSession, item itemID: Int64, labels: [String], by person: Person, now: Date
+    ) async throws {
+        try Self.requireParticipant(person, in: session, now: now)
+        guard session.itemIDs.contains(itemID) else { throw AssayError.notFound(entity: "session item", id: String(itemID)) }
+        let queue = try await queue(id: session.queueID, sql())
+        let chosen = try queue.schema.canonicalLabels(labels)
+        try await transaction { sql in
+            guard try await sql.raw("""
+                INSERT INTO calibration_answers (session_id, person_id, item_id, labels, answered_at_ms)
+                VALUES (\(bind: session.id), \(bind: person.id), \(bind: itemID), \(bind: try Column.json(chosen)),
+                        \(bind: Column.millis(now)))
+                ON CONFLICT DO NOTHING RETURNING item_id
+                """).first() != nil
+            else { throw AssayError.conflict("item \(itemID) was already answered in this session") }
+        }
+    }
+
+    /// Adds a discussion note to a session.
+    public func addCalibrationNote(to session: CalibrationSession, text: String, by author: Person, now: Date) async throws {
+        let text = text.trimmingBlanksAndNewlines
+        guard !text.isEmpty else { throw AssayError.invalidInput(field: "text", line: nil, reason: "the note is empty") }
+        try await transaction { sql in
+            try await sql.raw("""
+                INSERT INTO calibration_notes (session_id, author_id, text, created_at_ms)
+                VALUES (\(bind: session.id), \(bind: author.id), \(bind: text), \(bind: Column.millis(now)))
+                """).run()
+        }
+    }
+
+    /// The session's results: accuracy against the references per person, team, vendor and reference label (95%
+    /// Wilson intervals), agreement among participants (Krippendorff's α, Fleiss' κ), the confusions from most to
+    /// least frequent, and the notes. `vendorID` keeps to one vendor's people (a vendor lead's view).
+    public func calibrationReport(of session: CalibrationSession, vendorID: UUID? = nil) async throws -> CalibrationReport {
+        let sql = try sql()
+        let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT a.person_id, a.item_id, a.labels, i.gold_labels, p.external_id, p.name, p.team_id, p.vendor_id
+            FROM calibration_answers a JOIN items i ON i.id = a.item_id JOIN people p ON p.id = a.person_id
+            WHERE a.session_id = \(bind: session.id) \(vendorFilter)
+            ORDER BY a.item_id, a.person_id
+            """).all()
+        var people: [String: (name: String, score: GoldScore)] = [:]
+        var teams: [String: GoldScore] = [:]
+        var vendors: [String: GoldScore] = [:]
+        var labels: [String: GoldScore] = [:]
+        var confusions: [String: [String: Int]] = [:]
+        var builder = try JudgmentMatrix.Builder()
+        func add(_ score: inout GoldScore, _ correct: Bool) {
+            score.answered += 1
+            if correct { score.correct += 1 }
+        }
+        let zero = GoldScore(answered: 0, correct: 0)
+        for row in rows {
+            let answered = try Column.strings(from: try row.string("labels"))
+            let reference = try Column.strings(from: try row.string("gold_labels"))
+            let correct = Set(answered) == Set(reference)
+            let person = try row.string("external_id")
+            let name = try row.string("name")
+            add(&people[person, default: (name, zero)].score, correct)
+            add(&teams[try row.optionalUUID("team_id")?.uuidString ?? "no team", default: zero], correct)
+            add(&vendors[try row.optionalUUID("vendor_id")?.uuidString ?? "no vendor", default: zero], correct)
+            let truth = reference.first ?? "-"
+            add(&labels[truth, default: zero], correct)
+            if !correct { confusions[truth, default: [:]][answered.first ?? "-", default: 0] += 1 }
+            if let first = answered.first {
+                try builder.append(item: String(try row.int64("item_id")), worker: person, label: first)
+            }
+        }
+        let matrix = builder.build()
+        let alpha = try? KrippendorffAlpha(level: .nominal).measure(matrix).value
+        let kappa = try? FleissKappa().measure(matrix).value
+        let notes = try await sql.raw("""
+            SELECT p.name, n.text, n.created_at_ms FROM calibration_notes n JOIN people p ON p.id = n.author_id
+            WHERE n.session_id = \(bind: session.id) ORDER BY n.id
+            """).all().map { row in
+            CalibrationReport.Note(author: try row.string("name"), text: try row.string("text"), at: try row.date("created_at_ms"))
+        }
+        func ranked(_ scores: [String: GoldScore]) -> [CalibrationReport.Row] {
+            scores.keys.sorted().map { CalibrationReport.Row(key: $0, name: nil, score: scores[$0]!) }
+        }
+        return CalibrationReport(
+            sessionID: session.id, participants: people.count, answers: rows.count,
+            people: people.keys.sorted().map { CalibrationReport.Row(key: $0, name: people[$0]!.name, score: people[$0]!.score) },
+            teams: ranked(teams), vendors: ranked(vendors), labels: ranked(labels), alpha: alpha, fleissKappa: kappa,
+            confusions: confusions.flatMap { reference, answers in
+                answers.map { CalibrationReport.Confusion(reference: reference, answered: $0.key, count: $0.value) }
+            }.sorted { ($0.count, $1.reference, $1.answered) > ($1.count, $0.reference, $0.answered) },
+            notes: notes)
+    }
+
+    private static func requireParticipant(_ person: Person, in session: CalibrationSession, now: Date) throws {
+        guard session.participants.include(person) else {
+            throw AssayError.forbidden("\(person.name) is not a participant of calibration session '\(session.name)'")
+        }
+        guard session.opensAt <= now, now < session.closesAt else {
+            throw AssayError.forbidden("calibration session '\(session.name)' is not open now")
+        }
+    }
+}

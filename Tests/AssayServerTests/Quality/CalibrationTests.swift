@@ -1,0 +1,86 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Calibration sessions over real HTTP.
+@Suite("Calibration sessions")
+struct CalibrationTests {
+    @Test("everyone labels the same items; the report names the confused label pair the simulation planted",
+          arguments: TestBackend.allCases)
+    func plantedConfusion(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let now = server.clock.now
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 6, prefix: "cal")
+            let admin = try #require(try await store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            _ = try await store.importGold(
+                (1...6).map { GoldDraft(itemExternalID: "cal-000\($0)", labels: [$0 <= 3 ? "hate" : "spam"]) },
+                into: queue, by: admin, now: now)
+            let acme = try await store.createVendor(named: "Acme", now: now)
+            let globex = try await store.createVendor(named: "Globex", now: now)
+            var people: [(person: Person, token: String)] = []
+            for (name, vendor) in [("Ana", acme), ("Ben", acme), ("Cid", globex), ("Dee", globex), ("Out", nil)] {
+                let person = try await store.createPerson(
+                    PersonDraft(name: name, role: .annotator, vendorID: vendor?.id), now: now)
+                people.append((person, try await store.issueToken(for: person.id, now: now).value))
+            }
+            let created = try await server.request(.POST, "/api/v1/queues/\(queue.name)/calibrations", json: [
+                "name": "Hate vs harassment, week 47", "items": .array((1...6).map { .string("cal-000\($0)") }),
+                "participants": ["vendors": [.string(acme.id.uuidString), .string(globex.id.uuidString)]],
+                "closes_at": .string(Timestamp.format(now.addingTimeInterval(7 * 86_400))),
+            ])
+            try #require(created.status == .created, "\(created.text)")
+            let sessionID = try #require(try created.object()["id"]?.stringValue)
+            let outsider = try await server.request(.POST, "/api/v1/calibrations/\(sessionID)/next", token: people[4].token)
+            #expect(outsider.status == .forbidden && outsider.reason.contains("not a participant"))
+
+            // Acme's people call every hate item harassment (the planted confusion); Globex's get everything right.
+            for (index, participant) in people.prefix(4).enumerated() {
+                while true {
+                    let next = try await server.request(.POST, "/api/v1/calibrations/\(sessionID)/next", token: participant.token)
+                    if next.status == .noContent { break }
+                    try #require(next.status == .ok, "\(next.text)")
+                    let item = try next.object()
+                    let number = Int(try #require(item["external_id"]?.stringValue).suffix(1))!
+                    let label = number <= 3 ? (index < 2 ? "harassment" : "hate") : "spam"
+                    let answered = try await server.request(
+                        .POST, "/api/v1/calibrations/\(sessionID)/answers", token: participant.token,
+                        json: ["item_id": item["id"]!, "labels": [.string(label)]])
+                    #expect(answered.status == .noContent, "\(answered.text)")
+                }
+            }
+            let twice = try await server.request(
+                .POST, "/api/v1/calibrations/\(sessionID)/answers", token: people[0].token, json: ["item_id": 1, "labels": ["hate"]])
+            #expect(twice.status == .conflict)
+            #expect(try await server.request(
+                .POST, "/api/v1/calibrations/\(sessionID)/notes", token: people[0].token,
+                json: ["text": "We read coded slurs as harassment; the policy says hate."]).status == .noContent)
+
+            let report = try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report")
+            try #require(report.status == .ok, "\(report.text)")
+            let body = try report.object()
+            #expect(body["participants"]?.doubleValue == 4 && body["answers"]?.doubleValue == 24)
+            let top = try #require(body["confusions"]?.arrayValue?.first?.objectValue)
+            #expect(top["reference"]?.stringValue == "hate" && top["answered"]?.stringValue == "harassment")
+            #expect(top["count"]?.doubleValue == 6)
+            let vendors = try #require(body["vendors"]?.arrayValue).compactMap(\.objectValue)
+            let accuracy = Dictionary(uniqueKeysWithValues: vendors.map {
+                ($0["key"]!.stringValue!, $0["score"]!.objectValue!["accuracy"]!.doubleValue!)
+            })
+            #expect(accuracy[acme.id.uuidString] == 0.5 && accuracy[globex.id.uuidString] == 1)
+            #expect(body["alpha"]?.doubleValue != nil && body["alpha"]!.doubleValue! < 1)
+            #expect(body["notes"]?.arrayValue?.count == 1)
+
+            let lead = try await store.createPerson(PersonDraft(name: "Lead", role: .vendorLead, vendorID: globex.id), now: now)
+            let leadToken = try await store.issueToken(for: lead.id, now: now).value
+            let scoped = try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: leadToken)
+            let names = try #require(try scoped.object()["people"]?.arrayValue).compactMap { $0.objectValue?["name"]?.stringValue }
+            #expect(names == ["Cid", "Dee"])
+            #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: people[0].token).status == .forbidden)
+        }
+    }
+}
