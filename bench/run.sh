@@ -87,11 +87,13 @@ for BACKEND in ${BACKENDS:-sqlite postgres}; do
     echo "== loop on $BACKEND ($CLIENTS clients, ${SECONDS_MEASURED}s):"
     "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds "$SECONDS_MEASURED"
     kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
-    # The same loop on a queue that mixes gold in at 10% and scores every gold answer (threshold, auto-suspend).
+    # The same loop on a queue that mixes gold in at 10% and scores every gold answer (threshold, auto-suspend),
+    # and samples 5% of ordinary judgments for QA review (stratified sampling).
     fresh_db loopgold
     cat > "$WORK/queue-loopgold.json" <<JSON
 {"name": "loop", "overlap": 1, "lease_seconds": 600, "schema": {"kind": "single_choice", "labels": [{"code": "spam"}, {"code": "none"}]},
- "quality": {"gold_rate": 0.1, "min_gold_accuracy": 0.5, "min_gold_answers": 10, "gold_window": 50, "auto_suspend": true}}
+ "quality": {"gold_rate": 0.1, "min_gold_accuracy": 0.5, "min_gold_answers": 10, "gold_window": 50, "auto_suspend": true,
+             "qa_rate": 0.05, "qa_sampling": "stratified"}}
 JSON
     assay_on queues create "$WORK/queue-loopgold.json" >/dev/null
     assay_on import "$WORK/loop-items.jsonl" --queue loop >/dev/null 2>&1
@@ -106,12 +108,14 @@ JSON
     else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" serve --port "$PORT" >"$WORK/serve.log" 2>&1 & fi
     PIDS+=($!)
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-    echo "== loop on $BACKEND with gold at 10% ($CLIENTS clients, ${SECONDS_MEASURED}s):"
+    echo "== loop on $BACKEND with gold at 10% and QA at 5% ($CLIENTS clients, ${SECONDS_MEASURED}s):"
     "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens-gold.txt" --seconds "$SECONDS_MEASURED"
     if [ "$BACKEND" = sqlite ]; then
       echo "== the harness alone on the same server: two GET /healthz per loop ($CLIENTS clients, 10s):"
       "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds 10 --ceiling
     fi
+    if [ "$BACKEND" = sqlite ]; then echo "QA reviews filed: $(sqlite3 "$DB_SPEC" 'SELECT count(*) FROM qa_reviews' 2>/dev/null || echo '?')"
+    else echo "QA reviews filed: $(psql -tAq "$DB_SPEC" -c 'SELECT count(*) FROM qa_reviews')"; fi
     kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
   fi
   if [ "$WHAT" = import ] || [ "$WHAT" = export ] || [ "$WHAT" = all ]; then

@@ -12,7 +12,8 @@ public struct AssayCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,
-            Metrics.self, Gold.self, Scores.self, Audit.self, Consensus.self,
+            Metrics.self, QualitySettingsCommand.self, Gold.self, Scores.self, QA.self, Consensus.self, Arbitration.self,
+            Guidelines.self, Exams.self, Calibration.self, Audit.self,
         ]
     )
 

@@ -255,11 +255,22 @@ extension Store {
     /// Reopens an item's final label: it becomes unresolved (`appealed`) and an arbitration case opens for it.
     /// Logged as `final_label.appealed`.
     ///
+    /// A vendor lead (`vendorScope` set) appeals for their people: only items someone of that vendor judged.
+    ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an item without a final label; ``AssayError/conflict(_:)``
-    ///   when a case is already open for it.
-    public func appeal(itemID: Int64, note: String?, by actor: Person, now: Date) async throws -> ArbitrationCase {
+    ///   when a case is already open for it; ``AssayError/forbidden(_:)`` for an item outside `vendorScope`.
+    public func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID? = nil, now: Date) async throws
+        -> ArbitrationCase
+    {
         try await transaction { sql in
             let item = try await Self.item(itemID, sql)
+            if let vendorScope {
+                guard try await sql.raw("""
+                    SELECT 1 AS judged FROM judgments j JOIN people p ON p.id = j.annotator_id
+                    WHERE j.item_id = \(bind: itemID) AND p.vendor_id = \(bind: vendorScope) LIMIT 1
+                    """).first() != nil
+                else { throw AssayError.forbidden("a vendor lead appeals only items their own vendor's people judged") }
+            }
             guard let before = try await FinalLabels.labels(of: [itemID], sql)[itemID] else { throw AssayError.notFound(entity: "final label of item", id: String(itemID)) }
             let note = note?.trimmingBlanksAndNewlines.nilIfEmpty
             guard let opened = try await sql.raw("""

@@ -108,3 +108,21 @@ extension Store {
             createdAt: try row.date("created_at_ms"))
     }
 }
+
+/// A queue's guideline versions by the time each takes effect, for stamping many judgments without a query each.
+struct GuidelineVersions {
+    private var effective: [(version: Int, atMillis: Int64)]
+
+    static func of(_ queueID: UUID, _ sql: any SQLDatabase) async throws -> GuidelineVersions {
+        GuidelineVersions(effective: try await sql.raw("""
+            SELECT version, effective_at_ms FROM guidelines WHERE queue_id = \(bind: queueID)
+            """).all().map { (try $0.int("version"), try $0.int64("effective_at_ms")) })
+    }
+
+    /// The newest version already in effect at `time`, as a live submit picks it; nil before the first.
+    func version(inForceAt time: Date) -> Int? {
+        let millis = Column.millis(time)
+        return effective.filter { $0.atMillis <= millis }.map(\.version).max()
+    }
+}
+

@@ -98,6 +98,8 @@ extension Store {
                 forExternalIDs: Set(judgments.map(\.annotatorExternalID)), now: now, sql)
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
+            // Each judgment records the guidelines version in force when it was made, as a live submit does.
+            let guidelines = try await GuidelineVersions.of(queue.id, sql)
             var touched: [Int64: Int] = [:]
             var slotsHeld: [Int64: Int] = [:]
             var inserted = 0
@@ -110,12 +112,12 @@ extension Store {
                         (\(bind: itemIDs[row.itemExternalID]!), \(bind: queue.id), \(bind: people[row.annotatorExternalID]!),
                          \(bind: try Column.json(labels[index])), \(bind: row.rationale), \(bind: row.timeSpentMs),
                          \(bind: row.startedAt.map(Column.millis)), \(bind: Column.millis(row.submittedAt)),
-                         \(literal: origin.rawValue))
+                         \(literal: origin.rawValue), \(bind: guidelines.version(inForceAt: row.submittedAt)))
                         """
                 }
                 let rows = try await sql.raw("""
                     INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
-                                           submitted_at_ms, origin)
+                                           submitted_at_ms, origin, guideline_version)
                     VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
                     RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms
                     """).all()
@@ -130,9 +132,11 @@ extension Store {
             let judged = try await Self.countJudgments(touched, slotsHeld: slotsHeld, sql)
             // Judgments on gold items, made in another tool, score their annotators as if made here.
             let goldItems = try await Self.scoreImportedGoldAnswers(newJudgments, queue: queue, now: now, sql)
-            try await FinalLabels.refresh(
+            let decided = try await FinalLabels.refresh(
                 judged.filter { !goldItems.contains($0.itemID) }, queue: queue, now: now, counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
+            // Judgments made in a vendor's own tool are audited like those made here.
+            for final in decided { try await Self.sampleForQA(final, queue: queue, now: now, sql) }
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)

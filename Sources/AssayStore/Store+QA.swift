@@ -9,34 +9,48 @@ extension Store {
     /// transaction that decided it; nothing happens when the queue's `qa_rate` is 0.
     static func sampleForQA(_ final: FinalLabel, queue: Queue, now: Date, _ sql: any SQLDatabase) async throws {
         guard queue.quality.qaRate > 0 else { return }
+        // Each judgment is sampled when a uniform draw falls under its probability. Drawing first, against the
+        // highest probability any judgment can have, gives the same samples and spares the hot path the queries
+        // below for the items none of whose draws could succeed (most of them at a 5% rate).
+        let ceiling = QASampling.highestProbability(settings: queue.quality)
+        let draws = (0..<final.judgmentCount).map { _ in Double.random(in: 0..<1) }
+        guard draws.contains(where: { $0 < ceiling }) else { return }
         let rows = try await sql.raw("""
             SELECT j.id, j.annotator_id, j.labels, p.vendor_id, p.created_at_ms, i.market, i.priority
             FROM judgments j JOIN people p ON p.id = j.annotator_id JOIN items i ON i.id = j.item_id
             WHERE j.item_id = \(bind: final.itemID) ORDER BY j.id
             """).all()
         let newSince = Column.millis(now.addingTimeInterval(-QASampling.newAnnotatorDays * 86_400))
-        for row in rows {
+        for (index, row) in rows.enumerated() {
+            let draw = index < draws.count ? draws[index] : Double.random(in: 0..<1)
+            guard draw < ceiling else { continue }
             let labels = try Column.strings(from: try row.string("labels"))
             let stratum = QASampling.stratumKey(
                 vendorID: try row.optionalUUID("vendor_id"), market: try row.optionalString("market"),
                 label: labels.first ?? "-", tier: try row.int("priority"))
             let counts = try await sql.raw("""
-                SELECT reviewed, errors FROM qa_strata WHERE queue_id = \(bind: queue.id) AND stratum = \(bind: stratum)
+                SELECT reviewed, errors, sampled FROM qa_strata WHERE queue_id = \(bind: queue.id) AND stratum = \(bind: stratum)
                 """).first()
             let stratumCounts = QAStratumCounts(
-                reviewed: try counts?.int("reviewed") ?? 0, errors: try counts?.int("errors") ?? 0)
+                reviewed: try counts?.int("reviewed") ?? 0, errors: try counts?.int("errors") ?? 0,
+                sampled: try counts?.int("sampled") ?? 0)
             let probability = QASampling.probability(
                 settings: queue.quality, stratum: stratumCounts, isNewAnnotator: try row.int64("created_at_ms") > newSince,
                 confidence: final.confidence)
-            guard Double.random(in: 0..<1) < probability else { continue }
+            guard draw < probability else { continue }
             let needsReviews = queue.quality.qaSampling == .stratified
-                && stratumCounts.reviewed < QASampling.reviewsNeeded(for: stratumCounts, width: queue.quality.qaTargetWidth)
-            try await sql.raw("""
+                && stratumCounts.needsMoreSamples(width: queue.quality.qaTargetWidth)
+            guard try await sql.raw("""
                 INSERT INTO qa_reviews (queue_id, judgment_id, item_id, annotator_id, stratum, reason, state, sampled_at_ms)
                 VALUES (\(bind: queue.id), \(bind: try row.int64("id")), \(bind: final.itemID), \(bind: try row.uuid("annotator_id")),
                         \(bind: stratum), \(bind: (needsReviews ? QASampling.Reason.stratumNeedsReviews : .rate).rawValue),
                         'pending', \(bind: Column.millis(now)))
-                ON CONFLICT DO NOTHING
+                ON CONFLICT DO NOTHING RETURNING id
+                """).first() != nil
+            else { continue }
+            try await sql.raw("""
+                INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled) VALUES (\(bind: queue.id), \(bind: stratum), 0, 0, 1)
+                ON CONFLICT (queue_id, stratum) DO UPDATE SET sampled = qa_strata.sampled + 1
                 """).run()
         }
     }
@@ -119,8 +133,8 @@ extension Store {
                 """).first()
             else { throw AssayError.conflict("QA review \(reviewID) changed meanwhile; fetch the next one") }
             try await sql.raw("""
-                INSERT INTO qa_strata (queue_id, stratum, reviewed, errors)
-                VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1))
+                INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
+                VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)
                 ON CONFLICT (queue_id, stratum) DO UPDATE SET reviewed = qa_strata.reviewed + 1,
                     errors = qa_strata.errors + excluded.errors
                 """).run()

@@ -13,6 +13,7 @@ import Foundation
 public struct CLISandbox: Sendable {
     /// Where the test's files go.
     public let folder: URL
+    private let location: DatabaseLocation
     private let environment: [String: String]
     private let databaseArguments: [String]
 
@@ -27,7 +28,7 @@ public struct CLISandbox: Sendable {
         case .sqlite(let path): arguments = ["--db", path]
         case .postgres(let url): environment["ASSAY_DATABASE_URL"] = url
         }
-        let sandbox = CLISandbox(folder: folder, environment: environment, databaseArguments: arguments)
+        let sandbox = CLISandbox(folder: folder, location: location, environment: environment, databaseArguments: arguments)
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             let result = try await body(sandbox)
@@ -42,6 +43,19 @@ public struct CLISandbox: Sendable {
     /// Runs `assay` with `arguments` and the sandbox's database; returns its exit status and output.
     public func assay(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try ServerProcess.run(arguments + databaseArguments, environment: environment, currentDirectory: folder)
+    }
+
+    /// Runs `body` on the sandbox's database opened in this process, to set up or check what a command cannot show.
+    public func store<T>(_ body: (Store) async throws -> T) async throws -> T {
+        let database = try await AssayDatabase.open(location)
+        do {
+            let result = try await body(database.store)
+            try await database.close()
+            return result
+        } catch {
+            try? await database.close()
+            throw error
+        }
     }
 
     /// Writes a file in the sandbox's folder and returns its path.

@@ -33,13 +33,7 @@ struct Queues: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read") }
-            let draft: QueueDraft
-            do {
-                draft = try JSONDecoder().decode(QueueDraft.self, from: data)
-            } catch {
-                throw ValidationError("\(file): not a queue definition: \(error)")
-            }
+            let draft = try JSONFiles.decode(QueueDraft.self, at: file, shapedLike: "a queue definition")
             try await CommandFailure.reporting(file: file) {
                 let queue = try await database.withStore { try await $0.createQueue(draft, now: Date()) }
                 print("Created queue '\(queue.name)' (id \(queue.id)).")

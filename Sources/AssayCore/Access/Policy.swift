@@ -83,9 +83,10 @@ public enum Policy {
         try require(actor, in: [.admin, .arbitrator], to: "decide arbitration cases")
     }
 
-    /// Reopening a final label for arbitration.
+    /// Reopening a final label for arbitration. A vendor lead appeals for their own people: the store limits
+    /// them to items their vendor judged (``vendorScope(of:)``).
     public static func requireCanAppeal(_ actor: Actor) throws {
-        try require(actor, in: [.admin, .analyst, .arbitrator, .qaReviewer], to: "appeal final labels")
+        try require(actor, in: [.admin, .analyst, .arbitrator, .qaReviewer, .vendorLead], to: "appeal final labels")
     }
 
     /// Reviewing sampled judgments.

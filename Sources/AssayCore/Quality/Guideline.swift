@@ -50,7 +50,8 @@ public struct GuidelineDraft: Codable, Sendable, Equatable {
         self.recertify = recertify
     }
 
-    /// The draft checked against the queue: some text, passages only for the queue's labels.
+    /// The draft checked against the queue: some text, passages only for the queue's labels. Without passages,
+    /// each label's passage is read from the document's headings (``GuidelinePassages``).
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)``.
     public func validated(for schema: LabelSchema) throws -> GuidelineDraft {
@@ -65,7 +66,9 @@ public struct GuidelineDraft: Codable, Sendable, Equatable {
             throw AssayError.invalidInput(
                 field: "passages", line: nil, reason: "'\(unknown)' is not a label of this queue")
         }
-        return self
+        var checked = self
+        if passages == nil { checked.passages = GuidelinePassages.fromHeadings(of: markdown, labels: schema.labels) }
+        return checked
     }
 
     enum CodingKeys: String, CodingKey {

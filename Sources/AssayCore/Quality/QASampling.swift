@@ -4,8 +4,10 @@ import Foundation
 /// Which judgments go to QA review, and with what probability.
 ///
 /// **Uniform**: each judgment with probability `qa_rate`. **Stratified**: judgments fall into strata by vendor ×
-/// market × label × risk tier (the item's priority); a stratum that has fewer reviews than its error-rate interval
-/// needs is sampled at four times the rate until it has them. The reviews a stratum needs for a 95% Wilson
+/// market × label × risk tier (the item's priority); a stratum that has had fewer judgments sampled than its
+/// error-rate interval needs reviews is sampled at four times the rate until it has them. Sampled, not reviewed: a
+/// review waiting for a reviewer will count once done, so counting only done reviews would keep oversampling a
+/// stratum for as long as reviewers are behind, and the backlog would grow without bound. The reviews a stratum needs for a 95% Wilson
 /// interval of width `w` around an error rate `p` are about n = z² p(1 − p) / (w/2)², with `p` the stratum's
 /// error rate so far, smoothed as (errors + 1) / (reviews + 2) so that a fresh stratum plans for the worst case.
 ///
@@ -41,12 +43,19 @@ public enum QASampling {
     ) -> Double {
         guard settings.qaRate > 0 else { return 0 }
         var rate = settings.qaRate
-        if settings.qaSampling == .stratified, stratum.reviewed < reviewsNeeded(for: stratum, width: settings.qaTargetWidth) {
+        if settings.qaSampling == .stratified, stratum.needsMoreSamples(width: settings.qaTargetWidth) {
             rate *= 4
         }
         if isNewAnnotator { rate *= 2 }
         if confidence < lowConfidence { rate *= 2 }
         return min(1, rate)
+    }
+
+    /// The most ``probability(settings:stratum:isNewAnnotator:confidence:)`` can be under these settings, for
+    /// drawing before the stratum and the annotator are known.
+    public static func highestProbability(settings: QualitySettings) -> Double {
+        probability(
+            settings: settings, stratum: QAStratumCounts(reviewed: 0, errors: 0), isNewAnnotator: true, confidence: 0)
     }
 
     /// The reviews a stratum needs for a 95% interval of `width` on its error rate.
@@ -64,12 +73,22 @@ public enum QASampling {
 
 /// A stratum's reviews so far.
 public struct QAStratumCounts: Sendable, Equatable {
+    /// Reviews done.
     public var reviewed: Int
+    /// Done reviews that found the judgment wrong.
     public var errors: Int
+    /// Judgments sampled for review, done or waiting (at least `reviewed`).
+    public var sampled: Int
 
-    public init(reviewed: Int, errors: Int) {
+    public init(reviewed: Int, errors: Int, sampled: Int? = nil) {
         self.reviewed = reviewed
         self.errors = errors
+        self.sampled = max(sampled ?? reviewed, reviewed)
+    }
+
+    /// Whether the stratum has had fewer judgments sampled than its interval of `width` needs reviews.
+    public func needsMoreSamples(width: Double) -> Bool {
+        sampled < QASampling.reviewsNeeded(for: self, width: width)
     }
 }
 

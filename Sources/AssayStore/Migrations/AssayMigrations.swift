@@ -27,5 +27,6 @@ public enum AssayMigrations {
         CreateGuidelines(),
         CreateExams(),
         CreateCalibrations(),
+        AddQAStrataSampled(),
     ]
 }

@@ -26,6 +26,14 @@ struct QASamplingTests {
         let settled = QAStratumCounts(reviewed: 1_000, errors: 20)
         #expect(QASampling.reviewsNeeded(for: settled, width: 0.1) < 40)
         #expect(QASampling.probability(settings: settings, stratum: settled, isNewAnnotator: false, confidence: 1) == 0.05)
+        // Reviews waiting for a reviewer count: with 385 sampled, none done, the stratum is back to the base rate.
+        let waiting = QAStratumCounts(reviewed: 0, errors: 0, sampled: 385)
+        #expect(!waiting.needsMoreSamples(width: 0.1))
+        #expect(QASampling.probability(settings: settings, stratum: waiting, isNewAnnotator: false, confidence: 1) == 0.05)
+        #expect(QAStratumCounts(reviewed: 0, errors: 0, sampled: 384).needsMoreSamples(width: 0.1))
+        // The ceiling drawn against before the stratum is known: 0.05 × 4 × 2 × 2.
+        #expect(QASampling.highestProbability(settings: settings) == 0.8)
+        #expect(QASampling.highestProbability(settings: QualitySettings(qaRate: 0.05)) == 0.2)
     }
 
     @Test("per-label errors tell missed violations from over-enforcement")

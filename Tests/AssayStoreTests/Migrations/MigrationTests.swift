@@ -12,6 +12,7 @@ struct MigrationTests {
         "013-add-queue-quality", "014-create-consensus-models", "015-create-arbitration-cases",
         "016-create-qa-reviews", "017-create-guidelines", "018-create-exams",
         "019-create-calibrations",
+        "020-add-qa-strata-sampled",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

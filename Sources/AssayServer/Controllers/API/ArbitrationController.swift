@@ -47,7 +47,8 @@ struct ArbitrationController: RouteCollection {
         try Policy.requireCanAppeal(actor)
         let body = try? req.content.decode(AppealRequest.self)
         let opened = try await req.store.appeal(
-            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person, now: req.now)
+            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person,
+            vendorScope: try Policy.vendorScope(of: actor), now: req.now)
         return try await JSONBody(opened).encodeResponse(status: .created, for: req)
     }
 

@@ -13,7 +13,7 @@ struct Gold: AsyncParsableCommand {
             A gold item leaves the production pool; `next` serves it to each annotator at most once, at the queue's \
             gold rate (see `assay quality`), and its judgments score the annotator instead of making a final label.
             """,
-        subcommands: [Import.self, List.self], defaultSubcommand: List.self)
+        subcommands: [Import.self, List.self, Health.self], defaultSubcommand: List.self)
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,8 +25,7 @@ struct Gold: AsyncParsableCommand {
         @Option(help: "The queue, by name or id.")
         var queue: String
 
-        @Option(help: "Who sets these answers (an admin, analyst or arbitrator, by external id); the audit log names them.")
-        var by: String
+        @OptionGroup var acting: ActingPerson
 
         @Option(help: "jsonl or csv (default: from the file name).")
         var format: ImportFormat?
@@ -40,8 +39,7 @@ struct Gold: AsyncParsableCommand {
                 ])
                 let drafts = try rows.map(GoldRows.gold(from:))
                 let report = try await database.withStore { store in
-                    let person = try await store.person(externalID: by)
-                    try Policy.requireCanManageGold(Actor(person: person))
+                    let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageGold)
                     return try await store.importGold(drafts, into: try await store.queue(queue), by: person, now: Date())
                 }
                 print("Gold set on \(report.set) of \(report.received) items of '\(queue)' (\(report.unchanged) unchanged).")
@@ -74,6 +72,23 @@ struct Gold: AsyncParsableCommand {
                         after = page.count == 1_000 ? page.last?.itemID : nil
                     } while after != nil
                 }
+            }
+        }
+    }
+
+    struct Health: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the gold set's health as JSON: coverage per label and market, and annotators whose gold "
+                + "accuracy is far above their agreement with peers (a sign the gold has leaked).")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                try JSONFiles.print(try await database.withStore { store in try await store.goldHealth(of: try await store.queue(queue)) })
             }
         }
     }
@@ -145,11 +160,8 @@ struct Audit: AsyncParsableCommand {
             try await database.withStore { store in
                 var queueID: UUID?
                 if let queue { queueID = try await store.queue(queue).id }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
                 for event in try await store.auditEvents(AuditFilter(queueID: queueID, action: action, limit: limit)) {
-                    print(String(decoding: try encoder.encode(event), as: UTF8.self))
+                    try JSONFiles.print(event, pretty: false)
                 }
             }
         }

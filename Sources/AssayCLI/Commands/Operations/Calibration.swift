@@ -1,0 +1,66 @@
+import ArgumentParser
+import AssayCore
+import AssayStore
+import Foundation
+
+/// `assay calibration`: sessions where everyone labels the same reference items.
+struct Calibration: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create calibration sessions and read their reports.",
+        discussion: """
+            Participants answer through the API (POST /api/v1/calibrations/{id}/next and …/answers) and discuss \
+            through …/notes. The report compares every participant, team, vendor and label with the reference \
+            answers, measures agreement among participants (Krippendorff's alpha, Fleiss' kappa), and ranks the \
+            label pairs confused most.
+            """,
+        subcommands: [Create.self, Report.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a session from a JSON file shaped like the body of POST /api/v1/queues/{queue}/calibrations.",
+            discussion: #"For example: {"name": "Week 48", "items": ["gold-001"], "participants": {"vendors": ["<vendor id>"]}, "closes_at": "2026-12-01T00:00:00Z"}"#)
+
+        @Argument(help: "The session: name, items (external ids of items with reference answers), participants, closes_at.")
+        var file: String
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var acting: ActingPerson
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let draft = try JSONFiles.decode(CalibrationDraft.self, at: file, shapedLike: "a calibration session")
+            try await CommandFailure.reporting(file: file) {
+                let session = try await database.withStore { store in
+                    _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageQuality)
+                    return try await store.createCalibration(draft, in: try await store.queue(queue), now: Date())
+                }
+                print("Created calibration session '\(session.name)' (id \(session.id)), open until \(Timestamp.format(session.closesAt)).")
+            }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a session's report as JSON.")
+
+        @Argument(help: "The session id.")
+        var session: String
+
+        @Option(help: "Only this vendor's people (name or id), as its vendor lead sees it.")
+        var vendor: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            guard let id = UUID(uuidString: session) else { throw ValidationError("'\(session)' is not a session id") }
+            try await CommandFailure.reporting {
+                let report = try await database.withStore { store in
+                    try await store.calibrationReport(of: try await store.calibration(id), vendorID: try await store.vendorID(vendor))
+                }
+                try JSONFiles.print(report)
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import AssayCore
+import AssayStore
+import Foundation
+
+/// `assay exams`: qualification exams made of gold items.
+struct Exams: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create and list qualification exams: gold items, a pass mark, and the qualification passing grants.",
+        discussion: """
+            Candidates take exams through the API (POST /api/v1/exams/{id}/next, POST /api/v1/exams/{id}/answers). A queue \
+            with requires_qualification=true serves work only to people with a current qualification.
+            """,
+        subcommands: [Create.self, List.self], defaultSubcommand: List.self)
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an exam from a JSON file shaped like the body of POST /api/v1/queues/{queue}/exams.",
+            discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false}"#)
+
+        @Argument(help: "The exam: name, items (gold items' external ids), pass_mark, qualification_days, training.")
+        var file: String
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var acting: ActingPerson
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let draft = try JSONFiles.decode(ExamDraft.self, at: file, shapedLike: "an exam")
+            try await CommandFailure.reporting(file: file) {
+                let exam = try await database.withStore { store in
+                    _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageGold)
+                    return try await store.createExam(draft, in: try await store.queue(queue), now: Date())
+                }
+                print("Created exam '\(exam.name)' (id \(exam.id)): \(exam.itemIDs.count) items, pass mark "
+                    + String(format: "%.0f%%", exam.passMark * 100) + ".")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a queue's exams as CSV.")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let exams = try await database.withStore { store in try await store.exams(in: try await store.queue(queue).id) }
+                print(CSVWriter.row(["id", "name", "items", "pass_mark", "qualification_days", "training"]), terminator: "")
+                for exam in exams {
+                    print(CSVWriter.row([
+                        exam.id.uuidString, exam.name, String(exam.itemIDs.count), String(exam.passMark),
+                        String(exam.qualificationDays), String(exam.training),
+                    ]), terminator: "")
+                }
+            }
+        }
+    }
+}
