@@ -367,34 +367,48 @@ extension Store {
 
     // MARK: - Scores report
 
-    /// Every annotator with gold answers in the queue: their status and running score with its 95% Wilson
-    /// interval, over their last `window` answers (the queue's `gold_window` by default), counting only answers
-    /// since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view).
+    /// Every annotator with gold answers or QA reviews in the queue: their status, their running gold accuracy
+    /// and their QA score (the share of their reviewed judgments found correct), each with its 95% Wilson
+    /// interval, over their last `window` answers or reviews (the queue's `gold_window` by default), counting
+    /// only those since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view).
     public func scores(in queue: Queue, window: Int? = nil, since: Date? = nil, vendorID: UUID? = nil) async throws
         -> [AnnotatorScore]
     {
         let window = window ?? queue.quality.goldWindow
-        let sinceFilter: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
+        let goldSince: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
+        let reviewSince: SQLQueryString = since.map { "AND reviewed_at_ms >= \(bind: Column.millis($0))" } ?? ""
         let vendorFilter: SQLQueryString = vendorID.map { "WHERE p.vendor_id = \(bind: $0)" } ?? ""
         return try await sql().raw("""
-            SELECT p.id, p.external_id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status, s.answered, s.correct
-            FROM (SELECT annotator_id, COUNT(*) AS answered,
-                         CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
-                  FROM (SELECT annotator_id, correct,
-                               ROW_NUMBER() OVER (PARTITION BY annotator_id
-                                                  ORDER BY answered_at_ms DESC, judgment_id DESC) AS recency
-                        FROM gold_answers WHERE queue_id = \(bind: queue.id) \(sinceFilter)) ranked
-                  WHERE recency <= \(literal: window) GROUP BY annotator_id) s
+            WITH gold AS (
+                SELECT annotator_id, COUNT(*) AS answered, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+                FROM (SELECT annotator_id, correct,
+                             ROW_NUMBER() OVER (PARTITION BY annotator_id ORDER BY answered_at_ms DESC, judgment_id DESC) AS recency
+                      FROM gold_answers WHERE queue_id = \(bind: queue.id) \(goldSince)) ranked
+                WHERE recency <= \(literal: window) GROUP BY annotator_id),
+            qa AS (
+                SELECT annotator_id, COUNT(*) AS answered, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+                FROM (SELECT annotator_id, correct,
+                             ROW_NUMBER() OVER (PARTITION BY annotator_id ORDER BY reviewed_at_ms DESC, id DESC) AS recency
+                      FROM qa_reviews WHERE queue_id = \(bind: queue.id) AND state = 'done' \(reviewSince)) ranked
+                WHERE recency <= \(literal: window) GROUP BY annotator_id),
+            scored AS (SELECT annotator_id FROM gold UNION SELECT annotator_id FROM qa)
+            SELECT p.id, p.external_id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status,
+                   COALESCE(g.answered, 0) AS gold_answered, COALESCE(g.correct, 0) AS gold_correct,
+                   COALESCE(q.answered, 0) AS qa_reviewed, COALESCE(q.correct, 0) AS qa_correct
+            FROM scored s
             JOIN people p ON p.id = s.annotator_id
+            LEFT JOIN gold g ON g.annotator_id = s.annotator_id
+            LEFT JOIN qa q ON q.annotator_id = s.annotator_id
             LEFT JOIN queue_members m ON m.queue_id = \(bind: queue.id) AND m.annotator_id = p.id
             \(vendorFilter)
             ORDER BY p.name, p.id
             """).all().map { row in
             AnnotatorScore(
-                annotatorID: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"), vendorID: try row.optionalUUID("vendor_id"),
-                teamID: try row.optionalUUID("team_id"),
+                annotatorID: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),
+                vendorID: try row.optionalUUID("vendor_id"), teamID: try row.optionalUUID("team_id"),
                 status: MemberStatus(rawValue: try row.string("status")) ?? .active,
-                gold: GoldScore(answered: try row.int("answered"), correct: try row.int("correct")))
+                gold: GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct")),
+                qa: GoldScore(answered: try row.int("qa_reviewed"), correct: try row.int("qa_correct")))
         }
     }
 }

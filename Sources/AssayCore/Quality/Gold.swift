@@ -66,10 +66,12 @@ public struct AnnotatorScore: Codable, Sendable, Equatable {
     public var status: MemberStatus
     /// The running score: the last `window` gold answers (and, if asked, only those since a time).
     public var gold: GoldScore
+    /// The QA score over the same window: of their last reviewed judgments, how many the reviewers found correct.
+    public var qa: GoldScore
 
     public init(
         annotatorID: UUID, externalID: String, name: String, vendorID: UUID?, teamID: UUID?, status: MemberStatus,
-        gold: GoldScore
+        gold: GoldScore, qa: GoldScore = GoldScore(answered: 0, correct: 0)
     ) {
         self.annotatorID = annotatorID
         self.externalID = externalID
@@ -78,10 +80,11 @@ public struct AnnotatorScore: Codable, Sendable, Equatable {
         self.teamID = teamID
         self.status = status
         self.gold = gold
+        self.qa = qa
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, status, gold
+        case name, status, gold, qa
         case annotatorID = "annotator_id", externalID = "external_id", vendorID = "vendor_id", teamID = "team_id"
     }
 }

@@ -17,7 +17,7 @@ struct QATests {
         return try await server.store.queue(queue.name)
     }
 
-    @Test("every sampled judgment is reviewed once; a wrong one overturns the final label and shows in the report",
+    @Test("every sampled judgment is reviewed once; a wrong one overturns the final label and shows in the report and the QA score",
           arguments: TestBackend.allCases)
     func reviewAndOverturn(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
@@ -71,6 +71,12 @@ struct QATests {
             let annotators = try #require(try report.object()["annotators"]?.arrayValue).compactMap(\.objectValue)
             #expect(annotators.count == 1 && annotators[0]["key"]?.stringValue == annotator.person.externalID)
             #expect(try report.object()["pending"]?.doubleValue == 0)
+            // The overturns count in the annotator's running QA score, next to their gold accuracy.
+            let scores = try #require(try await server.request(.GET, "/api/v1/queues/\(queue.name)/scores").object()["annotators"]?.arrayValue)
+            let qa = try #require(scores.first?.objectValue?["qa"]?.objectValue)
+            #expect(qa["answered"]?.doubleValue == 6 && qa["correct"]?.doubleValue == 3 && qa["accuracy"]?.doubleValue == 0.5)
+            let recent = try await server.request(.GET, "/api/v1/queues/\(queue.name)/scores?window=2").object()["annotators"]?.arrayValue
+            #expect(recent?.first?.objectValue?["qa"]?.objectValue?["answered"]?.doubleValue == 2, "the window counts the last reviews")
             let audit = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&action=final_label.overturned")
             #expect(try audit.object()["data"]?.arrayValue?.count == 3)
         }

@@ -97,7 +97,7 @@ struct Gold: AsyncParsableCommand {
 /// `assay scores`: each annotator's running gold accuracy in a queue, with its interval and status.
 struct Scores: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show annotators' gold accuracy in a queue with 95% Wilson intervals, and who is flagged or suspended.")
+        abstract: "Show annotators' gold accuracy and QA score in a queue with 95% Wilson intervals, and who is flagged or suspended.")
 
     @Option(help: "The queue, by name or id.")
     var queue: String
@@ -121,17 +121,27 @@ struct Scores: AsyncParsableCommand {
                 let queue = try await store.queue(self.queue)
                 let since = days.map { Date().addingTimeInterval(-$0 * 86_400) }
                 let scores = try await store.scores(in: queue, window: window, since: since)
-                print(CSVWriter.row(["annotator", "name", "status", "answered", "correct", "accuracy", "lower", "upper"]), terminator: "")
+                print(CSVWriter.row([
+                    "annotator", "name", "status", "answered", "correct", "accuracy", "lower", "upper",
+                    "qa_reviewed", "qa_correct", "qa_accuracy", "qa_lower", "qa_upper",
+                ]), terminator: "")
                 for score in scores {
-                    let interval = score.gold.interval
-                    print(CSVWriter.row([
-                        score.externalID, score.name, score.status.rawValue, String(score.gold.answered), String(score.gold.correct),
-                        score.gold.accuracy.map { String(format: "%.3f", $0) } ?? "", String(format: "%.3f", interval.lower),
-                        String(format: "%.3f", interval.upper),
-                    ]), terminator: "")
+                    print(CSVWriter.row([score.externalID, score.name, score.status.rawValue] + Self.columns(score.gold) + Self.columns(score.qa)),
+                          terminator: "")
                 }
             }
         }
+    }
+}
+
+extension Scores {
+    /// answered, correct, accuracy (empty before the first), interval bounds.
+    static func columns(_ score: GoldScore) -> [String] {
+        let interval = score.interval
+        return [
+            String(score.answered), String(score.correct), score.accuracy.map { String(format: "%.3f", $0) } ?? "",
+            String(format: "%.3f", interval.lower), String(format: "%.3f", interval.upper),
+        ]
     }
 }
 
