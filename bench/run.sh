@@ -88,12 +88,12 @@ for BACKEND in ${BACKENDS:-sqlite postgres}; do
     "$BENCH" loop --url "http://127.0.0.1:$PORT" --queue loop --tokens "$WORK/tokens.txt" --seconds "$SECONDS_MEASURED"
     kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
     # The same loop on a queue that mixes gold in at 10% and scores every gold answer (threshold, auto-suspend),
-    # and samples 5% of ordinary judgments for QA review (stratified sampling).
+    # and samples 5% of ordinary judgments for QA review (uniform; doubled for annotators new to the workspace).
     fresh_db loopgold
     cat > "$WORK/queue-loopgold.json" <<JSON
 {"name": "loop", "overlap": 1, "lease_seconds": 600, "schema": {"kind": "single_choice", "labels": [{"code": "spam"}, {"code": "none"}]},
  "quality": {"gold_rate": 0.1, "min_gold_accuracy": 0.5, "min_gold_answers": 10, "gold_window": 50, "auto_suspend": true,
-             "qa_rate": 0.05, "qa_sampling": "stratified"}}
+             "qa_rate": 0.05, "qa_sampling": "uniform"}}
 JSON
     assay_on queues create "$WORK/queue-loopgold.json" >/dev/null
     assay_on import "$WORK/loop-items.jsonl" --queue loop >/dev/null 2>&1

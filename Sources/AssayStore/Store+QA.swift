@@ -12,7 +12,7 @@ extension Store {
         // Each judgment is sampled when a uniform draw falls under its probability. Drawing first, against the
         // highest probability any judgment can have, gives the same samples and spares the hot path the queries
         // below for the items none of whose draws could succeed (most of them at a 5% rate).
-        let ceiling = QASampling.highestProbability(settings: queue.quality)
+        let ceiling = QASampling.highestProbability(settings: queue.quality, confidence: final.confidence)
         let draws = (0..<final.judgmentCount).map { _ in Double.random(in: 0..<1) }
         guard draws.contains(where: { $0 < ceiling }) else { return }
         let rows = try await sql.raw("""

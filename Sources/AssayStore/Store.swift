@@ -25,7 +25,7 @@ public struct Store: Sendable {
 
     /// The dialect.
     public let backend: Backend
-    private let connections: Connections
+    let connections: Connections
     let queueCache = QueueCache()
 
     /// How the store reaches its database: Fluent's PostgreSQL pools, or the store's own SQLite connections.

@@ -51,11 +51,12 @@ public enum QASampling {
         return min(1, rate)
     }
 
-    /// The most ``probability(settings:stratum:isNewAnnotator:confidence:)`` can be under these settings, for
-    /// drawing before the stratum and the annotator are known.
-    public static func highestProbability(settings: QualitySettings) -> Double {
+    /// The most ``probability(settings:stratum:isNewAnnotator:confidence:)`` can be for an item decided with
+    /// `confidence`, for drawing before the stratum and the annotator are known.
+    public static func highestProbability(settings: QualitySettings, confidence: Double = 0) -> Double {
         probability(
-            settings: settings, stratum: QAStratumCounts(reviewed: 0, errors: 0), isNewAnnotator: true, confidence: 0)
+            settings: settings, stratum: QAStratumCounts(reviewed: 0, errors: 0), isNewAnnotator: true,
+            confidence: confidence)
     }
 
     /// The reviews a stratum needs for a 95% interval of `width` on its error rate.

@@ -34,6 +34,7 @@ struct QASamplingTests {
         // The ceiling drawn against before the stratum is known: 0.05 × 4 × 2 × 2.
         #expect(QASampling.highestProbability(settings: settings) == 0.8)
         #expect(QASampling.highestProbability(settings: QualitySettings(qaRate: 0.05)) == 0.2)
+        #expect(QASampling.highestProbability(settings: QualitySettings(qaRate: 0.05), confidence: 1) == 0.1, "no low-confidence factor")
     }
 
     @Test("per-label errors tell missed violations from over-enforcement")
