@@ -1,6 +1,8 @@
 import NIOCore
 import AssayCore
 import AssayStore
+import Leaf
+import LeafKit
 import Vapor
 
 /// Builds the application: opens and migrates the database, installs middleware and routes.
@@ -43,6 +45,14 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
     app.middleware.use(UnexpectedErrorLogger())
     app.middleware.use(TokenAuthenticator(cache: TokenCache()))
+    app.middleware.use(WebSessionAuthenticator())
+    // Pages and their assets ship inside the server's resource bundle, so `assay` runs from any folder. The bundle
+    // sits in .build/, a hidden folder, which Leaf's default file source refuses to read from.
+    let views = ServerResources.folder.appendingPathComponent("Views").path + "/"
+    app.leaf.sources = .singleSource(NIOLeafFiles(
+        fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
+    app.views.use(.leaf)
+    app.middleware.use(AssetMiddleware(folder: ServerResources.folder.appendingPathComponent("Public").path + "/"))
     try routes(app)
 }
 

@@ -3,6 +3,7 @@ import Vapor
 /// Registers every route collection; the routes themselves live in the controllers.
 func routes(_ app: Application) throws {
     try app.register(collection: SystemController())
+    try app.register(collection: WebController())
     let api = app.grouped("api", "v1")
     try api.register(collection: WorkspaceController())
     try api.register(collection: QueuesController())

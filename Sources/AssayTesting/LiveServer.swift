@@ -51,7 +51,8 @@ public final class LiveServer: Sendable {
         let clock = AdjustableTime()
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // Redirects are answers to check (the pages redirect to /sign-in), not to follow.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
             let settings = Settings(
@@ -117,10 +118,11 @@ public final class LiveServer: Sendable {
     /// Sends a request; `token` defaults to the admin's (pass `nil` for none).
     public func request(
         _ method: HTTPMethod, _ path: String, token: String?? = .none, body: Data? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json", headers: HTTPHeaders = [:]
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        request.headers.add(contentsOf: headers)
         let bearer = token ?? adminToken
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let body {

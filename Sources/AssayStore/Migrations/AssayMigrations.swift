@@ -28,5 +28,7 @@ public enum AssayMigrations {
         CreateExams(),
         CreateCalibrations(),
         AddQAStrataSampled(),
+        CreateWebSessions(),
+        AddJudgmentsByAnnotatorIndex(),
     ]
 }

@@ -13,6 +13,8 @@ struct MigrationTests {
         "016-create-qa-reviews", "017-create-guidelines", "018-create-exams",
         "019-create-calibrations",
         "020-add-qa-strata-sampled",
+        "021-create-web-sessions",
+        "022-add-judgments-by-annotator-index",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -37,8 +37,7 @@ struct HealthResponse: Content {
 /// The OpenAPI document shipped with the server, read once from the bundle.
 enum OpenAPIDocument {
     static let yaml: Data = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
-            let data = try? Data(contentsOf: url)
+        guard let data = try? Data(contentsOf: ServerResources.folder.appendingPathComponent("openapi.yaml"))
         else { return Data("openapi: 3.1.0\ninfo: {title: Assay, version: missing}\npaths: {}\n".utf8) }
         return data
     }()

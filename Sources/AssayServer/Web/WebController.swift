@@ -1,0 +1,190 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// The browser pages: sign-in and sign-out, the home page, and the annotator workbench.
+///
+/// Pages are rendered on the server (Leaf) and their scripts call the JSON API with the session cookie, so a page
+/// never holds logic the API lacks. Routes: `GET /`, `GET|POST /sign-in`, `POST /sign-out`, `GET /work/{queue}`.
+struct WebController: RouteCollection {
+    static let signInCookie = "assay_sign_in"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("sign-in", use: signInForm)
+        routes.post("sign-in", use: signIn)
+        let pages = routes.grouped(WebErrorPages())
+        pages.get(use: home)
+        pages.post("sign-out", use: signOut)
+        pages.get("work", ":queue", use: workbench)
+    }
+
+    // MARK: - Signing in and out
+
+    @Sendable func signInForm(req: Request) async throws -> Response {
+        try await Self.signInPage(req, error: nil, status: .ok)
+    }
+
+    /// Checks the token against the form's anti-forgery value (the same random value in a cookie and a hidden
+    /// field: another site can make the browser post the form, but cannot read the cookie to fill the field).
+    @Sendable func signIn(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        guard let expected = req.cookies[Self.signInCookie]?.string, !expected.isEmpty, form.csrf == expected else {
+            return try await Self.signInPage(req, error: "The sign-in form expired; please try again.", status: .forbidden)
+        }
+        let token = form.token.trimmingBlanksAndNewlines
+        guard !token.isEmpty else {
+            return try await Self.signInPage(req, error: "Paste your API token.", status: .unprocessableEntity)
+        }
+        let session: WebSession
+        do {
+            (_, session) = try await req.store.startWebSession(token: TokenSecret(token), now: req.now)
+        } catch AssayError.unauthenticated {
+            return try await Self.signInPage(req, error: "That token is unknown or was revoked.", status: .unauthorized)
+        }
+        let response = req.redirect(to: "/", redirectType: .normal)
+        response.cookies[WebSessionAuthenticator.cookieName] = HTTPCookies.Value(
+            string: session.secret.value, expires: session.expiresAt, maxAge: Int(Store.webSessionLifetime), path: "/",
+            isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
+        response.cookies[Self.signInCookie] = .expired
+        return response
+    }
+
+    @Sendable func signOut(req: Request) async throws -> Response {
+        if let page = req.webPage { try await req.store.endWebSession(TokenSecret(page.secret), now: req.now) }
+        let response = req.redirect(to: "/sign-in", redirectType: .normal)
+        response.cookies[WebSessionAuthenticator.cookieName] = .expired
+        return response
+    }
+
+    private static func signInPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
+        var rng = SystemRandomNumberGenerator()
+        let csrf = TokenSecret.generate(using: &rng).value
+        let response = try await req.view.render("sign-in", SignInPage(csrf: csrf, error: error)).encodeResponse(for: req)
+        response.status = status
+        response.cookies[signInCookie] = HTTPCookies.Value(
+            string: csrf, maxAge: 3_600, path: "/sign-in", isSecure: req.isSecure, isHTTPOnly: true, sameSite: .strict)
+        return response
+    }
+
+    // MARK: - Pages
+
+    @Sendable func home(req: Request) async throws -> View {
+        let actor = try req.actor()
+        var queues: [HomePage.QueueRow] = []
+        for queue in try await req.store.queues() {
+            let stats = try await req.store.stats(of: queue.id)
+            queues.append(HomePage.QueueRow(
+                name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
+                items: stats.items, complete: stats.completedItems,
+                percent: stats.items == 0 ? 0 : Int((Double(stats.completedItems) / Double(stats.items) * 100).rounded(.down))))
+        }
+        return try await req.view.render("home", HomePage(
+            chrome: try Chrome(req, title: "Queues"), labels: actor.role.labels, queues: queues))
+    }
+
+    @Sendable func workbench(req: Request) async throws -> View {
+        let actor = try req.actor()
+        try Policy.requireCanLabel(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let guideline = try? await req.store.guideline(of: queue.id, version: nil, now: req.now)
+        let startOfDay = Calendar.utc.startOfDay(for: req.now)
+        return try await req.view.render("workbench", WorkbenchPage(
+            chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
+            multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
+            labels: queue.schema.labels.enumerated().map { index, label in
+                WorkbenchPage.LabelButton(
+                    code: label.code, name: label.name, description: label.description,
+                    key: index < 9 ? String(index + 1) : nil, passage: guideline?.passages[label.code])
+            },
+            guidelineVersion: guideline?.version,
+            tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay)))
+    }
+}
+
+// MARK: - Forms and page contexts
+
+struct SignInForm: Content {
+    let token: String
+    let csrf: String
+}
+
+struct SignInPage: Encodable {
+    let csrf: String
+    let error: String?
+}
+
+/// What every signed-in page shows around its content: who is signed in, the navigation their role gets, the
+/// CSRF token for forms and scripts.
+struct Chrome: Encodable {
+    struct Link: Encodable {
+        let title: String
+        let href: String
+    }
+
+    let title: String
+    let person: String
+    let role: String
+    let csrf: String
+    let navigation: [Link]
+
+    init(_ req: Request, title: String) throws {
+        let actor = try req.actor()
+        self.title = title
+        person = actor.person.name
+        role = actor.role.rawValue.replacingOccurrences(of: "_", with: " ")
+        csrf = req.webPage?.csrfToken ?? ""
+        var links = [Link(title: "Queues", href: "/")]
+        if actor.role != .annotator { links.append(Link(title: "API reference", href: "/openapi.yaml")) }
+        navigation = links
+    }
+}
+
+struct HomePage: Encodable {
+    struct QueueRow: Encodable {
+        let name: String
+        let markets: String
+        let languages: String
+        let items: Int
+        let complete: Int
+        let percent: Int
+    }
+
+    let chrome: Chrome
+    let labels: Bool
+    let queues: [QueueRow]
+}
+
+struct WorkbenchPage: Encodable {
+    struct LabelButton: Encodable {
+        let code: String
+        let name: String
+        let description: String?
+        let key: String?
+        let passage: String?
+    }
+
+    let chrome: Chrome
+    let queue: String
+    let multiple: Bool
+    let rationaleRequired: Bool
+    let labels: [LabelButton]
+    let guidelineVersion: Int?
+    let tally: Int
+}
+
+extension Calendar {
+    /// The Gregorian calendar in UTC: "today" for tallies and daily figures.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+}
+
+extension Request {
+    /// Whether the client reached the server over HTTPS (directly or through a proxy that says so), so that
+    /// cookies are marked Secure exactly when the browser would send them back.
+    var isSecure: Bool {
+        url.scheme == "https" || headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+}

@@ -1,0 +1,83 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Browser sign-in over plain HTTP: the session cookie, its flags, CSRF on every change, sign-out.
+@Suite("Web sessions")
+struct WebSessionTests {
+    /// Signs in through the form as a browser would; returns the session cookie's value.
+    static func signIn(_ server: LiveServer, token: String) async throws -> (reply: LiveServer.Reply, cookie: String?) {
+        let form = try await server.request(.GET, "/sign-in", token: .some(nil))
+        let formCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix("assay_sign_in=") })
+        let csrf = String(try #require(form.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1))
+        let reply = try await server.request(
+            .POST, "/sign-in", token: .some(nil), body: Data("token=\(token)&csrf=\(csrf)".utf8),
+            contentType: "application/x-www-form-urlencoded",
+            headers: ["Cookie": String(formCookie.split(separator: ";")[0])])
+        let session = reply.headers["Set-Cookie"].first { $0.hasPrefix("assay_session=") && !$0.hasPrefix("assay_session=;") }
+        return (reply, session.map { String($0.split(separator: ";")[0]) })
+    }
+
+    @Test("signing in sets an HttpOnly SameSite session cookie; the API then needs the page's CSRF token to change anything",
+          arguments: TestBackend.allCases)
+    func session(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store)
+            try await Fixtures.items(server.store, into: queue, count: 2)
+            let annotator = try await Fixtures.annotators(server.store, count: 1)[0]
+
+            let wrong = try await Self.signIn(server, token: "assay_nobody")
+            #expect(wrong.reply.status == .unauthorized && wrong.cookie == nil)
+            #expect(wrong.reply.text.contains("unknown or was revoked"))
+            let forged = try await server.request(
+                .POST, "/sign-in", token: .some(nil), body: Data("token=\(annotator.token)&csrf=guess".utf8),
+                contentType: "application/x-www-form-urlencoded")
+            #expect(forged.status == .forbidden, "a sign-in form posted from elsewhere has no matching cookie")
+
+            let signedIn = try await Self.signIn(server, token: annotator.token)
+            #expect(signedIn.reply.status == .seeOther)
+            let setCookie = try #require(signedIn.reply.headers["Set-Cookie"].first { $0.hasPrefix("assay_session=") })
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), "\(setCookie)")
+            let cookie = try #require(signedIn.cookie)
+            let home = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(home.status == .ok && home.text.contains("Annotator 1"), "\(home.status)")
+            let csrf = String(try #require(home.text.firstMatch(of: /data-csrf="([^"]+)"/)?.1))
+
+            // The cookie alone cannot change anything: a request another site triggers carries no token.
+            let next = "/api/v1/queues/\(queue.name)/next"
+            #expect(try await server.request(.POST, next, token: .some(nil), headers: ["Cookie": cookie]).status == .forbidden)
+            #expect(try await server.request(.POST, next, token: .some(nil), headers: ["Cookie": cookie, "X-CSRF-Token": "x"]).status == .forbidden)
+            let leased = try await server.request(.POST, next, token: .some(nil), headers: ["Cookie": cookie, "X-CSRF-Token": csrf])
+            #expect(leased.status == .ok, "\(leased.text)")
+            #expect(try await server.request(.GET, "/api/v1/me", token: .some(nil), headers: ["Cookie": cookie]).status == .ok)
+
+            let out = try await server.request(
+                .POST, "/sign-out", token: .some(nil), body: Data("csrf=\(csrf)".utf8),
+                contentType: "application/x-www-form-urlencoded", headers: ["Cookie": cookie])
+            #expect(out.status == .seeOther)
+            let after = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(after.status == .seeOther && after.headers.first(name: "Location") == "/sign-in", "a signed-out cookie is dead")
+        }
+    }
+
+    @Test("pages answer people who may not use them with an error page, and signed-out visitors go to sign-in")
+    func pageErrors() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            _ = try await Fixtures.queue(server.store)
+            let lead = try await server.store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+            let token = try await server.store.issueToken(for: lead.id, now: Date()).value
+            let cookie = try #require(try await Self.signIn(server, token: token).cookie)
+            let workbench = try await server.request(.GET, "/work/comments-en", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(workbench.status == .forbidden && workbench.text.contains("does not label items"), "\(workbench.text)")
+            let missing = try await server.request(.GET, "/work/nope", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(missing.status == .forbidden || missing.status == .notFound)
+            #expect(try await server.request(.GET, "/work/comments-en", token: .some(nil)).status == .seeOther)
+            let css = try await server.request(.GET, "/assets/assay.css", token: .some(nil))
+            #expect(css.status == .ok && css.text.contains("--accent"))
+            #expect(try await server.request(.GET, "/assets/nothing.js", token: .some(nil)).status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import Testing
+
+/// The workbench in a real headless Chromium, driven by keys as an annotator works.
+@Suite("Workbench in a browser", .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
+struct WorkbenchBrowserTests {
+    @Test("an annotator signs in, labels five items with the keyboard alone, and the day's tally counts them",
+          arguments: TestBackend.allCases)
+    func labelByKeyboard(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let now = server.clock.now
+            let queue = try await Fixtures.queue(store)
+            let texts = [
+                "buy followers now, cheap!!! 🚀🚀", "هذا تعليق عادي عن المباراة", "you people should all disappear",
+                "Great match yesterday 👏", "שלום, זה בסדר גמור", "free crypto giveaway, click here",
+            ]
+            _ = try await store.importItems(
+                texts.enumerated().map { ItemDraft(externalID: "c-\($0.offset + 1)", content: ["text": .string($0.element)]) },
+                into: queue, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            _ = try await store.publishGuideline(
+                GuidelineDraft(markdown: "# Policy\n## Hate speech\nAttacks on people for who they are.\n## Spam or scam\nUnsolicited ads.\n"),
+                for: queue, by: analyst, now: now.addingTimeInterval(-60))
+            let annotator = try await Fixtures.annotators(store, count: 1, prefix: "maria")[0]
+
+            try await Browser.with { browser in
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("signed-out visitors go to the sign-in form") {
+                    try await browser.currentURL().hasSuffix("/sign-in")
+                }
+                try await browser.screenshot("sign-in")
+                try await browser.type("#token", annotator.token + "\n")
+                try await browser.waitUntil("the home page after signing in") { try await browser.currentURL() == server.baseURL + "/" }
+                #expect(try await browser.text("h1") == "Queues")
+                try await browser.screenshot("home")
+
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                var seen: [String] = []
+                let keys = ["3", "4", "1", "4", "4"]  // spam, none, hate, none, none
+                for key in keys {
+                    try await browser.waitUntil("an item is shown") { try await browser.text("#item-id") != "–" }
+                    let itemID = try await browser.text("#item-id")
+                    seen.append(itemID)
+                    if seen.count == 2 {
+                        // Right-to-left text and emoji arrive intact; the focused label shows its passage.
+                        let shown = try await browser.text("#item .text")
+                        #expect(texts.contains(shown), "\(shown)")
+                        try await browser.press("1")
+                        #expect(try await browser.text(".passage[data-code='hate']") == "Attacks on people for who they are.")
+                        try await browser.screenshot("workbench")
+                    }
+                    try await browser.press(key)
+                    try await browser.press("\n")
+                    try await browser.waitUntil("the next item replaces \(itemID)") {
+                        let current = try await browser.text("#item-id")
+                        return current != itemID && current != "–"
+                    }
+                }
+                #expect(try await browser.text("#tally") == "5")
+                #expect(Set(seen).count == 5, "five different items")
+                // The page never reloaded: the tally went up in place. A reload reads the same count from the server.
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("the tally after a reload") { try await browser.text("#tally") == "5" }
+            }
+            var labels: [String: [String]] = [:]
+            for final in try await store.finalLabels(in: queue.id, after: nil, limit: 10) { labels[final.externalID] = final.labels }
+            #expect(labels.count == 5)
+            #expect(labels.values.filter { $0 == ["none"] }.count == 3 && labels.values.filter { $0 == ["spam"] }.count == 1)
+            let judgments = try await store.judgmentCount(by: annotator.person.id, since: now.addingTimeInterval(-3_600))
+            #expect(judgments == 5)
+        }
+    }
+}
