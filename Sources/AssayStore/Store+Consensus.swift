@@ -171,9 +171,10 @@ extension Store {
     // MARK: - Arbitration
 
     /// A queue's arbitration cases in a state, oldest first, a page at a time, each with its item, judgments
-    /// (without who gave them unless the queue shows annotators to arbitrators) and current final label.
+    /// (without who gave them unless the queue shows annotators to arbitrators), current final label, and the
+    /// guidelines in force at `now`.
     public func arbitrationFiles(
-        in queue: Queue, state: ArbitrationCase.State, after caseID: Int64?, limit: Int
+        in queue: Queue, state: ArbitrationCase.State, after caseID: Int64?, limit: Int, now: Date
     ) async throws -> [ArbitrationFile] {
         let sql = try sql()
         let cases = try await sql.raw("""
@@ -181,22 +182,28 @@ extension Store {
             WHERE queue_id = \(bind: queue.id) AND state = \(bind: state.rawValue) AND id > \(bind: caseID ?? 0)
             ORDER BY id LIMIT \(literal: limit)
             """).all().map(Self.arbitrationCase(from:))
-        return try await files(for: cases, in: queue, sql)
+        return try await files(for: cases, in: queue, now: now, sql)
     }
 
     /// One case as an arbitrator sees it.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.
-    public func arbitrationFile(_ caseID: Int64) async throws -> ArbitrationFile {
+    public func arbitrationFile(_ caseID: Int64, now: Date) async throws -> ArbitrationFile {
         let sql = try sql()
         let found = try await Self.arbitrationCase(caseID, sql)
-        return try await files(for: [found], in: try await queue(id: found.queueID, sql), sql)[0]
+        return try await files(for: [found], in: try await queue(id: found.queueID, sql), now: now, sql)[0]
     }
 
-    private func files(for cases: [ArbitrationCase], in queue: Queue, _ sql: any SQLDatabase) async throws
+    private func files(for cases: [ArbitrationCase], in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws
         -> [ArbitrationFile]
     {
         guard !cases.isEmpty else { return [] }
+        let guideline: Guideline?
+        do {
+            guideline = try await self.guideline(of: queue.id, version: nil, now: now)
+        } catch AssayError.notFound {
+            guideline = nil
+        }
         let ids = cases.map(\.itemID)
         var items: [Int64: Item] = [:]
         for row in try await sql.raw("SELECT \(unsafeRaw: Self.itemColumns) FROM items WHERE id IN (\(binds: ids))").all() {
@@ -217,7 +224,8 @@ extension Store {
         return try cases.map { found in
             guard let item = items[found.itemID] else { throw AssayError.notFound(entity: "item", id: String(found.itemID)) }
             return ArbitrationFile(
-                arbitrationCase: found, item: item, judgments: votes[found.itemID] ?? [], finalLabel: finals[found.itemID])
+                arbitrationCase: found, item: item, judgments: votes[found.itemID] ?? [], finalLabel: finals[found.itemID],
+                guideline: guideline)
         }
     }
 

@@ -101,7 +101,7 @@ struct DemoWorkspace {
                 now: joined)
             staff.append((.vendorLead, lead))
             for index in 0..<20 {
-                let name = vendorPlan.names[index % vendorPlan.names.count]
+                let name = vendorPlan.annotatorName(index)
                 let person = try await store.createPerson(
                     PersonDraft(
                         externalID: String(format: "%@-%03d", vendorPlan.slug, index + 1), name: name, role: .annotator,
@@ -137,6 +137,14 @@ enum DemoVendors {
         let markets: [String]
         let names: [String]
         let languages: @Sendable (Int) -> [String]
+
+        /// The `index`th annotator's name: the ten full names first, then the same first names with other surnames,
+        /// so that twenty people per vendor have twenty different names.
+        func annotatorName(_ index: Int) -> String {
+            let first = names[index % names.count].split(separator: " ", maxSplits: 1)[0]
+            let last = names[(index + 3 * (index / names.count)) % names.count].split(separator: " ", maxSplits: 1)[1]
+            return "\(first) \(last)"
+        }
     }
 
     static let all: [Plan] = [

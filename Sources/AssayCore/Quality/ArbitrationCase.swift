@@ -79,16 +79,21 @@ public struct ArbitrationFile: Codable, Sendable, Equatable {
     public var item: Item
     public var judgments: [Vote]
     public var finalLabel: FinalLabel?
+    /// The queue's guidelines in force, which the decision applies (nil when the queue has none).
+    public var guideline: Guideline?
 
-    public init(arbitrationCase: ArbitrationCase, item: Item, judgments: [Vote], finalLabel: FinalLabel?) {
+    public init(
+        arbitrationCase: ArbitrationCase, item: Item, judgments: [Vote], finalLabel: FinalLabel?, guideline: Guideline? = nil
+    ) {
         self.arbitrationCase = arbitrationCase
         self.item = item
         self.judgments = judgments
         self.finalLabel = finalLabel
+        self.guideline = guideline
     }
 
     enum CodingKeys: String, CodingKey {
-        case item, judgments
+        case item, judgments, guideline
         case arbitrationCase = "case", finalLabel = "final_label"
     }
 }

@@ -61,7 +61,7 @@ struct VendorSweepTests {
                 _ = try await server.request(.POST, "/api/v1/qa/\(id)", token: reviewer, json: ["correct": true])
             }
             #expect(!reviews.isEmpty)
-            let cases = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 100).map(\.arbitrationCase.id)
+            let cases = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 100, now: now).map(\.arbitrationCase.id)
             #expect(!cases.isEmpty, "ties opened arbitration cases")
 
             // Gold, an exam and a calibration session that Gus takes part in; Gus suspended and reinstated.

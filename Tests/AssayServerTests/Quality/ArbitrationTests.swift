@@ -25,6 +25,10 @@ struct ArbitrationTests {
                     #expect(try await client.submit(lease.assignmentID, labels: [label]).status == .created)
                 }
             }
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: server.clock.now)
+            _ = try await store.publishGuideline(
+                GuidelineDraft(markdown: "# Policy\n## spam\nUnsolicited ads.\n"), for: queue, by: analyst,
+                now: server.clock.now.addingTimeInterval(-1))
             let arbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Arbi")
             let listed = try await server.request(.GET, "/api/v1/queues/\(queue.name)/arbitration", token: arbitrator)
             try #require(listed.status == .ok, "\(listed.text)")
@@ -37,6 +41,8 @@ struct ArbitrationTests {
             #expect(votes.count == 2 && votes.allSatisfy { $0["annotator_id"] == nil && $0["annotator_name"] == nil },
                     "who judged is hidden by default")
             #expect(first["final_label"]?.objectValue?["provenance"]?.stringValue == "unresolved")
+            let guideline = try #require(first["guideline"]?.objectValue, "the arbitrator sees the guidelines in force")
+            #expect(guideline["version"]?.doubleValue == 1 && guideline["passages"]?.objectValue?["spam"]?.stringValue == "Unsolicited ads.")
 
             // Not for annotators; a label outside the schema changes nothing.
             let caseID = Int64(try #require(first["case"]?.objectValue?["id"]?.doubleValue))

@@ -52,7 +52,7 @@ struct ConsensusTests {
                 let right = finals.filter { $0.labels == [truth[$0.externalID]!] }.count
                 result[rule.kind] = Double(right) / 400
                 // Every unresolved item, and only those, has an open arbitration case.
-                let open = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 1_000)
+                let open = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 1_000, now: Date())
                 #expect(Set(open.map(\.item.id)) == Set(finals.filter { $0.provenance == .unresolved }.map(\.itemID)))
                 #expect(open.allSatisfy { $0.arbitrationCase.reason == $0.finalLabel?.unresolvedReason?.rawValue })
             }

@@ -34,7 +34,7 @@ struct Arbitration: AsyncParsableCommand {
                     print(CSVWriter.row(["case_id", "item_id", "external_id", "reason", "opened_at", "judgments", "labels"]), terminator: "")
                     var after: Int64?
                     repeat {
-                        let page = try await store.arbitrationFiles(in: queue, state: state, after: after, limit: 500)
+                        let page = try await store.arbitrationFiles(in: queue, state: state, after: after, limit: 500, now: Date())
                         for file in page {
                             let found = file.arbitrationCase
                             print(CSVWriter.row([
@@ -61,7 +61,7 @@ struct Arbitration: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.reporting {
-                try JSONFiles.print(try await database.withStore { try await $0.arbitrationFile(caseID) })
+                try JSONFiles.print(try await database.withStore { try await $0.arbitrationFile(caseID, now: Date()) })
             }
         }
     }

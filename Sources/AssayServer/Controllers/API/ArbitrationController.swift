@@ -23,13 +23,13 @@ struct ArbitrationController: RouteCollection {
             throw AssayError.invalidInput(field: "state", line: nil, reason: "must be open, decided or withdrawn, got '\(stateName)'")
         }
         let limit = try Paging.limit(req)
-        let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit)
+        let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit, now: req.now)
         return Page(data: files, next: files.count == limit ? files.last.map { String($0.arbitrationCase.id) } : nil)
     }
 
     @Sendable func show(req: Request) async throws -> JSONBody<ArbitrationFile> {
         try Policy.requireCanSeeArbitration(try req.actor())
-        return JSONBody(try await req.store.arbitrationFile(try req.parameters.require("caseID", as: Int64.self)))
+        return JSONBody(try await req.store.arbitrationFile(try req.parameters.require("caseID", as: Int64.self), now: req.now))
     }
 
     @Sendable func decide(req: Request) async throws -> JSONBody<ArbitrationCase> {
