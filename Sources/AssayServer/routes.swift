@@ -18,4 +18,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: GuidelinesController())
     try api.register(collection: ExamsController())
     try api.register(collection: CalibrationController())
+    try api.register(collection: ReportsController())
 }

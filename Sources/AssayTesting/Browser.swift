@@ -107,6 +107,13 @@ public final class Browser: @unchecked Sendable {
         _ = try await command(.POST, "/url", ["url": .string(url)])
     }
 
+    /// Signs in through the form with an API token and waits for the home page.
+    public func signIn(at baseURL: String, token: String) async throws {
+        try await open(baseURL + "/sign-in")
+        try await type("#token", token + "\n")
+        try await waitUntil("the home page after signing in") { try await currentURL() == baseURL + "/" }
+    }
+
     /// The page's current URL.
     public func currentURL() async throws -> String {
         try await command(.GET, "/url", nil).stringValue ?? ""
@@ -156,6 +163,12 @@ public final class Browser: @unchecked Sendable {
     @discardableResult
     public func script(_ source: String) async throws -> JSONValue {
         try await command(.POST, "/execute/sync", ["script": .string(source), "args": []])
+    }
+
+    /// Runs an asynchronous script in the page: it gets a callback as its last argument and calls it with the
+    /// result (for `fetch`, say).
+    public func asyncScript(_ source: String) async throws -> JSONValue {
+        try await command(.POST, "/execute/async", ["script": .string(source), "args": []])
     }
 
     /// Waits until `condition` holds (polling every 100 ms), or fails after `timeout` with `message`.

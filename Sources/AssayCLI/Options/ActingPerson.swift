@@ -18,3 +18,33 @@ struct ActingPerson: ParsableArguments {
         return person
     }
 }
+
+/// The arguments of a command that creates something in a queue from a JSON file shaped like the API's request
+/// body (`assay exams create`, `assay calibration create`): the file, the queue, who does it, the database.
+struct QueueDraftFile: ParsableArguments {
+    @Argument(help: "The JSON file, shaped like the API's request body.")
+    var file: String
+
+    @Option(help: "The queue, by name or id.")
+    var queue: String
+
+    @OptionGroup var acting: ActingPerson
+
+    @OptionGroup var database: DatabaseOptions
+
+    /// Reads the file, checks the person against `policy`, and runs `make` with the draft and the queue.
+    ///
+    /// - Throws: a `ValidationError` naming the file for a bad file or a refused draft.
+    func create<Draft: Decodable, Created>(
+        _ type: Draft.Type, shapedLike what: String, allowedBy policy: (Actor) throws -> Void,
+        _ make: (Store, Draft, Queue) async throws -> Created
+    ) async throws -> Created {
+        let draft = try JSONFiles.decode(type, at: file, shapedLike: what)
+        return try await CommandFailure.reporting(file: file) {
+            try await database.withStore { store in
+                _ = try await acting.person(in: store, allowedBy: policy)
+                return try await make(store, draft, try await store.queue(queue))
+            }
+        }
+    }
+}

@@ -2,10 +2,12 @@ import AssayCore
 import AssayStore
 import Vapor
 
-/// The browser pages: sign-in and sign-out, the home page, and the annotator workbench.
+/// The browser pages: sign-in and sign-out, the home page, the annotator workbench, the QA review and the
+/// arbitration screens.
 ///
 /// Pages are rendered on the server (Leaf) and their scripts call the JSON API with the session cookie, so a page
-/// never holds logic the API lacks. Routes: `GET /`, `GET|POST /sign-in`, `POST /sign-out`, `GET /work/{queue}`.
+/// never holds logic the API lacks. Routes: `GET /`, `GET|POST /sign-in`, `POST /sign-out`, `GET /work/{queue}`,
+/// `GET /review/{queue}`, `GET /arbitration/{queue}`.
 struct WebController: RouteCollection {
     static let signInCookie = "assay_sign_in"
 
@@ -16,6 +18,9 @@ struct WebController: RouteCollection {
         pages.get(use: home)
         pages.post("sign-out", use: signOut)
         pages.get("work", ":queue", use: workbench)
+        pages.get("review", ":queue", use: review)
+        pages.get("arbitration", ":queue", use: arbitration)
+        pages.get("dashboard", ":queue", use: dashboard)
     }
 
     // MARK: - Signing in and out
@@ -76,28 +81,77 @@ struct WebController: RouteCollection {
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
                 items: stats.items, complete: stats.completedItems,
-                percent: stats.items == 0 ? 0 : Int((Double(stats.completedItems) / Double(stats.items) * 100).rounded(.down))))
+                percent: stats.items == 0 ? 0 : Int((Double(stats.completedItems) / Double(stats.items) * 100).rounded(.down)),
+                actions: Self.actions(on: queue.name, for: actor)))
         }
-        return try await req.view.render("home", HomePage(
-            chrome: try Chrome(req, title: "Queues"), labels: actor.role.labels, queues: queues))
+        return try await req.view.render("home", HomePage(chrome: try Chrome(req, title: "Queues"), queues: queues))
+    }
+
+    /// The screens of a queue a person may open, as the policy decides.
+    private static func actions(on queue: String, for actor: Actor) -> [Chrome.Link] {
+        let path = queue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue
+        var links: [Chrome.Link] = []
+        if actor.role.labels { links.append(Chrome.Link(title: "Label", href: "/work/\(path)")) }
+        if (try? Policy.requireCanReview(actor)) != nil { links.append(Chrome.Link(title: "Review", href: "/review/\(path)")) }
+        if (try? Policy.requireCanArbitrate(actor)) != nil { links.append(Chrome.Link(title: "Arbitrate", href: "/arbitration/\(path)")) }
+        if (try? Policy.requireCanSeeScores(actor)) != nil { links.append(Chrome.Link(title: "Dashboard", href: "/dashboard/\(path)")) }
+        return links
     }
 
     @Sendable func workbench(req: Request) async throws -> View {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let guideline = try? await req.store.guideline(of: queue.id, version: nil, now: req.now)
+        let (queue, guideline) = try await Self.queueAndGuideline(req)
         let startOfDay = Calendar.utc.startOfDay(for: req.now)
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
-            labels: queue.schema.labels.enumerated().map { index, label in
-                WorkbenchPage.LabelButton(
-                    code: label.code, name: label.name, description: label.description,
-                    key: index < 9 ? String(index + 1) : nil, passage: guideline?.passages[label.code])
-            },
-            guidelineVersion: guideline?.version,
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version,
             tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay)))
+    }
+
+    @Sendable func review(req: Request) async throws -> View {
+        try Policy.requireCanReview(try req.actor())
+        let (queue, guideline) = try await Self.queueAndGuideline(req)
+        return try await req.view.render("review", ReviewPage(
+            chrome: try Chrome(req, title: "Review · \(queue.name)"), queue: queue.name,
+            multiple: queue.schema.kind == .multiChoice, blind: queue.quality.qaBlind,
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version))
+    }
+
+    @Sendable func arbitration(req: Request) async throws -> View {
+        try Policy.requireCanArbitrate(try req.actor())
+        let (queue, guideline) = try await Self.queueAndGuideline(req)
+        return try await req.view.render("arbitration", ReviewPage(
+            chrome: try Chrome(req, title: "Arbitrate · \(queue.name)"), queue: queue.name,
+            multiple: queue.schema.kind == .multiChoice, blind: false,
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version))
+    }
+
+    /// A queue's dashboard: volume, handling time, gold accuracy and QA score by day as charts, and the people
+    /// behind them ranked by the lower bound of their gold accuracy, with CSV downloads of both tables. A vendor
+    /// lead sees their own vendor's people and figures.
+    @Sendable func dashboard(req: Request) async throws -> View {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let period = try ActivityPeriod(req)
+        let activity = try await req.store.activity(
+            of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+        let stats = try await req.store.stats(of: queue.id)
+        return try await req.view.render("dashboard", DashboardPage(
+            chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, activity: activity, stats: stats,
+            period: period))
+    }
+
+    /// The queue the path names and its guidelines in force (nil when it has none).
+    private static func queueAndGuideline(_ req: Request) async throws -> (Queue, Guideline?) {
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        do {
+            return (queue, try await req.store.guideline(of: queue.id, version: nil, now: req.now))
+        } catch AssayError.notFound {
+            return (queue, nil)
+        }
     }
 }
 
@@ -147,22 +201,41 @@ struct HomePage: Encodable {
         let items: Int
         let complete: Int
         let percent: Int
+        let actions: [Chrome.Link]
     }
 
     let chrome: Chrome
-    let labels: Bool
     let queues: [QueueRow]
 }
 
-struct WorkbenchPage: Encodable {
-    struct LabelButton: Encodable {
-        let code: String
-        let name: String
-        let description: String?
-        let key: String?
-        let passage: String?
-    }
+/// A label as a button: its number key (1–9) and the guideline passage shown when it has the focus.
+struct LabelButton: Encodable {
+    let code: String
+    let name: String
+    let description: String?
+    let key: String?
+    let passage: String?
 
+    static func all(of queue: Queue, guideline: Guideline?) -> [LabelButton] {
+        queue.schema.labels.enumerated().map { index, label in
+            LabelButton(
+                code: label.code, name: label.name, description: label.description, key: index < 9 ? String(index + 1) : nil,
+                passage: guideline?.passages[label.code])
+        }
+    }
+}
+
+/// The QA review and arbitration screens.
+struct ReviewPage: Encodable {
+    let chrome: Chrome
+    let queue: String
+    let multiple: Bool
+    let blind: Bool
+    let labels: [LabelButton]
+    let guidelineVersion: Int?
+}
+
+struct WorkbenchPage: Encodable {
     let chrome: Chrome
     let queue: String
     let multiple: Bool
@@ -170,15 +243,6 @@ struct WorkbenchPage: Encodable {
     let labels: [LabelButton]
     let guidelineVersion: Int?
     let tally: Int
-}
-
-extension Calendar {
-    /// The Gregorian calendar in UTC: "today" for tallies and daily figures.
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
 
 extension Request {

@@ -20,25 +20,13 @@ struct Calibration: AsyncParsableCommand {
             abstract: "Create a session from a JSON file shaped like the body of POST /api/v1/queues/{queue}/calibrations.",
             discussion: #"For example: {"name": "Week 48", "items": ["gold-001"], "participants": {"vendors": ["<vendor id>"]}, "closes_at": "2026-12-01T00:00:00Z"}"#)
 
-        @Argument(help: "The session: name, items (external ids of items with reference answers), participants, closes_at.")
-        var file: String
-
-        @Option(help: "The queue, by name or id.")
-        var queue: String
-
-        @OptionGroup var acting: ActingPerson
-
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: QueueDraftFile
 
         func run() async throws {
-            let draft = try JSONFiles.decode(CalibrationDraft.self, at: file, shapedLike: "a calibration session")
-            try await CommandFailure.reporting(file: file) {
-                let session = try await database.withStore { store in
-                    _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageQuality)
-                    return try await store.createCalibration(draft, in: try await store.queue(queue), now: Date())
-                }
-                print("Created calibration session '\(session.name)' (id \(session.id)), open until \(Timestamp.format(session.closesAt)).")
-            }
+            let session = try await input.create(
+                CalibrationDraft.self, shapedLike: "a calibration session", allowedBy: Policy.requireCanManageQuality
+            ) { store, draft, queue in try await store.createCalibration(draft, in: queue, now: Date()) }
+            print("Created calibration session '\(session.name)' (id \(session.id)), open until \(Timestamp.format(session.closesAt)).")
         }
     }
 

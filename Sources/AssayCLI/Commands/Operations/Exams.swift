@@ -18,26 +18,14 @@ struct Exams: AsyncParsableCommand {
             abstract: "Create an exam from a JSON file shaped like the body of POST /api/v1/queues/{queue}/exams.",
             discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false}"#)
 
-        @Argument(help: "The exam: name, items (gold items' external ids), pass_mark, qualification_days, training.")
-        var file: String
-
-        @Option(help: "The queue, by name or id.")
-        var queue: String
-
-        @OptionGroup var acting: ActingPerson
-
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: QueueDraftFile
 
         func run() async throws {
-            let draft = try JSONFiles.decode(ExamDraft.self, at: file, shapedLike: "an exam")
-            try await CommandFailure.reporting(file: file) {
-                let exam = try await database.withStore { store in
-                    _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageGold)
-                    return try await store.createExam(draft, in: try await store.queue(queue), now: Date())
-                }
-                print("Created exam '\(exam.name)' (id \(exam.id)): \(exam.itemIDs.count) items, pass mark "
-                    + String(format: "%.0f%%", exam.passMark * 100) + ".")
+            let exam = try await input.create(ExamDraft.self, shapedLike: "an exam", allowedBy: Policy.requireCanManageGold) {
+                store, draft, queue in try await store.createExam(draft, in: queue, now: Date())
             }
+            print("Created exam '\(exam.name)' (id \(exam.id)): \(exam.itemIDs.count) items, pass mark "
+                + String(format: "%.0f%%", exam.passMark * 100) + ".")
         }
     }
 

@@ -126,22 +126,11 @@ struct Scores: AsyncParsableCommand {
                     "qa_reviewed", "qa_correct", "qa_accuracy", "qa_lower", "qa_upper",
                 ]), terminator: "")
                 for score in scores {
-                    print(CSVWriter.row([score.externalID, score.name, score.status.rawValue] + Self.columns(score.gold) + Self.columns(score.qa)),
+                    print(CSVWriter.row([score.externalID, score.name, score.status.rawValue] + score.gold.csvColumns + score.qa.csvColumns),
                           terminator: "")
                 }
             }
         }
-    }
-}
-
-extension Scores {
-    /// answered, correct, accuracy (empty before the first), interval bounds.
-    static func columns(_ score: GoldScore) -> [String] {
-        let interval = score.interval
-        return [
-            String(score.answered), String(score.correct), score.accuracy.map { String(format: "%.3f", $0) } ?? "",
-            String(format: "%.3f", interval.lower), String(format: "%.3f", interval.upper),
-        ]
     }
 }
 

@@ -1,0 +1,19 @@
+import Foundation
+
+extension Calendar {
+    /// The Gregorian calendar in UTC: where "today", a day's figures and a week begin and end.
+    public static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// `YYYY-MM-DD` in UTC (a new formatter each time: formatters are not safe to share across threads).
+    public static var utcDayFormatter: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter
+    }
+}

@@ -1,0 +1,76 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// A queue's activity by day and by person: `GET /queues/{queue}/activity` (JSON, or CSV with `format=csv`).
+struct ReportsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("queues", ":queue", "activity", use: activity)
+    }
+
+    @Sendable func activity(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let period = try ActivityPeriod(req)
+        let activity = try await req.store.activity(
+            of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+        switch req.query[String.self, at: "format"] ?? "json" {
+        case "json":
+            return try await JSONBody(activity).encodeResponse(for: req)
+        case "csv":
+            let table = req.query[String.self, at: "table"] ?? "days"
+            let text: String
+            switch table {
+            case "days": text = ActivityCSV.days(activity)
+            case "annotators": text = ActivityCSV.annotators(activity)
+            default: throw AssayError.invalidInput(field: "table", line: nil, reason: "must be days or annotators, got '\(table)'")
+            }
+            let response = Response(status: .ok, body: .init(string: text))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            response.headers.contentDisposition = .init(.attachment, filename: "\(queue.name)-\(table)-\(period.label).csv")
+            return response
+        case let other:
+            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
+        }
+    }
+}
+
+/// The days a report covers: `from` and `to` (YYYY-MM-DD, UTC, inclusive), or the last `days` days (28 by default).
+struct ActivityPeriod {
+    let from: Date
+    let to: Date
+
+    init(_ req: Request) throws {
+        let formatter = Calendar.utcDayFormatter
+        func day(_ name: String) throws -> Date? {
+            guard let text = req.query[String.self, at: name] else { return nil }
+            guard let date = formatter.date(from: text) else {
+                throw AssayError.invalidInput(field: name, line: nil, reason: "must be a day as YYYY-MM-DD, got '\(text)'")
+            }
+            return date
+        }
+        let to = try day("to") ?? req.now
+        var from = try day("from")
+        if from == nil {
+            var days = 28
+            if let text = req.query[String.self, at: "days"] {
+                guard let number = Int(text), (1...366).contains(number) else {
+                    throw AssayError.invalidInput(field: "days", line: nil, reason: "must be 1 to 366, got '\(text)'")
+                }
+                days = number
+            }
+            from = to.addingTimeInterval(-Double(days - 1) * 86_400)
+        }
+        guard let from, from <= to, to.timeIntervalSince(from) <= 366 * 86_400 else {
+            throw AssayError.invalidInput(field: "from", line: nil, reason: "must be on or before 'to', at most 366 days apart")
+        }
+        self.from = from
+        self.to = to
+    }
+
+    var label: String {
+        let formatter = Calendar.utcDayFormatter
+        return "\(formatter.string(from: from))-to-\(formatter.string(from: to))"
+    }
+}

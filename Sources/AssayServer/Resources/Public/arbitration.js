@@ -1,0 +1,75 @@
+// The arbitration screen: the oldest open case of a queue with the item, every judgment and the guideline;
+// the decision on keys 1–9, G to make the item gold, Enter to decide. The next case follows.
+(function () {
+  "use strict";
+  const root = document.getElementById("arbitration");
+  if (!root) return;
+  const queue = root.dataset.queue;
+  const picker = Assay.labelPicker(document.getElementById("labels"), root.dataset.multiple === "true");
+  const statusLine = document.getElementById("status");
+  const itemView = document.getElementById("item");
+  const rationale = document.getElementById("rationale");
+  const promote = document.getElementById("promote");
+  const votes = document.querySelector("#votes tbody");
+  const el = (id) => document.getElementById(id);
+  let file = null;
+  let busy = false;
+
+  function say(text) { statusLine.textContent = text; statusLine.hidden = !text; }
+
+  function cell(row, text) { const td = document.createElement("td"); td.textContent = text; td.dir = "auto"; row.appendChild(td); }
+
+  async function next() {
+    busy = true;
+    file = null;
+    picker.clear();
+    rationale.value = "";
+    promote.checked = false;
+    votes.replaceChildren();
+    itemView.hidden = true;
+    el("case-id").textContent = "–";
+    el("case-reason").textContent = "–";
+    say("Loading the oldest open case…");
+    const reply = await Assay.api("GET", "/queues/" + encodeURIComponent(queue) + "/arbitration?limit=1");
+    busy = false;
+    if (reply.status !== 200) { say(Assay.reason(reply, "Could not load the cases")); return; }
+    file = (reply.body.data || [])[0] || null;
+    if (!file) { say("No open cases in this queue."); return; }
+    el("case-id").textContent = String(file.case.id);
+    el("case-reason").textContent = file.case.reason + (file.case.note ? " — " + file.case.note : "");
+    Assay.renderItem(itemView, file.item);
+    for (const vote of file.judgments) {
+      const row = document.createElement("tr");
+      cell(row, vote.labels.join(", "));
+      cell(row, vote.rationale || "");
+      cell(row, vote.annotator_name || "hidden");
+      votes.appendChild(row);
+    }
+    say("");
+  }
+
+  async function decide() {
+    if (!file || busy) return;
+    const labels = picker.chosen();
+    if (labels.length === 0) { say("Choose the decided label first (keys 1–9)."); return; }
+    busy = true;
+    const reply = await Assay.api("POST", "/arbitration/" + file.case.id + "/decision", {
+      labels, rationale: rationale.value.trim() || undefined, promote_to_gold: promote.checked,
+    });
+    busy = false;
+    if (reply.status >= 300) { say(Assay.reason(reply, "The decision was not saved")); return; }
+    el("tally").textContent = String(Number(el("tally").textContent) + 1);
+    await next();
+  }
+
+  el("decide").addEventListener("click", decide);
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.metaKey) return;
+    const typing = Assay.typing(event);
+    if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); decide(); return; }
+    if (typing || event.ctrlKey || !file) return;
+    if (event.key === "g" || event.key === "G") { event.preventDefault(); promote.checked = !promote.checked; return; }
+    if (picker.key(event.key)) event.preventDefault();
+  });
+  next();
+})();

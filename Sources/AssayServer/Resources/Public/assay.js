@@ -1,0 +1,111 @@
+// Shared by the pages: the API client (session cookie + the page's CSRF token), the item view, label buttons on
+// keys 1–9 with the guideline passage of the focused label, and small formatting helpers. No dependencies.
+window.Assay = (function () {
+  "use strict";
+  const main = document.getElementById("main");
+  const csrf = main ? main.dataset.csrf : "";
+
+  /** Calls the JSON API; returns {status, body}. A lost session sends the person to the sign-in page. */
+  async function api(method, path, body) {
+    const headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch("/api/v1" + path, {
+      method, credentials: "same-origin", headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let payload = null;
+    if (response.status !== 204) { try { payload = await response.json(); } catch (e) { payload = null; } }
+    if (response.status === 401) window.location.assign("/sign-in");
+    return { status: response.status, body: payload };
+  }
+
+  /** The reason an API error gives, or a fallback with the status. */
+  function reason(reply, fallback) { return (reply.body && reply.body.reason) || (fallback + " (" + reply.status + ")."); }
+
+  function isMedia(key, value) {
+    return typeof value === "string" && /^https?:\/\//.test(value) && /(url|image|video|media|photo|thumbnail)/i.test(key);
+  }
+
+  /** Shows an item's content fields: text as text (direction from its script), media URLs as images or video. */
+  function renderItem(container, item) {
+    container.replaceChildren();
+    for (const [key, value] of Object.entries(item.content || {})) {
+      const field = document.createElement("section");
+      field.className = "field";
+      const title = document.createElement("h2");
+      title.textContent = key.replace(/_/g, " ");
+      field.appendChild(title);
+      if (isMedia(key, value) && /\.(mp4|webm|mov)(\?|$)/i.test(value)) {
+        const video = document.createElement("video");
+        video.src = value; video.controls = true; video.preload = "metadata";
+        field.appendChild(video);
+      } else if (isMedia(key, value)) {
+        const image = document.createElement("img");
+        image.src = value; image.alt = key.replace(/_/g, " ");
+        field.appendChild(image);
+      } else {
+        const text = document.createElement("div");
+        text.className = "text";
+        text.dir = "auto";
+        text.textContent = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+        field.appendChild(text);
+      }
+      container.appendChild(field);
+    }
+    const meta = [item.market, item.language].filter(Boolean).join(" · ");
+    if (meta) {
+      const footer = document.createElement("p");
+      footer.className = "status";
+      footer.textContent = meta;
+      container.appendChild(footer);
+    }
+    container.hidden = false;
+  }
+
+  /** The label buttons of a page (`.label[data-code]`), chosen by click or by their number key. */
+  function labelPicker(root, multiple) {
+    const buttons = Array.from(root.querySelectorAll(".label"));
+    const passages = Array.from(document.querySelectorAll(".passage"));
+    const empty = document.getElementById("passage-empty");
+    function showPassage(code) {
+      let shown = false;
+      for (const passage of passages) { passage.hidden = passage.dataset.code !== code; shown = shown || !passage.hidden; }
+      if (empty) {
+        empty.hidden = shown;
+        if (!shown) empty.textContent = "No passage for this label in the current guidelines.";
+      }
+    }
+    function choose(button) {
+      if (multiple) {
+        button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+      } else {
+        for (const other of buttons) other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      }
+      showPassage(button.dataset.code);
+    }
+    for (const button of buttons) {
+      button.addEventListener("click", () => choose(button));
+      button.addEventListener("focus", () => showPassage(button.dataset.code));
+    }
+    return {
+      buttons,
+      chosen: () => buttons.filter((b) => b.getAttribute("aria-pressed") === "true").map((b) => b.dataset.code),
+      clear: () => { for (const button of buttons) button.setAttribute("aria-pressed", "false"); },
+      /** Chooses the label on a number key; returns whether the key was one. */
+      key(key) {
+        const button = buttons.find((b) => b.dataset.key === key);
+        if (!button) return false;
+        button.focus();
+        choose(button);
+        return true;
+      },
+    };
+  }
+
+  /** m:ss */
+  function clock(seconds) { return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0"); }
+
+  /** Whether a key event should be left to a text field. */
+  function typing(event) { return event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement; }
+
+  return { api, reason, renderItem, labelPicker, clock, typing };
+})();

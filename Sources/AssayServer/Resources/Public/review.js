@@ -1,0 +1,89 @@
+// The QA review screen: the next sampled judgment; C marks it correct; W opens the correction (right labels on
+// 1–9, severity K or M, an optional category) and Enter sends it. In blind review the reviewer answers first.
+(function () {
+  "use strict";
+  const root = document.getElementById("review");
+  if (!root) return;
+  const queue = root.dataset.queue;
+  const blind = root.dataset.blind === "true";
+  const picker = Assay.labelPicker(document.getElementById("correction"), root.dataset.multiple === "true");
+  const correction = document.getElementById("correction");
+  const statusLine = document.getElementById("status");
+  const itemView = document.getElementById("item");
+  const category = document.getElementById("category");
+  const el = (id) => document.getElementById(id);
+  let task = null;
+  let busy = false;
+
+  function say(text) { statusLine.textContent = text; statusLine.hidden = !text; }
+  function severity() { const checked = document.querySelector("input[name=severity]:checked"); return checked ? checked.value : null; }
+  function setSeverity(value) { for (const input of document.querySelectorAll("input[name=severity]")) input.checked = input.value === value; }
+
+  async function next() {
+    busy = true;
+    task = null;
+    picker.clear();
+    setSeverity(null);
+    category.value = "";
+    if (!blind) correction.hidden = true;
+    itemView.hidden = true;
+    el("item-id").textContent = "–";
+    say("Loading the next review…");
+    const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/qa/next");
+    busy = false;
+    if (reply.status === 204) { say("Nothing waits for review in this queue."); return; }
+    if (reply.status !== 200) { say(Assay.reason(reply, "Could not load a review")); return; }
+    task = reply.body;
+    el("item-id").textContent = task.item.external_id;
+    Assay.renderItem(itemView, task.item);
+    if (!blind) {
+      el("judged-labels").textContent = (task.judged_labels || []).join(", ");
+      el("judged-rationale").textContent = task.rationale || "";
+    }
+    say("");
+  }
+
+  async function send(verdict) {
+    if (!task || busy) return;
+    busy = true;
+    const reply = await Assay.api("POST", "/qa/" + task.review.id, verdict);
+    busy = false;
+    if (reply.status >= 300) { say(Assay.reason(reply, "The verdict was not saved")); return; }
+    el("tally").textContent = String(Number(el("tally").textContent) + 1);
+    await next();
+  }
+
+  function sendCorrection() {
+    const labels = picker.chosen();
+    if (labels.length === 0) { say("Choose the right label first (keys 1–9)."); return; }
+    if (!severity()) { say(blind ? "Choose the severity in case your answer differs (K or M)." : "Choose a severity: K critical, M minor."); return; }
+    const verdict = { labels, severity: severity(), error_category: category.value.trim() || undefined };
+    if (!blind) verdict.correct = false;
+    send(verdict);
+  }
+
+  function openCorrection() {
+    if (!task) return;
+    correction.hidden = false;
+    (picker.buttons[0] || category).focus();
+  }
+
+  if (!blind) {
+    el("correct").addEventListener("click", () => send({ correct: true }));
+    el("wrong").addEventListener("click", openCorrection);
+  }
+  el("send").addEventListener("click", sendCorrection);
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.metaKey || event.ctrlKey) return;
+    if (event.key === "Enter" && !correction.hidden) { event.preventDefault(); sendCorrection(); return; }
+    if (Assay.typing(event) || !task) return;
+    const key = event.key.toLowerCase();
+    if (!blind && key === "c" && correction.hidden) { event.preventDefault(); send({ correct: true }); return; }
+    if (!blind && key === "w") { event.preventDefault(); openCorrection(); return; }
+    if (correction.hidden) return;
+    if (key === "k") { event.preventDefault(); setSeverity("critical"); return; }
+    if (key === "m") { event.preventDefault(); setSeverity("minor"); return; }
+    if (picker.key(event.key)) event.preventDefault();
+  });
+  next();
+})();

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Charts drawn on the server as SVG: no scripts, no external resources, readable by a screen reader (each chart
+/// has a title and a description listing its values), printable.
+///
+/// ```swift
+/// SVGChart.bars(id: "volume", title: "Judgments per day", bars: [("11-20", 420), ("11-21", 515)])
+/// SVGChart.rates(id: "gold", title: "Gold accuracy", points: [("11-20", 0.91, 0.86, 0.94)])
+/// ```
+enum SVGChart {
+    static let width = 640.0
+    static let height = 200.0
+    static let left = 44.0
+    static let bottom = 28.0
+    static let top = 12.0
+
+    /// Vertical bars from zero, one per label.
+    static func bars(id: String, title: String, bars: [(label: String, value: Double)], unit: String = "") -> String {
+        let maximum = niceCeiling(bars.map(\.value).max() ?? 0)
+        let plotWidth = width - left - 8
+        let slot = bars.isEmpty ? plotWidth : plotWidth / Double(bars.count)
+        var body = axes(maximum: maximum, format: { number($0) })
+        for (index, bar) in bars.enumerated() {
+            let barHeight = maximum == 0 ? 0 : (bar.value / maximum) * (height - bottom - top)
+            let x = left + Double(index) * slot + slot * 0.15
+            body += #"<rect class="column" x="\#(f(x))" y="\#(f(height - bottom - barHeight))" width="\#(f(slot * 0.7))" height="\#(f(barHeight))"><title>\#(escape(bar.label)): \#(number(bar.value))\#(escape(unit))</title></rect>"#
+        }
+        body += xLabels(bars.map(\.label), slot: slot)
+        let description = bars.map { "\($0.label) \(number($0.value))\(unit)" }.joined(separator: ", ")
+        return svg(id: id, title: title, description: description, body: body)
+    }
+
+    /// Rates from 0 to 1 as a line with a shaded band for each point's interval; a day without data leaves a gap.
+    static func rates(id: String, title: String, points: [(label: String, value: Double?, lower: Double, upper: Double)]) -> String {
+        let plotWidth = width - left - 8
+        let slot = points.isEmpty ? plotWidth : plotWidth / Double(points.count)
+        let plotHeight = height - bottom - top
+        func y(_ rate: Double) -> Double { height - bottom - rate * plotHeight }
+        var body = axes(maximum: 1, format: { "\(Int(($0 * 100).rounded()))%" })
+        var path = ""
+        var penDown = false
+        for (index, point) in points.enumerated() {
+            let x = left + (Double(index) + 0.5) * slot
+            guard let value = point.value else { penDown = false; continue }
+            body += #"<line class="band" x1="\#(f(x))" x2="\#(f(x))" y1="\#(f(y(point.lower)))" y2="\#(f(y(point.upper)))"><title>\#(escape(point.label)): \#(percent(value)) (95% interval \#(percent(point.lower))–\#(percent(point.upper)))</title></line>"#
+            path += (penDown ? " L" : " M") + "\(f(x)) \(f(y(value)))"
+            penDown = true
+            body += #"<circle class="dot" cx="\#(f(x))" cy="\#(f(y(value)))" r="2.5"/>"#
+        }
+        if !path.isEmpty { body += #"<path class="line" d="\#(path)"/>"# }
+        body += xLabels(points.map(\.label), slot: slot)
+        let description = points.map { point in
+            "\(point.label) " + (point.value.map { "\(percent($0)) (\(percent(point.lower))–\(percent(point.upper)))" } ?? "no data")
+        }.joined(separator: ", ")
+        return svg(id: id, title: title, description: description, body: body)
+    }
+
+    // MARK: - Parts
+
+    private static func svg(id: String, title: String, description: String, body: String) -> String {
+        return #"<svg class="chart" viewBox="0 0 \#(f(width)) \#(f(height))" role="img" aria-labelledby="\#(id)-t \#(id)-d" xmlns="http://www.w3.org/2000/svg"><title id="\#(id)-t">\#(escape(title))</title><desc id="\#(id)-d">\#(escape(description))</desc>\#(body)</svg>"#
+    }
+
+    private static func axes(maximum: Double, format: (Double) -> String) -> String {
+        var out = ""
+        for step in 0...4 {
+            let value = maximum * Double(step) / 4
+            let y = height - bottom - (Double(step) / 4) * (height - bottom - top)
+            out += #"<line class="grid" x1="\#(f(left))" x2="\#(f(width - 8))" y1="\#(f(y))" y2="\#(f(y))"/>"#
+            out += #"<text class="tick" x="\#(f(left - 6))" y="\#(f(y + 4))" text-anchor="end">\#(escape(format(value)))</text>"#
+        }
+        return out
+    }
+
+    /// At most about ten labels under the x axis, so they never overlap.
+    private static func xLabels(_ labels: [String], slot: Double) -> String {
+        let every = max(1, Int((Double(labels.count) / 10).rounded(.up)))
+        var out = ""
+        for (index, label) in labels.enumerated() where index % every == 0 {
+            let x = left + (Double(index) + 0.5) * slot
+            out += #"<text class="tick" x="\#(f(x))" y="\#(f(height - 8))" text-anchor="middle">\#(escape(label))</text>"#
+        }
+        return out
+    }
+
+    /// The next round number at or above `value` (1, 2 or 5 times a power of ten), for the top of an axis.
+    static func niceCeiling(_ value: Double) -> Double {
+        guard value > 0 else { return 1 }
+        let power = pow(10, floor(log10(value)))
+        for step in [1.0, 2, 5, 10] where step * power >= value { return step * power }
+        return 10 * power
+    }
+
+    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private static func number(_ value: Double) -> String {
+        value.rounded() == value ? String(Int(value)) : String(format: "%.1f", value)
+    }
+    private static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    /// Text for SVG content and attributes.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

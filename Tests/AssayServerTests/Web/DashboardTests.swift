@@ -1,0 +1,126 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// The activity figures behind the dashboard, over HTTP and in a browser.
+@Suite("Activity and the dashboard")
+struct DashboardTests {
+    /// Two vendors' annotators work over three days: one answers gold right, the other wrong; QA reviews all.
+    static func workspace(_ server: LiveServer) async throws -> (queue: Queue, lead: String, analyst: String) {
+        let store = server.store
+        let now = server.clock.now
+        server.clock.freeze()
+        var queue = try await Fixtures.queue(store, name: "dash")
+        try await Fixtures.items(store, into: queue, count: 30)
+        let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+        queue = try await store.updateQuality(of: queue, to: QualitySettings(goldRate: 0.5, qaRate: 1), by: analyst, now: now)
+        for index in 1...6 {
+            _ = try await store.setGold(labels: ["spam"], rationale: nil, onItem: Int64(index), by: analyst, now: now)
+        }
+        let acme = try await store.createVendor(named: "Acme", now: now)
+        let globex = try await store.createVendor(named: "Globex", now: now)
+        var clients: [(LoopClient, String)] = []
+        for (name, vendor, answer) in [("Ana Acme", acme, "spam"), ("Gus Globex", globex, "none")] {
+            let person = try await store.createPerson(PersonDraft(name: name, role: .annotator, vendorID: vendor.id), now: now)
+            clients.append((LoopClient(server: server, token: try await store.issueToken(for: person.id, now: now).value), answer))
+        }
+        for _ in 0..<3 {
+            for (client, answer) in clients {
+                for _ in 0..<4 {
+                    guard let lease = try await client.next(queue.name) else { break }
+                    _ = try await client.submit(lease.assignmentID, labels: [answer])
+                }
+            }
+            server.clock.advance(by: 86_400)
+        }
+        let reviewer = try await Fixtures.token(store, role: .qaReviewer, name: "Rev")
+        while true {
+            let next = try await server.request(.POST, "/api/v1/queues/\(queue.name)/qa/next", token: reviewer)
+            guard next.status == .ok else { break }
+            let id = Int64(try #require(try next.object()["review"]?.objectValue?["id"]?.doubleValue))
+            _ = try await server.request(.POST, "/api/v1/qa/\(id)", token: reviewer, json: ["correct": true])
+        }
+        let lead = try await store.createPerson(PersonDraft(name: "Lead", role: .vendorLead, vendorID: acme.id), now: now)
+        return (queue, try await store.issueToken(for: lead.id, now: now).value,
+                try await store.issueToken(for: analyst.id, now: now).value)
+    }
+
+    @Test("activity by day and person adds up, its CSV carries the same numbers, a vendor lead sees their own people",
+          arguments: TestBackend.allCases)
+    func activity(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let (queue, lead, analyst) = try await Self.workspace(server)
+            let path = "/api/v1/queues/\(queue.name)/activity?days=5"
+            let reply = try await server.request(.GET, path, token: analyst)
+            try #require(reply.status == .ok, "\(reply.text)")
+            let activity = try reply.json(QueueActivity.self)
+            #expect(activity.days.count == 5)
+            let total = activity.total
+            #expect(total.judgments == 24, "2 people × 4 items × 3 days")
+            #expect(activity.days.filter { $0.judgments > 0 }.count == 3)
+            #expect(total.averageHandlingSeconds == 1.2, "each judgment reported 1,200 ms")
+            let people = Dictionary(uniqueKeysWithValues: activity.annotators.map { ($0.name, $0) })
+            #expect(people["Ana Acme"]?.gold.accuracy == 1 && people["Gus Globex"]?.gold.accuracy == 0)
+            #expect(total.gold.answered == activity.annotators.reduce(0) { $0 + $1.gold.answered } && total.gold.answered > 0)
+            #expect(total.qa.answered > 0 && total.qa.correct == total.qa.answered)
+
+            let csv = try await server.request(.GET, path + "&format=csv&table=annotators", token: analyst)
+            #expect(csv.headers.first(name: "Content-Type")?.hasPrefix("text/csv") == true)
+            let lines = csv.text.split(separator: "\n").map(String.init)
+            #expect(lines.count == 3)
+            let ana = try #require(people["Ana Acme"])
+            #expect(lines.contains { $0.hasPrefix("\(ana.externalID),Ana Acme,\(ana.vendorID!.uuidString),\(ana.judgments),1.2,\(ana.gold.answered),\(ana.gold.answered),1.000,") },
+                    "\(lines)")
+            let days = try await server.request(.GET, path + "&format=csv&table=days", token: analyst).text
+            #expect(days.split(separator: "\n").count == 6)
+
+            let scoped = try await server.request(.GET, path, token: lead).json(QueueActivity.self)
+            #expect(scoped.annotators.map(\.name) == ["Ana Acme"])
+            #expect(scoped.total.judgments == 12)
+
+            for bad in ["?days=0", "?days=x", "?from=2026-13-01", "?format=xml", "?format=csv&table=weeks", "?from=2026-02-01&to=2026-01-01"] {
+                let refused = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity\(bad)", token: analyst)
+                #expect(refused.status == .unprocessableEntity, "\(bad): \(refused.status)")
+            }
+            #expect(try await server.request(.GET, path, token: try await Fixtures.token(server.store, role: .annotator, name: "Al")).status == .forbidden)
+        }
+    }
+
+    @Test("an analyst's dashboard draws the charts and its CSV download equals the API; a vendor lead's shows their people only",
+          .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
+    func dashboardInBrowser() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let (queue, lead, analyst) = try await Self.workspace(server)
+            let api = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?days=5&format=csv&table=annotators", token: analyst)
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: analyst)
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5")
+                #expect(try await browser.text("h1") == "\(queue.name) · dashboard")
+                #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(4))
+                #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Ana Acme",
+                        "ranked by the lower bound of gold accuracy")
+                try await browser.screenshot("dashboard")
+                let downloaded = try await browser.asyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(document.getElementById('annotators-csv').href, {credentials: 'same-origin'}).then(r => r.text()).then(done);
+                    """)
+                #expect(downloaded.stringValue == api.text, "the page's CSV is the API's")
+                try await browser.click("#leaderboard thead th:nth-child(5) button")
+                try await browser.click("#leaderboard thead th:nth-child(5) button")
+                #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Gus Globex", "sorted ascending")
+            }
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: lead)
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5")
+                let names = try await browser.script(
+                    "return Array.from(document.querySelectorAll('#leaderboard tbody tr td:nth-child(2)')).map(c => c.textContent)")
+                #expect(names == ["Ana Acme"], "a vendor lead sees only their own people")
+                try await browser.open(server.baseURL + "/review/\(queue.name)")
+                #expect(try await browser.text("h1") == "403")
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// The QA review and arbitration screens in a real headless Chromium, driven by keys.
+@Suite("Review and arbitration in a browser", .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
+struct ReviewBrowserTests {
+    @Test("a QA reviewer overturns a judgment and an arbitrator decides a tie, each with the keyboard alone",
+          arguments: TestBackend.allCases)
+    func overturnAndDecide(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let now = server.clock.now
+            // A QA queue where one annotator called a scam "none"; a second queue where two annotators tie.
+            var audited = try await Fixtures.queue(store, name: "ads-qa")
+            try await Fixtures.items(store, into: audited, count: 1, prefix: "ad")
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            audited = try await store.updateQuality(of: audited, to: QualitySettings(qaRate: 1), by: analyst, now: now)
+            let tied = try await Fixtures.queue(store, name: "ads-tie", overlap: 2)
+            try await Fixtures.items(store, into: tied, count: 1, prefix: "tie")
+            let people = try await Fixtures.annotators(store, count: 2)
+            for (queue, answers) in [(audited.name, ["none"]), (tied.name, ["spam", "none"])] {
+                for (person, label) in zip(people, answers) {
+                    let lease = try await server.request(.POST, "/api/v1/queues/\(queue)/next", token: person.token).object()
+                    let assignment = Int64(try #require(lease["assignment"]?.objectValue?["id"]?.doubleValue))
+                    let submitted = try await server.request(
+                        .POST, "/api/v1/assignments/\(assignment)/judgment", token: person.token, json: ["labels": [.string(label)]])
+                    #expect(submitted.status == .created, "\(submitted.text)")
+                }
+            }
+            let reviewer = try await Fixtures.token(store, role: .qaReviewer, name: "Rev")
+            let arbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Arbi")
+
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: reviewer)
+                try await browser.open(server.baseURL + "/review/\(audited.name)")
+                try await browser.waitUntil("the review is shown") { try await browser.text("#item-id") == "ad-0001" }
+                #expect(try await browser.text("#judged-labels") == "none")
+                try await browser.press("w")
+                try await browser.press("3")  // spam
+                try await browser.press("k")  // critical
+                try await browser.screenshot("qa-review")
+                try await browser.press("\n")
+                try await browser.waitUntil("the verdict is saved") { try await browser.text("#tally") == "1" }
+            }
+            let overturned = try #require(try await store.finalLabels(in: audited.id, after: nil, limit: 1).first)
+            #expect(overturned.labels == ["spam"] && overturned.provenance == .qaOverturn)
+
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: arbitrator)
+                try await browser.open(server.baseURL + "/arbitration/\(tied.name)")
+                try await browser.waitUntil("the case is shown") { try await browser.text("#case-reason") == "tie" }
+                #expect(try await browser.text("#votes tbody").contains("spam"))
+                try await browser.press("3")
+                try await browser.press("g")
+                try await browser.screenshot("arbitration")
+                try await browser.press("\n")
+                try await browser.waitUntil("the decision is saved") { try await browser.text("#tally") == "1" }
+                #expect(try await browser.text("#status") == "No open cases in this queue.")
+            }
+            let decided = try #require(try await store.finalLabels(in: tied.id, after: nil, limit: 1).first)
+            #expect(decided.labels == ["spam"] && decided.provenance == .arbitration)
+            #expect(try await store.gold(in: tied.id, after: nil, limit: 10).map(\.labels) == [["spam"]], "promoted to gold")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@testable import AssayServer
+
+@Suite("SVG charts")
+struct SVGChartTests {
+    @Test("bars scale to a round axis top, escape their labels and list their values for screen readers")
+    func bars() {
+        #expect(SVGChart.niceCeiling(0) == 1 && SVGChart.niceCeiling(7) == 10 && SVGChart.niceCeiling(430) == 500)
+        #expect(SVGChart.niceCeiling(1_500) == 2_000 && SVGChart.niceCeiling(2_000) == 2_000)
+        let svg = SVGChart.bars(id: "v", title: "Judgments <per> day", bars: [("a&b", 400), ("c", 0), ("d", 250)])
+        #expect(svg.components(separatedBy: "<rect class=\"column\"").count - 1 == 3)
+        #expect(svg.contains("<title id=\"v-t\">Judgments &lt;per&gt; day</title>"))
+        #expect(svg.contains("<desc id=\"v-d\">a&amp;b 400, c 0, d 250</desc>"))
+        #expect(svg.contains(">500</text>"), "the axis tops out at 500")
+        #expect(!svg.contains("a&b"), "no unescaped text")
+    }
+
+    @Test("rates draw a line with interval bands and leave a gap for a day without data")
+    func rates() {
+        let svg = SVGChart.rates(id: "g", title: "Gold", points: [
+            ("1", 0.9, 0.8, 0.95), ("2", nil, 0, 1), ("3", 0.5, 0.3, 0.7),
+        ])
+        #expect(svg.components(separatedBy: "<line class=\"band\"").count - 1 == 2)
+        let path = String(svg.components(separatedBy: "<path class=\"line\" d=\"")[1].prefix { $0 != "\"" })
+        #expect(path.filter { $0 == "M" }.count == 2, "the line restarts after the gap: \(path)")
+        #expect(svg.contains("2 no data"))
+        #expect(svg.contains(">100%</text>") && svg.contains(">0%</text>"))
+    }
+}
