@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks for BENCHMARKS.md. Usage: bench/run.sh [loop|import|export|consensus|all] (default all).
+# Benchmarks for BENCHMARKS.md. Usage: bench/run.sh [loop|import|export|consensus|dashboard|all] (default all).
 #
 # Builds the release `assay` and the load generator, then for each backend (SQLite file; PostgreSQL from
 # $ASSAY_BENCH_POSTGRES_URL, or a throwaway cluster started here) runs:
@@ -8,6 +8,8 @@
 #   export  `assay export` of 1,000,000 final labels (made by importing one judgment per item)
 #   consensus  `assay consensus` (Dawid–Skene re-estimate and re-decision) over 1,000,000 judgments: 333,334
 #           items × 3 from a seeded crowd of 300 (median of 3 runs)
+#   dashboard  the queue dashboard and its activity API over 1,000,002 judgments spread over 28 days (5 requests
+#           each, time at the client on 127.0.0.1)
 # Everything targets 127.0.0.1, is bounded in time and count, and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -63,10 +65,12 @@ JSON
 case "$WHAT" in
   loop) "$BENCH" items 200000 --out "$WORK/loop-items.jsonl" ;;
   consensus) "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
+  dashboard) "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" ;;
   import|export) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv" ;;
   *) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
      "$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
-     "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
+     "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv"
+     "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" ;;
 esac
 
 unset ASSAY_DATABASE_URL  # each command below names its database
@@ -144,5 +148,39 @@ JSON
     for _ in 1 2 3; do
       /usr/bin/time -f "   elapsed %e s, peak memory %M KiB" bash -c "$(declare -f assay_on); ASSAY='$ASSAY' BACKEND=$BACKEND DB_SPEC='$DB_SPEC' assay_on consensus --queue crowd"
     done
+  fi
+  if [ "$WHAT" = dashboard ] || [ "$WHAT" = all ]; then
+    fresh_db dash
+    cat > "$WORK/queue-dash.json" <<JSON
+{"name": "dash", "overlap": 3, "schema": {"kind": "single_choice", "labels": [{"code": "none"}, {"code": "spam"}, {"code": "hate"}, {"code": "harassment"}]}}
+JSON
+    assay_on queues create "$WORK/queue-dash.json" >/dev/null
+    assay_on import "$WORK/dash-items.jsonl" --queue dash >/dev/null 2>&1
+    assay_on import "$WORK/dash-judgments.csv" --queue dash --judgments >/dev/null 2>&1
+    TOKEN="$(assay_on users add "Bench Analyst" --role analyst | grep -o 'assay_[A-Za-z0-9]*')"
+    PORT=$(( 18000 + RANDOM % 1000 ))
+    if [ "$BACKEND" = sqlite ]; then "$ASSAY" serve --db "$DB_SPEC" --port "$PORT" >"$WORK/serve.log" 2>&1 &
+    else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" serve --port "$PORT" >"$WORK/serve.log" 2>&1 & fi
+    PIDS+=($!)
+    URL="http://127.0.0.1:$PORT"
+    for _ in $(seq 1 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+    # Sign in as a browser does: the form's anti-forgery cookie and field, then the session cookie.
+    JAR="$WORK/cookies.txt"
+    CSRF="$(curl -s -c "$JAR" "$URL/sign-in" | grep -o 'name="csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')"
+    curl -s -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "token=$TOKEN" --data-urlencode "csrf=$CSRF" "$URL/sign-in"
+    PERIOD="from=2026-11-01&to=2026-11-28"
+    echo "== dashboard over 1,000,002 judgments in 28 days on $BACKEND (seconds per request, 5 requests each):"
+    curl -s -H "Authorization: Bearer $TOKEN" "$URL/api/v1/queues/dash/activity?$PERIOD" \
+      | grep -o '"judgments":[0-9]*' | awk -F: '{ n += $2 } END { print "   judgments counted in the period: " n / 2 }'
+
+    for what in "activity API|-H|Authorization: Bearer $TOKEN|$URL/api/v1/queues/dash/activity?$PERIOD" \
+                "dashboard page|-b|$JAR|$URL/dashboard/dash?$PERIOD"; do
+      IFS='|' read -r name flag value target <<<"$what"
+      times=()
+      for _ in 1 2 3 4 5; do times+=("$(curl -s -o "$WORK/page.out" -w '%{time_total}' "$flag" "$value" "$target")"); done
+      median="$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)"
+      echo "   $name: ${times[*]} (median $median s, $(wc -c <"$WORK/page.out") bytes)"
+    done
+    kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
   fi
 done

@@ -216,6 +216,9 @@ extension Store {
             VALUES (\(bind: judgment.id), \(bind: queue.id), \(bind: judgment.annotatorID), \(bind: judgment.itemID),
                     \(bind: correct), \(bind: Column.millis(now)))
             """).run()
+        try await ActivityRollup.add(
+            ActivityRollup.Change(goldAnswered: 1, goldCorrect: correct ? 1 : 0), queueID: queue.id,
+            annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
         guard queue.quality.minGoldAccuracy != nil else { return }
         try await updateStanding(of: judgment.annotatorID, in: queue, now: now, sql)
     }
@@ -239,6 +242,7 @@ extension Store {
         guard !reference.isEmpty else { return [] }
         var answers: [SQLQueryString] = []
         var scored: Set<UUID> = []
+        var rollup: [ActivityRollup.Key: ActivityRollup.Change] = [:]
         for row in judgments {
             guard let gold = reference[try row.int64("item_id")] else { continue }
             let annotator = try row.uuid("annotator_id")
@@ -248,7 +252,12 @@ extension Store {
                  \(bind: correct), \(bind: try row.int64("submitted_at_ms")))
                 """)
             scored.insert(annotator)
+            let key = ActivityRollup.Key(
+                queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")), annotatorID: annotator)
+            rollup[key, default: .init()].goldAnswered += 1
+            rollup[key, default: .init()].goldCorrect += correct ? 1 : 0
         }
+        try await ActivityRollup.add(rollup, sql)
         for start in stride(from: 0, to: answers.count, by: rowsPerStatement) {
             try await sql.raw("""
                 INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)

@@ -104,6 +104,7 @@ extension Store {
             var slotsHeld: [Int64: Int] = [:]
             var inserted = 0
             var newJudgments: [any SQLRow] = []
+            var rollup: [ActivityRollup.Key: ActivityRollup.Change] = [:]
             for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
                 let end = min(start + Self.rowsPerStatement, judgments.count)
                 let values = try (start..<end).map { index -> SQLQueryString in
@@ -119,15 +120,23 @@ extension Store {
                     INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
                                            submitted_at_ms, origin, guideline_version)
                     VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
-                    RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms
+                    RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms, time_spent_ms
                     """).all()
-                for row in rows { touched[try row.int64("item_id"), default: 0] += 1 }
+                for row in rows {
+                    touched[try row.int64("item_id"), default: 0] += 1
+                    let key = ActivityRollup.Key(
+                        queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")),
+                        annotatorID: try row.uuid("annotator_id"))
+                    rollup[key, default: .init()].judgments += 1
+                    rollup[key, default: .init()].timeSpentMs += try row.int("time_spent_ms")
+                }
                 newJudgments += rows
                 for (itemID, held) in try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql) {
                     slotsHeld[itemID, default: 0] += held
                 }
                 inserted += rows.count
             }
+            try await ActivityRollup.add(rollup, sql)
             var counters: QueueCounters.Changes = [.judgments: inserted]
             let judged = try await Self.countJudgments(touched, slotsHeld: slotsHeld, sql)
             // Judgments on gold items, made in another tool, score their annotators as if made here.

@@ -373,6 +373,9 @@ extension Store {
                      WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))))
             RETURNING id, guideline_version
             """).first()!
+        try await ActivityRollup.add(
+            ActivityRollup.Change(judgments: 1, timeSpentMs: timeSpent), queueID: assignment.queueID,
+            annotatorID: assignment.annotatorID, at: Column.millis(now), sql)
         return Judgment(
             id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
             annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,

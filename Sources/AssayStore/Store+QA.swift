@@ -132,6 +132,9 @@ extension Store {
                 RETURNING \(unsafeRaw: Self.reviewColumns)
                 """).first()
             else { throw AssayError.conflict("QA review \(reviewID) changed meanwhile; fetch the next one") }
+            try await ActivityRollup.add(
+                ActivityRollup.Change(qaReviewed: 1, qaCorrect: correct ? 1 : 0), queueID: queue.id,
+                annotatorID: found.annotatorID, at: Column.millis(now), sql)
             try await sql.raw("""
                 INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
                 VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)

@@ -30,5 +30,6 @@ public enum AssayMigrations {
         AddQAStrataSampled(),
         CreateWebSessions(),
         AddJudgmentsByAnnotatorIndex(),
+        CreateActivityDays(),
     ]
 }

@@ -15,6 +15,7 @@ struct MigrationTests {
         "020-add-qa-strata-sampled",
         "021-create-web-sessions",
         "022-add-judgments-by-annotator-index",
+        "023-create-activity-days",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -12,7 +12,7 @@ struct ImportedJudgmentQualityTests {
     func guidelinesAndQA(on backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let store = database.store
-            let now = Date()
+            let now = Date(timeIntervalSince1970: 1_793_966_400)  // 2026-11-06T12:00:00Z: the offsets below fall on known days
             let day = 86_400.0
             var queue = try await Fixtures.queue(store, now: now)
             try await Fixtures.items(store, into: queue, count: 5, now: now)
@@ -37,9 +37,16 @@ struct ImportedJudgmentQualityTests {
             let report = try await store.qaReport(of: queue)
             #expect(report.pending == 5, "qa_rate 1 samples every imported judgment once its item is decided")
 
+            // Imported work counts on the day it was done in the activity figures.
+            let activity = try await store.activity(of: queue, from: now.addingTimeInterval(-30 * day), to: now)
+            #expect(activity.total.judgments == 5)
+            #expect(activity.days.filter { $0.judgments > 0 }.count == 4, "two judgments share today, one a minute old")
+            #expect(try await store.activity(of: queue, from: now.addingTimeInterval(-10 * day), to: now).total.judgments == 4)
+
             // Importing the same file again adds nothing and samples nothing twice.
             #expect(try await store.importJudgments(rows, into: queue, now: now).inserted == 0)
             #expect(try await store.qaReport(of: queue).pending == 5)
+            #expect(try await store.activity(of: queue, from: now.addingTimeInterval(-30 * day), to: now).total.judgments == 5)
         }
     }
 }

@@ -196,9 +196,12 @@ struct Crowd: ParsableCommand {
     @Option(help: "Items file (JSON Lines).") var items: String
     @Option(help: "Judgments file (CSV).") var judgments: String
     @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Spread the judgments over this many days from 2026-11-01 (1: all at 10:00 that day).") var days = 1
 
     func run() throws {
         let labels = ["none", "spam", "hate", "harassment"]
+        let start = 1_793_527_200.0  // 2026-11-01T10:00:00Z
+        let formatter = ISO8601DateFormatter()
         var rng = SeededGenerator(seed: seed)
         let skills = (0..<annotators).map { index -> Double in index % 10 == 9 ? 0.25 : Double.random(in: 0.6...0.97, using: &rng) }
         FileManager.default.createFile(atPath: items, contents: nil)
@@ -216,7 +219,9 @@ struct Crowd: ParsableCommand {
             for worker in chosen.sorted() {
                 let right = Double.random(in: 0..<1, using: &rng) < skills[worker]
                 let label = right ? truth : labels.filter { $0 != truth }.randomElement(using: &rng)!
-                judgmentBuffer += "c-\(index),crowd-\(worker),\(label),2026-11-01T10:00:00Z\n"
+                let at = days == 1 ? "2026-11-01T10:00:00Z"
+                    : formatter.string(from: Date(timeIntervalSince1970: start + Double(index % days) * 86_400 + Double(worker * 7 % 36_000)))
+                judgmentBuffer += "c-\(index),crowd-\(worker),\(label),\(at)\n"
             }
             if index % 10_000 == 0 {
                 itemHandle.write(Data(itemBuffer.utf8))
