@@ -206,21 +206,21 @@ extension Store {
     // MARK: - Scoring
 
     /// Records whether a judgment on a gold item matched the reference, and moves the annotator's status if their
-    /// running score calls for it (``GoldStanding``).
+    /// running score calls for it (``GoldStanding``). Returns whether it matched; the caller adds the answer to the
+    /// day's running sums with the judgment itself.
+    @discardableResult
     static func scoreGoldAnswer(
         _ judgment: Judgment, reference: [String], queue: Queue, now: Date, _ sql: any SQLDatabase
-    ) async throws {
+    ) async throws -> Bool {
         let correct = Set(judgment.labels) == Set(reference)
         try await sql.raw("""
             INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
             VALUES (\(bind: judgment.id), \(bind: queue.id), \(bind: judgment.annotatorID), \(bind: judgment.itemID),
                     \(bind: correct), \(bind: Column.millis(now)))
             """).run()
-        try await ActivityRollup.add(
-            ActivityRollup.Change(goldAnswered: 1, goldCorrect: correct ? 1 : 0), queueID: queue.id,
-            annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
-        guard queue.quality.minGoldAccuracy != nil else { return }
+        guard queue.quality.minGoldAccuracy != nil else { return correct }
         try await updateStanding(of: judgment.annotatorID, in: queue, now: now, sql)
+        return correct
     }
 
     /// Scores imported judgments (rows of `judgments`: id, item_id, annotator_id, labels, submitted_at_ms) that

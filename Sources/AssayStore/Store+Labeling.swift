@@ -165,12 +165,19 @@ extension Store {
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
             RETURNING judgment_count, external_id, gold_labels
             """).first()!
+        // The day's running sums get the judgment, and for a gold item its score, in one statement.
+        var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
         if let reference = try item.optionalString("gold_labels") {
             // A gold item's judgment scores the annotator; it never makes a final label.
-            try await scoreGoldAnswer(judgment, reference: try Column.strings(from: reference), queue: queue, now: now, sql)
+            let correct = try await scoreGoldAnswer(
+                judgment, reference: try Column.strings(from: reference), queue: queue, now: now, sql)
+            activity.goldAnswered = 1
+            activity.goldCorrect = correct ? 1 : 0
+            try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
             try await QueueCounters.add([.judgments: 1], to: queue.id, sql)
             return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: nil)
         }
+        try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
         var counters: QueueCounters.Changes = [.judgments: 1]
         let judged = FinalLabels.Judged(
             itemID: assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"))
@@ -373,9 +380,6 @@ extension Store {
                      WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))))
             RETURNING id, guideline_version
             """).first()!
-        try await ActivityRollup.add(
-            ActivityRollup.Change(judgments: 1, timeSpentMs: timeSpent), queueID: assignment.queueID,
-            annotatorID: assignment.annotatorID, at: Column.millis(now), sql)
         return Judgment(
             id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
             annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,
