@@ -172,20 +172,31 @@ extension Store {
     /// Leases a gold item of the queue that the person has never been given, or returns nil when none is left.
     ///
     /// Gold items hold no places in the pool (their `open_slots` is 0), so nothing is claimed: the unique
-    /// (item, annotator) key alone keeps each person to one answer per gold item. Each person meets the gold set
-    /// in their own order (a hash of the item id and the person), so neighbours cannot compare notes by position.
+    /// (item, annotator) key alone keeps each person to one answer per gold item. Each lease starts from a random
+    /// point of the gold set and takes the first item after it the person has not had (wrapping around), so people
+    /// meet gold in no shared order and neighbours cannot compare notes by position.
+    ///
+    /// Both looks walk the partial index of active gold from a point and stop at the first unseen item: the lease
+    /// runs inside the writer's transaction, and ordering the whole gold set per lease (as a first version did, by
+    /// a hash per person) held the writer for milliseconds with thousands of gold items.
     func leaseGold(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         let filters = Self.eligibilityFilters(for: person)
-        let seed = Int64(person.id.uuid.0) << 24 | Int64(person.id.uuid.1) << 16 | Int64(person.id.uuid.2) << 8
-            | Int64(person.id.uuid.3)
-        guard let row = try await sql.raw("""
-            SELECT i.id FROM items i
-            WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' \(SQLList(filters, separator: SQLRaw(" ")))
-              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
-            ORDER BY (i.id * 2654435761 + \(literal: Int(seed))) % 4294967291, i.id LIMIT 1
-            """).first()
+        guard let highest = try await sql.raw("""
+            SELECT MAX(id) AS highest FROM items WHERE queue_id = \(bind: queue.id) AND gold_state = 'active'
+            """).first()?.decode(column: "highest", as: Int64?.self)
         else { return nil }
-        let itemID = try row.int64("id")
+        let pivot = Int64.random(in: 0...highest)
+        var found: Int64?
+        for range: SQLQueryString in ["i.id >= \(bind: pivot)", "i.id < \(bind: pivot)"] where found == nil {
+            found = try await sql.raw("""
+                SELECT i.id FROM items i
+                WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' AND \(range)
+                  \(SQLList(filters, separator: SQLRaw(" ")))
+                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+                ORDER BY i.id LIMIT 1
+                """).first()?.int64("id")
+        }
+        guard let itemID = found else { return nil }
         let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
         guard let inserted = try await sql.raw("""
             INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
