@@ -181,11 +181,18 @@ extension Store {
     /// a hash per person) held the writer for milliseconds with thousands of gold items.
     func leaseGold(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         let filters = Self.eligibilityFilters(for: person)
-        guard let highest = try await sql.raw("""
-            SELECT MAX(id) AS highest FROM items WHERE queue_id = \(bind: queue.id) AND gold_state = 'active'
-            """).first()?.decode(column: "highest", as: Int64?.self)
-        else { return nil }
-        let pivot = Int64.random(in: 0...highest)
+        // The pivot is uniform over the active gold's id range (its two ends, each one index probe), so that every
+        // gold item is as likely to start a person's look wherever the gold sits among the queue's items.
+        var ends: [Int64] = []
+        for direction in ["ASC", "DESC"] {
+            guard let end = try await sql.raw("""
+                SELECT id FROM items WHERE queue_id = \(bind: queue.id) AND gold_state = 'active'
+                ORDER BY id \(unsafeRaw: direction) LIMIT 1
+                """).first()?.int64("id")
+            else { return nil }
+            ends.append(end)
+        }
+        let pivot = Int64.random(in: ends[0]...ends[1])
         var found: Int64?
         for range: SQLQueryString in ["i.id >= \(bind: pivot)", "i.id < \(bind: pivot)"] where found == nil {
             found = try await sql.raw("""
