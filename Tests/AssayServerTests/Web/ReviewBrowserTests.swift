@@ -59,7 +59,10 @@ struct ReviewBrowserTests {
                 try await browser.screenshot("arbitration")
                 try await browser.press("\n")
                 try await browser.waitUntil("the decision is saved") { try await browser.text("#tally") == "1" }
-                #expect(try await browser.text("#status") == "No open cases in this queue.")
+                // The next case is looked up after the decision: wait for the answer rather than racing it.
+                try await browser.waitUntil("the queue has no open case left") {
+                    try await browser.text("#status") == "No open cases in this queue."
+                }
             }
             let decided = try #require(try await store.finalLabels(in: tied.id, after: nil, limit: 1).first)
             #expect(decided.labels == ["spam"] && decided.provenance == .arbitration)
