@@ -9,68 +9,7 @@ extension Store {
     /// Read from the running sums per day and person (``ActivityRollup``), never by grouping the judgments: a
     /// dashboard over a month of a million judgments reads at most days × people rows.
     public func activity(of queue: Queue, from: Date, to: Date, vendorID: UUID? = nil) async throws -> QueueActivity {
-        let start = Calendar.utc.startOfDay(for: from)
-        let end = Calendar.utc.startOfDay(for: to).addingTimeInterval(86_400)
-        let (firstDay, lastDay) = (ActivityRollup.day(Column.millis(start)), ActivityRollup.day(Column.millis(end)) - 1)
-        let people: SQLQueryString = vendorID == nil ? "" : "JOIN people p ON p.id = a.annotator_id"
-        let vendor: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
-        typealias Figures = (judgments: Int, seconds: Double?, gold: GoldScore, qa: GoldScore)
-        var days: [Int64: Figures] = [:]
-        var byPerson: [String: Figures] = [:]
-        for grouping in ["a.day", FinalLabels.annotatorKey.replacingOccurrences(of: "annotator_id", with: "a.annotator_id")] {
-            for row in try await sql().raw("""
-                SELECT \(unsafeRaw: grouping) AS bucket, CAST(SUM(a.judgments) AS BIGINT) AS judgments,
-                       CAST(SUM(a.time_spent_ms) AS BIGINT) AS time_spent_ms,
-                       CAST(SUM(a.gold_answered) AS BIGINT) AS gold_answered, CAST(SUM(a.gold_correct) AS BIGINT) AS gold_correct,
-                       CAST(SUM(a.qa_reviewed) AS BIGINT) AS qa_reviewed, CAST(SUM(a.qa_correct) AS BIGINT) AS qa_correct
-                FROM activity_days a \(people)
-                WHERE a.queue_id = \(bind: queue.id) AND a.day BETWEEN \(bind: firstDay) AND \(bind: lastDay) \(vendor)
-                GROUP BY \(unsafeRaw: grouping)
-                """).all() {
-                let judgments = try Self.sum(row, "judgments")
-                let figures: Figures = (
-                    judgments, judgments == 0 ? nil : Double(try Self.sum(row, "time_spent_ms")) / Double(judgments) / 1000,
-                    GoldScore(answered: try Self.sum(row, "gold_answered"), correct: try Self.sum(row, "gold_correct")),
-                    GoldScore(answered: try Self.sum(row, "qa_reviewed"), correct: try Self.sum(row, "qa_correct")))
-                if grouping == "a.day" { days[try row.int64("bucket")] = figures } else { byPerson[try row.string("bucket")] = figures }
-            }
-        }
-        let sql = try sql()
-        let empty: Figures = (0, nil, GoldScore(answered: 0, correct: 0), GoldScore(answered: 0, correct: 0))
-
-        let formatter = Calendar.utcDayFormatter
-        var dayRows: [QueueActivity.Day] = []
-        var day = firstDay
-        while day <= lastDay {
-            let figures = days[day] ?? empty
-            dayRows.append(QueueActivity.Day(
-                day: formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400)), judgments: figures.judgments,
-                averageHandlingSeconds: figures.seconds, gold: figures.gold, qa: figures.qa))
-            day += 1
-        }
-        var annotators: [QueueActivity.Annotator] = []
-        if !byPerson.isEmpty {
-            // The person key is the id as the database writes it as text (case differs between the backends).
-            let figuresByID = Dictionary(uniqueKeysWithValues: byPerson.compactMap { key, figures in
-                UUID(uuidString: key).map { ($0, figures) }
-            })
-            for row in try await sql.raw("""
-                SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE id IN (\(binds: Array(figuresByID.keys)))
-                """).all() {
-                let person = try Self.person(from: row)
-                guard let figures = figuresByID[person.id] else { continue }
-                annotators.append(QueueActivity.Annotator(
-                    annotatorID: person.id, externalID: person.externalID, name: person.name, vendorID: person.vendorID,
-                    judgments: figures.judgments, averageHandlingSeconds: figures.seconds, gold: figures.gold, qa: figures.qa))
-            }
-        }
-        annotators.sort { ($0.name, $0.annotatorID.uuidString) < ($1.name, $1.annotatorID.uuidString) }
-        return QueueActivity(queueID: queue.id, from: start, to: end, days: dayRows, annotators: annotators)
-    }
-
-    /// A summed column (cast to BIGINT in the query: PostgreSQL sums BIGINT as NUMERIC).
-    private static func sum(_ row: any SQLRow, _ column: String) throws -> Int {
-        try row.decode(column: column, as: Int?.self) ?? 0
+        QueueActivity(try await reportFacts(queues: [queue], from: from, to: to, vendorID: vendorID), queueID: queue.id)
     }
 }
 

@@ -261,6 +261,12 @@ extension Store {
                 [label], previous: before.map { [found.itemID: $0.provenance] } ?? [:], queue: queue, now: now,
                 counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
+            var decisions = DecisionRollup.Changes()
+            decisions.arbitration(
+                market: item.market, queue: queue, isAppeal: found.reason == "appeal",
+                overturned: found.appealedLabels.map { Set($0) != Set(decision) } ?? false,
+                importedAtMs: try await Self.importedAt(found.itemID, sql), now: Column.millis(now))
+            try await DecisionRollup.add(decisions, sql)
             try await AuditLog.append([
                 AuditEvent(
                     at: now, actorID: actor.id, action: "final_label.arbitrated", entity: "item",
@@ -304,9 +310,9 @@ extension Store {
             guard let before = try await FinalLabels.labels(of: [itemID], sql)[itemID] else { throw AssayError.notFound(entity: "final label of item", id: String(itemID)) }
             let note = note?.trimmingBlanksAndNewlines.nilIfEmpty
             guard let opened = try await sql.raw("""
-                INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by)
+                INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by, appealed_labels)
                 VALUES (\(bind: item.queueID), \(bind: itemID), 'appeal', \(bind: note), 'open', \(bind: Column.millis(now)),
-                        \(bind: actor.id))
+                        \(bind: actor.id), \(bind: try before.labels.map(Column.json)))
                 ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
                 """).first()
             else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
@@ -338,7 +344,8 @@ extension Store {
     }
 
     static let caseColumns = """
-        id, queue_id, item_id, reason, note, state, opened_at_ms, opened_by, decided_at_ms, decided_by, labels, rationale
+        id, queue_id, item_id, reason, note, state, opened_at_ms, opened_by, decided_at_ms, decided_by, labels, rationale,
+        appealed_labels
         """
 
     static func arbitrationCase(_ id: Int64, _ sql: any SQLDatabase) async throws -> ArbitrationCase {
@@ -356,7 +363,13 @@ extension Store {
             openedBy: try row.optionalUUID("opened_by"), decidedAt: try row.optionalDate("decided_at_ms"),
             decidedBy: try row.optionalUUID("decided_by"),
             labels: try row.optionalString("labels").map { try Column.strings(from: $0) },
-            rationale: try row.optionalString("rationale"))
+            rationale: try row.optionalString("rationale"),
+            appealedLabels: try row.optionalString("appealed_labels").map { try Column.strings(from: $0) })
+    }
+
+    /// When an item was imported, in milliseconds.
+    static func importedAt(_ itemID: Int64, _ sql: any SQLDatabase) async throws -> Int64 {
+        try await sql.raw("SELECT imported_at_ms FROM items WHERE id = \(bind: itemID)").first()!.int64("imported_at_ms")
     }
 }
 

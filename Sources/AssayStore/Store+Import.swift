@@ -180,11 +180,9 @@ extension Store {
                     UPDATE items SET judgment_count = judgment_count + \(bind: change.added),
                         open_slots = CASE WHEN open_slots > \(bind: change.taken) THEN open_slots - \(bind: change.taken) ELSE 0 END
                     WHERE id IN (\(binds: chunk))
-                    RETURNING id, judgment_count, external_id
+                    RETURNING id, judgment_count, external_id, market, imported_at_ms
                     """).all() {
-                    judged.append(FinalLabels.Judged(
-                        itemID: try row.int64("id"), externalID: try row.string("external_id"),
-                        judgmentCount: try row.int("judgment_count")))
+                    judged.append(try FinalLabels.Judged(try row.int64("id"), row))
                 }
             }
         }

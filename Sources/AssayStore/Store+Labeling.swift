@@ -163,7 +163,7 @@ extension Store {
         let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
         let item = try await sql.raw("""
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
-            RETURNING judgment_count, external_id, gold_labels
+            RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms
             """).first()!
         // The day's running sums get the judgment, and for a gold item its score, in one statement.
         var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
@@ -179,8 +179,7 @@ extension Store {
         }
         try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
         var counters: QueueCounters.Changes = [.judgments: 1]
-        let judged = FinalLabels.Judged(
-            itemID: assignment.itemID, externalID: try item.string("external_id"), judgmentCount: try item.int("judgment_count"))
+        let judged = try FinalLabels.Judged(assignment.itemID, item)
         let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
         try await QueueCounters.add(counters, to: queue.id, sql)
         if let final { try await sampleForQA(final, queue: queue, now: now, sql) }

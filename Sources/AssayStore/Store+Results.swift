@@ -38,6 +38,18 @@ enum FinalLabels {
         var itemID: Int64
         var externalID: String
         var judgmentCount: Int
+        var market: String?
+        var importedAtMs: Int64
+
+        /// From a row of the statement that counted the judgment (`judgment_count`, `external_id`, `market`,
+        /// `imported_at_ms`).
+        init(_ itemID: Int64, _ row: any SQLRow) throws {
+            self.itemID = itemID
+            externalID = try row.string("external_id")
+            judgmentCount = try row.int("judgment_count")
+            market = try row.optionalString("market")
+            importedAtMs = try row.int64("imported_at_ms")
+        }
     }
 
     /// Recomputes the final label of each item that has all its judgments, and adds the counter changes that
@@ -64,6 +76,7 @@ enum FinalLabels {
             let ids = chunk.map(\.itemID)
             // Each item's votes in judgment order, with its current final label (if any) alongside.
             var votes: [Int64: [(annotator: String, labels: [String])]] = [:]
+            var values: [Int64: [String]] = [:]  // the labels as stored, for agreement
             var previous: [Int64: Previous] = [:]
             for row in try await sql.raw("""
                 SELECT j.item_id, \(unsafeRaw: annotatorKey) AS annotator, j.labels, f.provenance, f.unresolved_reason
@@ -71,8 +84,9 @@ enum FinalLabels {
                 WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
                 """).all() {
                 let itemID = try row.int64("item_id")
-                votes[itemID, default: []].append(
-                    (try row.string("annotator"), try Column.strings(from: try row.string("labels"))))
+                let stored = try row.string("labels")
+                votes[itemID, default: []].append((try row.string("annotator"), try Column.strings(from: stored)))
+                values[itemID, default: []].append(stored)
                 if let provenance = try row.optionalString("provenance") {
                     previous[itemID] = Previous(
                         provenance: FinalLabel.Provenance(rawValue: provenance) ?? .unresolved,
@@ -80,17 +94,27 @@ enum FinalLabels {
                 }
             }
             var labels: [FinalLabel] = []
+            var decisions = DecisionRollup.Changes()
             for item in chunk {
                 // An arbitrator's decision, or an appeal waiting for one, is not the consensus rule's to change.
                 if let before = previous[item.itemID], before.isSettledByPeople { continue }
                 let itemVotes = votes[item.itemID] ?? []
                 let (outcome, provenance) = decider.decide(itemVotes)
-                labels.append(FinalLabel(
+                let label = FinalLabel(
                     itemID: item.itemID, externalID: item.externalID, labels: outcome.labels, provenance: provenance,
                     confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
-                    decidedAt: now))
+                    decidedAt: now)
+                labels.append(label)
+                // Agreement and waiting time describe an item's first decision; re-decisions do not count again.
+                if previous[item.itemID] == nil {
+                    decisions.firstDecision(
+                        label, values: values[item.itemID] ?? [], of: item, queue: queue, now: Column.millis(now))
+                } else if previous[item.itemID]?.provenance == .unresolved, label.provenance != .unresolved {
+                    decisions.laterResolution(of: item, queue: queue, now: Column.millis(now))
+                }
             }
             try await write(labels, previous: previous.mapValues(\.provenance), queue: queue, now: now, counters: &counters, sql)
+            try await DecisionRollup.add(decisions, sql)
             written += labels
         }
         return written

@@ -27,10 +27,13 @@ public struct ArbitrationCase: Codable, Sendable, Equatable {
     public var decidedBy: UUID?
     public var labels: [String]?
     public var rationale: String?
+    /// For an appeal, the final label it reopened (nil when that label had none, or for an unresolved item).
+    public var appealedLabels: [String]?
 
     public init(
         id: Int64, queueID: UUID, itemID: Int64, reason: String, note: String?, state: State, openedAt: Date,
-        openedBy: UUID?, decidedAt: Date?, decidedBy: UUID?, labels: [String]?, rationale: String?
+        openedBy: UUID?, decidedAt: Date?, decidedBy: UUID?, labels: [String]?, rationale: String?,
+        appealedLabels: [String]? = nil
     ) {
         self.id = id
         self.queueID = queueID
@@ -44,10 +47,12 @@ public struct ArbitrationCase: Codable, Sendable, Equatable {
         self.decidedBy = decidedBy
         self.labels = labels
         self.rationale = rationale
+        self.appealedLabels = appealedLabels
     }
 
     enum CodingKeys: String, CodingKey {
         case id, reason, note, state, labels, rationale
+        case appealedLabels = "appealed_labels"
         case queueID = "queue_id", itemID = "item_id", openedAt = "opened_at", openedBy = "opened_by"
         case decidedAt = "decided_at", decidedBy = "decided_by"
     }

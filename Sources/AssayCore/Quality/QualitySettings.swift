@@ -36,13 +36,16 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     public var qaBlind: Bool
     /// Whether annotators need a current qualification (a passed exam) to take work from the queue.
     public var requiresQualification: Bool
+    /// The hours an item may wait, from import to its first final label, and still count as on time; nil sets
+    /// no SLA.
+    public var slaHours: Double?
 
     /// Settings with no gold and no threshold: the default for a new queue.
     public init(
         goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
         autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false, qaRate: Double = 0,
         qaSampling: QASampling.Mode = .uniform, qaTargetWidth: Double = 0.1, qaBlind: Bool = false,
-        requiresQualification: Bool = false
+        requiresQualification: Bool = false, slaHours: Double? = nil
     ) {
         self.goldRate = goldRate
         self.minGoldAccuracy = minGoldAccuracy
@@ -55,6 +58,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         self.qaTargetWidth = qaTargetWidth
         self.qaBlind = qaBlind
         self.requiresQualification = requiresQualification
+        self.slaHours = slaHours
     }
 
     /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
@@ -82,6 +86,10 @@ public struct QualitySettings: Codable, Sendable, Equatable {
             throw AssayError.invalidInput(
                 field: "qa_target_width", line: nil, reason: "must be above 0.01 and at most 1, got \(qaTargetWidth)")
         }
+        if let slaHours, !(slaHours.isFinite && slaHours > 0 && slaHours <= 8_760) {
+            throw AssayError.invalidInput(
+                field: "sla_hours", line: nil, reason: "must be above 0 and at most 8760 (a year), got \(slaHours)")
+        }
         if autoSuspend, minGoldAccuracy == nil {
             throw AssayError.invalidInput(
                 field: "auto_suspend", line: nil, reason: "needs min_gold_accuracy: suspend below which accuracy?")
@@ -94,7 +102,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         case goldWindow = "gold_window", autoSuspend = "auto_suspend"
         case arbitrationShowsAnnotators = "arbitration_shows_annotators"
         case qaRate = "qa_rate", qaSampling = "qa_sampling", qaTargetWidth = "qa_target_width", qaBlind = "qa_blind"
-        case requiresQualification = "requires_qualification"
+        case requiresQualification = "requires_qualification", slaHours = "sla_hours"
     }
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
@@ -114,6 +122,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         qaBlind = try container.decodeIfPresent(Bool.self, forKey: .qaBlind) ?? defaults.qaBlind
         requiresQualification = try container.decodeIfPresent(Bool.self, forKey: .requiresQualification)
             ?? defaults.requiresQualification
+        slaHours = try container.decodeIfPresent(Double.self, forKey: .slaHours)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -129,5 +138,6 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         try container.encode(qaTargetWidth, forKey: .qaTargetWidth)
         try container.encode(qaBlind, forKey: .qaBlind)
         try container.encode(requiresQualification, forKey: .requiresQualification)
+        try container.encode(slaHours, forKey: .slaHours)
     }
 }

@@ -80,6 +80,27 @@ public struct QueueActivity: Codable, Sendable, Equatable {
         self.annotators = annotators
     }
 
+    /// The activity in facts read for one queue: every day of the period, and everyone with work in it.
+    public init(_ facts: ReportFacts, queueID: UUID) {
+        let bounds = (
+            Date(timeIntervalSince1970: Double(facts.days.lowerBound) * 86_400),
+            Date(timeIntervalSince1970: Double(facts.days.upperBound + 1) * 86_400))
+        let days = facts.breakdown(by: .day).map { row in
+            Day(day: row.key, judgments: row.kpis.judgments, averageHandlingSeconds: row.kpis.averageHandlingSeconds,
+                gold: row.kpis.gold, qa: row.kpis.qa)
+        }
+        var byPerson: [UUID: KPIs] = [:]
+        for work in facts.work { byPerson[work.annotatorID, default: KPIs()].add(work) }
+        let annotators = byPerson.compactMap { id, kpis -> Annotator? in
+            guard let person = facts.people[id] else { return nil }
+            return Annotator(
+                annotatorID: id, externalID: person.externalID, name: person.name, vendorID: person.vendorID,
+                judgments: kpis.judgments, averageHandlingSeconds: kpis.averageHandlingSeconds, gold: kpis.gold, qa: kpis.qa)
+        }.sorted { ($0.name, $0.annotatorID.uuidString) < ($1.name, $1.annotatorID.uuidString) }
+        self.init(
+            queueID: queueID, from: bounds.0, to: bounds.1, days: days, annotators: annotators)
+    }
+
     /// The period's totals: every day added up.
     public var total: Day {
         let judgments = days.reduce(0) { $0 + $1.judgments }

@@ -47,6 +47,20 @@ struct Coincidences {
         self.unitCount = units
     }
 
+    /// A matrix summed elsewhere (``CoincidenceCounts``): marginals and n follow from its rows, since each unit's
+    /// row c sums to n_uc · (mᵤ − 1) / (mᵤ − 1) = n_uc.
+    init(labelCount: Int, matrix: [Double], unitCount: Int) {
+        self.labelCount = labelCount
+        self.matrix = matrix
+        var marginals = [Double](repeating: 0, count: labelCount)
+        for c in 0..<labelCount {
+            for k in 0..<labelCount { marginals[c] += matrix[c * labelCount + k] }
+        }
+        self.marginals = marginals
+        total = marginals.reduce(0, +)
+        self.unitCount = unitCount
+    }
+
     /// Dₒ = (1/n) Σ o[c][k] δ²(c, k).
     func observedDisagreement(_ distances: [Double]) -> Double {
         var sum = 0.0

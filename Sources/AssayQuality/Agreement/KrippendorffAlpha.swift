@@ -70,14 +70,33 @@ public struct KrippendorffAlpha: AgreementCoefficient {
     ///   `.noVariation` when every pairable value is the same (Dₑ = 0); `.invalidInput` for labels that the level
     ///   cannot read as numbers or ranks.
     public func measure(_ judgments: JudgmentMatrix) throws -> AgreementResult {
-        let table = try Coincidences(judgments)
-        let distances = try squaredDistances(table, labels: judgments.labelCoding)
+        try measure(try Coincidences(judgments), labels: judgments.labelCoding)
+    }
+
+    /// Computes α from coincidences summed elsewhere — running sums kept per day, say — which gives exactly the
+    /// α of all their units together, since the coincidence matrix of a set of units is the sum of theirs.
+    ///
+    /// - Throws: `.tooFewRaters` when no unit was added; otherwise as ``measure(_:)-(JudgmentMatrix)``.
+    public func measure(_ counts: CoincidenceCounts) throws -> AgreementResult {
+        guard counts.unitCount > 0 else { throw QualityError.tooFewRaters(needed: 2, found: 0) }
+        let names = JudgmentMatrix.sortedLabelNames(Array(Set(counts.weights.keys.flatMap { [$0.first, $0.second] })))
+        let coding = LabelCoding(names)
+        var matrix = [Double](repeating: 0, count: names.count * names.count)
+        for (pair, weight) in counts.weights {
+            matrix[coding.index(of: pair.first)! * names.count + coding.index(of: pair.second)!] += weight
+        }
+        return try measure(
+            Coincidences(labelCount: names.count, matrix: matrix, unitCount: counts.unitCount), labels: coding)
+    }
+
+    private func measure(_ table: Coincidences, labels: LabelCoding<String>) throws -> AgreementResult {
+        let distances = try squaredDistances(table, labels: labels)
         let observed = table.observedDisagreement(distances)
         let expected = table.expectedDisagreement(distances, marginals: table.marginals, total: table.total)
         guard expected > 0 else { throw QualityError.noVariation }
         return AgreementResult(
             value: 1 - observed / expected, observed: observed, expected: expected,
-            itemCount: table.unitCount, judgmentCount: Int(table.total))
+            itemCount: table.unitCount, judgmentCount: Int(table.total.rounded()))
     }
 
     // MARK: - Distances

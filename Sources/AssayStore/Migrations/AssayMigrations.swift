@@ -31,5 +31,7 @@ public enum AssayMigrations {
         CreateWebSessions(),
         AddJudgmentsByAnnotatorIndex(),
         CreateActivityDays(),
+        CreateDecisionDays(),
+        AddAppealedLabels(),
     ]
 }

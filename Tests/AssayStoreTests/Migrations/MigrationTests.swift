@@ -16,6 +16,8 @@ struct MigrationTests {
         "021-create-web-sessions",
         "022-add-judgments-by-annotator-index",
         "023-create-activity-days",
+        "024-create-decision-days",
+        "025-add-appealed-labels",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

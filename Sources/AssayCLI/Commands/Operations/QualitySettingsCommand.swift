@@ -18,6 +18,7 @@ struct QualitySettingsCommand: AsyncParsableCommand {
               qa_target_width, qa_blind     stratified interval width; reviewers label before seeing the answer
               arbitration_shows_annotators  arbitrators see who gave each judgment
               requires_qualification        annotators need a passed exam to take work
+              sla_hours                     hours from import to a final label that count as on time (null: no SLA)
             """,
         subcommands: [Show.self, Change.self], defaultSubcommand: Show.self)
 

@@ -1,0 +1,123 @@
+import AssayCore
+import AssayQuality
+import Foundation
+import SQLKit
+
+extension Store {
+    /// The running sums behind every report (``ReportFacts``) for `queues` over the UTC days from `from` to `to`
+    /// (inclusive): work per queue, day and person, decisions per queue, day and market, gold answers per person,
+    /// reference and answer, and who the people are.
+    ///
+    /// `vendorID` keeps to one vendor's people and leaves out decision figures, which mix every vendor's work.
+    /// Reads at most days × people rows of work and days × markets rows of decisions: a month over a million
+    /// judgments reads a few thousand rows. Gold answers are grouped from `gold_answers` (one row per gold
+    /// judgment, a tenth of the work at most), counted against each item's current reference.
+    public func reportFacts(queues: [Queue], from: Date, to: Date, vendorID: UUID? = nil) async throws -> ReportFacts {
+        let start = Calendar.utc.startOfDay(for: from)
+        let end = Calendar.utc.startOfDay(for: to).addingTimeInterval(86_400)
+        let days = ActivityRollup.day(Column.millis(start))...(ActivityRollup.day(Column.millis(end)) - 1)
+        let sql = try sql()
+        let queueIDs = queues.map(\.id)
+        guard !queueIDs.isEmpty else {
+            return ReportFacts(
+                days: days, queues: [], work: [], decisionsIncluded: vendorID == nil, decisions: [], goldAnswers: [],
+                people: [:])
+        }
+        let people: SQLQueryString = vendorID == nil ? "" : "JOIN people p ON p.id = a.annotator_id"
+        let vendor: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
+
+        var work: [ReportFacts.Work] = []
+        for row in try await sql.raw("""
+            SELECT a.queue_id, a.day, a.annotator_id, a.judgments, a.time_spent_ms, a.gold_answered, a.gold_correct,
+                   a.qa_reviewed, a.qa_correct
+            FROM activity_days a \(people)
+            WHERE a.queue_id IN (\(binds: queueIDs)) AND a.day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(vendor)
+            """).all() {
+            work.append(ReportFacts.Work(
+                queueID: try row.uuid("queue_id"), day: try row.int64("day"), annotatorID: try row.uuid("annotator_id"),
+                judgments: try row.int("judgments"), timeSpentMs: try row.int("time_spent_ms"),
+                gold: GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct")),
+                qa: GoldScore(answered: try row.int("qa_reviewed"), correct: try row.int("qa_correct"))))
+        }
+
+        var decisions: [ReportFacts.Decisions] = []
+        if vendorID == nil {
+            struct Key: Hashable {
+                var queueID: UUID
+                var day: Int64
+                var market: String
+            }
+            var agreement: [Key: CoincidenceCounts] = [:]
+            for row in try await sql.raw("""
+                SELECT queue_id, day, market, first_value, second_value, weight FROM agreement_days
+                WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound)
+                """).all() {
+                let key = Key(queueID: try row.uuid("queue_id"), day: try row.int64("day"), market: try row.string("market"))
+                agreement[key, default: CoincidenceCounts()].add(
+                    try Self.joinedLabels(try row.string("first_value")), try Self.joinedLabels(try row.string("second_value")),
+                    weight: try row.decode(column: "weight", as: Double.self))
+            }
+            for row in try await sql.raw("""
+                SELECT queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted, sla_met,
+                       wait_ms, arbitrated, appeals_decided, appeals_overturned
+                FROM decision_days
+                WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound)
+                """).all() {
+                let key = Key(queueID: try row.uuid("queue_id"), day: try row.int64("day"), market: try row.string("market"))
+                var coincidences = agreement[key] ?? CoincidenceCounts()
+                let units = try row.int("units")
+                coincidences.add(units: units)
+                decisions.append(ReportFacts.Decisions(
+                    queueID: key.queueID, day: key.day, market: key.market,
+                    counts: DecisionCounts(
+                        decided: try row.int("decided"), unanimous: try row.int("unanimous"),
+                        unresolved: try row.int("unresolved"), units: units, firstResolved: try row.int("first_resolved"),
+                        slaCounted: try row.int("sla_counted"), slaMet: try row.int("sla_met"), waitMs: try row.int64("wait_ms"),
+                        arbitrated: try row.int("arbitrated"), appealsDecided: try row.int("appeals_decided"),
+                        appealsOverturned: try row.int("appeals_overturned")),
+                    agreement: coincidences))
+            }
+        }
+
+        var goldAnswers: [ReportFacts.GoldAnswers] = []
+        let goldVendor: SQLQueryString = vendorID.map {
+            "AND g.annotator_id IN (SELECT id FROM people WHERE vendor_id = \(bind: $0))"
+        } ?? ""
+        for row in try await sql.raw("""
+            SELECT g.queue_id, g.annotator_id, i.gold_labels, j.labels, COUNT(*) AS answers
+            FROM gold_answers g JOIN judgments j ON j.id = g.judgment_id JOIN items i ON i.id = g.item_id
+            WHERE g.queue_id IN (\(binds: queueIDs)) AND g.answered_at_ms >= \(bind: Column.millis(start))
+              AND g.answered_at_ms < \(bind: Column.millis(end)) AND i.gold_labels IS NOT NULL \(goldVendor)
+            GROUP BY g.queue_id, g.annotator_id, i.gold_labels, j.labels
+            """).all() {
+            goldAnswers.append(ReportFacts.GoldAnswers(
+                queueID: try row.uuid("queue_id"), annotatorID: try row.uuid("annotator_id"),
+                reference: try Self.joinedLabels(try row.string("gold_labels")),
+                given: try Self.joinedLabels(try row.string("labels")), count: try row.int("answers")))
+        }
+
+        let personIDs = Array(Set(work.map(\.annotatorID)).union(goldAnswers.map(\.annotatorID)))
+        var directory: [UUID: ReportFacts.Person] = [:]
+        for start in stride(from: 0, to: personIDs.count, by: 500) {
+            for row in try await sql.raw("""
+                SELECT p.id, p.external_id, p.name, p.vendor_id, v.name AS vendor, t.name AS team
+                FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id LEFT JOIN teams t ON t.id = p.team_id
+                WHERE p.id IN (\(binds: Array(personIDs[start..<min(start + 500, personIDs.count)])))
+                """).all() {
+                let person = ReportFacts.Person(
+                    id: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),
+                    vendorID: try row.optionalUUID("vendor_id"), vendor: try row.optionalString("vendor"),
+                    team: try row.optionalString("team"))
+                directory[person.id] = person
+            }
+        }
+        return ReportFacts(
+            days: days, queues: queues, work: work, decisionsIncluded: vendorID == nil, decisions: decisions,
+            goldAnswers: goldAnswers, people: directory)
+    }
+
+    /// Stored labels (a JSON array) as a report names them: joined with `+`.
+    private static func joinedLabels(_ stored: String) throws -> String {
+        try Column.strings(from: stored).joined(separator: "+")
+    }
+}
