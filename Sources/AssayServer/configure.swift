@@ -46,14 +46,18 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(UnexpectedErrorLogger())
     app.middleware.use(TokenAuthenticator(cache: TokenCache()))
     app.middleware.use(WebSessionAuthenticator())
-    // Pages and their assets ship inside the server's resource bundle, so `assay` runs from any folder. The bundle
-    // sits in .build/, a hidden folder, which Leaf's default file source refuses to read from.
+    useShippedViews(app)
+    app.middleware.use(AssetMiddleware(folder: ServerResources.folder.appendingPathComponent("Public").path + "/"))
+    try routes(app)
+}
+
+/// Renders pages with Leaf from the templates in the server's resource bundle, so `assay` runs from any folder. The
+/// bundle sits in .build/, a hidden folder, which Leaf's default file source refuses to read from.
+func useShippedViews(_ app: Application) {
     let views = ServerResources.folder.appendingPathComponent("Views").path + "/"
     app.leaf.sources = .singleSource(NIOLeafFiles(
         fileio: app.fileio, limits: [.toSandbox, .requireExtensions], sandboxDirectory: views, viewDirectory: views))
     app.views.use(.leaf)
-    app.middleware.use(AssetMiddleware(folder: ServerResources.folder.appendingPathComponent("Public").path + "/"))
-    try routes(app)
 }
 
 extension Application {

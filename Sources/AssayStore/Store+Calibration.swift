@@ -38,16 +38,34 @@ extension Store {
 
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func calibration(_ id: UUID) async throws -> CalibrationSession {
-        guard let row = try await sql().raw("""
+        guard let session = try await sessions(where: "id = \(bind: id)").first else {
+            throw AssayError.notFound(entity: "calibration session", id: id.uuidString)
+        }
+        return session
+    }
+
+    /// The sessions of these queues whose window closed in [`from`, `to`), oldest first: what a period's review
+    /// reports on.
+    public func calibrations(in queueIDs: [UUID], closingFrom from: Date, to: Date) async throws -> [CalibrationSession] {
+        guard !queueIDs.isEmpty else { return [] }
+        return try await sessions(where: """
+            queue_id IN (\(binds: queueIDs)) AND closes_at_ms >= \(bind: Column.millis(from))
+            AND closes_at_ms < \(bind: Column.millis(to)) ORDER BY closes_at_ms, id
+            """)
+    }
+
+    private func sessions(where condition: SQLQueryString) async throws -> [CalibrationSession] {
+        try await sql().raw("""
             SELECT id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms
-            FROM calibration_sessions WHERE id = \(bind: id)
-            """).first()
-        else { throw AssayError.notFound(entity: "calibration session", id: id.uuidString) }
-        return CalibrationSession(
-            id: try row.uuid("id"), queueID: try row.uuid("queue_id"), name: try row.string("name"),
-            itemIDs: try Column.decode([Int64].self, from: try row.string("item_ids")),
-            participants: try Column.decode(CalibrationSession.Participants.self, from: try row.string("participants")),
-            opensAt: try row.date("opens_at_ms"), closesAt: try row.date("closes_at_ms"), createdAt: try row.date("created_at_ms"))
+            FROM calibration_sessions WHERE \(condition)
+            """).all().map { row in
+            CalibrationSession(
+                id: try row.uuid("id"), queueID: try row.uuid("queue_id"), name: try row.string("name"),
+                itemIDs: try Column.decode([Int64].self, from: try row.string("item_ids")),
+                participants: try Column.decode(CalibrationSession.Participants.self, from: try row.string("participants")),
+                opensAt: try row.date("opens_at_ms"), closesAt: try row.date("closes_at_ms"),
+                createdAt: try row.date("created_at_ms"))
+        }
     }
 
     /// The next item the participant has not answered, or nil when they have answered them all.

@@ -45,7 +45,7 @@ struct ActivitySimulator {
     }
 
     /// A right answer with the worker's accuracy; otherwise a plausible confusion, or noise from a spammer.
-    private func answer(of worker: DemoWorkspace.Worker, truth: [String], rng: inout SplitMix64) -> [String] {
+    func answer(of worker: DemoWorkspace.Worker, truth: [String], rng: inout SplitMix64) -> [String] {
         let codes = queue.schema.codes
         if worker.isSpammer { return [codes[Int.random(in: 0..<codes.count, using: &rng)]] }
         if Double.random(in: 0..<1, using: &rng) < worker.accuracy { return truth }

@@ -45,10 +45,13 @@ enum DemoQueues {
     ]
 
     /// One queue in twenty is gold; below 70% on the last 50 gold answers (with 95% confidence) an annotator is
-    /// flagged, and on the English comments queue removed until reinstated.
-    static let flagging = QualitySettings(goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50)
+    /// flagged, and on the English comments queue removed until reinstated. One judgment in twenty goes to QA;
+    /// an item should have its final label within a day.
+    static let flagging = QualitySettings(
+        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, qaRate: 0.05, slaHours: 24)
     static let suspending = QualitySettings(
-        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, autoSuspend: true)
+        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, autoSuspend: true, qaRate: 0.05,
+        slaHours: 24)
 
     static func all(totalItems: Int) -> [Plan] {
         let counts = [0.40, 0.25, 0.20, 0.15].map { max(20, Int(Double(totalItems) * $0)) }

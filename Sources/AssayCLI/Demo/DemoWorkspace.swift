@@ -38,6 +38,11 @@ struct DemoWorkspace {
     }
 
     /// Builds the workspace; `progress` receives the fraction done.
+    ///
+    /// Time runs day by day, as it would have: each day's items arrive at its start, its judgments are imported at
+    /// its end (so items are decided, sampled for QA and sent to arbitration on the day it happened), then the QA
+    /// reviewers and arbitrators work through what is waiting, and once a week an analyst appeals a few doubtful
+    /// labels. A calibration session runs in the middle of last week.
     func build(in store: Store, now: Date, progress: (Double) -> Void) async throws -> Summary {
         var rng = SplitMix64(seed: seed)
         var summary = Summary()
@@ -45,38 +50,37 @@ struct DemoWorkspace {
         summary.staff = staff
         summary.sampleAnnotators = [workers[0].person, workers[20].person, workers[40].person]
         progress(0.05)
-        let plans = DemoQueues.all(totalItems: itemCount)
-        for (index, plan) in plans.enumerated() {
+        let arbitrator = staff.first { $0.role == .arbitrator }!.person
+        var simulated: [DemoOperations.QueueWork] = []
+        for plan in DemoQueues.all(totalItems: itemCount) {
             let queue = try await store.createQueue(plan.draft, now: now.addingTimeInterval(-43 * 86_400))
             summary.queues.append(queue.name)
             let items = DemoContent.items(for: plan, now: now, rng: &rng)
-            for start in stride(from: 0, to: items.count, by: 5_000) {
-                let batch = Array(items[start..<min(start + 5_000, items.count)])
-                summary.items += try await store.importItems(batch.map(\.draft), into: queue, now: now).inserted
-            }
-            // The policy team's reference answers on one item in forty (at least 20), set before the work began.
-            let arbitrator = staff.first { $0.role == .arbitrator }!.person
+            // The policy team's reference answers on one item in forty (at least 20), set before the work began:
+            // those items arrive first.
             var goldIndices = Set<Int>()
             while goldIndices.count < min(items.count, max(20, items.count / 40)) {
                 goldIndices.insert(Int.random(in: 0..<items.count, using: &rng))
             }
-            let gold = goldIndices.sorted().map {
-                GoldDraft(itemExternalID: items[$0].draft.externalID, labels: items[$0].truth,
-                          rationale: "Reference answer agreed by the policy team.")
+            let goldItems = goldIndices.sorted().map { items[$0] }
+            let start = now.addingTimeInterval(-42 * 86_400)
+            summary.items += try await store.importItems(goldItems.map(\.draft), into: queue, now: start).inserted
+            let gold = goldItems.map {
+                GoldDraft(itemExternalID: $0.draft.externalID, labels: $0.truth, rationale: "Reference answer agreed by the policy team.")
             }
-            _ = try await store.importGold(gold, into: queue, by: arbitrator, now: now.addingTimeInterval(-42 * 86_400))
+            _ = try await store.importGold(gold, into: queue, by: arbitrator, now: start)
             summary.goldItems += gold.count
             let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
-            var simulator = ActivitySimulator(
-                queue: queue, plan: plan, workers: eligible, goldIDs: Set(gold.map(\.itemExternalID)), now: now)
+            let goldIDs = Set(gold.map(\.itemExternalID))
+            var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, goldIDs: goldIDs, now: now)
             let judgments = simulator.judgments(for: items, rng: &rng)
-            for start in stride(from: 0, to: judgments.count, by: 5_000) {
-                let batch = Array(judgments[start..<min(start + 5_000, judgments.count)])
-                summary.judgments += try await store.importJudgments(batch, into: queue, origin: .assay, now: now).inserted
-                let done = Double(index) + Double(start + batch.count) / Double(max(judgments.count, 1))
-                progress(0.05 + 0.95 * done / Double(plans.count))
-            }
+            simulated.append(DemoOperations.QueueWork(
+                queue: queue, simulator: simulator, items: items.filter { !goldIDs.contains($0.draft.externalID) },
+                judgments: judgments,
+                truth: Dictionary(uniqueKeysWithValues: items.map { ($0.draft.externalID, $0.truth) })))
         }
+        var operations = DemoOperations(store: store, staff: staff, workers: workers, work: simulated, now: now)
+        try await operations.run(rng: &rng, summary: &summary) { progress(0.05 + 0.95 * $0) }
         progress(1)
         return summary
     }

@@ -129,7 +129,7 @@ extension ReportFacts {
     }
 
     /// A day as `YYYY-MM-DD`, or its ISO week as `YYYY-Www` (weeks start on Monday).
-    static func timeKey(_ day: Int64, _ dimension: ReportDimension) -> (String, String) {
+    public static func timeKey(_ day: Int64, _ dimension: ReportDimension) -> (String, String) {
         let date = Date(timeIntervalSince1970: Double(day) * 86_400)
         if dimension == .week {
             let parts = Calendar.isoUTC.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)

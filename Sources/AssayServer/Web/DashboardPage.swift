@@ -49,9 +49,9 @@ struct DashboardPage: Encodable {
         let total = activity.total
         tiles = [
             Tile(title: "Judgments", value: String(total.judgments), detail: "in \(activity.days.count) days"),
-            Tile(title: "Average handling time", value: Self.seconds(total.averageHandlingSeconds), detail: "per judgment"),
-            Tile(title: "Gold accuracy", value: Self.rate(total.gold), detail: Self.interval(total.gold)),
-            Tile(title: "QA score", value: Self.rate(total.qa), detail: Self.interval(total.qa)),
+            Tile(title: "Average handling time", value: Figures.seconds(total.averageHandlingSeconds), detail: "per judgment"),
+            Tile(title: "Gold accuracy", value: Figures.rate(total.gold), detail: Figures.interval(total.gold)),
+            Tile(title: "QA score", value: Figures.rate(total.qa), detail: Figures.interval(total.qa)),
             Tile(title: "Progress", value: "\(stats.completedItems) of \(stats.items)", detail: "items with a final label"),
         ]
         let short = activity.days.map { String($0.day.dropFirst(5)) }
@@ -71,24 +71,14 @@ struct DashboardPage: Encodable {
             .map { person in
                 Row(
                     externalID: person.externalID, name: person.name, judgments: person.judgments,
-                    handling: Self.seconds(person.averageHandlingSeconds), handlingValue: person.averageHandlingSeconds ?? 0,
-                    gold: Self.rate(person.gold), goldLower: person.gold.answered > 0 ? person.gold.interval.lower : -1,
-                    goldInterval: Self.interval(person.gold), qa: Self.rate(person.qa),
-                    qaLower: person.qa.answered > 0 ? person.qa.interval.lower : -1, qaInterval: Self.interval(person.qa))
+                    handling: Figures.seconds(person.averageHandlingSeconds), handlingValue: person.averageHandlingSeconds ?? 0,
+                    gold: Figures.rate(person.gold), goldLower: person.gold.answered > 0 ? person.gold.interval.lower : -1,
+                    goldInterval: Figures.interval(person.gold), qa: Figures.rate(person.qa),
+                    qaLower: person.qa.answered > 0 ? person.qa.interval.lower : -1, qaInterval: Figures.interval(person.qa))
             }
         let base = "/api/v1/queues/\(queue.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue.name)/activity"
         let range = "from=\(formatter.string(from: period.from))&to=\(formatter.string(from: period.to))"
         daysCSV = "\(base)?format=csv&table=days&\(range)"
         annotatorsCSV = "\(base)?format=csv&table=annotators&\(range)"
     }
-
-    static func rate(_ score: GoldScore) -> String { score.accuracy.map { String(format: "%.1f%%", $0 * 100) } ?? "–" }
-
-    static func interval(_ score: GoldScore) -> String {
-        guard score.answered > 0 else { return "no answers" }
-        let interval = score.interval
-        return String(format: "%.1f–%.1f%% of %d", interval.lower * 100, interval.upper * 100, score.answered)
-    }
-
-    static func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "–" }
 }

@@ -21,6 +21,7 @@ struct WebController: RouteCollection {
         pages.get("review", ":queue", use: review)
         pages.get("arbitration", ":queue", use: arbitration)
         pages.get("dashboard", ":queue", use: dashboard)
+        pages.get("report", use: report)
     }
 
     // MARK: - Signing in and out
@@ -144,6 +145,16 @@ struct WebController: RouteCollection {
             period: period))
     }
 
+    /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
+    /// `assay report` writes to a file. A vendor lead gets their own vendor's review.
+    @Sendable func report(req: Request) async throws -> View {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let page = try await BusinessReviewPage.build(
+            try ReviewScope(req), vendorScope: try Policy.vendorScope(of: actor), store: req.store, now: req.now, web: true)
+        return try await req.view.render("report", page)
+    }
+
     /// The queue the path names and its guidelines in force (nil when it has none).
     private static func queueAndGuideline(_ req: Request) async throws -> (Queue, Guideline?) {
         let queue = try await req.store.queue(try req.parameters.require("queue"))
@@ -156,6 +167,29 @@ struct WebController: RouteCollection {
 }
 
 // MARK: - Forms and page contexts
+
+extension ReviewScope {
+    /// From a review page's query: `period` (week by default), `date`, `queues` (comma-separated), `vendor`, `market`.
+    init(_ req: Request) throws {
+        let periodName = req.query[String.self, at: "period"] ?? "week"
+        guard let period = BusinessReview.Period(rawValue: periodName) else {
+            throw AssayError.invalidInput(field: "period", line: nil, reason: "must be week or month, got '\(periodName)'")
+        }
+        var date: Date?
+        if let text = req.query[String.self, at: "date"], !text.isEmpty {
+            guard let day = Calendar.utcDayFormatter.date(from: text) else {
+                throw AssayError.invalidInput(field: "date", line: nil, reason: "must be a day as YYYY-MM-DD, got '\(text)'")
+            }
+            date = day
+        }
+        let queues = (req.query[String.self, at: "queues"] ?? "").split(separator: ",")
+            .map { String($0).trimmingBlanksAndNewlines }.filter { !$0.isEmpty }
+        func optional(_ name: String) -> String? {
+            req.query[String.self, at: name].map(\.trimmingBlanksAndNewlines).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        self.init(queues: queues, vendor: optional("vendor"), market: optional("market"), period: period, date: date)
+    }
+}
 
 struct SignInForm: Content {
     let token: String

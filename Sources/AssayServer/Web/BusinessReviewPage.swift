@@ -1,0 +1,307 @@
+import AssayCore
+import AssayQuality
+import AssayStore
+import Foundation
+import Vapor
+
+/// What a business review covers: some queues (all when none are named), optionally only one vendor's people or
+/// only the queues of one market, over one week or month.
+public struct ReviewScope: Sendable {
+    /// Queues by name or id; empty for every queue (of `market`, when set).
+    public var queues: [String]
+    /// A vendor by name or id: its people's work only (a vendor pack).
+    public var vendor: String?
+    /// A market: only the queues that serve it (a market pack).
+    public var market: String?
+    public var period: BusinessReview.Period
+    /// A day inside the period to review; nil for the last complete one.
+    public var date: Date?
+
+    public init(queues: [String], vendor: String?, market: String?, period: BusinessReview.Period, date: Date?) {
+        self.queues = queues
+        self.vendor = vendor
+        self.market = market
+        self.period = period
+        self.date = date
+    }
+}
+
+/// The business review page, written out for the template: key figures against the previous period with their
+/// deltas, charts, movers, the root-cause tables, calibration results and open issues. The same page is served at
+/// `/report` and written to a file by `assay report`; it carries its own styles so that the file opens anywhere
+/// and prints cleanly.
+struct BusinessReviewPage: Encodable {
+    struct Figure: Encodable {
+        let name: String
+        let current: String
+        let previous: String
+        let delta: String
+        /// `better`, `worse` or `neutral`, for colour and for a screen reader.
+        let direction: String
+        let detail: String
+        let clear: Bool
+    }
+
+    struct Mover: Encodable {
+        let title: String
+        let previous: String
+        let current: String
+        let change: String
+        let direction: String
+        let clear: Bool
+    }
+
+    struct Cause: Encodable {
+        let figure: String
+        let dimension: String
+        let summary: String
+        let rows: [CauseRow]
+    }
+
+    struct CauseRow: Encodable {
+        let group: String
+        let previous: String
+        let current: String
+        let rateEffect: String
+        let mixEffect: String
+        let contribution: String
+        let share: String
+        let direction: String
+    }
+
+    struct Calibration: Encodable {
+        let name: String
+        let queue: String
+        let closed: String
+        let participants: Int
+        let answers: Int
+        let accuracy: String
+        let alpha: String
+        let hardestLabel: String
+    }
+
+    struct Issue: Encodable {
+        let queue: String
+        let backlog: Int
+        let awaitingArbitration: Int
+        let flagged: Int
+        let suspended: Int
+        let goldWarnings: Int
+    }
+
+    let title: String
+    let scope: String
+    let period: String
+    let previousPeriod: String
+    let generated: String
+    let styles: String
+    let web: Bool
+    let figures: [Figure]
+    let volumeChart: String
+    let goldChart: String
+    let qaChart: String
+    let annotatorMovers: [Mover]
+    let labelMovers: [Mover]
+    let causes: [Cause]
+    let calibrations: [Calibration]
+    let issues: [Issue]
+
+    /// Reads what the review needs and writes it out.
+    ///
+    /// - Parameter vendorScope: The vendor a vendor lead is kept to; naming another vendor is forbidden.
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown queue or vendor; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for a market no queue serves; ``AssayError/forbidden(_:)`` for another vendor.
+    static func build(_ scope: ReviewScope, vendorScope: UUID?, store: Store, now: Date, web: Bool) async throws
+        -> BusinessReviewPage
+    {
+        var queues = try await scope.queues.isEmpty ? store.queues() : scope.queues.asyncMap { try await store.queue($0) }
+        if let market = scope.market {
+            queues = queues.filter { $0.markets.contains(market) }
+            guard !queues.isEmpty else {
+                throw AssayError.invalidInput(field: "market", line: nil, reason: "no queue in scope serves market '\(market)'")
+            }
+        }
+        var vendor: Vendor?
+        if let name = scope.vendor {
+            let vendors = try await store.vendors()
+            guard let found = vendors.first(where: { $0.name == name || $0.id.uuidString.lowercased() == name.lowercased() })
+            else { throw AssayError.notFound(entity: "vendor", id: name) }
+            vendor = found
+        }
+        if let vendorScope {
+            if let vendor, vendor.id != vendorScope {
+                throw AssayError.forbidden("a vendor lead sees their own vendor's review only")
+            }
+            vendor = try await store.vendors().first { $0.id == vendorScope }
+        }
+        let span = scope.date.map { scope.period.span(containing: $0) } ?? scope.period.lastComplete(before: now)
+        let previousSpan = scope.period.previous(of: span)
+        let current = try await store.reportFacts(queues: queues, from: span.start, to: span.lastDay, vendorID: vendor?.id)
+        let previous = try await store.reportFacts(
+            queues: queues, from: previousSpan.start, to: previousSpan.lastDay, vendorID: vendor?.id)
+        let review = BusinessReview(period: scope.period, span: span, current: current, previous: previous)
+
+        var calibrations: [Calibration] = []
+        let names = Dictionary(uniqueKeysWithValues: queues.map { ($0.id, $0.name) })
+        for session in try await store.calibrations(in: queues.map(\.id), closingFrom: span.start, to: span.end) {
+            let report = try await store.calibrationReport(of: session, vendorID: vendor?.id)
+            let overall = report.people.reduce(GoldScore(answered: 0, correct: 0)) {
+                GoldScore(answered: $0.answered + $1.score.answered, correct: $0.correct + $1.score.correct)
+            }
+            let hardest = report.labels.filter { $0.score.answered > 0 }.min { ($0.score.accuracy ?? 1) < ($1.score.accuracy ?? 1) }
+            calibrations.append(Calibration(
+                name: session.name, queue: names[session.queueID] ?? "", closed: Calendar.utcDayFormatter.string(from: session.closesAt),
+                participants: report.participants, answers: report.answers, accuracy: Figures.rate(overall),
+                alpha: Figures.coefficient(report.alpha),
+                hardestLabel: hardest.map { "\($0.name ?? $0.key) (\(Figures.rate($0.score)))" } ?? "–"))
+        }
+
+        var issues: [Issue] = []
+        for queue in queues {
+            let stats = try await store.stats(of: queue.id)
+            let scores = try await store.scores(in: queue, vendorID: vendor?.id)
+            let health = try await store.goldHealth(of: queue, vendorID: vendor?.id)
+            issues.append(Issue(
+                queue: queue.name, backlog: stats.items - stats.completedItems, awaitingArbitration: stats.unresolvedItems,
+                flagged: scores.filter { $0.status == .flagged }.count,
+                suspended: scores.filter { $0.status == .suspended }.count,
+                goldWarnings: health.suspectedLeaks.count + health.disputed.count + health.uncoveredLabels.count))
+        }
+
+        var scopeParts = ["Queues: " + queues.map(\.name).joined(separator: ", ")]
+        if let vendor { scopeParts.append("Vendor: \(vendor.name)") }
+        if let market = scope.market { scopeParts.append("Market: \(market)") }
+        let periodName = scope.period == .week
+            ? "Week " + ReportFacts.timeKey(Int64(span.start.timeIntervalSince1970 / 86_400), .week).0
+            : { () -> String in
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                formatter.dateFormat = "MMMM yyyy"
+                return formatter.string(from: span.start)
+            }()
+        let short = review.days.map { String($0.key.dropFirst(5)) }
+        return BusinessReviewPage(
+            title: "Business review · \(periodName)", scope: scopeParts.joined(separator: " · "),
+            period: span.title, previousPeriod: previousSpan.title,
+            generated: ISO8601DateFormatter().string(from: now), styles: try Self.styles(), web: web,
+            figures: review.kpis.map(Self.figure),
+            volumeChart: SVGChart.bars(
+                id: "review-volume", title: "Judgments per day", bars: zip(short, review.days).map { ($0, Double($1.kpis.judgments)) }),
+            goldChart: SVGChart.rates(
+                id: "review-gold", title: "Gold accuracy per day, with 95% intervals",
+                points: zip(short, review.days).map { ($0, $1.kpis.gold.accuracy, $1.kpis.gold.interval.lower, $1.kpis.gold.interval.upper) }),
+            qaChart: SVGChart.rates(
+                id: "review-qa", title: "QA score per day, with 95% intervals",
+                points: zip(short, review.days).map { ($0, $1.kpis.qa.accuracy, $1.kpis.qa.interval.lower, $1.kpis.qa.interval.upper) }),
+            annotatorMovers: review.annotatorMovers.prefix(8).map(Self.mover),
+            labelMovers: review.labelMovers.prefix(8).map(Self.mover),
+            causes: review.rootCauses.map(Self.cause), calibrations: calibrations, issues: issues)
+    }
+
+    private static func figure(_ comparison: BusinessReview.Comparison) -> Figure {
+        func show(_ value: Double?, _ share: GoldScore?) -> String {
+            switch comparison.unit {
+            case .count: return Figures.count(value)
+            case .share: return Figures.rate(share)
+            case .seconds: return Figures.seconds(value)
+            case .hours: return Figures.hours(value)
+            case .coefficient: return Figures.coefficient(value)
+            }
+        }
+        var delta = "–"
+        if let change = comparison.delta {
+            switch comparison.unit {
+            case .count:
+                let base = comparison.previous ?? 0
+                delta = (change >= 0 ? "+" : "−") + Figures.count(abs(change))
+                    + (base > 0 ? String(format: " (%+.1f%%)", change / base * 100) : "")
+            case .share: delta = Figures.points(change)
+            case .seconds: delta = String(format: "%+.1f s", change)
+            case .hours: delta = String(format: "%+.1f h", change)
+            case .coefficient: delta = String(format: "%+.3f", change)
+            }
+        }
+        return Figure(
+            name: comparison.name, current: show(comparison.current, comparison.currentShare),
+            previous: show(comparison.previous, comparison.previousShare), delta: delta,
+            direction: comparison.isImprovement.map { $0 ? "better" : "worse" } ?? "neutral",
+            detail: comparison.unit == .share ? Figures.interval(comparison.currentShare) : "",
+            clear: comparison.isClearChange)
+    }
+
+    private static func mover(_ mover: BusinessReview.Mover) -> Mover {
+        Mover(
+            title: mover.title, previous: "\(Figures.rate(mover.previous)) of \(mover.previous.answered)",
+            current: "\(Figures.rate(mover.current)) of \(mover.current.answered)", change: Figures.points(mover.change),
+            direction: mover.change > 0 ? "better" : mover.change < 0 ? "worse" : "neutral", clear: mover.isClearChange)
+    }
+
+    private static func cause(_ cause: BusinessReview.RootCause) -> Cause {
+        let isRate = cause.figure != "Average handling time"
+        func value(_ part: (weight: Double, value: Double)?) -> String {
+            guard let part else { return "–" }
+            let shown = isRate ? String(format: "%.1f%%", part.value * 100) : String(format: "%.1f s", part.value)
+            return "\(shown) of \(Int(part.weight))"
+        }
+        func level(_ overall: Double?) -> String {
+            guard let overall else { return "–" }
+            return isRate ? String(format: "%.1f%%", overall * 100) : String(format: "%.1f s", overall)
+        }
+        func effect(_ amount: Double) -> String { isRate ? Figures.points(amount) : String(format: "%+.2f s", amount) }
+        let total = cause.change.total ?? 0
+        let higherIsBetter = isRate
+        return Cause(
+            figure: cause.figure, dimension: cause.dimension.rawValue,
+            summary: "\(level(cause.change.before)) → \(level(cause.change.after)) (\(effect(total)))",
+            rows: cause.change.groups.prefix(5).map { group in
+                CauseRow(
+                    group: cause.titles[group.key] ?? group.key, previous: value(group.before), current: value(group.after),
+                    rateEffect: effect(group.rateEffect), mixEffect: effect(group.mixEffect),
+                    contribution: effect(group.contribution),
+                    // Shares of a change under half a point (or half a second) are large numbers about noise.
+                    share: abs(total) < (isRate ? 0.005 : 0.5) ? "–" : String(format: "%.0f%%", group.contribution / total * 100),
+                    direction: group.contribution == 0 ? "neutral" : ((group.contribution > 0) == higherIsBetter ? "better" : "worse"))
+            })
+    }
+
+    /// The page's styles, inlined so that a saved report is one self-contained file.
+    private static func styles() throws -> String {
+        let folder = ServerResources.folder.appendingPathComponent("Public")
+        return try ["assay.css", "report.css"].map {
+            try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)
+        }.joined(separator: "\n")
+    }
+}
+
+extension Array {
+    /// `map` with an async transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        results.reserveCapacity(count)
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
+
+/// The business review as a file: what `assay report` writes, the same page `/report` serves, self-contained
+/// (styles inlined, charts as SVG) and printable.
+public enum BusinessReviewDocument {
+    /// Renders the review of `scope` as one HTML document.
+    ///
+    /// - Throws: As the page does for an unknown queue or vendor, or a market no queue serves.
+    public static func html(_ scope: ReviewScope, store: Store, now: Date) async throws -> String {
+        let page = try await BusinessReviewPage.build(scope, vendorScope: nil, store: store, now: now, web: false)
+        // Leaf renders through an application's views; this one never serves.
+        let app = try await Application.make(.production)
+        do {
+            useShippedViews(app)
+            let view = try await app.view.render("report", page)
+            try await app.asyncShutdown()
+            return String(buffer: view.data)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
