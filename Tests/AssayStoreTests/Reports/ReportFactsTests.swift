@@ -1,0 +1,100 @@
+import AssayCore
+import AssayQuality
+import AssayStore
+import AssayTesting
+import Foundation
+import Testing
+
+/// The running sums behind reports agree with what they sum: the judgments, the final labels, the cases.
+@Suite("Report facts")
+struct ReportFactsTests {
+    static let labels = ["hate", "harassment", "spam", "none"]
+
+    @Test("decision sums match the judgments (α, unanimity, arbitration, SLA), arbitration and appeals count, a vendor's view has no decision figures",
+          arguments: TestBackend.allCases)
+    func decisionSums(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let start = Calendar.utc.startOfDay(for: Date()).addingTimeInterval(-10 * 86_400)
+            var queue = try await Fixtures.queue(store, name: "facts", overlap: 3, markets: ["US"], now: start)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: start)
+            queue = try await store.updateQuality(
+                of: queue, to: QualitySettings(slaHours: 24), by: analyst, now: start)
+            try await Fixtures.items(store, into: queue, count: 40, market: "DE", now: start)
+            try await Fixtures.items(store, into: queue, count: 20, prefix: "plain", now: start)
+            let acme = try await store.createVendor(named: "Acme", now: start)
+            _ = try await store.createPerson(
+                PersonDraft(externalID: "worker-0", name: "Wanda", role: .annotator, vendorID: acme.id), now: start)
+
+            var crowd = CrowdSimulator(labels: Self.labels, seed: 11)
+            var random = SplitMix64Generator(seed: 11)
+            let kinds: [CrowdSimulator.Kind] = [.good, .good, .mediocre, .mediocre, .spammer, .good]
+            var rows: [ImportedJudgment] = []
+            for item in (1...40).map({ String(format: "item-%04d", $0) }) + (1...20).map({ String(format: "plain-%04d", $0) }) {
+                var chosen = Set<Int>()
+                while chosen.count < 3 { chosen.insert(Int.random(in: 0..<kinds.count, using: &random)) }
+                for worker in chosen.sorted() {
+                    rows.append(ImportedJudgment(
+                        itemExternalID: item, annotatorExternalID: "worker-\(worker)",
+                        labels: [crowd.answer(by: kinds[worker], to: item)], rationale: nil, startedAt: nil,
+                        submittedAt: start.addingTimeInterval(3_600), line: rows.count + 2))
+                }
+            }
+            let decidedAt = start.addingTimeInterval(2 * 3_600)
+            _ = try await store.importJudgments(rows, into: queue, now: decidedAt)
+
+            let facts = try await store.reportFacts(queues: [queue], from: start, to: start)
+            let total = facts.total
+            let counts = try #require(total.decisions)
+            let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 100)
+            let byItem = Dictionary(grouping: rows, by: \.itemExternalID)
+            #expect(counts.decided == 60 && counts.units == 60)
+            #expect(counts.unanimous == byItem.values.filter { Set($0.map(\.labels)).count == 1 }.count)
+            #expect(counts.unresolved == finals.filter { $0.provenance == .unresolved }.count)
+            #expect(counts.unresolved > 0, "the spammer makes some ties")
+            #expect(counts.firstResolved == 60 - counts.unresolved)
+            #expect(counts.slaCounted == counts.firstResolved && counts.slaMet == counts.firstResolved)
+            #expect(counts.waitMs == Int64(counts.firstResolved) * 2 * 3_600_000)
+            let direct = try KrippendorffAlpha().measure(try JudgmentMatrix(triples: rows.map {
+                (item: $0.itemExternalID, worker: $0.annotatorExternalID, label: $0.labels[0])
+            }))
+            #expect(abs(try #require(total.alpha) - direct.value) < 1e-9, "α \(total.alpha ?? .nan) vs \(direct.value)")
+            #expect(total.judgments == 180)
+
+            // By market: the items' own market, or the queue's for items without one.
+            let markets = facts.breakdown(by: .market)
+            #expect(markets.map(\.key) == ["DE", "US"])
+            #expect(markets.map { $0.kpis.decisions?.decided } == [40, 20])
+
+            // An arbitrator resolves one case a day and a half later: past the 24-hour SLA.
+            let arbitrator = try await store.createPerson(PersonDraft(name: "Arbi", role: .arbitrator), now: start)
+            let open = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 100, now: decidedAt)
+            let late = start.addingTimeInterval(36 * 3_600)
+            _ = try await store.decide(
+                open[0].arbitrationCase.id, labels: ["spam"], rationale: nil, promoteToGold: false, by: arbitrator, now: late)
+            // Two appeals: one overturned, one upheld.
+            let resolved = finals.filter { $0.provenance != .unresolved }
+            for (index, final) in resolved.prefix(2).enumerated() {
+                let appeal = try await store.appeal(itemID: final.itemID, note: nil, by: analyst, now: late)
+                #expect(appeal.appealedLabels == final.labels)
+                let other = Self.labels.first { $0 != final.labels?.first }!
+                _ = try await store.decide(
+                    appeal.id, labels: index == 0 ? [other] : final.labels!, rationale: nil, promoteToGold: false,
+                    by: arbitrator, now: late)
+            }
+            let next = try #require(try await store.reportFacts(queues: [queue], from: late, to: late).total.decisions)
+            #expect(next.decided == 0 && next.arbitrated == 3)
+            #expect(next.firstResolved == 1 && next.slaCounted == 1 && next.slaMet == 0)
+            #expect(next.appealsDecided == 2 && next.appealsOverturned == 1)
+            let both = try await store.reportFacts(queues: [queue], from: start, to: late)
+            #expect(both.breakdown(by: .day).count == 2)
+            #expect(both.breakdown(by: .day).compactMap { $0.kpis.decisions?.arbitrated } == [0, 3])
+
+            // A vendor's view: only its people's work, and no decision figures.
+            let vendorView = try await store.reportFacts(queues: [queue], from: start, to: start, vendorID: acme.id)
+            #expect(!vendorView.decisionsIncluded && vendorView.decisions.isEmpty && vendorView.total.decisions == nil)
+            #expect(vendorView.total.judgments == rows.filter { $0.annotatorExternalID == "worker-0" }.count)
+            #expect(vendorView.breakdown(by: .vendor).map(\.key) == ["Acme"])
+        }
+    }
+}
