@@ -40,7 +40,11 @@ struct CreateDecisionDays: AsyncMigration {
             .field("weight", .double, .required)
             .compositeIdentifier(over: "queue_id", "day", "market", "first_value", "second_value")
             .create()
-        let sql = database as! any SQLDatabase
+        try await Self.backfill(database as! any SQLDatabase)
+    }
+
+    /// Fills both tables from the final labels, judgments and cases already there.
+    static func backfill(_ sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted,
                                        sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned)

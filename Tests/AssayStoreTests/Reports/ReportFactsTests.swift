@@ -1,8 +1,9 @@
 import AssayCore
 import AssayQuality
-import AssayStore
+@testable import AssayStore
 import AssayTesting
 import Foundation
+import SQLKit
 import Testing
 
 /// The running sums behind reports agree with what they sum: the judgments, the final labels, the cases.
@@ -60,6 +61,17 @@ struct ReportFactsTests {
             }))
             #expect(abs(try #require(total.alpha) - direct.value) < 1e-9, "α \(total.alpha ?? .nan) vs \(direct.value)")
             #expect(total.judgments == 180)
+
+            // Filling the tables from scratch, as migration 024 does on an existing workspace, gives the same sums.
+            let sql = try store.sql()
+            try await sql.raw("DELETE FROM agreement_days").run()
+            try await sql.raw("DELETE FROM decision_days").run()
+            try await CreateDecisionDays.backfill(sql)
+            let refilled = try await store.reportFacts(queues: [queue], from: start, to: start).total
+            #expect(refilled.decisions?.decided == counts.decided && refilled.decisions?.unanimous == counts.unanimous)
+            #expect(refilled.decisions?.unresolved == counts.unresolved && refilled.decisions?.units == counts.units)
+            #expect(refilled.decisions?.waitMs == counts.waitMs)
+            #expect(abs((refilled.alpha ?? .nan) - direct.value) < 1e-9)
 
             // By market: the items' own market, or the queue's for items without one.
             let markets = facts.breakdown(by: .market)
