@@ -45,10 +45,12 @@ public struct CLISandbox: Sendable {
         try ServerProcess.run(arguments + databaseArguments, environment: environment, currentDirectory: folder)
     }
 
-    /// Runs `body` on the sandbox's database opened in this process, to set up or check what a command cannot show.
+    /// Runs `body` on the sandbox's database opened (and migrated) in this process, to set up or check what a
+    /// command cannot show.
     public func store<T>(_ body: (Store) async throws -> T) async throws -> T {
         let database = try await AssayDatabase.open(location)
         do {
+            try await database.migrate()
             let result = try await body(database.store)
             try await database.close()
             return result

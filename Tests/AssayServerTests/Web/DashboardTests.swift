@@ -123,4 +123,34 @@ struct DashboardTests {
             }
         }
     }
+
+    @Test("the business review page: an analyst sees the figures and the root causes, a vendor lead only their own vendor",
+          .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
+    func businessReviewInBrowser() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let (_, lead, analyst) = try await Self.workspace(server)
+            let day = Calendar.utcDayFormatter.string(from: server.clock.now.addingTimeInterval(-86_400))
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: analyst)
+                try await browser.open(server.baseURL + "/report?period=month&date=\(day)")
+                #expect(try await browser.text("h1").hasPrefix("Business review · "))
+                #expect(try await browser.text("#kpis tbody tr:first-child th") == "Judgments")
+                #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(3))
+                try await browser.screenshot("business-review")
+                try await browser.open(server.baseURL + "/report?period=fortnight")
+                #expect(try await browser.text("h1") == "422")
+                try await browser.open(server.baseURL + "/report?queues=nope")
+                #expect(try await browser.text("h1") == "404")
+            }
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: lead)
+                try await browser.open(server.baseURL + "/report?period=month&date=\(day)")
+                #expect(try await browser.text(".report-head p").contains("Vendor: Acme"))
+                #expect(try await browser.script("return document.body.textContent.includes('Items decided')") == .bool(false),
+                        "no decision figures in a vendor's review")
+                try await browser.open(server.baseURL + "/report?vendor=Globex")
+                #expect(try await browser.text("h1") == "403")
+            }
+        }
+    }
 }
