@@ -3,9 +3,11 @@ import AssayQuality
 import AssayStore
 import Foundation
 
-/// What the dashboard shows, worked out from a queue's activity: the key figures as tiles, four charts (volume,
-/// handling time, gold accuracy and QA score by day, rates with their intervals), and the annotators ranked by
-/// the lower bound of their gold accuracy, so that someone with three lucky answers does not top the board.
+/// What the dashboard shows, worked out from a queue's report facts: the key figures as tiles; charts by day of
+/// volume, handling time, gold accuracy and QA score, and of agreement, arbitration and SLA (rates with their
+/// intervals); the annotators ranked by the lower bound of their gold accuracy, so that someone with three lucky
+/// answers does not top the board; a breakdown of every figure by week, vendor, team, market or label; and the
+/// gold confusion matrix as a heat map.
 struct DashboardPage: Encodable {
     struct Tile: Encodable {
         let title: String
@@ -27,6 +29,30 @@ struct DashboardPage: Encodable {
         let qaInterval: String
     }
 
+    struct BreakdownRow: Encodable {
+        let title: String
+        let judgments: Int
+        let handling: String
+        let handlingValue: Double
+        let gold: String
+        let goldLower: Double
+        let qa: String
+        let qaLower: Double
+        let decided: String
+        let alpha: String
+        let alphaValue: Double
+        let arbitration: String
+        let arbitrationValue: Double
+        let sla: String
+        let slaValue: Double
+    }
+
+    struct Choice: Encodable {
+        let value: String
+        let title: String
+        let selected: Bool
+    }
+
     let chrome: Chrome
     let queue: String
     let period: String
@@ -36,24 +62,45 @@ struct DashboardPage: Encodable {
     let handlingChart: String
     let goldChart: String
     let qaChart: String
+    let agreementChart: String?
+    let arbitrationChart: String?
+    let slaChart: String?
     let rows: [Row]
     let daysCSV: String
     let annotatorsCSV: String
+    let dimensions: [Choice]
+    let dimension: String
+    let breakdown: [BreakdownRow]
+    let breakdownCSV: String
+    let confusion: String?
 
-    init(chrome: Chrome, queue: Queue, activity: QueueActivity, stats: QueueStats, period: ActivityPeriod) {
+    init(
+        chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension
+    ) {
+        let activity = QueueActivity(facts, queueID: queue.id)
         self.chrome = chrome
         self.queue = queue.name
         let formatter = Calendar.utcDayFormatter
         self.period = "\(formatter.string(from: period.from)) to \(formatter.string(from: period.to))"
         days = activity.days.count
         let total = activity.total
-        tiles = [
+        var tiles = [
             Tile(title: "Judgments", value: String(total.judgments), detail: "in \(activity.days.count) days"),
             Tile(title: "Average handling time", value: Figures.seconds(total.averageHandlingSeconds), detail: "per judgment"),
             Tile(title: "Gold accuracy", value: Figures.rate(total.gold), detail: Figures.interval(total.gold)),
             Tile(title: "QA score", value: Figures.rate(total.qa), detail: Figures.interval(total.qa)),
             Tile(title: "Progress", value: "\(stats.completedItems) of \(stats.items)", detail: "items with a final label"),
         ]
+        let totals = facts.total
+        if facts.decisionsIncluded {
+            tiles += [
+                Tile(title: "Agreement (α)", value: Figures.coefficient(totals.alpha), detail: "Krippendorff, items decided"),
+                Tile(title: "Sent to arbitration", value: Figures.rate(totals.arbitrationRate), detail: Figures.interval(totals.arbitrationRate)),
+                Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { "of items resolved; SLA \(Figures.hours($0))" } ?? "no SLA set"),
+                Tile(title: "Backlog", value: String(stats.items - stats.completedItems), detail: "items without a final label now"),
+            ]
+        }
+        self.tiles = tiles
         let short = activity.days.map { String($0.day.dropFirst(5)) }
         volumeChart = SVGChart.bars(
             id: "volume", title: "Judgments per day", bars: zip(short, activity.days).map { ($0, Double($1.judgments)) })
@@ -66,6 +113,39 @@ struct DashboardPage: Encodable {
         qaChart = SVGChart.rates(
             id: "qa", title: "QA score per day, with 95% intervals",
             points: zip(short, activity.days).map { ($0, $1.qa.accuracy, $1.qa.interval.lower, $1.qa.interval.upper) })
+        let byDay = facts.breakdown(by: .day)
+        if facts.decisionsIncluded {
+            agreementChart = SVGChart.rates(
+                id: "agreement", title: "Agreement per day (Krippendorff's α over the items decided)",
+                points: zip(short, byDay).map { label, row in
+                    let alpha = row.kpis.alpha.map { max(0, $0) }
+                    return (label, alpha, alpha ?? 0, alpha ?? 0)
+                })
+            arbitrationChart = SVGChart.rates(
+                id: "arbitration", title: "Items sent to arbitration per day, with 95% intervals",
+                points: zip(short, byDay).map { Self.point($0, $1.kpis.arbitrationRate) })
+            slaChart = SVGChart.rates(
+                id: "sla", title: "Items resolved within the SLA per day, with 95% intervals",
+                points: zip(short, byDay).map { Self.point($0, $1.kpis.sla) })
+        } else {
+            (agreementChart, arbitrationChart, slaChart) = (nil, nil, nil)
+        }
+        self.dimension = dimension.rawValue
+        dimensions = [ReportDimension.week, .day, .vendor, .team, .annotator, .market, .label].map {
+            Choice(value: $0.rawValue, title: $0.rawValue.capitalized, selected: $0 == dimension)
+        }
+        breakdown = facts.breakdown(by: dimension).map { row in
+            let kpis = row.kpis
+            return BreakdownRow(
+                title: row.title, judgments: kpis.judgments, handling: Figures.seconds(kpis.averageHandlingSeconds),
+                handlingValue: kpis.averageHandlingSeconds ?? -1, gold: Figures.rate(kpis.gold), goldLower: Figures.sortKey(kpis.gold),
+                qa: Figures.rate(kpis.qa), qaLower: Figures.sortKey(kpis.qa),
+                decided: kpis.decisions.map { String($0.decided) } ?? "–", alpha: Figures.coefficient(kpis.alpha),
+                alphaValue: kpis.alpha ?? -2, arbitration: Figures.rate(kpis.arbitrationRate),
+                arbitrationValue: kpis.arbitrationRate?.accuracy ?? -1, sla: Figures.rate(kpis.sla),
+                slaValue: kpis.sla?.accuracy ?? -1)
+        }
+        confusion = Self.confusion(facts, schema: queue.schema)
         rows = activity.annotators
             .sorted { ($0.gold.answered > 0 ? $0.gold.interval.lower : -1) > ($1.gold.answered > 0 ? $1.gold.interval.lower : -1) }
             .map { person in
@@ -80,5 +160,32 @@ struct DashboardPage: Encodable {
         let range = "from=\(formatter.string(from: period.from))&to=\(formatter.string(from: period.to))"
         daysCSV = "\(base)?format=csv&table=days&\(range)"
         annotatorsCSV = "\(base)?format=csv&table=annotators&\(range)"
+        let queueParameter = queue.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? queue.name
+        breakdownCSV = "/api/v1/kpis?format=csv&by=\(dimension.rawValue)&queues=\(queueParameter)&\(range)"
+    }
+
+    private static func point(_ label: String, _ share: GoldScore?) -> (String, Double?, Double, Double) {
+        guard let share, share.answered > 0 else { return (label, nil, 0, 0) }
+        return (label, share.accuracy, share.interval.lower, share.interval.upper)
+    }
+
+    /// The gold answers of the period as a heat map over the schema's labels (answers outside them, from a
+    /// multi-choice queue, are shown under their combination); nil without gold answers.
+    private static func confusion(_ facts: ReportFacts, schema: LabelSchema) -> String? {
+        guard !facts.goldAnswers.isEmpty else { return nil }
+        var labels = schema.labels.map(\.code)
+        for answers in facts.goldAnswers {
+            for value in [answers.reference, answers.given] where !labels.contains(value) { labels.append(value) }
+        }
+        let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        var counts = Array(repeating: Array(repeating: 0, count: labels.count), count: labels.count)
+        for answers in facts.goldAnswers { counts[index[answers.reference]!][index[answers.given]!] += answers.count }
+        // Labels no gold item has and no one answered would only add empty rows.
+        let used = labels.indices.filter { label in
+            counts[label].contains { $0 > 0 } || counts.contains { $0[label] > 0 }
+        }
+        return SVGChart.heatMap(
+            id: "confusion", title: "Gold confusion: reference label (rows) against the answer given (columns)",
+            labels: used.map { labels[$0] }, counts: used.map { row in used.map { counts[row][$0] } })
     }
 }

@@ -55,6 +55,37 @@ enum SVGChart {
         return svg(id: id, title: title, description: description, body: body)
     }
 
+    /// A confusion matrix as a heat map: one row per reference label, one column per answer, each cell shaded by
+    /// its share of the row (so a rare label's confusions show as clearly as a common one's) and labelled with its
+    /// count. The diagonal is what people got right.
+    static func heatMap(id: String, title: String, labels: [String], counts: [[Int]]) -> String {
+        let cell = 44.0
+        let margin = 150.0
+        let size = margin + cell * Double(labels.count) + 8
+        var body = ""
+        var description: [String] = []
+        for (row, reference) in labels.enumerated() {
+            let rowTotal = counts[row].reduce(0, +)
+            let y = 40 + Double(row) * cell
+            body += #"<text class="tick" x="\#(f(margin - 8))" y="\#(f(y + cell / 2 + 4))" text-anchor="end">\#(escape(reference))</text>"#
+            for (column, answer) in labels.enumerated() {
+                let count = counts[row][column]
+                let share = rowTotal == 0 ? 0 : Double(count) / Double(rowTotal)
+                let x = margin + Double(column) * cell
+                let kind = row == column ? "hit" : "miss"
+                body += #"<rect class="cell \#(kind)" x="\#(f(x))" y="\#(f(y))" width="\#(f(cell - 2))" height="\#(f(cell - 2))" style="fill-opacity: \#(String(format: "%.2f", 0.08 + 0.92 * share))"><title>\#(escape(reference)) answered \#(escape(answer)): \#(count) (\#(percent(share)) of \#(escape(reference)))</title></rect>"#
+                body += #"<text class="count\#(share > 0.55 ? " on-dark" : "")" x="\#(f(x + cell / 2 - 1))" y="\#(f(y + cell / 2 + 4))" text-anchor="middle">\#(count)</text>"#
+                if count > 0 { description.append("\(reference) as \(answer): \(count)") }
+            }
+        }
+        for (column, answer) in labels.enumerated() {
+            let x = margin + (Double(column) + 0.5) * cell
+            body += #"<text class="tick" x="\#(f(x))" y="32" text-anchor="start" transform="rotate(-35 \#(f(x)) 32)">\#(escape(answer))</text>"#
+        }
+        let height = 40 + cell * Double(labels.count) + 8
+        return #"<svg class="chart heat" viewBox="0 0 \#(f(size)) \#(f(height))" width="\#(f(size * 1.2))" role="img" aria-labelledby="\#(id)-t \#(id)-d" xmlns="http://www.w3.org/2000/svg"><title id="\#(id)-t">\#(escape(title))</title><desc id="\#(id)-d">\#(escape(description.joined(separator: ", ")))</desc>\#(body)</svg>"#
+    }
+
     // MARK: - Parts
 
     private static func svg(id: String, title: String, description: String, body: String) -> String {

@@ -129,20 +129,25 @@ struct WebController: RouteCollection {
             labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version))
     }
 
-    /// A queue's dashboard: volume, handling time, gold accuracy and QA score by day as charts, and the people
-    /// behind them ranked by the lower bound of their gold accuracy, with CSV downloads of both tables. A vendor
-    /// lead sees their own vendor's people and figures.
+    /// A queue's dashboard: volume, handling time, gold accuracy, QA score, agreement, arbitration and SLA by day
+    /// as charts, the people ranked by the lower bound of their gold accuracy, a breakdown by `by` (week, day,
+    /// vendor, team, annotator, market or label), the gold confusion heat map, and CSV downloads of every table.
+    /// A vendor lead sees their own vendor's people and figures, without decision figures.
     @Sendable func dashboard(req: Request) async throws -> View {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let period = try ActivityPeriod(req)
-        let activity = try await req.store.activity(
-            of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+        let byName = req.query[String.self, at: "by"] ?? "week"
+        guard let dimension = ReportDimension(rawValue: byName), dimension != .queue else {
+            throw AssayError.invalidInput(field: "by", line: nil, reason: "must be week, day, vendor, team, annotator, market or label, got '\(byName)'")
+        }
+        let facts = try await req.store.reportFacts(
+            queues: [queue], from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
         let stats = try await req.store.stats(of: queue.id)
         return try await req.view.render("dashboard", DashboardPage(
-            chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, activity: activity, stats: stats,
-            period: period))
+            chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
+            period: period, by: dimension))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page

@@ -86,6 +86,31 @@ struct DashboardTests {
                 #expect(refused.status == .unprocessableEntity, "\(bad): \(refused.status)")
             }
             #expect(try await server.request(.GET, path, token: try await Fixtures.token(server.store, role: .annotator, name: "Al")).status == .forbidden)
+
+            // Gold answers counted for the confusion matrix are the ones the running sums count.
+            let facts = try await server.store.reportFacts(
+                queues: [queue], from: server.clock.now.addingTimeInterval(-4 * 86_400), to: server.clock.now)
+            #expect(facts.goldAnswers.reduce(0) { $0 + $1.count } == facts.total.gold.answered,
+                    "\(facts.goldAnswers) against \(facts.total.gold)")
+
+            // Key figures by vendor: the rows add up to the total; a vendor lead gets their own, without decisions.
+            let kpis = try await server.request(.GET, "/api/v1/kpis?by=vendor&days=5&queues=\(queue.name)", token: analyst)
+            try #require(kpis.status == .ok, "\(kpis.text)")
+            let table = try kpis.object()
+            let rows = try #require(table["rows"]?.arrayValue)
+            #expect(rows.compactMap { $0.objectValue?["key"]?.stringValue } == ["Acme", "Globex"])
+            #expect(rows.compactMap { $0.objectValue?["judgments"]?.doubleValue }.reduce(0, +) == 24)
+            #expect(table["total"]?.objectValue?["items_decided"]?.doubleValue != nil)
+            let leadView = try await server.request(.GET, "/api/v1/kpis?by=vendor&days=5", token: lead).object()
+            #expect(leadView["rows"]?.arrayValue?.compactMap { $0.objectValue?["key"]?.stringValue } == ["Acme"])
+            #expect(leadView["total"]?.objectValue?["items_decided"] == .null, "no decision figures for a vendor lead")
+            let csvTable = try await server.request(.GET, "/api/v1/kpis?by=week&days=5&format=csv", token: analyst).text
+            #expect(csvTable.hasPrefix("week,title,judgments,average_handling_seconds,gold_answered"), "\(csvTable)")
+            #expect(csvTable.split(separator: "\n").last?.hasPrefix("total,total,24,") == true, "\(csvTable)")
+            for bad in ["?by=month", "?queues=nope", "?format=xml"] {
+                let refused = try await server.request(.GET, "/api/v1/kpis\(bad)", token: analyst)
+                #expect([.unprocessableEntity, .notFound].contains(refused.status), "\(bad): \(refused.status)")
+            }
         }
     }
 
@@ -99,7 +124,8 @@ struct DashboardTests {
                 try await browser.signIn(at: server.baseURL, token: analyst)
                 try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5")
                 #expect(try await browser.text("h1") == "\(queue.name) · dashboard")
-                #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(4))
+                #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(8),
+                        "seven charts by day and the confusion heat map")
                 #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Ana Acme",
                         "ranked by the lower bound of gold accuracy")
                 try await browser.screenshot("dashboard")
@@ -111,6 +137,19 @@ struct DashboardTests {
                 try await browser.click("#leaderboard thead th:nth-child(5) button")
                 try await browser.click("#leaderboard thead th:nth-child(5) button")
                 #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Gus Globex", "sorted ascending")
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5&by=vendor")
+                #expect(try await browser.script("return document.querySelectorAll('#breakdown tbody tr').length") == .number(2))
+                #expect(try await browser.script("return document.querySelectorAll('svg.chart.heat rect.cell').length") == .number(4),
+                        "spam and none, answered as each other")
+                let breakdownCSV = try await browser.asyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(document.getElementById('breakdown-csv').href, {credentials: 'same-origin'}).then(r => r.text()).then(done);
+                    """)
+                let apiCSV = try await server.request(
+                    .GET, "/api/v1/kpis?format=csv&by=vendor&queues=\(queue.name)&days=5", token: analyst).text
+                #expect(breakdownCSV.stringValue == apiCSV, "the breakdown's CSV is the API's")
+                _ = try await browser.script("document.getElementById('breakdown-heading').scrollIntoView(); return 0")
+                try await browser.screenshot("dashboard-breakdown")
             }
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: lead)

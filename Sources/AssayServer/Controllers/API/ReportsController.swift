@@ -2,10 +2,46 @@ import AssayCore
 import AssayStore
 import Vapor
 
-/// A queue's activity by day and by person: `GET /queues/{queue}/activity` (JSON, or CSV with `format=csv`).
+/// A queue's activity by day and by person: `GET /queues/{queue}/activity`; key figures of any set of queues
+/// grouped by day, week, queue, market, vendor, team, annotator or label: `GET /kpis`. JSON, or CSV with
+/// `format=csv`.
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("queues", ":queue", "activity", use: activity)
+        routes.get("kpis", use: kpis)
+    }
+
+    /// `?by=week&queues=a,b&days=28` (or `from`, `to`): the key figures grouped by `by`, with the total. A vendor
+    /// lead gets their own vendor's people, without decision figures (which mix every vendor's work).
+    @Sendable func kpis(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let byName = req.query[String.self, at: "by"] ?? "day"
+        guard let dimension = ReportDimension(rawValue: byName) else {
+            throw AssayError.invalidInput(
+                field: "by", line: nil,
+                reason: "must be one of \(ReportDimension.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
+        }
+        let names = (req.query[String.self, at: "queues"] ?? "").split(separator: ",")
+            .map { String($0).trimmingBlanksAndNewlines }.filter { !$0.isEmpty }
+        let queues = names.isEmpty ? try await req.store.queues() : try await names.asyncMap { try await req.store.queue($0) }
+        let period = try ActivityPeriod(req)
+        let facts = try await req.store.reportFacts(
+            queues: queues, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+        let table = KPITable(dimension: dimension, rows: facts.breakdown(by: dimension), total: facts.total)
+        switch req.query[String.self, at: "format"] ?? "json" {
+        case "json":
+            let response = Response(status: .ok)
+            try response.content.encode(table, as: .json)
+            return response
+        case "csv":
+            let response = Response(status: .ok, body: .init(string: table.csv))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            response.headers.contentDisposition = .init(.attachment, filename: "kpis-by-\(dimension.rawValue)-\(period.label).csv")
+            return response
+        case let other:
+            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
+        }
     }
 
     @Sendable func activity(req: Request) async throws -> Response {
