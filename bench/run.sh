@@ -8,7 +8,8 @@
 #   export  `assay export` of 1,000,000 final labels (made by importing one judgment per item)
 #   consensus  `assay consensus` (Dawid–Skene re-estimate and re-decision) over 1,000,000 judgments: 333,334
 #           items × 3 from a seeded crowd of 300 (median of 3 runs)
-#   dashboard  the queue dashboard and its activity API over 1,000,002 judgments spread over 28 days (5 requests
+#   dashboard  the queue dashboard, its activity and key-figure APIs and the monthly business review over 1,000,002
+#              judgments (50,001 of them on gold) spread over 28 days (5 requests
 #           each, time at the client on 127.0.0.1)
 # Everything targets 127.0.0.1, is bounded in time and count, and stops by itself.
 set -euo pipefail
@@ -65,7 +66,8 @@ JSON
 case "$WHAT" in
   loop) "$BENCH" items 200000 --out "$WORK/loop-items.jsonl" ;;
   consensus) "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
-  dashboard) "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" ;;
+  dashboard) "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" \
+               --gold "$WORK/dash-gold.csv" --gold-every 20 ;;
   import|export) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv" ;;
   *) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
      "$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
@@ -156,6 +158,9 @@ JSON
 JSON
     assay_on queues create "$WORK/queue-dash.json" >/dev/null
     assay_on import "$WORK/dash-items.jsonl" --queue dash >/dev/null 2>&1
+    # One item in twenty is gold (16,667 items, 50,001 gold answers): the confusion heat map reads them all.
+    assay_on users add "Bench Arbitrator" --role arbitrator --external-id bench-arbitrator >/dev/null
+    assay_on gold import "$WORK/dash-gold.csv" --queue dash --by bench-arbitrator >/dev/null 2>&1
     assay_on import "$WORK/dash-judgments.csv" --queue dash --judgments >/dev/null 2>&1
     TOKEN="$(assay_on users add "Bench Analyst" --role analyst | grep -o 'assay_[A-Za-z0-9]*')"
     PORT=$(( 18000 + RANDOM % 1000 ))
@@ -174,7 +179,10 @@ JSON
       | grep -o '"judgments":[0-9]*' | awk -F: '{ n += $2 } END { print "   judgments counted in the period: " n / 2 }'
 
     for what in "activity API|-H|Authorization: Bearer $TOKEN|$URL/api/v1/queues/dash/activity?$PERIOD" \
-                "dashboard page|-b|$JAR|$URL/dashboard/dash?$PERIOD"; do
+                "key figures by week API|-H|Authorization: Bearer $TOKEN|$URL/api/v1/kpis?by=week&$PERIOD" \
+                "dashboard page|-b|$JAR|$URL/dashboard/dash?$PERIOD" \
+                "dashboard page by annotator|-b|$JAR|$URL/dashboard/dash?$PERIOD&by=annotator" \
+                "business review (month)|-b|$JAR|$URL/report?period=month&date=2026-11-15"; do
       IFS='|' read -r name flag value target <<<"$what"
       times=()
       for _ in 1 2 3 4 5; do times+=("$(curl -s -o "$WORK/page.out" -w '%{time_total}' "$flag" "$value" "$target")"); done

@@ -66,10 +66,11 @@ enum DecisionRollup {
             byKey[key, default: Change()].resolved(waitMs: now - item.importedAtMs, sla: queue.quality.slaHours)
         }
 
-        /// An arbitrator's decision on an item of `market`: resolving it for the first time unless it was an
-        /// appeal, and for an appeal, whether it changed the label appealed against.
+        /// An arbitrator's decision on an item of `market`: its first resolution when it had no resolved final label
+        /// before, and for an appeal, whether it changed the label appealed against.
         mutating func arbitration(
-            market: String?, queue: Queue, isAppeal: Bool, overturned: Bool, importedAtMs: Int64, now: Int64
+            market: String?, queue: Queue, isAppeal: Bool, overturned: Bool, isFirstResolution: Bool,
+            importedAtMs: Int64, now: Int64
         ) {
             let key = Key(queueID: queue.id, day: ActivityRollup.day(now), market: market ?? "")
             var change = byKey[key, default: Change()]
@@ -77,9 +78,8 @@ enum DecisionRollup {
             if isAppeal {
                 change.appealsDecided += 1
                 if overturned { change.appealsOverturned += 1 }
-            } else {
-                change.resolved(waitMs: now - importedAtMs, sla: queue.quality.slaHours)
             }
+            if isFirstResolution { change.resolved(waitMs: now - importedAtMs, sla: queue.quality.slaHours) }
             byKey[key] = change
         }
     }

@@ -265,6 +265,7 @@ extension Store {
             decisions.arbitration(
                 market: item.market, queue: queue, isAppeal: found.reason == "appeal",
                 overturned: found.appealedLabels.map { Set($0) != Set(decision) } ?? false,
+                isFirstResolution: found.reason != "appeal" && (before == nil || before?.provenance == .unresolved),
                 importedAtMs: try await Self.importedAt(found.itemID, sql), now: Column.millis(now))
             try await DecisionRollup.add(decisions, sql)
             try await AuditLog.append([

@@ -40,6 +40,7 @@ extension Store {
         try await transaction { sql in
             try await Self.requireNotSuspended(person, from: queue, sql)
             try await Self.requireQualified(person, for: queue, now: now, sql)
+            try await self.requireUnderExposureLimit(person, in: queue, now: now, sql)
             if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
             // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
             if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,
@@ -165,6 +166,8 @@ extension Store {
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
             RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms
             """).first()!
+        try await recordExposure(
+            to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now), sql)
         // The day's running sums get the judgment, and for a gold item its score, in one statement.
         var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
         if let reference = try item.optionalString("gold_labels") {
@@ -191,20 +194,64 @@ extension Store {
     /// Skipping twice is harmless. - Throws: ``AssayError/conflict(_:)`` for a submitted assignment.
     public func skip(_ assignmentID: Int64, by person: Person, now: Date) async throws {
         try await transaction { sql in
-            let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
-            switch assignment.state {
-            case .skipped:
-                return
-            case .submitted:
-                throw AssayError.conflict("assignment \(assignmentID) was already submitted")
-            case .leased:
-                try await Self.returnSlots(1, to: assignment.itemID, sql)
-            case .expired:
-                break  // the slot went back when the lease was reclaimed
-            }
-            try await sql.raw("UPDATE assignments SET state = 'skipped' WHERE id = \(bind: assignmentID)").run()
-            try await QueueCounters.add([.skips: 1], to: assignment.queueID, sql)
+            _ = try await self.release(assignmentID, by: person, sql)
         }
+    }
+
+    /// Gives an item back as ``skip(_:by:now:)`` does and asks a policy expert about it: an arbitration case with
+    /// reason `escalated` and the person's note opens for the item (unless one is open already, which then
+    /// stands). Logged as `item.escalated`.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` without a note or with one over 2,000 characters;
+    ///   as `skip` for a submitted assignment or someone else's.
+    public func escalate(_ assignmentID: Int64, note: String, by person: Person, now: Date) async throws -> ArbitrationCase {
+        let note = note.trimmingBlanksAndNewlines
+        guard !note.isEmpty, note.count <= 2_000 else {
+            throw AssayError.invalidInput(field: "note", line: nil, reason: "say in 1 to 2000 characters why an expert should look")
+        }
+        return try await transaction { sql in
+            let assignment = try await self.release(assignmentID, by: person, sql)
+            let opened = try await sql.raw("""
+                INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by)
+                VALUES (\(bind: assignment.queueID), \(bind: assignment.itemID), 'escalated', \(bind: note), 'open',
+                        \(bind: Column.millis(now)), \(bind: person.id))
+                ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
+                """).first()
+            let found: ArbitrationCase
+            if let opened {
+                found = try Self.arbitrationCase(from: opened)
+            } else {
+                let open = try await sql.raw("""
+                    SELECT id FROM arbitration_cases WHERE item_id = \(bind: assignment.itemID) AND state = 'open'
+                    """).first()!.int64("id")
+                found = try await Self.arbitrationCase(open, sql)
+            }
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: person.id, action: "item.escalated", entity: "item",
+                    entityID: String(assignment.itemID), queueID: assignment.queueID, vendorID: person.vendorID,
+                    before: nil, after: nil, reason: note)
+            ], sql)
+            return found
+        }
+    }
+
+    /// Marks a person's assignment skipped and gives its slot back (once); returns it.
+    private func release(_ assignmentID: Int64, by person: Person, _ sql: any SQLDatabase) async throws -> Assignment {
+        let assignment = try await Self.assignment(assignmentID, of: person.id, lock: forUpdate, sql)
+        switch assignment.state {
+        case .skipped:
+            return assignment
+        case .submitted:
+            throw AssayError.conflict("assignment \(assignmentID) was already submitted")
+        case .leased:
+            try await Self.returnSlots(1, to: assignment.itemID, sql)
+        case .expired:
+            break  // the slot went back when the lease was reclaimed
+        }
+        try await sql.raw("UPDATE assignments SET state = 'skipped' WHERE id = \(bind: assignmentID)").run()
+        try await QueueCounters.add([.skips: 1], to: assignment.queueID, sql)
+        return assignment
     }
 
     /// Returns the slots of every lease that has run out to the pool; the server calls this periodically.

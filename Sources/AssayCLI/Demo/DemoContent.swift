@@ -64,11 +64,17 @@ enum DemoContent {
             return ["text": .string(line.replacingOccurrences(of: "{user}", with: handle)), "author": .string(handle)]
         case .ads:
             let lines = ads[truth.first { $0 != "none" } ?? "none"]!
-            let media = "https://cdn.example.com/ads/\(index % 500).jpg"
-            return [
+            // Creatives ship with the server (no page loads anything from outside it); graphic ones are marked
+            // sensitive, so the workbench shows them blurred until the reviewer chooses to look.
+            let media = "/assets/demo/ad-\(index % 4 + 1).svg"
+            var content: [String: JSONValue] = [
                 "headline": .string(lines[Int.random(in: 0..<lines.count, using: &rng)]),
                 "landing_page": .string("https://shop\(index % 97).example.com/offer"), "media_urls": [.string(media)],
             ]
+            if truth.contains(where: { DemoQueues.severeCodes.contains($0) }) || index % 9 == 0 {
+                content["sensitive"] = .bool(true)
+            }
+            return content
         case .searchRelevance:
             let pair = queries[Int.random(in: 0..<queries.count, using: &rng)]
             let grade = Int(truth[0]) ?? 3

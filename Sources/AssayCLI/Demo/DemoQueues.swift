@@ -24,13 +24,18 @@ enum DemoQueues {
     static let safetyLabels = [
         LabelOption(code: "hate_speech", name: "Hate speech", description: "Attacks people for a protected characteristic"),
         LabelOption(code: "harassment", name: "Harassment", description: "Targets a person with abuse or threats"),
-        LabelOption(code: "violent_extremism", name: "Violent extremism", description: "Praises or supports violent groups"),
-        LabelOption(code: "self_harm", name: "Self-harm", description: "Encourages or depicts self-injury or suicide"),
-        LabelOption(code: "minor_safety", name: "Minor safety", description: "Endangers or sexualises minors"),
+        LabelOption(
+            code: "violent_extremism", name: "Violent extremism", description: "Praises or supports violent groups", severe: true),
+        LabelOption(
+            code: "self_harm", name: "Self-harm", description: "Encourages or depicts self-injury or suicide", severe: true),
+        LabelOption(code: "minor_safety", name: "Minor safety", description: "Endangers or sexualises minors", severe: true),
         LabelOption(code: "spam_scam", name: "Spam or scam", description: "Fraud, phishing, fake giveaways, bulk promotion"),
         LabelOption(code: "monetisation_abuse", name: "Monetisation abuse", description: "Gaming payouts or ad revenue"),
         LabelOption(code: "none", name: "No violation", description: "Allowed under the policy"),
     ]
+
+    /// The labels whose content is harmful to see: exposure to them is counted and limited per person and day.
+    static var severeCodes: [String] { safetyLabels.filter(\.severe).map(\.code) }
 
     static let safetyPrior: [(code: String, weight: Double)] = [
         ("none", 0.52), ("spam_scam", 0.13), ("harassment", 0.11), ("hate_speech", 0.09), ("monetisation_abuse", 0.05),
@@ -47,11 +52,14 @@ enum DemoQueues {
     /// One queue in twenty is gold; below 70% on the last 50 gold answers (with 95% confidence) an annotator is
     /// flagged, and on the English comments queue removed until reinstated. One judgment in twenty goes to QA;
     /// an item should have its final label within a day.
+    /// For wellbeing, nobody judges more than 40 items under one severe label a day, and the workbench suggests a
+    /// break after 50 minutes of unbroken work.
     static let flagging = QualitySettings(
-        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, qaRate: 0.05, slaHours: 24)
+        goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, qaRate: 0.05, slaHours: 24,
+        exposureLimit: 40, breakAfterMinutes: 50)
     static let suspending = QualitySettings(
         goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, autoSuspend: true, qaRate: 0.05,
-        slaHours: 24)
+        slaHours: 24, exposureLimit: 40, breakAfterMinutes: 50)
 
     static func all(totalItems: Int) -> [Plan] {
         let counts = [0.40, 0.25, 0.20, 0.15].map { max(20, Int(Double(totalItems) * $0)) }

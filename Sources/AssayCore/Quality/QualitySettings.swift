@@ -39,13 +39,22 @@ public struct QualitySettings: Codable, Sendable, Equatable {
     /// The hours an item may wait, from import to its first final label, and still count as on time; nil sets
     /// no SLA.
     public var slaHours: Double?
+    /// Wellbeing: how many items under each severe label (``LabelOption/severe``) one person may judge in a UTC
+    /// day, across all queues; past it, this queue gives them no more work that day. nil sets no limit.
+    public var exposureLimit: Int?
+    /// Wellbeing: after how many minutes of unbroken work the workbench suggests a break; nil never.
+    public var breakAfterMinutes: Int?
+    /// Wellbeing: whether every image and video shows blurred and in greyscale until clicked, not only items
+    /// marked `"sensitive": true`.
+    public var blurAllMedia: Bool
 
     /// Settings with no gold and no threshold: the default for a new queue.
     public init(
         goldRate: Double = 0, minGoldAccuracy: Double? = nil, minGoldAnswers: Int = 10, goldWindow: Int = 50,
         autoSuspend: Bool = false, arbitrationShowsAnnotators: Bool = false, qaRate: Double = 0,
         qaSampling: QASampling.Mode = .uniform, qaTargetWidth: Double = 0.1, qaBlind: Bool = false,
-        requiresQualification: Bool = false, slaHours: Double? = nil
+        requiresQualification: Bool = false, slaHours: Double? = nil, exposureLimit: Int? = nil,
+        breakAfterMinutes: Int? = nil, blurAllMedia: Bool = false
     ) {
         self.goldRate = goldRate
         self.minGoldAccuracy = minGoldAccuracy
@@ -59,6 +68,9 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         self.qaBlind = qaBlind
         self.requiresQualification = requiresQualification
         self.slaHours = slaHours
+        self.exposureLimit = exposureLimit
+        self.breakAfterMinutes = breakAfterMinutes
+        self.blurAllMedia = blurAllMedia
     }
 
     /// The settings, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
@@ -90,6 +102,14 @@ public struct QualitySettings: Codable, Sendable, Equatable {
             throw AssayError.invalidInput(
                 field: "sla_hours", line: nil, reason: "must be above 0 and at most 8760 (a year), got \(slaHours)")
         }
+        if let exposureLimit, !(1...10_000).contains(exposureLimit) {
+            throw AssayError.invalidInput(
+                field: "exposure_limit", line: nil, reason: "must be 1 to 10000 items a day, got \(exposureLimit)")
+        }
+        if let breakAfterMinutes, !(5...480).contains(breakAfterMinutes) {
+            throw AssayError.invalidInput(
+                field: "break_after_minutes", line: nil, reason: "must be 5 to 480 minutes, got \(breakAfterMinutes)")
+        }
         if autoSuspend, minGoldAccuracy == nil {
             throw AssayError.invalidInput(
                 field: "auto_suspend", line: nil, reason: "needs min_gold_accuracy: suspend below which accuracy?")
@@ -103,6 +123,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         case arbitrationShowsAnnotators = "arbitration_shows_annotators"
         case qaRate = "qa_rate", qaSampling = "qa_sampling", qaTargetWidth = "qa_target_width", qaBlind = "qa_blind"
         case requiresQualification = "requires_qualification", slaHours = "sla_hours"
+        case exposureLimit = "exposure_limit", breakAfterMinutes = "break_after_minutes", blurAllMedia = "blur_all_media"
     }
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
@@ -123,6 +144,9 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         requiresQualification = try container.decodeIfPresent(Bool.self, forKey: .requiresQualification)
             ?? defaults.requiresQualification
         slaHours = try container.decodeIfPresent(Double.self, forKey: .slaHours)
+        exposureLimit = try container.decodeIfPresent(Int.self, forKey: .exposureLimit)
+        breakAfterMinutes = try container.decodeIfPresent(Int.self, forKey: .breakAfterMinutes)
+        blurAllMedia = try container.decodeIfPresent(Bool.self, forKey: .blurAllMedia) ?? defaults.blurAllMedia
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -139,5 +163,8 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         try container.encode(qaBlind, forKey: .qaBlind)
         try container.encode(requiresQualification, forKey: .requiresQualification)
         try container.encode(slaHours, forKey: .slaHours)
+        try container.encode(exposureLimit, forKey: .exposureLimit)
+        try container.encode(breakAfterMinutes, forKey: .breakAfterMinutes)
+        try container.encode(blurAllMedia, forKey: .blurAllMedia)
     }
 }

@@ -66,6 +66,9 @@ public struct LabelSchema: Codable, Sendable, Equatable {
     /// The label codes, in display order.
     public var codes: [String] { labels.map(\.code) }
 
+    /// The codes of the labels marked severe.
+    public var severeCodes: [String] { labels.filter(\.severe).map(\.code) }
+
     /// The schema if it is usable, or an error naming what is wrong with it.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for fewer than two labels, a duplicate or
@@ -151,12 +154,16 @@ public struct LabelOption: Codable, Sendable, Equatable {
     public var name: String
     /// What the label covers, as the policy puts it.
     public var description: String?
+    /// Whether content under this label is harmful to see (graphic violence, child safety, self-harm…): each
+    /// person's exposure to it is counted per day, against the queue's `exposure_limit`.
+    public var severe: Bool
 
     /// Makes a label option; the name defaults to the code.
-    public init(code: String, name: String? = nil, description: String? = nil) {
+    public init(code: String, name: String? = nil, description: String? = nil, severe: Bool = false) {
         self.code = code
         self.name = name ?? code
         self.description = description
+        self.severe = severe
     }
 }
 
@@ -177,15 +184,25 @@ extension LabelSchema {
 
 extension LabelOption {
     enum CodingKeys: String, CodingKey {
-        case code, name, description
+        case code, name, description, severe
     }
 
-    /// Decodes a label; `name` defaults to the code.
+    /// Decodes a label; `name` defaults to the code, `severe` to false.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             code: try container.decode(String.self, forKey: .code),
             name: try container.decodeIfPresent(String.self, forKey: .name),
-            description: try container.decodeIfPresent(String.self, forKey: .description))
+            description: try container.decodeIfPresent(String.self, forKey: .description),
+            severe: try container.decodeIfPresent(Bool.self, forKey: .severe) ?? false)
+    }
+
+    /// Writes `severe` only when it is set, so ordinary labels read as before.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(description, forKey: .description)
+        if severe { try container.encode(true, forKey: .severe) }
     }
 }

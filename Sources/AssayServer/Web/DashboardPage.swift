@@ -73,10 +73,16 @@ struct DashboardPage: Encodable {
     let breakdown: [BreakdownRow]
     let breakdownCSV: String
     let confusion: String?
+    /// Wellbeing: exposure to the queue's severe labels by team (nil when the queue marks no label severe).
+    let exposure: [TeamExposure]?
+    let exposureLimit: String
 
     init(
-        chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension
+        chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension,
+        exposure: [TeamExposure]
     ) {
+        self.exposure = queue.schema.severeCodes.isEmpty ? nil : exposure
+        exposureLimit = queue.quality.exposureLimit.map { "\($0) items a day per severe label" } ?? "no daily limit set"
         let activity = QueueActivity(facts, queueID: queue.id)
         self.chrome = chrome
         self.queue = queue.name

@@ -104,11 +104,21 @@ struct WebController: RouteCollection {
         try Policy.requireCanLabel(actor)
         let (queue, guideline) = try await Self.queueAndGuideline(req)
         let startOfDay = Calendar.utc.startOfDay(for: req.now)
+        let exposure = try await req.store.exposure(of: actor.person.id, on: req.now)
+        let stretch = try await req.store.workStretchStart(of: actor.person.id, now: req.now)
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
             labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version,
-            tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay)))
+            tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay),
+            exposure: queue.schema.severeCodes.map { code in
+                WorkbenchPage.Exposure(
+                    code: code, name: queue.schema.labels.first { $0.code == code }?.name ?? code, items: exposure[code] ?? 0,
+                    limit: queue.quality.exposureLimit)
+            },
+            breakAfterMinutes: queue.quality.breakAfterMinutes ?? 0,
+            stretchStartedAt: stretch.map { Int64($0.timeIntervalSince1970 * 1_000) } ?? 0,
+            serverNow: Int64(req.now.timeIntervalSince1970 * 1_000), blurAllMedia: queue.quality.blurAllMedia))
     }
 
     @Sendable func review(req: Request) async throws -> View {
@@ -142,12 +152,15 @@ struct WebController: RouteCollection {
         guard let dimension = ReportDimension(rawValue: byName), dimension != .queue else {
             throw AssayError.invalidInput(field: "by", line: nil, reason: "must be week, day, vendor, team, annotator, market or label, got '\(byName)'")
         }
-        let facts = try await req.store.reportFacts(
-            queues: [queue], from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+        let vendorScope = try Policy.vendorScope(of: actor)
+        let facts = try await req.store.reportFacts(queues: [queue], from: period.from, to: period.to, vendorID: vendorScope)
         let stats = try await req.store.stats(of: queue.id)
+        let exposure = try await req.store.exposureByTeam(
+            labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,
+            vendorID: vendorScope)
         return try await req.view.render("dashboard", DashboardPage(
             chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
-            period: period, by: dimension))
+            period: period, by: dimension, exposure: exposure))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
@@ -227,6 +240,7 @@ struct Chrome: Encodable {
         role = actor.role.rawValue.replacingOccurrences(of: "_", with: " ")
         csrf = req.webPage?.csrfToken ?? ""
         var links = [Link(title: "Queues", href: "/")]
+        if (try? Policy.requireCanSeeScores(actor)) != nil { links.append(Link(title: "Business review", href: "/report")) }
         if actor.role != .annotator { links.append(Link(title: "API reference", href: "/openapi.yaml")) }
         navigation = links
     }
@@ -275,6 +289,14 @@ struct ReviewPage: Encodable {
 }
 
 struct WorkbenchPage: Encodable {
+    /// Today's exposure to one severe label of the queue.
+    struct Exposure: Encodable {
+        let code: String
+        let name: String
+        let items: Int
+        let limit: Int?
+    }
+
     let chrome: Chrome
     let queue: String
     let multiple: Bool
@@ -282,6 +304,14 @@ struct WorkbenchPage: Encodable {
     let labels: [LabelButton]
     let guidelineVersion: Int?
     let tally: Int
+    let exposure: [Exposure]
+    /// 0: no break reminders.
+    let breakAfterMinutes: Int
+    /// When the current stretch of work began (ms since 1970), 0 for a rested person.
+    let stretchStartedAt: Int64
+    /// The server's clock (ms), so the page measures the stretch on the server's time.
+    let serverNow: Int64
+    let blurAllMedia: Bool
 }
 
 extension Request {

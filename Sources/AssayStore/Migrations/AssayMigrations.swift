@@ -33,5 +33,6 @@ public enum AssayMigrations {
         CreateActivityDays(),
         CreateDecisionDays(),
         AddAppealedLabels(),
+        CreateExposureDays(),
     ]
 }

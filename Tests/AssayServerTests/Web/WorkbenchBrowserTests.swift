@@ -74,4 +74,79 @@ struct WorkbenchBrowserTests {
             #expect(judgments == 5)
         }
     }
+
+    @Test("sensitive media stays blurred until asked for, a long stretch brings a break reminder, severe labels count, E escalates")
+    func wellbeing() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let store = server.store
+            server.clock.freeze()
+            let now = server.clock.now
+            let schema = LabelSchema.singleChoice([
+                LabelOption(code: "gore", name: "Graphic violence", severe: true), LabelOption(code: "spam"), LabelOption(code: "none"),
+            ])
+            let queue = try await store.createQueue(
+                QueueDraft(name: "ads", schema: schema, quality: QualitySettings(exposureLimit: 5, breakAfterMinutes: 5)),
+                now: now.addingTimeInterval(-3_600))
+            _ = try await store.importItems(
+                (1...8).map {
+                    ItemDraft(externalID: "ad-\($0)", content: [
+                        "headline": .string("Ad number \($0)"), "media_urls": [.string("/assets/demo/ad-1.svg")], "sensitive": .bool(true),
+                    ])
+                },
+                into: queue, now: now.addingTimeInterval(-3_600))
+            let annotator = try await Fixtures.annotators(store, count: 1, prefix: "moe")[0]
+            // Seven minutes of steady work before the page opens: a judgment every two minutes.
+            for minutesAgo in [7, 5, 3, 1] {
+                let at = now.addingTimeInterval(Double(-minutesAgo) * 60)
+                let lease = try #require(try await store.leaseNextItem(in: queue, for: annotator.person, now: at))
+                _ = try await store.submitJudgment(
+                    JudgmentSubmission(labels: ["spam"], timeSpentMs: 60_000), on: lease.assignment.id, by: annotator.person, now: at)
+            }
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: annotator.token)
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("the break reminder after seven minutes against a five-minute setting") {
+                    try await browser.script("return document.getElementById('break').hidden") == .bool(false)
+                }
+                let minutes = try await browser.text("#break-minutes")
+                #expect(minutes == "7", "\(minutes) minutes")
+                try await browser.screenshot("workbench-break")
+                try await browser.press("\u{E00C}")  // Escape: remind me later
+                #expect(try await browser.script("return document.getElementById('break').hidden") == .bool(true))
+
+                try await browser.waitUntil("an item is shown") { try await browser.text("#item-id") != "–" }
+                #expect(try await browser.script("return document.querySelectorAll('#item .shield.covered').length") == .number(1))
+                let filter = try await browser.script("return getComputedStyle(document.querySelector('#item .shield img')).filter")
+                #expect(filter.stringValue?.contains("blur") == true && filter.stringValue?.contains("grayscale") == true, "\(filter)")
+                try await browser.screenshot("workbench-sensitive")
+                try await browser.press("v")
+                #expect(try await browser.script("return document.querySelectorAll('#item .shield.covered').length") == .number(0))
+
+                // A severe label counts toward today's exposure.
+                #expect(try await browser.text(".exposure[data-code='gore'] .exposure-count") == "0")
+                let first = try await browser.text("#item-id")
+                try await browser.press("1")
+                try await browser.press("\n")
+                try await browser.waitUntil("the next item") {
+                    let current = try await browser.text("#item-id")
+                    return current != first && current != "–"
+                }
+                #expect(try await browser.text(".exposure[data-code='gore'] .exposure-count") == "1")
+                #expect(try await store.exposure(of: annotator.person.id, on: now) == ["gore": 1])
+
+                // E escalates, with the reason from the rationale box.
+                let escalated = try await browser.text("#item-id")
+                try await browser.type("#rationale", "Is this a real brand?")
+                _ = try await browser.script("document.activeElement.blur(); return 0")
+                try await browser.press("e")
+                try await browser.waitUntil("the escalation is confirmed") {
+                    try await browser.text("#status").contains("Escalated")
+                }
+                let cases = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 10, now: now)
+                #expect(cases.map(\.item.externalID) == [escalated])
+                #expect(cases.first?.arbitrationCase.note == "Is this a real brand?")
+            }
+        }
+    }
 }
+

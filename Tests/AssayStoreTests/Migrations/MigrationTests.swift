@@ -18,6 +18,7 @@ struct MigrationTests {
         "023-create-activity-days",
         "024-create-decision-days",
         "025-add-appealed-labels",
+        "026-create-exposure-days",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -197,6 +197,8 @@ struct Crowd: ParsableCommand {
     @Option(help: "Judgments file (CSV).") var judgments: String
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Spread the judgments over this many days from 2026-11-01 (1: all at 10:00 that day).") var days = 1
+    @Option(help: "Also write every Nth item's truth as a gold CSV (external_id,labels) to this file.") var gold: String?
+    @Option(help: "With --gold: one item in this many is gold.") var goldEvery = 20
 
     func run() throws {
         let labels = ["none", "spam", "hate", "harassment"]
@@ -211,8 +213,10 @@ struct Crowd: ParsableCommand {
         judgmentHandle.write(Data("item_external_id,annotator_external_id,label,submitted_at\n".utf8))
         var itemBuffer = ""
         var judgmentBuffer = ""
+        var goldBuffer = "external_id,labels\n"
         for index in 1...count {
             let truth = labels[[0, 0, 0, 0, 1, 1, 2, 3][Int.random(in: 0..<8, using: &rng)]]
+            if gold != nil, index % goldEvery == 0 { goldBuffer += "c-\(index),\(truth)\n" }
             itemBuffer += #"{"external_id": "c-\#(index)", "text": "crowd item \#(index)"}"# + "\n"
             var chosen = Set<Int>()
             while chosen.count < overlap { chosen.insert(Int.random(in: 0..<annotators, using: &rng)) }
@@ -234,6 +238,7 @@ struct Crowd: ParsableCommand {
         judgmentHandle.write(Data(judgmentBuffer.utf8))
         try itemHandle.close()
         try judgmentHandle.close()
+        if let gold { try goldBuffer.write(toFile: gold, atomically: true, encoding: .utf8) }
     }
 }
 

@@ -19,6 +19,9 @@ struct QualitySettingsCommand: AsyncParsableCommand {
               arbitration_shows_annotators  arbitrators see who gave each judgment
               requires_qualification        annotators need a passed exam to take work
               sla_hours                     hours from import to a final label that count as on time (null: no SLA)
+              exposure_limit                items under each severe label one person may judge a day (null: none)
+              break_after_minutes           minutes of unbroken work before the workbench suggests a break
+              blur_all_media                show every image and video blurred and greyscale until clicked
             """,
         subcommands: [Show.self, Change.self], defaultSubcommand: Show.self)
 

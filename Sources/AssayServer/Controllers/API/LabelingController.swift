@@ -2,12 +2,14 @@ import AssayCore
 import AssayStore
 import Vapor
 
-/// The annotator loop: `POST /queues/{queue}/next`, `POST /assignments/{id}/judgment`, `POST /assignments/{id}/skip`.
+/// The annotator loop: `POST /queues/{queue}/next`, `POST /assignments/{id}/judgment`, `POST /assignments/{id}/skip`,
+/// `POST /assignments/{id}/escalate`.
 struct LabelingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("queues", ":queue", "next", use: next)
         routes.post("assignments", ":assignmentID", "judgment", use: submit)
         routes.post("assignments", ":assignmentID", "skip", use: skip)
+        routes.post("assignments", ":assignmentID", "escalate", use: escalate)
     }
 
     /// 200 with the lease, or 204 when the queue has nothing for this person now.
@@ -39,5 +41,30 @@ struct LabelingController: RouteCollection {
         try Policy.requireCanLabel(actor)
         try await req.store.skip(try req.parameters.require("assignmentID", as: Int64.self), by: actor.person, now: req.now)
         return .noContent
+    }
+
+    /// Gives the item back and opens an arbitration case for it with the annotator's note.
+    @Sendable func escalate(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanLabel(actor)
+        let body = try req.content.decode(EscalationRequest.self)
+        let opened = try await req.store.escalate(
+            try req.parameters.require("assignmentID", as: Int64.self), note: body.note, by: actor.person, now: req.now)
+        return try await EscalationResponse(caseID: opened.id, state: opened.state.rawValue)
+            .encodeResponse(status: .created, for: req)
+    }
+}
+
+struct EscalationRequest: Content {
+    let note: String
+}
+
+/// What an annotator learns of the case they opened: that it exists (not the item's other judgments).
+struct EscalationResponse: Content {
+    let caseID: Int64
+    let state: String
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id", state
     }
 }

@@ -21,27 +21,62 @@ window.Assay = (function () {
   /** The reason an API error gives, or a fallback with the status. */
   function reason(reply, fallback) { return (reply.body && reply.body.reason) || (fallback + " (" + reply.status + ")."); }
 
+  // A media field: named like one, holding a URL (absolute, or a path on this server) or a list of them.
   function isMedia(key, value) {
-    return typeof value === "string" && /^https?:\/\//.test(value) && /(url|image|video|media|photo|thumbnail)/i.test(key);
+    const isURL = (text) => typeof text === "string" && /^(https?:\/\/|\/)/.test(text);
+    return /(url|image|video|media|photo|thumbnail)/i.test(key)
+      && (isURL(value) || (Array.isArray(value) && value.length > 0 && value.every(isURL)));
   }
 
   /** Shows an item's content fields: text as text (direction from its script), media URLs as images or video. */
-  function renderItem(container, item) {
+  // Media of an item marked `"sensitive": true` (or of every item, with the queue's blur_all_media) shows blurred
+  // and in greyscale behind a button until the person chooses to look: wellbeing for people who see harm all day.
+  function shield(media, label) {
+    const cover = document.createElement("button");
+    cover.type = "button";
+    cover.className = "shield covered";
+    cover.setAttribute("aria-label", "Sensitive media: " + label + ". Press to reveal (V).");
+    cover.appendChild(media);
+    const note = document.createElement("span");
+    note.className = "shield-note";
+    note.textContent = "Sensitive: click or press V to show";
+    cover.appendChild(note);
+    cover.addEventListener("click", () => reveal(cover));
+    return cover;
+  }
+
+  function reveal(cover) {
+    cover.classList.remove("covered");
+    cover.setAttribute("aria-label", "Sensitive media, shown");
+    const note = cover.querySelector(".shield-note");
+    if (note) note.remove();
+  }
+
+  function renderItem(container, item, options) {
     container.replaceChildren();
-    for (const [key, value] of Object.entries(item.content || {})) {
+    const content = item.content || {};
+    const sensitive = content.sensitive === true || Boolean(options && options.blurAllMedia);
+    for (const [key, value] of Object.entries(content)) {
+      if (key === "sensitive") continue;
       const field = document.createElement("section");
       field.className = "field";
       const title = document.createElement("h2");
       title.textContent = key.replace(/_/g, " ");
       field.appendChild(title);
-      if (isMedia(key, value) && /\.(mp4|webm|mov)(\?|$)/i.test(value)) {
-        const video = document.createElement("video");
-        video.src = value; video.controls = true; video.preload = "metadata";
-        field.appendChild(video);
-      } else if (isMedia(key, value)) {
-        const image = document.createElement("img");
-        image.src = value; image.alt = key.replace(/_/g, " ");
-        field.appendChild(image);
+      if (isMedia(key, value)) {
+        for (const url of Array.isArray(value) ? value : [value]) {
+          let media;
+          if (/\.(mp4|webm|mov)(\?|$)/i.test(url)) {
+            media = document.createElement("video");
+            media.src = url; media.controls = !sensitive; media.preload = "metadata";
+          } else {
+            media = document.createElement("img");
+            media.src = url; media.alt = key.replace(/_/g, " ");
+          }
+          const shown = sensitive ? shield(media, key.replace(/_/g, " ")) : media;
+          if (sensitive && media.tagName === "VIDEO") shown.addEventListener("click", () => { media.controls = true; }, { once: true });
+          field.appendChild(shown);
+        }
       } else {
         const text = document.createElement("div");
         text.className = "text";
@@ -107,5 +142,10 @@ window.Assay = (function () {
   /** Whether a key event should be left to a text field. */
   function typing(event) { return event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement; }
 
-  return { api, reason, renderItem, labelPicker, clock, typing };
+  /** Shows every covered media of `container` (the V key). */
+  function revealAll(container) {
+    container.querySelectorAll(".shield.covered").forEach(reveal);
+  }
+
+  return { api, reason, renderItem, revealAll, labelPicker, clock, typing };
 })();

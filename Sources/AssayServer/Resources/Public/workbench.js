@@ -1,4 +1,5 @@
-// The annotator workbench: next item, labels by keyboard (1–9, Enter, S), timer, lease countdown, day tally.
+// The annotator workbench: next item, labels by keyboard (1–9, Enter, S skip, E escalate, V show sensitive media),
+// timer, lease countdown, day tally, today's exposure to severe labels, and a break reminder after a long stretch.
 // It calls the JSON API through Assay.api; the server decides everything.
 (function () {
   "use strict";
@@ -14,6 +15,16 @@
   let lease = null;
   let shownAt = 0;
   let busy = false;
+  const blurAllMedia = root.dataset.blurAllMedia === "true";
+
+  // The stretch of unbroken work, on the server's clock: a pause of ten minutes or more starts a new one.
+  const breakAfter = Number(root.dataset.breakAfterMinutes || 0) * 60 * 1000;
+  const clockOffset = Number(root.dataset.serverNow || Date.now()) - Date.now();
+  const serverTime = () => Date.now() + clockOffset;
+  let stretchStart = Number(root.dataset.stretchStarted || 0) || serverTime();
+  let lastWork = serverTime();
+  let remindAt = stretchStart + breakAfter;
+  let onBreakSince = 0;
 
   function say(text) { statusLine.textContent = text; statusLine.hidden = !text; }
 
@@ -33,7 +44,7 @@
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
     shownAt = Date.now();
     el("item-id").textContent = lease.item.external_id;
-    Assay.renderItem(itemView, lease.item);
+    Assay.renderItem(itemView, lease.item, { blurAllMedia });
     say("");
     (picker.buttons[0] || rationale).focus();
   }
@@ -51,7 +62,72 @@
     busy = false;
     if (reply.status >= 300) { say(Assay.reason(reply, "Submit failed")); return; }
     el("tally").textContent = String(Number(el("tally").textContent) + 1);
+    countExposure(labels);
+    working();
     await next();
+  }
+
+  // Today's exposure to the queue's severe labels, as the server will have counted this judgment.
+  function countExposure(labels) {
+    for (const badge of document.querySelectorAll(".exposure")) {
+      if (!labels.includes(badge.dataset.code)) continue;
+      const count = badge.querySelector(".exposure-count");
+      count.textContent = String(Number(count.textContent) + 1);
+      const limit = Number(badge.dataset.limit || 0);
+      if (limit && Number(count.textContent) >= limit) badge.classList.add("at-limit");
+    }
+  }
+
+  async function escalate() {
+    if (!lease || busy) return;
+    const note = rationale.value.trim();
+    if (!note) { say("Say why in the rationale box, then press E again to escalate to a policy expert."); rationale.focus(); return; }
+    busy = true;
+    const reply = await Assay.api("POST", "/assignments/" + lease.assignment.id + "/escalate", { note });
+    busy = false;
+    if (reply.status >= 300) { say(Assay.reason(reply, "Escalation failed")); return; }
+    working();
+    await next();
+    say("Escalated to a policy expert. Here is the next item.");
+  }
+
+  function working() {
+    const now = serverTime();
+    if (now - lastWork >= 10 * 60 * 1000) { stretchStart = now; remindAt = now + breakAfter; }
+    lastWork = now;
+  }
+
+  function checkBreak() {
+    if (!breakAfter || onBreakSince) return;
+    const now = serverTime();
+    if (now - lastWork >= 10 * 60 * 1000) { stretchStart = now; remindAt = now + breakAfter; return; }
+    if (now >= remindAt && el("break").hidden) {
+      el("break-minutes").textContent = String(Math.round((now - stretchStart) / 60000));
+      el("break").hidden = false;
+      el("take-break").focus();
+    }
+  }
+
+  function snooze() {
+    el("break").hidden = true;
+    remindAt = serverTime() + 10 * 60 * 1000;
+  }
+
+  function takeBreak() {
+    el("break").hidden = true;
+    onBreakSince = serverTime();
+    el("on-break").hidden = false;
+    itemView.hidden = true;
+    el("end-break").focus();
+  }
+
+  function endBreak() {
+    el("on-break").hidden = true;
+    onBreakSince = 0;
+    stretchStart = serverTime();
+    lastWork = stretchStart;
+    remindAt = stretchStart + breakAfter;
+    if (lease) itemView.hidden = false; else next();
   }
 
   async function skip() {
@@ -64,6 +140,8 @@
   }
 
   function tick() {
+    checkBreak();
+    if (onBreakSince) el("break-clock").textContent = Assay.clock(Math.floor((serverTime() - onBreakSince) / 1000));
     if (!lease) return;
     el("timer").textContent = Assay.clock(Math.floor((Date.now() - shownAt) / 1000));
     const left = Math.max(0, Math.floor((lease.expiresAt - Date.now()) / 1000));
@@ -73,13 +151,21 @@
 
   el("submit").addEventListener("click", submit);
   el("skip").addEventListener("click", skip);
+  el("escalate").addEventListener("click", escalate);
+  el("take-break").addEventListener("click", takeBreak);
+  el("snooze-break").addEventListener("click", snooze);
+  el("end-break").addEventListener("click", endBreak);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey) return;
+    if (event.key === "Escape" && !el("break").hidden) { event.preventDefault(); snooze(); return; }
+    if (onBreakSince) return;
     const typing = Assay.typing(event);
     if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); submit(); return; }
     if (typing || event.ctrlKey) return;
     if (lease && picker.key(event.key)) { event.preventDefault(); return; }
-    if (event.key === "s" || event.key === "S") { event.preventDefault(); skip(); }
+    if (event.key === "s" || event.key === "S") { event.preventDefault(); skip(); return; }
+    if (event.key === "e" || event.key === "E") { event.preventDefault(); escalate(); return; }
+    if (event.key === "v" || event.key === "V") { event.preventDefault(); Assay.revealAll(itemView); }
   });
   setInterval(tick, 1000);
   tick();

@@ -1,0 +1,29 @@
+import Foundation
+
+/// How much severe content one team saw over a period, for one label: what an ops lead watches to keep people
+/// well — total items, how many people saw any, and how many person-days reached the limit.
+public struct TeamExposure: Codable, Sendable, Equatable {
+    /// `Vendor / Team`, `(in-house)` and `(no team)` where there is none.
+    public var team: String
+    public var label: String
+    public var items: Int
+    public var people: Int
+    /// Days on which one person reached the limit (counted once per person and day); 0 without a limit.
+    public var personDaysAtLimit: Int
+    /// The most one person saw in one day.
+    public var highestDay: Int
+
+    public init(team: String, label: String, items: Int, people: Int, personDaysAtLimit: Int, highestDay: Int) {
+        self.team = team
+        self.label = label
+        self.items = items
+        self.people = people
+        self.personDaysAtLimit = personDaysAtLimit
+        self.highestDay = highestDay
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case team, label, items, people
+        case personDaysAtLimit = "person_days_at_limit", highestDay = "highest_day"
+    }
+}
