@@ -141,18 +141,19 @@ struct DemoOperations {
         }
     }
 
-    /// One vendor's annotators answer ten gold items of the queue in a session that runs to the end of the week.
+    /// The annotators of one vendor working on the queue answer ten of its gold items in a session that runs to the
+    /// end of the week.
     private func calibrate(_ queueWork: QueueWork, opens: Date, closes: Date, rng: inout SplitMix64) async throws {
         let references = try await store.gold(in: queueWork.queue.id, after: nil, limit: 10)
-        guard let vendorID = workers.first?.person.vendorID, !references.isEmpty else { return }
+        let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queueWork.queue)) != nil }
+        guard let vendorID = eligible.first?.person.vendorID, !references.isEmpty else { return }
         let session = try await store.createCalibration(
             CalibrationDraft(
                 name: "Week calibration · \(queueWork.queue.name)", items: references.map(\.itemExternalID),
                 participants: CalibrationSession.Participants(vendors: [vendorID]), opensAt: opens, closesAt: closes),
             in: queueWork.queue, now: opens)
         var simulator = queueWork.simulator
-        for worker in workers where worker.person.vendorID == vendorID {
-            guard (try? Eligibility.requireCanWork(worker.person, on: queueWork.queue)) != nil else { continue }
+        for worker in eligible where worker.person.vendorID == vendorID {
             for reference in references {
                 try await store.answerCalibration(
                     session, item: reference.itemID,
