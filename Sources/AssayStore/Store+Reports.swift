@@ -116,6 +116,29 @@ extension Store {
             goldAnswers: goldAnswers, people: directory)
     }
 
+    /// What needs attention in a queue now (``QueueIssues``), from maintained counters and small indexed counts:
+    /// open cases and waiting QA reviews are few by design. `vendorID` counts one vendor's people only (the
+    /// backlog and the cases are the queue's).
+    public func issues(of queue: Queue, vendorID: UUID? = nil) async throws -> QueueIssues {
+        let stats = try await stats(of: queue.id)
+        let sql = try sql()
+        let vendor: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
+        var members: [String: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT m.status, COUNT(*) AS people FROM queue_members m JOIN people p ON p.id = m.annotator_id
+            WHERE m.queue_id = \(bind: queue.id) \(vendor) GROUP BY m.status
+            """).all() {
+            members[try row.string("status")] = try row.int("people")
+        }
+        let waiting = try await sql.raw("""
+            SELECT COUNT(*) AS waiting FROM qa_reviews q JOIN people p ON p.id = q.annotator_id
+            WHERE q.queue_id = \(bind: queue.id) AND q.state <> 'done' \(vendor)
+            """).first()?.int("waiting") ?? 0
+        return QueueIssues(
+            backlog: stats.items - stats.completedItems, awaitingArbitration: stats.unresolvedItems, awaitingQA: waiting,
+            flagged: members["flagged"] ?? 0, suspended: members["suspended"] ?? 0)
+    }
+
     /// Stored labels (a JSON array) as a report names them: joined with `+`.
     private static func joinedLabels(_ stored: String) throws -> String {
         try Column.strings(from: stored).joined(separator: "+")

@@ -54,15 +54,24 @@ extension ReportFacts {
             rows[key] = row
         }
         let queuesByID = Dictionary(uniqueKeysWithValues: queues.map { ($0.id, $0) })
+        // A day's key is worked out once per day, not once per row: formatting dates is slow.
+        var dayKeys: [Int64: (String, String)] = [:]
+        func timeKey(_ day: Int64) -> (String, String) {
+            if let known = dayKeys[day] { return known }
+            let key = Self.timeKey(day, dimension)
+            dayKeys[day] = key
+            return key
+        }
         if dimension == .day || dimension == .week {
             for day in days {
-                let (key, title) = Self.timeKey(day, dimension)
+                let (key, title) = timeKey(day)
                 add(key, title) { _ in }
             }
         }
         if dimension.hasWork {
             for work in work {
-                guard let (key, title) = self.key(of: work, dimension, queuesByID) else { continue }
+                let found = dimension == .day || dimension == .week ? timeKey(work.day) : self.key(of: work, dimension, queuesByID)
+                guard let (key, title) = found else { continue }
                 add(key, title) { $0.add(work) }
             }
         } else {
@@ -74,7 +83,7 @@ extension ReportFacts {
             for decided in decisions {
                 let key: (String, String)
                 switch dimension {
-                case .day, .week: key = Self.timeKey(decided.day, dimension)
+                case .day, .week: key = timeKey(decided.day)
                 case .queue: key = (queuesByID[decided.queueID]?.name ?? decided.queueID.uuidString, queuesByID[decided.queueID]?.name ?? "?")
                 default:
                     let market = decided.market.isEmpty ? Self.market(of: queuesByID[decided.queueID]) : decided.market

@@ -27,3 +27,21 @@ public struct TeamExposure: Codable, Sendable, Equatable {
         case personDaysAtLimit = "person_days_at_limit", highestDay = "highest_day"
     }
 }
+
+/// What needs attention in a queue now, for a business review: work waiting, cases waiting for an arbitrator,
+/// judgments waiting for a QA reviewer, and people flagged or suspended by their gold accuracy.
+public struct QueueIssues: Codable, Sendable, Equatable {
+    public var backlog: Int
+    public var awaitingArbitration: Int
+    public var awaitingQA: Int
+    public var flagged: Int
+    public var suspended: Int
+
+    public init(backlog: Int, awaitingArbitration: Int, awaitingQA: Int, flagged: Int, suspended: Int) {
+        self.backlog = backlog
+        self.awaitingArbitration = awaitingArbitration
+        self.awaitingQA = awaitingQA
+        self.flagged = flagged
+        self.suspended = suspended
+    }
+}

@@ -82,11 +82,7 @@ struct BusinessReviewPage: Encodable {
 
     struct Issue: Encodable {
         let queue: String
-        let backlog: Int
-        let awaitingArbitration: Int
-        let flagged: Int
-        let suspended: Int
-        let goldWarnings: Int
+        let issues: QueueIssues
     }
 
     let title: String
@@ -158,14 +154,7 @@ struct BusinessReviewPage: Encodable {
 
         var issues: [Issue] = []
         for queue in queues {
-            let stats = try await store.stats(of: queue.id)
-            let scores = try await store.scores(in: queue, vendorID: vendor?.id)
-            let health = try await store.goldHealth(of: queue, vendorID: vendor?.id)
-            issues.append(Issue(
-                queue: queue.name, backlog: stats.items - stats.completedItems, awaitingArbitration: stats.unresolvedItems,
-                flagged: scores.filter { $0.status == .flagged }.count,
-                suspended: scores.filter { $0.status == .suspended }.count,
-                goldWarnings: health.suspectedLeaks.count + health.disputed.count + health.uncoveredLabels.count))
+            issues.append(Issue(queue: queue.name, issues: try await store.issues(of: queue, vendorID: vendor?.id)))
         }
 
         var scopeParts = ["Queues: " + queues.map(\.name).joined(separator: ", ")]
