@@ -223,12 +223,13 @@ extension Store {
 
     // MARK: - Scoring
 
-    /// Records whether a judgment on a gold item matched the reference, and moves the annotator's status if their
-    /// running score calls for it (``GoldStanding``). Returns whether it matched; the caller adds the answer to the
+    /// Records whether a judgment on a gold item matched the reference (and counts it in the gold confusion sums
+    /// under the annotator's vendor), and moves the annotator's status if their running score calls for it
+    /// (``GoldStanding``). Returns whether it matched; the caller adds the answer to the
     /// day's running sums with the judgment itself.
     @discardableResult
     static func scoreGoldAnswer(
-        _ judgment: Judgment, reference: [String], queue: Queue, now: Date, _ sql: any SQLDatabase
+        _ judgment: Judgment, reference: [String], by vendorID: UUID?, queue: Queue, now: Date, _ sql: any SQLDatabase
     ) async throws -> Bool {
         let correct = Set(judgment.labels) == Set(reference)
         try await sql.raw("""
@@ -236,6 +237,11 @@ extension Store {
             VALUES (\(bind: judgment.id), \(bind: queue.id), \(bind: judgment.annotatorID), \(bind: judgment.itemID),
                     \(bind: correct), \(bind: Column.millis(now)))
             """).run()
+        try await GoldConfusionRollup.add([
+            GoldConfusionRollup.Key(
+                queueID: queue.id, day: ActivityRollup.day(Column.millis(now)), vendorID: vendorID,
+                reference: try Column.json(reference), given: try Column.json(judgment.labels)): 1,
+        ], sql)
         guard queue.quality.minGoldAccuracy != nil else { return correct }
         try await updateStanding(of: judgment.annotatorID, in: queue, now: now, sql)
         return correct
@@ -276,6 +282,7 @@ extension Store {
             rollup[key, default: .init()].goldCorrect += correct ? 1 : 0
         }
         try await ActivityRollup.add(rollup, sql)
+        try await GoldConfusionRollup.add(try await confusion(of: judgments, reference: reference, queue: queue, sql), sql)
         for start in stride(from: 0, to: answers.count, by: rowsPerStatement) {
             try await sql.raw("""
                 INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
@@ -288,6 +295,34 @@ extension Store {
             }
         }
         return Set(reference.keys)
+    }
+
+    /// The gold confusion counts of imported judgments on gold items, under their annotators' vendors.
+    private static func confusion(
+        of judgments: [any SQLRow], reference: [Int64: [String]], queue: Queue, _ sql: any SQLDatabase
+    ) async throws -> [GoldConfusionRollup.Key: Int] {
+        let annotators = Array(Set(try judgments.compactMap { row -> UUID? in
+            reference[try row.int64("item_id")] == nil ? nil : try row.uuid("annotator_id")
+        }))
+        var vendors: [UUID: UUID] = [:]
+        for start in stride(from: 0, to: annotators.count, by: rowsPerStatement) {
+            for row in try await sql.raw("""
+                SELECT id, vendor_id FROM people
+                WHERE id IN (\(binds: Array(annotators[start..<min(start + rowsPerStatement, annotators.count)])))
+                """).all() {
+                if let vendor = try row.optionalUUID("vendor_id") { vendors[try row.uuid("id")] = vendor }
+            }
+        }
+        var counts: [GoldConfusionRollup.Key: Int] = [:]
+        for row in judgments {
+            guard let gold = reference[try row.int64("item_id")] else { continue }
+            let key = GoldConfusionRollup.Key(
+                queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")),
+                vendorID: vendors[try row.uuid("annotator_id")], reference: try Column.json(gold),
+                given: try row.string("labels"))
+            counts[key, default: 0] += 1
+        }
+        return counts
     }
 
     /// Applies ``GoldStanding`` to the annotator's current score, changing and logging their status if it calls

@@ -112,7 +112,7 @@ extension Store {
                 try await Self.requireUnused(submission.clientKey, by: person.id, sql)
                 let queue = try await self.queue(id: assignment.queueID, sql)
                 let valid = try submission.validated(against: queue.schema)
-                return try await Self.record(valid, on: assignment, queue: queue, now: now, sql)
+                return try await Self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
             }
             let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
             if assignment.state != .submitted { try await Self.requireUnused(submission.clientKey, by: person.id, sql) }
@@ -145,7 +145,7 @@ extension Store {
                 break  // taken by the conditional update above unless it raced with a sweep; mark it here
             }
             try await sql.raw("UPDATE assignments SET state = 'submitted' WHERE id = \(bind: assignmentID)").run()
-            return try await Self.record(valid, on: assignment, queue: queue, now: now, sql)
+            return try await Self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
         }
     }
 
@@ -159,7 +159,8 @@ extension Store {
     /// Stores the judgment of an assignment just marked submitted, counts it on its item, and refreshes the
     /// item's final label and the queue's counters.
     private static func record(
-        _ submission: JudgmentSubmission, on assignment: Assignment, queue: Queue, now: Date, _ sql: any SQLDatabase
+        _ submission: JudgmentSubmission, on assignment: Assignment, by vendorID: UUID?, queue: Queue, now: Date,
+        _ sql: any SQLDatabase
     ) async throws -> SubmitOutcome {
         let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
         let item = try await sql.raw("""
@@ -173,7 +174,7 @@ extension Store {
         if let reference = try item.optionalString("gold_labels") {
             // A gold item's judgment scores the annotator; it never makes a final label.
             let correct = try await scoreGoldAnswer(
-                judgment, reference: try Column.strings(from: reference), queue: queue, now: now, sql)
+                judgment, reference: try Column.strings(from: reference), by: vendorID, queue: queue, now: now, sql)
             activity.goldAnswered = 1
             activity.goldCorrect = correct ? 1 : 0
             try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)

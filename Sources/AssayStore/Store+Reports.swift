@@ -10,8 +10,8 @@ extension Store {
     ///
     /// `vendorID` keeps to one vendor's people and leaves out decision figures, which mix every vendor's work.
     /// Reads at most days × people rows of work and days × markets rows of decisions: a month over a million
-    /// judgments reads a few thousand rows. Gold answers are grouped from `gold_answers` (one row per gold
-    /// judgment, a tenth of the work at most), counted against each item's current reference.
+    /// judgments reads a few thousand rows; gold answers come from their counts per day, vendor, reference and
+    /// answer (`gold_confusion_days`).
     public func reportFacts(queues: [Queue], from: Date, to: Date, vendorID: UUID? = nil) async throws -> ReportFacts {
         let start = Calendar.utc.startOfDay(for: from)
         let end = Calendar.utc.startOfDay(for: to).addingTimeInterval(86_400)
@@ -80,23 +80,19 @@ extension Store {
         }
 
         var goldAnswers: [ReportFacts.GoldAnswers] = []
-        let goldVendor: SQLQueryString = vendorID.map {
-            "AND g.annotator_id IN (SELECT id FROM people WHERE vendor_id = \(bind: $0))"
-        } ?? ""
+        let goldVendor: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0)" } ?? ""
         for row in try await sql.raw("""
-            SELECT g.queue_id, g.annotator_id, i.gold_labels, j.labels, COUNT(*) AS answers
-            FROM gold_answers g JOIN judgments j ON j.id = g.judgment_id JOIN items i ON i.id = g.item_id
-            WHERE g.queue_id IN (\(binds: queueIDs)) AND g.answered_at_ms >= \(bind: Column.millis(start))
-              AND g.answered_at_ms < \(bind: Column.millis(end)) AND i.gold_labels IS NOT NULL \(goldVendor)
-            GROUP BY g.queue_id, g.annotator_id, i.gold_labels, j.labels
+            SELECT queue_id, day, reference, given, CAST(SUM(answers) AS BIGINT) AS answers FROM gold_confusion_days
+            WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(goldVendor)
+            GROUP BY queue_id, day, reference, given
             """).all() {
             goldAnswers.append(ReportFacts.GoldAnswers(
-                queueID: try row.uuid("queue_id"), annotatorID: try row.uuid("annotator_id"),
-                reference: try Self.joinedLabels(try row.string("gold_labels")),
-                given: try Self.joinedLabels(try row.string("labels")), count: try row.int("answers")))
+                queueID: try row.uuid("queue_id"), day: try row.int64("day"),
+                reference: try Self.joinedLabels(try row.string("reference")),
+                given: try Self.joinedLabels(try row.string("given")), count: try row.int("answers")))
         }
 
-        let personIDs = Array(Set(work.map(\.annotatorID)).union(goldAnswers.map(\.annotatorID)))
+        let personIDs = Array(Set(work.map(\.annotatorID)))
         var directory: [UUID: ReportFacts.Person] = [:]
         for start in stride(from: 0, to: personIDs.count, by: 500) {
             for row in try await sql.raw("""

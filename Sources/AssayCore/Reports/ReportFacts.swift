@@ -2,7 +2,7 @@ import AssayQuality
 import Foundation
 
 /// The running sums a report is built from, as the store reads them for a set of queues and a period: work per
-/// queue, day and person; decisions per queue, day and item market; gold answers per person, reference and
+/// queue, day and person; decisions per queue, day and item market; gold answers per queue, day, reference and
 /// answer; and who the people and queues are. Every figure in a dashboard or a business review is a sum over these
 /// rows, so any breakdown (by week, vendor, market, label…) is exact and costs no trip to the judgments.
 public struct ReportFacts: Sendable {
@@ -50,19 +50,19 @@ public struct ReportFacts: Sendable {
         }
     }
 
-    /// How often one person gave one answer to gold items with one reference, in one queue, over the period.
+    /// How often one answer was given to gold items with one reference, in one queue on one UTC day.
     public struct GoldAnswers: Sendable, Equatable {
         public var queueID: UUID
-        public var annotatorID: UUID
+        public var day: Int64
         /// The reference labels, joined with `+` (one label for a single-choice queue).
         public var reference: String
         /// The answer, joined the same way.
         public var given: String
         public var count: Int
 
-        public init(queueID: UUID, annotatorID: UUID, reference: String, given: String, count: Int) {
+        public init(queueID: UUID, day: Int64, reference: String, given: String, count: Int) {
             self.queueID = queueID
-            self.annotatorID = annotatorID
+            self.day = day
             self.reference = reference
             self.given = given
             self.count = count

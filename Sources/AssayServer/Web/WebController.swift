@@ -22,6 +22,7 @@ struct WebController: RouteCollection {
         pages.get("arbitration", ":queue", use: arbitration)
         pages.get("dashboard", ":queue", use: dashboard)
         pages.get("report", use: report)
+        pages.get("training", ":queue", use: training)
     }
 
     // MARK: - Signing in and out
@@ -92,7 +93,10 @@ struct WebController: RouteCollection {
     private static func actions(on queue: String, for actor: Actor) -> [Chrome.Link] {
         let path = queue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue
         var links: [Chrome.Link] = []
-        if actor.role.labels { links.append(Chrome.Link(title: "Label", href: "/work/\(path)")) }
+        if actor.role.labels {
+            links.append(Chrome.Link(title: "Label", href: "/work/\(path)"))
+            links.append(Chrome.Link(title: "Exams", href: "/training/\(path)"))
+        }
         if (try? Policy.requireCanReview(actor)) != nil { links.append(Chrome.Link(title: "Review", href: "/review/\(path)")) }
         if (try? Policy.requireCanArbitrate(actor)) != nil { links.append(Chrome.Link(title: "Arbitrate", href: "/arbitration/\(path)")) }
         if (try? Policy.requireCanSeeScores(actor)) != nil { links.append(Chrome.Link(title: "Dashboard", href: "/dashboard/\(path)")) }
@@ -161,6 +165,23 @@ struct WebController: RouteCollection {
         return try await req.view.render("dashboard", DashboardPage(
             chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
             period: period, by: dimension, exposure: exposure))
+    }
+
+    /// A queue's exams, to sit in the browser: a training exam shows after each answer whether it was right, the
+    /// reference answer, why, and the guideline passage. Anyone who labels, people in training first of all.
+    @Sendable func training(req: Request) async throws -> View {
+        let actor = try req.actor()
+        guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
+        let (queue, guideline) = try await Self.queueAndGuideline(req)
+        let exams = try await req.store.exams(in: queue.id).map { exam in
+            TrainingPage.ExamRow(
+                id: exam.id.uuidString, name: exam.name, items: exam.itemIDs.count,
+                passMark: String(format: "%.0f%%", exam.passMark * 100), training: exam.training)
+        }
+        return try await req.view.render("training", TrainingPage(
+            chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
+            multiple: queue.schema.kind == .multiChoice, labels: LabelButton.all(of: queue, guideline: guideline),
+            guidelineVersion: guideline?.version, exams: exams))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
@@ -286,6 +307,24 @@ struct ReviewPage: Encodable {
     let blind: Bool
     let labels: [LabelButton]
     let guidelineVersion: Int?
+}
+
+/// The exams page: the queue's exams to choose from, and the labels to answer with.
+struct TrainingPage: Encodable {
+    struct ExamRow: Encodable {
+        let id: String
+        let name: String
+        let items: Int
+        let passMark: String
+        let training: Bool
+    }
+
+    let chrome: Chrome
+    let queue: String
+    let multiple: Bool
+    let labels: [LabelButton]
+    let guidelineVersion: Int?
+    let exams: [ExamRow]
 }
 
 struct WorkbenchPage: Encodable {

@@ -34,5 +34,6 @@ public enum AssayMigrations {
         CreateDecisionDays(),
         AddAppealedLabels(),
         CreateExposureDays(),
+        CreateGoldConfusionDays(),
     ]
 }

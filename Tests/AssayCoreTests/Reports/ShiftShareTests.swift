@@ -88,8 +88,8 @@ struct BusinessReviewTests {
             return ReportFacts(
                 days: firstDay...(firstDay + 6), queues: [queue], work: work, decisionsIncluded: true, decisions: [],
                 goldAnswers: [
-                    .init(queueID: queue.id, annotatorID: bob, reference: "spam", given: "spam", count: bobGold * 7),
-                    .init(queueID: queue.id, annotatorID: bob, reference: "spam", given: "none", count: (10 - bobGold) * 7),
+                    .init(queueID: queue.id, day: firstDay, reference: "spam", given: "spam", count: bobGold * 7),
+                    .init(queueID: queue.id, day: firstDay, reference: "spam", given: "none", count: (10 - bobGold) * 7),
                 ],
                 people: people)
         }

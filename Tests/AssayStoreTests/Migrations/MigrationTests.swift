@@ -19,6 +19,7 @@ struct MigrationTests {
         "024-create-decision-days",
         "025-add-appealed-labels",
         "026-create-exposure-days",
+        "027-create-gold-confusion-days",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -1,0 +1,81 @@
+// Exams and training: the person picks an exam, answers its items with the keyboard (1–9, Enter), and in
+// training mode sees after each answer whether it was right, the reference, why, and the guideline passage.
+// The server keeps the attempt and the score; this page only shows them.
+(function () {
+  "use strict";
+  const root = document.getElementById("training");
+  if (!root) return;
+  const picker = Assay.labelPicker(document.getElementById("labels"), root.dataset.multiple === "true");
+  const el = (id) => document.getElementById(id);
+  const itemView = el("item");
+  let exam = null;
+  let item = null;
+  let showingFeedback = false;
+  let busy = false;
+
+  function say(text) { el("status").textContent = text; }
+
+  async function start(button) {
+    exam = button.dataset.exam;
+    el("exam-list").hidden = true;
+    say("Exam: " + button.dataset.name);
+    await next();
+  }
+
+  async function next() {
+    showingFeedback = false;
+    el("feedback").hidden = true;
+    picker.clear();
+    busy = true;
+    const reply = await Assay.api("POST", "/exams/" + exam + "/next");
+    busy = false;
+    if (reply.status === 204) { itemView.hidden = true; say("You have answered every item of this exam."); return; }
+    if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
+    item = reply.body;
+    el("item-id").textContent = item.external_id;
+    Assay.renderItem(itemView, item);
+    (picker.buttons[0] || itemView).focus();
+  }
+
+  async function answer() {
+    if (showingFeedback) { await next(); return; }
+    if (!item || busy) return;
+    const labels = picker.chosen();
+    if (labels.length === 0) { say("Choose a label first (keys 1–9)."); return; }
+    busy = true;
+    const reply = await Assay.api("POST", "/exams/" + exam + "/answers", { item_id: item.id, labels });
+    busy = false;
+    if (reply.status >= 300) { say(Assay.reason(reply, "Could not record the answer")); return; }
+    el("answered").textContent = String(Number(el("answered").textContent) + 1);
+    const feedback = reply.body;
+    if (feedback.result) {
+      const result = feedback.result;
+      itemView.hidden = true;
+      el("feedback").hidden = true;
+      el("result").hidden = false;
+      el("result-title").textContent = result.passed ? "Passed" : "Not passed yet";
+      el("result-text").textContent = "Score " + Math.round(result.score * 100) + "% (" + result.correct + " of " + result.answered + ")"
+        + (result.qualified_until ? ", qualified until " + result.qualified_until.slice(0, 10) : "") + ".";
+      if (feedback.correct === undefined || feedback.correct === null) return;
+    }
+    if (feedback.correct === undefined || feedback.correct === null) { await next(); return; }
+    showingFeedback = true;
+    el("verdict").textContent = feedback.correct ? "Right" : "Not quite";
+    el("verdict").className = feedback.correct ? "better" : "worse";
+    el("reference").textContent = (feedback.reference || []).join(", ");
+    el("rationale-text").textContent = feedback.rationale || "";
+    el("passage-text").textContent = feedback.guideline_passage || "";
+    el("passage-text").hidden = !feedback.guideline_passage;
+    el("feedback").hidden = false;
+    if (!feedback.result) el("continue").focus();
+  }
+
+  for (const button of document.querySelectorAll(".start")) button.addEventListener("click", () => start(button));
+  el("submit").addEventListener("click", answer);
+  el("continue").addEventListener("click", next);
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.metaKey || event.ctrlKey || !exam) return;
+    if (event.key === "Enter") { event.preventDefault(); answer(); return; }
+    if (!showingFeedback && item && picker.key(event.key)) event.preventDefault();
+  });
+})();
