@@ -105,6 +105,8 @@ extension Store {
             var inserted = 0
             var newJudgments: [any SQLRow] = []
             var rollup: [ActivityRollup.Key: ActivityRollup.Change] = [:]
+            var exposure: [ExposureKey: Int] = [:]
+            let hasSevereLabels = !queue.schema.severeCodes.isEmpty
             for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
                 let end = min(start + Self.rowsPerStatement, judgments.count)
                 let values = try (start..<end).map { index -> SQLQueryString in
@@ -129,6 +131,15 @@ extension Store {
                         annotatorID: try row.uuid("annotator_id"))
                     rollup[key, default: .init()].judgments += 1
                     rollup[key, default: .init()].timeSpentMs += try row.int("time_spent_ms")
+                    // Severe content seen in another tool was seen all the same: it counts toward the day's limit.
+                    if hasSevereLabels {
+                        for exposed in Self.exposure(
+                            to: try Column.strings(from: try row.string("labels")), of: queue, by: key.annotatorID,
+                            at: try row.int64("submitted_at_ms"))
+                        {
+                            exposure[exposed, default: 0] += 1
+                        }
+                    }
                 }
                 newJudgments += rows
                 for (itemID, held) in try await Self.recordSubmittedAssignments(for: rows, queueID: queue.id, sql) {
@@ -137,6 +148,7 @@ extension Store {
                 inserted += rows.count
             }
             try await ActivityRollup.add(rollup, sql)
+            try await Self.recordExposure(exposure, sql)
             var counters: QueueCounters.Changes = [.judgments: inserted]
             let judged = try await Self.countJudgments(touched, slotsHeld: slotsHeld, sql)
             // Judgments on gold items, made in another tool, score their annotators as if made here.

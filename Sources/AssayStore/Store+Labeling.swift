@@ -167,8 +167,8 @@ extension Store {
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
             RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms
             """).first()!
-        try await recordExposure(
-            to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now), sql)
+        let exposed = exposure(to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now))
+        if !exposed.isEmpty { try await recordExposure(Dictionary(exposed.map { ($0, 1) }, uniquingKeysWith: +), sql) }
         // The day's running sums get the judgment, and for a gold item its score, in one statement.
         var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
         if let reference = try item.optionalString("gold_labels") {

@@ -63,18 +63,32 @@ extension Store {
         }.sorted { ($0.items, $1.team, $1.label) > ($1.items, $0.team, $0.label) }
     }
 
-    /// Counts a judgment's severe labels against its author's day.
-    static func recordExposure(to labels: [String], of queue: Queue, by personID: UUID, at millis: Int64, _ sql: any SQLDatabase)
-        async throws
-    {
-        let severe = Set(queue.schema.severeCodes).intersection(labels).sorted()
-        guard !severe.isEmpty else { return }
-        let day = ActivityRollup.day(millis)
-        try await sql.raw("""
-            INSERT INTO exposure_days (person_id, day, label, items)
-            VALUES \(SQLList(severe.map { "(\(bind: personID), \(bind: day), \(bind: $0), 1)" as SQLQueryString }))
-            ON CONFLICT (person_id, day, label) DO UPDATE SET items = exposure_days.items + 1
-            """).run()
+    /// One person's exposure to one severe label on one UTC day.
+    struct ExposureKey: Hashable {
+        var personID: UUID
+        var day: Int64
+        var label: String
+    }
+
+    /// The severe labels among a judgment's, as exposure keys of its author's day.
+    static func exposure(to labels: [String], of queue: Queue, by personID: UUID, at millis: Int64) -> [ExposureKey] {
+        Set(queue.schema.severeCodes).intersection(labels).sorted().map {
+            ExposureKey(personID: personID, day: ActivityRollup.day(millis), label: $0)
+        }
+    }
+
+    /// Adds exposure counts to their rows, 500 per statement, in key order (one lock order on PostgreSQL).
+    static func recordExposure(_ counts: [ExposureKey: Int], _ sql: any SQLDatabase) async throws {
+        let keys = counts.keys.sorted { ($0.personID.uuidString, $0.day, $0.label) < ($1.personID.uuidString, $1.day, $1.label) }
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let values = keys[start..<min(start + 500, keys.count)].map { key -> SQLQueryString in
+                "(\(bind: key.personID), \(bind: key.day), \(bind: key.label), \(bind: counts[key]!))"
+            }
+            try await sql.raw("""
+                INSERT INTO exposure_days (person_id, day, label, items) VALUES \(SQLList(values))
+                ON CONFLICT (person_id, day, label) DO UPDATE SET items = exposure_days.items + excluded.items
+                """).run()
+        }
     }
 
     /// Refuses more work from a queue with an exposure limit to someone who reached it today under one of the

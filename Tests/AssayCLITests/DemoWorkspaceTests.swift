@@ -24,6 +24,20 @@ struct DemoWorkspaceTests {
                 #expect(Set(people.map(\.name)).count == people.count, "no two annotators of \(vendor.name) share a name")
                 #expect(people.allSatisfy { $0.teamID != nil })
             }
+            // Every screen has something to show: QA verdicts, decisions and arbitration, exams, a calibration.
+            let queues = try await store.queues()
+            let now = Date()
+            let facts = try await store.reportFacts(queues: queues, from: now.addingTimeInterval(-41 * 86_400), to: now)
+            let total = facts.total
+            #expect(total.qa.answered > 0 && total.gold.answered > 0)
+            let decisions = try #require(total.decisions)
+            #expect(decisions.decided > 0 && decisions.arbitrated > 0 && decisions.slaCounted > 0 && total.alpha != nil)
+            #expect(Set(facts.breakdown(by: .week).map(\.key)).count >= 6, "six weeks of work")
+            for queue in queues { #expect(try await store.exams(in: queue.id).count == 1, "\(queue.name)") }
+            let week = BusinessReview.Period.week.lastComplete(before: now)
+            #expect(try await store.calibrations(in: queues.map(\.id), closingFrom: week.start, to: week.end).count == 2)
+            #expect(!(try await store.exposureByTeam(
+                labels: DemoQueues.severeCodes, from: now.addingTimeInterval(-41 * 86_400), to: now, limit: 40).isEmpty))
         }
     }
 }

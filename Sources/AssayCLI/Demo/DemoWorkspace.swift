@@ -70,6 +70,12 @@ struct DemoWorkspace {
             }
             _ = try await store.importGold(gold, into: queue, by: arbitrator, now: start)
             summary.goldItems += gold.count
+            // A training exam on ten of them, for new people to practise on (/training/{queue}).
+            _ = try await store.createExam(
+                ExamDraft(
+                    name: "Policy basics (training)", items: gold.prefix(10).map(\.itemExternalID), passMark: 0.8,
+                    training: true),
+                in: queue, now: start)
             let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
             let goldIDs = Set(gold.map(\.itemExternalID))
             var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, goldIDs: goldIDs, now: now)

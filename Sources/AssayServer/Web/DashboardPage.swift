@@ -76,6 +76,7 @@ struct DashboardPage: Encodable {
     /// Wellbeing: exposure to the queue's severe labels by team (nil when the queue marks no label severe).
     let exposure: [TeamExposure]?
     let exposureLimit: String
+    let exposureCSV: String
 
     init(
         chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension,
@@ -168,6 +169,7 @@ struct DashboardPage: Encodable {
         annotatorsCSV = "\(base)?format=csv&table=annotators&\(range)"
         let queueParameter = queue.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? queue.name
         breakdownCSV = "/api/v1/kpis?format=csv&by=\(dimension.rawValue)&queues=\(queueParameter)&\(range)"
+        exposureCSV = "\(base.replacingOccurrences(of: "/activity", with: "/exposure"))?format=csv&\(range)"
     }
 
     private static func point(_ label: String, _ share: GoldScore?) -> (String, Double?, Double, Double) {

@@ -2,6 +2,7 @@ import AssayCore
 import AssayStore
 import AssayTesting
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The workbench in a real headless Chromium, driven by keys as an annotator works.
@@ -133,6 +134,9 @@ struct WorkbenchBrowserTests {
                 }
                 #expect(try await browser.text(".exposure[data-code='gore'] .exposure-count") == "1")
                 #expect(try await store.exposure(of: annotator.person.id, on: now) == ["gore": 1])
+                let analyst = try await Fixtures.token(store, role: .analyst, name: "Ana")
+                let csv = try await server.request(.GET, "/api/v1/queues/\(queue.name)/exposure?days=1&format=csv", token: analyst).text
+                #expect(csv == "team,label,items,people,highest_day,person_days_at_limit\n(in-house) / (no team),gore,1,1,1,0\n", "\(csv)")
 
                 // E escalates, with the reason from the rationale box.
                 let escalated = try await browser.text("#item-id")

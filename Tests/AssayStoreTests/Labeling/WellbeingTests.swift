@@ -47,6 +47,19 @@ struct WellbeingTests {
             #expect(try await store.workStretchStart(of: person.id, now: start.addingTimeInterval(8 * 60)) == start)
             #expect(try await store.workStretchStart(of: person.id, now: start.addingTimeInterval(17 * 60)) == nil)
 
+            // Judgments made in another tool count too, on the day they were made.
+            let elsewhere = start.addingTimeInterval(-86_400)
+            _ = try await store.importJudgments(
+                (4...6).map {
+                    ImportedJudgment(
+                        itemExternalID: String(format: "item-%04d", $0), annotatorExternalID: "vendor-tool-7",
+                        labels: [$0 == 6 ? "none" : "gore"], rationale: nil, startedAt: nil, submittedAt: elsewhere, line: $0)
+                },
+                into: harm, now: start)
+            let imported = try await store.person(externalID: "vendor-tool-7")
+            #expect(try await store.exposure(of: imported.id, on: elsewhere) == ["gore": 2])
+            #expect(try await store.exposure(of: imported.id, on: start) == [:])
+
             let byTeam = try await store.exposureByTeam(
                 labels: ["gore"], from: start, to: start, limit: 2)
             #expect(byTeam == [TeamExposure(team: "Acme / Night", label: "gore", items: 2, people: 1, personDaysAtLimit: 1, highestDay: 2)])

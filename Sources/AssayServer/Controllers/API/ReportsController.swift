@@ -9,6 +9,37 @@ struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("queues", ":queue", "activity", use: activity)
         routes.get("kpis", use: kpis)
+        routes.get("queues", ":queue", "exposure", use: exposure)
+    }
+
+    /// Wellbeing: exposure to the queue's severe labels over a period (`days`, or `from` and `to`), by team and
+    /// label, with the person-days that reached the queue's limit. A vendor lead sees their own vendor's teams.
+    @Sendable func exposure(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanSeeScores(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let period = try ActivityPeriod(req)
+        let rows = try await req.store.exposureByTeam(
+            labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,
+            vendorID: try Policy.vendorScope(of: actor))
+        switch req.query[String.self, at: "format"] ?? "json" {
+        case "json":
+            return try await JSONBody(rows).encodeResponse(for: req)
+        case "csv":
+            var text = CSVWriter.row(["team", "label", "items", "people", "highest_day", "person_days_at_limit"])
+            for row in rows {
+                text += CSVWriter.row([
+                    row.team, row.label, String(row.items), String(row.people), String(row.highestDay),
+                    String(row.personDaysAtLimit),
+                ])
+            }
+            let response = Response(status: .ok, body: .init(string: text))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            response.headers.contentDisposition = .init(.attachment, filename: "\(queue.name)-exposure-\(period.label).csv")
+            return response
+        case let other:
+            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
+        }
     }
 
     /// `?by=week&queues=a,b&days=28` (or `from`, `to`): the key figures grouped by `by`, with the total. A vendor
