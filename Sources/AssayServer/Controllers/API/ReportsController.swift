@@ -33,10 +33,7 @@ struct ReportsController: RouteCollection {
                     String(row.personDaysAtLimit),
                 ])
             }
-            let response = Response(status: .ok, body: .init(string: text))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.contentDisposition = .init(.attachment, filename: "\(queue.name)-exposure-\(period.label).csv")
-            return response
+            return Self.csvDownload(text, named: "\(queue.name)-exposure-\(period.label).csv")
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
@@ -66,10 +63,7 @@ struct ReportsController: RouteCollection {
             try response.content.encode(table, as: .json)
             return response
         case "csv":
-            let response = Response(status: .ok, body: .init(string: table.csv))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.contentDisposition = .init(.attachment, filename: "kpis-by-\(dimension.rawValue)-\(period.label).csv")
-            return response
+            return Self.csvDownload(table.csv, named: "kpis-by-\(dimension.rawValue)-\(period.label).csv")
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
@@ -93,13 +87,18 @@ struct ReportsController: RouteCollection {
             case "annotators": text = ActivityCSV.annotators(activity)
             default: throw AssayError.invalidInput(field: "table", line: nil, reason: "must be days or annotators, got '\(table)'")
             }
-            let response = Response(status: .ok, body: .init(string: text))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            response.headers.contentDisposition = .init(.attachment, filename: "\(queue.name)-\(table)-\(period.label).csv")
-            return response
+            return Self.csvDownload(text, named: "\(queue.name)-\(table)-\(period.label).csv")
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
+    }
+
+    /// A CSV table as a download named `name`.
+    private static func csvDownload(_ text: String, named name: String) -> Response {
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: name)
+        return response
     }
 }
 
