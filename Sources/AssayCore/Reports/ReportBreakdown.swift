@@ -111,7 +111,8 @@ extension ReportFacts {
     private func key(of work: Work, _ dimension: ReportDimension, _ queues: [UUID: Queue]) -> (String, String)? {
         let person = people[work.annotatorID]
         switch dimension {
-        case .day, .week: return Self.timeKey(work.day, dimension)
+        case .day, .week, .label:
+            return nil  // days and weeks are keyed by the caller, once per day; labels have no work rows
         case .queue:
             let name = queues[work.queueID]?.name ?? work.queueID.uuidString
             return (name, name)
@@ -126,8 +127,6 @@ extension ReportFacts {
             return (team, team)
         case .annotator:
             return (person?.externalID ?? work.annotatorID.uuidString, person?.name ?? work.annotatorID.uuidString)
-        case .label:
-            return nil
         }
     }
 
