@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "assay", targets: ["assay"]),
         .library(name: "AssayQuality", targets: ["AssayQuality"]),
+        .library(name: "AssayLearning", targets: ["AssayLearning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -37,6 +38,8 @@ let package = Package(
     targets: [
         // Pure maths: agreement, aggregation, metrics. Standard library only.
         .target(name: "AssayQuality", swiftSettings: swiftSettings),
+        // Pure learning: the text classifier, active learning, label-error detection. No I/O.
+        .target(name: "AssayLearning", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
         // Domain values and rules: queues, schemas, routing, consensus, formats. No I/O.
         .target(name: "AssayCore", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
         // The one gateway to SQLite / PostgreSQL.
@@ -81,6 +84,7 @@ let package = Package(
             name: "AssayCLI",
             dependencies: [
                 "AssayServer",
+                "AssayLearning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ConsoleKit", package: "console-kit"),
             ],
@@ -98,6 +102,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AssayQualityTests", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayLearningTests", dependencies: ["AssayLearning"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTesting"], swiftSettings: swiftSettings),

@@ -2,36 +2,7 @@ import AssayTesting
 import Foundation
 import Testing
 
-/// A temporary folder to run `assay` in, with the CSV files of one test.
-private struct Scratch {
-    let folder: URL
-
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-quality-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    /// Writes `text` to `name` in the folder and returns the file's full path.
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    func read(_ name: String) throws -> String {
-        String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self)
-    }
-
-    /// Runs the built `assay` in the folder; these commands need no database.
-    func assay(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try ServerProcess.run(arguments, environment: ["ASSAY_DATABASE_URL": ""], currentDirectory: folder)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: folder) }
-}
+private typealias Scratch = ScratchFolder
 
 /// The JSON object a command printed.
 private func object(_ text: String) throws -> [String: Any] {

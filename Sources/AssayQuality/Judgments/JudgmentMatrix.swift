@@ -163,8 +163,9 @@ public struct JudgmentMatrix: Sendable {
 
     // MARK: - Helpers
 
-    /// Label names in ascending order: numerically when all parse as numbers, otherwise by name.
-    static func sortedLabelNames(_ names: [String]) -> [String] {
+    /// Label names in ascending order: numerically when all parse as numbers ("2" before "10"), otherwise by name;
+    /// the order every result of this library lists labels in.
+    public static func sortedLabelNames(_ names: [String]) -> [String] {
         let numbers = names.map(Double.init)
         guard numbers.allSatisfy({ $0 != nil && !$0!.isNaN }) else { return names.sorted() }
         return zip(names, numbers).sorted { ($0.1!, $0.0) < ($1.1!, $1.0) }.map(\.0)

@@ -1,0 +1,261 @@
+import ArgumentParser
+import AssayCore
+import AssayLearning
+import AssayQuality
+import Foundation
+
+/// `assay train DATA --text-column text --label-column label --out MODEL`: trains Assay's built-in text classifier
+/// on a CSV or JSON Lines file, the way `fasttext supervised` does, and saves it as a model file.
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train the built-in text classifier on a labelled CSV or JSON Lines file.",
+        discussion: """
+            The classifier hashes word and character n-grams, fits a multinomial logistic regression (averaged SGD, \
+            L2, class weighting) and calibrates its probabilities on a held-out tenth of the examples. It prints what \
+            it saw, its held-out figures, and with --test its scores on another file.
+
+            Examples:
+              assay train posts.csv --text-column text --label-column label --out posts.model
+              assay train train.jsonl --label-column class --test test.jsonl --out model.bin --json
+            """)
+
+    @Argument(help: "The training examples: a CSV with a header, or JSON Lines.")
+    var data: String
+
+    @Option(help: "The column holding the text.")
+    var textColumn = "text"
+
+    @Option(help: "The column holding the label.")
+    var labelColumn = "label"
+
+    @Option(help: "Where to write the model file.")
+    var out: String
+
+    @Option(help: "The input format, when the file name does not say (jsonl or csv).")
+    var format: ImportFormat?
+
+    @Option(help: "Labelled examples to score the trained model on (same columns).")
+    var test: String?
+
+    @Option(help: "Passes over the training data.")
+    var epochs = TrainingOptions().epochs
+
+    @Option(help: "The L2 penalty on the weights.")
+    var l2 = TrainingOptions().l2
+
+    @Option(help: "The initial SGD step size.")
+    var learningRate = TrainingOptions().learningRate
+
+    @Option(help: "Class weighting: balanced (every class counts alike; aims at macro-F1) or none (aims at accuracy).")
+    var classWeight = TrainingOptions().classWeighting
+
+    @Option(help: "Word n-gram lengths, as 1-2, or none.")
+    var wordNgrams = "1-2"
+
+    @Option(help: "Character n-gram lengths within words, as 3-5, or none.")
+    var charNgrams = "3-5"
+
+    @Option(help: "log2 of the number of hash buckets (10-22).")
+    var bucketBits = TextFeatures().bucketBits
+
+    @Option(help: "The share of examples held out to calibrate probabilities (0 for none).")
+    var calibrationShare = TrainingOptions().calibrationShare
+
+    @Flag(help: "After calibrating, train again on every example.")
+    var refit = false
+
+    @Option(help: "The random seed: the same data and seed give the same model.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() async throws {
+        let options = try trainingOptions()
+        var trainer: TextClassifier.Trainer
+        do { trainer = try TextClassifier.Trainer(options: options) } catch let error as LearningError {
+            throw ValidationError(error.description)
+        }
+        let columns = TextExample.Columns(text: textColumn, label: labelColumn)
+        let start = ContinuousClock.now
+        try await CommandFailure.reporting(file: data) {
+            try TextExampleFiles.forEachBatch(of: data, format: format, columns: columns) { batch in
+                for example in batch { try trainer.add(example.text, label: example.label ?? "") }
+            }
+        }
+        let exampleCount = trainer.exampleCount
+        let classifier: TextClassifier
+        do {
+            classifier = try QualityFiles.timed("Training on \(exampleCount) examples", quiet: json) {
+                try trainer.train()
+            }.value
+        } catch let error as LearningError {
+            throw CommandFailure(description: "\(data): \(error.description)")
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        let bytes = classifier.encoded()
+        let output = try OutputFile(path: out)
+        output.write(Data(bytes))
+        output.close()
+
+        var evaluation: Evaluation?
+        if let test {
+            var texts: [String] = [], labels: [String] = []
+            try await CommandFailure.reporting(file: test) {
+                try TextExampleFiles.forEachBatch(of: test, format: format, columns: columns) { batch in
+                    for example in batch {
+                        texts.append(example.text)
+                        labels.append(example.label ?? "")
+                    }
+                }
+            }
+            evaluation = try classifier.evaluate(texts: texts, labels: labels)
+        }
+        let summary = TrainSummary(
+            classifier: classifier, seconds: seconds, model: out, modelBytes: bytes.count, evaluation: evaluation)
+        if json { try QualityFiles.printJSON(summary) } else { print(summary.text) }
+    }
+
+    private func trainingOptions() throws -> TrainingOptions {
+        let options = TrainingOptions(
+            features: TextFeatures(
+                wordNGrams: try Self.range(wordNgrams, option: "--word-ngrams"),
+                characterNGrams: try Self.range(charNgrams, option: "--char-ngrams"), bucketBits: bucketBits),
+            epochs: epochs, l2: l2, learningRate: learningRate, classWeighting: classWeight,
+            calibrationShare: calibrationShare, refit: refit, seed: seed)
+        do { try options.validate() } catch let error as LearningError { throw ValidationError(error.description) }
+        return options
+    }
+
+    /// "1-2" → 1...2, "3" → 3...3, "none" → nil.
+    static func range(_ text: String, option: String) throws -> ClosedRange<Int>? {
+        if text == "none" { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard (1...2).contains(parts.count), let low = parts.first ?? nil, let high = parts.last ?? nil, low <= high else {
+            throw ValidationError("\(option) must be a length range such as 1-2, a single length, or none; not '\(text)'")
+        }
+        return low...high
+    }
+}
+
+extension TrainingOptions.ClassWeighting: ExpressibleByArgument {}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// What `assay train` prints, as JSON (snake_case keys) or text.
+struct TrainSummary: Encodable {
+    struct LabelCount: Encodable {
+        let label: String
+        let examples: Int
+    }
+
+    struct HeldOut: Encodable {
+        let examples: Int
+        let accuracy: Double
+        let macroF1: Double
+        let calibrationErrorBefore: Double
+        let calibrationErrorAfter: Double
+
+        enum CodingKeys: String, CodingKey {
+            case examples, accuracy
+            case macroF1 = "macro_f1"
+            case calibrationErrorBefore = "calibration_error_before"
+            case calibrationErrorAfter = "calibration_error_after"
+        }
+    }
+
+    struct Test: Encodable {
+        let examples: Int
+        let accuracy: Double
+        let macroF1: Double
+        let weightedF1: Double
+        let calibrationError: Double
+        let perLabel: [LabelScores]
+
+        enum CodingKeys: String, CodingKey {
+            case examples, accuracy
+            case macroF1 = "macro_f1"
+            case weightedF1 = "weighted_f1"
+            case calibrationError = "calibration_error"
+            case perLabel = "per_label"
+        }
+    }
+
+    struct LabelScores: Encodable {
+        let label: String
+        let precision: Double
+        let recall: Double
+        let f1: Double
+        let support: Int
+    }
+
+    let model: String
+    let modelVersion: String
+    let modelBytes: Int
+    let examples: Int
+    let labels: [LabelCount]
+    let seconds: Double
+    let heldOut: HeldOut?
+    let test: Test?
+
+    enum CodingKeys: String, CodingKey {
+        case model, examples, labels, seconds, test
+        case modelVersion = "model_version"
+        case modelBytes = "model_bytes"
+        case heldOut = "held_out"
+    }
+
+    init(classifier: TextClassifier, seconds: Double, model: String, modelBytes: Int, evaluation: Evaluation?) {
+        self.model = model
+        modelVersion = classifier.summary.modelVersion
+        self.modelBytes = modelBytes
+        examples = classifier.summary.exampleCount
+        labels = zip(classifier.labels, classifier.summary.labelCounts).map { LabelCount(label: $0, examples: $1) }
+        self.seconds = seconds
+        heldOut = classifier.summary.heldOut.map {
+            HeldOut(
+                examples: $0.count, accuracy: $0.accuracy, macroF1: $0.macroF1,
+                calibrationErrorBefore: $0.calibrationErrorBefore, calibrationErrorAfter: $0.calibrationErrorAfter)
+        }
+        test = evaluation.map { evaluation in
+            Test(
+                examples: evaluation.predictions.count, accuracy: evaluation.report.accuracy.value,
+                macroF1: evaluation.report.macroF1, weightedF1: evaluation.report.weightedF1,
+                calibrationError: evaluation.calibration.expected,
+                perLabel: evaluation.report.perLabel.map {
+                    LabelScores(
+                        label: $0.label, precision: $0.precision.value, recall: $0.recall.value, f1: $0.f1,
+                        support: $0.support)
+                })
+        }
+    }
+
+    var text: String {
+        var lines = [
+            "Trained \(modelVersion) on \(examples) examples in \(String(format: "%.2f", seconds)) s; "
+                + "wrote \(model) (\(modelBytes) bytes).",
+            "Labels: " + labels.map { "\($0.label) (\($0.examples))" }.joined(separator: ", "),
+        ]
+        if let heldOut {
+            lines.append(String(
+                format: "Held out %d examples: accuracy %.3f, macro-F1 %.3f, calibration error %.3f before, %.3f after.",
+                heldOut.examples, heldOut.accuracy, heldOut.macroF1, heldOut.calibrationErrorBefore,
+                heldOut.calibrationErrorAfter))
+        }
+        if let test {
+            lines.append(String(
+                format: "Test on %d examples: accuracy %.3f, macro-F1 %.3f, weighted F1 %.3f, calibration error %.3f.",
+                test.examples, test.accuracy, test.macroF1, test.weightedF1, test.calibrationError))
+            lines.append("label         precision  recall  F1     support")
+            for label in test.perLabel {
+                lines.append(
+                    label.label.padding(toLength: 13, withPad: " ", startingAt: 0)
+                        + String(format: " %.3f      %.3f   %.3f  %d", label.precision, label.recall, label.f1, label.support))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,205 @@
+import AssayQuality
+import Foundation
+
+/// Multinomial logistic regression over hashed features, fitted by averaged stochastic gradient descent.
+///
+/// Method. For K classes the model scores a row x with zₖ = wₖ · x + bₖ and predicts P(k | x) = softmax(z)ₖ. It
+/// minimises the class-weighted cross-entropy with an L2 penalty on the weights (not the biases):
+///
+///     L(W, b) = (1/n) Σᵢ c(yᵢ) · −log softmax(W xᵢ + b)_{yᵢ}  +  (λ/2) ‖W‖²
+///
+/// where c(k) is the weight of class k: 1 for every class, or n / (K · nₖ) ("balanced", as scikit-learn's
+/// `class_weight='balanced'`) so that a rare class counts as much as a common one.
+///
+/// Each step takes one row (in a fresh random order every epoch) and moves along its gradient,
+/// ∂/∂wₖ = c(y) (pₖ − [k = y]) x + λ wₖ, with the step size ηₜ = η₀ (1 + η₀ λ t)^−¾ (Xu 2011). The weight decay
+/// (1 − ηₜλ) is kept in a scalar divisor of all weights, so a step costs O(K · features in the row) rather than
+/// O(K · buckets) (Bottou 2012, §5.1). From the second epoch on, the model is the running average of the iterates,
+/// ā ← (1 − μₜ) ā + μₜ w with μₜ = 1 / (steps averaged), kept sparse with the same divisor trick (Xu 2011, §5):
+/// averaging cancels most of the noise of SGD and reaches the accuracy of a full optimiser in a few epochs
+/// (Polyak and Juditsky 1992).
+///
+/// References: L. Bottou (2012), "Stochastic Gradient Descent Tricks", Neural Networks: Tricks of the Trade, LNCS
+/// 7700, 421–436. W. Xu (2011), "Towards Optimal One Pass Large Scale Learning with Averaged Stochastic Gradient
+/// Descent", arXiv:1107.2490.
+/// B. T. Polyak and A. B. Juditsky (1992), "Acceleration of Stochastic Approximation by Averaging", SIAM J. Control
+/// Optim. 30(4):838–855.
+struct SoftmaxRegression: Sendable, Equatable {
+    /// The number of classes, K.
+    let classCount: Int
+    /// Weights, bucket-major: the K weights of bucket j are `weights[j*K ..< (j+1)*K]`.
+    var weights: [Float]
+    /// One bias per class.
+    var bias: [Float]
+
+    /// The settings of a fit.
+    struct Options: Sendable, Equatable {
+        var epochs: Int
+        var l2: Double
+        var learningRate: Double
+        var seed: UInt64
+    }
+
+    /// The scores z = W x + b of a row.
+    func logits(ofRow row: Int, in matrix: FeatureMatrix) -> [Double] {
+        var scores = bias.map(Double.init)
+        weights.withUnsafeBufferPointer { weights in
+            matrix.forEachEntry(ofRow: row) { bucket, value in
+                let base = bucket * classCount
+                for label in 0..<classCount { scores[label] += Double(weights[base + label] * value) }
+            }
+        }
+        return scores
+    }
+
+    /// Fits the model to some rows of `matrix` with their class indices.
+    ///
+    /// - Parameters:
+    ///   - matrix: A weighted feature matrix.
+    ///   - rows: The rows to learn from (a split or fold, without copying the matrix).
+    ///   - labels: The class index (0..<classCount) of each row of the matrix.
+    ///   - classWeights: c(k) per class.
+    ///   - progress: Called after each epoch with the share of training done.
+    static func fit(
+        _ matrix: FeatureMatrix, rows: [Int], labels: [Int], classCount: Int, classWeights: [Double], options: Options,
+        progress: (Double) -> Void = { _ in }
+    ) -> SoftmaxRegression {
+        let classes = classCount
+        // One row of `table` per bucket holds the current iterate's K weights, the average's K weights and the
+        // bucket's idf, so a feature costs one cache miss rather than three: training is bound by memory, not
+        // arithmetic. The current iterate is w = current / currentDivisor and the average is
+        // (average + currentShare · current) / averageDivisor (Xu's bookkeeping; see `renormalize`).
+        let stride = (2 * classes + 1 + 3) / 4 * 4
+        let averageSlot = classes, idfSlot = 2 * classes
+        let columnCount = matrix.columnCount
+        var table = [Float](repeating: 0, count: columnCount * stride)
+        for column in 0..<columnCount { table[column * stride + idfSlot] = matrix.idf[column] }
+        var currentDivisor = 1.0, averageDivisor = 1.0, currentShare = 0.0
+        var bias = [Double](repeating: 0, count: classes)
+        var averageBias = [Double](repeating: 0, count: classes)
+        var order = rows
+        var random = SplitMix64(seed: options.seed)
+        let longestRow = rows.reduce(0) { max($0, matrix.offsets[$1 + 1] - matrix.offsets[$1]) }
+        var bases = [Int](repeating: 0, count: longestRow)
+        var values = [Float](repeating: 0, count: longestRow)
+        var scores = [Double](repeating: 0, count: classes)
+        let lambda = options.l2, rate0 = options.learningRate
+        // Averaging starts after the first epoch (half of it when there is one epoch): the first steps are far
+        // from the optimum and would only drag the average.
+        let averagingStart = Double(options.epochs > 1 ? rows.count : rows.count / 2)
+        var step = 0.0
+        var averageHoldsValues = false
+
+        func renormalize(_ table: UnsafeMutableBufferPointer<Float>) {
+            let averageScale = Float(1 / averageDivisor), currentWeight = Float(currentShare / averageDivisor)
+            let currentScale = Float(1 / currentDivisor)
+            for base in Swift.stride(from: 0, to: table.count, by: stride) {
+                for label in 0..<classes {
+                    let current = table[base + label]
+                    table[base + averageSlot + label] = table[base + averageSlot + label] * averageScale + current * currentWeight
+                    table[base + label] = current * currentScale
+                }
+            }
+            currentDivisor = 1
+            averageDivisor = 1
+            currentShare = 0
+        }
+
+        table.withUnsafeMutableBufferPointer { table in
+            matrix.entries.withUnsafeBufferPointer { entries in
+                matrix.offsets.withUnsafeBufferPointer { offsets in
+                    matrix.scales.withUnsafeBufferPointer { scales in
+                        FeatureMatrix.countWeight.withUnsafeBufferPointer { countWeight in
+                            for epoch in 0..<options.epochs {
+                                order.shuffle(using: &random)
+                                for row in order {
+                                    // The row's features: table offsets and weights.
+                                    let wordScale = scales[2 * row], characterScale = scales[2 * row + 1]
+                                    var length = 0
+                                    for position in offsets[row]..<offsets[row + 1] {
+                                        let entry = entries[position]
+                                        let base = Int(entry & FeatureMatrix.bucketMask) * stride
+                                        var value = countWeight[Int(entry >> 24)] * table[base + idfSlot]
+                                        value *= entry & FeatureMatrix.characterBit == 0 ? wordScale : characterScale
+                                        bases[length] = base
+                                        values[length] = entry & FeatureMatrix.negativeBit == 0 ? value : -value
+                                        length += 1
+                                    }
+                                    // Scores of the current iterate, then softmax.
+                                    for label in 0..<classes { scores[label] = 0 }
+                                    for index in 0..<length {
+                                        let base = bases[index], value = values[index]
+                                        for label in 0..<classes { scores[label] += Double(table[base + label] * value) }
+                                    }
+                                    var highest = -Double.infinity
+                                    for label in 0..<classes {
+                                        scores[label] = scores[label] / currentDivisor + bias[label]
+                                        highest = max(highest, scores[label])
+                                    }
+                                    var total = 0.0
+                                    for label in 0..<classes {
+                                        scores[label] = exp(scores[label] - highest)
+                                        total += scores[label]
+                                    }
+                                    // The gradient of the loss in the scores, c(y) (p − e_y), into `scores`.
+                                    let truth = labels[row], weight = classWeights[truth]
+                                    for label in 0..<classes {
+                                        scores[label] = weight * (scores[label] / total - (label == truth ? 1 : 0))
+                                    }
+                                    let rate = rate0 / pow(1 + rate0 * lambda * step, 0.75)
+                                    let averageRate = step < averagingStart ? 1.0 : 1 / (step - averagingStart + 1)
+                                    step += 1
+                                    // w ← (1 − ηλ) w − η g x, with the decay kept in the divisor.
+                                    currentDivisor /= 1 - rate * lambda
+                                    let move = rate * currentDivisor
+                                    let averageMove = Float(averageRate < 1 ? currentShare : 0)
+                                    for index in 0..<length {
+                                        let base = bases[index]
+                                        let scaled = move * Double(values[index])
+                                        for label in 0..<classes {
+                                            let change = Float(scaled * scores[label])
+                                            table[base + label] -= change
+                                            table[base + averageSlot + label] += averageMove * change
+                                        }
+                                    }
+                                    for label in 0..<classes { bias[label] -= rate * scores[label] }
+                                    // ā ← (1 − μ) ā + μ w.
+                                    if averageRate >= 1 {
+                                        // Before averaging starts, the average is the current iterate.
+                                        averageDivisor = currentDivisor
+                                        currentShare = 1
+                                        if averageHoldsValues {
+                                            for base in Swift.stride(from: 0, to: table.count, by: stride) {
+                                                for label in 0..<classes { table[base + averageSlot + label] = 0 }
+                                            }
+                                            averageHoldsValues = false
+                                        }
+                                        averageBias = bias
+                                    } else {
+                                        averageDivisor /= 1 - averageRate
+                                        currentShare += averageRate * averageDivisor / currentDivisor
+                                        for label in 0..<classes {
+                                            averageBias[label] += averageRate * (bias[label] - averageBias[label])
+                                        }
+                                    }
+                                    if currentDivisor > 1e5 || averageDivisor > 1e5 {
+                                        renormalize(table)
+                                        averageHoldsValues = true
+                                    }
+                                }
+                                progress(Double(epoch + 1) / Double(options.epochs))
+                            }
+                        }
+                    }
+                }
+            }
+            renormalize(table)
+        }
+        var weights = [Float](repeating: 0, count: matrix.features.bucketCount * classes)
+        for column in 0..<columnCount {
+            let bucket = matrix.columnBuckets.isEmpty ? column : Int(matrix.columnBuckets[column])
+            for label in 0..<classes { weights[bucket * classes + label] = table[column * stride + averageSlot + label] }
+        }
+        return SoftmaxRegression(classCount: classes, weights: weights, bias: averageBias.map { Float($0) })
+    }
+}

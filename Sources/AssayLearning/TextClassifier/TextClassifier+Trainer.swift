@@ -1,0 +1,166 @@
+import AssayQuality
+import Foundation
+
+extension TextClassifier {
+    /// Collects training examples one at a time, so a large file is featurised as it is read and its texts are
+    /// never held in memory, then trains.
+    ///
+    /// For example:
+    /// ```swift
+    /// var trainer = try TextClassifier.Trainer()
+    /// for (text, label) in rows { try trainer.add(text, label: label) }
+    /// let classifier = try trainer.train { share in print(share) }
+    /// ```
+    public struct Trainer: Sendable {
+        /// The training settings.
+        public let options: TrainingOptions
+        private var matrix: FeatureMatrix
+        private var labelIndex: [String: Int] = [:]
+        private var labelNames: [String] = []
+        private var rowLabels: [Int] = []
+
+        /// Starts an empty trainer.
+        ///
+        /// - Throws: ``LearningError/invalidOptions(_:)`` for settings out of range.
+        public init(options: TrainingOptions = TrainingOptions()) throws {
+            try options.validate()
+            self.options = options
+            matrix = FeatureMatrix(features: options.features)
+        }
+
+        /// The number of examples added.
+        public var exampleCount: Int { rowLabels.count }
+
+        /// Adds one example.
+        ///
+        /// - Throws: ``LearningError/invalidInput(_:)`` for an empty label.
+        public mutating func add(_ text: String, label: String) throws {
+            guard !label.isEmpty else { throw LearningError.invalidInput("a training example has an empty label") }
+            let index: Int
+            if let known = labelIndex[label] {
+                index = known
+            } else {
+                index = labelNames.count
+                labelIndex[label] = index
+                labelNames.append(label)
+            }
+            matrix.append(text)
+            rowLabels.append(index)
+        }
+
+        /// Trains the classifier on the examples added.
+        ///
+        /// Steps: weight the features (idf from every example); hold out `calibrationShare` of each class; fit on the
+        /// rest; fit the calibration on the held-out scores and measure them; fit again on every example when
+        /// `refit` is on.
+        ///
+        /// - Parameter progress: Called with the share of training done, from 0 to 1.
+        /// - Throws: ``LearningError/notEnoughData(_:)`` for fewer than two labels or too few examples.
+        public consuming func train(progress: (Double) -> Void = { _ in }) throws -> TextClassifier {
+            guard labelNames.count >= 2 else {
+                throw LearningError.notEnoughData(
+                    "training needs examples of at least two labels, and found \(labelNames.count == 0 ? "none" : "only '\(labelNames[0])'")")
+            }
+            // Labels in a stable order whatever order the examples came in.
+            let labels = JudgmentMatrix.sortedLabelNames(labelNames)
+            let recode = labelNames.map { labels.firstIndex(of: $0)! }
+            let targets = rowLabels.map { recode[$0] }
+            let classCount = labels.count
+            var counts = [Int](repeating: 0, count: classCount)
+            for target in targets { counts[target] += 1 }
+
+            matrix.finishWeighting()
+            let classWeights: [Double] = switch options.classWeighting {
+            case .none: [Double](repeating: 1, count: classCount)
+            case .balanced: counts.map { Double(targets.count) / (Double(classCount) * Double($0)) }
+            }
+            var fitOptions = SoftmaxRegression.Options(
+                epochs: options.epochs, l2: options.l2, learningRate: options.learningRate, seed: options.seed)
+            let (fitRows, heldOutRows) = Self.stratifiedSplit(
+                targets: targets, classCount: classCount, share: options.calibrationShare, seed: options.seed)
+            let passes = options.refit && !heldOutRows.isEmpty ? 2.0 : 1.0
+
+            var model = SoftmaxRegression.fit(
+                matrix, rows: fitRows, labels: targets, classCount: classCount, classWeights: classWeights,
+                options: fitOptions, progress: { progress($0 / passes) })
+            var calibration = ProbabilityCalibration.identity(classCount: classCount)
+            var heldOut: TrainingSummary.HeldOutFigures?
+            if !heldOutRows.isEmpty {
+                let scores = heldOutRows.map { model.logits(ofRow: $0, in: matrix) }
+                let truth = heldOutRows.map { targets[$0] }
+                calibration = ProbabilityCalibration.fit(scores: scores, labels: truth, classCount: classCount)
+                heldOut = try Self.heldOutFigures(
+                    scores: scores, truth: truth, labels: labels, calibration: calibration)
+                if options.refit {
+                    fitOptions.seed = options.seed &+ 1
+                    model = SoftmaxRegression.fit(
+                        matrix, rows: Array(0..<matrix.rowCount), labels: targets, classCount: classCount,
+                        classWeights: classWeights, options: fitOptions, progress: { progress(0.5 + $0 / 2) })
+                }
+            }
+            let summary = TrainingSummary(
+                exampleCount: targets.count, labelCounts: counts, heldOut: heldOut,
+                modelVersion: Self.version(of: model, labels: labels))
+            return TextClassifier(
+                labels: labels, options: options, calibration: calibration,
+                summary: summary, idf: matrix.bucketIDF, idfDocumentCount: matrix.idfDocumentCount, model: model)
+        }
+
+        /// Splits rows into fitting and held-out rows, taking `share` of each class (at least one of a class with
+        /// two or more examples) so every class is seen by both.
+        static func stratifiedSplit(targets: [Int], classCount: Int, share: Double, seed: UInt64)
+            -> (fit: [Int], heldOut: [Int])
+        {
+            guard share > 0 else { return (Array(targets.indices), []) }
+            var byClass = [[Int]](repeating: [], count: classCount)
+            for (row, target) in targets.enumerated() { byClass[target].append(row) }
+            var random = SplitMix64(seed: seed ^ 0x5EED)
+            var fit: [Int] = [], heldOut: [Int] = []
+            for var rows in byClass {
+                rows.shuffle(using: &random)
+                let take = rows.count < 2 ? 0 : max(1, Int((Double(rows.count) * share).rounded()))
+                heldOut += rows.prefix(take)
+                fit += rows.dropFirst(take)
+            }
+            return (fit.sorted(), heldOut.sorted())
+        }
+
+        static func heldOutFigures(
+            scores: [[Double]], truth: [Int], labels: [String], calibration: ProbabilityCalibration
+        ) throws -> TrainingSummary.HeldOutFigures {
+            let raw = scores.map(softmax)
+            let calibrated = scores.map(calibration.probabilities)
+            let chosen = scores.map(highestIndex)
+            do {
+                let report = ClassificationReport(try ConfusionMatrix(
+                    truth: truth.map { labels[$0] }, predicted: chosen.map { labels[$0] }, labels: labels))
+                let correct = zip(chosen, truth).map { $0 == $1 }
+                let before = try CalibrationError(confidences: zip(raw, chosen).map { $0[$1] }, correct: correct)
+                let after = try CalibrationError(confidences: zip(calibrated, chosen).map { $0[$1] }, correct: correct)
+                return .init(
+                    count: truth.count, accuracy: report.accuracy.value, macroF1: report.macroF1,
+                    calibrationErrorBefore: before.expected, calibrationErrorAfter: after.expected)
+            } catch let error as QualityError {
+                throw LearningError.invalidInput(error.description)
+            }
+        }
+
+        /// A short content hash of the fitted model.
+        static func version(of model: SoftmaxRegression, labels: [String]) -> String {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            func add(_ value: UInt32) {
+                hash = (hash ^ UInt64(value)) &* 0x0000_0100_0000_01B3
+            }
+            for label in labels { for byte in label.utf8 { add(UInt32(byte)) }; add(0) }
+            for weight in model.bias { add(weight.bitPattern) }
+            for weight in model.weights where weight != 0 { add(weight.bitPattern) }
+            return "tc1-" + String(TextFeatures.mix(hash), radix: 16).leftPadded(to: 16).prefix(12)
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

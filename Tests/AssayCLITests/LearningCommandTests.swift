@@ -1,0 +1,128 @@
+import AssayTesting
+import Foundation
+import Testing
+
+/// `assay train` and `assay predict` on files, as a user runs them, through the built executable.
+@Suite struct LearningCommandTests {
+    /// Seeded posts with cue words per label, as `id,text,label` CSV rows.
+    static func posts(count: Int, seed: UInt64, startID: Int = 0) -> [(id: String, text: String, label: String)] {
+        let cues = ["hate": ["vermin", "subhuman", "filth"], "spam": ["cheap", "pills", "click"],
+                    "none": ["lunch", "weather", "movie"]]
+        let filler = ["the", "a", "so", "today", "really", "you", "we", "at", "all"]
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        return (0..<count).map { index in
+            let label = ["hate", "spam", "none", "none"][next(4)]
+            var words = (0..<(3 + next(4))).map { _ in filler[next(filler.count)] }
+            words.insert(cues[label]![next(3)], at: next(words.count + 1))
+            return ("p\(startID + index)", words.joined(separator: " "), label)
+        }
+    }
+
+    static func csv(_ rows: [(id: String, text: String, label: String)]) -> String {
+        "id,text,label\n" + rows.map { "\($0.id),\"\($0.text)\",\($0.label)\n" }.joined()
+    }
+
+    @Test func trainsPredictsAndScoresFiles() throws {
+        let sandbox = try Scratch()
+        defer { sandbox.remove() }
+        let trainPath = try sandbox.write("train.csv", Self.csv(Self.posts(count: 800, seed: 1)))
+        let test = Self.posts(count: 200, seed: 2, startID: 10_000)
+        let testPath = try sandbox.write("test.csv", Self.csv(test))
+
+        let train = try sandbox.assay(["train", trainPath, "--out", "posts.model", "--test", testPath, "--json"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(train.stdout.utf8)) as? [String: Any])
+        #expect(summary["examples"] as? Int == 800)
+        #expect((summary["model_version"] as? String)?.hasPrefix("tc1-") == true)
+        let held = try #require(summary["held_out"] as? [String: Any])
+        #expect(held["examples"] as? Int == 80)
+        let scored = try #require(summary["test"] as? [String: Any])
+        #expect((scored["macro_f1"] as? Double ?? 0) > 0.95)
+        #expect(FileManager.default.fileExists(atPath: sandbox.path("posts.model")))
+
+        let predict = try sandbox.assay(["predict", "--model", "posts.model", testPath, "--out", "predictions.csv"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        let lines = try sandbox.read("predictions.csv").split(separator: "\n")
+        #expect(lines.first == "id,label,confidence")
+        #expect(lines.count == 201)
+        let right = zip(lines.dropFirst(), test).filter { line, post in
+            let fields = line.split(separator: ",")
+            return fields[0] == post.id && fields[1] == post.label && (Double(fields[2]) ?? -1) > 0
+        }
+        #expect(right.count > 190)
+
+        // The predictions file is what `assay metrics` scores.
+        let metrics = try sandbox.assay(
+            ["metrics", "--truth", testPath, "--pred", "predictions.csv", "--item-column", "id", "--json"])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        #expect(metrics.stdout.contains("\"macro_f1\""))
+
+        let probabilities = try sandbox.assay(["predict", "--model", "posts.model", testPath, "--probabilities"])
+        #expect(probabilities.stdout.hasPrefix("id,label,confidence,p_hate,p_none,p_spam\n"))
+    }
+
+    @Test func readsJSONLinesWithNumericLabels() throws {
+        let sandbox = try Scratch()
+        defer { sandbox.remove() }
+        let code = ["hate": 0, "spam": 1, "none": 2]
+        let lines = Self.posts(count: 400, seed: 3).map { post in
+            "{\"tweet\": \"\(post.text)\", \"class\": \(code[post.label]!), \"row\": \"\(post.id)\"}\n"
+        }.joined()
+        let path = try sandbox.write("posts.jsonl", lines)
+        let train = try sandbox.assay(
+            ["train", path, "--text-column", "tweet", "--label-column", "class", "--out", "m.bin", "--calibration-share", "0"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("Labels: 0 ("))
+        let predict = try sandbox.assay(
+            ["predict", "--model", "m.bin", path, "--text-column", "tweet", "--id-column", "row"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stdout.split(separator: "\n").count == 401)
+    }
+
+    @Test func badInputNamesTheFileAndLineAndWritesNothing() throws {
+        let sandbox = try Scratch()
+        defer { sandbox.remove() }
+        let good = try sandbox.write("good.csv", Self.csv(Self.posts(count: 50, seed: 4)))
+
+        let noColumn = try sandbox.write("nolabel.csv", "id,text\n1,hello\n")
+        var run = try sandbox.assay(["train", noColumn, "--out", "x.model"])
+        #expect(run.status != 0 && run.stderr.contains("nolabel.csv") && run.stderr.contains("'label'"), "\(run.stderr)")
+
+        let emptyLabel = try sandbox.write("empty.csv", "id,text,label\n1,hello,spam\n2,world,\n")
+        run = try sandbox.assay(["train", emptyLabel, "--out", "x.model"])
+        #expect(run.status != 0 && run.stderr.contains("empty.csv:3") && run.stderr.contains("label"), "\(run.stderr)")
+
+        let oneLabel = try sandbox.write("one.csv", "id,text,label\n1,hello,spam\n2,world,spam\n")
+        run = try sandbox.assay(["train", oneLabel, "--out", "x.model"])
+        #expect(run.status != 0 && run.stderr.contains("two labels"), "\(run.stderr)")
+
+        let jsonl = try sandbox.write("bad.jsonl", "{\"text\": \"a\", \"label\": \"x\"}\n{\"label\": \"y\"}\n")
+        run = try sandbox.assay(["train", jsonl, "--out", "x.model"])
+        #expect(run.status != 0 && run.stderr.contains("bad.jsonl:2") && run.stderr.contains("text"), "\(run.stderr)")
+
+        run = try sandbox.assay(["train", good, "--out", "x.model", "--char-ngrams", "5-3"])
+        #expect(run.status != 0 && run.stderr.contains("--char-ngrams"), "\(run.stderr)")
+        run = try sandbox.assay(["train", good, "--out", "x.model", "--bucket-bits", "30"])
+        #expect(run.status != 0 && run.stderr.contains("bucket bits"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("x.model")))
+
+        #expect(try sandbox.assay(["train", good, "--out", "ok.model"]).status == 0)
+        let noID = try sandbox.write("noid.csv", "id,text\n1,hello\n,world\n")
+        run = try sandbox.assay(["predict", "--model", "ok.model", noID])
+        #expect(run.status != 0 && run.stderr.contains("noid.csv:3") && run.stderr.contains("id"), "\(run.stderr)")
+
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("ok.model")))
+        damaged[damaged.count / 2] ^= 0xFF
+        try damaged.write(to: URL(fileURLWithPath: sandbox.path("damaged.model")))
+        run = try sandbox.assay(["predict", "--model", "damaged.model", good])
+        #expect(run.status != 0 && run.stderr.contains("damaged.model") && run.stderr.contains("checksum"), "\(run.stderr)")
+        run = try sandbox.assay(["predict", "--model", good, good])
+        #expect(run.status != 0 && run.stderr.contains("not start as an Assay model"), "\(run.stderr)")
+    }
+}
+
+private typealias Scratch = ScratchFolder
