@@ -12,7 +12,7 @@ Memory: `assay train` on 1,000,000 short texts (the training tweets resampled wi
 """
 import csv, os, random, resource, statistics, subprocess, sys, tempfile, time
 
-ASSAY = sys.argv[1]
+ASSAY = os.path.abspath(sys.argv[1])
 DATA = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), '../../../shared/data/davidson2017/labeled_data.csv')
 NAMES = {'0': 'hate', '1': 'offensive', '2': 'neither'}
 work = tempfile.mkdtemp(prefix='assay-learning-')
