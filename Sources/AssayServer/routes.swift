@@ -19,4 +19,5 @@ func routes(_ app: Application) throws {
     try api.register(collection: ExamsController())
     try api.register(collection: CalibrationController())
     try api.register(collection: ReportsController())
+    try api.register(collection: PredictionsController())
 }

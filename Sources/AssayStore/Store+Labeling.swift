@@ -8,11 +8,14 @@ public struct Lease: Codable, Sendable, Equatable {
     public var assignment: Assignment
     /// The item to label.
     public var item: Item
+    /// The queue's predictor's suggestion for the item, when the queue shows suggestions and has one.
+    public var suggestion: Suggestion?
 
     /// Makes a lease value.
-    public init(assignment: Assignment, item: Item) {
+    public init(assignment: Assignment, item: Item, suggestion: Suggestion? = nil) {
         self.assignment = assignment
         self.item = item
+        self.suggestion = suggestion
     }
 }
 
@@ -41,49 +44,55 @@ extension Store {
             try await Self.requireNotSuspended(person, from: queue, sql)
             try await Self.requireQualified(person, for: queue, now: now, sql)
             try await self.requireUnderExposureLimit(person, in: queue, now: now, sql)
-            if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
-            // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
-            if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,
-                let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
-            {
-                return gold
-            }
-            for attempt in 0..<5 {
-                guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
-                    // Before answering "nothing left", give back the slots of leases that ran out and look again.
-                    // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
-                    // the first look (an earlier snapshot, on PostgreSQL) could not see.
-                    if attempt == 0 {
-                        try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
-                        continue
-                    }
-                    return nil
-                }
-                let claimed = try await sql.raw("""
-                    UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
-                    RETURNING \(unsafeRaw: Self.itemColumns)
-                    """).first()
-                guard let claimed else { continue }
-                let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
-                // The partial unique index (one live lease per person and queue) turns a concurrent second "next"
-                // from the same person into a no-op here: give the slot back and return the lease they hold.
-                guard let row = try await sql.raw("""
-                    INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
-                    VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
-                            \(bind: Column.millis(expires)))
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """).first()
-                else {
-                    try await Self.returnSlots(1, to: itemID, sql)
-                    return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
-                }
-                let assignment = Assignment(
-                    id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
-                    leasedAt: now, expiresAt: expires)
-                return Lease(assignment: assignment, item: try Self.item(from: claimed))
-            }
-            return nil
+            return try await Self.withSuggestion(try await self.takeLease(in: queue, for: person, now: now, sql), in: queue, sql)
         }
+    }
+
+    /// The lease ``leaseNextItem(in:for:now:)`` hands out, inside its transaction: the one held, a gold item, or
+    /// the next item with an open slot.
+    private func takeLease(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
+        if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
+        // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
+        if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,
+            let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
+        {
+            return gold
+        }
+        for attempt in 0..<5 {
+            guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
+                // Before answering "nothing left", give back the slots of leases that ran out and look again.
+                // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
+                // the first look (an earlier snapshot, on PostgreSQL) could not see.
+                if attempt == 0 {
+                    try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
+                    continue
+                }
+                return nil
+            }
+            let claimed = try await sql.raw("""
+                UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
+                RETURNING \(unsafeRaw: Self.itemColumns)
+                """).first()
+            guard let claimed else { continue }
+            let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
+            // The partial unique index (one live lease per person and queue) turns a concurrent second "next"
+            // from the same person into a no-op here: give the slot back and return the lease they hold.
+            guard let row = try await sql.raw("""
+                INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
+                VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
+                        \(bind: Column.millis(expires)))
+                ON CONFLICT DO NOTHING RETURNING id
+                """).first()
+            else {
+                try await Self.returnSlots(1, to: itemID, sql)
+                return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
+            }
+            let assignment = Assignment(
+                id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
+                leasedAt: now, expiresAt: expires)
+            return Lease(assignment: assignment, item: try Self.item(from: claimed))
+        }
+        return nil
     }
 
     /// Records a judgment on an assignment and, when it completes the item, its final label.

@@ -12,12 +12,13 @@ extension Store {
         return try await transaction { sql in
             let inserted = try await sql.raw("""
                 INSERT INTO queues (id, name, description, domain, markets, languages, schema, overlap, lease_seconds,
-                                    consensus, ordering, quality, created_at_ms)
+                                    consensus, ordering, quality, assist, created_at_ms)
                 VALUES (\(bind: queue.id), \(bind: queue.name), \(bind: queue.description), \(bind: queue.domain),
                         \(bind: try Column.json(queue.markets)), \(bind: try Column.json(queue.languages)),
                         \(bind: try Column.json(queue.schema)), \(bind: queue.overlap), \(bind: queue.leaseSeconds),
                         \(bind: try Column.json(queue.consensus)), \(bind: queue.ordering.rawValue),
-                        \(bind: try Column.json(queue.quality)), \(bind: Column.millis(queue.createdAt)))
+                        \(bind: try Column.json(queue.quality)), \(bind: try Column.json(queue.assist)),
+                        \(bind: Column.millis(queue.createdAt)))
                 ON CONFLICT (name) DO NOTHING RETURNING id
                 """).first()
             guard inserted != nil else { throw AssayError.conflict("a queue named '\(queue.name)' already exists") }
@@ -93,7 +94,7 @@ extension Store {
 
     static let queueColumns = """
         id, name, description, domain, markets, languages, schema, overlap, lease_seconds, consensus, ordering, quality,
-        created_at_ms
+        assist, created_at_ms
         """
 
     static func queue(from row: any SQLRow) throws -> Queue {
@@ -106,6 +107,7 @@ extension Store {
             consensus: try Column.decode(ConsensusRule.self, from: try row.string("consensus")),
             ordering: ItemOrdering(rawValue: try row.string("ordering")) ?? .priority,
             quality: try Column.decode(QualitySettings.self, from: try row.string("quality")),
+            assist: try row.optionalString("assist").map { try Column.decode(AssistSettings.self, from: $0) } ?? AssistSettings(),
             createdAt: try row.date("created_at_ms"))
     }
 }

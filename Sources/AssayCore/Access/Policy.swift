@@ -73,6 +73,12 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst], to: "change quality settings or reinstate annotators")
     }
 
+    /// Importing predictions, choosing a queue's model, and reading how models compare with people: analysts'
+    /// work. A model's figures on gold would tell a vendor lead's people the reference answers.
+    public static func requireCanManageModels(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "manage models and predictions")
+    }
+
     /// Arbitration files show every judgment of an item: for those who decide, and analysts who oversee them.
     public static func requireCanSeeArbitration(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst, .arbitrator], to: "see arbitration cases")

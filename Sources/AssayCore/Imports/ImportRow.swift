@@ -86,6 +86,20 @@ public struct ImportRow: Sendable, Equatable {
         }
     }
 
+    /// An optional number, from a JSON number or text such as `0.93`.
+    func optionalNumber(_ name: String) throws -> Double? {
+        switch fields[name] {
+        case nil, .null: return nil
+        case .number(let number) where number.isFinite: return number
+        case .string(let text) where text.trimmingCharacters(in: .whitespaces).isEmpty: return nil
+        case .string(let text):
+            if let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite { return number }
+            throw AssayError.invalidInput(field: name, line: line, reason: "'\(text)' is not a number")
+        default:
+            throw AssayError.invalidInput(field: name, line: line, reason: "must be a number")
+        }
+    }
+
     /// An optional time: ISO 8601 text (with or without fractional seconds) or Unix seconds.
     func optionalDate(_ name: String) throws -> Date? {
         switch fields[name] {

@@ -18,6 +18,12 @@ public struct FinalLabel: Codable, Sendable, Equatable {
         case arbitration
         /// A QA reviewer found the annotator wrong and gave the right answer.
         case qaOverturn = "qa_overturn"
+        /// A model's prediction, auto-accepted above the queue's confidence threshold (``AutoAccept``); no person
+        /// judged the item.
+        case model = "model_auto_accept"
+
+        /// Whether people decided it (a model's auto-accepted label is not people's; nor is "unresolved").
+        public var isDecidedByPeople: Bool { self != .model && self != .unresolved }
     }
 
     /// The item.

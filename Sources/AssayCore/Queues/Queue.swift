@@ -26,6 +26,8 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
     public var ordering: ItemOrdering
     /// Gold mixing and the accuracy annotators must keep.
     public var quality: QualitySettings
+    /// The model the queue works with: suggestions shown to people, auto-accept.
+    public var assist: AssistSettings
     /// When the queue was made.
     public var createdAt: Date
 
@@ -33,7 +35,7 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
     public init(
         id: UUID, name: String, description: String, domain: String, markets: [String], languages: [String],
         schema: LabelSchema, overlap: Int, leaseSeconds: Int, consensus: ConsensusRule, ordering: ItemOrdering,
-        quality: QualitySettings = QualitySettings(), createdAt: Date
+        quality: QualitySettings = QualitySettings(), assist: AssistSettings = AssistSettings(), createdAt: Date
     ) {
         self.id = id
         self.name = name
@@ -47,6 +49,7 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
         self.consensus = consensus
         self.ordering = ordering
         self.quality = quality
+        self.assist = assist
         self.createdAt = createdAt
     }
 }
@@ -85,12 +88,15 @@ public struct QueueDraft: Codable, Sendable, Equatable {
     public var ordering: ItemOrdering?
     /// Gold mixing and thresholds; none by default.
     public var quality: QualitySettings?
+    /// Model assistance; none by default.
+    public var assist: AssistSettings?
 
     /// Makes a draft.
     public init(
         name: String, description: String? = nil, domain: String? = nil, markets: [String]? = nil,
         languages: [String]? = nil, schema: LabelSchema, overlap: Int? = nil, leaseSeconds: Int? = nil,
-        consensus: ConsensusRule? = nil, ordering: ItemOrdering? = nil, quality: QualitySettings? = nil
+        consensus: ConsensusRule? = nil, ordering: ItemOrdering? = nil, quality: QualitySettings? = nil,
+        assist: AssistSettings? = nil
     ) {
         self.name = name
         self.description = description
@@ -103,6 +109,7 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         self.consensus = consensus
         self.ordering = ordering
         self.quality = quality
+        self.assist = assist
     }
 
     /// The queue this draft describes, with defaults filled in, or an error naming the wrong field.
@@ -134,13 +141,14 @@ public struct QueueDraft: Codable, Sendable, Equatable {
             languages: Locale.normalizedCodes(languages ?? []),
             schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
             consensus: try (consensus ?? .majority).validated(for: schema.kind), ordering: ordering ?? .priority,
-            quality: try (quality ?? QualitySettings()).validated(), createdAt: now)
+            quality: try (quality ?? QualitySettings()).validated(),
+            assist: try (assist ?? AssistSettings()).validated(for: schema), createdAt: now)
     }
 }
 
 extension Queue {
     enum CodingKeys: String, CodingKey {
-        case id, name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality
+        case id, name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality, assist
         case leaseSeconds = "lease_seconds", createdAt = "created_at"
     }
 
@@ -159,13 +167,14 @@ extension Queue {
             consensus: try container.decode(ConsensusRule.self, forKey: .consensus),
             ordering: try container.decode(ItemOrdering.self, forKey: .ordering),
             quality: try container.decodeIfPresent(QualitySettings.self, forKey: .quality) ?? QualitySettings(),
+            assist: try container.decodeIfPresent(AssistSettings.self, forKey: .assist) ?? AssistSettings(),
             createdAt: try container.decode(Date.self, forKey: .createdAt))
     }
 }
 
 extension QueueDraft {
     enum CodingKeys: String, CodingKey {
-        case name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality
+        case name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality, assist
         case leaseSeconds = "lease_seconds"
     }
 }

@@ -57,7 +57,7 @@ public struct CohensKappa: AgreementCoefficient {
             throw QualityError.noSharedItems(
                 first: judgments.workerName(at: first), second: judgments.workerName(at: second))
         }
-        return try Self.kappa(pairs, labelCount: judgments.labelCount)
+        return try Self.kappa(pairs.map { ($0.0, $0.1, 1) }, labelCount: judgments.labelCount)
     }
 
     /// Computes κ between two raters given as parallel label arrays (`first[i]` and `second[i]` label item i).
@@ -72,8 +72,26 @@ public struct CohensKappa: AgreementCoefficient {
         }
         guard !first.isEmpty else { throw QualityError.empty }
         var coding = LabelCoding<Label>()
-        let pairs = zip(first, second).map { (coding.encode($0), coding.encode($1)) }
+        let pairs = zip(first, second).map { (coding.encode($0), coding.encode($1), 1) }
         return try Self.kappa(pairs, labelCount: coding.count)
+    }
+
+    /// Computes κ from a contingency table: how many items each pair of labels (the first rater's, the second's)
+    /// covers. The same figure as ``measure(_:_:)`` over the items the table counts, without listing them, for
+    /// tables a database has grouped.
+    ///
+    /// For example:
+    /// ```swift
+    /// let kappa = try CohensKappa().measure(table: [("spam", "spam", 40), ("spam", "ham", 5), ("ham", "ham", 55)])
+    /// ```
+    /// - Throws: `QualityError.empty` when the counts add up to nothing; `.invalidInput` for a negative count;
+    ///   `.noVariation` when both used one and the same label throughout.
+    public func measure<Label: Hashable>(table: [(first: Label, second: Label, count: Int)]) throws -> AgreementResult {
+        guard table.allSatisfy({ $0.count >= 0 }) else { throw QualityError.invalidInput("a count in the table is negative.") }
+        guard table.contains(where: { $0.count > 0 }) else { throw QualityError.empty }
+        var coding = LabelCoding<Label>()
+        let cells = table.map { (coding.encode($0.first), coding.encode($0.second), $0.count) }
+        return try Self.kappa(cells, labelCount: coding.count)
     }
 
     private func raterIndices(in judgments: JudgmentMatrix) throws -> (Int, Int) {
@@ -95,22 +113,25 @@ public struct CohensKappa: AgreementCoefficient {
         return (first, second)
     }
 
-    private static func kappa(_ pairs: [(Int32, Int32)], labelCount: Int) throws -> AgreementResult {
+    /// κ over cells of (first label, second label, items).
+    private static func kappa(_ cells: [(Int32, Int32, Int)], labelCount: Int) throws -> AgreementResult {
         var firstTotals = [Double](repeating: 0, count: labelCount)
         var secondTotals = firstTotals
         var agreeing = 0.0
-        for (first, second) in pairs {
-            firstTotals[Int(first)] += 1
-            secondTotals[Int(second)] += 1
-            if first == second { agreeing += 1 }
+        var items = 0
+        for (first, second, cellCount) in cells {
+            firstTotals[Int(first)] += Double(cellCount)
+            secondTotals[Int(second)] += Double(cellCount)
+            if first == second { agreeing += Double(cellCount) }
+            items += cellCount
         }
-        let count = Double(pairs.count)
+        let count = Double(items)
         let observed = agreeing / count
         var expected = 0.0
         for label in 0..<labelCount { expected += (firstTotals[label] / count) * (secondTotals[label] / count) }
         guard expected < 1 else { throw QualityError.noVariation }
         return AgreementResult(
             value: (observed - expected) / (1 - expected), observed: observed, expected: expected,
-            itemCount: pairs.count, judgmentCount: 2 * pairs.count)
+            itemCount: items, judgmentCount: 2 * items)
     }
 }

@@ -45,6 +45,8 @@ struct LeaseResponse: Content {
 
     let assignment: AssignmentView
     let item: ItemView
+    /// The model's suggestion, on queues that show one (absent otherwise).
+    let suggestion: Suggestion?
 
     init(_ lease: Lease, now: Date) {
         assignment = AssignmentView(
@@ -53,6 +55,7 @@ struct LeaseResponse: Content {
         item = ItemView(
             id: lease.item.id, externalID: lease.item.externalID, content: lease.item.content, market: lease.item.market,
             language: lease.item.language)
+        suggestion = lease.suggestion
     }
 }
 

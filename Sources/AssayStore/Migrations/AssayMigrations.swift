@@ -35,5 +35,7 @@ public enum AssayMigrations {
         AddAppealedLabels(),
         CreateExposureDays(),
         CreateGoldConfusionDays(),
+        CreatePredictions(),
+        AddModelAssist(),
     ]
 }

@@ -20,6 +20,8 @@ struct MigrationTests {
         "025-add-appealed-labels",
         "026-create-exposure-days",
         "027-create-gold-confusion-days",
+        "028-create-predictions",
+        "029-add-model-assist",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

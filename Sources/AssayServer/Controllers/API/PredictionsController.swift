@@ -1,0 +1,60 @@
+import AssayCore
+import AssayStore
+import Vapor
+
+/// Models beside people: predictions in, a queue's model settings, and how auto-accept and the model are doing.
+///
+/// `GET /predictors`, `POST /queues/{queue}/predictions?predictor=NAME@VERSION`, `PUT /queues/{queue}/assist`,
+/// `GET /queues/{queue}/auto-accept`, `GET /queues/{queue}/alignment` (both take `?predictor=`).
+struct PredictionsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("predictors", use: listPredictors)
+        let queue = routes.grouped("queues", ":queue")
+        queue.on(.POST, "predictions", body: .stream, use: importPredictions)
+        queue.put("assist", use: updateAssist)
+        queue.get("auto-accept", use: autoAccept)
+        queue.get("alignment", use: alignment)
+    }
+
+    @Sendable func listPredictors(req: Request) async throws -> JSONBody<[Predictor]> {
+        try Policy.requireCanManageModels(try req.actor())
+        return JSONBody(try await req.store.predictors())
+    }
+
+    /// Predictions as CSV or JSON Lines (`external_id`, `labels` or `label`, `confidence`), all or nothing.
+    @Sendable func importPredictions(req: Request) async throws -> JSONBody<PredictionImportReport> {
+        try Policy.requireCanManageModels(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        guard let predictor = try Self.predictor(of: req) else {
+            throw AssayError.invalidInput(field: "predictor", line: nil, reason: "name the model as ?predictor=NAME@VERSION")
+        }
+        let rows = try await Upload.rows(of: req, requiredColumns: PredictionRows.requiredColumns)
+        let drafts = try rows.map(PredictionRows.prediction(from:))
+        return JSONBody(try await req.store.importPredictions(drafts, from: predictor, into: queue, now: req.now))
+    }
+
+    @Sendable func updateAssist(req: Request) async throws -> JSONBody<Queue> {
+        let actor = try req.actor()
+        try Policy.requireCanManageModels(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let settings = try req.content.decode(AssistSettings.self)
+        return JSONBody(try await req.store.updateAssist(of: queue, to: settings, by: actor.person, now: req.now))
+    }
+
+    @Sendable func autoAccept(req: Request) async throws -> JSONBody<AutoAcceptReport> {
+        try Policy.requireCanManageModels(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        return JSONBody(try await req.store.autoAcceptReport(of: queue, predictor: try Self.predictor(of: req)))
+    }
+
+    @Sendable func alignment(req: Request) async throws -> JSONBody<ModelAlignment> {
+        try Policy.requireCanManageModels(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        return JSONBody(try await req.store.alignment(of: queue, predictor: try Self.predictor(of: req)))
+    }
+
+    /// `?predictor=NAME@VERSION`, if given.
+    private static func predictor(of req: Request) throws -> Predictor.Reference? {
+        try req.query[String.self, at: "predictor"].map { try Predictor.Reference(parsing: $0) }
+    }
+}

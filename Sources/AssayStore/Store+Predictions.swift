@@ -1,0 +1,265 @@
+import AssayCore
+import AssayQuality
+import Foundation
+import SQLKit
+
+extension Store {
+    // MARK: - Predictions in
+
+    /// Stores a predictor's predictions for a queue's items, all or nothing: every row's item must exist in the
+    /// queue, appear once, and have labels the schema accepts, or nothing changes and the error names the line.
+    /// A prediction for an item the predictor already predicted replaces it.
+    ///
+    /// When the queue auto-accepts with this predictor (``AssistSettings``), the new predictions are routed in the
+    /// same transaction: confident ones become final labels (provenance `model_auto_accept`) and leave the pool,
+    /// a random share of those goes to the audit instead, and the rest stay with people. Gold items are never
+    /// routed: their predictions measure the model.
+    ///
+    /// - Parameters:
+    ///   - auditSeed: seeds the audit draw, for reproducible tests; random by default.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad row.
+    public func importPredictions(
+        _ drafts: [PredictionDraft], from reference: Predictor.Reference, kind: Predictor.Kind = .imported,
+        into queue: Queue, now: Date, auditSeed: UInt64 = .random(in: 0...UInt64.max)
+    ) async throws -> PredictionImportReport {
+        let checked = try Self.checked(drafts, against: queue.schema)
+        return try await transaction { sql in
+            let ids = try await Self.itemIDs(forExternalIDs: Set(checked.map(\.itemExternalID)), in: queue.id, sql)
+            if let missing = checked.first(where: { ids[$0.itemExternalID] == nil }) {
+                throw AssayError.invalidInput(
+                    field: "external_id", line: missing.line,
+                    reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the item first")
+            }
+            let predictorID = try await Self.predictorID(of: reference, kind: kind, now: now, sql)
+            var replaced = 0
+            for start in stride(from: 0, to: checked.count, by: Self.rowsPerStatement) {
+                let chunk = checked[start..<min(start + Self.rowsPerStatement, checked.count)]
+                replaced += try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM predictions
+                    WHERE predictor_id = \(bind: predictorID) AND item_id IN (\(binds: chunk.map { ids[$0.itemExternalID]! }))
+                    """).first()!.int("n")
+                let rows = try chunk.map { draft -> SQLQueryString in
+                    """
+                    (\(bind: predictorID), \(bind: ids[draft.itemExternalID]!), \(bind: queue.id),
+                     \(bind: try Column.json(draft.labels)), \(bind: draft.confidence), \(bind: Column.millis(now)))
+                    """
+                }
+                try await sql.raw("""
+                    INSERT INTO predictions (predictor_id, item_id, queue_id, labels, confidence, created_at_ms)
+                    VALUES \(SQLList(rows))
+                    ON CONFLICT (predictor_id, item_id) DO UPDATE SET labels = excluded.labels,
+                        confidence = excluded.confidence, created_at_ms = excluded.created_at_ms
+                    """).run()
+            }
+            var routed: [ModelRoute: Int] = [:]
+            if queue.assist.predictor == reference, let rule = queue.assist.autoAccept {
+                var rng = SplitMix64(seed: auditSeed)
+                routed = try await Self.routePendingPredictions(
+                    in: queue, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
+            }
+            return PredictionImportReport(
+                predictor: reference, received: checked.count, inserted: checked.count - replaced, replaced: replaced,
+                routed: routed)
+        }
+    }
+
+    /// The drafts with canonical labels, or the first bad row's error.
+    private static func checked(_ drafts: [PredictionDraft], against schema: LabelSchema) throws -> [PredictionDraft] {
+        var lines: [String: Int?] = [:]
+        return try drafts.map { draft in
+            if let first = lines.updateValue(draft.line, forKey: draft.itemExternalID) {
+                throw AssayError.invalidInput(
+                    field: "external_id", line: draft.line,
+                    reason: "item '\(draft.itemExternalID)' already has a row\(first.map { " on line \($0)" } ?? ""); keep one")
+            }
+            guard (0...1).contains(draft.confidence) else {
+                throw AssayError.invalidInput(
+                    field: "confidence", line: draft.line, reason: "must be 0 to 1, got \(draft.confidence)")
+            }
+            var canonical = draft
+            do {
+                canonical.labels = try schema.canonicalLabels(draft.labels)
+            } catch let error as AssayError {
+                throw draft.line.map { error.at(line: $0) } ?? error
+            }
+            return canonical
+        }
+    }
+
+    /// The predictor's id, registering it on its first prediction. A predictor keeps the kind it was first
+    /// registered with.
+    static func predictorID(of reference: Predictor.Reference, kind: Predictor.Kind, now: Date, _ sql: any SQLDatabase)
+        async throws -> UUID
+    {
+        try await sql.raw("""
+            INSERT INTO predictors (id, name, version, kind, created_at_ms)
+            VALUES (\(bind: UUID()), \(bind: reference.name), \(bind: reference.version), \(bind: kind.rawValue),
+                    \(bind: Column.millis(now)))
+            ON CONFLICT (name, version) DO NOTHING
+            """).run()
+        return try await sql.raw("""
+            SELECT id FROM predictors WHERE name = \(bind: reference.name) AND version = \(bind: reference.version)
+            """).first()!.uuid("id")
+    }
+
+    /// Every predictor, by name and version, with how many items each has predicted.
+    public func predictors() async throws -> [Predictor] {
+        try await sql().raw("""
+            SELECT r.id, r.name, r.version, r.kind, r.created_at_ms,
+                   (SELECT COUNT(*) FROM predictions p WHERE p.predictor_id = r.id) AS predictions
+            FROM predictors r ORDER BY r.name, r.version
+            """).all().map { row in
+            Predictor(
+                id: try row.uuid("id"),
+                reference: Predictor.Reference(name: try row.string("name"), version: try row.string("version")),
+                kind: Predictor.Kind(rawValue: try row.string("kind")) ?? .imported, createdAt: try row.date("created_at_ms"),
+                predictions: try row.int("predictions"))
+        }
+    }
+
+    // MARK: - Settings
+
+    /// Replaces a queue's model-assistance settings and logs the change (`queue.assist_changed`); returns the queue
+    /// as it now is. Turning auto-accept on (or changing its predictor) routes the predictor's predictions that no
+    /// queue has routed yet, as an import would.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for settings the queue's labels do not fit, or
+    ///   a predictor with no predictions yet.
+    public func updateAssist(
+        of queue: Queue, to settings: AssistSettings, by actor: Person, now: Date,
+        auditSeed: UInt64 = .random(in: 0...UInt64.max)
+    ) async throws -> Queue {
+        let settings = try settings.validated(for: queue.schema)
+        let updated = try await transaction { sql in
+            let current = try await Self.queue(queue.id.uuidString, sql)
+            var predictorID: UUID?
+            if let reference = settings.predictor {
+                predictorID = try await Self.existingPredictorID(reference, sql)
+                guard predictorID != nil else {
+                    throw AssayError.invalidInput(
+                        field: "predictor", line: nil,
+                        reason: "no predictions from '\(reference)' yet; import them (or run the model) first")
+                }
+            }
+            try await sql.raw("UPDATE queues SET assist = \(bind: try Column.json(settings)) WHERE id = \(bind: queue.id)").run()
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor.id, action: "queue.assist_changed", entity: "queue",
+                    entityID: queue.id.uuidString, queueID: queue.id, before: try JSONValue(encoding: current.assist),
+                    after: try JSONValue(encoding: settings))
+            ], sql)
+            var updated = current
+            updated.assist = settings
+            if let predictorID, let rule = settings.autoAccept {
+                var rng = SplitMix64(seed: auditSeed)
+                try await Self.routePendingPredictions(in: updated, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
+            }
+            return updated
+        }
+        queueCache.forget(updated)
+        return updated
+    }
+
+    static func existingPredictorID(_ reference: Predictor.Reference, _ sql: any SQLDatabase) async throws -> UUID? {
+        try await sql.raw("""
+            SELECT id FROM predictors WHERE name = \(bind: reference.name) AND version = \(bind: reference.version)
+            """).first()?.uuid("id")
+    }
+
+    // MARK: - Routing
+
+    /// Routes the predictor's predictions on the queue's ordinary items that no queue has routed yet (``AutoAccept``),
+    /// 500 at a time. An auto-acceptable item is taken out of the pool by a conditional update that holds only while
+    /// nobody has leased or judged it, so a model never overrides people who already have the item; such an item
+    /// goes to people instead.
+    ///
+    /// - Returns: how many predictions took each route.
+    @discardableResult
+    static func routePendingPredictions(
+        in queue: Queue, predictorID: UUID, rule: AutoAccept, rng: inout SplitMix64, now: Date, _ sql: any SQLDatabase
+    ) async throws -> [ModelRoute: Int] {
+        var routed: [ModelRoute: Int] = [:]
+        var counters = QueueCounters.Changes()
+        while true {
+            let rows = try await sql.raw("""
+                SELECT p.id, p.item_id, p.labels, p.confidence, i.external_id FROM predictions p JOIN items i ON i.id = p.item_id
+                WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND p.route IS NULL
+                  AND i.gold_state IS NULL
+                ORDER BY p.id LIMIT \(literal: rowsPerStatement)
+                """).all()
+            guard !rows.isEmpty else { break }
+            var routes: [ModelRoute: [Int64]] = [:]
+            var acceptable: [Int64: (predictionID: Int64, label: FinalLabel)] = [:]
+            for row in rows {
+                let predictionID = try row.int64("id")
+                let labels = try Column.strings(from: try row.string("labels"))
+                let confidence = try row.decode(column: "confidence", as: Double.self)
+                let route = rule.route(labels: labels, confidence: confidence, using: &rng)
+                guard route == .autoAccepted else {
+                    routes[route, default: []].append(predictionID)
+                    continue
+                }
+                let itemID = try row.int64("item_id")
+                acceptable[itemID] = (predictionID, FinalLabel(
+                    itemID: itemID, externalID: try row.string("external_id"), labels: labels, provenance: .model,
+                    confidence: confidence, judgmentCount: 0, unresolvedReason: nil, decidedAt: now))
+            }
+            var taken: [FinalLabel] = []
+            if !acceptable.isEmpty {
+                let free = try await sql.raw("""
+                    UPDATE items SET open_slots = 0
+                    WHERE id IN (\(binds: acceptable.keys.sorted())) AND judgment_count = 0
+                      AND open_slots = \(bind: queue.overlap) AND gold_state IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = items.id)
+                    RETURNING id
+                    """).all().map { try $0.int64("id") }
+                let freeSet = Set(free)
+                for (itemID, entry) in acceptable.sorted(by: { $0.key < $1.key }) {
+                    if freeSet.contains(itemID) {
+                        taken.append(entry.label)
+                        routes[.autoAccepted, default: []].append(entry.predictionID)
+                    } else {
+                        routes[.human, default: []].append(entry.predictionID)
+                    }
+                }
+            }
+            try await FinalLabels.write(taken, previous: [:], queue: queue, now: now, counters: &counters, sql)
+            for (route, ids) in routes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids))").run()
+                routed[route, default: 0] += ids.count
+            }
+        }
+        try await QueueCounters.add(counters, to: queue.id, sql)
+        if !routed.isEmpty {
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: nil, action: "predictions.routed", entity: "predictor",
+                    entityID: predictorID.uuidString, queueID: queue.id, before: nil,
+                    after: .object(Dictionary(uniqueKeysWithValues: routed.map { ($0.key.rawValue, JSONValue.number(Double($0.value))) })))
+            ], sql)
+        }
+        return routed
+    }
+
+    // MARK: - Suggestions
+
+    /// The lease with the queue's predictor's suggestion for its item attached, when the queue shows suggestions
+    /// and the predictor has predicted the item. The assignment records which prediction was shown, so that
+    /// rubber-stamping is measured on what the annotator saw.
+    static func withSuggestion(_ lease: Lease?, in queue: Queue, _ sql: any SQLDatabase) async throws -> Lease? {
+        guard var lease, queue.assist.showPredictions, let reference = queue.assist.predictor else { return lease }
+        guard let row = try await sql.raw("""
+            SELECT p.id, p.labels, p.confidence FROM predictions p JOIN predictors r ON r.id = p.predictor_id
+            WHERE p.item_id = \(bind: lease.item.id) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
+            """).first()
+        else { return lease }
+        let predictionID = try row.int64("id")
+        try await sql.raw("""
+            UPDATE assignments SET suggestion_id = \(bind: predictionID) WHERE id = \(bind: lease.assignment.id)
+            """).run()
+        lease.suggestion = Suggestion(
+            predictionID: predictionID, labels: try Column.strings(from: try row.string("labels")),
+            confidence: try row.decode(column: "confidence", as: Double.self), predictor: reference)
+        return lease
+    }
+}

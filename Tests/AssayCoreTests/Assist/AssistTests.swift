@@ -1,0 +1,158 @@
+import AssayCore
+import AssayQuality
+import Foundation
+import Testing
+
+@Suite("Model assistance: predictors, settings and routing")
+struct AssistTests {
+    static let schema = LabelSchema.singleChoice([
+        LabelOption(code: "hate", name: "Hate"), LabelOption(code: "spam", name: "Spam"), LabelOption(code: "none", name: "None"),
+    ])
+
+    @Test("a predictor is named NAME@VERSION; anything else is refused with the form to use")
+    func references() throws {
+        let reference = try Predictor.Reference(parsing: "toxicity-bert@2026-11")
+        #expect(reference.name == "toxicity-bert" && reference.version == "2026-11")
+        for bad in ["no-version", "@v1", "name@", "with space@1", "", "team@llm@v3"] {
+            #expect(throws: AssayError.self) { try Predictor.Reference(parsing: bad) }
+        }
+        let encoded = String(decoding: try JSONEncoder().encode(reference), as: UTF8.self)
+        #expect(encoded == #""toxicity-bert@2026-11""#)
+    }
+
+    @Test("the doc example of AutoAccept routes as it says")
+    func docExample() {
+        let rule = AutoAccept(threshold: 0.95, labelThresholds: ["spam": 0.9], auditRate: 0.1)
+        #expect(rule.route(labels: ["spam"], confidence: 0.92, auditDraw: 0.5) == .autoAccepted)
+        #expect(rule.route(labels: ["spam"], confidence: 0.92, auditDraw: 0.05) == .audit)
+        #expect(rule.route(labels: ["none"], confidence: 0.92, auditDraw: 0.5) == .human)
+    }
+
+    @Test("several labels need the strictest threshold; a human-only label always goes to people")
+    func strictest() {
+        let rule = AutoAccept(threshold: 0.9, labelThresholds: ["hate": 0.99], auditRate: 0, humanOnlyLabels: ["hate"])
+        #expect(rule.threshold(for: ["spam", "hate"]) == 0.99)
+        #expect(rule.route(labels: ["hate"], confidence: 1, auditDraw: 0.9) == .human)
+        #expect(rule.route(labels: ["spam"], confidence: 0.9, auditDraw: 0.9) == .autoAccepted)
+        #expect(rule.route(labels: [], confidence: 1, auditDraw: 0.9) == .human)
+    }
+
+    @Test("the audit draws its share: 10% of 20,000 acceptable predictions, within sampling error")
+    func auditShare() {
+        var rng = SplitMix64(seed: 7)
+        let rule = AutoAccept(threshold: 0.5, auditRate: 0.1)
+        let audited = (0..<20_000).count(where: { _ in rule.route(labels: ["spam"], confidence: 0.9, using: &rng) == .audit })
+        #expect(abs(Double(audited) / 20_000 - 0.1) < 0.01)
+    }
+
+    @Test("settings are checked against the queue's labels, naming the field")
+    func validation() throws {
+        let fine = AssistSettings(
+            predictor: Predictor.Reference(name: "m", version: "1"), showPredictions: true,
+            autoAccept: AutoAccept(labelThresholds: ["spam": 0.9], humanOnlyLabels: ["hate"]))
+        #expect(try fine.validated(for: Self.schema) == fine)
+        let cases: [(AssistSettings, String)] = [
+            (AssistSettings(showPredictions: true), "predictor"),
+            (AssistSettings(predictor: fine.predictor, autoAccept: AutoAccept(threshold: 0.3)), "auto_accept.threshold"),
+            (AssistSettings(predictor: fine.predictor, autoAccept: AutoAccept(labelThresholds: ["spamm": 0.9])), "auto_accept"),
+            (AssistSettings(predictor: fine.predictor, autoAccept: AutoAccept(auditRate: 1.5)), "auto_accept.audit_rate"),
+            (AssistSettings(predictor: fine.predictor, autoAccept: AutoAccept(humanOnlyLabels: ["nope"])), "auto_accept"),
+        ]
+        for (settings, field) in cases {
+            #expect {
+                try settings.validated(for: Self.schema)
+            } throws: { error in
+                guard case AssayError.invalidInput(let named, _, _) = error else { return false }
+                return named == field
+            }
+        }
+        let decoded = try JSONDecoder().decode(
+            AssistSettings.self, from: Data(#"{"predictor": "m@1", "auto_accept": {"threshold": 0.97}}"#.utf8))
+        #expect(decoded.autoAccept == AutoAccept(threshold: 0.97, auditRate: 0.05))
+        #expect(decoded.showPredictions == false)
+    }
+
+    @Test("prediction rows: confidence is required and 0 to 1, errors name the line")
+    func rows() throws {
+        let row = ImportRow(line: 2, fields: ["item": "c-1", "label": "spam", "confidence": "0.97"])
+        #expect(try PredictionRows.prediction(from: row) == PredictionDraft(itemExternalID: "c-1", labels: ["spam"], confidence: 0.97, line: 2))
+        let json = ImportRow(line: 3, fields: ["external_id": "c-2", "labels": ["spam", "hate"], "confidence": 1])
+        #expect(try PredictionRows.prediction(from: json).labels == ["spam", "hate"])
+        for (fields, field) in [
+            (["item": "c-1", "label": "spam"] as [String: JSONValue], "confidence"),
+            (["item": "c-1", "label": "spam", "confidence": "1.2"], "confidence"),
+            (["item": "c-1", "label": "spam", "confidence": "high"], "confidence"),
+            (["label": "spam", "confidence": "0.5"], "external_id"),
+        ] {
+            #expect {
+                try PredictionRows.prediction(from: ImportRow(line: 9, fields: fields))
+            } throws: { error in
+                guard case AssayError.invalidInput(let named, let line, _) = error else { return false }
+                return named == field && line == 9
+            }
+        }
+    }
+
+    @Test("the auto-accept report: precision on decided audits with its interval, per label, and the disagreements")
+    func autoAcceptReport() throws {
+        let audits = (0..<50).map { index in
+            AutoAcceptReport.Audit(
+                itemExternalID: "c-\(index)", predicted: [index % 2 == 0 ? "spam" : "none"],
+                decided: index < 5 ? ["hate"] : [index % 2 == 0 ? "spam" : "none"])
+        }
+        let report = AutoAcceptReport(
+            predictor: try Predictor.Reference(parsing: "m@1"), routed: [.autoAccepted: 900, .audit: 60, .human: 40],
+            audits: audits)
+        #expect(report.precision == GoldScore(answered: 50, correct: 45))
+        #expect(report.precision.interval.lower < 0.9 && report.precision.interval.upper > 0.9)
+        #expect(report.byLabel.map(\.label) == ["none", "spam"])
+        #expect(report.byLabel[1].precision == GoldScore(answered: 25, correct: 22))
+        #expect(report.disagreements.count == 5)
+        #expect(abs(report.autoAcceptShare - 0.9) < 1e-12)
+        let data = try JSONEncoder().encode(report)
+        #expect(try JSONDecoder().decode(AutoAcceptReport.self, from: data) == report)
+    }
+
+    @Test("alignment: kappa from grouped pairs equals kappa over the items listed one by one")
+    func alignment() throws {
+        let day = Date(timeIntervalSince1970: 1_764_000_000)
+        let pairs = [
+            ModelAlignment.Pair(model: ["spam"], people: ["spam"], decidedAt: day, count: 40),
+            ModelAlignment.Pair(model: ["spam"], people: ["none"], decidedAt: day, count: 5),
+            ModelAlignment.Pair(model: ["none"], people: ["none"], decidedAt: day.addingTimeInterval(8 * 86_400), count: 50),
+            ModelAlignment.Pair(model: ["none"], people: ["spam"], decidedAt: day.addingTimeInterval(8 * 86_400), count: 5),
+        ]
+        let alignment = ModelAlignment(
+            predictor: try Predictor.Reference(parsing: "m@1"), pairs: pairs,
+            goldPredictions: [(["spam"], ["spam"]), (["none"], ["spam"])], peopleOnGold: GoldScore(answered: 6, correct: 5),
+            suggested: [
+                ModelAlignment.SuggestedJudgment(suggested: ["spam"], judged: ["spam"], reference: ["none"], count: 3),
+                ModelAlignment.SuggestedJudgment(suggested: ["spam"], judged: ["none"], reference: ["none"], count: 1),
+                ModelAlignment.SuggestedJudgment(suggested: ["none"], judged: ["none"], reference: ["none"], count: 4),
+                ModelAlignment.SuggestedJudgment(suggested: ["none"], judged: ["spam"], reference: nil, count: 2),
+            ])
+        let model = pairs.flatMap { Array(repeating: $0.model[0], count: $0.count) }
+        let people = pairs.flatMap { Array(repeating: $0.people[0], count: $0.count) }
+        let expected = try CohensKappa().measure(model, people).value
+        #expect(abs((alignment.kappa ?? 0) - expected) < 1e-12)
+        #expect(alignment.agreement == GoldScore(answered: 100, correct: 90))
+        #expect(alignment.weeks.count == 2)
+        #expect(alignment.weeks[0].agreement == GoldScore(answered: 45, correct: 40))
+        let spam = try #require(alignment.byLabel.first { $0.label == "spam" })
+        #expect(spam.precision == GoldScore(answered: 45, correct: 40))
+        #expect(spam.recall == GoldScore(answered: 45, correct: 40))
+        #expect(alignment.gold.model == GoldScore(answered: 2, correct: 1))
+        #expect(alignment.rubberStamp.accepted == GoldScore(answered: 10, correct: 7))
+        #expect(alignment.rubberStamp.acceptedWhenWrong == GoldScore(answered: 4, correct: 3))
+        #expect(alignment.rubberStamp.acceptedWhenRight == GoldScore(answered: 4, correct: 4))
+    }
+
+    @Test("kappa from a contingency table matches the paired form, and refuses an empty table")
+    func kappaTable() throws {
+        let table: [(first: String, second: String, count: Int)] = [("spam", "spam", 40), ("spam", "ham", 5), ("ham", "ham", 55)]
+        let first = table.flatMap { Array(repeating: $0.first, count: $0.count) }
+        let second = table.flatMap { Array(repeating: $0.second, count: $0.count) }
+        #expect(abs(try CohensKappa().measure(table: table).value - CohensKappa().measure(first, second).value) < 1e-12)
+        #expect(throws: QualityError.self) { try CohensKappa().measure(table: [("a", "a", 0)]) }
+    }
+}

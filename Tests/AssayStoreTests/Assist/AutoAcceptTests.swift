@@ -1,0 +1,192 @@
+import AssayCore
+import AssayQuality
+import AssayStore
+import AssayTesting
+import Foundation
+import Testing
+
+/// Predictions, auto-accept and its audit on a simulated queue whose true labels are known.
+@Suite("Predictions and auto-accept")
+struct AutoAcceptTests {
+    static let labels = ["hate", "harassment", "spam", "none"]
+    static let model = Predictor.Reference(name: "triage", version: "1")
+
+    /// A calibrated model: confidence c drawn from [0.6, 1), right with probability c, else a random wrong label.
+    static func simulate(count: Int, seed: UInt64) -> (truth: [String: String], predictions: [PredictionDraft]) {
+        var rng = SplitMix64(seed: seed)
+        var truth: [String: String] = [:]
+        var predictions: [PredictionDraft] = []
+        for index in 1...count {
+            let item = String(format: "item-%04d", index)
+            let label = labels[Int.random(in: 0..<labels.count, using: &rng)]
+            truth[item] = label
+            let confidence = Double.random(in: 0.6..<1, using: &rng)
+            let right = Double.random(in: 0..<1, using: &rng) < confidence
+            let predicted = right ? label : labels.filter { $0 != label }.randomElement(using: &rng)!
+            predictions.append(PredictionDraft(itemExternalID: item, labels: [predicted], confidence: confidence, line: index + 1))
+        }
+        return (truth, predictions)
+    }
+
+    @Test("confident predictions become final labels and leave the pool; the audit measures their precision",
+          arguments: TestBackend.allCases)
+    func autoAcceptWithAudit(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 600, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            let (truth, predictions) = Self.simulate(count: 600, seed: 42)
+            // One item is already in someone's hands when the predictions arrive: it must stay theirs.
+            let early = try await store.createPerson(PersonDraft(externalID: "early", name: "Early", role: .annotator), now: now)
+            let held = try #require(try await store.leaseNextItem(in: queue, for: early, now: now))
+
+            // Predictions stored before auto-accept is on are not routed; turning it on routes them.
+            let first = try await store.importPredictions(predictions, from: Self.model, into: queue, now: now, auditSeed: 1)
+            #expect(first.inserted == 600 && first.replaced == 0 && first.routed.isEmpty)
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: Self.model, autoAccept: AutoAccept(threshold: 0.9, auditRate: 0.2)),
+                by: analyst, now: now, auditSeed: 1)
+            let report = try await store.autoAcceptReport(of: queue)
+            let confident = predictions.filter { $0.confidence >= 0.9 }
+            let heldConfident = confident.contains(where: { $0.itemExternalID == held.item.externalID })
+            #expect(report.autoAccepted + report.audited + report.sentToPeople == 600)
+            #expect(report.autoAccepted + report.audited == confident.count - (heldConfident ? 1 : 0))
+            let auditShare = Double(report.audited) / Double(report.autoAccepted + report.audited)
+            #expect(auditShare > 0.12 && auditShare < 0.28, "audit share \(auditShare) near 0.2")
+
+            // Every auto-accepted item has the model's label as its final label, with provenance and confidence.
+            var finals: [String: FinalLabel] = [:]
+            try await store.forEachFinalLabelPage(in: queue.id) { page in for label in page { finals[label.externalID] = label } }
+            #expect(finals.count == report.autoAccepted)
+            let byItem = Dictionary(uniqueKeysWithValues: predictions.map { ($0.itemExternalID, $0) })
+            for (item, label) in finals {
+                #expect(label.provenance == .model && label.labels == byItem[item]?.labels && label.judgmentCount == 0)
+                #expect(label.confidence == byItem[item]?.confidence)
+            }
+            #expect(finals[held.item.externalID] == nil, "the item already leased stays with its annotator")
+
+            // People label everything the pool still holds, correctly; no auto-accepted item reaches them.
+            _ = try await store.submitJudgment(JudgmentSubmission(labels: [truth[held.item.externalID]!]), on: held.assignment.id, by: early, now: now)
+            let reviewer = try await store.createPerson(PersonDraft(externalID: "rev", name: "Rev", role: .annotator), now: now)
+            var labelled = 1
+            while let lease = try await store.leaseNextItem(in: queue, for: reviewer, now: now) {
+                #expect(finals[lease.item.externalID] == nil, "\(lease.item.externalID) was auto-accepted but leased")
+                _ = try await store.submitJudgment(
+                    JudgmentSubmission(labels: [truth[lease.item.externalID]!]), on: lease.assignment.id, by: reviewer, now: now)
+                labelled += 1
+            }
+            #expect(labelled == 600 - report.autoAccepted)
+            let stats = try await store.stats(of: queue.id)
+            #expect(stats.completedItems == 600 && stats.resolvedItems == 600)
+
+            // The audit's precision is exactly the audited predictions that were right, and the interval holds the
+            // precision of the auto-accepted labels themselves, which the simulation knows.
+            let after = try await store.autoAcceptReport(of: queue)
+            #expect(after.precision.answered == report.audited)
+            let audited = Set(after.disagreements.map(\.itemExternalID))
+            for item in audited { #expect(truth[item] != byItem[item]?.labels.first) }
+            let acceptedRight = finals.keys.count(where: { truth[$0] == byItem[$0]?.labels.first })
+            let truePrecision = Double(acceptedRight) / Double(finals.count)
+            #expect(after.precision.interval.lower <= truePrecision && truePrecision <= after.precision.interval.upper,
+                    "true precision \(truePrecision) in \(after.precision.interval)")
+            #expect(truePrecision > 0.85, "a calibrated model above 0.9 confidence is right about 95% of the time")
+
+            // Alignment with people on the items both labelled: the humans here are the truth.
+            let alignment = try await store.alignment(of: queue)
+            let both = predictions.filter { finals[$0.itemExternalID] == nil }
+            let agreeing = both.count(where: { truth[$0.itemExternalID] == $0.labels.first })
+            #expect(alignment.agreement == GoldScore(answered: both.count, correct: agreeing))
+            #expect((alignment.kappa ?? 0) > 0.4)
+
+            let routed = try await store.auditEvents(AuditFilter(queueID: queue.id, action: "predictions.routed"))
+            #expect(routed.count == 1)
+        }
+    }
+
+    @Test("a bad predictions file changes nothing, and says which line is wrong", arguments: TestBackend.allCases)
+    func badFiles(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 3)
+            let good = PredictionDraft(itemExternalID: "item-0001", labels: ["spam"], confidence: 0.9, line: 2)
+            let cases: [(PredictionDraft, String, Int)] = [
+                (PredictionDraft(itemExternalID: "item-0404", labels: ["spam"], confidence: 0.9, line: 3), "external_id", 3),
+                (PredictionDraft(itemExternalID: "item-0002", labels: ["spamm"], confidence: 0.9, line: 3), "labels", 3),
+                (PredictionDraft(itemExternalID: "item-0002", labels: ["spam", "none"], confidence: 0.9, line: 3), "labels", 3),
+                (PredictionDraft(itemExternalID: "item-0001", labels: ["none"], confidence: 0.9, line: 3), "external_id", 3),
+                (PredictionDraft(itemExternalID: "item-0002", labels: ["none"], confidence: 1.5, line: 3), "confidence", 3),
+            ]
+            for (bad, field, line) in cases {
+                await #expect {
+                    try await store.importPredictions([good, bad], from: Self.model, into: queue, now: Date())
+                } throws: { error in
+                    guard case AssayError.invalidInput(let named, let at, _) = error else { return false }
+                    return named == field && at == line
+                }
+            }
+            #expect(try await store.predictors().isEmpty, "no predictor was registered by a refused file")
+            // A replaced prediction counts as replaced, and the predictor lists its items once.
+            _ = try await store.importPredictions([good], from: Self.model, into: queue, now: Date())
+            let again = try await store.importPredictions(
+                [PredictionDraft(itemExternalID: "item-0001", labels: ["none"], confidence: 0.6)], from: Self.model, into: queue,
+                now: Date())
+            #expect(again.replaced == 1 && again.inserted == 0)
+            #expect(try await store.predictors().map(\.predictions) == [1])
+            // Settings naming a predictor with no predictions are refused.
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+            await #expect(throws: AssayError.self) {
+                try await store.updateAssist(
+                    of: queue, to: AssistSettings(predictor: Predictor.Reference(name: "ghost", version: "1"), showPredictions: true),
+                    by: analyst, now: Date())
+            }
+        }
+    }
+
+    @Test("suggestions: shown only when the queue says so; taking wrong ones on gold is measured", arguments: TestBackend.allCases)
+    func suggestionsAndRubberStamping(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 20, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            // Items 1–10 are gold with reference `none`; the model says `spam` (wrong) on 1–6 and `none` on 7–10.
+            _ = try await store.importGold(
+                (1...10).map { GoldDraft(itemExternalID: String(format: "item-%04d", $0), labels: ["none"]) }, into: queue,
+                by: analyst, now: now)
+            let predictions = (1...20).map { index in
+                PredictionDraft(
+                    itemExternalID: String(format: "item-%04d", index), labels: [index <= 6 ? "spam" : "none"], confidence: 0.8)
+            }
+            _ = try await store.importPredictions(predictions, from: Self.model, into: queue, now: now)
+            let plain = try await store.createPerson(PersonDraft(externalID: "p", name: "Plain", role: .annotator), now: now)
+            let lease = try #require(try await store.leaseNextItem(in: queue, for: plain, now: now))
+            #expect(lease.suggestion == nil, "suggestions are off by default")
+            _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: plain, now: now)
+
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: Self.model, showPredictions: true), by: analyst, now: now)
+            queue = try await store.updateQuality(of: queue, to: QualitySettings(goldRate: 0.5), by: analyst, now: now)
+            // A rubber-stamper takes every suggestion; every gold item reaches them within a bounded number of calls.
+            let stamper = try await store.createPerson(PersonDraft(externalID: "s", name: "Stamper", role: .annotator), now: now)
+            var goldSeen = 0
+            for _ in 0..<400 where goldSeen < 10 {
+                guard let lease = try await store.leaseNextItem(in: queue, for: stamper, now: now) else { continue }
+                let suggestion = try #require(lease.suggestion, "every item has a prediction, so every lease shows one")
+                #expect(suggestion.predictor == Self.model)
+                if Int(lease.item.externalID.suffix(4))! <= 10 { goldSeen += 1 }
+                _ = try await store.submitJudgment(JudgmentSubmission(labels: suggestion.labels), on: lease.assignment.id, by: stamper, now: now)
+            }
+            #expect(goldSeen == 10)
+            let alignment = try await store.alignment(of: queue)
+            #expect(alignment.rubberStamp.acceptedWhenWrong == GoldScore(answered: 6, correct: 6))
+            #expect(alignment.rubberStamp.acceptedWhenRight == GoldScore(answered: 4, correct: 4))
+            #expect(alignment.rubberStamp.accepted.answered == alignment.rubberStamp.accepted.correct)
+            #expect(alignment.gold.model == GoldScore(answered: 10, correct: 4))
+            #expect(alignment.gold.people == GoldScore(answered: 10, correct: 4), "the stamper's gold answers copy the model")
+        }
+    }
+}
