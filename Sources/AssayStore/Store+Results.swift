@@ -9,12 +9,12 @@ extension Store {
         try await FinalLabels.page(in: queueID, after: itemID ?? 0, limit: limit, sql())
     }
 
-    /// Walks every final label of a queue in pages of `pageSize`, for streaming exports: memory stays flat
-    /// however large the queue.
+    /// Walks every final label of a queue (of items after `firstID`) in pages of `pageSize`, for streaming exports:
+    /// memory stays flat however large the queue.
     public func forEachFinalLabelPage(
-        in queueID: UUID, pageSize: Int = 5_000, _ body: ([FinalLabel]) async throws -> Void
+        in queueID: UUID, after firstID: Int64 = 0, pageSize: Int = 5_000, _ body: ([FinalLabel]) async throws -> Void
     ) async throws {
-        var after: Int64 = 0
+        var after = firstID
         while true {
             let page = try await FinalLabels.page(in: queueID, after: after, limit: pageSize, sql())
             guard let last = page.last else { return }

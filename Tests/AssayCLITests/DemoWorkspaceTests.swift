@@ -36,6 +36,12 @@ struct DemoWorkspaceTests {
             for queue in queues { #expect(try await store.exams(in: queue.id).count == 1, "\(queue.name)") }
             let week = BusinessReview.Period.week.lastComplete(before: now)
             #expect(try await store.calibrations(in: queues.map(\.id), closingFrom: week.start, to: week.end).count == 2)
+            // The English comments queue works with the triage model: some items auto-accepted, audited, measured.
+            let comments = try #require(queues.first { $0.name == "comments-en" })
+            let autoAccept = try await store.autoAcceptReport(of: comments)
+            #expect(autoAccept.autoAccepted > 0 && autoAccept.audited > 0 && autoAccept.precision.answered > 0)
+            let alignment = try await store.alignment(of: comments)
+            #expect(alignment.agreement.answered > 0 && alignment.gold.model.answered > 0 && alignment.kappa != nil)
             #expect(!(try await store.exposureByTeam(
                 labels: DemoQueues.severeCodes, from: now.addingTimeInterval(-41 * 86_400), to: now, limit: 40).isEmpty))
         }

@@ -28,6 +28,8 @@ struct DemoOperations {
     /// The item ids seen so far, by queue and external id (read as items arrive, for appeals).
     private var itemIDs: [UUID: [String: Int64]] = [:]
     private var lastItemID: [UUID: Int64] = [:]
+    /// Items the model's label decided, by queue: nobody judges them.
+    private var autoAccepted: [UUID: Set<String>] = [:]
 
     init(store: Store, staff: [(role: Role, person: Person)], workers: [DemoWorkspace.Worker], work: [QueueWork], now: Date) {
         self.store = store
@@ -54,10 +56,15 @@ struct DemoOperations {
             for (index, queueWork) in work.enumerated() {
                 let queue = queueWork.queue
                 if let items = itemsByDay[index][day] {
+                    let before = lastItemID[queue.id]
                     summary.items += try await store.importItems(items.map(\.draft), into: queue, now: day).inserted
                     try await learnItemIDs(of: queue)
+                    if queue.assist.autoAccept != nil {
+                        try await predict(items, in: queue, after: before, at: day, rng: &rng)
+                    }
                 }
-                let judgments = judgmentsByDay[index][day] ?? []
+                let skipped = autoAccepted[queue.id] ?? []
+                let judgments = (judgmentsByDay[index][day] ?? []).filter { !skipped.contains($0.itemExternalID) }
                 for start in stride(from: 0, to: judgments.count, by: 5_000) {
                     let batch = Array(judgments[start..<min(start + 5_000, judgments.count)])
                     summary.judgments += try await store.importJudgments(batch, into: queue, origin: .assay, now: dayEnd).inserted
@@ -73,6 +80,22 @@ struct DemoOperations {
             }
             progress(min(1, day.timeIntervalSince(firstDay) / 86_400 / dayCount))
             day = day.addingTimeInterval(86_400)
+        }
+    }
+
+    /// The day's items get the model's predictions as they arrive; the ones it is sure of are auto-accepted, and
+    /// their simulated judgments are dropped (nobody saw those items).
+    private mutating func predict(
+        _ items: [DemoContent.Item], in queue: Queue, after firstID: Int64?, at day: Date, rng: inout SplitMix64
+    ) async throws {
+        let predictions = DemoModel.predictions(
+            for: items.map { ($0.draft.externalID, $0.truth) }, labels: queue.schema.codes, rng: &rng)
+        _ = try await store.importPredictions(
+            predictions, from: DemoModel.predictor, into: queue, now: day, auditSeed: rng.next())
+        try await store.forEachFinalLabelPage(in: queue.id, after: firstID ?? 0) { page in
+            for label in page where label.provenance == .model {
+                autoAccepted[queue.id, default: []].insert(label.externalID)
+            }
         }
     }
 

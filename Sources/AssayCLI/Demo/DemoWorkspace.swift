@@ -53,7 +53,7 @@ struct DemoWorkspace {
         let arbitrator = staff.first { $0.role == .arbitrator }!.person
         var simulated: [DemoOperations.QueueWork] = []
         for plan in DemoQueues.all(totalItems: itemCount) {
-            let queue = try await store.createQueue(plan.draft, now: now.addingTimeInterval(-43 * 86_400))
+            var queue = try await store.createQueue(plan.draft, now: now.addingTimeInterval(-43 * 86_400))
             summary.queues.append(queue.name)
             let items = DemoContent.items(for: plan, now: now, rng: &rng)
             // The policy team's reference answers on one item in forty (at least 20), set before the work began:
@@ -76,6 +76,15 @@ struct DemoWorkspace {
                     name: "Policy basics (training)", items: gold.prefix(10).map(\.itemExternalID), passMark: 0.8,
                     training: true),
                 in: queue, now: start)
+            if queue.name == "comments-en" {
+                // The triage model predicts the gold items too (which measures it), then the queue starts using it.
+                let analyst = staff.first { $0.role == .analyst }!.person
+                _ = try await store.importPredictions(
+                    DemoModel.predictions(
+                        for: goldItems.map { ($0.draft.externalID, $0.truth) }, labels: queue.schema.codes, rng: &rng),
+                    from: DemoModel.predictor, into: queue, now: start, auditSeed: rng.next())
+                queue = try await store.updateAssist(of: queue, to: DemoModel.settings, by: analyst, now: start)
+            }
             let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
             let goldIDs = Set(gold.map(\.itemExternalID))
             var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, goldIDs: goldIDs, now: now)

@@ -13,7 +13,13 @@ struct ActingPerson: ParsableArguments {
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown person, ``AssayError/forbidden(_:)`` when
     ///   `policy` refuses them.
     func person(in store: Store, allowedBy policy: (Actor) throws -> Void) async throws -> Person {
-        let person = try await store.person(externalID: by)
+        try await Self.person(by, in: store, allowedBy: policy)
+    }
+
+    /// The person with this external id, once the policy allows them the action: for commands where `--by` is
+    /// optional.
+    static func person(_ externalID: String, in store: Store, allowedBy policy: (Actor) throws -> Void) async throws -> Person {
+        let person = try await store.person(externalID: externalID)
         try policy(Actor(person: person))
         return person
     }

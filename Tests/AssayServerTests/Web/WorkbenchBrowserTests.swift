@@ -76,6 +76,35 @@ struct WorkbenchBrowserTests {
         }
     }
 
+    @Test("a queue that shows its model's suggestion shows it beside the labels, never pre-selected")
+    func suggestion() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let store = server.store
+            let now = server.clock.now
+            var queue = try await Fixtures.queue(store)
+            _ = try await store.importItems(
+                [ItemDraft(externalID: "c-1", content: ["text": "free crypto giveaway, click here"])], into: queue, now: now)
+            let model = Predictor.Reference(name: "triage", version: "1")
+            _ = try await store.importPredictions(
+                [PredictionDraft(itemExternalID: "c-1", labels: ["spam"], confidence: 0.87)], from: model, into: queue, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: model, showPredictions: true), by: analyst, now: now)
+            let annotator = try await Fixtures.annotators(store, count: 1, prefix: "maria")[0]
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: annotator.token)
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("the item is shown") { try await browser.text("#item-id") == "c-1" }
+                #expect(try await browser.text("#suggestion-labels") == "Spam or scam")
+                #expect(try await browser.text("#suggestion-confidence") == "(87% sure)")
+                let pressed = try await browser.script("return document.querySelectorAll('#labels [aria-pressed=true]').length")
+                #expect(pressed == 0, "the suggestion is not pre-selected")
+                #expect(try await browser.accessibilityProblems().isEmpty)
+                try await browser.screenshot("workbench-suggestion")
+            }
+        }
+    }
+
     @Test("sensitive media stays blurred until asked for, a long stretch brings a break reminder, severe labels count, E escalates")
     func wellbeing() async throws {
         try await LiveServer.with(.sqlite) { server in

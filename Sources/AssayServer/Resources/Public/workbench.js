@@ -31,6 +31,7 @@
   async function next() {
     busy = true;
     lease = null;
+    el("suggestion").hidden = true;
     picker.clear();
     rationale.value = "";
     itemView.hidden = true;
@@ -45,8 +46,23 @@
     shownAt = Date.now();
     el("item-id").textContent = lease.item.external_id;
     Assay.renderItem(itemView, lease.item, { blurAllMedia });
+    showSuggestion(lease.suggestion);
     say("");
     (picker.buttons[0] || rationale).focus();
+  }
+
+  // The queue's model suggestion, when the queue shows one. It is shown, never pre-selected: a pre-selected answer
+  // is too easy to rubber-stamp, and the server measures how often people take wrong suggestions.
+  function showSuggestion(suggestion) {
+    const box = el("suggestion");
+    box.hidden = !suggestion;
+    if (!suggestion) return;
+    const name = (code) => {
+      const button = document.querySelector('#labels [data-code="' + CSS.escape(code) + '"]');
+      return button ? button.textContent.replace(/^\s*\d\s*/, "").trim() : code;
+    };
+    el("suggestion-labels").textContent = suggestion.labels.map(name).join(", ");
+    el("suggestion-confidence").textContent = "(" + Math.round(suggestion.confidence * 100) + "% sure)";
   }
 
   async function submit() {

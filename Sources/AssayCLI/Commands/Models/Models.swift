@@ -1,0 +1,192 @@
+import ArgumentParser
+import AssayCore
+import AssayStore
+import Foundation
+
+/// `assay models`: predictions from models beside people — import them, set how a queue uses them, and see how
+/// auto-accept and the model compare with people.
+struct Models: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import a model's predictions, set a queue's suggestions and auto-accept, and report on them.",
+        discussion: """
+            A predictor is a model, prompt or classifier at one version, named NAME@VERSION. Its predictions can be \
+            shown to annotators as suggestions, or auto-accepted as final labels above a confidence threshold, with a \
+            random audit share still sent to people to measure the precision of what was auto-accepted.
+            """,
+        subcommands: [List.self, Import.self, Assist.self, AutoAcceptReportCommand.self, Alignment.self],
+        defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the predictors as CSV: predictor, kind, predictions.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let predictors = try await database.withStore { try await $0.predictors() }
+                print(CSVWriter.row(["predictor", "kind", "predictions", "created_at"]), terminator: "")
+                for predictor in predictors {
+                    print(CSVWriter.row([
+                        predictor.reference.description, predictor.kind.rawValue, String(predictor.predictions),
+                        Timestamp.format(predictor.createdAt),
+                    ]), terminator: "")
+                }
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import predictions, all or nothing: external_id, labels (a list, or 'a|b' in CSV) or label, confidence.")
+
+        @Argument(help: "The file: .jsonl/.ndjson or .csv.")
+        var file: String
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "The model that made them, as NAME@VERSION.")
+        var predictor: String
+
+        @OptionGroup var acting: ActingPerson
+
+        @Option(help: "jsonl or csv (default: from the file name).")
+        var format: ImportFormat?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting(file: file) {
+                let reference = try Predictor.Reference(parsing: predictor)
+                let rows = try FileRows.read(file, format: format, requiredColumns: PredictionRows.requiredColumns)
+                let drafts = try rows.map(PredictionRows.prediction(from:))
+                let report = try await database.withStore { store in
+                    _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageModels)
+                    return try await store.importPredictions(drafts, from: reference, into: try await store.queue(queue), now: Date())
+                }
+                let routed = ModelRoute.allCases.map { "\(report.routed[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                print("Stored \(report.received) predictions of \(reference) in '\(queue)' (\(report.inserted) new, "
+                    + "\(report.replaced) replaced)\(report.routed.isEmpty ? "." : "; routed: \(routed).")")
+            }
+        }
+    }
+
+    struct Assist: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show (with no options) or set how a queue uses a model: suggestions and auto-accept.",
+            discussion: """
+                Setting replaces the queue's model settings with what the options say. For example:
+                  assay models assist --queue comments-en --by ana --predictor triage@v3 --show-suggestions \\
+                      --auto-accept 0.97 --audit-rate 0.05 --human-only hate --label-threshold spam=0.95
+                """)
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "Who does this, by external id (needed to change settings).")
+        var by: String?
+
+        @Option(help: "The predictor the queue uses, NAME@VERSION.")
+        var predictor: String?
+
+        @Flag(help: "Show the predictor's suggestion to annotators.")
+        var showSuggestions = false
+
+        @Option(help: "Auto-accept predictions at or above this confidence (0.5 to 1).")
+        var autoAccept: Double?
+
+        @Option(help: "LABEL=THRESHOLD: a label's own auto-accept threshold (repeatable).")
+        var labelThreshold: [String] = []
+
+        @Option(help: "The share of auto-acceptable predictions still sent to people, to measure precision.")
+        var auditRate = 0.05
+
+        @Option(help: "A label a model never decides alone (repeatable).")
+        var humanOnly: [String] = []
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if predictor != nil || autoAccept != nil || showSuggestions, by == nil {
+                throw ValidationError("say who changes the settings with --by")
+            }
+            if autoAccept == nil, !labelThreshold.isEmpty || !humanOnly.isEmpty {
+                throw ValidationError("--label-threshold and --human-only need --auto-accept")
+            }
+        }
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let assist = try await database.withStore { store in
+                    let queue = try await store.queue(self.queue)
+                    guard let by else { return queue.assist }
+                    let person = try await ActingPerson.person(by, in: store, allowedBy: Policy.requireCanManageModels)
+                    return try await store.updateAssist(of: queue, to: try settings(), by: person, now: Date()).assist
+                }
+                try JSONFiles.print(assist)
+            }
+        }
+
+        private func settings() throws -> AssistSettings {
+            var thresholds: [String: Double] = [:]
+            for pair in labelThreshold {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let value = Double(parts[1]) else {
+                    throw AssayError.invalidInput(field: "--label-threshold", line: nil, reason: "write LABEL=THRESHOLD, got '\(pair)'")
+                }
+                thresholds[parts[0]] = value
+            }
+            return AssistSettings(
+                predictor: try predictor.map { try Predictor.Reference(parsing: $0) }, showPredictions: showSuggestions,
+                autoAccept: autoAccept.map {
+                    AutoAccept(threshold: $0, labelThresholds: thresholds, auditRate: auditRate, humanOnlyLabels: humanOnly)
+                })
+        }
+    }
+
+    struct AutoAcceptReportCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "auto-accept",
+            abstract: "Print, as JSON, predictions per route and the precision of auto-accept measured on the audit.")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "The predictor, NAME@VERSION (default: the queue's).")
+        var predictor: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let reference = try predictor.map { try Predictor.Reference(parsing: $0) }
+                try JSONFiles.print(try await database.withStore { store in
+                    try await store.autoAcceptReport(of: try await store.queue(queue), predictor: reference)
+                })
+            }
+        }
+    }
+
+    struct Alignment: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print, as JSON, how a model and the queue's people agree (kappa, per label, per week), each on "
+                + "the same gold, and how often people take its suggestions when they are wrong.")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "The predictor, NAME@VERSION (default: the queue's).")
+        var predictor: String?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let reference = try predictor.map { try Predictor.Reference(parsing: $0) }
+                try JSONFiles.print(try await database.withStore { store in
+                    try await store.alignment(of: try await store.queue(queue), predictor: reference)
+                })
+            }
+        }
+    }
+}
