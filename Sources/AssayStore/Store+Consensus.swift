@@ -300,41 +300,48 @@ extension Store {
         -> ArbitrationCase
     {
         try await transaction { sql in
-            let item = try await Self.item(itemID, sql)
-            if let vendorScope {
-                guard try await sql.raw("""
-                    SELECT 1 AS judged FROM judgments j JOIN people p ON p.id = j.annotator_id
-                    WHERE j.item_id = \(bind: itemID) AND p.vendor_id = \(bind: vendorScope) LIMIT 1
-                    """).first() != nil
-                else { throw AssayError.forbidden("a vendor lead appeals only items their own vendor's people judged") }
-            }
-            guard let before = try await FinalLabels.labels(of: [itemID], sql)[itemID] else { throw AssayError.notFound(entity: "final label of item", id: String(itemID)) }
-            let note = note?.trimmingBlanksAndNewlines.nilIfEmpty
-            guard let opened = try await sql.raw("""
-                INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by, appealed_labels)
-                VALUES (\(bind: item.queueID), \(bind: itemID), 'appeal', \(bind: note), 'open', \(bind: Column.millis(now)),
-                        \(bind: actor.id), \(bind: try before.labels.map(Column.json)))
-                ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
-                """).first()
-            else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
-            let queue = try await self.queue(id: item.queueID, sql)
-            var reopened = before
-            reopened.labels = nil
-            reopened.provenance = .unresolved
-            reopened.unresolvedReason = .appealed
-            reopened.decidedAt = now
-            var counters: QueueCounters.Changes = [:]
-            try await FinalLabels.write(
-                [reopened], previous: [itemID: before.provenance], queue: queue, now: now, counters: &counters, sql)
-            try await QueueCounters.add(counters, to: queue.id, sql)
-            try await AuditLog.append([
-                AuditEvent(
-                    at: now, actorID: actor.id, action: "final_label.appealed", entity: "item", entityID: String(itemID),
-                    queueID: queue.id, before: Self.finalLabelValue(before), after: Self.finalLabelValue(reopened),
-                    reason: note)
-            ], sql)
-            return try Self.arbitrationCase(from: opened)
+            try await self.appeal(itemID: itemID, note: note, by: actor, vendorScope: vendorScope, now: now, sql)
         }
+    }
+
+    /// ``appeal(itemID:note:by:vendorScope:now:)`` inside the caller's transaction.
+    func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID?, now: Date, _ sql: any SQLDatabase)
+        async throws -> ArbitrationCase
+    {
+        let item = try await Self.item(itemID, sql)
+        if let vendorScope {
+            guard try await sql.raw("""
+                SELECT 1 AS judged FROM judgments j JOIN people p ON p.id = j.annotator_id
+                WHERE j.item_id = \(bind: itemID) AND p.vendor_id = \(bind: vendorScope) LIMIT 1
+                """).first() != nil
+            else { throw AssayError.forbidden("a vendor lead appeals only items their own vendor's people judged") }
+        }
+        guard let before = try await FinalLabels.labels(of: [itemID], sql)[itemID] else { throw AssayError.notFound(entity: "final label of item", id: String(itemID)) }
+        let note = note?.trimmingBlanksAndNewlines.nilIfEmpty
+        guard let opened = try await sql.raw("""
+            INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by, appealed_labels)
+            VALUES (\(bind: item.queueID), \(bind: itemID), 'appeal', \(bind: note), 'open', \(bind: Column.millis(now)),
+                    \(bind: actor.id), \(bind: try before.labels.map(Column.json)))
+            ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
+            """).first()
+        else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
+        let queue = try await self.queue(id: item.queueID, sql)
+        var reopened = before
+        reopened.labels = nil
+        reopened.provenance = .unresolved
+        reopened.unresolvedReason = .appealed
+        reopened.decidedAt = now
+        var counters: QueueCounters.Changes = [:]
+        try await FinalLabels.write(
+            [reopened], previous: [itemID: before.provenance], queue: queue, now: now, counters: &counters, sql)
+        try await QueueCounters.add(counters, to: queue.id, sql)
+        try await AuditLog.append([
+            AuditEvent(
+                at: now, actorID: actor.id, action: "final_label.appealed", entity: "item", entityID: String(itemID),
+                queueID: queue.id, before: Self.finalLabelValue(before), after: Self.finalLabelValue(reopened),
+                reason: note)
+        ], sql)
+        return try Self.arbitrationCase(from: opened)
     }
 
     private static func finalLabelValue(_ label: FinalLabel) -> JSONValue {

@@ -333,6 +333,7 @@ extension Store {
         case .priority: order = "i.priority DESC, i.id"
         case .oldest: order = "i.id"
         case .newest: order = "i.id DESC"
+        case .uncertainty: order = "i.uncertainty DESC, i.id"
         }
         let row = try await sql.raw("""
             SELECT i.id FROM items i

@@ -41,15 +41,21 @@ extension Store {
                 let rows = try chunk.map { draft -> SQLQueryString in
                     """
                     (\(bind: predictorID), \(bind: ids[draft.itemExternalID]!), \(bind: queue.id),
-                     \(bind: try Column.json(draft.labels)), \(bind: draft.confidence), \(bind: Column.millis(now)))
+                     \(bind: try Column.json(draft.labels)), \(bind: draft.confidence), \(bind: draft.uncertainty),
+                     \(bind: Column.millis(now)))
                     """
                 }
                 try await sql.raw("""
-                    INSERT INTO predictions (predictor_id, item_id, queue_id, labels, confidence, created_at_ms)
+                    INSERT INTO predictions (predictor_id, item_id, queue_id, labels, confidence, uncertainty, created_at_ms)
                     VALUES \(SQLList(rows))
                     ON CONFLICT (predictor_id, item_id) DO UPDATE SET labels = excluded.labels,
-                        confidence = excluded.confidence, created_at_ms = excluded.created_at_ms
+                        confidence = excluded.confidence, uncertainty = excluded.uncertainty,
+                        created_at_ms = excluded.created_at_ms
                     """).run()
+                if queue.assist.predictor == reference {
+                    try await Self.refreshUncertainty(
+                        of: predictorID, where: "id IN (\(binds: chunk.map { ids[$0.itemExternalID]! }))", sql)
+                }
             }
             var routed: [ModelRoute: Int] = [:]
             if queue.assist.predictor == reference, let rule = queue.assist.autoAccept {
@@ -142,6 +148,9 @@ extension Store {
                 }
             }
             try await sql.raw("UPDATE queues SET assist = \(bind: try Column.json(settings)) WHERE id = \(bind: queue.id)").run()
+            if current.assist.predictor != settings.predictor {
+                try await Self.refreshUncertainty(of: predictorID, where: "queue_id = \(bind: queue.id)", sql)
+            }
             try await AuditLog.append([
                 AuditEvent(
                     at: now, actorID: actor.id, action: "queue.assist_changed", entity: "queue",
@@ -158,6 +167,19 @@ extension Store {
         }
         queueCache.forget(updated)
         return updated
+    }
+
+    /// Copies a predictor's uncertainty onto the items `condition` selects (−1 for items it did not predict, or for
+    /// every one when the queue has no predictor), so that an uncertainty-ordered queue reads it from the item row.
+    static func refreshUncertainty(of predictorID: UUID?, where condition: SQLQueryString, _ sql: any SQLDatabase)
+        async throws
+    {
+        try await sql.raw("""
+            UPDATE items SET uncertainty = COALESCE(
+                (SELECT COALESCE(p.uncertainty, 1 - p.confidence) FROM predictions p
+                 WHERE p.item_id = items.id AND p.predictor_id = \(bind: predictorID)), -1)
+            WHERE \(condition)
+            """).run()
     }
 
     static func existingPredictorID(_ reference: Predictor.Reference, _ sql: any SQLDatabase) async throws -> UUID? {

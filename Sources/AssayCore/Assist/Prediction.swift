@@ -8,14 +8,17 @@ public struct PredictionDraft: Sendable, Equatable {
     public var labels: [String]
     /// The predictor's confidence in them, 0 to 1 (for a calibrated model, the probability they are right).
     public var confidence: Double
+    /// How unsure the predictor is, 0 to 1, for ordering a queue by uncertainty (nil: 1 − confidence).
+    public var uncertainty: Double?
     /// The line of the file it came from, for errors; nil when it did not come from a file.
     public var line: Int?
 
     /// Makes a draft.
-    public init(itemExternalID: String, labels: [String], confidence: Double, line: Int? = nil) {
+    public init(itemExternalID: String, labels: [String], confidence: Double, uncertainty: Double? = nil, line: Int? = nil) {
         self.itemExternalID = itemExternalID
         self.labels = labels
         self.confidence = confidence
+        self.uncertainty = uncertainty
         self.line = line
     }
 }
@@ -111,7 +114,8 @@ public struct PredictionImportReport: Codable, Sendable, Equatable {
 /// Reads a predictions file: which item (by external id) a model labelled how, and how sure it was.
 ///
 /// Fields: `external_id` (or `item_external_id`, `item`), `labels` (a JSON list, or text with `|` between labels)
-/// or `label`, and `confidence` (0 to 1, required: routing and alignment need it).
+/// or `label`, `confidence` (0 to 1, required: routing and alignment need it), and optionally `uncertainty` (0 to 1,
+/// what an uncertainty-ordered queue sorts by; 1 − confidence when absent).
 ///
 /// For example:
 /// ```swift
@@ -136,6 +140,11 @@ public enum PredictionRows {
         guard (0...1).contains(confidence) else {
             throw AssayError.invalidInput(field: "confidence", line: row.line, reason: "must be 0 to 1, got \(confidence)")
         }
-        return PredictionDraft(itemExternalID: item, labels: labels, confidence: confidence, line: row.line)
+        let uncertainty = try row.optionalNumber("uncertainty")
+        if let uncertainty, !(0...1).contains(uncertainty) {
+            throw AssayError.invalidInput(field: "uncertainty", line: row.line, reason: "must be 0 to 1, got \(uncertainty)")
+        }
+        return PredictionDraft(
+            itemExternalID: item, labels: labels, confidence: confidence, uncertainty: uncertainty, line: row.line)
     }
 }

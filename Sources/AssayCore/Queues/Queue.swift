@@ -62,6 +62,9 @@ public enum ItemOrdering: String, Codable, Sendable, CaseIterable {
     case oldest
     /// Newest first: for queues where fresh content matters most.
     case newest
+    /// Most uncertain first, by the queue's predictor (active learning: people label first what a model would learn
+    /// most from); items it has not predicted come last, oldest first.
+    case uncertainty
 }
 
 /// What it takes to make a queue, with defaults a trust & safety team would pick.

@@ -37,5 +37,7 @@ public enum AssayMigrations {
         CreateGoldConfusionDays(),
         CreatePredictions(),
         AddModelAssist(),
+        CreateLabelErrorFlags(),
+        AddUncertainty(),
     ]
 }

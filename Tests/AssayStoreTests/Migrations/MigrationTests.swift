@@ -22,6 +22,8 @@ struct MigrationTests {
         "027-create-gold-confusion-days",
         "028-create-predictions",
         "029-add-model-assist",
+        "030-create-label-error-flags",
+        "031-add-uncertainty",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

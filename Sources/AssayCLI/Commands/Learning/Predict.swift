@@ -1,10 +1,13 @@
 import ArgumentParser
 import AssayCore
 import AssayLearning
+import AssayStore
 import Foundation
 
 /// `assay predict --model MODEL DATA --id-column id --out predictions.csv`: labels a CSV or JSON Lines file with a
-/// model from `assay train`, writing `id,label,confidence`.
+/// model from `assay train`, writing `id,label,confidence`. With `--queue Q --predictor NAME@VERSION` it predicts
+/// every item of a queue and stores the predictions there, where they can be shown, auto-accepted, order the queue
+/// by uncertainty, and be compared with people.
 struct Predict: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Label a CSV or JSON Lines file with a model made by `assay train`.",
@@ -12,16 +15,37 @@ struct Predict: AsyncParsableCommand {
             Writes a CSV with columns id, label and confidence (the calibrated probability of the label), and with \
             --probabilities one column per label. `assay metrics --item-column id` scores it against true labels.
 
+            With --queue the model predicts every item of the queue (gold too, which measures it) and the \
+            predictions are stored under --predictor, with the uncertainty an uncertainty-ordered queue sorts by.
+
             Examples:
               assay predict --model posts.model new-posts.csv --id-column id --out predictions.csv
               assay predict --model posts.model posts.jsonl --probabilities --out -
+              assay predict --model comments.model --queue comments-en --predictor comments-clf@1 --by priya
             """)
 
     @Option(help: "The model file.")
     var model: String
 
-    @Argument(help: "The texts to label: a CSV with a header, or JSON Lines.")
-    var data: String
+    @Argument(help: "The texts to label: a CSV with a header, or JSON Lines (or use --queue).")
+    var data: String?
+
+    @Option(help: "Predict this queue's items and store the predictions there, instead of a file.")
+    var queue: String?
+
+    @Option(help: "With --queue: the predictor to store them under, NAME@VERSION.")
+    var predictor: String?
+
+    @Option(help: "With --queue: the item content field(s) to read as text (repeatable).")
+    var textField: [String] = ["text"]
+
+    @Option(help: "With --queue: the uncertainty to store (entropy, margin or least_confidence).")
+    var uncertainty = Uncertainty.entropy
+
+    @Option(help: "With --queue: who does this, by external id.")
+    var by: String?
+
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The column holding each row's id.")
     var idColumn = "id"
@@ -38,8 +62,15 @@ struct Predict: AsyncParsableCommand {
     @Flag(help: "Add one column per label with its probability.")
     var probabilities = false
 
+    func validate() throws {
+        guard (data == nil) != (queue == nil) else { throw ValidationError("give a file to label or --queue, not both or neither") }
+        if queue != nil, predictor == nil || by == nil { throw ValidationError("--queue needs --predictor NAME@VERSION and --by") }
+    }
+
     func run() async throws {
         let classifier = try Self.load(model)
+        if let queue { return try await predictQueue(queue, with: classifier) }
+        let data = self.data!
         let output = try OutputFile(path: out)
         defer { output.close() }
         var header = ["id", "label", "confidence"]
@@ -64,6 +95,21 @@ struct Predict: AsyncParsableCommand {
         if !output.isStandardOutput { QualityFiles.note("Labelled \(written) rows of \(data) into \(out).") }
     }
 
+    /// Predicts every item of a queue and stores the predictions.
+    private func predictQueue(_ name: String, with classifier: TextClassifier) async throws {
+        try await CommandFailure.reporting {
+            let reference = try Predictor.Reference(parsing: predictor!)
+            let (predicted, routed) = try await database.withStore { store in
+                _ = try await ActingPerson.person(by!, in: store, allowedBy: Policy.requireCanManageModels)
+                let queue = try await store.queue(name)
+                return try await QueueClassifier.predict(
+                    queue, in: store, with: classifier, as: reference, fields: textField, measure: uncertainty)
+            }
+            let routes = ModelRoute.allCases.map { "\(routed[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            print("Predicted \(predicted) items of '\(name)' as \(reference)\(routed.isEmpty ? "." : "; routed: \(routes).")")
+        }
+    }
+
     /// Reads a model file, with an error naming it.
     static func load(_ path: String) throws -> TextClassifier {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -80,3 +126,5 @@ struct Predict: AsyncParsableCommand {
         String(format: "%.6f", probability)
     }
 }
+
+extension Uncertainty: ExpressibleByArgument {}

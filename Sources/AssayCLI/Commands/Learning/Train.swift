@@ -1,11 +1,13 @@
 import ArgumentParser
 import AssayCore
 import AssayLearning
+import AssayStore
 import AssayQuality
 import Foundation
 
 /// `assay train DATA --text-column text --label-column label --out MODEL`: trains Assay's built-in text classifier
-/// on a CSV or JSON Lines file, the way `fasttext supervised` does, and saves it as a model file.
+/// on a CSV or JSON Lines file, the way `fasttext supervised` does, and saves it as a model file. With `--queue`
+/// instead of a file, it trains on the final labels a queue's people decided and scores the model on the queue's gold.
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train the built-in text classifier on a labelled CSV or JSON Lines file.",
@@ -14,13 +16,26 @@ struct Train: AsyncParsableCommand {
             L2, class weighting) and calibrates its probabilities on a held-out tenth of the examples. It prints what \
             it saw, its held-out figures, and with --test its scores on another file.
 
+            With --queue Q instead of a file, the examples are the queue's items whose final label people decided \
+            (the text of --text-field), and the test is the queue's gold, which never gets a final label and so is \
+            held out by construction. `assay predict --queue` then makes the model a predictor of the queue.
+
             Examples:
               assay train posts.csv --text-column text --label-column label --out posts.model
               assay train train.jsonl --label-column class --test test.jsonl --out model.bin --json
+              assay train --queue comments-en --out comments.model
             """)
 
-    @Argument(help: "The training examples: a CSV with a header, or JSON Lines.")
-    var data: String
+    @Argument(help: "The training examples: a CSV with a header, or JSON Lines (or use --queue).")
+    var data: String?
+
+    @Option(help: "Train on this queue's final labels and test on its gold, instead of a file.")
+    var queue: String?
+
+    @Option(help: "With --queue: the item content field(s) to read as text (repeatable).")
+    var textField: [String] = ["text"]
+
+    @OptionGroup var database: DatabaseOptions
 
     @Option(help: "The column holding the text.")
     var textColumn = "text"
@@ -70,8 +85,15 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    func validate() throws {
+        guard (data == nil) != (queue == nil) else { throw ValidationError("give a training file or --queue, not both or neither") }
+        if queue != nil, test != nil { throw ValidationError("--queue tests on the queue's gold; leave out --test") }
+    }
+
     func run() async throws {
         let options = try trainingOptions()
+        if let queue { return try await trainOnQueue(queue, options: options) }
+        let data = self.data!
         var trainer: TextClassifier.Trainer
         do { trainer = try TextClassifier.Trainer(options: options) } catch let error as LearningError {
             throw ValidationError(error.description)
@@ -114,6 +136,29 @@ struct Train: AsyncParsableCommand {
         let summary = TrainSummary(
             classifier: classifier, seconds: seconds, model: out, modelBytes: bytes.count, evaluation: evaluation)
         if json { try QualityFiles.printJSON(summary) } else { print(summary.text) }
+    }
+
+    /// Trains on a queue's final labels, tests on its gold, and writes the model.
+    private func trainOnQueue(_ name: String, options: TrainingOptions) async throws {
+        let start = ContinuousClock.now
+        let (classifier, gold) = try await CommandFailure.reporting {
+            try await database.withStore { store in
+                let queue = try await store.queue(name)
+                do {
+                    return try await QueueClassifier.train(on: queue, in: store, fields: textField, options: options)
+                } catch let error as LearningError {
+                    throw CommandFailure(description: "queue '\(name)': \(error.description)")
+                }
+            }
+        }
+        let bytes = classifier.encoded()
+        let output = try OutputFile(path: out)
+        output.write(Data(bytes))
+        output.close()
+        let summary = TrainSummary(
+            classifier: classifier, seconds: (ContinuousClock.now - start).seconds, model: out, modelBytes: bytes.count,
+            evaluation: gold)
+        if json { try QualityFiles.printJSON(summary) } else { print(summary.text.replacingOccurrences(of: "Test on", with: "Gold:")) }
     }
 
     private func trainingOptions() throws -> TrainingOptions {

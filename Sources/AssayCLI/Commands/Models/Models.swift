@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCore
+import AssayLearning
 import AssayStore
 import Foundation
 
@@ -13,7 +14,9 @@ struct Models: AsyncParsableCommand {
             shown to annotators as suggestions, or auto-accepted as final labels above a confidence threshold, with a \
             random audit share still sent to people to measure the precision of what was auto-accepted.
             """,
-        subcommands: [List.self, Import.self, Assist.self, AutoAcceptReportCommand.self, Alignment.self],
+        subcommands: [
+            List.self, Import.self, Assist.self, AutoAcceptReportCommand.self, Alignment.self, LabelErrors.self,
+        ],
         defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
@@ -186,6 +189,82 @@ struct Models: AsyncParsableCommand {
                 try JSONFiles.print(try await database.withStore { store in
                     try await store.alignment(of: try await store.queue(queue), predictor: reference)
                 })
+            }
+        }
+    }
+
+    struct LabelErrors: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "label-errors",
+            abstract: "Find final labels the built-in classifier disputes with confidence, and send them to re-review.",
+            discussion: """
+                The classifier is trained k times, each time without one fold of the queue's people-decided final \
+                labels, so every label is judged by a model that never saw it (confident learning, Northcutt et al. \
+                2021). Prints the disputed labels as CSV, most suspect first. With --review (and --by) each one is \
+                appealed: an arbitrator decides it again, and `--report` then shows how many the arbitrators overturned.
+                """)
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "The item content field(s) to read as text (repeatable).")
+        var textField: [String] = ["text"]
+
+        @Option(help: "Folds of the out-of-fold training (2 to 20).")
+        var folds = 5
+
+        @Option(help: "Flag only where the classifier gives its own label at least this probability.")
+        var minConfidence = 0.8
+
+        @Option(help: "At most this many flags, most suspect first.")
+        var limit = 500
+
+        @Flag(help: "Appeal each flagged label so an arbitrator decides it again (needs --by).")
+        var review = false
+
+        @Option(help: "Who does this, by external id.")
+        var by: String?
+
+        @Flag(help: "Print what became of earlier flags (re-reviews decided and overturned) as JSON, and stop.")
+        var report = false
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if review, by == nil { throw ValidationError("--review needs --by: appeals are logged with who made them") }
+            guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be 0 to 1") }
+            guard limit > 0 else { throw ValidationError("--limit must be above 0") }
+        }
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                try await database.withStore { store in
+                    let queue = try await store.queue(self.queue)
+                    if report { return try JSONFiles.print(try await store.labelErrorReport(of: queue)) }
+                    var person: Person?
+                    if let by { person = try await ActingPerson.person(by, in: store, allowedBy: Policy.requireCanManageModels) }
+                    let (checked, found): (Int, [LabelErrorFlag])
+                    do {
+                        (checked, found) = try await QueueClassifier.labelErrors(
+                            in: queue, store: store, fields: textField, folds: folds, minimumConfidence: minConfidence)
+                    } catch let error as LearningError {
+                        throw CommandFailure(description: "queue '\(queue.name)': \(error.description)")
+                    }
+                    let flags = Array(found.prefix(limit))
+                    print(CSVWriter.row(["item", "given", "suggested", "self_confidence", "suggested_confidence"]), terminator: "")
+                    for flag in flags {
+                        print(CSVWriter.row([
+                            flag.externalID, flag.givenLabels.joined(separator: "|"), flag.suggestedLabels.joined(separator: "|"),
+                            String(format: "%.4f", flag.selfConfidence), String(format: "%.4f", flag.suggestedConfidence),
+                        ]), terminator: "")
+                    }
+                    var note = "Checked \(checked) final labels of '\(queue.name)': \(found.count) disputed"
+                    if let person, !flags.isEmpty {
+                        let sent = try await store.recordLabelErrors(flags, in: queue, sendToReview: review, by: person, now: Date())
+                        note += review ? "; \(sent) sent to re-review" : "; recorded"
+                    }
+                    QualityFiles.note(note + ".")
+                }
             }
         }
     }

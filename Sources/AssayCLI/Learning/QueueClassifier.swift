@@ -1,0 +1,93 @@
+import AssayCore
+import AssayLearning
+import AssayStore
+import Foundation
+
+/// The built-in classifier on a queue: trained on the final labels its people decided, scored on its gold (which
+/// never gets a final label, so it is held out by construction), predicting its items as a predictor, and checking
+/// its final labels for errors.
+///
+/// For example:
+/// ```swift
+/// let (classifier, gold) = try await QueueClassifier.train(on: queue, in: store, fields: ["text"])
+/// try await QueueClassifier.predict(queue, in: store, with: classifier, as: predictor, fields: ["text"], measure: .entropy)
+/// ```
+enum QueueClassifier {
+    /// Trains on the queue's people-decided final labels and scores the result on its gold.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a multi-choice queue (the classifier predicts one
+    ///   label per item); ``LearningError`` when the labels cannot train a model.
+    static func train(
+        on queue: Queue, in store: Store, fields: [String], options: TrainingOptions = TrainingOptions()
+    ) async throws -> (classifier: TextClassifier, gold: Evaluation?) {
+        try requireOneLabelPerItem(queue)
+        var trainer = try TextClassifier.Trainer(options: options)
+        for example in try await store.labeledTexts(in: queue, fields: fields) {
+            try trainer.add(example.text, label: example.labels[0])
+        }
+        let classifier = try trainer.train()
+        let gold = try await store.goldTexts(in: queue, fields: fields)
+        let evaluation = gold.isEmpty ? nil : try classifier.evaluate(texts: gold.map(\.text), labels: gold.map { $0.labels[0] })
+        return (classifier, evaluation)
+    }
+
+    /// Predicts every item of the queue, gold included (which measures the model), and stores the predictions under
+    /// `predictor` (kind `classifier`) in batches of 5,000, each with its uncertainty by `measure`.
+    ///
+    /// - Returns: the items predicted, and how the queue routed them when it auto-accepts with this predictor.
+    static func predict(
+        _ queue: Queue, in store: Store, with classifier: TextClassifier, as predictor: Predictor.Reference,
+        fields: [String], measure: Uncertainty, progress: (Int) -> Void = { _ in }
+    ) async throws -> (predicted: Int, routed: [ModelRoute: Int]) {
+        var after: Int64?
+        var predicted = 0
+        var routed: [ModelRoute: Int] = [:]
+        while true {
+            let page = try await store.itemTexts(in: queue, fields: fields, after: after, limit: 5_000)
+            guard let last = page.last else { return (predicted, routed) }
+            let drafts = zip(page, classifier.predict(page.map(\.text))).map { item, prediction in
+                PredictionDraft(
+                    itemExternalID: item.externalID, labels: [prediction.label], confidence: prediction.confidence,
+                    uncertainty: measure.score(prediction.probabilities))
+            }
+            let report = try await store.importPredictions(drafts, from: predictor, kind: .classifier, into: queue, now: Date())
+            routed.merge(report.routed, uniquingKeysWith: +)
+            predicted += page.count
+            progress(predicted)
+            after = last.itemID
+        }
+    }
+
+    /// Final labels decided by the rule (consensus or a skill model) that the classifier, trained out of fold on
+    /// every people-decided label, contradicts with confidence (``ConfidentLearning``), most suspect first.
+    /// Arbitrators' and QA reviewers' decisions teach the model but are not flagged: experts decided them.
+    static func labelErrors(
+        in queue: Queue, store: Store, fields: [String], folds: Int, minimumConfidence: Double,
+        options: TrainingOptions = TrainingOptions()
+    ) async throws -> (checked: Int, flags: [LabelErrorFlag]) {
+        try requireOneLabelPerItem(queue)
+        let examples = try await store.labeledTexts(in: queue, fields: fields)
+        let probabilities = try OutOfFoldPredictions(folds: folds, options: options)
+            .probabilities(texts: examples.map(\.text), labels: examples.map { $0.labels[0] })
+        let issues = try ConfidentLearning(minimumConfidence: minimumConfidence).labelIssues(
+            givenLabels: examples.map { $0.labels[0] }, labels: probabilities.labels, probabilities: probabilities.rows)
+        let ruleDecided: Set<FinalLabel.Provenance> = [.unanimous, .majority, .weighted, .dawidSkene]
+        let flags = issues.compactMap { issue -> LabelErrorFlag? in
+            let example = examples[issue.index]
+            guard let provenance = example.provenance, ruleDecided.contains(provenance) else { return nil }
+            return LabelErrorFlag(
+                itemID: example.itemID, externalID: example.externalID, givenLabels: example.labels,
+                suggestedLabels: [issue.suggestedLabel], selfConfidence: issue.selfConfidence,
+                suggestedConfidence: issue.suggestedConfidence)
+        }
+        return (examples.count, flags)
+    }
+
+    private static func requireOneLabelPerItem(_ queue: Queue) throws {
+        guard queue.schema.kind != .multiChoice else {
+            throw AssayError.invalidInput(
+                field: "queue", line: nil,
+                reason: "queue '\(queue.name)' takes several labels per item; the built-in classifier predicts one")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// How often, and after how long, a failed model call is tried again.
+///
+/// Waits grow exponentially with "full jitter": after attempt n the caller waits a uniform draw from
+/// [0, min(maxDelay, baseDelay · 2ⁿ⁻¹)]. Spreading the waits over the whole interval keeps many workers that failed
+/// together (say on a 429) from retrying together. When the server sent `Retry-After`, the wait is at least that,
+/// capped at `maxDelay`.
+///
+/// M. Brooker (2015), "Exponential Backoff And Jitter", AWS Architecture Blog.
+/// https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+///
+/// For example:
+/// ```swift
+/// let policy = RetryPolicy()
+/// var rng = SplitMix64(seed: 1)
+/// policy.delay(afterAttempt: 3, retryAfter: nil, using: &rng)   // somewhere in 0...2 seconds
+/// policy.delay(afterAttempt: 1, retryAfter: 12, using: &rng)    // 12 seconds or more, at most 30
+/// policy.allowsRetry(after: .status(429), attempts: 1, invalidOutputs: 0)   // true
+/// ```
+public struct RetryPolicy: Sendable, Equatable {
+    /// The most calls made for one item, the first included.
+    public var maxAttempts: Int
+    /// The ceiling of the first wait, in seconds; each later ceiling doubles it.
+    public var baseDelay: Double
+    /// The longest wait, in seconds, whatever the attempt or the server's `Retry-After`.
+    public var maxDelay: Double
+    /// How many times a call whose reply was unusable (``CallFailure/invalidOutput(_:)``) is made again. These
+    /// count towards `maxAttempts` too.
+    public var invalidOutputRetries: Int
+
+    /// Makes a policy.
+    public init(maxAttempts: Int = 5, baseDelay: Double = 0.5, maxDelay: Double = 30, invalidOutputRetries: Int = 2) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.invalidOutputRetries = invalidOutputRetries
+    }
+
+    /// How many seconds to wait after failed attempt `attempt` (1 for the first call) before the next one.
+    ///
+    /// - Parameters:
+    ///   - attempt: the number of the attempt that failed, from 1.
+    ///   - retryAfter: the server's `Retry-After`, in seconds, if it sent one.
+    ///   - rng: the source of the jitter.
+    /// - Returns: a wait from 0 to `maxDelay` seconds.
+    public func delay(afterAttempt attempt: Int, retryAfter: Double?, using rng: inout some RandomNumberGenerator) -> Double {
+        let cap = max(0, maxDelay.isFinite ? maxDelay : 0)
+        let base = max(0, baseDelay.isFinite ? baseDelay : 0)
+        // base · 2^(attempt−1), exactly, without Foundation's pow; a huge exponent gives infinity, which the cap bounds.
+        let ceiling = min(cap, Double(sign: .plus, exponent: max(0, attempt - 1), significand: base))
+        var wait = Double.random(in: 0...ceiling, using: &rng)
+        if let retryAfter, retryAfter.isFinite, retryAfter > 0 {
+            wait = max(wait, min(retryAfter, cap))
+        }
+        return wait
+    }
+
+    /// Whether to call again after `failure`, given the calls made so far for the item.
+    ///
+    /// - Parameters:
+    ///   - failure: how the last call failed.
+    ///   - attempts: the calls made so far, the failed one included.
+    ///   - invalidOutputs: how many of them returned an unusable reply, the failed one included.
+    /// - Returns: true when the failure is retryable and neither `maxAttempts` nor, for an unusable reply,
+    ///   `invalidOutputRetries` is used up.
+    public func allowsRetry(after failure: CallFailure, attempts: Int, invalidOutputs: Int) -> Bool {
+        guard failure.isRetryable, attempts < maxAttempts else { return false }
+        if case .invalidOutput = failure { return invalidOutputs <= invalidOutputRetries }
+        return true
+    }
+}
+
+/// How one model call failed: what decides whether it is worth making again.
+///
+/// For example:
+/// ```swift
+/// CallFailure.status(503).isRetryable    // true: the server is busy, not wrong
+/// CallFailure.status(401).isRetryable    // false: the key is wrong, and asking again will not fix it
+/// CallFailure.timeout.description        // "the model did not answer in time"
+/// ```
+public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server answered with an HTTP status other than 2xx.
+    case status(Int)
+    /// The server did not answer in time.
+    case timeout
+    /// The connection failed (refused, reset, DNS, TLS…); the text says how.
+    case transport(String)
+    /// The server answered, but the reply was not a usable answer (``LLMOutputError``); the text says why.
+    case invalidOutput(String)
+
+    /// Whether making the same call again may succeed: rate limits (429), timeouts (408 and ours), server errors
+    /// (500, 502, 503, 504), connection failures and unusable replies. Other statuses (400, 401, 403, 404…) mean
+    /// the request itself is wrong.
+    public var isRetryable: Bool {
+        switch self {
+        case .status(let code): [408, 429, 500, 502, 503, 504].contains(code)
+        case .timeout, .transport, .invalidOutput: true
+        }
+    }
+
+    /// What happened, for logs and the batch's report.
+    public var description: String {
+        switch self {
+        case .status(let code): "the model server answered HTTP \(code)\(Self.meaning(of: code).map { " (\($0))" } ?? "")"
+        case .timeout: "the model did not answer in time"
+        case .transport(let reason): "could not reach the model server: \(reason)"
+        case .invalidOutput(let reason): "the model's answer was unusable: \(reason)"
+        }
+    }
+
+    private static func meaning(of code: Int) -> String? {
+        switch code {
+        case 400: "the request was refused; check the model name and the prompt's size"
+        case 401: "check the API key"
+        case 403: "the API key may not use this model"
+        case 404: "check the base URL and the model name"
+        case 408: "request timeout"
+        case 429: "rate limited"
+        case 500, 502, 503, 504: "server error"
+        default: nil
+        }
+    }
+}
