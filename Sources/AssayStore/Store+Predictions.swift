@@ -31,42 +31,52 @@ extension Store {
                     reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the item first")
             }
             let predictorID = try await Self.predictorID(of: reference, kind: kind, now: now, sql)
-            var replaced = 0
-            for start in stride(from: 0, to: checked.count, by: Self.rowsPerStatement) {
-                let chunk = checked[start..<min(start + Self.rowsPerStatement, checked.count)]
-                replaced += try await sql.raw("""
-                    SELECT COUNT(*) AS n FROM predictions
-                    WHERE predictor_id = \(bind: predictorID) AND item_id IN (\(binds: chunk.map { ids[$0.itemExternalID]! }))
-                    """).first()!.int("n")
-                let rows = try chunk.map { draft -> SQLQueryString in
-                    """
-                    (\(bind: predictorID), \(bind: ids[draft.itemExternalID]!), \(bind: queue.id),
-                     \(bind: try Column.json(draft.labels)), \(bind: draft.confidence), \(bind: draft.uncertainty),
-                     \(bind: Column.millis(now)))
-                    """
-                }
-                try await sql.raw("""
-                    INSERT INTO predictions (predictor_id, item_id, queue_id, labels, confidence, uncertainty, created_at_ms)
-                    VALUES \(SQLList(rows))
-                    ON CONFLICT (predictor_id, item_id) DO UPDATE SET labels = excluded.labels,
-                        confidence = excluded.confidence, uncertainty = excluded.uncertainty,
-                        created_at_ms = excluded.created_at_ms
-                    """).run()
-                if queue.assist.predictor == reference {
-                    try await Self.refreshUncertainty(
-                        of: predictorID, where: "id IN (\(binds: chunk.map { ids[$0.itemExternalID]! }))", sql)
-                }
-            }
-            var routed: [ModelRoute: Int] = [:]
-            if queue.assist.predictor == reference, let rule = queue.assist.autoAccept {
-                var rng = SplitMix64(seed: auditSeed)
-                routed = try await Self.routePendingPredictions(
-                    in: queue, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
-            }
+            var rng = SplitMix64(seed: auditSeed)
+            let (replaced, routed) = try await Self.store(
+                checked.map { ($0, ids[$0.itemExternalID]!) }, by: predictorID, as: reference, in: queue, now: now,
+                rng: &rng, sql)
             return PredictionImportReport(
                 predictor: reference, received: checked.count, inserted: checked.count - replaced, replaced: replaced,
                 routed: routed)
         }
+    }
+
+    /// Upserts checked predictions of items (by id), keeps the items' uncertainty when the queue uses this
+    /// predictor, and routes them when it auto-accepts with it. Returns how many replaced an earlier prediction and
+    /// how many took each route.
+    static func store(
+        _ predictions: [(draft: PredictionDraft, itemID: Int64)], by predictorID: UUID, as reference: Predictor.Reference,
+        in queue: Queue, now: Date, rng: inout SplitMix64, _ sql: any SQLDatabase
+    ) async throws -> (replaced: Int, routed: [ModelRoute: Int]) {
+        var replaced = 0
+        for start in stride(from: 0, to: predictions.count, by: rowsPerStatement) {
+            let chunk = predictions[start..<min(start + rowsPerStatement, predictions.count)]
+            replaced += try await sql.raw("""
+                SELECT COUNT(*) AS n FROM predictions
+                WHERE predictor_id = \(bind: predictorID) AND item_id IN (\(binds: chunk.map(\.itemID)))
+                """).first()!.int("n")
+            let rows = try chunk.map { draft, itemID -> SQLQueryString in
+                """
+                (\(bind: predictorID), \(bind: itemID), \(bind: queue.id), \(bind: try Column.json(draft.labels)),
+                 \(bind: draft.confidence), \(bind: draft.uncertainty), \(bind: Column.millis(now)))
+                """
+            }
+            try await sql.raw("""
+                INSERT INTO predictions (predictor_id, item_id, queue_id, labels, confidence, uncertainty, created_at_ms)
+                VALUES \(SQLList(rows))
+                ON CONFLICT (predictor_id, item_id) DO UPDATE SET labels = excluded.labels,
+                    confidence = excluded.confidence, uncertainty = excluded.uncertainty,
+                    created_at_ms = excluded.created_at_ms
+                """).run()
+            if queue.assist.predictor == reference {
+                try await refreshUncertainty(of: predictorID, where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
+            }
+        }
+        var routed: [ModelRoute: Int] = [:]
+        if queue.assist.predictor == reference, let rule = queue.assist.autoAccept {
+            routed = try await routePendingPredictions(in: queue, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
+        }
+        return (replaced, routed)
     }
 
     /// The drafts with canonical labels, or the first bad row's error.

@@ -45,6 +45,23 @@ public struct CLISandbox: Sendable {
         try ServerProcess.run(arguments + databaseArguments, environment: environment, currentDirectory: folder)
     }
 
+    /// Starts `assay` with `arguments` and the sandbox's database without waiting for it: for tests that stop a
+    /// command midway (say, kill it as a crash would). Its output goes to `output` in the sandbox's folder.
+    public func launch(_ arguments: [String], output: String) throws -> Process {
+        let process = Process()
+        process.executableURL = try ServerProcess.executable()
+        process.arguments = arguments + databaseArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.currentDirectoryURL = folder
+        let log = folder.appendingPathComponent(output)
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
     /// Runs `body` on the sandbox's database opened (and migrated) in this process, to set up or check what a
     /// command cannot show.
     public func store<T>(_ body: (Store) async throws -> T) async throws -> T {

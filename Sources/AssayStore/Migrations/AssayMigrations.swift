@@ -39,5 +39,6 @@ public enum AssayMigrations {
         AddModelAssist(),
         CreateLabelErrorFlags(),
         AddUncertainty(),
+        CreateLLMRuns(),
     ]
 }

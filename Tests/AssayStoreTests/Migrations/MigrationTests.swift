@@ -24,6 +24,7 @@ struct MigrationTests {
         "029-add-model-assist",
         "030-create-label-error-flags",
         "031-add-uncertainty",
+        "032-create-llm-runs",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -1,0 +1,147 @@
+import ArgumentParser
+import AssayCore
+import AssayServer
+import AssayStore
+import AsyncHTTPClient
+import ConsoleKitTerminal
+import Foundation
+
+/// `assay llm`: label a queue with a large language model behind an OpenAI-compatible endpoint, and list the runs.
+struct LLM: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "llm",
+        abstract: "Label a queue's items with an LLM (any OpenAI-compatible chat-completions endpoint), and list the runs.",
+        subcommands: [Run.self, Runs.self], defaultSubcommand: Runs.self)
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run an LLM over a queue's items and store its answers as predictions; resumes an unfinished run.",
+            discussion: """
+                Works with vLLM, llama.cpp's server, Ollama and hosted APIs. The prompt is a versioned template (see \\
+                `--template`; the default shows the labels, their guideline passages and the item's text). Each \\
+                answer is parsed into the queue's labels; one that never parses is recorded as a failure, never \\
+                guessed. Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \\
+                finishes, so after a crash the same command carries on where it stopped.
+
+                Examples:
+                  assay llm run --queue comments-en --predictor triage-llama@p1 --by priya \\
+                      --base-url http://127.0.0.1:11434/v1 --model llama3.1:8b --scope gold
+                  OPENAI_API_KEY=… assay llm run --queue ads --predictor ads-gpt@p2 --by priya \\
+                      --base-url https://api.openai.com/v1 --model gpt-4o-mini --api-key-env OPENAI_API_KEY \\
+                      --price-in 0.15 --price-out 0.6 --template ads-prompt.json
+                """)
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "The predictor its answers are stored under, NAME@VERSION (say, the prompt and model).")
+        var predictor: String
+
+        @OptionGroup var acting: ActingPerson
+
+        @Option(help: "The endpoint's base URL, such as http://127.0.0.1:8000/v1.")
+        var baseURL: String?
+
+        @Option(help: "The model's name at that endpoint.")
+        var model: String?
+
+        @Option(help: "The environment variable holding the API key (none: send no key).")
+        var apiKeyEnv: String?
+
+        @Option(help: "A JSON file with the prompt template: {\"name\", \"version\", \"system\", \"user\"}.")
+        var template: String?
+
+        @Option(help: "Which items: all, gold (to evaluate the prompt) or undecided.")
+        var scope: LLMRunConfig.Scope = .all
+
+        @Option(help: "At most this many items.")
+        var limit: Int?
+
+        @Option(help: "Calls in flight at once.")
+        var concurrency = 4
+
+        @Option(help: "Calls started per second at most.")
+        var rate = 5.0
+
+        @Option(help: "Seconds to wait for one answer.")
+        var timeout = 60.0
+
+        @Option(help: "Calls per item at most, retries included.")
+        var maxAttempts = 5
+
+        @Option(help: "Sampling temperature.")
+        var temperature = 0.0
+
+        @Flag(help: "Do not ask for a JSON object (for servers that refuse response_format).")
+        var noJsonMode = false
+
+        @Option(help: "USD per million prompt tokens, for the cost.")
+        var priceIn: Double?
+
+        @Option(help: "USD per million completion tokens.")
+        var priceOut: Double?
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting(file: template) {
+                let reference = try Predictor.Reference(parsing: predictor)
+                let finished = try await database.withStore { store in
+                    let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageModels)
+                    let queue = try await store.queue(self.queue)
+                    let run: AssayCore.LLMRun
+                    if let unfinished = try await store.llmRuns(in: queue).first(where: { $0.predictor == reference && $0.state == .running }) {
+                        run = unfinished
+                        QualityFiles.note("Resuming run \(run.id): \(run.succeeded + run.failed) items already done.")
+                    } else {
+                        run = try await store.startLLMRun(on: queue, as: reference, config: try config(), by: person, now: Date())
+                        QualityFiles.note("Started run \(run.id).")
+                    }
+                    let bar = Terminal().progressBar(title: "Labelling \(queue.name) with \(run.config.model)")
+                    bar.start()
+                    let total = Double(max(1, run.config.limit ?? 1))
+                    let result = try await LLMRunner(store: store, http: .shared).run(run) { done in
+                        if run.config.limit != nil { bar.activity.currentProgress = min(1, Double(done) / total) }
+                    }
+                    result.state == .completed ? bar.succeed() : bar.fail()
+                    return result
+                }
+                try JSONFiles.print(finished)
+                if finished.state == .failed { throw CommandFailure(description: "the run failed: \(finished.error ?? "unknown error")") }
+            }
+        }
+
+        private func config() throws -> LLMRunConfig {
+            guard let baseURL, let model else {
+                throw ValidationError("a new run needs --base-url and --model")
+            }
+            var pricing: ModelPricing?
+            if priceIn != nil || priceOut != nil {
+                pricing = ModelPricing(inputPerMillion: priceIn ?? 0, outputPerMillion: priceOut ?? 0)
+            }
+            let prompt = try template.map { try JSONFiles.decode(PromptTemplate.self, at: $0, shapedLike: "a prompt template") }
+            return LLMRunConfig(
+                baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, template: prompt ?? .standard, temperature: temperature,
+                jsonMode: !noJsonMode, concurrency: concurrency, requestsPerSecond: rate, timeoutSeconds: timeout,
+                maxAttempts: maxAttempts, scope: scope, limit: limit, pricing: pricing)
+        }
+    }
+
+    struct Runs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a queue's LLM runs, newest first, as JSON: state, items answered and failed, tokens, cost.")
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                try JSONFiles.print(try await database.withStore { store in try await store.llmRuns(in: try await store.queue(queue)) })
+            }
+        }
+    }
+}
+
+extension LLMRunConfig.Scope: ExpressibleByArgument {}

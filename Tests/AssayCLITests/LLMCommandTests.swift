@@ -1,0 +1,55 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import Testing
+
+/// `assay llm run` as a user runs it, against an OpenAI-compatible test server on 127.0.0.1, killed midway.
+@Suite("assay llm")
+struct LLMCommandTests {
+    @Test("a run killed midway resumes where it stopped: finished items are never called again", arguments: TestBackend.allCases)
+    func crashAndResume(on backend: TestBackend) async throws {
+        try await CLISandbox.with(backend) { cli in
+            try await FakeChatServer.with { server in
+                try await cli.store { store in
+                    let queue = try await Fixtures.queue(store, name: "llm")
+                    _ = try await store.importItems(
+                        (1...40).map { ItemDraft(externalID: "c-\($0)", content: ["text": .string("[id:c-\($0)] [answer:spam] post \($0)")]) },
+                        into: queue, now: Date())
+                    _ = try await store.createPerson(PersonDraft(externalID: "ana", name: "Ana", role: .analyst), now: Date())
+                }
+                server.setDelay(0.1)
+                let arguments = [
+                    "llm", "run", "--queue", "llm", "--predictor", "llm-spam@p1", "--by", "ana", "--base-url", server.baseURL,
+                    "--model", "test-model", "--concurrency", "2", "--rate", "100", "--price-in", "2", "--price-out", "8",
+                ]
+                let first = try cli.launch(arguments, output: "first.log")
+                let deadline = Date().addingTimeInterval(60)
+                while server.totalCalls < 12, Date() < deadline, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+                kill(first.processIdentifier, SIGKILL)
+                first.waitUntilExit()
+                #expect(first.terminationReason == .uncaughtSignal, "the first run was killed midway")
+                let before = try await cli.store { store in try await store.llmRuns(in: try await store.queue("llm")) }
+                #expect(before.count == 1 && before[0].state == .running)
+                let recorded = before[0].succeeded
+                #expect(recorded >= 8 && recorded < 40, "\(recorded) items recorded before the crash")
+
+                // The second run is awaited without blocking a thread: the test server answers on this process's threads.
+                let second = try cli.launch(arguments, output: "second.log")
+                while second.isRunning, Date() < deadline.addingTimeInterval(60) { try await Task.sleep(for: .milliseconds(50)) }
+                let log = try String(contentsOf: cli.folder.appendingPathComponent("second.log"), encoding: .utf8)
+                #expect(!second.isRunning && second.terminationStatus == 0, "\(log)")
+                #expect(log.contains("Resuming run \(before[0].id): \(recorded) items already done"), "\(log)")
+                let runs = try await cli.store { store in try await store.llmRuns(in: try await store.queue("llm")) }
+                #expect(runs.count == 1 && runs[0].state == .completed && runs[0].succeeded == 40 && runs[0].failed == 0)
+                // Only the calls in flight at the kill (at most two) were made twice; every item has one prediction.
+                let repeated = (1...40).map { server.calls(for: "c-\($0)") - 1 }
+                #expect(repeated.allSatisfy { $0 >= 0 } && repeated.reduce(0, +) <= 2, "\(repeated)")
+                #expect(abs(runs[0].cost - 40 * (100 * 2 + 20 * 8) / 1_000_000) < 1e-9)
+                let predictors = try await cli.store { try await $0.predictors() }
+                #expect(predictors.map(\.predictions) == [40] && predictors.first?.kind == .llm)
+                #expect(log.contains("\"state\" : \"completed\""), "\(log)")
+            }
+        }
+    }
+}

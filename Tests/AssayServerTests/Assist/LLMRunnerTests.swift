@@ -1,0 +1,107 @@
+import AssayCore
+import AssayServer
+import AssayStore
+import AssayTesting
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// The LLM runner against an OpenAI-compatible test server on 127.0.0.1 that answers well, badly, slowly, with 429
+/// and 500.
+@Suite("LLM labeling runs")
+struct LLMRunnerTests {
+    static let predictor = Predictor.Reference(name: "triage-llm", version: "p1")
+
+    static func queue(_ store: Store, texts: [String: String]) async throws -> Queue {
+        let queue = try await Fixtures.queue(store, name: "llm-queue")
+        _ = try await store.importItems(
+            texts.sorted { $0.key < $1.key }.map { ItemDraft(externalID: $0.key, content: ["text": .string($0.value)]) },
+            into: queue, now: Date())
+        return queue
+    }
+
+    @Test("valid, malformed, slow, 429 and 500 answers: retried as they should be, parsed into the schema, never guessed",
+          arguments: TestBackend.allCases)
+    func answersAndRetries(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let texts = [
+                    "c-1": "[id:c-1] [answer:spam] [confidence:0.97] buy followers", "c-2": "[id:c-2] [answer:hate] [malformed-once] vermin",
+                    "c-3": "[id:c-3] [answer:none] [429-once] nice match", "c-4": "[id:c-4] [answer:harassment] [500-once] you again",
+                    "c-5": "[id:c-5] [answer:spam] [slow-once] click here", "c-6": "[id:c-6] [invalid-always] who knows",
+                    "c-7": "[id:c-7] [answer:Spam or scam] [confidence:\"85%\"] name, not code",
+                ]
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(
+                    baseURL: server.baseURL, model: "test-model", apiKeyEnv: "TEST_LLM_KEY", concurrency: 3,
+                    requestsPerSecond: 200, timeoutSeconds: 1, maxAttempts: 4,
+                    pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 10))
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                await #expect(throws: AssayError.self, "a key variable that is not set is refused before any call") {
+                    try await LLMRunner(store: store, http: .shared, environment: [:]).run(run)
+                }
+                #expect(server.totalCalls == 0)
+                let finished = try await LLMRunner(store: store, http: .shared, environment: ["TEST_LLM_KEY": "sk-test"]).run(run)
+                #expect(finished.state == .completed)
+                #expect(finished.succeeded == 6 && finished.failed == 1, "c-6 never answers in the schema")
+                #expect(server.calls(for: "c-1") == 1)
+                for id in ["c-2", "c-3", "c-4", "c-5"] { #expect(server.calls(for: id) == 2, "\(id) retried once") }
+                #expect(server.calls(for: "c-6") == 3, "an unusable answer is retried twice, then recorded as a failure")
+                #expect(finished.calls == server.totalCalls)
+                #expect(server.authorizations.allSatisfy { $0 == "Bearer sk-test" } && !server.authorizations.isEmpty)
+                #expect(server.lastRequest?.responseFormat == .jsonObject && server.lastRequest?.model == "test-model")
+                // Tokens and cost: every answered call reported 100 + 20 tokens (the 429, the 500 and the timeout did not).
+                let answered = server.totalCalls - 3
+                #expect(finished.promptTokens == 100 * answered && finished.completionTokens == 20 * answered)
+                #expect(abs(finished.cost - Double(answered) * (100 * 1 + 20 * 10) / 1_000_000) < 1e-12)
+                #expect((finished.meanLatency ?? 0) > 0)
+
+                // The answers are predictions of the queue, labels in the schema; the failure is none.
+                let alignmentQueue = try await store.updateAssist(
+                    of: queue, to: AssistSettings(predictor: Self.predictor, showPredictions: true), by: analyst, now: Date())
+                let annotator = try await store.createPerson(PersonDraft(externalID: "al", name: "Al", role: .annotator), now: Date())
+                var suggested: [String: [String]] = [:]
+                while let lease = try await store.leaseNextItem(in: alignmentQueue, for: annotator, now: Date()) {
+                    if let suggestion = lease.suggestion { suggested[lease.item.externalID] = suggestion.labels }
+                    try await store.skip(lease.assignment.id, by: annotator, now: Date())
+                }
+                #expect(suggested == [
+                    "c-1": ["spam"], "c-2": ["hate"], "c-3": ["none"], "c-4": ["harassment"], "c-5": ["spam"], "c-7": ["spam"],
+                ])
+                // Running it again calls nobody: every item is finished.
+                let again = try await LLMRunner(store: store, http: .shared, environment: ["TEST_LLM_KEY": "sk-test"]).run(finished)
+                #expect(again.succeeded == 6 && server.totalCalls == finished.calls)
+            }
+        }
+    }
+
+    @Test("a wrong key stops the run as failed after one call per worker at most, and a second run of it is refused while unfinished",
+          arguments: TestBackend.allCases)
+    func wrongKeyStops(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let texts = Dictionary(uniqueKeysWithValues: (1...20).map { ("c-\($0)", "[id:c-\($0)] text \($0)") })
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                server.setStatus(401)
+                let config = LLMRunConfig(baseURL: server.baseURL, model: "m", concurrency: 2, requestsPerSecond: 100)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                await #expect(throws: AssayError.self) {
+                    try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                }
+                let finished = try await LLMRunner(store: store, http: .shared).run(run)
+                #expect(finished.state == .failed)
+                #expect(finished.error?.contains("check the API key") == true, "\(finished.error ?? "")")
+                #expect(server.totalCalls <= 2)
+                await #expect(throws: AssayError.self, "a bad configuration is refused") {
+                    try await store.startLLMRun(
+                        on: queue, as: Predictor.Reference(name: "x", version: "1"),
+                        config: LLMRunConfig(baseURL: "ftp://nowhere", model: "m"), by: analyst, now: Date())
+                }
+            }
+        }
+    }
+}
