@@ -65,12 +65,7 @@ extension Store {
             let pair = (try Column.strings(from: try row.string("model")), try Column.strings(from: try row.string("reference")))
             goldPredictions += Array(repeating: pair, count: try row.int("n"))
         }
-        let people = try await sql.raw("""
-            SELECT COUNT(*) AS answered, CAST(COALESCE(SUM(CASE WHEN g.correct THEN 1 ELSE 0 END), 0) AS BIGINT) AS correct
-            FROM gold_answers g
-            WHERE g.queue_id = \(bind: queue.id)
-              AND g.item_id IN (SELECT p.item_id FROM predictions p WHERE p.predictor_id = \(bind: predictorID))
-            """).first()!
+        let people = try await Self.peopleOnGold(predictedBy: predictorID, in: queue, sql)
         let suggested = try await sql.raw("""
             SELECT p.labels AS suggested, j.labels AS judged, i.gold_labels AS reference, COUNT(*) AS n
             FROM judgments j JOIN assignments a ON a.id = j.assignment_id JOIN predictions p ON p.id = a.suggestion_id
@@ -85,8 +80,82 @@ extension Store {
         }
         return ModelAlignment(
             predictor: reference, pairs: pairs, goldPredictions: goldPredictions,
-            peopleOnGold: GoldScore(answered: try people.int("answered"), correct: try people.int("correct")),
+            peopleOnGold: people,
             suggested: suggested)
+    }
+
+    /// A predictor (the queue's own by default) scored on the queue's gold, with its LLM cost and latency there and
+    /// the people's accuracy on the same items (``PredictorEvaluation``). `fields` are the content fields shown in
+    /// the failure examples.
+    ///
+    /// - Throws: as ``autoAcceptReport(of:predictor:)``.
+    public func evaluation(of queue: Queue, predictor: Predictor.Reference? = nil, fields: [String] = ["text"]) async throws
+        -> PredictorEvaluation
+    {
+        let sql = try sql()
+        let (reference, predictorID) = try await Self.predictor(predictor, of: queue, sql)
+        var rationales: [Int64: String] = [:]
+        var calls: [PredictorEvaluation.Call] = []
+        for row in try await sql.raw("""
+            SELECT c.item_id, c.succeeded, c.latency_ms, c.cost, c.prompt_tokens + c.completion_tokens AS tokens, c.rationale
+            FROM llm_calls c JOIN llm_runs r ON r.id = c.run_id JOIN items i ON i.id = c.item_id
+            WHERE r.queue_id = \(bind: queue.id) AND r.predictor_id = \(bind: predictorID) AND i.gold_labels IS NOT NULL
+            ORDER BY c.id
+            """).all() {
+            if let rationale = try row.optionalString("rationale") { rationales[try row.int64("item_id")] = rationale }
+            calls.append(PredictorEvaluation.Call(
+                succeeded: try row.decode(column: "succeeded", as: Bool.self),
+                latency: Double(try row.int64("latency_ms")) / 1000, cost: try row.decode(column: "cost", as: Double.self),
+                tokens: try row.int("tokens")))
+        }
+        let gold = try await sql.raw("""
+            SELECT i.id, i.external_id, i.content, i.gold_labels, p.labels AS predicted
+            FROM items i LEFT JOIN predictions p ON p.item_id = i.id AND p.predictor_id = \(bind: predictorID)
+            WHERE i.queue_id = \(bind: queue.id) AND i.gold_labels IS NOT NULL
+            ORDER BY i.id
+            """).all().map { row in
+            PredictorEvaluation.GoldItem(
+                itemExternalID: try row.string("external_id"),
+                text: LabeledText.text(of: try Self.content(from: try row.string("content")), fields: fields),
+                reference: try Column.strings(from: try row.string("gold_labels")),
+                predicted: try row.optionalString("predicted").map(Column.strings(from:)),
+                rationale: rationales[try row.int64("id")])
+        }
+        let people = try await Self.peopleOnGold(predictedBy: predictorID, in: queue, sql)
+        return PredictorEvaluation(
+            predictor: reference, gold: gold, calls: calls,
+            people: people)
+    }
+
+    /// Several predictors scored side by side on the queue's gold, in the order named (the queue's own predictor when
+    /// none is named).
+    ///
+    /// - Throws: as ``evaluation(of:predictor:fields:)``; ``AssayError/invalidInput(field:line:reason:)`` for more than
+    ///   ten predictors.
+    public func evaluations(of queue: Queue, predictors: [Predictor.Reference], fields: [String] = ["text"]) async throws
+        -> [PredictorEvaluation]
+    {
+        guard predictors.count <= 10 else {
+            throw AssayError.invalidInput(field: "predictor", line: nil, reason: "compare at most 10 predictors at once")
+        }
+        var found: [PredictorEvaluation] = []
+        for predictor in predictors.isEmpty ? [nil] : predictors.map(Optional.some) {
+            found.append(try await evaluation(of: queue, predictor: predictor, fields: fields))
+        }
+        return found
+    }
+
+    /// People's answers on the gold items a predictor predicted: how many, and how many matched the reference.
+    private static func peopleOnGold(predictedBy predictorID: UUID, in queue: Queue, _ sql: any SQLDatabase) async throws
+        -> GoldScore
+    {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS answered, CAST(COALESCE(SUM(CASE WHEN g.correct THEN 1 ELSE 0 END), 0) AS BIGINT) AS correct
+            FROM gold_answers g
+            WHERE g.queue_id = \(bind: queue.id)
+              AND g.item_id IN (SELECT p.item_id FROM predictions p WHERE p.predictor_id = \(bind: predictorID))
+            """).first()!
+        return GoldScore(answered: try row.int("answered"), correct: try row.int("correct"))
     }
 
     /// The named predictor, or the queue's, with its id.

@@ -156,3 +156,40 @@ struct AssistTests {
         #expect(throws: QualityError.self) { try CohensKappa().measure(table: [("a", "a", 0)]) }
     }
 }
+
+@Suite("Predictor evaluation on gold")
+struct PredictorEvaluationTests {
+    @Test("the doc example, and accuracy, per-label scores, confusions with examples, latency percentiles and cost")
+    func evaluation() throws {
+        let doc = PredictorEvaluation(
+            predictor: try Predictor.Reference(parsing: "triage@p2"),
+            gold: [.init(itemExternalID: "c-1", text: "win a free phone", reference: ["spam"], predicted: ["spam"])],
+            calls: [], people: GoldScore(answered: 12, correct: 10))
+        #expect(doc.accuracy == GoldScore(answered: 1, correct: 1) && doc.usage == nil)
+
+        var gold: [PredictorEvaluation.GoldItem] = []
+        for index in 0..<10 { gold.append(.init(itemExternalID: "s\(index)", text: "spam \(index)", reference: ["spam"], predicted: ["spam"])) }
+        for index in 0..<3 { gold.append(.init(itemExternalID: "m\(index)", text: "missed \(index)", reference: ["spam"], predicted: ["none"], rationale: "looks fine")) }
+        for index in 0..<7 { gold.append(.init(itemExternalID: "n\(index)", text: "fine \(index)", reference: ["none"], predicted: ["none"])) }
+        gold.append(.init(itemExternalID: "u0", text: "not answered", reference: ["none"], predicted: nil))
+        let calls = (1...20).map { PredictorEvaluation.Call(succeeded: true, latency: Double($0) / 10, cost: 0.001, tokens: 120) }
+            + [PredictorEvaluation.Call(succeeded: false, latency: 5, cost: 0.001, tokens: 0)]
+        let evaluation = PredictorEvaluation(
+            predictor: Predictor.Reference(name: "m", version: "1"), gold: gold, calls: calls, people: GoldScore(answered: 0, correct: 0))
+        #expect(evaluation.goldItems == 21 && evaluation.unanswered == 1)
+        #expect(evaluation.accuracy == GoldScore(answered: 20, correct: 17))
+        let spam = try #require(evaluation.byLabel.first { $0.label == "spam" })
+        #expect(spam.precision == GoldScore(answered: 10, correct: 10) && spam.recall == GoldScore(answered: 13, correct: 10))
+        #expect(abs((spam.f1 ?? 0) - 2 * 1 * (10.0 / 13) / (1 + 10.0 / 13)) < 1e-12)
+        let largest = try #require(evaluation.confusion.first)
+        #expect(largest.reference == "spam" && largest.predicted == "spam" && largest.count == 10 && largest.examples.isEmpty)
+        let missed = try #require(evaluation.confusion.first { $0.reference == "spam" && $0.predicted == "none" })
+        #expect(missed.count == 3 && missed.examples.map(\.itemExternalID) == ["m0", "m1", "m2"])
+        #expect(missed.examples.first?.rationale == "looks fine")
+        let usage = try #require(evaluation.usage)
+        #expect(usage.failed == 1 && usage.tokens == 2_400)
+        #expect(abs(usage.cost - 0.021) < 1e-12 && abs((usage.costPerItem ?? 0) - 0.021 / 20) < 1e-12)
+        #expect(usage.medianLatency == 1.0 && usage.p95Latency == 1.9)
+        #expect(abs((usage.meanLatency ?? 0) - 1.05) < 1e-12)
+    }
+}

@@ -104,4 +104,49 @@ struct LLMRunnerTests {
             }
         }
     }
+
+    @Test("two prompt versions run on the gold and compared side by side: accuracy, confusions with examples, cost",
+          arguments: TestBackend.allCases)
+    func promptVersionsOnGold(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let truth = (1...10).map { ("g-\($0)", $0 <= 6 ? "spam" : "none") } + (1...5).map { ("o-\($0)", "spam") }
+                let queue = try await Self.queue(
+                    store, texts: Dictionary(uniqueKeysWithValues: truth.map { ($0.0, "[id:\($0.0)] [answer:\($0.1)] post") }))
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                _ = try await store.importGold(
+                    truth.prefix(10).map { GoldDraft(itemExternalID: $0.0, labels: [$0.1]) }, into: queue, by: analyst, now: Date())
+                // Version 2 of the prompt puts its own (bad) instruction before the item: the test server follows it.
+                var careless = PromptTemplate.standard
+                careless.version = "2"
+                careless.user = "[answer:none]\n" + careless.user
+                let versions = [
+                    (Predictor.Reference(name: "triage", version: "p1"), PromptTemplate.standard),
+                    (Predictor.Reference(name: "triage", version: "p2"), careless),
+                ]
+                for (predictor, template) in versions {
+                    let config = LLMRunConfig(
+                        baseURL: server.baseURL, model: "m", template: template, requestsPerSecond: 500, scope: .gold,
+                        pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 1))
+                    let run = try await store.startLLMRun(on: queue, as: predictor, config: config, by: analyst, now: Date())
+                    let finished = try await LLMRunner(store: store, http: .shared).run(run)
+                    #expect(finished.succeeded == 10, "the gold scope is the ten gold items")
+                }
+                #expect(server.calls(for: "o-1") == 0, "items outside the gold were not called")
+                let evaluations = try await store.evaluations(of: queue, predictors: versions.map(\.0))
+                #expect(evaluations.map(\.predictor) == versions.map(\.0))
+                #expect(evaluations[0].accuracy == GoldScore(answered: 10, correct: 10) && evaluations[0].macroF1 == 1)
+                #expect(evaluations[1].accuracy == GoldScore(answered: 10, correct: 4))
+                let missed = try #require(evaluations[1].confusion.first { $0.reference == "spam" && $0.predicted == "none" })
+                #expect(missed.count == 6 && missed.examples.count == 5)
+                #expect(missed.examples.first?.rationale == "as the marker says")
+                #expect(abs((evaluations[1].usage?.cost ?? 0) - 10 * 120 / 1_000_000) < 1e-12)
+                #expect(evaluations[1].usage?.medianLatency != nil)
+                await #expect(throws: AssayError.self) {
+                    try await store.evaluations(of: queue, predictors: Array(repeating: versions[0].0, count: 11))
+                }
+            }
+        }
+    }
 }

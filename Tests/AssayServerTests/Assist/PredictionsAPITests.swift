@@ -67,6 +67,11 @@ struct PredictionsAPITests {
             #expect(alignment.status == .ok, "\(alignment.text)")
             let rubber = try alignment.object()["rubber_stamp"]?.objectValue?["accepted"]?.objectValue
             #expect(rubber?["answered"]?.doubleValue == 2 && rubber?["correct"]?.doubleValue == 0)
+            let evaluation = try await server.request(.GET, "/api/v1/queues/ads/evaluation?predictor=triage-llm@v1")
+            #expect(evaluation.status == .ok, "\(evaluation.text)")
+            #expect(evaluation.text.contains("\"gold_items\""))
+            let runs = try await server.request(.GET, "/api/v1/queues/ads/llm-runs")
+            #expect(runs.status == .ok && runs.text == "[]", "\(runs.text)")
             let predictors = try await server.request(.GET, "/api/v1/predictors")
             #expect(predictors.text.contains("triage-llm@v1"))
         }

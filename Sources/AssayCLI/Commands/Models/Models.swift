@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCore
 import AssayLearning
+import AssayQuality
 import AssayStore
 import Foundation
 
@@ -15,7 +16,7 @@ struct Models: AsyncParsableCommand {
             random audit share still sent to people to measure the precision of what was auto-accepted.
             """,
         subcommands: [
-            List.self, Import.self, Assist.self, AutoAcceptReportCommand.self, Alignment.self, LabelErrors.self,
+            List.self, Import.self, Assist.self, AutoAcceptReportCommand.self, Alignment.self, Evaluate.self, LabelErrors.self,
         ],
         defaultSubcommand: List.self)
 
@@ -266,6 +267,73 @@ struct Models: AsyncParsableCommand {
                     QualityFiles.note(note + ".")
                 }
             }
+        }
+    }
+
+    struct Evaluate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score predictors (prompt versions, models) side by side on a queue's gold: accuracy, per-label "
+                + "F1, confusions with examples, cost and latency, and the people's accuracy on the same items.",
+            discussion: """
+                Example: run two prompt versions on the gold, then compare them.
+                  assay llm run --queue comments-en --predictor triage@p1 --scope gold … ; assay llm run … --predictor triage@p2 …
+                  assay models evaluate --queue comments-en --predictor triage@p1 --predictor triage@p2
+                """)
+
+        @Option(help: "The queue, by name or id.")
+        var queue: String
+
+        @Option(help: "A predictor, NAME@VERSION (repeatable; default: the queue's).")
+        var predictor: [String] = []
+
+        @Option(help: "The content field(s) shown in the failure examples (repeatable).")
+        var textField: [String] = ["text"]
+
+        @Flag(help: "Print JSON instead of tables.")
+        var json = false
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await CommandFailure.reporting {
+                let references = try predictor.map { try Predictor.Reference(parsing: $0) }
+                let evaluations = try await database.withStore { store in
+                    try await store.evaluations(of: try await store.queue(self.queue), predictors: references, fields: textField)
+                }
+                if json { return try JSONFiles.print(evaluations) }
+                print(Self.table(evaluations))
+            }
+        }
+
+        static func table(_ evaluations: [PredictorEvaluation]) -> String {
+            func rate(_ score: GoldScore) -> String {
+                guard let accuracy = score.accuracy else { return "–" }
+                return String(format: "%.3f [%.3f, %.3f]", accuracy, score.interval.lower, score.interval.upper)
+            }
+            var lines = ["predictor | answered | accuracy [95% CI] | macro-F1 | cost/item | median latency | people on the same gold"]
+            for evaluation in evaluations {
+                let usage = evaluation.usage
+                lines.append([
+                    evaluation.predictor.description, "\(evaluation.accuracy.answered)/\(evaluation.goldItems)",
+                    rate(evaluation.accuracy), String(format: "%.3f", evaluation.macroF1),
+                    usage?.costPerItem.map { String(format: "$%.6f", $0) } ?? "–",
+                    usage?.medianLatency.map { String(format: "%.2f s", $0) } ?? "–", rate(evaluation.people),
+                ].joined(separator: " | "))
+            }
+            for evaluation in evaluations {
+                let misses = evaluation.confusion.filter { $0.reference != $0.predicted }.prefix(5)
+                guard !misses.isEmpty else { continue }
+                lines.append("")
+                lines.append("\(evaluation.predictor): most frequent confusions (reference → answer)")
+                for cell in misses {
+                    lines.append("  \(cell.reference) → \(cell.predicted): \(cell.count)")
+                    for example in cell.examples.prefix(2) {
+                        let text = example.text.replacingOccurrences(of: "\n", with: " ").prefix(100)
+                        lines.append("    \(example.itemExternalID): \(text)\(example.rationale.map { " — “\($0.prefix(100))”" } ?? "")")
+                    }
+                }
+            }
+            return lines.joined(separator: "\n")
         }
     }
 }

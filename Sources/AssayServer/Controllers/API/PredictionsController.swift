@@ -5,7 +5,8 @@ import Vapor
 /// Models beside people: predictions in, a queue's model settings, and how auto-accept and the model are doing.
 ///
 /// `GET /predictors`, `POST /queues/{queue}/predictions?predictor=NAME@VERSION`, `PUT /queues/{queue}/assist`,
-/// `GET /queues/{queue}/auto-accept`, `GET /queues/{queue}/alignment` (both take `?predictor=`).
+/// `GET /queues/{queue}/auto-accept`, `GET /queues/{queue}/alignment` (both take `?predictor=`),
+/// `GET /queues/{queue}/evaluation?predictor=A&predictor=B` (side by side on the gold), `GET /queues/{queue}/llm-runs`.
 struct PredictionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("predictors", use: listPredictors)
@@ -14,6 +15,8 @@ struct PredictionsController: RouteCollection {
         queue.put("assist", use: updateAssist)
         queue.get("auto-accept", use: autoAccept)
         queue.get("alignment", use: alignment)
+        queue.get("evaluation", use: evaluation)
+        queue.get("llm-runs", use: llmRuns)
     }
 
     @Sendable func listPredictors(req: Request) async throws -> JSONBody<[Predictor]> {
@@ -51,6 +54,19 @@ struct PredictionsController: RouteCollection {
         try Policy.requireCanManageModels(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         return JSONBody(try await req.store.alignment(of: queue, predictor: try Self.predictor(of: req)))
+    }
+
+    /// Each `predictor` named (or the queue's own) scored on the queue's gold, in the order asked.
+    @Sendable func evaluation(req: Request) async throws -> JSONBody<[PredictorEvaluation]> {
+        try Policy.requireCanManageModels(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let named = try (req.query[[String].self, at: "predictor"] ?? []).map { try Predictor.Reference(parsing: $0) }
+        return JSONBody(try await req.store.evaluations(of: queue, predictors: named))
+    }
+
+    @Sendable func llmRuns(req: Request) async throws -> JSONBody<[LLMRun]> {
+        try Policy.requireCanManageModels(try req.actor())
+        return JSONBody(try await req.store.llmRuns(in: try await req.store.queue(try req.parameters.require("queue"))))
     }
 
     /// `?predictor=NAME@VERSION`, if given.
