@@ -14,6 +14,16 @@ extension Store {
     /// so importing the same file twice changes nothing.
     public func importItems(_ drafts: [ItemDraft], into queue: Queue, now: Date) async throws -> ImportReport {
         guard !drafts.isEmpty else { return ImportReport(received: 0, inserted: 0, duplicates: 0) }
+        if queue.schema.kind == .preference {
+            // A preference item must carry its prompt and one response per label, or it cannot be judged or exported.
+            for draft in drafts {
+                do {
+                    _ = try PreferencePair.responses(in: draft.content, schema: queue.schema)
+                } catch AssayError.invalidInput(let field, _, let reason) {
+                    throw AssayError.invalidInput(field: field, line: nil, reason: "item '\(draft.externalID)': \(reason)")
+                }
+            }
+        }
         let nowMillis = Column.millis(now)
         let rows = try drafts.map { draft -> SQLQueryString in
             """
@@ -54,6 +64,9 @@ extension Store {
     }
 
     static let itemColumns = "id, queue_id, external_id, content, market, language, source, priority, created_at_ms"
+    /// ``itemColumns`` of the items table aliased `i`, for joins.
+    static let itemColumnsOfI = itemColumns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: ", ")
 
     static func item(from row: any SQLRow) throws -> Item {
         Item(

@@ -62,7 +62,7 @@ extension Store {
                 """
         }
         return try await sql().raw("""
-            SELECT \(unsafeRaw: Self.itemColumns.split(separator: ",").map { "i." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            SELECT \(unsafeRaw: Self.itemColumnsOfI)
             FROM items i
             WHERE i.queue_id = \(bind: run.queueID) AND i.id > \(bind: itemID ?? 0) \(scope)
               AND NOT EXISTS (SELECT 1 FROM llm_calls c WHERE c.run_id = \(bind: run.id) AND c.item_id = i.id)

@@ -12,7 +12,8 @@ extension Store {
         let excluded = [FinalLabel.Provenance.model.rawValue, FinalLabel.Provenance.unresolved.rawValue]
         return try await Self.texts(in: queue, fields: fields, sql()) { after in
             """
-            SELECT i.id, i.external_id, i.content, f.labels, f.provenance FROM final_labels f JOIN items i ON i.id = f.item_id
+            SELECT i.id, i.external_id, i.content, f.labels, f.provenance, f.confidence, f.judgment_count, f.decided_at_ms
+            FROM final_labels f JOIN items i ON i.id = f.item_id
             WHERE f.queue_id = \(bind: queue.id) AND f.item_id > \(bind: after) AND f.labels IS NOT NULL
               AND f.provenance NOT IN (\(binds: excluded))
             ORDER BY f.item_id LIMIT 5000
@@ -25,7 +26,9 @@ extension Store {
     public func goldTexts(in queue: Queue, fields: [String]) async throws -> [LabeledText] {
         try await Self.texts(in: queue, fields: fields, sql()) { after in
             """
-            SELECT id, external_id, content, gold_labels AS labels, NULL AS provenance FROM items
+            SELECT id, external_id, content, gold_labels AS labels, NULL AS provenance, NULL AS confidence,
+                   NULL AS judgment_count, NULL AS decided_at_ms
+            FROM items
             WHERE queue_id = \(bind: queue.id) AND id > \(bind: after) AND gold_labels IS NOT NULL
             ORDER BY id LIMIT 5000
             """
@@ -59,7 +62,10 @@ extension Store {
                     itemID: try row.int64("id"), externalID: try row.string("external_id"),
                     text: LabeledText.text(of: try content(from: try row.string("content")), fields: fields),
                     labels: try Column.strings(from: try row.string("labels")),
-                    provenance: try row.optionalString("provenance").flatMap(FinalLabel.Provenance.init(rawValue:))))
+                    provenance: try row.optionalString("provenance").flatMap(FinalLabel.Provenance.init(rawValue:)),
+                    confidence: try row.decode(column: "confidence", as: Double?.self),
+                    judgmentCount: try row.decode(column: "judgment_count", as: Int?.self),
+                    decidedAt: try row.optionalDate("decided_at_ms")))
             }
             after = found.last!.itemID
         }

@@ -23,6 +23,20 @@ extension Store {
         }
     }
 
+    /// Items with a final label people or a model decided (not unresolved), with their content, in item order, a page
+    /// at a time (keyset on the item id): what a preference export reads.
+    public func decidedItems(in queue: Queue, after itemID: Int64?, limit: Int) async throws -> [(item: Item, label: FinalLabel)] {
+        let rows = try await sql().raw("""
+            SELECT \(unsafeRaw: Self.itemColumnsOfI)
+            FROM final_labels f JOIN items i ON i.id = f.item_id
+            WHERE f.queue_id = \(bind: queue.id) AND f.item_id > \(bind: itemID ?? 0) AND f.labels IS NOT NULL
+            ORDER BY f.item_id LIMIT \(bind: limit)
+            """).all()
+        let items = try rows.map(Self.item(from:))
+        let labels = try await FinalLabels.labels(of: items.map(\.id), sql())
+        return items.compactMap { item in labels[item.id].map { (item, $0) } }
+    }
+
     /// The judgments of one item, oldest first.
     public func judgments(of itemID: Int64) async throws -> [Judgment] {
         try await sql().raw("""

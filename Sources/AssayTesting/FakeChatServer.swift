@@ -33,7 +33,7 @@ public final class FakeChatServer: Sendable {
         var calls: [String: Int] = [:]
         var delay: Double = 0
         var status: Int?
-        var slowSeconds: Double = 3
+        var slowSeconds: Double = 6
         var lastRequest: ChatCompletionRequest?
         var authorizations: [String] = []
     }

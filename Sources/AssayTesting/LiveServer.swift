@@ -52,7 +52,13 @@ public final class LiveServer: Sendable {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         // Redirects are answers to check (the pages redirect to /sign-in), not to follow.
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        // A connection per concurrent client and a long wait for one: the whole suite shares two cores, and a test of
+        // 32 concurrent annotators must not fail for want of a pooled connection while other suites train models.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(60)),
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         do {
             let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
             let settings = Settings(

@@ -4,9 +4,22 @@ import AssayServer
 import AssayStore
 import Foundation
 
-/// `assay export --queue Q --format jsonl|csv`: writes a queue's final labels, streamed page by page.
+/// `assay export --queue Q --format jsonl|csv`: writes a queue's final labels, streamed page by page; with
+/// `--training --out-dir DIR`, training data: de-duplicated texts with their labels and provenance, in stratified
+/// train, validation and test files.
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export a queue's final labels as JSON Lines or CSV.")
+    static let configuration = CommandConfiguration(
+        abstract: "Export a queue's final labels as JSON Lines or CSV, or training data split into train/validation/test.",
+        discussion: """
+            With --training, the items whose final label people decided (never the model's auto-accepted ones, nor \
+            unresolved items) are written to DIR/train, DIR/validation and DIR/test (.jsonl or .csv): one row per \
+            distinct text (normalised: Unicode folding, lower case, spaces), texts whose copies were labelled \
+            differently dropped, each set stratified by label; each row carries external_id, text, labels, split, \
+            provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
+
+            Example:
+              assay export --queue comments-en --training --splits 80/10/10 --out-dir data/ --format jsonl
+            """)
 
     @Option(help: "The queue, by name or id.")
     var queue: String
@@ -17,9 +30,35 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var out: String?
 
+    @Flag(help: "Write training data (de-duplicated, stratified splits) to --out-dir.")
+    var training = false
+
+    @Flag(help: "For a preference queue: write chosen/rejected pairs as JSON Lines, for DPO or reward-model training.")
+    var preferences = false
+
+    @Option(help: "With --training: the folder for train, validation and test files.")
+    var outDir: String?
+
+    @Option(help: "With --training: train/validation/test shares.")
+    var splits = "80/10/10"
+
+    @Option(help: "With --training: the seed of the split.")
+    var seed: UInt64 = 1
+
+    @Option(help: "With --training: the item content field(s) to write as text (repeatable).")
+    var textField: [String] = ["text"]
+
     @OptionGroup var database: DatabaseOptions
 
+    func validate() throws {
+        if preferences, training { throw ValidationError("--preferences and --training are two kinds of export; choose one") }
+        if training, outDir == nil { throw ValidationError("--training writes three files: name their folder with --out-dir") }
+        if !training, outDir != nil { throw ValidationError("--out-dir goes with --training; use --out for one file") }
+    }
+
     func run() async throws {
+        if training { return try await exportTrainingData() }
+        if preferences { return try await exportPreferencePairs() }
         try await CommandFailure.reporting {
             let output = try OutputFile(path: out)
             defer { output.close() }
@@ -28,6 +67,71 @@ struct Export: AsyncParsableCommand {
                 return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write($0) }
             }
             if let out { print("Wrote \(count) final labels to \(out).") }
+        }
+    }
+
+    private func exportPreferencePairs() async throws {
+        try await CommandFailure.reporting {
+            let output = try OutputFile(path: out)
+            defer { output.close() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let (items, pairs) = try await database.withStore { store -> (Int, Int) in
+                let queue = try await store.queue(self.queue)
+                guard queue.schema.kind == .preference else {
+                    throw AssayError.invalidInput(
+                        field: "queue", line: nil, reason: "'\(queue.name)' is a \(queue.schema.kind.rawValue) queue, not a preference queue")
+                }
+                var after: Int64?
+                var items = 0
+                var pairs = 0
+                while true {
+                    let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
+                    guard let last = page.last else { return (items, pairs) }
+                    var text = ""
+                    for (item, label) in page {
+                        guard let chosen = label.labels?.first else { continue }
+                        for pair in try PreferencePair.pairs(
+                            content: item.content, chosen: chosen, schema: queue.schema, externalID: item.externalID,
+                            agreement: label.confidence)
+                        {
+                            text += String(decoding: try encoder.encode(pair), as: UTF8.self) + "\n"
+                            pairs += 1
+                        }
+                        items += 1
+                    }
+                    output.write(text)
+                    after = last.item.id
+                }
+            }
+            if let out { print("Wrote \(pairs) chosen/rejected pairs from \(items) decided items to \(out).") }
+        }
+    }
+
+    private func exportTrainingData() async throws {
+        try await CommandFailure.reporting {
+            let splitter = TrainingSplit(shares: try TrainingSplit.Shares(parsing: splits), seed: seed)
+            let examples = try await database.withStore { store in
+                try await store.labeledTexts(in: try await store.queue(queue), fields: textField)
+            }
+            let result = splitter.split(examples.map { example in
+                TrainingSplit.Example(
+                    externalID: example.externalID, text: example.text, labels: example.labels,
+                    provenance: example.provenance?.rawValue ?? "", confidence: example.confidence ?? 0,
+                    judgmentCount: example.judgmentCount ?? 0, decidedAt: example.decidedAt ?? Date(timeIntervalSince1970: 0))
+            })
+            try FileManager.default.createDirectory(atPath: outDir!, withIntermediateDirectories: true)
+            for part in TrainingSplit.Part.allCases {
+                let path = (outDir! as NSString).appendingPathComponent("\(part.rawValue).\(format.rawValue)")
+                let output = try OutputFile(path: path)
+                output.write(TrainingDataFile.header(for: format))
+                for row in result.rows where row.part == part { output.write(try TrainingDataFile.line(row.example, part: part, as: format)) }
+                output.close()
+            }
+            let counts = result.counts
+            print("Wrote \(result.rows.count) of \(examples.count) labelled items to \(outDir!): "
+                + TrainingSplit.Part.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                + "; \(result.duplicatesDropped) duplicates and \(result.conflictsDropped) items with conflicting labels left out.")
         }
     }
 }

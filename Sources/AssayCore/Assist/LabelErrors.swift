@@ -12,14 +12,24 @@ public struct LabeledText: Sendable, Equatable {
     public var labels: [String]
     /// How its final label was decided (nil for a gold reference).
     public var provenance: FinalLabel.Provenance?
+    /// The final label's confidence, judgments and decision time (nil for a gold reference).
+    public var confidence: Double?
+    public var judgmentCount: Int?
+    public var decidedAt: Date?
 
     /// Makes a value.
-    public init(itemID: Int64, externalID: String, text: String, labels: [String], provenance: FinalLabel.Provenance?) {
+    public init(
+        itemID: Int64, externalID: String, text: String, labels: [String], provenance: FinalLabel.Provenance?,
+        confidence: Double? = nil, judgmentCount: Int? = nil, decidedAt: Date? = nil
+    ) {
         self.itemID = itemID
         self.externalID = externalID
         self.text = text
         self.labels = labels
         self.provenance = provenance
+        self.confidence = confidence
+        self.judgmentCount = judgmentCount
+        self.decidedAt = decidedAt
     }
 
     /// The text a classifier reads from an item's content: the named fields in order, one per line; a field that

@@ -74,7 +74,7 @@ public struct ConsensusRule: Codable, Sendable, Equatable {
     public func resolve(_ judgments: [[String]], kind schemaKind: LabelSchema.Kind) -> ConsensusOutcome {
         guard !judgments.isEmpty else { return ConsensusOutcome(labels: nil, agreement: 0, reason: .noJudgments) }
         switch schemaKind {
-        case .singleChoice, .rating:
+        case .singleChoice, .rating, .preference:
             return resolveWhole(judgments)
         case .multiChoice:
             return resolvePerLabel(judgments)

@@ -21,6 +21,9 @@ public struct LabelSchema: Codable, Sendable, Equatable {
         case multiChoice = "multi_choice"
         /// One point of an ordinal scale, e.g. search relevance 1–5; the codes are the scale's points.
         case rating
+        /// A preference (RLHF) task: an item is a prompt with two or more responses, one per label (the label's
+        /// slot), and a judgment chooses the best response. See ``PreferencePair``.
+        case preference
     }
 
     /// Whether a judgment must explain itself in free text.
@@ -132,7 +135,7 @@ public struct LabelSchema: Codable, Sendable, Equatable {
         }
         let unique = Set(chosen)
         switch kind {
-        case .singleChoice, .rating:
+        case .singleChoice, .rating, .preference:
             guard chosen.count == 1 else {
                 throw AssayError.invalidInput(
                     field: "labels", line: nil, reason: "this queue takes exactly one label, got \(chosen.count)")

@@ -36,7 +36,7 @@ struct LLMRunnerTests {
                 let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
                 let config = LLMRunConfig(
                     baseURL: server.baseURL, model: "test-model", apiKeyEnv: "TEST_LLM_KEY", concurrency: 3,
-                    requestsPerSecond: 200, timeoutSeconds: 1, maxAttempts: 4,
+                    requestsPerSecond: 200, timeoutSeconds: 4, maxAttempts: 4,
                     pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 10))
                 let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
                 await #expect(throws: AssayError.self, "a key variable that is not set is refused before any call") {
@@ -55,7 +55,7 @@ struct LLMRunnerTests {
                 // Tokens and cost: every answered call reported 100 + 20 tokens (the 429, the 500 and the timeout did not).
                 let answered = server.totalCalls - 3
                 #expect(finished.promptTokens == 100 * answered && finished.completionTokens == 20 * answered)
-                #expect(abs(finished.cost - Double(answered) * (100 * 1 + 20 * 10) / 1_000_000) < 1e-12)
+                #expect(abs(finished.cost - Double(finished.promptTokens * 1 + finished.completionTokens * 10) / 1_000_000) < 1e-12)
                 #expect((finished.meanLatency ?? 0) > 0)
 
                 // The answers are predictions of the queue, labels in the schema; the failure is none.

@@ -57,6 +57,8 @@ extension PromptTemplate {
             count = "\"labels\" holds one or more of these codes, every one that applies: \(codes)."
         case .rating:
             count = "\"labels\" holds exactly one point of this scale: \(codes)."
+        case .preference:
+            count = "\"labels\" holds exactly one of these response codes, the best response: \(codes)."
         }
         return """
             Answer with only a JSON object, with no other text before or after it:

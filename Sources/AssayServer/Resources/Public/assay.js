@@ -77,6 +77,17 @@ window.Assay = (function () {
           if (sensitive && media.tagName === "VIDEO") shown.addEventListener("click", () => { media.controls = true; }, { once: true });
           field.appendChild(shown);
         }
+      } else if (key === "responses" && Array.isArray(value) && value.every((v) => typeof v === "string")) {
+        // A preference item's responses, each in a block of its own, lettered as the labels are (A, B, …).
+        value.forEach((response, index) => {
+          const block = document.createElement("div");
+          block.className = "text response";
+          block.dir = "auto";
+          const letter = document.createElement("strong");
+          letter.textContent = String.fromCharCode(65 + index) + ". ";
+          block.append(letter, response);
+          field.appendChild(block);
+        });
       } else {
         const text = document.createElement("div");
         text.className = "text";
