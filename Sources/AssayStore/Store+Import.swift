@@ -205,7 +205,7 @@ extension Store {
                     UPDATE items SET judgment_count = judgment_count + \(bind: change.added),
                         open_slots = CASE WHEN open_slots > \(bind: change.taken) THEN open_slots - \(bind: change.taken) ELSE 0 END
                     WHERE id IN (\(binds: chunk))
-                    RETURNING id, judgment_count, external_id, market, imported_at_ms
+                    RETURNING id, judgment_count, external_id, market, imported_at_ms, required_judgments
                     """).all() {
                     judged.append(try FinalLabels.Judged(try row.int64("id"), row))
                 }

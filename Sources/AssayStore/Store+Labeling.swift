@@ -174,7 +174,7 @@ extension Store {
         let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
         let item = try await sql.raw("""
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
-            RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms
+            RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms, required_judgments
             """).first()!
         let exposed = exposure(to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now))
         if !exposed.isEmpty { try await recordExposure(Dictionary(exposed.map { ($0, 1) }, uniquingKeysWith: +), sql) }

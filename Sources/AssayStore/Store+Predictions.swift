@@ -73,8 +73,8 @@ extension Store {
             }
         }
         var routed: [ModelRoute: Int] = [:]
-        if queue.assist.predictor == reference, let rule = queue.assist.autoAccept {
-            routed = try await routePendingPredictions(in: queue, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
+        if queue.assist.predictor == reference, queue.assist.routesPredictions {
+            routed = try await routePendingPredictions(in: queue, predictorID: predictorID, rng: &rng, now: now, sql)
         }
         return (replaced, routed)
     }
@@ -169,9 +169,9 @@ extension Store {
             ], sql)
             var updated = current
             updated.assist = settings
-            if let predictorID, let rule = settings.autoAccept {
+            if let predictorID, settings.routesPredictions {
                 var rng = SplitMix64(seed: auditSeed)
-                try await Self.routePendingPredictions(in: updated, predictorID: predictorID, rule: rule, rng: &rng, now: now, sql)
+                try await Self.routePendingPredictions(in: updated, predictorID: predictorID, rng: &rng, now: now, sql)
             }
             return updated
         }
@@ -200,62 +200,62 @@ extension Store {
 
     // MARK: - Routing
 
-    /// Routes the predictor's predictions on the queue's ordinary items that no queue has routed yet (``AutoAccept``),
-    /// 500 at a time. An auto-acceptable item is taken out of the pool by a conditional update that holds only while
-    /// nobody has leased or judged it, so a model never overrides people who already have the item; such an item
-    /// goes to people instead.
+    /// Routes the predictor's predictions on the queue's ordinary items that no queue has routed yet, 500 at a time:
+    /// auto-accept (``AutoAccept``) takes the confident ones, with its audit share; review routing (``ReviewRouting``),
+    /// when set, decides how many people check the rest (one, two, or an expert), from each item's risk tier and the
+    /// queue's recent gold accuracy. Every change to an item is a conditional update that holds only while nobody
+    /// has leased or judged it, so a model never overrides people who already have the item; such an item goes to
+    /// people as the queue's overlap says (route `human`).
     ///
     /// - Returns: how many predictions took each route.
     @discardableResult
     static func routePendingPredictions(
-        in queue: Queue, predictorID: UUID, rule: AutoAccept, rng: inout SplitMix64, now: Date, _ sql: any SQLDatabase
+        in queue: Queue, predictorID: UUID, rng: inout SplitMix64, now: Date, _ sql: any SQLDatabase
     ) async throws -> [ModelRoute: Int] {
         var routed: [ModelRoute: Int] = [:]
         var counters = QueueCounters.Changes()
+        let peopleAccuracy = try await recentGoldAccuracy(of: queue, now: now, sql)
         while true {
             let rows = try await sql.raw("""
-                SELECT p.id, p.item_id, p.labels, p.confidence, i.external_id FROM predictions p JOIN items i ON i.id = p.item_id
+                SELECT p.id, p.item_id, p.labels, p.confidence, i.external_id, i.content
+                FROM predictions p JOIN items i ON i.id = p.item_id
                 WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND p.route IS NULL
                   AND i.gold_state IS NULL
                 ORDER BY p.id LIMIT \(literal: rowsPerStatement)
                 """).all()
             guard !rows.isEmpty else { break }
-            var routes: [ModelRoute: [Int64]] = [:]
+            var planned: [ModelRoute: [(predictionID: Int64, itemID: Int64)]] = [:]
             var acceptable: [Int64: (predictionID: Int64, label: FinalLabel)] = [:]
             for row in rows {
                 let predictionID = try row.int64("id")
+                let itemID = try row.int64("item_id")
                 let labels = try Column.strings(from: try row.string("labels"))
                 let confidence = try row.decode(column: "confidence", as: Double.self)
-                let route = rule.route(labels: labels, confidence: confidence, using: &rng)
+                let route = try routeOf(
+                    labels: labels, confidence: confidence, content: try row.string("content"), queue: queue,
+                    peopleAccuracy: peopleAccuracy, rng: &rng)
                 guard route == .autoAccepted else {
-                    routes[route, default: []].append(predictionID)
+                    planned[route, default: []].append((predictionID, itemID))
                     continue
                 }
-                let itemID = try row.int64("item_id")
                 acceptable[itemID] = (predictionID, FinalLabel(
                     itemID: itemID, externalID: try row.string("external_id"), labels: labels, provenance: .model,
                     confidence: confidence, judgmentCount: 0, unresolvedReason: nil, decidedAt: now))
             }
-            var taken: [FinalLabel] = []
-            if !acceptable.isEmpty {
-                let free = try await sql.raw("""
-                    UPDATE items SET open_slots = 0
-                    WHERE id IN (\(binds: acceptable.keys.sorted())) AND judgment_count = 0
-                      AND open_slots = \(bind: queue.overlap) AND gold_state IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = items.id)
-                    RETURNING id
-                    """).all().map { try $0.int64("id") }
-                let freeSet = Set(free)
-                for (itemID, entry) in acceptable.sorted(by: { $0.key < $1.key }) {
-                    if freeSet.contains(itemID) {
-                        taken.append(entry.label)
-                        routes[.autoAccepted, default: []].append(entry.predictionID)
-                    } else {
-                        routes[.human, default: []].append(entry.predictionID)
-                    }
+            var routes: [ModelRoute: [Int64]] = [:]
+            for (route, entries) in planned {
+                let taken = try await plan(route, for: entries.map(\.itemID), in: queue, now: now, sql)
+                for entry in entries {
+                    routes[taken.contains(entry.itemID) ? route : .human, default: []].append(entry.predictionID)
                 }
             }
-            try await FinalLabels.write(taken, previous: [:], queue: queue, now: now, counters: &counters, sql)
+            var accepted: [FinalLabel] = []
+            let free = try await plan(.autoAccepted, for: acceptable.keys.sorted(), in: queue, now: now, sql)
+            for (itemID, entry) in acceptable.sorted(by: { $0.key < $1.key }) {
+                if free.contains(itemID) { accepted.append(entry.label) }
+                routes[free.contains(itemID) ? .autoAccepted : .human, default: []].append(entry.predictionID)
+            }
+            try await FinalLabels.write(accepted, previous: [:], queue: queue, now: now, counters: &counters, sql)
             for (route, ids) in routes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids))").run()
                 routed[route, default: 0] += ids.count
@@ -271,6 +271,66 @@ extension Store {
             ], sql)
         }
         return routed
+    }
+
+    /// Where one prediction goes under the queue's auto-accept and review routing.
+    private static func routeOf(
+        labels: [String], confidence: Double, content: String, queue: Queue, peopleAccuracy: Double, rng: inout SplitMix64
+    ) throws -> ModelRoute {
+        let accepted = queue.assist.autoAccept?.route(labels: labels, confidence: confidence, using: &rng)
+        guard let routing = queue.assist.reviewRouting else { return accepted ?? .human }
+        let tier = routing.tier(of: try Store.content(from: content), predicted: labels, schema: queue.schema)
+        switch routing.plan(
+            confidence: confidence, autoAcceptable: accepted == .autoAccepted || accepted == .audit, tier: tier,
+            peopleAccuracy: peopleAccuracy)
+        {
+        case .autoDecide: return accepted ?? .human
+        case .oneReview: return .oneReview
+        case .twoReviews: return .twoReviews
+        case .expert: return .expert
+        }
+    }
+
+    /// Applies a route to the items nobody has leased or judged yet; returns those it took. Auto-accepted items leave
+    /// the pool; review plans set the judgments the item needs (and its places); an expert item leaves the pool with
+    /// an arbitration case (reason `expert_review`). Audit and `human` items stay as they are.
+    private static func plan(_ route: ModelRoute, for itemIDs: [Int64], in queue: Queue, now: Date, _ sql: any SQLDatabase)
+        async throws -> Set<Int64>
+    {
+        guard !itemIDs.isEmpty else { return [] }
+        let required: Int?
+        switch route {
+        case .audit, .human: return Set(itemIDs)
+        case .autoAccepted, .expert: required = nil
+        case .oneReview: required = 1
+        case .twoReviews: required = 2
+        }
+        let places = required ?? 0
+        let taken = try await sql.raw("""
+            UPDATE items SET open_slots = \(bind: places), required_judgments = \(bind: required)
+            WHERE id IN (\(binds: itemIDs)) AND judgment_count = 0 AND open_slots = \(bind: queue.overlap)
+              AND gold_state IS NULL AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = items.id)
+            RETURNING id
+            """).all().map { try $0.int64("id") }
+        if route == .expert, !taken.isEmpty {
+            let cases = taken.sorted().map { itemID -> SQLQueryString in
+                "(\(bind: queue.id), \(bind: itemID), 'expert_review', 'open', \(bind: Column.millis(now)))"
+            }
+            try await sql.raw("""
+                INSERT INTO arbitration_cases (queue_id, item_id, reason, state, opened_at_ms) VALUES \(SQLList(cases))
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
+        return Set(taken)
+    }
+
+    /// The queue's gold accuracy over the last 30 days, smoothed (``ReviewRouting/peopleAccuracy(correct:answered:)``).
+    private static func recentGoldAccuracy(of queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Double {
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS answered, CAST(COALESCE(SUM(CASE WHEN correct THEN 1 ELSE 0 END), 0) AS BIGINT) AS correct
+            FROM gold_answers WHERE queue_id = \(bind: queue.id) AND answered_at_ms >= \(bind: Column.millis(now) - 30 * 86_400_000)
+            """).first()!
+        return ReviewRouting.peopleAccuracy(correct: try row.int("correct"), answered: try row.int("answered"))
     }
 
     // MARK: - Suggestions

@@ -54,15 +54,18 @@ enum FinalLabels {
         var judgmentCount: Int
         var market: String?
         var importedAtMs: Int64
+        /// The judgments review routing asked for; nil: the queue's overlap.
+        var requiredJudgments: Int?
 
         /// From a row of the statement that counted the judgment (`judgment_count`, `external_id`, `market`,
-        /// `imported_at_ms`).
+        /// `imported_at_ms`, `required_judgments`).
         init(_ itemID: Int64, _ row: any SQLRow) throws {
             self.itemID = itemID
             externalID = try row.string("external_id")
             judgmentCount = try row.int("judgment_count")
             market = try row.optionalString("market")
             importedAtMs = try row.int64("imported_at_ms")
+            requiredJudgments = try row.decode(column: "required_judgments", as: Int?.self)
         }
     }
 
@@ -80,7 +83,8 @@ enum FinalLabels {
     static func refresh(
         _ judged: [Judged], queue: Queue, now: Date, counters: inout QueueCounters.Changes, _ sql: any SQLDatabase
     ) async throws -> [FinalLabel] {
-        let complete = judged.filter { $0.judgmentCount >= queue.overlap }.sorted { $0.itemID < $1.itemID }
+        let complete = judged.filter { $0.judgmentCount >= ($0.requiredJudgments ?? queue.overlap) }
+            .sorted { $0.itemID < $1.itemID }
         guard !complete.isEmpty else { return [] }
         let decider = try await Decider(queue: queue, sql)
         var written: [FinalLabel] = []

@@ -17,33 +17,44 @@ public struct AssistSettings: Codable, Sendable, Equatable {
     public var showPredictions: Bool
     /// Auto-accept: nil sends every item to people.
     public var autoAccept: AutoAccept?
+    /// How many people check the items the model does not decide, by risk and people's reliability; nil uses the
+    /// queue's overlap for every item.
+    public var reviewRouting: ReviewRouting?
 
     /// Settings that use no model: the default for a queue.
-    public init(predictor: Predictor.Reference? = nil, showPredictions: Bool = false, autoAccept: AutoAccept? = nil) {
+    public init(
+        predictor: Predictor.Reference? = nil, showPredictions: Bool = false, autoAccept: AutoAccept? = nil,
+        reviewRouting: ReviewRouting? = nil
+    ) {
         self.predictor = predictor
         self.showPredictions = showPredictions
         self.autoAccept = autoAccept
+        self.reviewRouting = reviewRouting
     }
 
+    /// Whether predictions of the queue's predictor are routed when they arrive.
+    public var routesPredictions: Bool { predictor != nil && (autoAccept != nil || reviewRouting != nil) }
+
     /// Whether the queue does anything with a model.
-    public var isActive: Bool { predictor != nil && (showPredictions || autoAccept != nil) }
+    public var isActive: Bool { predictor != nil && (showPredictions || autoAccept != nil || reviewRouting != nil) }
 
     /// The settings, checked against the queue's labels.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
     public func validated(for schema: LabelSchema) throws -> AssistSettings {
-        if predictor == nil, showPredictions || autoAccept != nil {
+        if predictor == nil, showPredictions || autoAccept != nil || reviewRouting != nil {
             throw AssayError.invalidInput(
                 field: "predictor", line: nil,
                 reason: "name the predictor (NAME@VERSION) whose predictions to show or auto-accept")
         }
         return AssistSettings(
-            predictor: predictor, showPredictions: showPredictions, autoAccept: try autoAccept?.validated(for: schema))
+            predictor: predictor, showPredictions: showPredictions, autoAccept: try autoAccept?.validated(for: schema),
+            reviewRouting: try reviewRouting?.validated())
     }
 
     enum CodingKeys: String, CodingKey {
         case predictor
-        case showPredictions = "show_predictions", autoAccept = "auto_accept"
+        case showPredictions = "show_predictions", autoAccept = "auto_accept", reviewRouting = "review_routing"
     }
 
     /// Decodes settings; missing fields take their defaults.
@@ -52,7 +63,8 @@ public struct AssistSettings: Codable, Sendable, Equatable {
         self.init(
             predictor: try container.decodeIfPresent(Predictor.Reference.self, forKey: .predictor),
             showPredictions: try container.decodeIfPresent(Bool.self, forKey: .showPredictions) ?? false,
-            autoAccept: try container.decodeIfPresent(AutoAccept.self, forKey: .autoAccept))
+            autoAccept: try container.decodeIfPresent(AutoAccept.self, forKey: .autoAccept),
+            reviewRouting: try container.decodeIfPresent(ReviewRouting.self, forKey: .reviewRouting))
     }
 }
 

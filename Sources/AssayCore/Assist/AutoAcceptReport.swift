@@ -57,8 +57,11 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
     public var autoAccepted: Int
     /// Predictions sent to the audit (decided by people or still waiting).
     public var audited: Int
-    /// Predictions sent to people for want of confidence (or because people already had the item).
+    /// Predictions sent to people for want of confidence (or because people already had the item), review
+    /// routing's plans included.
     public var sentToPeople: Int
+    /// Of those, how many review routing sent to one review, two reviews and an expert.
+    public var reviewPlans: [String: Int]
     /// Of the audits people have decided, how many agreed with the model, with its 95% interval.
     public var precision: GoldScore
     /// The same, per predicted label.
@@ -71,7 +74,9 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
         self.predictor = predictor
         autoAccepted = routed[.autoAccepted] ?? 0
         audited = routed[.audit] ?? 0
-        sentToPeople = routed[.human] ?? 0
+        let plans: [ModelRoute] = [.oneReview, .twoReviews, .expert]
+        sentToPeople = (routed[.human] ?? 0) + plans.reduce(0) { $0 + (routed[$1] ?? 0) }
+        reviewPlans = Dictionary(uniqueKeysWithValues: plans.map { ($0.rawValue, routed[$0] ?? 0) })
         precision = GoldScore(answered: audits.count, correct: audits.count(where: \.isAgreed))
         var perLabel: [String: GoldScore] = [:]
         for audit in audits {
@@ -92,7 +97,7 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case predictor, audited, precision, disagreements
-        case autoAccepted = "auto_accepted", sentToPeople = "sent_to_people", byLabel = "by_label"
+        case autoAccepted = "auto_accepted", sentToPeople = "sent_to_people", byLabel = "by_label", reviewPlans = "review_plans"
         case autoAcceptShare = "auto_accept_share"
     }
 
@@ -103,6 +108,7 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
         try container.encode(autoAccepted, forKey: .autoAccepted)
         try container.encode(audited, forKey: .audited)
         try container.encode(sentToPeople, forKey: .sentToPeople)
+        try container.encode(reviewPlans, forKey: .reviewPlans)
         try container.encode(autoAcceptShare, forKey: .autoAcceptShare)
         try container.encode(precision, forKey: .precision)
         try container.encode(byLabel, forKey: .byLabel)
@@ -116,6 +122,7 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
         autoAccepted = try container.decode(Int.self, forKey: .autoAccepted)
         audited = try container.decode(Int.self, forKey: .audited)
         sentToPeople = try container.decode(Int.self, forKey: .sentToPeople)
+        reviewPlans = try container.decode([String: Int].self, forKey: .reviewPlans)
         precision = try container.decode(GoldScore.self, forKey: .precision)
         byLabel = try container.decode([LabelPrecision].self, forKey: .byLabel)
         disagreements = try container.decode([Audit].self, forKey: .disagreements)

@@ -30,8 +30,15 @@ public enum ModelRoute: String, Codable, Sendable, CaseIterable {
     /// Confident enough, but drawn for the random audit: people label the item as usual, and their final label
     /// measures the precision of auto-accept.
     case audit
-    /// Not confident enough (or the item was already in people's hands): people label it.
+    /// Not confident enough (or the item was already in people's hands): people label it as the queue's overlap
+    /// says.
     case human
+    /// Review routing (``ReviewRouting``) asked for one person.
+    case oneReview = "one_review"
+    /// Review routing asked for two people who must agree.
+    case twoReviews = "two_reviews"
+    /// Review routing sent it to a policy expert (an arbitration case).
+    case expert
 }
 
 /// A prediction shown to an annotator beside the item, when the queue shows its predictor's suggestions.

@@ -40,5 +40,6 @@ public enum AssayMigrations {
         CreateLabelErrorFlags(),
         AddUncertainty(),
         CreateLLMRuns(),
+        AddRequiredJudgments(),
     ]
 }

@@ -193,3 +193,38 @@ struct PredictorEvaluationTests {
         #expect(abs((usage.meanLatency ?? 0) - 1.05) < 1e-12)
     }
 }
+
+@Suite("Review routing by risk and people's reliability")
+struct ReviewRoutingTests {
+    @Test("the doc example: one review, two reviews, an expert")
+    func docExample() {
+        let routing = ReviewRouting()
+        #expect(routing.plan(confidence: 0.7, autoAcceptable: false, tier: .low, peopleAccuracy: 0.9) == .oneReview)
+        #expect(routing.plan(confidence: 0.7, autoAcceptable: false, tier: .medium, peopleAccuracy: 0.9) == .twoReviews)
+        #expect(routing.plan(confidence: 0.7, autoAcceptable: false, tier: .high, peopleAccuracy: 0.7) == .expert)
+    }
+
+    @Test("the model decides alone only when auto-accept allows it and its error fits the tier")
+    func autoDecide() {
+        let routing = ReviewRouting()
+        #expect(routing.plan(confidence: 0.97, autoAcceptable: true, tier: .medium, peopleAccuracy: 0.9) == .autoDecide)
+        #expect(routing.plan(confidence: 0.97, autoAcceptable: true, tier: .high, peopleAccuracy: 0.99) == .oneReview)
+        #expect(routing.plan(confidence: 0.99, autoAcceptable: false, tier: .low, peopleAccuracy: 0.95) == .oneReview)
+    }
+
+    @Test("tiers come from the item's field, raised by a severe predicted label; bad tolerances are refused")
+    func tiers() throws {
+        let schema = LabelSchema.singleChoice([LabelOption(code: "csam", severe: true), LabelOption(code: "none")])
+        let routing = ReviewRouting()
+        #expect(routing.tier(of: ["risk_tier": "Medium"], predicted: ["none"], schema: schema) == .medium)
+        #expect(routing.tier(of: [:], predicted: ["none"], schema: schema) == .low)
+        #expect(routing.tier(of: ["risk_tier": "low"], predicted: ["csam"], schema: schema) == .high)
+        #expect(abs(ReviewRouting.peopleAccuracy(correct: 0, answered: 0) - 0.8) < 1e-12)
+        #expect(throws: AssayError.self) { try ReviewRouting(tolerance: [.low: 0.1, .medium: 0.6, .high: 0.02]).validated() }
+        let decoded = try JSONDecoder().decode(ReviewRouting.self, from: Data(#"{"tolerance": {"high": 0.01}}"#.utf8))
+        #expect(decoded.tolerance[.high] == 0.01 && decoded.tolerance[.low] == 0.10)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ReviewRouting.self, from: Data(#"{"tolerance": {"extreme": 0.01}}"#.utf8))
+        }
+    }
+}

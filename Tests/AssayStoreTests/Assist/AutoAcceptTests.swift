@@ -189,4 +189,53 @@ struct AutoAcceptTests {
             #expect(alignment.gold.people == GoldScore(answered: 10, correct: 4), "the stamper's gold answers copy the model")
         }
     }
+
+    @Test("review routing: the model decides the safe items, one or two people the others by risk, an expert the riskiest",
+          arguments: TestBackend.allCases)
+    func reviewRouting(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, overlap: 3, now: now)
+            // Four items of each tier; the model is sure (0.99) of the first two of each, unsure (0.7) of the others.
+            var drafts: [ItemDraft] = []
+            var predictions: [PredictionDraft] = []
+            for tier in ["low", "medium", "high"] {
+                for index in 1...4 {
+                    let id = "\(tier)-\(index)"
+                    drafts.append(ItemDraft(externalID: id, content: ["text": .string(id), "risk_tier": .string(tier)]))
+                    predictions.append(PredictionDraft(itemExternalID: id, labels: ["spam"], confidence: index <= 2 ? 0.99 : 0.7))
+                }
+            }
+            _ = try await store.importItems(drafts, into: queue, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            _ = try await store.importPredictions(predictions, from: Self.model, into: queue, now: now)
+            // People at the default 80% (no gold yet): one review meets no tolerance; two reviews meet 10% and 5%
+            // (0.04/0.68 = 5.9% > 5%: medium goes to an expert), and high goes to an expert.
+            queue = try await store.updateAssist(
+                of: queue,
+                to: AssistSettings(
+                    predictor: Self.model, autoAccept: AutoAccept(threshold: 0.95, auditRate: 0),
+                    reviewRouting: ReviewRouting(tolerance: [.low: 0.10, .medium: 0.05, .high: 0.02])),
+                by: analyst, now: now, auditSeed: 1)
+            let report = try await store.autoAcceptReport(of: queue)
+            #expect(report.autoAccepted == 6, "the sure predictions on every tier: 1% error fits even 2%")
+            #expect(report.reviewPlans == ["one_review": 0, "two_reviews": 2, "expert": 4], "\(report.reviewPlans)")
+            // Two reviews decide a low-risk item; nobody is asked a third time.
+            let people = try await Fixtures.annotators(store, count: 3)
+            var leased: [String] = []
+            for person in people {
+                while let lease = try await store.leaseNextItem(in: queue, for: person.person, now: now) {
+                    leased.append(lease.item.externalID)
+                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["spam"]), on: lease.assignment.id, by: person.person, now: now)
+                }
+            }
+            #expect(leased.sorted() == ["low-3", "low-3", "low-4", "low-4"], "\(leased)")
+            let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 100)
+            #expect(finals.filter { $0.externalID.hasPrefix("low-3") }.first?.judgmentCount == 2)
+            let cases = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 100, now: now)
+            #expect(Set(cases.map(\.item.externalID)) == ["medium-3", "medium-4", "high-3", "high-4"])
+            #expect(cases.allSatisfy { $0.arbitrationCase.reason == "expert_review" })
+        }
+    }
 }

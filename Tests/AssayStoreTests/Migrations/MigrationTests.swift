@@ -25,6 +25,7 @@ struct MigrationTests {
         "030-create-label-error-flags",
         "031-add-uncertainty",
         "032-create-llm-runs",
+        "033-add-required-judgments",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

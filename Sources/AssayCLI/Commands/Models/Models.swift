@@ -153,21 +153,10 @@ struct Models: AsyncParsableCommand {
             commandName: "auto-accept",
             abstract: "Print, as JSON, predictions per route and the precision of auto-accept measured on the audit.")
 
-        @Option(help: "The queue, by name or id.")
-        var queue: String
-
-        @Option(help: "The predictor, NAME@VERSION (default: the queue's).")
-        var predictor: String?
-
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var report: PredictorReport
 
         func run() async throws {
-            try await CommandFailure.reporting {
-                let reference = try predictor.map { try Predictor.Reference(parsing: $0) }
-                try JSONFiles.print(try await database.withStore { store in
-                    try await store.autoAcceptReport(of: try await store.queue(queue), predictor: reference)
-                })
-            }
+            try await report.print { store, queue, predictor in try await store.autoAcceptReport(of: queue, predictor: predictor) }
         }
     }
 
@@ -176,6 +165,15 @@ struct Models: AsyncParsableCommand {
             abstract: "Print, as JSON, how a model and the queue's people agree (kappa, per label, per week), each on "
                 + "the same gold, and how often people take its suggestions when they are wrong.")
 
+        @OptionGroup var report: PredictorReport
+
+        func run() async throws {
+            try await report.print { store, queue, predictor in try await store.alignment(of: queue, predictor: predictor) }
+        }
+    }
+
+    /// The arguments of a report on one queue and one predictor, and printing it as JSON.
+    struct PredictorReport: ParsableArguments {
         @Option(help: "The queue, by name or id.")
         var queue: String
 
@@ -184,12 +182,10 @@ struct Models: AsyncParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
 
-        func run() async throws {
+        func print<Report: Encodable>(_ make: (Store, Queue, Predictor.Reference?) async throws -> Report) async throws {
             try await CommandFailure.reporting {
                 let reference = try predictor.map { try Predictor.Reference(parsing: $0) }
-                try JSONFiles.print(try await database.withStore { store in
-                    try await store.alignment(of: try await store.queue(queue), predictor: reference)
-                })
+                try JSONFiles.print(try await database.withStore { store in try await make(store, try await store.queue(queue), reference) })
             }
         }
     }
