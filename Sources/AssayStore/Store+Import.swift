@@ -94,11 +94,14 @@ extension Store {
     public func importJudgments(
         _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
     ) async throws -> ImportReport {
-        let labels = try judgments.map { row in
-            do { return try queue.schema.validate(labels: row.labels, rationale: row.rationale) } catch let error as AssayError {
+        let checked = try judgments.map { row in
+            do {
+                return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
+            } catch let error as AssayError {
                 throw error.at(line: row.line)
             }
         }
+        let labels = checked.map(\.labels)
         return try await transaction { sql in
             let itemIDs = try await Self.itemIDs(
                 forExternalIDs: Set(judgments.map(\.itemExternalID)), in: queue.id, sql)
@@ -128,12 +131,13 @@ extension Store {
                         (\(bind: itemIDs[row.itemExternalID]!), \(bind: queue.id), \(bind: people[row.annotatorExternalID]!),
                          \(bind: try Column.json(labels[index])), \(bind: row.rationale), \(bind: row.timeSpentMs),
                          \(bind: row.startedAt.map(Column.millis)), \(bind: Column.millis(row.submittedAt)),
-                         \(literal: origin.rawValue), \(bind: guidelines.version(inForceAt: row.submittedAt)))
+                         \(literal: origin.rawValue), \(bind: guidelines.version(inForceAt: row.submittedAt)),
+                         \(bind: try checked[index].ranking.map(Column.json)))
                         """
                 }
                 let rows = try await sql.raw("""
                     INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
-                                           submitted_at_ms, origin, guideline_version)
+                                           submitted_at_ms, origin, guideline_version, ranking)
                     VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
                     RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms, time_spent_ms
                     """).all()

@@ -394,7 +394,7 @@ extension Store {
 
     static let judgmentColumns = """
         id, item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms, submitted_at_ms, origin,
-        guideline_version
+        guideline_version, ranking
         """
 
     static func judgment(from row: any SQLRow) throws -> Judgment {
@@ -404,7 +404,8 @@ extension Store {
             rationale: try row.optionalString("rationale"), timeSpentMs: try row.int("time_spent_ms"),
             startedAt: try row.optionalDate("started_at_ms"), submittedAt: try row.date("submitted_at_ms"),
             origin: Judgment.Origin(rawValue: try row.string("origin")) ?? .assay,
-            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self))
+            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self),
+            ranking: try row.optionalString("ranking").map(Column.strings(from:)))
     }
 
     private static func judgment(annotator: UUID, clientKey: String, _ sql: any SQLDatabase) async throws -> Judgment? {
@@ -428,19 +429,20 @@ extension Store {
         let timeSpent = submission.timeSpentMs ?? max(0, Int(now.timeIntervalSince(startedAt) * 1000))
         let row = try await sql.raw("""
             INSERT INTO judgments (item_id, queue_id, annotator_id, assignment_id, labels, rationale, time_spent_ms,
-                                   started_at_ms, submitted_at_ms, origin, client_key, guideline_version)
+                                   started_at_ms, submitted_at_ms, origin, client_key, guideline_version, ranking)
             VALUES (\(bind: assignment.itemID), \(bind: assignment.queueID), \(bind: assignment.annotatorID),
                     \(bind: assignment.id), \(bind: try Column.json(submission.labels)), \(bind: submission.rationale),
                     \(bind: timeSpent), \(bind: Column.millis(startedAt)), \(bind: Column.millis(now)), 'assay',
                     \(bind: submission.clientKey),
                     (SELECT MAX(version) FROM guidelines
-                     WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))))
+                     WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))),
+                    \(bind: try submission.ranking.map(Column.json)))
             RETURNING id, guideline_version
             """).first()!
         return Judgment(
             id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
             annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,
             timeSpentMs: timeSpent, startedAt: startedAt, submittedAt: now, origin: .assay,
-            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self))
+            guidelineVersion: try row.decode(column: "guideline_version", as: Int?.self), ranking: submission.ranking)
     }
 }

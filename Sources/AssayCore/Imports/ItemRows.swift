@@ -52,7 +52,8 @@ public enum ItemRows {
 
 /// Reads judgments made in other tools from import rows.
 ///
-/// Fields: `item_external_id` (or `item`), `annotator_external_id` (or `annotator`, `worker`), `labels` (a JSON
+/// Fields: `item_external_id` (or `item`), `annotator_external_id` (or `annotator`, `worker`), on preference queues
+/// optionally `ranking` (every response best first, as a list or `B|A|C`; the label is its first), `labels` (a JSON
 /// array, or text with labels separated by `|`) or `label`, `rationale`, `started_at`, `submitted_at`
 /// (required).
 public enum JudgmentRows {
@@ -62,7 +63,8 @@ public enum JudgmentRows {
     public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
         let item = try row.requiredText("item_external_id", "item")
         let annotator = try row.requiredText("annotator_external_id", "annotator", "worker")
-        let labels = try row.labelList()
+        let ranking = try row.fields["ranking"].map { _ in try row.labelList(field: "ranking") }
+        let labels = ranking != nil && row.fields["labels"] == nil && row.fields["label"] == nil ? [] : try row.labelList()
         guard let submitted = try row.optionalDate("submitted_at") else {
             throw AssayError.invalidInput(field: "submitted_at", line: row.line, reason: "is required")
         }
@@ -72,7 +74,8 @@ public enum JudgmentRows {
         }
         return ImportedJudgment(
             itemExternalID: item, annotatorExternalID: annotator, labels: labels,
-            rationale: try row.optionalText("rationale"), startedAt: started, submittedAt: submitted, line: row.line)
+            rationale: try row.optionalText("rationale"), startedAt: started, submittedAt: submitted, line: row.line,
+            ranking: ranking)
     }
 }
 
@@ -90,9 +93,10 @@ public enum GoldRows {
 }
 
 extension ImportRow {
-    /// The row's labels: `labels` as a JSON list of text, or as text with `|` between labels (CSV), or `label`.
-    public func labelList() throws -> [String] {
-        let field = fields["labels"] != nil ? "labels" : "label"
+    /// The row's labels: `labels` as a JSON list of text, or as text with `|` between labels (CSV), or `label`; or
+    /// the list in another `field` (say `ranking`).
+    public func labelList(field named: String? = nil) throws -> [String] {
+        let field = named ?? (fields["labels"] != nil ? "labels" : "label")
         switch fields[field] {
         case .array(let values)?:
             return try values.map {
@@ -106,7 +110,7 @@ extension ImportRow {
         case .number?:
             return [try optionalText(field) ?? ""]
         default:
-            throw AssayError.invalidInput(field: "labels", line: line, reason: "is required")
+            throw AssayError.invalidInput(field: named ?? "labels", line: line, reason: "is required")
         }
     }
 }

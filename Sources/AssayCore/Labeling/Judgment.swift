@@ -32,11 +32,14 @@ public struct Judgment: Codable, Sendable, Equatable, Identifiable {
     public var origin: Origin
     /// The version of the queue's guidelines in force when it was made (nil: none was published yet).
     public var guidelineVersion: Int?
+    /// On a preference queue, every response ranked best first (its first is the label); nil for a plain choice.
+    public var ranking: [String]?
 
     /// Makes a judgment value.
     public init(
         id: Int64, itemID: Int64, queueID: UUID, annotatorID: UUID, labels: [String], rationale: String?,
-        timeSpentMs: Int, startedAt: Date?, submittedAt: Date, origin: Origin, guidelineVersion: Int? = nil
+        timeSpentMs: Int, startedAt: Date?, submittedAt: Date, origin: Origin, guidelineVersion: Int? = nil,
+        ranking: [String]? = nil
     ) {
         self.id = id
         self.itemID = itemID
@@ -49,6 +52,7 @@ public struct Judgment: Codable, Sendable, Equatable, Identifiable {
         self.submittedAt = submittedAt
         self.origin = origin
         self.guidelineVersion = guidelineVersion
+        self.ranking = ranking
     }
 }
 
@@ -62,13 +66,30 @@ public struct JudgmentSubmission: Codable, Sendable, Equatable {
     public var timeSpentMs: Int?
     /// A key the client picks; sending the same key again returns the first judgment instead of a second one.
     public var clientKey: String?
+    /// On a preference queue, every response ranked best first, instead of (or with) one label.
+    public var ranking: [String]?
 
     /// Makes a submission.
-    public init(labels: [String], rationale: String? = nil, timeSpentMs: Int? = nil, clientKey: String? = nil) {
+    public init(
+        labels: [String], rationale: String? = nil, timeSpentMs: Int? = nil, clientKey: String? = nil, ranking: [String]? = nil
+    ) {
         self.labels = labels
         self.rationale = rationale
         self.timeSpentMs = timeSpentMs
         self.clientKey = clientKey
+        self.ranking = ranking
+    }
+
+    /// Decodes a submission; `labels` may be left out when a `ranking` is sent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let ranking = try container.decodeIfPresent([String].self, forKey: .ranking)
+        self.init(
+            labels: ranking == nil ? try container.decode([String].self, forKey: .labels)
+                : try container.decodeIfPresent([String].self, forKey: .labels) ?? [],
+            rationale: try container.decodeIfPresent(String.self, forKey: .rationale),
+            timeSpentMs: try container.decodeIfPresent(Int.self, forKey: .timeSpentMs),
+            clientKey: try container.decodeIfPresent(String.self, forKey: .clientKey), ranking: ranking)
     }
 
     /// The submission checked against a schema: canonical labels and a sane time.
@@ -76,7 +97,7 @@ public struct JudgmentSubmission: Codable, Sendable, Equatable {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)``.
     public func validated(against schema: LabelSchema) throws -> JudgmentSubmission {
         var copy = self
-        copy.labels = try schema.validate(labels: labels, rationale: rationale)
+        (copy.labels, copy.ranking) = try schema.validate(labels: labels, ranking: ranking, rationale: rationale)
         if let time = timeSpentMs, !(0...86_400_000).contains(time) {
             throw AssayError.invalidInput(field: "time_spent_ms", line: nil, reason: "must be 0 to 86400000, got \(time)")
         }
@@ -106,11 +127,13 @@ public struct ImportedJudgment: Sendable, Equatable {
     public var submittedAt: Date
     /// The file line, for errors found when the row meets the database.
     public var line: Int
+    /// On a preference queue, every response ranked best first.
+    public var ranking: [String]?
 
     /// Makes an imported judgment.
     public init(
         itemExternalID: String, annotatorExternalID: String, labels: [String], rationale: String?, startedAt: Date?,
-        submittedAt: Date, line: Int
+        submittedAt: Date, line: Int, ranking: [String]? = nil
     ) {
         self.itemExternalID = itemExternalID
         self.annotatorExternalID = annotatorExternalID
@@ -119,6 +142,7 @@ public struct ImportedJudgment: Sendable, Equatable {
         self.startedAt = startedAt
         self.submittedAt = submittedAt
         self.line = line
+        self.ranking = ranking
     }
 
     /// Time spent, when both times are known.
@@ -132,13 +156,13 @@ extension Judgment {
     enum CodingKeys: String, CodingKey {
         case id, labels, rationale, origin
         case itemID = "item_id", queueID = "queue_id", annotatorID = "annotator_id", timeSpentMs = "time_spent_ms"
-        case startedAt = "started_at", submittedAt = "submitted_at", guidelineVersion = "guideline_version"
+        case startedAt = "started_at", submittedAt = "submitted_at", guidelineVersion = "guideline_version", ranking
     }
 }
 
 extension JudgmentSubmission {
     enum CodingKeys: String, CodingKey {
-        case labels, rationale
+        case labels, rationale, ranking
         case timeSpentMs = "time_spent_ms", clientKey = "client_key"
     }
 }

@@ -121,6 +121,36 @@ public struct LabelSchema: Codable, Sendable, Equatable {
         return canonical
     }
 
+    /// A ranking of a preference item's responses, best first, checked: only on preference queues, and every
+    /// response exactly once.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming what is wrong.
+    public func validateRanking(_ ranking: [String]) throws -> [String] {
+        guard kind == .preference else {
+            throw AssayError.invalidInput(field: "ranking", line: nil, reason: "rankings are for preference queues; send labels")
+        }
+        guard ranking.count == codes.count, Set(ranking) == Set(codes) else {
+            throw AssayError.invalidInput(
+                field: "ranking", line: nil,
+                reason: "rank every response once, best first (\(codes.joined(separator: ", "))), got \(ranking.joined(separator: ", "))")
+        }
+        return ranking
+    }
+
+    /// The labels and ranking of one judgment, checked: with a ranking, the label is its first response (and labels
+    /// sent with it must say the same).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)``.
+    public func validate(labels chosen: [String], ranking: [String]?, rationale: String?) throws -> (labels: [String], ranking: [String]?) {
+        guard let ranking else { return (try validate(labels: chosen, rationale: rationale), nil) }
+        let checked = try validateRanking(ranking)
+        guard chosen.isEmpty || chosen == [checked[0]] else {
+            throw AssayError.invalidInput(
+                field: "labels", line: nil, reason: "the label must be the ranking's first response, '\(checked[0])'")
+        }
+        return (try validate(labels: [checked[0]], rationale: rationale), checked)
+    }
+
     /// The chosen codes checked against the schema (known codes, the right count) and put in schema order, with
     /// no rationale rule: for reference answers as well as judgments.
     ///

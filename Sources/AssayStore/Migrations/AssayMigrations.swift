@@ -41,5 +41,6 @@ public enum AssayMigrations {
         AddUncertainty(),
         CreateLLMRuns(),
         AddRequiredJudgments(),
+        AddJudgmentRanking(),
     ]
 }

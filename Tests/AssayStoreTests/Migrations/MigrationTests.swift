@@ -26,6 +26,7 @@ struct MigrationTests {
         "031-add-uncertainty",
         "032-create-llm-runs",
         "033-add-required-judgments",
+        "034-add-judgment-ranking",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
