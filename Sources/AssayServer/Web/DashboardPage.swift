@@ -77,11 +77,14 @@ struct DashboardPage: Encodable {
     let exposure: [TeamExposure]?
     let exposureLimit: String
     let exposureCSV: String
+    /// The queue's model, for analysts (nil without a predictor, or for a vendor lead).
+    let model: ModelPanel?
 
     init(
         chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension,
-        exposure: [TeamExposure]
+        exposure: [TeamExposure], model: ModelPanel? = nil
     ) {
+        self.model = model
         self.exposure = queue.schema.severeCodes.isEmpty ? nil : exposure
         exposureLimit = queue.quality.exposureLimit.map { "\($0) items a day per severe label" } ?? "no daily limit set"
         let activity = QueueActivity(facts, queueID: queue.id)

@@ -162,9 +162,15 @@ struct WebController: RouteCollection {
         let exposure = try await req.store.exposureByTeam(
             labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,
             vendorID: vendorScope)
+        var model: ModelPanel?
+        if queue.assist.predictor != nil, (try? Policy.requireCanManageModels(actor)) != nil {
+            model = ModelPanel(
+                autoAccept: try await req.store.autoAcceptReport(of: queue), alignment: try await req.store.alignment(of: queue),
+                runs: try await req.store.llmRuns(in: queue))
+        }
         return try await req.view.render("dashboard", DashboardPage(
             chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
-            period: period, by: dimension, exposure: exposure))
+            period: period, by: dimension, exposure: exposure, model: model))
     }
 
     /// A queue's exams, to sit in the browser: a training exam shows after each answer whether it was right, the

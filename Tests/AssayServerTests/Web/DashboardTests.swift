@@ -163,6 +163,40 @@ struct DashboardTests {
         }
     }
 
+    @Test("a queue working with a model shows auto-accept, its audited precision and alignment to analysts, not to vendor leads",
+          .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
+    func modelPanelInBrowser() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let (queue, lead, analyst) = try await Self.workspace(server)
+            let store = server.store
+            let model = Predictor.Reference(name: "triage", version: "v1")
+            let items = try await store.items(in: queue.id, after: nil, limit: 1_000)
+            _ = try await store.importPredictions(
+                items.map { PredictionDraft(itemExternalID: $0.externalID, labels: ["spam"], confidence: 0.8) }, from: model,
+                into: queue, now: server.clock.now)
+            let person = try await store.person(externalID: "admin")
+            _ = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: model, showPredictions: true, autoAccept: AutoAccept(threshold: 0.95)),
+                by: person, now: server.clock.now)
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: analyst)
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5")
+                #expect(try await browser.text("#model-heading") == "Model: triage@v1")
+                let titles = try await browser.script(
+                    "return Array.from(document.querySelectorAll('#model .tile h3')).map(t => t.textContent)")
+                #expect(titles == ["Auto-accepted", "Auto-accept precision", "Model–people κ", "Model on gold", "Wrong suggestions taken"])
+                #expect(try await browser.accessibilityProblems().isEmpty)
+                _ = try await browser.script("document.getElementById('model-heading').scrollIntoView(); return 0")
+                try await browser.screenshot("dashboard-model")
+            }
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: lead)
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5")
+                #expect(try await browser.script("return document.querySelectorAll('#model').length") == .number(0))
+            }
+        }
+    }
+
     @Test("the business review page: an analyst sees the figures and the root causes, a vendor lead only their own vendor",
           .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
     func businessReviewInBrowser() async throws {
