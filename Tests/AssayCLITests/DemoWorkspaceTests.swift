@@ -9,12 +9,12 @@ import Testing
 /// The demo a newcomer sees first: built small here, checked for what makes it believable.
 @Suite("Demo workspace")
 struct DemoWorkspaceTests {
-    @Test("a small demo has three vendors of twenty differently named annotators, four queues with gold, and weeks of work")
+    @Test("a small demo has three vendors of twenty differently named annotators, five queues with gold, and weeks of work")
     func smallDemo() async throws {
         try await TestBackend.sqlite.withDatabase { database in
             let store = database.store
             let summary = try await DemoWorkspace(itemCount: 800, seed: 7).build(in: store, now: Date()) { _ in }
-            #expect(summary.queues.count == 4)
+            #expect(summary.queues.count == 5)
             #expect(summary.goldItems > 0 && summary.judgments > summary.items)
             let vendors = try await store.vendors()
             #expect(vendors.count == 3)
@@ -42,6 +42,10 @@ struct DemoWorkspaceTests {
             #expect(autoAccept.autoAccepted > 0 && autoAccept.audited > 0 && autoAccept.precision.answered > 0)
             let alignment = try await store.alignment(of: comments)
             #expect(alignment.agreement.answered > 0 && alignment.gold.model.answered > 0 && alignment.kappa != nil)
+            // The preference queue decides which reply is better, from the simulated choices.
+            let replies = try #require(queues.first { $0.name == "assistant-replies" })
+            #expect(replies.schema.kind == .preference)
+            #expect(!(try await store.decidedItems(in: replies, after: nil, limit: 10).isEmpty))
             #expect(!(try await store.exposureByTeam(
                 labels: DemoQueues.severeCodes, from: now.addingTimeInterval(-41 * 86_400), to: now, limit: 40).isEmpty))
         }

@@ -11,8 +11,9 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build a realistic demo workspace and serve it.",
         discussion: """
-            Three BPO vendors, ~60 annotators of varied skill and speed, four queues in several markets and \
-            languages, ~20,000 items and six weeks of simulated work. The workspace is built on first run and \
+            Three BPO vendors, ~60 annotators of varied skill and speed, five queues in several markets and \
+            languages (one of them RLHF preference pairs; one working with a triage model), ~20,000 items and six \
+            weeks of simulated work. The workspace is built on first run and \
             reused afterwards (--rebuild starts over). Prints the URL and fresh API tokens.
             """)
 

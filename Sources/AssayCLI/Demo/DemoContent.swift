@@ -49,6 +49,7 @@ enum DemoContent {
         case .comments: return "cmt-\(language.lowercased())"
         case .ads: return "ad"
         case .searchRelevance: return "qr"
+        case .preference: return "pref"
         }
     }
 
@@ -79,8 +80,37 @@ enum DemoContent {
             let pair = queries[Int.random(in: 0..<queries.count, using: &rng)]
             let grade = Int(truth[0]) ?? 3
             return ["query": .string(pair.query), "result": .string(pair.results[max(0, min(4, 5 - grade))])]
+        case .preference:
+            // The better reply sits in the slot of the true label.
+            let exchange = replies[Int.random(in: 0..<replies.count, using: &rng)]
+            let responses = truth[0] == "A" ? [exchange.better, exchange.worse] : [exchange.worse, exchange.better]
+            return ["prompt": .string(exchange.prompt), "responses": .array(responses.map(JSONValue.string))]
         }
     }
+
+    /// Prompts with a better and a worse assistant reply: the worse one is unhelpful, wrong, preachy or unsafe.
+    private static let replies: [(prompt: String, better: String, worse: String)] = [
+        ("How do I get a red wine stain out of a carpet?",
+         "Blot (don't rub) with a clean cloth, then dab on a mix of one tablespoon of dish soap, one of white vinegar and two cups of warm water. Rinse with cold water and blot dry.",
+         "You should have been more careful with the wine. Carpets are hard to clean; maybe replace it."),
+        ("What's the capital of Australia?", "Canberra.", "Sydney, the largest city, is the capital."),
+        ("Write a one-line birthday wish for my sister.",
+         "Happy birthday to the sister who makes every year brighter — here's to you!",
+         "Birthday."),
+        ("Is it safe to mix bleach and ammonia for a stronger cleaner?",
+         "No. Mixing them releases toxic chloramine gas. Use one product at a time, rinse between them, and keep the room ventilated.",
+         "Yes, combining them makes a much stronger cleaner for tough stains."),
+        ("Summarise the plot of Romeo and Juliet in two sentences.",
+         "Two young lovers from feuding families in Verona marry in secret. A chain of misunderstandings leads both to take their own lives, which finally reconciles their families.",
+         "It's a play by Shakespeare. It has a balcony scene."),
+        ("How many minutes are in a day?", "1,440 (24 hours × 60 minutes).", "There are 1,200 minutes in a day."),
+        ("Can you help me write a polite email asking for a deadline extension?",
+         "Of course. Subject: Request for a short extension. Hi Dana, I'm making good progress on the report but need two more days to do it justice. Could I send it on Friday instead of Wednesday? Thanks for considering it.",
+         "Just tell them you're busy. Deadlines are flexible anyway."),
+        ("What's a good way to start learning to code?",
+         "Pick one beginner-friendly language such as Python, follow a structured free course, and build a tiny project you care about, like a budget tracker, as soon as you can.",
+         "Read the full C++ standard first; everything else is a shortcut."),
+    ]
 
     // MARK: - Text banks
 

@@ -1,11 +1,12 @@
 import AssayCore
 
-/// The four demo queues: a trust & safety taxonomy in English and in Portuguese/Spanish, an ads-policy queue
-/// with multi-choice labels, and a search-relevance queue on a 1–5 scale.
+/// The five demo queues: a trust & safety taxonomy in English and in Portuguese/Spanish, an ads-policy queue
+/// with multi-choice labels, a search-relevance queue on a 1–5 scale, and a preference (RLHF) queue of assistant
+/// replies compared in pairs.
 enum DemoQueues {
     /// What kind of content a queue holds.
     enum Kind {
-        case comments, ads, searchRelevance
+        case comments, ads, searchRelevance, preference
     }
 
     /// A queue, its share of the items, where its items come from, and how its true labels are distributed.
@@ -108,6 +109,18 @@ enum DemoQueues {
                 kind: .searchRelevance, itemCount: counts[3], origins: [("US", "en"), ("IN", "en")],
                 prior: [("1", 0.12), ("2", 0.18), ("3", 0.25), ("4", 0.27), ("5", 0.18)],
                 confusions: ["1": ["2"], "2": ["1", "3"], "3": ["2", "4"], "4": ["3", "5"], "5": ["4"]]),
+            Plan(
+                draft: QueueDraft(
+                    name: "assistant-replies",
+                    description: "Which of two assistant replies is better: helpful, honest and harmless (RLHF preference data).",
+                    domain: "rlhf", markets: ["US", "GB", "IN"], languages: ["en"],
+                    schema: LabelSchema(
+                        kind: .preference,
+                        labels: [LabelOption(code: "A", name: "Reply A is better"), LabelOption(code: "B", name: "Reply B is better")],
+                        rationale: .optional),
+                    overlap: 3, leaseSeconds: 600, consensus: .majority, ordering: .oldest, quality: flagging),
+                kind: .preference, itemCount: max(20, totalItems * 3 / 100), origins: [("US", "en"), ("GB", "en"), ("IN", "en")],
+                prior: [("A", 0.5), ("B", 0.5)], confusions: ["A": ["B"], "B": ["A"]]),
         ]
     }
 }

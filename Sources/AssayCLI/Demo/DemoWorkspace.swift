@@ -4,7 +4,8 @@ import AssayStore
 import Foundation
 
 /// A realistic workspace to explore Assay with: three BPO vendors, about sixty annotators of varied skill and
-/// speed, four queues across markets and languages, ~20k items, and six weeks of simulated work.
+/// speed, five queues across markets and languages (one of them RLHF preference pairs), ~20k items, and six weeks of
+/// simulated work.
 ///
 /// Everything is drawn from one seeded generator, so the same seed builds the same workspace.
 ///
