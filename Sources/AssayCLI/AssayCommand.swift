@@ -14,7 +14,7 @@ public struct AssayCommand: AsyncParsableCommand {
             Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,
             Metrics.self, QualitySettingsCommand.self, Gold.self, Scores.self, QA.self, Consensus.self, Arbitration.self,
             Guidelines.self, Exams.self, Calibration.self, Audit.self, Report.self, Train.self, Predict.self,
-            Models.self, LLM.self,
+            Models.self, LLM.self, LabelErrorsFile.self,
         ]
     )
 
