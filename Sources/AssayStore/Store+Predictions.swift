@@ -147,7 +147,6 @@ extension Store {
     ) async throws -> Queue {
         let settings = try settings.validated(for: queue.schema)
         let updated = try await transaction { sql in
-            let current = try await Self.queue(queue.id.uuidString, sql)
             var predictorID: UUID?
             if let reference = settings.predictor {
                 predictorID = try await Self.existingPredictorID(reference, sql)
@@ -157,18 +156,11 @@ extension Store {
                         reason: "no predictions from '\(reference)' yet; import them (or run the model) first")
                 }
             }
-            try await sql.raw("UPDATE queues SET assist = \(bind: try Column.json(settings)) WHERE id = \(bind: queue.id)").run()
+            let (current, updated) = try await Self.replaceSettings(
+                \.assist, column: "assist", of: queue.id, with: settings, by: actor, now: now, sql)
             if current.assist.predictor != settings.predictor {
                 try await Self.refreshUncertainty(of: predictorID, where: "queue_id = \(bind: queue.id)", sql)
             }
-            try await AuditLog.append([
-                AuditEvent(
-                    at: now, actorID: actor.id, action: "queue.assist_changed", entity: "queue",
-                    entityID: queue.id.uuidString, queueID: queue.id, before: try JSONValue(encoding: current.assist),
-                    after: try JSONValue(encoding: settings))
-            ], sql)
-            var updated = current
-            updated.assist = settings
             if let predictorID, settings.routesPredictions {
                 var rng = SplitMix64(seed: auditSeed)
                 try await Self.routePendingPredictions(in: updated, predictorID: predictorID, rng: &rng, now: now, sql)

@@ -37,7 +37,6 @@ extension Store {
         return queue
     }
 
-    /// Every queue, by name.
     /// Replaces a queue's quality settings and logs the change; returns the queue as it now is.
     ///
     /// Other server processes pick the change up within the queue cache's lifetime (5 seconds).
@@ -47,22 +46,31 @@ extension Store {
     {
         let settings = try settings.validated()
         let updated = try await transaction { sql in
-            let current = try await Self.queue(queue.id.uuidString, sql)
-            try await sql.raw("UPDATE queues SET quality = \(bind: try Column.json(settings)) WHERE id = \(bind: queue.id)").run()
-            try await AuditLog.append([
-                AuditEvent(
-                    at: now, actorID: actor.id, action: "queue.quality_changed", entity: "queue",
-                    entityID: queue.id.uuidString, queueID: queue.id, before: try JSONValue(encoding: current.quality),
-                    after: try JSONValue(encoding: settings))
-            ], sql)
-            var updated = current
-            updated.quality = settings
-            return updated
+            try await Self.replaceSettings(\.quality, column: "quality", of: queue.id, with: settings, by: actor, now: now, sql).after
         }
         queueCache.forget(updated)
         return updated
     }
 
+    /// Writes one settings column of a queue (`quality`, `assist`) in the caller's transaction and logs the change as
+    /// `queue.<column>_changed`, with the settings before and after; returns the queue as it was and as it now is.
+    static func replaceSettings<Settings: Encodable>(
+        _ keyPath: WritableKeyPath<Queue, Settings>, column: String, of queueID: UUID, with settings: Settings,
+        by actor: Person, now: Date, _ sql: any SQLDatabase
+    ) async throws -> (before: Queue, after: Queue) {
+        let current = try await queue(queueID.uuidString, sql)
+        try await sql.raw("UPDATE queues SET \(ident: column) = \(bind: try Column.json(settings)) WHERE id = \(bind: queueID)").run()
+        try await AuditLog.append([
+            AuditEvent(
+                at: now, actorID: actor.id, action: "queue.\(column)_changed", entity: "queue", entityID: queueID.uuidString,
+                queueID: queueID, before: try JSONValue(encoding: current[keyPath: keyPath]), after: try JSONValue(encoding: settings))
+        ], sql)
+        var updated = current
+        updated[keyPath: keyPath] = settings
+        return (current, updated)
+    }
+
+    /// Every queue, by name.
     public func queues() async throws -> [Queue] {
         try await sql().raw("SELECT \(unsafeRaw: Self.queueColumns) FROM queues ORDER BY name").all()
             .map(Self.queue(from:))
