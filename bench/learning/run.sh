@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 if [ "${1:-}" = "label-errors" ]; then
   python3 -m pip install -q scikit-learn cleanlab 2>/dev/null
   exec python3 "$ROOT/bench/learning/label_errors.py" "$ROOT/.build/release/assay" "${2:-$ROOT/../shared/data/davidson2017/labeled_data.csv}"

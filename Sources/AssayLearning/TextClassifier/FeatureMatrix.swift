@@ -10,24 +10,31 @@ import Foundation
 /// Rows are appended one text at a time. A matrix that learns its own idf (for training) needs
 /// ``finishWeighting()`` after the last text; one made with a trained idf (for prediction) is ready as it goes.
 ///
-/// When a training matrix is finished, its buckets are renumbered densely, most frequent first (`columnBuckets`
-/// maps back). Training reads a weight for every feature it visits, at random; with the frequent features packed
-/// together those reads mostly hit the processor's cache, which makes an epoch several times faster.
+/// A training matrix numbers its buckets densely in the order they are first seen (`columnBuckets` maps back).
+/// Training reads a weight for every feature it visits, at random; with only the buckets in use, and the frequent
+/// ones (which turn up in the first texts) packed together at the front, those reads mostly hit the processor's
+/// cache, which makes an epoch several times faster. The numbering is fixed as rows are appended, so
+/// ``finishWeighting()`` never rewrites `entries`: rewriting them would copy the largest array whenever the matrix
+/// is shared, as it is when `assay train` consumes a `Trainer` held by a closure (Swift then trains a copy), which
+/// nearly doubled the peak memory of training on a million texts. Which column a bucket gets does not change
+/// the arithmetic of training, only where its weights live.
 public struct FeatureMatrix: Sendable {
     /// The feature configuration.
     public let features: TextFeatures
     /// Row `r` holds `entries[offsets[r]..<offsets[r + 1]]`.
     private(set) var offsets: [Int] = [0]
     /// Packed entries: column (bits 0–21), character block (bit 22), negative sign (bit 23), count (bits 24–31).
-    /// A column is a bucket, or after ``finishWeighting()`` the dense number of a bucket (see `columnBuckets`).
+    /// A column is a bucket, or in a training matrix the dense number of a bucket (see `columnBuckets`).
     private(set) var entries: [UInt32] = []
     /// The bucket of each dense column; empty while columns are buckets.
     private(set) var columnBuckets: [UInt32] = []
+    /// The dense column of each bucket plus one, 0 for a bucket not seen yet (only while learning idf).
+    private var columnOfBucket: [UInt32]
     /// Per row, the scale of its word block and of its character block.
     private(set) var scales: [Float] = []
     /// Inverse document frequency per column; empty until known.
     private(set) var idf: [Float]
-    /// How many training texts hold each bucket (only while learning idf).
+    /// How many training texts hold each column (only while learning idf).
     private var documentFrequency: [UInt32]
     /// The number of texts the idf was learned from.
     private(set) var idfDocumentCount: Int
@@ -43,7 +50,8 @@ public struct FeatureMatrix: Sendable {
     public init(features: TextFeatures) {
         self.features = features
         self.idf = []
-        self.documentFrequency = [UInt32](repeating: 0, count: features.bucketCount)
+        self.columnOfBucket = [UInt32](repeating: 0, count: features.bucketCount)
+        self.documentFrequency = []
         self.idfDocumentCount = 0
     }
 
@@ -51,6 +59,7 @@ public struct FeatureMatrix: Sendable {
     init(features: TextFeatures, idf: [Float], documentCount: Int) {
         self.features = features
         self.idf = idf
+        self.columnOfBucket = []
         self.documentFrequency = []
         self.idfDocumentCount = documentCount
     }
@@ -71,34 +80,35 @@ public struct FeatureMatrix: Sendable {
             counter.add((hash & ~1) | (isCharacterGram ? 1 : 0))
         }
         let mask = UInt32(features.bucketCount - 1)
+        let learning = !columnOfBucket.isEmpty
         for (key, count) in counter.counts {
             let bucket = UInt32(truncatingIfNeeded: key >> 1) & mask
-            var entry = bucket | UInt32(min(count, 255)) << 24
+            var column = bucket
+            if learning {
+                if columnOfBucket[Int(bucket)] == 0 {
+                    columnBuckets.append(bucket)
+                    documentFrequency.append(0)
+                    columnOfBucket[Int(bucket)] = UInt32(columnBuckets.count)
+                }
+                column = columnOfBucket[Int(bucket)] - 1
+                documentFrequency[Int(column)] &+= 1
+            }
+            var entry = column | UInt32(min(count, 255)) << 24
             if key & 1 == 1 { entry |= Self.characterBit }
             if key >> 63 == 1 { entry |= Self.negativeBit }
             entries.append(entry)
-            if !documentFrequency.isEmpty { documentFrequency[Int(bucket)] &+= 1 }
         }
         offsets.append(entries.count)
         if isWeighted { appendScales(ofRow: rowCount - 1) }
     }
 
-    /// Computes idf from the appended texts and the weights of every row, and numbers the buckets in use densely.
-    /// Call once, after the last text.
+    /// Computes idf from the appended texts and the weights of every row. Call once, after the last text.
     public mutating func finishWeighting() {
         guard !isWeighted else { return }
         let count = rowCount
-        let used = documentFrequency.indices.filter { documentFrequency[$0] > 0 }
-            .sorted { (documentFrequency[$0], $1) > (documentFrequency[$1], $0) }
-        var columnOfBucket = [UInt32](repeating: 0, count: documentFrequency.count)
-        for (column, bucket) in used.enumerated() { columnOfBucket[bucket] = UInt32(column) }
-        for position in entries.indices {
-            let entry = entries[position]
-            entries[position] = entry & ~Self.bucketMask | columnOfBucket[Int(entry & Self.bucketMask)]
-        }
-        columnBuckets = used.map { UInt32($0) }
-        idf = used.map { Float(log(Double(1 + count) / Double(1 + documentFrequency[$0])) + 1) }
+        idf = documentFrequency.map { Float(log(Double(1 + count) / Double(1 + $0)) + 1) }
         idfDocumentCount = count
+        columnOfBucket = []
         documentFrequency = []
         scales.reserveCapacity(2 * count)
         for row in 0..<count { appendScales(ofRow: row) }
