@@ -22,9 +22,8 @@ enum QueueClassifier {
     ) async throws -> (classifier: TextClassifier, gold: Evaluation?) {
         try requireOneLabelPerItem(queue)
         var trainer = try TextClassifier.Trainer(options: options)
-        for example in try await store.labeledTexts(in: queue, fields: fields) {
-            try trainer.add(example.text, label: example.labels[0])
-        }
+        let examples = try await store.labeledTexts(in: queue, fields: fields)
+        try trainer.add(contentsOf: examples.map(\.text), labels: examples.map { $0.labels[0] })
         let classifier = try trainer.train()
         let gold = try await store.goldTexts(in: queue, fields: fields)
         let evaluation = gold.isEmpty ? nil : try classifier.evaluate(texts: gold.map(\.text), labels: gold.map { $0.labels[0] })

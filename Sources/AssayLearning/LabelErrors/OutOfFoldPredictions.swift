@@ -63,7 +63,8 @@ public struct OutOfFoldPredictions: Sendable {
         var rows = [[Double]](repeating: [], count: texts.count)
         for held in 0..<folds {
             var trainer = try TextClassifier.Trainer(options: options)
-            for index in texts.indices where fold[index] != held { try trainer.add(texts[index], label: labels[index]) }
+            let fitting = texts.indices.filter { fold[$0] != held }
+            try trainer.add(contentsOf: fitting.map { texts[$0] }, labels: fitting.map { labels[$0] })
             let classifier = try trainer.train()
             let heldOut = texts.indices.filter { fold[$0] == held }
             let predictions = classifier.predict(heldOut.map { texts[$0] })

@@ -75,28 +75,83 @@ public struct FeatureMatrix: Sendable {
 
     /// Appends the features of one text as a new row.
     public mutating func append(_ text: String) {
+        var row: [UInt32] = []
+        Self.packEntries(of: text, features: features, counter: &counter, into: &row)
+        appendRow(row[...])
+    }
+
+    /// Appends the features of many texts as new rows, in order, hashing them on all the processor's cores.
+    ///
+    /// The same rows as appending the texts one by one: tokenising and hashing, most of the work, run in parallel
+    /// on slices of `texts`; numbering the columns and counting document frequencies, which must follow the
+    /// texts' order, run after, one text at a time.
+    public mutating func append(contentsOf texts: [String]) {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, texts.count / Self.textsPerWorker)
+        guard workers > 1 else {
+            for text in texts { append(text) }
+            return
+        }
+        let features = self.features
+        var slices = [(entries: [UInt32], ends: [Int])](repeating: ([], []), count: workers)
+        slices.withUnsafeMutableBufferPointer { slices in
+            let slices = UncheckedSendable(slices)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var counter = KeyCounter()
+                var entries: [UInt32] = [], ends: [Int] = []
+                let range = texts.count * worker / workers..<texts.count * (worker + 1) / workers
+                ends.reserveCapacity(range.count)
+                for text in texts[range] {
+                    Self.packEntries(of: text, features: features, counter: &counter, into: &entries)
+                    ends.append(entries.count)
+                }
+                slices.value[worker] = (entries, ends)
+            }
+        }
+        for slice in slices {
+            var start = 0
+            for end in slice.ends {
+                appendRow(slice.entries[start..<end])
+                start = end
+            }
+        }
+    }
+
+    /// Below this many texts per core, hashing in parallel costs more than it saves.
+    static let textsPerWorker = 256
+
+    /// Appends the packed entries of `text` to `row`, with each feature's bucket where its column will go.
+    private static func packEntries(
+        of text: String, features: TextFeatures, counter: inout KeyCounter, into row: inout [UInt32]
+    ) {
         counter.reset()
         features.forEachFeature(of: text) { hash, isCharacterGram in
             counter.add((hash & ~1) | (isCharacterGram ? 1 : 0))
         }
-        let mask = UInt32(features.bucketCount - 1)
-        let learning = !columnOfBucket.isEmpty
-        for (key, count) in counter.counts {
-            let bucket = UInt32(truncatingIfNeeded: key >> 1) & mask
-            var column = bucket
-            if learning {
-                if columnOfBucket[Int(bucket)] == 0 {
-                    columnBuckets.append(bucket)
+        let mask = UInt64(features.bucketCount - 1)
+        counter.forEachCount { key, count in
+            var entry = UInt32(truncatingIfNeeded: (key >> 1) & mask) | UInt32(min(count, 255)) << 24
+            if key & 1 == 1 { entry |= characterBit }
+            if key >> 63 == 1 { entry |= negativeBit }
+            row.append(entry)
+        }
+    }
+
+    /// Appends a row of packed entries, numbering buckets not seen before when the matrix learns its idf.
+    private mutating func appendRow(_ row: ArraySlice<UInt32>) {
+        if columnOfBucket.isEmpty {
+            entries.append(contentsOf: row)
+        } else {
+            for entry in row {
+                let bucket = Int(entry & Self.bucketMask)
+                if columnOfBucket[bucket] == 0 {
+                    columnBuckets.append(UInt32(bucket))
                     documentFrequency.append(0)
-                    columnOfBucket[Int(bucket)] = UInt32(columnBuckets.count)
+                    columnOfBucket[bucket] = UInt32(columnBuckets.count)
                 }
-                column = columnOfBucket[Int(bucket)] - 1
+                let column = columnOfBucket[bucket] - 1
                 documentFrequency[Int(column)] &+= 1
+                entries.append(entry & ~Self.bucketMask | column)
             }
-            var entry = column | UInt32(min(count, 255)) << 24
-            if key & 1 == 1 { entry |= Self.characterBit }
-            if key >> 63 == 1 { entry |= Self.negativeBit }
-            entries.append(entry)
         }
         offsets.append(entries.count)
         if isWeighted { appendScales(ofRow: rowCount - 1) }
@@ -197,9 +252,10 @@ struct KeyCounter: Sendable {
         used.append(slot)
     }
 
-    /// The distinct keys with their counts, in the order first seen.
-    var counts: [(key: UInt64, count: Int)] {
-        used.map { (keys[$0], Int(tallies[$0])) }
+    /// Calls `body` with each distinct key and its count, in the order first seen.
+    @inline(__always)
+    func forEachCount(_ body: (_ key: UInt64, _ count: Int) -> Void) {
+        for slot in used { body(keys[slot], Int(tallies[slot])) }
     }
 
     private mutating func grow() {

@@ -65,14 +65,28 @@ struct SoftmaxRegression: Sendable, Equatable {
         progress: (Double) -> Void = { _ in }
     ) -> SoftmaxRegression {
         let classes = classCount
-        // One row of `table` per bucket holds the current iterate's K weights, the average's K weights and the
-        // bucket's idf, so a feature costs one cache miss rather than three: training is bound by memory, not
+        // One row of `table` per column holds the current iterate's K weights, the average's K weights and the
+        // column's idf, so a feature costs one cache miss rather than three: training is bound by memory, not
         // arithmetic. The current iterate is w = current / currentDivisor and the average is
         // (average + currentShare · current) / averageDivisor (Xu's bookkeeping; see `renormalize`).
-        let stride = (2 * classes + 1 + 3) / 4 * 4
-        let averageSlot = classes, idfSlot = 2 * classes
+        //
+        // Classes are read and written four at a time (`SIMD4`), in G = ⌈K/4⌉ groups: the current weights fill
+        // slots 0..<4G, the average's 4G..<8G, and the idf takes the first spare slot after the current weights
+        // (K < 4G) or slot 8G. A group's lanes past K carry a gradient of zero, so they are written back unchanged.
+        // The two blocks must not overlap: a 16-byte load that overlaps a 16-byte store just before it at another
+        // offset cannot be forwarded from the store, and that stall cost a third of the training time. A row is 8
+        // floats (K ≤ 3) or a whole number of 64-byte cache lines, and the table starts on a line, so a row never
+        // straddles two lines.
+        let groups = (classes + 3) / 4
+        let averageSlot = 4 * groups
+        let idfSlot = classes < 4 * groups ? classes : 8 * groups
+        let slotsInUse = max(8 * groups, idfSlot + 1)
+        let stride = slotsInUse <= 8 ? 8 : (slotsInUse + 15) / 16 * 16
         let columnCount = matrix.columnCount
-        var table = [Float](repeating: 0, count: columnCount * stride)
+        let tableCount = columnCount * stride
+        let table = UnsafeMutableRawPointer.allocate(byteCount: tableCount * MemoryLayout<Float>.stride, alignment: 64)
+            .initializeMemory(as: Float.self, repeating: 0, count: tableCount)
+        defer { table.deallocate() }
         for column in 0..<columnCount { table[column * stride + idfSlot] = matrix.idf[column] }
         var currentDivisor = 1.0, averageDivisor = 1.0, currentShare = 0.0
         var bias = [Double](repeating: 0, count: classes)
@@ -80,9 +94,17 @@ struct SoftmaxRegression: Sendable, Equatable {
         var order = rows
         var random = SplitMix64(seed: options.seed)
         let longestRow = rows.reduce(0) { max($0, matrix.offsets[$1 + 1] - matrix.offsets[$1]) }
-        var bases = [Int](repeating: 0, count: longestRow)
-        var values = [Float](repeating: 0, count: longestRow)
+        // Per row: the table offsets and weights of its features; per class, its score and then its gradient.
+        let bases = UnsafeMutablePointer<Int>.allocate(capacity: max(longestRow, 1))
+        let values = UnsafeMutablePointer<Float>.allocate(capacity: max(longestRow, 1))
+        let gradient = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: groups)
+        gradient.initialize(repeating: .zero, count: groups)
         var scores = [Double](repeating: 0, count: classes)
+        defer {
+            bases.deallocate()
+            values.deallocate()
+            gradient.deallocate()
+        }
         let lambda = options.l2, rate0 = options.learningRate
         // Averaging starts after the first epoch (half of it when there is one epoch): the first steps are far
         // from the optimum and would only drag the average.
@@ -90,10 +112,10 @@ struct SoftmaxRegression: Sendable, Equatable {
         var step = 0.0
         var averageHoldsValues = false
 
-        func renormalize(_ table: UnsafeMutableBufferPointer<Float>) {
+        func renormalize() {
             let averageScale = Float(1 / averageDivisor), currentWeight = Float(currentShare / averageDivisor)
             let currentScale = Float(1 / currentDivisor)
-            for base in Swift.stride(from: 0, to: table.count, by: stride) {
+            for base in Swift.stride(from: 0, to: columnCount * stride, by: stride) {
                 for label in 0..<classes {
                     let current = table[base + label]
                     table[base + averageSlot + label] = table[base + averageSlot + label] * averageScale + current * currentWeight
@@ -105,7 +127,13 @@ struct SoftmaxRegression: Sendable, Equatable {
             currentShare = 0
         }
 
-        table.withUnsafeMutableBufferPointer { table in
+        do {
+            @inline(__always) func classes4(at offset: Int) -> SIMD4<Float> {
+                UnsafeRawPointer(table + offset).loadUnaligned(as: SIMD4<Float>.self)
+            }
+            @inline(__always) func setClasses4(_ value: SIMD4<Float>, at offset: Int) {
+                UnsafeMutableRawPointer(table + offset).storeBytes(of: value, as: SIMD4<Float>.self)
+            }
             matrix.entries.withUnsafeBufferPointer { entries in
                 matrix.offsets.withUnsafeBufferPointer { offsets in
                     matrix.scales.withUnsafeBufferPointer { scales in
@@ -118,18 +146,26 @@ struct SoftmaxRegression: Sendable, Equatable {
                                     var length = 0
                                     for position in offsets[row]..<offsets[row + 1] {
                                         let entry = entries[position]
-                                        let base = Int(entry & FeatureMatrix.bucketMask) * stride
-                                        var value = countWeight[Int(entry >> 24)] * table[base + idfSlot]
+                                        let base = Int(entry & FeatureMatrix.bucketMask) &* stride
+                                        var value = countWeight[Int(entry >> 24)] * table[base &+ idfSlot]
                                         value *= entry & FeatureMatrix.characterBit == 0 ? wordScale : characterScale
                                         bases[length] = base
                                         values[length] = entry & FeatureMatrix.negativeBit == 0 ? value : -value
-                                        length += 1
+                                        length &+= 1
                                     }
-                                    // Scores of the current iterate, then softmax.
-                                    for label in 0..<classes { scores[label] = 0 }
-                                    for index in 0..<length {
-                                        let base = bases[index], value = values[index]
-                                        for label in 0..<classes { scores[label] += Double(table[base + label] * value) }
+                                    // Scores of the current iterate, four classes at a time, then softmax.
+                                    for first in Swift.stride(from: 0, to: classes, by: 4) {
+                                        // Two sums halve the chain of dependent additions.
+                                        var even = SIMD4<Float>.zero, odd = SIMD4<Float>.zero
+                                        var index = 0
+                                        while index &+ 1 < length {
+                                            even += classes4(at: bases[index] &+ first) * values[index]
+                                            odd += classes4(at: bases[index &+ 1] &+ first) * values[index &+ 1]
+                                            index &+= 2
+                                        }
+                                        if index < length { even += classes4(at: bases[index] &+ first) * values[index] }
+                                        let sum = even + odd
+                                        for lane in 0..<min(4, classes - first) { scores[first + lane] = Double(sum[lane]) }
                                     }
                                     var highest = -Double.infinity
                                     for label in 0..<classes {
@@ -152,14 +188,15 @@ struct SoftmaxRegression: Sendable, Equatable {
                                     // w ← (1 − ηλ) w − η g x, with the decay kept in the divisor.
                                     currentDivisor /= 1 - rate * lambda
                                     let move = rate * currentDivisor
+                                    for label in 0..<classes { gradient[label / 4][label % 4] = Float(move * scores[label]) }
                                     let averageMove = Float(averageRate < 1 ? currentShare : 0)
                                     for index in 0..<length {
-                                        let base = bases[index]
-                                        let scaled = move * Double(values[index])
-                                        for label in 0..<classes {
-                                            let change = Float(scaled * scores[label])
-                                            table[base + label] -= change
-                                            table[base + averageSlot + label] += averageMove * change
+                                        let base = bases[index], value = values[index]
+                                        for group in 0..<groups {
+                                            let change = gradient[group] * value
+                                            let current = base &+ 4 &* group, average = current &+ averageSlot
+                                            setClasses4(classes4(at: current) - change, at: current)
+                                            setClasses4(classes4(at: average) + averageMove * change, at: average)
                                         }
                                     }
                                     for label in 0..<classes { bias[label] -= rate * scores[label] }
@@ -169,7 +206,7 @@ struct SoftmaxRegression: Sendable, Equatable {
                                         averageDivisor = currentDivisor
                                         currentShare = 1
                                         if averageHoldsValues {
-                                            for base in Swift.stride(from: 0, to: table.count, by: stride) {
+                                            for base in Swift.stride(from: 0, to: columnCount * stride, by: stride) {
                                                 for label in 0..<classes { table[base + averageSlot + label] = 0 }
                                             }
                                             averageHoldsValues = false
@@ -183,7 +220,7 @@ struct SoftmaxRegression: Sendable, Equatable {
                                         }
                                     }
                                     if currentDivisor > 1e5 || averageDivisor > 1e5 {
-                                        renormalize(table)
+                                        renormalize()
                                         averageHoldsValues = true
                                     }
                                 }
@@ -193,7 +230,7 @@ struct SoftmaxRegression: Sendable, Equatable {
                     }
                 }
             }
-            renormalize(table)
+            renormalize()
         }
         var weights = [Float](repeating: 0, count: matrix.features.bucketCount * classes)
         for column in 0..<columnCount {

@@ -36,16 +36,30 @@ extension TextClassifier {
         /// - Throws: ``LearningError/invalidInput(_:)`` for an empty label.
         public mutating func add(_ text: String, label: String) throws {
             guard !label.isEmpty else { throw LearningError.invalidInput("a training example has an empty label") }
-            let index: Int
-            if let known = labelIndex[label] {
-                index = known
-            } else {
-                index = labelNames.count
-                labelIndex[label] = index
-                labelNames.append(label)
-            }
             matrix.append(text)
-            rowLabels.append(index)
+            rowLabels.append(index(of: label))
+        }
+
+        /// Adds many examples, featurising them on all the processor's cores: the same model as adding them one by
+        /// one, faster.
+        ///
+        /// - Throws: ``LearningError/invalidInput(_:)`` for unequal counts or an empty label; then nothing is added.
+        public mutating func add(contentsOf texts: [String], labels: [String]) throws {
+            guard texts.count == labels.count else {
+                throw LearningError.invalidInput("there are \(texts.count) texts and \(labels.count) labels; pair them one to one")
+            }
+            guard !labels.contains(where: \.isEmpty) else {
+                throw LearningError.invalidInput("a training example has an empty label")
+            }
+            matrix.append(contentsOf: texts)
+            for label in labels { rowLabels.append(index(of: label)) }
+        }
+
+        private mutating func index(of label: String) -> Int {
+            if let known = labelIndex[label] { return known }
+            labelIndex[label] = labelNames.count
+            labelNames.append(label)
+            return labelNames.count - 1
         }
 
         /// Trains the classifier on the examples added.

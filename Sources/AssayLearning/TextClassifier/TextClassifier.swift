@@ -72,7 +72,7 @@ public struct TextClassifier: Sendable {
             throw LearningError.invalidInput("there are \(texts.count) texts and \(labels.count) labels; pair them one to one")
         }
         var trainer = try Trainer(options: options)
-        for (text, label) in zip(texts, labels) { try trainer.add(text, label: label) }
+        try trainer.add(contentsOf: texts, labels: labels)
         return try trainer.train()
     }
 
@@ -84,7 +84,7 @@ public struct TextClassifier: Sendable {
     /// Predicts the labels of many texts.
     public func predict(_ texts: some Sequence<String>) -> [Prediction] {
         var matrix = emptyMatrix()
-        for text in texts { matrix.append(text) }
+        matrix.append(contentsOf: Array(texts))
         return (0..<matrix.rowCount).map { prediction(forRow: $0, in: matrix) }
     }
 

@@ -42,6 +42,26 @@ import Testing
         #expect(first.row(0).allSatisfy { $0.bucket < 1 << 16 })
     }
 
+    /// Hashing a batch on every core gives the rows, columns and idf of appending its texts one at a time.
+    @Test func batchesMatchOneAtATime() {
+        let posts = SyntheticPosts(count: 3_000, seed: 4, obfuscate: true)
+        var single = FeatureMatrix(features: TextFeatures(bucketBits: 18))
+        for text in posts.texts { single.append(text) }
+        var batched = FeatureMatrix(features: TextFeatures(bucketBits: 18))
+        // Batches of several sizes, so slices end mid-batch and a small batch takes the one-core path.
+        batched.append(contentsOf: Array(posts.texts[..<1_700]))
+        batched.append(contentsOf: Array(posts.texts[1_700..<1_710]))
+        batched.append(contentsOf: Array(posts.texts[1_710...]))
+        single.finishWeighting()
+        batched.finishWeighting()
+        #expect(batched.rowCount == 3_000)
+        #expect(batched.entries == single.entries)
+        #expect(batched.offsets == single.offsets)
+        #expect(batched.columnBuckets == single.columnBuckets)
+        #expect(batched.idf == single.idf)
+        #expect(batched.scales == single.scales)
+    }
+
     @Test func validatesOptions() {
         #expect(throws: LearningError.self) { try TextFeatures(bucketBits: 23).validate() }
         #expect(throws: LearningError.self) { try TextFeatures(wordNGrams: 0...2).validate() }

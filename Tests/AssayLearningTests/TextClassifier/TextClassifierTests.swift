@@ -89,6 +89,43 @@ import Testing
         #expect(first.summary.modelVersion.hasPrefix("tc1-") && first.summary.modelVersion.count == 16)
     }
 
+    @Test func addingABatchTrainsTheSameModel() throws {
+        var oneByOne = try TextClassifier.Trainer()
+        for (text, label) in zip(Self.train.texts, Self.train.labels) { try oneByOne.add(text, label: label) }
+        var batched = try TextClassifier.Trainer()
+        try batched.add(contentsOf: Self.train.texts, labels: Self.train.labels)
+        #expect(try batched.train().encoded() == oneByOne.train().encoded())
+
+        // A bad batch adds nothing.
+        var trainer = try TextClassifier.Trainer()
+        #expect(throws: LearningError.self) { try trainer.add(contentsOf: ["a", "b"], labels: ["x"]) }
+        #expect(throws: LearningError.self) { try trainer.add(contentsOf: ["a", "b"], labels: ["x", ""]) }
+        #expect(trainer.exampleCount == 0)
+    }
+
+    /// The fit reads and writes classes four at a time in a layout that depends on their number (the idf sits in
+    /// a spare slot, or after the averages when K is a multiple of four): each layout must learn.
+    @Test(arguments: [2, 4, 5, 7, 8, 9])
+    func learnsAnyNumberOfClasses(classCount: Int) throws {
+        func posts(_ count: Int, seed: UInt64) -> (texts: [String], labels: [String]) {
+            var random = SplitMix64(seed: seed)
+            let filler = SyntheticPosts.filler
+            var texts: [String] = [], labels: [String] = []
+            for _ in 0..<count {
+                let label = Int.random(in: 0..<classCount, using: &random)
+                var words = (0..<6).map { _ in filler.randomElement(using: &random)! }
+                words.insert("topic\(label)word", at: Int.random(in: 0...words.count, using: &random))
+                texts.append(words.joined(separator: " "))
+                labels.append("class-\(label)")
+            }
+            return (texts, labels)
+        }
+        let train = posts(150 * classCount, seed: 1), test = posts(500, seed: 2)
+        let classifier = try TextClassifier.train(texts: train.texts, labels: train.labels)
+        #expect(classifier.labels.count == classCount)
+        #expect(try classifier.evaluate(texts: test.texts, labels: test.labels).report.accuracy.value > 0.98)
+    }
+
     @Test func refitTrainsOnEveryExampleAndKeepsTheHeldOutFigures() throws {
         let options = TrainingOptions(refit: true)
         let refitted = try TextClassifier.train(texts: Self.train.texts, labels: Self.train.labels, options: options)

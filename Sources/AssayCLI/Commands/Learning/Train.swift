@@ -102,7 +102,7 @@ struct Train: AsyncParsableCommand {
         let start = ContinuousClock.now
         try await CommandFailure.reporting(file: data) {
             try TextExampleFiles.forEachBatch(of: data, format: format, columns: columns) { batch in
-                for example in batch { try trainer.add(example.text, label: example.label ?? "") }
+                try trainer.add(contentsOf: batch.map(\.text), labels: batch.map { $0.label ?? "" })
             }
         }
         let exampleCount = trainer.exampleCount
