@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The classifier benchmarks for BENCHMARKS.md (`run.sh label-errors`: label-error detection beside cleanlab): builds the release `assay`, installs scikit-learn and fastText from PyPI,
+# The classifier benchmarks for BENCHMARKS.md (`run.sh label-errors`: label-error detection beside cleanlab; `run.sh speed [ROUNDS] [OTHER_ASSAY]`: training time beside fastText, interleaved): builds the release `assay`, installs scikit-learn and fastText from PyPI,
 # and compares them on ../shared/data/davidson2017 (see compare.py). Runs locally, bounded, and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -10,4 +10,7 @@ if [ "${1:-}" = "label-errors" ]; then
   exec python3 "$ROOT/bench/learning/label_errors.py" "$ROOT/.build/release/assay" "${2:-$ROOT/../shared/data/davidson2017/labeled_data.csv}"
 fi
 python3 -m pip install -q scikit-learn fasttext-wheel 2>/dev/null
+if [ "${1:-}" = "speed" ]; then
+  exec python3 "$ROOT/bench/learning/speed.py" "$ROOT/.build/release/assay" "${2:-15}" "${3:-}"
+fi
 exec python3 "$ROOT/bench/learning/compare.py" "$ROOT/.build/release/assay" "${1:-$ROOT/../shared/data/davidson2017/labeled_data.csv}"
