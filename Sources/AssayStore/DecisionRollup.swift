@@ -9,7 +9,9 @@ import SQLKit
 /// An item counts once, at its first decision by the consensus rule: as decided, unanimous or sent to
 /// arbitration, with its judgments' coincidences for Krippendorff's α. It counts as resolved (with its wait since
 /// import, against the queue's SLA) at its first final label that is not unresolved, by the rule or by an
-/// arbitrator. Arbitration decisions count on their day, appeals as upheld or overturned.
+/// arbitrator. Arbitration decisions count on their day, appeals as upheld or overturned. An item a model decides
+/// (auto-accept) counts as a model decision and as resolved, on the day it is accepted; it has no judgments, so it
+/// is not among the items the rule decided, and it adds nothing to agreement.
 enum DecisionRollup {
     struct Key: Hashable, Comparable {
         var queueID: UUID
@@ -33,6 +35,7 @@ enum DecisionRollup {
         var arbitrated = 0
         var appealsDecided = 0
         var appealsOverturned = 0
+        var modelDecided = 0
         var pairs: [CoincidenceCounts.Pair: Double] = [:]
     }
 
@@ -66,6 +69,15 @@ enum DecisionRollup {
             byKey[key, default: Change()].resolved(waitMs: now - item.importedAtMs, sla: queue.quality.slaHours)
         }
 
+        /// A model's decision (auto-accept) on an item of `market` imported at `importedAtMs`.
+        mutating func modelDecision(market: String?, importedAtMs: Int64, queue: Queue, now: Int64) {
+            let key = Key(queueID: queue.id, day: ActivityRollup.day(now), market: market ?? "")
+            var change = byKey[key, default: Change()]
+            change.modelDecided += 1
+            change.resolved(waitMs: now - importedAtMs, sla: queue.quality.slaHours)
+            byKey[key] = change
+        }
+
         /// An arbitrator's decision on an item of `market`: its first resolution when it had no resolved final label
         /// before, and for an appeal, whether it changed the label appealed against.
         mutating func arbitration(
@@ -94,12 +106,13 @@ enum DecisionRollup {
                 (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(bind: change.decided), \(bind: change.unanimous),
                  \(bind: change.unresolved), \(bind: change.units), \(bind: change.firstResolved), \(bind: change.slaCounted),
                  \(bind: change.slaMet), \(bind: change.waitMs), \(bind: change.arbitrated), \(bind: change.appealsDecided),
-                 \(bind: change.appealsOverturned))
+                 \(bind: change.appealsOverturned), \(bind: change.modelDecided))
                 """
         }
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved,
-                                       sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned)
+                                       sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned,
+                                       model_decided)
             VALUES \(SQLList(rows))
             ON CONFLICT (queue_id, day, market) DO UPDATE SET
                 decided = decision_days.decided + excluded.decided,
@@ -112,7 +125,8 @@ enum DecisionRollup {
                 wait_ms = decision_days.wait_ms + excluded.wait_ms,
                 arbitrated = decision_days.arbitrated + excluded.arbitrated,
                 appeals_decided = decision_days.appeals_decided + excluded.appeals_decided,
-                appeals_overturned = decision_days.appeals_overturned + excluded.appeals_overturned
+                appeals_overturned = decision_days.appeals_overturned + excluded.appeals_overturned,
+                model_decided = decision_days.model_decided + excluded.model_decided
             """).run()
         var pairs: [SQLQueryString] = []
         for key in keys {

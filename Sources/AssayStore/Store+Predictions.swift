@@ -209,7 +209,7 @@ extension Store {
         let peopleAccuracy = try await recentGoldAccuracy(of: queue, now: now, sql)
         while true {
             let rows = try await sql.raw("""
-                SELECT p.id, p.item_id, p.labels, p.confidence, i.external_id, i.content
+                SELECT p.id, p.item_id, p.labels, p.confidence, i.external_id, i.content, i.market, i.imported_at_ms
                 FROM predictions p JOIN items i ON i.id = p.item_id
                 WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND p.route IS NULL
                   AND i.gold_state IS NULL
@@ -217,7 +217,7 @@ extension Store {
                 """).all()
             guard !rows.isEmpty else { break }
             var planned: [ModelRoute: [(predictionID: Int64, itemID: Int64)]] = [:]
-            var acceptable: [Int64: (predictionID: Int64, label: FinalLabel)] = [:]
+            var acceptable: [Int64: (predictionID: Int64, label: FinalLabel, market: String?, importedAtMs: Int64)] = [:]
             for row in rows {
                 let predictionID = try row.int64("id")
                 let itemID = try row.int64("item_id")
@@ -232,7 +232,8 @@ extension Store {
                 }
                 acceptable[itemID] = (predictionID, FinalLabel(
                     itemID: itemID, externalID: try row.string("external_id"), labels: labels, provenance: .model,
-                    confidence: confidence, judgmentCount: 0, unresolvedReason: nil, decidedAt: now))
+                    confidence: confidence, judgmentCount: 0, unresolvedReason: nil, decidedAt: now),
+                    try row.optionalString("market"), try row.int64("imported_at_ms"))
             }
             var routes: [ModelRoute: [Int64]] = [:]
             for (route, entries) in planned {
@@ -242,12 +243,18 @@ extension Store {
                 }
             }
             var accepted: [FinalLabel] = []
+            var decisions = DecisionRollup.Changes()
             let free = try await plan(.autoAccepted, for: acceptable.keys.sorted(), in: queue, now: now, sql)
             for (itemID, entry) in acceptable.sorted(by: { $0.key < $1.key }) {
-                if free.contains(itemID) { accepted.append(entry.label) }
+                if free.contains(itemID) {
+                    accepted.append(entry.label)
+                    decisions.modelDecision(
+                        market: entry.market, importedAtMs: entry.importedAtMs, queue: queue, now: Column.millis(now))
+                }
                 routes[free.contains(itemID) ? .autoAccepted : .human, default: []].append(entry.predictionID)
             }
             try await FinalLabels.write(accepted, previous: [:], queue: queue, now: now, counters: &counters, sql)
+            try await DecisionRollup.add(decisions, sql)
             for (route, ids) in routes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids))").run()
                 routed[route, default: 0] += ids.count

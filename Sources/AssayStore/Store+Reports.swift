@@ -59,7 +59,7 @@ extension Store {
             }
             for row in try await sql.raw("""
                 SELECT queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted, sla_met,
-                       wait_ms, arbitrated, appeals_decided, appeals_overturned
+                       wait_ms, arbitrated, appeals_decided, appeals_overturned, model_decided
                 FROM decision_days
                 WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound)
                 """).all() {
@@ -74,7 +74,7 @@ extension Store {
                         unresolved: try row.int("unresolved"), units: units, firstResolved: try row.int("first_resolved"),
                         slaCounted: try row.int("sla_counted"), slaMet: try row.int("sla_met"), waitMs: try row.int64("wait_ms"),
                         arbitrated: try row.int("arbitrated"), appealsDecided: try row.int("appeals_decided"),
-                        appealsOverturned: try row.int("appeals_overturned")),
+                        appealsOverturned: try row.int("appeals_overturned"), modelDecided: try row.int("model_decided")),
                     agreement: coincidences))
             }
         }

@@ -180,7 +180,7 @@ public struct BusinessReview: Sendable {
     }
 
     private static func comparisons(_ now: KPIs, _ before: KPIs) -> [Comparison] {
-        func share(_ name: String, _ pick: (KPIs) -> GoldScore?, higherIsBetter: Bool) -> Comparison? {
+        func share(_ name: String, _ pick: (KPIs) -> GoldScore?, higherIsBetter: Bool?) -> Comparison? {
             guard let current = pick(now), let previous = pick(before) else { return nil }
             return Comparison(
                 name: name, unit: .share, current: current.accuracy, previous: previous.accuracy, currentShare: current,
@@ -209,6 +209,12 @@ public struct BusinessReview: Sendable {
                 share("Resolved within SLA", { $0.sla }, higherIsBetter: true),
                 share("Appeals overturned", { $0.appealOverturns }, higherIsBetter: false),
             ].compactMap { $0 }
+            // Neither good nor bad in itself: whether it should grow is the audited precision's question.
+            if now.decisions!.modelDecided + (before.decisions?.modelDecided ?? 0) > 0,
+                let model = share("Decided by a model (auto-accept)", { $0.modelDecisions }, higherIsBetter: nil)
+            {
+                list.append(model)
+            }
             list.append(Comparison(
                 name: "Average wait to a final label", unit: .hours, current: now.averageWaitHours,
                 previous: before.averageWaitHours, higherIsBetter: false))

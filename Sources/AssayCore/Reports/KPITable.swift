@@ -28,7 +28,7 @@ public struct KPITable: Encodable, Sendable {
                 + GoldScore.csvHeader(prefix: "qa") + ["items_decided", "alpha"]
                 + GoldScore.csvHeader(prefix: "unanimous") + GoldScore.csvHeader(prefix: "arbitration")
                 + GoldScore.csvHeader(prefix: "sla") + GoldScore.csvHeader(prefix: "appeals_overturned")
-                + ["average_wait_hours"])
+                + ["average_wait_hours"] + GoldScore.csvHeader(prefix: "model_decided"))
         for row in rows + [ReportRow(key: "total", title: "total", kpis: total)] {
             let kpis = row.kpis
             let empty = ["", "", "", "", ""]
@@ -38,7 +38,7 @@ public struct KPITable: Encodable, Sendable {
                     + [kpis.decisions.map { String($0.decided) } ?? "", Self.decimal(kpis.alpha, 4)]
                     + (kpis.unanimity?.csvColumns ?? empty) + (kpis.arbitrationRate?.csvColumns ?? empty)
                     + (kpis.sla?.csvColumns ?? empty) + (kpis.appealOverturns?.csvColumns ?? empty)
-                    + [Self.decimal(kpis.averageWaitHours, 2)])
+                    + [Self.decimal(kpis.averageWaitHours, 2)] + (kpis.modelDecisions?.csvColumns ?? empty))
         }
         return out
     }
@@ -67,6 +67,7 @@ extension KPIs: Encodable {
         case judgments, gold, qa, alpha, unanimity, arbitration, sla
         case averageHandlingSeconds = "average_handling_seconds", itemsDecided = "items_decided"
         case appealOverturns = "appeals_overturned", averageWaitHours = "average_wait_hours"
+        case modelDecisions = "model_decided"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -82,5 +83,6 @@ extension KPIs: Encodable {
         try container.encode(sla, forKey: .sla)
         try container.encode(appealOverturns, forKey: .appealOverturns)
         try container.encode(averageWaitHours, forKey: .averageWaitHours)
+        try container.encode(modelDecisions, forKey: .modelDecisions)
     }
 }

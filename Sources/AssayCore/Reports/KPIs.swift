@@ -51,6 +51,11 @@ public struct KPIs: Sendable, Equatable {
         decisions.map { GoldScore(answered: $0.decided, correct: $0.unresolved) }
     }
 
+    /// Items a model decided (auto-accept), of the items resolved.
+    public var modelDecisions: GoldScore? {
+        decisions.map { GoldScore(answered: $0.firstResolved, correct: $0.modelDecided) }
+    }
+
     /// Items resolved within the queue's SLA, of those resolved while it had one.
     public var sla: GoldScore? {
         decisions.map { GoldScore(answered: $0.slaCounted, correct: $0.slaMet) }

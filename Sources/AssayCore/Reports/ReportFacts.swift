@@ -114,7 +114,8 @@ public struct ReportFacts: Sendable {
 }
 
 /// How items were decided, summed: by the consensus rule (`decided`, `unanimous` among the `units` with two or
-/// more judgments, `unresolved` sent to arbitration), first resolutions with their wait and SLA, and arbitration.
+/// more judgments, `unresolved` sent to arbitration), by a model (`modelDecided`, auto-accepted), first
+/// resolutions (by the rule, an arbitrator or a model) with their wait and SLA, and arbitration.
 public struct DecisionCounts: Sendable, Equatable {
     public var decided = 0
     public var unanimous = 0
@@ -127,11 +128,12 @@ public struct DecisionCounts: Sendable, Equatable {
     public var arbitrated = 0
     public var appealsDecided = 0
     public var appealsOverturned = 0
+    public var modelDecided = 0
 
     public init(
         decided: Int = 0, unanimous: Int = 0, unresolved: Int = 0, units: Int = 0, firstResolved: Int = 0,
         slaCounted: Int = 0, slaMet: Int = 0, waitMs: Int64 = 0, arbitrated: Int = 0, appealsDecided: Int = 0,
-        appealsOverturned: Int = 0
+        appealsOverturned: Int = 0, modelDecided: Int = 0
     ) {
         self.decided = decided
         self.unanimous = unanimous
@@ -144,6 +146,7 @@ public struct DecisionCounts: Sendable, Equatable {
         self.arbitrated = arbitrated
         self.appealsDecided = appealsDecided
         self.appealsOverturned = appealsOverturned
+        self.modelDecided = modelDecided
     }
 
     public static func + (a: DecisionCounts, b: DecisionCounts) -> DecisionCounts {
@@ -152,6 +155,6 @@ public struct DecisionCounts: Sendable, Equatable {
             units: a.units + b.units, firstResolved: a.firstResolved + b.firstResolved,
             slaCounted: a.slaCounted + b.slaCounted, slaMet: a.slaMet + b.slaMet, waitMs: a.waitMs + b.waitMs,
             arbitrated: a.arbitrated + b.arbitrated, appealsDecided: a.appealsDecided + b.appealsDecided,
-            appealsOverturned: a.appealsOverturned + b.appealsOverturned)
+            appealsOverturned: a.appealsOverturned + b.appealsOverturned, modelDecided: a.modelDecided + b.modelDecided)
     }
 }

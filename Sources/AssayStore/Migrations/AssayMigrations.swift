@@ -42,5 +42,6 @@ public enum AssayMigrations {
         CreateLLMRuns(),
         AddRequiredJudgments(),
         AddJudgmentRanking(),
+        AddModelDecided(),
     ]
 }

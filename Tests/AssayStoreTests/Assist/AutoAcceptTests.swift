@@ -1,8 +1,9 @@
 import AssayCore
 import AssayQuality
-import AssayStore
+@testable import AssayStore
 import AssayTesting
 import Foundation
+import SQLKit
 import Testing
 
 /// Predictions, auto-accept and its audit on a simulated queue whose true labels are known.
@@ -80,6 +81,23 @@ struct AutoAcceptTests {
             #expect(labelled == 600 - report.autoAccepted)
             let stats = try await store.stats(of: queue.id)
             #expect(stats.completedItems == 600 && stats.resolvedItems == 600)
+
+            // The week's figures count the model's decisions among the items resolved, and say how many it made.
+            let facts = try await store.reportFacts(queues: [queue], from: now, to: now)
+            let decisions = try #require(facts.total.decisions)
+            #expect(decisions.modelDecided == report.autoAccepted)
+            #expect(decisions.decided == 600 - report.autoAccepted, "the rule decided the rest")
+            #expect(decisions.firstResolved == 600)
+            #expect(facts.total.modelDecisions == GoldScore(answered: 600, correct: report.autoAccepted))
+            // Filling the sums from scratch, as migrations 024 and 035 do on an existing workspace, gives the same.
+            let sql = try store.sql()
+            try await sql.raw("DELETE FROM agreement_days").run()
+            try await sql.raw("DELETE FROM decision_days").run()
+            try await CreateDecisionDays.backfill(sql)
+            try await AddModelDecided.backfill(sql)
+            let refilled = try #require(try await store.reportFacts(queues: [queue], from: now, to: now).total.decisions)
+            #expect(refilled.modelDecided == decisions.modelDecided && refilled.decided == decisions.decided)
+            #expect(refilled.firstResolved == decisions.firstResolved && refilled.waitMs == decisions.waitMs)
 
             // The audit's precision is exactly the audited predictions that were right, and the interval holds the
             // precision of the auto-accepted labels themselves, which the simulation knows.

@@ -27,6 +27,7 @@ struct MigrationTests {
         "032-create-llm-runs",
         "033-add-required-judgments",
         "034-add-judgment-ranking",
+        "035-add-model-decided",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
