@@ -4,7 +4,9 @@ import Foundation
 import SQLKit
 
 /// The running sums of how items were decided, per queue, UTC day and item market (tables `decision_days` and
-/// `agreement_days`, migration 024), kept by the statements that decide items, in their transaction.
+/// `agreement_days`, migration 024), kept by the statements that decide items, in their transaction. Each key's
+/// sums are split into `shards` rows (migration 036), and a transaction adds to one of them at random, so that
+/// concurrent submits do not queue for one row's lock on PostgreSQL; readers sum the shards.
 ///
 /// An item counts once, at its first decision by the consensus rule: as decided, unanimous or sent to
 /// arbitration, with its judgments' coincidences for Krippendorff's α. It counts as resolved (with its wait since
@@ -13,6 +15,8 @@ import SQLKit
 /// (auto-accept) counts as a model decision and as resolved, on the day it is accepted; it has no judgments, so it
 /// is not among the items the rule decided, and it adds nothing to agreement.
 enum DecisionRollup {
+    static let shards = 16
+
     struct Key: Hashable, Comparable {
         var queueID: UUID
         var day: Int64
@@ -96,25 +100,29 @@ enum DecisionRollup {
         }
     }
 
-    /// Adds the changes to their rows, creating them as needed, in key order (one lock order on PostgreSQL).
+    /// Adds the changes to their rows of one shard, creating them as needed, in key order (one lock order on
+    /// PostgreSQL). Call it once per transaction: a second call would draw another shard, and two transactions
+    /// holding each other's shards could deadlock.
     static func add(_ changes: Changes, _ sql: any SQLDatabase) async throws {
         let keys = changes.byKey.keys.sorted()
         guard !keys.isEmpty else { return }
+        let shard = Int.random(in: 0..<shards)
         let rows = keys.map { key -> SQLQueryString in
             let change = changes.byKey[key]!
             return """
-                (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(bind: change.decided), \(bind: change.unanimous),
+                (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(literal: shard), \(bind: change.decided),
+                 \(bind: change.unanimous),
                  \(bind: change.unresolved), \(bind: change.units), \(bind: change.firstResolved), \(bind: change.slaCounted),
                  \(bind: change.slaMet), \(bind: change.waitMs), \(bind: change.arbitrated), \(bind: change.appealsDecided),
                  \(bind: change.appealsOverturned), \(bind: change.modelDecided))
                 """
         }
         try await sql.raw("""
-            INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved,
+            INSERT INTO decision_days (queue_id, day, market, shard, decided, unanimous, unresolved, units, first_resolved,
                                        sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned,
                                        model_decided)
             VALUES \(SQLList(rows))
-            ON CONFLICT (queue_id, day, market) DO UPDATE SET
+            ON CONFLICT (queue_id, day, market, shard) DO UPDATE SET
                 decided = decision_days.decided + excluded.decided,
                 unanimous = decision_days.unanimous + excluded.unanimous,
                 unresolved = decision_days.unresolved + excluded.unresolved,
@@ -133,16 +141,16 @@ enum DecisionRollup {
             let change = changes.byKey[key]!
             for (pair, weight) in change.pairs.sorted(by: { ($0.key.first, $0.key.second) < ($1.key.first, $1.key.second) }) {
                 pairs.append("""
-                    (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(bind: pair.first), \(bind: pair.second),
-                     \(bind: weight))
+                    (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(literal: shard), \(bind: pair.first),
+                     \(bind: pair.second), \(bind: weight))
                     """)
             }
         }
         for start in stride(from: 0, to: pairs.count, by: 500) {
             try await sql.raw("""
-                INSERT INTO agreement_days (queue_id, day, market, first_value, second_value, weight)
+                INSERT INTO agreement_days (queue_id, day, market, shard, first_value, second_value, weight)
                 VALUES \(SQLList(Array(pairs[start..<min(start + 500, pairs.count)])))
-                ON CONFLICT (queue_id, day, market, first_value, second_value) DO UPDATE SET
+                ON CONFLICT (queue_id, day, market, shard, first_value, second_value) DO UPDATE SET
                     weight = agreement_days.weight + excluded.weight
                 """).run()
         }

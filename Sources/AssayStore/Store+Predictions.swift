@@ -206,6 +206,7 @@ extension Store {
     ) async throws -> [ModelRoute: Int] {
         var routed: [ModelRoute: Int] = [:]
         var counters = QueueCounters.Changes()
+        var decisions = DecisionRollup.Changes()  // added once, at the end: one shard per transaction
         let peopleAccuracy = try await recentGoldAccuracy(of: queue, now: now, sql)
         while true {
             let rows = try await sql.raw("""
@@ -243,7 +244,6 @@ extension Store {
                 }
             }
             var accepted: [FinalLabel] = []
-            var decisions = DecisionRollup.Changes()
             let free = try await plan(.autoAccepted, for: acceptable.keys.sorted(), in: queue, now: now, sql)
             for (itemID, entry) in acceptable.sorted(by: { $0.key < $1.key }) {
                 if free.contains(itemID) {
@@ -254,12 +254,12 @@ extension Store {
                 routes[free.contains(itemID) ? .autoAccepted : .human, default: []].append(entry.predictionID)
             }
             try await FinalLabels.write(accepted, previous: [:], queue: queue, now: now, counters: &counters, sql)
-            try await DecisionRollup.add(decisions, sql)
             for (route, ids) in routes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids))").run()
                 routed[route, default: 0] += ids.count
             }
         }
+        try await DecisionRollup.add(decisions, sql)
         try await QueueCounters.add(counters, to: queue.id, sql)
         if !routed.isEmpty {
             try await AuditLog.append([

@@ -58,10 +58,17 @@ extension Store {
                     weight: try row.decode(column: "weight", as: Double.self))
             }
             for row in try await sql.raw("""
-                SELECT queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted, sla_met,
-                       wait_ms, arbitrated, appeals_decided, appeals_overturned, model_decided
+                SELECT queue_id, day, market, CAST(SUM(decided) AS BIGINT) AS decided,
+                       CAST(SUM(unanimous) AS BIGINT) AS unanimous, CAST(SUM(unresolved) AS BIGINT) AS unresolved,
+                       CAST(SUM(units) AS BIGINT) AS units, CAST(SUM(first_resolved) AS BIGINT) AS first_resolved,
+                       CAST(SUM(sla_counted) AS BIGINT) AS sla_counted, CAST(SUM(sla_met) AS BIGINT) AS sla_met,
+                       CAST(SUM(wait_ms) AS BIGINT) AS wait_ms, CAST(SUM(arbitrated) AS BIGINT) AS arbitrated,
+                       CAST(SUM(appeals_decided) AS BIGINT) AS appeals_decided,
+                       CAST(SUM(appeals_overturned) AS BIGINT) AS appeals_overturned,
+                       CAST(SUM(model_decided) AS BIGINT) AS model_decided
                 FROM decision_days
                 WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound)
+                GROUP BY queue_id, day, market
                 """).all() {
                 let key = Key(queueID: try row.uuid("queue_id"), day: try row.int64("day"), market: try row.string("market"))
                 var coincidences = agreement[key] ?? CoincidenceCounts()

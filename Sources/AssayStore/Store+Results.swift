@@ -89,6 +89,8 @@ enum FinalLabels {
         let decider = try await Decider(queue: queue, sql)
         var written: [FinalLabel] = []
         written.reserveCapacity(complete.count)
+        // Summed over every chunk and added once: one shard per transaction (see `DecisionRollup.add`).
+        var decisions = DecisionRollup.Changes()
         for start in stride(from: 0, to: complete.count, by: Store.rowsPerStatement) {
             let chunk = complete[start..<min(start + Store.rowsPerStatement, complete.count)]
             let ids = chunk.map(\.itemID)
@@ -112,7 +114,6 @@ enum FinalLabels {
                 }
             }
             var labels: [FinalLabel] = []
-            var decisions = DecisionRollup.Changes()
             for item in chunk {
                 // An arbitrator's decision, or an appeal waiting for one, is not the consensus rule's to change.
                 if let before = previous[item.itemID], before.isSettledByPeople { continue }
@@ -132,9 +133,9 @@ enum FinalLabels {
                 }
             }
             try await write(labels, previous: previous.mapValues(\.provenance), queue: queue, now: now, counters: &counters, sql)
-            try await DecisionRollup.add(decisions, sql)
             written += labels
         }
+        try await DecisionRollup.add(decisions, sql)
         return written
     }
 

@@ -61,14 +61,24 @@ struct CreateDecisionDays: AsyncMigration {
             WHERE true
             GROUP BY f.queue_id, f.decided_at_ms / 86400000, COALESCE(i.market, '')
             """).run()
+        // Arbitration counts go into the rows just made, then into new rows for the other days; not with
+        // ON CONFLICT, whose target would name the key, which migration 036 widens (tests refill the tables with
+        // this function on the current schema).
+        let decidedCases: SQLQueryString = """
+            SELECT COUNT(*) FROM arbitration_cases c JOIN items i ON i.id = c.item_id
+            WHERE c.state = 'decided' AND c.queue_id = decision_days.queue_id
+              AND c.decided_at_ms / 86400000 = decision_days.day AND COALESCE(i.market, '') = decision_days.market
+            """
+        try await sql.raw("UPDATE decision_days SET arbitrated = (\(decidedCases))").run()
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted,
                                        sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned)
             SELECT c.queue_id, c.decided_at_ms / 86400000, COALESCE(i.market, ''), 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*), 0, 0
             FROM arbitration_cases c JOIN items i ON i.id = c.item_id
-            WHERE c.state = 'decided'
+            WHERE c.state = 'decided' AND NOT EXISTS (
+                SELECT 1 FROM decision_days d WHERE d.queue_id = c.queue_id AND d.day = c.decided_at_ms / 86400000
+                  AND d.market = COALESCE(i.market, ''))
             GROUP BY c.queue_id, c.decided_at_ms / 86400000, COALESCE(i.market, '')
-            ON CONFLICT (queue_id, day, market) DO UPDATE SET arbitrated = excluded.arbitrated
             """).run()
         try await sql.raw("""
             INSERT INTO agreement_days (queue_id, day, market, first_value, second_value, weight)

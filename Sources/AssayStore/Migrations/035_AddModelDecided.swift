@@ -15,8 +15,22 @@ struct AddModelDecided: AsyncMigration {
         try await Self.backfill(sql)
     }
 
-    /// Adds the auto-accepted final labels already there to the running sums.
+    /// Adds the auto-accepted final labels already there to the running sums: into the rows of their days, then
+    /// as new rows for the other days. Not with ON CONFLICT, whose target would name the key, which migration 036
+    /// widens (tests refill the tables with this function on the current schema).
     static func backfill(_ sql: any SQLDatabase) async throws {
+        let accepted: SQLQueryString = """
+            FROM final_labels f JOIN items i ON i.id = f.item_id
+            WHERE f.provenance = 'model_auto_accept' AND f.queue_id = decision_days.queue_id
+              AND f.decided_at_ms / 86400000 = decision_days.day AND COALESCE(i.market, '') = decision_days.market
+            """
+        try await sql.raw("""
+            UPDATE decision_days SET
+                model_decided = (SELECT COUNT(*) \(accepted)),
+                first_resolved = first_resolved + (SELECT COUNT(*) \(accepted)),
+                wait_ms = wait_ms + (SELECT COALESCE(SUM(CASE WHEN f.decided_at_ms < i.imported_at_ms THEN 0
+                                                              ELSE f.decided_at_ms - i.imported_at_ms END), 0) \(accepted))
+            """).run()
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted,
                                        sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned, model_decided)
@@ -24,12 +38,10 @@ struct AddModelDecided: AsyncMigration {
                    SUM(CASE WHEN f.decided_at_ms < i.imported_at_ms THEN 0 ELSE f.decided_at_ms - i.imported_at_ms END),
                    0, 0, 0, COUNT(*)
             FROM final_labels f JOIN items i ON i.id = f.item_id
-            WHERE f.provenance = 'model_auto_accept'
+            WHERE f.provenance = 'model_auto_accept' AND NOT EXISTS (
+                SELECT 1 FROM decision_days d WHERE d.queue_id = f.queue_id AND d.day = f.decided_at_ms / 86400000
+                  AND d.market = COALESCE(i.market, ''))
             GROUP BY f.queue_id, f.decided_at_ms / 86400000, COALESCE(i.market, '')
-            ON CONFLICT (queue_id, day, market) DO UPDATE SET
-                first_resolved = decision_days.first_resolved + excluded.first_resolved,
-                wait_ms = decision_days.wait_ms + excluded.wait_ms,
-                model_decided = excluded.model_decided
             """).run()
     }
 

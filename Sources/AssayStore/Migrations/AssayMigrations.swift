@@ -43,5 +43,6 @@ public enum AssayMigrations {
         AddRequiredJudgments(),
         AddJudgmentRanking(),
         AddModelDecided(),
+        ShardDecisionDays(),
     ]
 }

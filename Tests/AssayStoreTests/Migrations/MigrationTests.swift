@@ -28,6 +28,7 @@ struct MigrationTests {
         "033-add-required-judgments",
         "034-add-judgment-ranking",
         "035-add-model-decided",
+        "036-shard-decision-days",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
