@@ -22,7 +22,7 @@ ITEMS="${ITEMS:-1000000}"        # BACKENDS="sqlite postgres" by default
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
 swift build -c release --package-path "$ROOT/bench" >/dev/null
-ASSAY="$ROOT/.build/release/assay"
+ASSAY="${ASSAY_BINARY:-$ROOT/.build/release/assay}"  # ASSAY_BINARY: another build, to compare
 BENCH="$ROOT/bench/.build/release/assay-bench"
 WORK="$(mktemp -d /tmp/assay-bench.XXXXXX)"
 PIDS=()
