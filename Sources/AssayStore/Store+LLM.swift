@@ -56,10 +56,7 @@ extension Store {
         case .all: scope = ""
         case .gold: scope = "AND i.gold_labels IS NOT NULL"
         case .undecided:
-            scope = """
-                AND i.gold_state IS NULL
-                AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = i.id AND f.labels IS NOT NULL)
-                """
+            scope = "AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = i.id AND f.labels IS NOT NULL)"
         }
         return try await sql().raw("""
             SELECT \(unsafeRaw: Self.itemColumnsOfI)
