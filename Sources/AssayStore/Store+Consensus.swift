@@ -260,14 +260,16 @@ extension Store {
             try await FinalLabels.write(
                 [label], previous: before.map { [found.itemID: $0.provenance] } ?? [:], queue: queue, now: now,
                 counters: &counters, sql)
-            try await QueueCounters.add(counters, to: queue.id, sql)
             var decisions = DecisionRollup.Changes()
             decisions.arbitration(
                 market: item.market, queue: queue, isAppeal: found.reason == "appeal",
                 overturned: found.appealedLabels.map { Set($0) != Set(decision) } ?? false,
                 isFirstResolution: found.reason != "appeal" && (before == nil || before?.provenance == .unresolved),
                 importedAtMs: try await Self.importedAt(found.itemID, sql), now: Column.millis(now))
+            // Decision sums, then counters: the order of every deciding transaction, so two never wait on each other
+            // in opposite orders on PostgreSQL.
             try await DecisionRollup.add(decisions, sql)
+            try await QueueCounters.add(counters, to: queue.id, sql)
             try await AuditLog.append([
                 AuditEvent(
                     at: now, actorID: actor.id, action: "final_label.arbitrated", entity: "item",

@@ -56,7 +56,12 @@ extension Store {
         case .all: scope = ""
         case .gold: scope = "AND i.gold_labels IS NOT NULL"
         case .undecided:
-            scope = "AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = i.id AND f.labels IS NOT NULL)"
+            // Active gold whether or not it has a final label (promoted gold keeps the one it had), so that it shows
+            // a suggestion as any item does; retired gold is served to nobody.
+            scope = """
+                AND (i.gold_state = 'active' OR (i.gold_state IS NULL
+                     AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = i.id AND f.labels IS NOT NULL)))
+                """
         }
         return try await sql().raw("""
             SELECT \(unsafeRaw: Self.itemColumnsOfI)

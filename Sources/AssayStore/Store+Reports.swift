@@ -49,8 +49,9 @@ extension Store {
             }
             var agreement: [Key: CoincidenceCounts] = [:]
             for row in try await sql.raw("""
-                SELECT queue_id, day, market, first_value, second_value, weight FROM agreement_days
+                SELECT queue_id, day, market, first_value, second_value, SUM(weight) AS weight FROM agreement_days
                 WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound)
+                GROUP BY queue_id, day, market, first_value, second_value
                 """).all() {
                 let key = Key(queueID: try row.uuid("queue_id"), day: try row.int64("day"), market: try row.string("market"))
                 agreement[key, default: CoincidenceCounts()].add(

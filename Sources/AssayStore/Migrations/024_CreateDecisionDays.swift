@@ -64,12 +64,14 @@ struct CreateDecisionDays: AsyncMigration {
         // Arbitration counts go into the rows just made, then into new rows for the other days; not with
         // ON CONFLICT, whose target would name the key, which migration 036 widens (tests refill the tables with
         // this function on the current schema).
-        let decidedCases: SQLQueryString = """
-            SELECT COUNT(*) FROM arbitration_cases c JOIN items i ON i.id = c.item_id
-            WHERE c.state = 'decided' AND c.queue_id = decision_days.queue_id
-              AND c.decided_at_ms / 86400000 = decision_days.day AND COALESCE(i.market, '') = decision_days.market
-            """
-        try await sql.raw("UPDATE decision_days SET arbitrated = (\(decidedCases))").run()
+        try await sql.raw("""
+            UPDATE decision_days SET arbitrated = c.cases
+            FROM (SELECT c.queue_id, c.decided_at_ms / 86400000 AS day, COALESCE(i.market, '') AS market, COUNT(*) AS cases
+                  FROM arbitration_cases c JOIN items i ON i.id = c.item_id
+                  WHERE c.state = 'decided'
+                  GROUP BY c.queue_id, c.decided_at_ms / 86400000, COALESCE(i.market, '')) c
+            WHERE decision_days.queue_id = c.queue_id AND decision_days.day = c.day AND decision_days.market = c.market
+            """).run()
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted,
                                        sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned)

@@ -19,17 +19,19 @@ struct AddModelDecided: AsyncMigration {
     /// as new rows for the other days. Not with ON CONFLICT, whose target would name the key, which migration 036
     /// widens (tests refill the tables with this function on the current schema).
     static func backfill(_ sql: any SQLDatabase) async throws {
-        let accepted: SQLQueryString = """
-            FROM final_labels f JOIN items i ON i.id = f.item_id
-            WHERE f.provenance = 'model_auto_accept' AND f.queue_id = decision_days.queue_id
-              AND f.decided_at_ms / 86400000 = decision_days.day AND COALESCE(i.market, '') = decision_days.market
-            """
         try await sql.raw("""
             UPDATE decision_days SET
-                model_decided = (SELECT COUNT(*) \(accepted)),
-                first_resolved = first_resolved + (SELECT COUNT(*) \(accepted)),
-                wait_ms = wait_ms + (SELECT COALESCE(SUM(CASE WHEN f.decided_at_ms < i.imported_at_ms THEN 0
-                                                              ELSE f.decided_at_ms - i.imported_at_ms END), 0) \(accepted))
+                model_decided = m.accepted,
+                first_resolved = decision_days.first_resolved + m.accepted,
+                wait_ms = decision_days.wait_ms + m.waited
+            FROM (SELECT f.queue_id, f.decided_at_ms / 86400000 AS day, COALESCE(i.market, '') AS market,
+                         COUNT(*) AS accepted,
+                         SUM(CASE WHEN f.decided_at_ms < i.imported_at_ms THEN 0
+                                  ELSE f.decided_at_ms - i.imported_at_ms END) AS waited
+                  FROM final_labels f JOIN items i ON i.id = f.item_id
+                  WHERE f.provenance = 'model_auto_accept'
+                  GROUP BY f.queue_id, f.decided_at_ms / 86400000, COALESCE(i.market, '')) m
+            WHERE decision_days.queue_id = m.queue_id AND decision_days.day = m.day AND decision_days.market = m.market
             """).run()
         try await sql.raw("""
             INSERT INTO decision_days (queue_id, day, market, decided, unanimous, unresolved, units, first_resolved, sla_counted,

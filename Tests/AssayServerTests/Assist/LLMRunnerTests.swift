@@ -136,11 +136,18 @@ struct LLMRunnerTests {
                 #expect(server.calls(for: "o-1") == 0, "items outside the gold were not called")
 
                 // Putting the model to work: the undecided scope takes the gold too (a suggestion missing only on
-                // gold would give it away) and leaves out what people already decided.
+                // gold would give it away), even gold promoted from a decided item, and leaves out what people
+                // already decided.
                 let person = try await store.createPerson(PersonDraft(externalID: "w", name: "W", role: .annotator), now: Date())
-                let lease = try #require(try await store.leaseNextItem(in: queue, for: person, now: Date()))
-                _ = try await store.submitJudgment(JudgmentSubmission(labels: ["spam"]), on: lease.assignment.id, by: person, now: Date())
-                let decided = lease.item.externalID
+                var decidedItems: [String] = []
+                for _ in 0..<2 {
+                    let lease = try #require(try await store.leaseNextItem(in: queue, for: person, now: Date()))
+                    _ = try await store.submitJudgment(
+                        JudgmentSubmission(labels: ["spam"]), on: lease.assignment.id, by: person, now: Date())
+                    decidedItems.append(lease.item.externalID)
+                }
+                let (decided, promoted) = (decidedItems[0], decidedItems[1])
+                _ = try await store.importGold([GoldDraft(itemExternalID: promoted, labels: ["spam"])], into: queue, by: analyst, now: Date())
                 let worker = Predictor.Reference(name: "triage", version: "p3")
                 let run = try await store.startLLMRun(
                     on: queue, as: worker,
@@ -148,8 +155,9 @@ struct LLMRunnerTests {
                     by: analyst, now: Date())
                 let before = Dictionary(uniqueKeysWithValues: truth.map { ($0.0, server.calls(for: $0.0)) })
                 let finished = try await LLMRunner(store: store, http: .shared).run(run)
-                #expect(finished.succeeded == 14, "ten gold and four of the five others")
+                #expect(finished.succeeded == 14, "eleven gold (one promoted) and three of the five others")
                 #expect(server.calls(for: decided) == before[decided], "the item people decided was not called")
+                #expect(server.calls(for: promoted) == before[promoted]! + 1, "gold promoted from a decided item was")
                 #expect(server.calls(for: "g-1") == before["g-1"]! + 1)
                 let evaluations = try await store.evaluations(of: queue, predictors: versions.map(\.0))
                 #expect(evaluations.map(\.predictor) == versions.map(\.0))

@@ -19,9 +19,9 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
         case all
         /// The gold items only: for evaluating a prompt or a model before it labels anything.
         case gold
-        /// Items without a final label yet: for putting the model to work. Gold is included (it never gets a final
-        /// label): a queue that shows the model's suggestions must show them on gold as on any item, or the missing
-        /// suggestion would give gold away, and rubber-stamping is measured on gold.
+        /// Items without a final label yet, and the active gold: for putting the model to work. A queue that shows
+        /// the model's suggestions must show them on gold as on any item, or the missing suggestion would give gold
+        /// away; and rubber-stamping is measured on gold.
         case undecided
     }
 
