@@ -7,6 +7,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// With ASSAY_OPTIMIZE_NUMERICS=1 (`.ci/run` sets it), the numeric kernels — SGD over hashed features, EM over
+// judgment matrices — are compiled optimised in debug builds too: unoptimised they run twenty times slower, and the
+// test suites, which train and fit on two shared cores, would hold Swift's cooperative threads for tens of seconds
+// and stall every other suite's server meanwhile. Off by default because SwiftPM refuses unsafe flags in a package
+// that others depend on, and AssayQuality and AssayLearning are libraries for others to use.
+let numericSettings: [SwiftSetting] =
+    Context.environment["ASSAY_OPTIMIZE_NUMERICS"] == "1"
+    ? swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))] : swiftSettings
+
 let package = Package(
     name: "assay",
     platforms: [.macOS(.v14)],
@@ -37,9 +46,9 @@ let package = Package(
     ],
     targets: [
         // Pure maths: agreement, aggregation, metrics. Standard library only.
-        .target(name: "AssayQuality", swiftSettings: swiftSettings),
+        .target(name: "AssayQuality", swiftSettings: numericSettings),
         // Pure learning: the text classifier, active learning, label-error detection. No I/O.
-        .target(name: "AssayLearning", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
+        .target(name: "AssayLearning", dependencies: ["AssayQuality"], swiftSettings: numericSettings),
         // Domain values and rules: queues, schemas, routing, consensus, formats. No I/O.
         .target(name: "AssayCore", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
         // The one gateway to SQLite / PostgreSQL.

@@ -59,8 +59,10 @@ extension Store {
             """).all() {
             if let label = try Column.strings(from: try row.string("gold_labels")).first { gold[String(try row.int64("id"))] = label }
         }
-        let model = try ConsensusModel.estimate(
-            kind: queue.consensus.kind, labels: queue.schema.codes, matrix: matrix, gold: gold, now: now)
+        let (kind, codes, clamped) = (queue.consensus.kind, queue.schema.codes, gold)
+        let model = try await HeavyWork.run {
+            try ConsensusModel.estimate(kind: kind, labels: codes, matrix: matrix, gold: clamped, now: now)
+        }
         try await transaction { sql in try await ConsensusModels.save(model, for: queue.id, sql) }
 
         let decider = FinalLabels.Decider(queue: queue, model: model)

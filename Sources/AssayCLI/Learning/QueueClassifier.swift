@@ -21,13 +21,18 @@ enum QueueClassifier {
         on queue: Queue, in store: Store, fields: [String], options: TrainingOptions = TrainingOptions()
     ) async throws -> (classifier: TextClassifier, gold: Evaluation?) {
         try requireOneLabelPerItem(queue)
-        var trainer = try TextClassifier.Trainer(options: options)
         let examples = try await store.labeledTexts(in: queue, fields: fields)
-        try trainer.add(contentsOf: examples.map(\.text), labels: examples.map { $0.labels[0] })
-        let classifier = try trainer.train()
         let gold = try await store.goldTexts(in: queue, fields: fields)
-        let evaluation = gold.isEmpty ? nil : try classifier.evaluate(texts: gold.map(\.text), labels: gold.map { $0.labels[0] })
-        return (classifier, evaluation)
+        // Featurising and fitting are seconds of CPU: off the cooperative pool, so a server in this process keeps
+        // answering meanwhile.
+        return try await HeavyWork.run {
+            var trainer = try TextClassifier.Trainer(options: options)
+            try trainer.add(contentsOf: examples.map(\.text), labels: examples.map { $0.labels[0] })
+            let classifier = try trainer.train()
+            let evaluation = gold.isEmpty
+                ? nil : try classifier.evaluate(texts: gold.map(\.text), labels: gold.map { $0.labels[0] })
+            return (classifier, evaluation)
+        }
     }
 
     /// Predicts every item of the queue, gold included (which measures the model), and stores the predictions under
@@ -44,7 +49,8 @@ enum QueueClassifier {
         while true {
             let page = try await store.itemTexts(in: queue, fields: fields, after: after, limit: 5_000)
             guard let last = page.last else { return (predicted, routed) }
-            let drafts = zip(page, classifier.predict(page.map(\.text))).map { item, prediction in
+            let predictions = try await HeavyWork.run { classifier.predict(page.map(\.text)) }
+            let drafts = zip(page, predictions).map { item, prediction in
                 PredictionDraft(
                     itemExternalID: item.externalID, labels: [prediction.label], confidence: prediction.confidence,
                     uncertainty: measure.score(prediction.probabilities))
@@ -66,10 +72,12 @@ enum QueueClassifier {
     ) async throws -> (checked: Int, flags: [LabelErrorFlag]) {
         try requireOneLabelPerItem(queue)
         let examples = try await store.labeledTexts(in: queue, fields: fields)
-        let probabilities = try OutOfFoldPredictions(folds: folds, options: options)
-            .probabilities(texts: examples.map(\.text), labels: examples.map { $0.labels[0] })
-        let issues = try ConfidentLearning(minimumConfidence: minimumConfidence).labelIssues(
-            givenLabels: examples.map { $0.labels[0] }, labels: probabilities.labels, probabilities: probabilities.rows)
+        let issues = try await HeavyWork.run {
+            let probabilities = try OutOfFoldPredictions(folds: folds, options: options)
+                .probabilities(texts: examples.map(\.text), labels: examples.map { $0.labels[0] })
+            return try ConfidentLearning(minimumConfidence: minimumConfidence).labelIssues(
+                givenLabels: examples.map { $0.labels[0] }, labels: probabilities.labels, probabilities: probabilities.rows)
+        }
         let ruleDecided: Set<FinalLabel.Provenance> = [.unanimous, .majority, .weighted, .dawidSkene]
         let flags = issues.compactMap { issue -> LabelErrorFlag? in
             let example = examples[issue.index]
