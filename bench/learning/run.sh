@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The classifier benchmarks for BENCHMARKS.md (`run.sh label-errors`: label-error detection beside cleanlab; `run.sh speed [ROUNDS] [OTHER_ASSAY]`: training time beside fastText, interleaved): builds the release `assay`, installs scikit-learn and fastText from PyPI,
+# The classifier benchmarks for BENCHMARKS.md (`run.sh crossval`: macro-F1 over five folds beside scikit-learn; `run.sh label-errors`: label-error detection beside cleanlab; `run.sh speed [ROUNDS] [OTHER_ASSAY]`: training time beside fastText, interleaved): builds the release `assay`, installs scikit-learn and fastText from PyPI,
 # and compares them on ../shared/data/davidson2017 (see compare.py). Runs locally, bounded, and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -8,6 +8,10 @@ swift build -c release --package-path "$ROOT" --product assay >/dev/null
 if [ "${1:-}" = "label-errors" ]; then
   python3 -m pip install -q scikit-learn cleanlab 2>/dev/null
   exec python3 "$ROOT/bench/learning/label_errors.py" "$ROOT/.build/release/assay" "${2:-$ROOT/../shared/data/davidson2017/labeled_data.csv}"
+fi
+if [ "${1:-}" = "crossval" ]; then
+  python3 -m pip install -q scikit-learn 2>/dev/null
+  exec python3 "$ROOT/bench/learning/crossval.py" "$ROOT/.build/release/assay" "${2:-$ROOT/../shared/data/davidson2017/labeled_data.csv}"
 fi
 python3 -m pip install -q scikit-learn fasttext-wheel 2>/dev/null
 if [ "${1:-}" = "speed" ]; then

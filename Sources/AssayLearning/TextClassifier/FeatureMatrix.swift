@@ -25,7 +25,7 @@ public struct FeatureMatrix: Sendable {
     private(set) var offsets: [Int] = [0]
     /// Packed entries: column (bits 0–21), character block (bit 22), negative sign (bit 23), count (bits 24–31).
     /// A column is a bucket, or in a training matrix the dense number of a bucket (see `columnBuckets`).
-    private(set) var entries: [UInt32] = []
+    private(set) var entries = EntryStorage()
     /// The bucket of each dense column; empty while columns are buckets.
     private(set) var columnBuckets: [UInt32] = []
     /// The dense column of each bucket plus one, 0 for a bucket not seen yet (only while learning idf).
@@ -177,7 +177,8 @@ public struct FeatureMatrix: Sendable {
     /// Scales the word block of a row to length 0.8 and its character block to 0.6.
     private mutating func appendScales(ofRow row: Int) {
         var squared: (word: Double, character: Double) = (0, 0)
-        for entry in entries[offsets[row]..<offsets[row + 1]] {
+        for position in offsets[row]..<offsets[row + 1] {
+            let entry = entries[position]
             let weight = Double(Self.countWeight[Int(entry >> 24)] * idf[Int(entry & Self.bucketMask)])
             if entry & Self.characterBit == 0 { squared.word += weight * weight } else { squared.character += weight * weight }
         }
