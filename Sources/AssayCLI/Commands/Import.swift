@@ -14,7 +14,7 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import items (or judgments made elsewhere) from a JSON Lines or CSV file into a queue.")
 
-    @Argument(help: "The file: .jsonl/.ndjson or .csv.")
+    @Argument(help: "The file: .jsonl/.ndjson/.json (JSON Lines, or one JSON array such as Label Studio's export) or .csv.")
     var file: String
 
     @Option(help: "The queue, by name or id.")

@@ -2,7 +2,8 @@ import Foundation
 
 /// The file formats imports accept.
 public enum ImportFormat: String, Codable, Sendable, CaseIterable {
-    /// One JSON object per line.
+    /// One JSON object per line, or one JSON array of objects — Label Studio's JSON export reads as it is (each
+    /// task's `data` becomes the item's content, its `id` the external id).
     case jsonl
     /// Comma-separated values with a header row.
     case csv
@@ -19,12 +20,15 @@ public enum ImportFormat: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// The format an HTTP content type names (`text/csv`, `application/x-ndjson`, `application/jsonl`).
+    /// The format an HTTP content type names (`text/csv`, `application/x-ndjson`, `application/jsonl`,
+    /// `application/json`).
     public init?(contentType: String) {
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         switch type {
         case "text/csv", "application/csv": self = .csv
-        case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines": self = .jsonl
+        case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines",
+            "application/json":
+            self = .jsonl
         default: return nil
         }
     }
@@ -43,7 +47,7 @@ public struct ImportRowReader: Sendable {
     public let format: ImportFormat
     private let requiredColumns: [[String]]
     private var csv: CSVParser
-    private var jsonLines = JSONLinesSplitter()
+    private var jsonObjects = JSONObjectStream()
     private var checkedHeader = false
 
     /// Makes a reader.
@@ -64,7 +68,7 @@ public struct ImportRowReader: Sendable {
         do {
             switch format {
             case .csv: return try csvRows(try csv.feed(chunk))
-            case .jsonl: return try jsonLines.feed(chunk).map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
+            case .jsonl: return try jsonObjects.feed(chunk).map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
             }
         } catch let error as FormatError {
             throw error.asAssayError
@@ -86,7 +90,7 @@ public struct ImportRowReader: Sendable {
                 if !checkedHeader { try checkHeader() }
                 return rows
             case .jsonl:
-                return try jsonLines.finish().map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
+                return try jsonObjects.finish().map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
             }
         } catch let error as FormatError {
             throw error.asAssayError

@@ -57,6 +57,14 @@ public enum ItemRows {
 /// array, or text with labels separated by `|`) or `label`, `rationale`, `started_at`, `submitted_at`
 /// (required).
 public enum JudgmentRows {
+    /// The judgments a row describes: one, or for a Label Studio task (a row with `annotations`), one per annotation
+    /// (``LabelStudioTasks``).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
+    public static func judgments(from row: ImportRow) throws -> [ImportedJudgment] {
+        LabelStudioTasks.hasAnnotations(row) ? try LabelStudioTasks.judgments(from: row) : [try judgment(from: row)]
+    }
+
     /// The judgment a row describes.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.

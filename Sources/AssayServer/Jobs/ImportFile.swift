@@ -64,8 +64,9 @@ public struct ImportFile: Sendable {
                 for row in rows where problems.count < limit {
                     do {
                         if judgments {
-                            let judgment = try JudgmentRows.judgment(from: row)
-                            rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
+                            for judgment in try JudgmentRows.judgments(from: row) {
+                                rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
+                            }
                         } else {
                             _ = try ItemRows.draft(from: row)
                         }
@@ -96,7 +97,7 @@ public struct ImportFile: Sendable {
     ) async throws -> ImportReport {
         var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
         if judgments {
-            try await forEachBatch(of: batchSize, parsing: { try $0.map(JudgmentRows.judgment(from:)) }) { batch, fraction in
+            try await forEachBatch(of: batchSize, parsing: { try $0.flatMap(JudgmentRows.judgments(from:)) }) { batch, fraction in
                 if !batch.isEmpty { total = total + (try await store.importJudgments(batch, into: queue, now: now())) }
                 try await progress(fraction)
             }

@@ -88,7 +88,11 @@ struct GoldTests {
             let mediocre = [accuracy[names[2]], accuracy[names[3]]].compactMap { $0 }
             let spammer = try #require(accuracy[names[4]])
             #expect(good.count == 2 && mediocre.count == 2)
-            #expect(good.min()! > mediocre.max()!, "good \(good) above mediocre \(mediocre)")
+            // By group: with about 30 gold answers each, one good annotator (95%) can score below one mediocre one
+            // (75%) by chance — a CI run once drew 0.83 against 0.85 — but the two groups' means are 0.2 apart with a
+            // standard error near 0.06.
+            let goodMean: Double = good.reduce(0, +) / 2, mediocreMean: Double = mediocre.reduce(0, +) / 2
+            #expect(goodMean > mediocreMean + 0.05, "good \(good) above mediocre \(mediocre)")
             #expect(mediocre.min()! > spammer, "mediocre \(mediocre) above the spammer \(spammer)")
             #expect(status[names[4]] == "suspended")
             #expect(names.prefix(4).allSatisfy { status[$0] == "active" })

@@ -35,7 +35,7 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: true))
-        let judgments = try rows.map(JudgmentRows.judgment(from:))
+        let judgments = try rows.flatMap(JudgmentRows.judgments(from:))
         let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
     }
@@ -78,6 +78,6 @@ enum Upload {
         }
         throw AssayError.invalidInput(
             field: "Content-Type", line: nil,
-            reason: "send text/csv or application/x-ndjson (or add ?format=csv|jsonl)")
+            reason: "send text/csv, application/x-ndjson or application/json (or add ?format=csv|jsonl)")
     }
 }

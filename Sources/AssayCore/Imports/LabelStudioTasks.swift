@@ -1,0 +1,115 @@
+import Foundation
+
+/// Reads the judgments in a Label Studio JSON export, so that a team moving from Label Studio brings its history,
+/// and a vendor who labels in Label Studio can be measured in Assay.
+///
+/// An export is a JSON array of tasks. Items import from it as they are (``ItemRows``: the task's `data` is the
+/// content, its `id` the external id). Each task's `annotations` become judgments on that item:
+/// - the annotator is `completed_by`: Label Studio's user id, or the `email` (else `id`) when it is an object; as
+///   in every judgment import, an external id Assay does not know becomes a new person;
+/// - the labels come from the results: `choices` (single or multiple choice), `rating` (a rating scale: the number
+///   as the label), `taxonomy` (the last level of each chosen path); a `textarea` result is the rationale;
+/// - the submission time is `created_at`, and `lead_time` (seconds) gives the start;
+/// - cancelled (skipped) annotations are left out, as Label Studio itself leaves them out of its results.
+///
+/// For example:
+/// ```swift
+/// let row = ImportRow(line: 2, fields: [
+///     "id": 7, "data": ["text": "buy followers"],
+///     "annotations": [["completed_by": 3, "created_at": "2026-11-02T14:05:00.123456Z", "lead_time": 12.5,
+///                      "result": [["type": "choices", "value": ["choices": ["spam"]]]]]],
+/// ])
+/// let judgments = try LabelStudioTasks.judgments(from: row)   // item "7", annotator "3", labels ["spam"]
+/// ```
+public enum LabelStudioTasks {
+    /// Whether a row is a Label Studio task carrying annotations.
+    public static func hasAnnotations(_ row: ImportRow) -> Bool {
+        row.fields["annotations"] != nil
+    }
+
+    /// The judgments of a task's annotations, cancelled ones left out.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the task's line and the annotation's field,
+    ///   such as `annotations[1].created_at`.
+    public static func judgments(from task: ImportRow) throws -> [ImportedJudgment] {
+        let item = try task.requiredText("external_id", "id")
+        guard case .array(let annotations)? = task.fields["annotations"] else {
+            throw AssayError.invalidInput(field: "annotations", line: task.line, reason: "must be a list of annotations")
+        }
+        var judgments: [ImportedJudgment] = []
+        for (index, value) in annotations.enumerated() {
+            let name = "annotations[\(index)]"
+            guard case .object(let annotation) = value else {
+                throw AssayError.invalidInput(field: name, line: task.line, reason: "must be an object")
+            }
+            if case .bool(true)? = annotation["was_cancelled"] { continue }
+            func invalid(_ field: String, _ reason: String) -> AssayError {
+                .invalidInput(field: "\(name).\(field)", line: task.line, reason: reason)
+            }
+            let annotator: String
+            switch annotation["completed_by"] {
+            case .number(let id)?: annotator = String(Int64(id))
+            case .string(let id)? where !id.isEmpty: annotator = id
+            case .object(let user)?:
+                if case .string(let email)? = user["email"], !email.isEmpty {
+                    annotator = email
+                } else if case .number(let id)? = user["id"] {
+                    annotator = String(Int64(id))
+                } else {
+                    throw invalid("completed_by", "names no user: give an `email` or an `id`")
+                }
+            default:
+                throw invalid("completed_by", "is required: the Label Studio user who made the annotation")
+            }
+            guard case .string(let created)? = annotation["created_at"], let submitted = Timestamp.parse(created) else {
+                throw invalid("created_at", "is required, as an ISO 8601 time such as 2026-11-02T14:05:00.123456Z")
+            }
+            var started: Date?
+            switch annotation["lead_time"] {
+            case nil, .null?: break
+            case .number(let seconds)? where seconds >= 0 && seconds.isFinite: started = submitted.addingTimeInterval(-seconds)
+            default: throw invalid("lead_time", "must be a number of seconds, 0 or more")
+            }
+            let (labels, rationale) = try read(annotation["result"], invalid: { invalid("result", $0) })
+            judgments.append(
+                ImportedJudgment(
+                    itemExternalID: item, annotatorExternalID: annotator, labels: labels, rationale: rationale,
+                    startedAt: started, submittedAt: submitted, line: task.line))
+        }
+        return judgments
+    }
+
+    /// The labels and the rationale in an annotation's results.
+    private static func read(_ result: JSONValue?, invalid: (String) -> AssayError) throws -> ([String], String?) {
+        guard case .array(let regions)? = result else { throw invalid("must be a list of results") }
+        var labels: [String] = []
+        var notes: [String] = []
+        for region in regions {
+            guard case .object(let region) = region, case .object(let value)? = region["value"] else {
+                throw invalid("each result must be an object with a `value`")
+            }
+            if case .array(let choices)? = value["choices"] {
+                labels += try choices.map { choice in
+                    guard case .string(let text) = choice else { throw invalid("choices must be text") }
+                    return text
+                }
+            } else if case .number(let rating)? = value["rating"] {
+                labels.append(rating.rounded() == rating ? String(Int(rating)) : String(rating))
+            } else if case .array(let paths)? = value["taxonomy"] {
+                for path in paths {
+                    guard case .array(let levels) = path, case .string(let leaf)? = levels.last else {
+                        throw invalid("each taxonomy choice must be a list of levels")
+                    }
+                    labels.append(leaf)
+                }
+            } else if case .array(let texts)? = value["text"] {
+                notes += texts.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            }
+        }
+        guard !labels.isEmpty else {
+            throw invalid("has no choices, rating or taxonomy result: Assay reads classification and rating tasks")
+        }
+        let rationale = notes.joined(separator: "\n").trimmingBlanksAndNewlines
+        return (labels, rationale.isEmpty ? nil : rationale)
+    }
+}
