@@ -64,4 +64,26 @@ struct LabelStudioTasksTests {
             return named == field && line == 4
         }
     }
+
+    /// The JSON export of a Label Studio 1.23.2 project (`GET /api/projects/1/export?exportType=JSON`), as it wrote
+    /// it: three text tasks, one annotated "spam" with a note, one "hate", one skipped (a cancelled annotation).
+    static let labelStudioExport = #"""
+        [{"id":1,"annotations":[{"id":1,"completed_by":1,"result":[{"from_name":"label","to_name":"text","type":"choices","value":{"choices":["spam"]}},{"from_name":"note","to_name":"text","type":"textarea","value":{"text":["crypto bait"]}}],"was_cancelled":false,"ground_truth":false,"created_at":"2026-12-03T18:24:13.061218Z","updated_at":"2026-12-03T18:24:13.061261Z","draft_created_at":null,"lead_time":7.25,"prediction":{},"result_count":1,"unique_id":"d6aaf413-94f5-49df-944a-bbd838baaa65","import_id":null,"last_action":null,"bulk_created":false,"task":1,"project":1,"updated_by":1,"parent_prediction":null,"parent_annotation":null,"last_created_by":null}],"drafts":[],"predictions":[],"data":{"text":"follow me for free crypto"},"meta":{},"created_at":"2026-12-03T18:24:09.366659Z","updated_at":"2026-12-03T18:24:13.106699Z","allow_skip":true,"inner_id":1,"total_annotations":1,"cancelled_annotations":0,"total_predictions":0,"comment_count":0,"unresolved_comment_count":0,"last_comment_updated_at":null,"project":1,"updated_by":1,"comment_authors":[]},{"id":2,"annotations":[{"id":2,"completed_by":1,"result":[{"from_name":"label","to_name":"text","type":"choices","value":{"choices":["hate"]}}],"was_cancelled":false,"ground_truth":false,"created_at":"2026-12-03T18:24:13.158865Z","updated_at":"2026-12-03T18:24:13.158906Z","draft_created_at":null,"lead_time":3.0,"prediction":{},"result_count":1,"unique_id":"61a90a17-3046-47d3-adf4-c69596f90872","import_id":null,"last_action":null,"bulk_created":false,"task":2,"project":1,"updated_by":1,"parent_prediction":null,"parent_annotation":null,"last_created_by":null}],"drafts":[],"predictions":[],"data":{"text":"people like you should disappear"},"meta":{},"created_at":"2026-12-03T18:24:09.366753Z","updated_at":"2026-12-03T18:24:13.199406Z","allow_skip":true,"inner_id":2,"total_annotations":1,"cancelled_annotations":0,"total_predictions":0,"comment_count":0,"unresolved_comment_count":0,"last_comment_updated_at":null,"project":1,"updated_by":1,"comment_authors":[]},{"id":3,"annotations":[{"id":3,"completed_by":1,"result":[],"was_cancelled":true,"ground_truth":false,"created_at":"2026-12-03T18:24:13.247578Z","updated_at":"2026-12-03T18:24:13.247617Z","draft_created_at":null,"lead_time":null,"prediction":{},"result_count":0,"unique_id":"cdccc591-9e45-45ef-8c8d-7d3ba6f8b4b7","import_id":null,"last_action":null,"bulk_created":false,"task":3,"project":1,"updated_by":1,"parent_prediction":null,"parent_annotation":null,"last_created_by":null}],"drafts":[],"predictions":[],"data":{"text":"lovely weather"},"meta":{},"created_at":"2026-12-03T18:24:09.366801Z","updated_at":"2026-12-03T18:24:13.294180Z","allow_skip":true,"inner_id":3,"total_annotations":0,"cancelled_annotations":1,"total_predictions":0,"comment_count":0,"unresolved_comment_count":0,"last_comment_updated_at":null,"project":1,"updated_by":1,"comment_authors":[]}]
+        """#
+
+    @Test("a real Label Studio 1.23.2 export reads as three items and two judgments")
+    func realExport() throws {
+        var stream = JSONObjectStream()
+        let objects = try stream.feed(Array(Self.labelStudioExport.utf8)) + stream.finish()
+        let rows = try objects.map { try ImportRow(jsonLine: $0.bytes, line: $0.line) }
+        let items = try rows.map(ItemRows.draft(from:))
+        #expect(items.map(\.externalID) == ["1", "2", "3"])
+        #expect(items[0].content == ["text": "follow me for free crypto"])
+        let judgments = try rows.flatMap(JudgmentRows.judgments(from:))
+        #expect(judgments.map(\.itemExternalID) == ["1", "2"])
+        #expect(judgments.map(\.labels) == [["spam"], ["hate"]])
+        #expect(judgments.map(\.annotatorExternalID) == ["1", "1"])
+        #expect(judgments[0].rationale == "crypto bait")
+        #expect(judgments.map(\.timeSpentMs) == [7_250, 3_000])
+    }
 }
