@@ -74,4 +74,67 @@ struct TrainingExportCommandTests {
             #expect(notPreference.status != 0)
         }
     }
+
+    @Test("Label Studio tasks: one JSON array of the decided items, choices or rating results, Assay's record in meta",
+          arguments: TestBackend.allCases)
+    func labelStudioTasks(on backend: TestBackend) async throws {
+        try await CLISandbox.with(backend) { cli in
+            let items = try cli.write("items.jsonl", """
+                {"external_id": "c-1", "text": "buy followers now"}
+                {"external_id": "c-2", "text": "nice photo"}
+                {"external_id": "c-3", "text": "you people are vermin"}
+                """)
+            #expect(try cli.assay(["queues", "create", try cli.write("q.json", """
+                {"name": "posts", "overlap": 2, "schema": {"kind": "single_choice",
+                 "labels": [{"code": "spam", "name": "Spam"}, {"code": "hate", "name": "Hate"}, {"code": "none", "name": "None"}]}}
+                """)]).status == 0)
+            #expect(try cli.assay(["import", items, "--queue", "posts"]).status == 0)
+            let judgments = """
+                item_external_id,annotator_external_id,label,submitted_at
+                c-1,a,spam,2026-11-30T10:00:00Z
+                c-1,b,spam,2026-11-30T10:01:00Z
+                c-2,a,none,2026-11-30T10:02:00Z
+                c-2,b,hate,2026-11-30T10:03:00Z
+                c-3,a,hate,2026-11-30T10:04:00Z
+                c-3,b,hate,2026-11-30T10:05:00Z
+                """
+            #expect(try cli.assay(["import", try cli.write("j.csv", judgments), "--queue", "posts", "--judgments"]).status == 0)
+            let exported = try cli.assay(["export", "--queue", "posts", "--label-studio", "--from-name", "verdict", "--out", "tasks.json"])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(exported.stdout.contains("Wrote 2 decided items"), "c-2 is a tie, unresolved: \(exported.stdout)")
+            let text = try String(contentsOf: cli.folder.appendingPathComponent("tasks.json"), encoding: .utf8)
+            guard case .array(let tasks) = try JSONValue(parsing: Array(text.utf8)) else {
+                Issue.record("not one JSON array: \(text.prefix(200))")
+                return
+            }
+            #expect(tasks.count == 2)
+            #expect(tasks[0]["data"] == ["text": "buy followers now"])
+            #expect(tasks[0]["meta"]?["external_id"] == "c-1" && tasks[0]["meta"]?["provenance"] == "unanimous")
+            let region = tasks[1]["annotations"]?[0]?["result"]?[0]
+            #expect(region == ["from_name": "verdict", "to_name": "text", "type": "choices", "value": ["choices": ["hate"]]])
+            // The file reads back as Label Studio tasks: an array of objects, each with its line.
+            var stream = JSONObjectStream()
+            #expect(try (stream.feed(Array(text.utf8)) + stream.finish()).map(\.line) == [2, 3])
+
+            // A rating queue gives rating results; an empty queue an empty array.
+            #expect(try cli.assay(["queues", "create", try cli.write("r.json", """
+                {"name": "relevance", "overlap": 1, "schema": {"kind": "rating",
+                 "labels": [{"code": "1", "name": "Off"}, {"code": "2", "name": "Weak"}, {"code": "3", "name": "Good"}]}}
+                """)]).status == 0)
+            let empty = try cli.assay(["export", "--queue", "relevance", "--label-studio"])
+            #expect(empty.status == 0 && empty.stdout == "[]\n", "\(empty.stdout)")
+            #expect(try cli.assay(["import", items, "--queue", "relevance"]).status == 0)
+            let rated = "item_external_id,annotator_external_id,label,submitted_at\nc-1,a,3,2026-11-30T10:00:00Z\n"
+            #expect(try cli.assay(["import", try cli.write("r.csv", rated), "--queue", "relevance", "--judgments"]).status == 0)
+            let ratings = try cli.assay(["export", "--queue", "relevance", "--label-studio"])
+            guard case .array(let ratedTasks) = try JSONValue(parsing: Array(ratings.stdout.utf8)) else {
+                Issue.record("not one JSON array: \(ratings.stdout.prefix(200))")
+                return
+            }
+            #expect(ratedTasks.first?["annotations"]?[0]?["result"]?[0]?["value"] == ["rating": 3])
+            #expect(ratedTasks.first?["annotations"]?[0]?["result"]?[0]?["type"] == "rating")
+            let both = try cli.assay(["export", "--queue", "posts", "--label-studio", "--preferences"])
+            #expect(both.status != 0 && both.stderr.contains("choose one"), "\(both.stderr)")
+        }
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// `assay export --queue Q --format jsonl|csv`: writes a queue's final labels, streamed page by page; with
 /// `--training --out-dir DIR`, training data: de-duplicated texts with their labels and provenance, in stratified
-/// train, validation and test files.
+/// train, validation and test files; with `--label-studio`, the decided items as a Label Studio JSON import.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export a queue's final labels as JSON Lines or CSV, or training data split into train/validation/test.",
@@ -17,8 +17,11 @@ struct Export: AsyncParsableCommand {
             differently dropped, each set stratified by label; each row carries external_id, text, labels, split, \
             provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
 
-            Example:
+            With --label-studio, the decided items are written as one JSON array that Label Studio imports: each             item's content as the task's data, its final label as an annotation (a choices result, or a rating             result for a rating queue, from the control --from-name to the object --to-name), and Assay's external             id, item id, provenance and agreement in meta.
+
+            Examples:
               assay export --queue comments-en --training --splits 80/10/10 --out-dir data/ --format jsonl
+              assay export --queue comments-en --label-studio --from-name label --to-name text --out tasks.json
             """)
 
     @Option(help: "The queue, by name or id.")
@@ -36,6 +39,15 @@ struct Export: AsyncParsableCommand {
     @Flag(help: "For a preference queue: write chosen/rejected pairs as JSON Lines, for DPO or reward-model training.")
     var preferences = false
 
+    @Flag(help: "Write the decided items as a Label Studio JSON import: content as data, the final label as an annotation.")
+    var labelStudio = false
+
+    @Option(help: "With --label-studio: the name of the project's Choices or Rating control.")
+    var fromName = "label"
+
+    @Option(help: "With --label-studio: the name of the object tag it labels.")
+    var toName = "text"
+
     @Option(help: "With --training: the folder for train, validation and test files.")
     var outDir: String?
 
@@ -51,7 +63,9 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if preferences, training { throw ValidationError("--preferences and --training are two kinds of export; choose one") }
+        if [preferences, training, labelStudio].filter({ $0 }).count > 1 {
+            throw ValidationError("--preferences, --training and --label-studio are three kinds of export; choose one")
+        }
         if training, outDir == nil { throw ValidationError("--training writes three files: name their folder with --out-dir") }
         if !training, outDir != nil { throw ValidationError("--out-dir goes with --training; use --out for one file") }
     }
@@ -59,6 +73,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         if training { return try await exportTrainingData() }
         if preferences { return try await exportPreferencePairs() }
+        if labelStudio { return try await exportLabelStudioTasks() }
         try await CommandFailure.reporting {
             let output = try OutputFile(path: out)
             defer { output.close() }
@@ -105,6 +120,40 @@ struct Export: AsyncParsableCommand {
                 }
             }
             if let out { print("Wrote \(pairs) chosen/rejected pairs from \(items) decided items to \(out).") }
+        }
+    }
+
+    /// One JSON array, written a page of tasks at a time, so memory stays flat however big the queue.
+    private func exportLabelStudioTasks() async throws {
+        try await CommandFailure.reporting {
+            let output = try OutputFile(path: out)
+            defer { output.close() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let written = try await database.withStore { store -> Int in
+                let queue = try await store.queue(self.queue)
+                var after: Int64?
+                var written = 0
+                output.write("[")
+                while true {
+                    let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
+                    guard let last = page.last else { break }
+                    var text = ""
+                    for (item, label) in page {
+                        let task = try LabelStudioTask(
+                            content: item.content, externalID: item.externalID, itemID: item.id,
+                            labels: label.labels ?? [], provenance: label.provenance.rawValue,
+                            agreement: label.confidence, schema: queue.schema, fromName: fromName, toName: toName)
+                        text += (written == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(task), as: UTF8.self)
+                        written += 1
+                    }
+                    output.write(text)
+                    after = last.item.id
+                }
+                output.write(written == 0 ? "]\n" : "\n]\n")
+                return written
+            }
+            if let out { print("Wrote \(written) decided items as Label Studio tasks to \(out).") }
         }
     }
 

