@@ -17,11 +17,25 @@ public enum ItemRows {
         "external_id", "id", "market", "language", "source", "priority", "created_at", "data",
     ]
 
+    /// The row's item external id: `external_id`; else, for a Label Studio task that Assay exported, the
+    /// `external_id` kept in its `meta` (Label Studio numbers the tasks it imports, so their `id` is not Assay's);
+    /// else `id`.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the row has none.
+    public static func externalID(of row: ImportRow) throws -> String {
+        if row.fields["external_id"] == nil, case .object(let meta)? = row.fields["meta"],
+            case .string(let kept)? = meta["external_id"], !kept.trimmingBlanksAndNewlines.isEmpty
+        {
+            return kept.trimmingBlanksAndNewlines
+        }
+        return try row.requiredText("external_id", "id")
+    }
+
     /// The item a row describes.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the row's line and the field at fault.
     public static func draft(from row: ImportRow) throws -> ItemDraft {
-        let externalID = try row.requiredText("external_id", "id")
+        let externalID = try externalID(of: row)
         guard externalID.count <= 300 else {
             throw AssayError.invalidInput(field: "external_id", line: row.line, reason: "must be at most 300 characters")
         }

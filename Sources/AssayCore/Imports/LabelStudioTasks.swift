@@ -4,7 +4,8 @@ import Foundation
 /// and a vendor who labels in Label Studio can be measured in Assay.
 ///
 /// An export is a JSON array of tasks. Items import from it as they are (``ItemRows``: the task's `data` is the
-/// content, its `id` the external id). Each task's `annotations` become judgments on that item:
+/// content, its `id` the external id — or, for tasks Assay exported (``LabelStudioTask``), the external id kept in
+/// `meta`, so a queue sent to Label Studio for review comes back onto its own items). Each task's `annotations` become judgments on that item:
 /// - the annotator is `completed_by`: Label Studio's user id, or the `email` (else `id`) when it is an object; as
 ///   in every judgment import, an external id Assay does not know becomes a new person;
 /// - the labels come from the results: `choices` (single or multiple choice), `rating` (a rating scale: the number
@@ -32,7 +33,7 @@ public enum LabelStudioTasks {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the task's line and the annotation's field,
     ///   such as `annotations[1].created_at`.
     public static func judgments(from task: ImportRow) throws -> [ImportedJudgment] {
-        let item = try task.requiredText("external_id", "id")
+        let item = try ItemRows.externalID(of: task)
         guard case .array(let annotations)? = task.fields["annotations"] else {
             throw AssayError.invalidInput(field: "annotations", line: task.line, reason: "must be a list of annotations")
         }

@@ -45,6 +45,21 @@ struct LabelStudioTasksTests {
         ])).count == 1)
     }
 
+    @Test("a task Assay exported comes back onto its own item: the external id kept in meta wins over Label Studio's id")
+    func metaKeepsTheExternalID() throws {
+        let task = ImportRow(line: 2, fields: [
+            "id": 4, "data": ["text": "buy followers"], "meta": ["external_id": "c-1", "provenance": "majority"],
+            "annotations": [["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
+                             "result": [["type": "choices", "value": ["choices": ["spam"]]]]]],
+        ])
+        #expect(try ItemRows.draft(from: task).externalID == "c-1")
+        #expect(try ItemRows.draft(from: task).content == ["text": "buy followers"])
+        #expect(try LabelStudioTasks.judgments(from: task).map(\.itemExternalID) == ["c-1"])
+        var own = task
+        own.fields["external_id"] = "x-9"
+        #expect(try ItemRows.draft(from: own).externalID == "x-9", "a row's own external_id still wins")
+    }
+
     @Test("an annotation Assay cannot read is refused, naming the task's line and the annotation's field", arguments: [
         (["completed_by": 1, "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].created_at"),
         (["created_at": "2026-11-02T10:00:00Z", "result": []] as JSONValue, "annotations[0].completed_by"),
