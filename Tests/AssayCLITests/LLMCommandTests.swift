@@ -25,7 +25,12 @@ struct LLMCommandTests {
                 ]
                 let first = try cli.launch(arguments, output: "first.log")
                 let deadline = Date().addingTimeInterval(60)
-                while server.totalCalls < 12, Date() < deadline, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+                // Killed once at least 8 answers are in the database (not once the server has seen 12 calls: under a
+                // loaded CI the run's writes can trail its calls, which left the count below 8 by chance).
+                func recordedSoFar() async throws -> Int {
+                    try await cli.store { store in try await store.llmRuns(in: try await store.queue("llm")) }.first?.succeeded ?? 0
+                }
+                while try await recordedSoFar() < 8, Date() < deadline, first.isRunning { try await Task.sleep(for: .milliseconds(20)) }
                 kill(first.processIdentifier, SIGKILL)
                 first.waitUntilExit()
                 #expect(first.terminationReason == .uncaughtSignal, "the first run was killed midway")
