@@ -83,7 +83,7 @@ final class JobRunner: Sendable {
         do {
             guard try await store.startJob(job.id, now: clock.now) else { return }
             let expected = max(1, try await store.stats(of: queue.id).completedItems)
-            FileManager.default.createFile(atPath: target.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: target.path, contents: nil)   // the next line throws if it failed
             let handle = try FileHandle(forWritingTo: target)
             defer { try? handle.close() }
             let written = try await FinalLabelWriter.write(queue, as: job.format, from: store) { text in
