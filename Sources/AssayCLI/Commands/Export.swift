@@ -123,35 +123,13 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    /// One JSON array, written a page of tasks at a time, so memory stays flat however big the queue.
     private func exportLabelStudioTasks() async throws {
         try await CommandFailure.reporting {
             let output = try OutputFile(path: out)
             defer { output.close() }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let written = try await database.withStore { store -> Int in
-                let queue = try await store.queue(self.queue)
-                var after: Int64?
-                var written = 0
-                output.write("[")
-                while true {
-                    let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
-                    guard let last = page.last else { break }
-                    var text = ""
-                    for (item, label) in page {
-                        let task = try LabelStudioTask(
-                            content: item.content, externalID: item.externalID, itemID: item.id,
-                            labels: label.labels ?? [], provenance: label.provenance.rawValue,
-                            agreement: label.confidence, schema: queue.schema, fromName: fromName, toName: toName)
-                        text += (written == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(task), as: UTF8.self)
-                        written += 1
-                    }
-                    output.write(text)
-                    after = last.item.id
-                }
-                output.write(written == 0 ? "]\n" : "\n]\n")
-                return written
+            let written = try await database.withStore { store in
+                try await LabelStudioWriter.write(
+                    try await store.queue(self.queue), from: store, fromName: fromName, toName: toName) { output.write($0) }
             }
             if let out { print("Wrote \(written) decided items as Label Studio tasks to \(out).") }
         }

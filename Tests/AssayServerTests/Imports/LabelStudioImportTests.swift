@@ -36,7 +36,7 @@ struct LabelStudioImportTests {
         Self.export[..<Self.export.range(of: text)!.lowerBound].filter { $0 == "\n" }.count + 1
     }
 
-    @Test("items and judgments from one export; a bad annotation or a broken array changes nothing",
+    @Test("items and judgments from one export, and back out as tasks; a bad annotation or a broken array changes nothing",
           arguments: TestBackend.allCases)
     func importsAnExport(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
@@ -75,6 +75,26 @@ struct LabelStudioImportTests {
             #expect(malformed.reason.contains("line \(task103)") && malformed.reason.contains("expected ','"), "\(malformed.reason)")
             let after = try await server.request(.GET, "/api/v1/queues/comments-en/stats").object()
             #expect(after["judgments"] == 4 && after["items"] == 3)
+
+            // Out again as Label Studio tasks: the decided item only, its label, Assay's ids in meta.
+            let out = try await server.request(.GET, "/api/v1/queues/comments-en/export/label-studio?from_name=verdict")
+            #expect(out.status == .ok && out.headers.first(name: "Content-Type")?.hasPrefix("application/json") == true)
+            guard case .array(let tasks) = try JSONValue(parsing: Array(out.body)) else {
+                Issue.record("not one JSON array: \(out.text.prefix(200))")
+                return
+            }
+            #expect(tasks.count == 1, "102 is a tie, 103 has no judgments")
+            #expect(tasks.first?["meta"]?["external_id"] == "101" && tasks.first?["data"] == ["text": "follow me for free crypto"])
+            #expect(tasks.first?["annotations"]?[0]?["result"]?[0]?["from_name"] == "verdict")
+            // Sent back, the tasks land on their own items (the external id in meta), adding nothing.
+            let back = try await server.request(.POST, "/api/v1/queues/comments-en/items", body: out.body)
+            let duplicates = try back.object()["duplicates"]
+            #expect(back.status == .ok && duplicates == 1, "\(back.text)")
+            let unnamed = try await server.request(.GET, "/api/v1/queues/comments-en/export/label-studio?to_name=")
+            #expect(unnamed.status == .unprocessableEntity && unnamed.reason.contains("to_name"), "\(unnamed.reason)")
+            let annotator = try await Fixtures.token(server.store, role: .annotator, name: "Ann")
+            let forbidden = try await server.request(.GET, "/api/v1/queues/comments-en/export/label-studio", token: annotator)
+            #expect(forbidden.status == .forbidden)
         }
     }
 }

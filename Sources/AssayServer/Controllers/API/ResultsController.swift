@@ -2,13 +2,15 @@ import AssayCore
 import AssayStore
 import Vapor
 
-/// Results: `GET /api/v1/queues/{queue}/final-labels` (paged JSON) and
-/// `GET /api/v1/queues/{queue}/export?format=jsonl|csv` (streamed file).
+/// Results: `GET /api/v1/queues/{queue}/final-labels` (paged JSON),
+/// `GET /api/v1/queues/{queue}/export?format=jsonl|csv` (streamed file) and
+/// `GET /api/v1/queues/{queue}/export/label-studio` (the decided items as a Label Studio JSON import, streamed).
 struct ResultsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let queue = routes.grouped("queues", ":queue")
         queue.get("final-labels", use: finalLabels)
         queue.get("export", use: export)
+        queue.get("export", "label-studio", use: exportLabelStudio)
     }
 
     @Sendable func finalLabels(req: Request) async throws -> Page<FinalLabel> {
@@ -38,6 +40,31 @@ struct ResultsController: RouteCollection {
         response.headers.contentType = format == .csv ? HTTPMediaType(type: "text", subType: "csv") :
             HTTPMediaType(type: "application", subType: "x-ndjson")
         let fileName = "\(queue.name)-final-labels.\(format.rawValue)".replacingOccurrences(of: "\"", with: "")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName)\"")
+        return response
+    }
+
+    /// Streams the decided items as one JSON array of Label Studio tasks.
+    @Sendable func exportLabelStudio(req: Request) async throws -> Response {
+        try Policy.requireCanExport(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let fromName = req.query[String.self, at: "from_name"] ?? "label"
+        let toName = req.query[String.self, at: "to_name"] ?? "text"
+        // Checked before the stream starts, so the answer is a 422 rather than a cut-off body.
+        try LabelStudioWriter.checkNames(fromName: fromName, toName: toName)
+        let store = req.store
+        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+            do {
+                try await LabelStudioWriter.write(queue, from: store, fromName: fromName, toName: toName) { text in
+                    try await writer.write(.buffer(ByteBuffer(string: text)))
+                }
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
+            }
+        }))
+        response.headers.contentType = .json
+        let fileName = "\(queue.name)-label-studio.json".replacingOccurrences(of: "\"", with: "")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName)\"")
         return response
     }
