@@ -110,7 +110,8 @@ struct TrainingExportCommandTests {
             #expect(tasks.count == 2)
             #expect(tasks[0]["data"] == ["text": "buy followers now"])
             #expect(tasks[0]["meta"]?["external_id"] == "c-1" && tasks[0]["meta"]?["provenance"] == "unanimous")
-            let region = tasks[1]["annotations"]?[0]?["result"]?[0]
+            let region = tasks[1]["predictions"]?[0]?["result"]?[0]
+            #expect(tasks[1]["predictions"]?[0]?["model_version"] == "assay" && tasks[1]["predictions"]?[0]?["score"] == 1)
             #expect(region == ["from_name": "verdict", "to_name": "text", "type": "choices", "value": ["choices": ["hate"]]])
             // The file reads back as Label Studio tasks: an array of objects, each with its line.
             var stream = JSONObjectStream()
@@ -131,8 +132,8 @@ struct TrainingExportCommandTests {
                 Issue.record("not one JSON array: \(ratings.stdout.prefix(200))")
                 return
             }
-            #expect(ratedTasks.first?["annotations"]?[0]?["result"]?[0]?["value"] == ["rating": 3])
-            #expect(ratedTasks.first?["annotations"]?[0]?["result"]?[0]?["type"] == "rating")
+            #expect(ratedTasks.first?["predictions"]?[0]?["result"]?[0]?["value"] == ["rating": 3])
+            #expect(ratedTasks.first?["predictions"]?[0]?["result"]?[0]?["type"] == "rating")
             let both = try cli.assay(["export", "--queue", "posts", "--label-studio", "--preferences"])
             #expect(both.status != 0 && both.stderr.contains("choose one"), "\(both.stderr)")
         }

@@ -17,7 +17,11 @@ struct Export: AsyncParsableCommand {
             differently dropped, each set stratified by label; each row carries external_id, text, labels, split, \
             provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
 
-            With --label-studio, the decided items are written as one JSON array that Label Studio imports: each             item's content as the task's data, its final label as an annotation (a choices result, or a rating             result for a rating queue, from the control --from-name to the object --to-name), and Assay's external             id, item id, provenance and agreement in meta.
+            With --label-studio, the decided items are written as one JSON array that Label Studio imports: each \
+            item's content as the task's data, its final label as a prediction (model version "assay", scored by \
+            its agreement: a choices result, or a rating result for a rating queue, from the control --from-name to \
+            the object --to-name) for reviewers to accept or correct, and Assay's external id, item id, provenance \
+            and agreement in meta.
 
             Examples:
               assay export --queue comments-en --training --splits 80/10/10 --out-dir data/ --format jsonl
@@ -39,7 +43,7 @@ struct Export: AsyncParsableCommand {
     @Flag(help: "For a preference queue: write chosen/rejected pairs as JSON Lines, for DPO or reward-model training.")
     var preferences = false
 
-    @Flag(help: "Write the decided items as a Label Studio JSON import: content as data, the final label as an annotation.")
+    @Flag(help: "Write the decided items as a Label Studio JSON import: content as data, the final label as a prediction.")
     var labelStudio = false
 
     @Option(help: "With --label-studio: the name of the project's Choices or Rating control.")

@@ -1,9 +1,15 @@
 import Foundation
 
 /// A decided item as a Label Studio task, for a team that reviews or trains in Label Studio: the item's content
-/// as the task's `data`, the final label as one annotation, and where it came from in `meta`.
+/// as the task's `data`, the final label as a prediction (model version `assay`, scored by its agreement), and where
+/// it came from in `meta`.
 ///
-/// The annotation's result names the control and the object tag of the Label Studio project it will go into
+/// A prediction rather than an annotation: Label Studio records an imported annotation as made by the user who
+/// imported it, so a review round trip (export, review, export from Label Studio, import the judgments) would add a
+/// vote equal to the final label to every item and inflate its agreement. A prediction is shown to reviewers to
+/// accept or correct, and what they submit comes back as their own judgment.
+///
+/// The prediction's result names the control and the object tag of the Label Studio project it will go into
 /// (`from_name` and `to_name`, `label` and `text` unless told): a single- or multi-choice queue and a preference
 /// queue give a `choices` result, a rating queue a `rating` result. `meta` keeps Assay's external id, item id,
 /// provenance and agreement, since Label Studio numbers the tasks it imports itself.
@@ -13,24 +19,33 @@ import Foundation
 /// let task = try LabelStudioTask(
 ///     content: ["text": "buy followers now"], externalID: "c-1", itemID: 7, labels: ["spam"],
 ///     provenance: "majority", agreement: 0.67, schema: schema)
-/// // {"annotations":[{"result":[{"from_name":"label","to_name":"text","type":"choices","value":{"choices":["spam"]}}]}],
-/// //  "data":{"text":"buy followers now"},"meta":{"assay_item_id":7,"external_id":"c-1",…}}
+/// // {"data":{"text":"buy followers now"},"meta":{"assay_item_id":7,"external_id":"c-1",…},
+/// //  "predictions":[{"model_version":"assay","result":[{"from_name":"label","to_name":"text","type":"choices",
+/// //                  "value":{"choices":["spam"]}}],"score":0.67}]}
 /// ```
 public struct LabelStudioTask: Encodable, Sendable, Equatable {
     /// The item's content.
     public var data: [String: JSONValue]
-    /// The final label, as the one annotation.
-    public var annotations: [Annotation]
+    /// The final label, as the one prediction.
+    public var predictions: [Prediction]
     /// Assay's record of the item and the decision.
     public var meta: [String: JSONValue]
 
-    /// One annotation: its results.
-    public struct Annotation: Encodable, Sendable, Equatable {
+    /// One prediction: who made it, how sure it is, and its results.
+    public struct Prediction: Encodable, Sendable, Equatable {
+        /// Always `assay`, so reviewers see where the suggestion came from.
+        public var modelVersion = "assay"
+        /// The final label's agreement (the share of judgments that chose it), 0 to 1.
+        public var score: Double
         /// The results, one per control.
         public var result: [Region]
+
+        enum CodingKeys: String, CodingKey {
+            case modelVersion = "model_version", score, result
+        }
     }
 
-    /// One result of an annotation.
+    /// One result of a prediction.
     public struct Region: Encodable, Sendable, Equatable {
         /// The Label Studio control that holds the answer (`<Choices name=…>`, `<Rating name=…>`).
         public var fromName: String
@@ -70,7 +85,7 @@ public struct LabelStudioTask: Encodable, Sendable, Equatable {
                 fromName: fromName, toName: toName, type: "choices", value: ["choices": .array(labels.map(JSONValue.string))])
         }
         data = content
-        annotations = [Annotation(result: [region])]
+        predictions = [Prediction(score: agreement, result: [region])]
         meta = [
             "external_id": .string(externalID), "assay_item_id": .number(Double(itemID)),
             "provenance": .string(provenance), "agreement": .number(agreement),

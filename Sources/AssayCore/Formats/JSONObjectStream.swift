@@ -42,6 +42,8 @@ public struct JSONObjectStream: Sendable {
     /// Bytes held while the shape is undecided (white space so far).
     private var held: [UInt8] = []
     private var line = 1
+    /// The line of the last byte that was not white space, for an error at the end of the input.
+    private var lastContentLine = 1
     private var element: [UInt8] = []
     private var elementLine = 1
     private var finished: [JSONLine] = []
@@ -83,7 +85,7 @@ public struct JSONObjectStream: Sendable {
             case .inElement:
                 throw FormatError.invalidJSON(line: elementLine, reason: "the object starting here is never closed")
             case .beforeArray, .beforeElement, .afterElement:
-                throw FormatError.invalidJSON(line: line, reason: "the JSON array is never closed with ']'")
+                throw FormatError.invalidJSON(line: lastContentLine, reason: "the JSON array is never closed with ']'")
             }
         }
         return objects
@@ -185,7 +187,11 @@ public struct JSONObjectStream: Sendable {
                         line: line, reason: "found '\(Self.describe(byte))' after the JSON array's closing ']'")
                 }
             }
-            if byte == UInt8(ascii: "\n") { line += 1 }
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+            } else if !Self.isWhiteSpace(byte) {
+                lastContentLine = line
+            }
             index += 1
         }
         if let elementStart { element += bytes[elementStart...] }

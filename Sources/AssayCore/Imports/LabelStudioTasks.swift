@@ -49,13 +49,13 @@ public enum LabelStudioTasks {
             }
             let annotator: String
             switch annotation["completed_by"] {
-            case .number(let id)?: annotator = String(Int64(id))
+            case .number(let id)?: annotator = try userID(id, invalid: { invalid("completed_by", $0) })
             case .string(let id)? where !id.isEmpty: annotator = id
             case .object(let user)?:
                 if case .string(let email)? = user["email"], !email.isEmpty {
                     annotator = email
                 } else if case .number(let id)? = user["id"] {
-                    annotator = String(Int64(id))
+                    annotator = try userID(id, invalid: { invalid("completed_by.id", $0) })
                 } else {
                     throw invalid("completed_by", "names no user: give an `email` or an `id`")
                 }
@@ -80,6 +80,13 @@ public enum LabelStudioTasks {
         return judgments
     }
 
+    /// A Label Studio user id as text: a whole number (a fraction or a number too large to be an id is refused,
+    /// never rounded or trapped on).
+    private static func userID(_ id: Double, invalid: (String) -> AssayError) throws -> String {
+        guard id.rounded() == id, abs(id) < 1e15 else { throw invalid("must be a whole user id, not \(id)") }
+        return String(Int64(id))
+    }
+
     /// The labels and the rationale in an annotation's results.
     private static func read(_ result: JSONValue?, invalid: (String) -> AssayError) throws -> ([String], String?) {
         guard case .array(let regions)? = result else { throw invalid("must be a list of results") }
@@ -95,7 +102,10 @@ public enum LabelStudioTasks {
                     return text
                 }
             } else if case .number(let rating)? = value["rating"] {
-                labels.append(rating.rounded() == rating ? String(Int(rating)) : String(rating))
+                guard rating.rounded() == rating, abs(rating) < 1e15 else {
+                    throw invalid("a rating must be a whole number, not \(rating)")
+                }
+                labels.append(String(Int64(rating)))
             } else if case .array(let paths)? = value["taxonomy"] {
                 for path in paths {
                     guard case .array(let levels) = path, case .string(let leaf)? = levels.last else {

@@ -65,6 +65,14 @@ public struct ImportFile: Sendable {
                     do {
                         if judgments {
                             for judgment in try JudgmentRows.judgments(from: row) {
+                                // The labels are checked here too: the load commits batch by batch, so a bad label
+                                // found only there would leave the batches before it stored.
+                                do {
+                                    _ = try queue.schema.validate(
+                                        labels: judgment.labels, ranking: judgment.ranking, rationale: judgment.rationale)
+                                } catch let error as AssayError {
+                                    throw error.at(line: row.line)
+                                }
                                 rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
                             }
                         } else {

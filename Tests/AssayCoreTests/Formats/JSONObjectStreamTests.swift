@@ -58,7 +58,8 @@ struct JSONObjectStreamTests {
         ("[\n1, 2]", 2, "must be an object"),
         ("[{\"a\": 1}] x", 1, "after the JSON array"),
         ("[{\"a\": 1},\n{\"a\": ", 2, "never closed"),
-        ("[{\"a\": 1}\n", 2, "never closed with ']'"),
+        ("[{\"a\": 1}\n", 1, "never closed with ']'"),
+        ("[\n{\"a\": 1},\n\n", 2, "never closed with ']'"),
     ])
     func malformed(text: String, line: Int, reason: String) throws {
         #expect {

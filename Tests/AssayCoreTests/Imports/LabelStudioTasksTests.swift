@@ -69,6 +69,12 @@ struct LabelStudioTasksTests {
           "result": [["type": "labels", "value": ["start": 0, "end": 4, "labels": ["PER"]]]]] as JSONValue,
          "annotations[0].result"),
         ("not an object" as JSONValue, "annotations[0]"),
+        (["completed_by": 1e19, "created_at": "2026-11-02T10:00:00Z",
+          "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].completed_by"),
+        (["completed_by": 3.5, "created_at": "2026-11-02T10:00:00Z",
+          "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].completed_by"),
+        (["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
+          "result": [["value": ["rating": 1e19]]]] as JSONValue, "annotations[0].result"),
     ])
     func refused(annotation: JSONValue, field: String) throws {
         let row = ImportRow(line: 4, fields: ["id": 1, "data": ["text": "x"], "annotations": [annotation]])

@@ -85,7 +85,7 @@ struct LabelStudioImportTests {
             }
             #expect(tasks.count == 1, "102 is a tie, 103 has no judgments")
             #expect(tasks.first?["meta"]?["external_id"] == "101" && tasks.first?["data"] == ["text": "follow me for free crypto"])
-            #expect(tasks.first?["annotations"]?[0]?["result"]?[0]?["from_name"] == "verdict")
+            #expect(tasks.first?["predictions"]?[0]?["result"]?[0]?["from_name"] == "verdict")
             // Sent back, the tasks land on their own items (the external id in meta), adding nothing.
             let back = try await server.request(.POST, "/api/v1/queues/comments-en/items", body: out.body)
             let duplicates = try back.object()["duplicates"]

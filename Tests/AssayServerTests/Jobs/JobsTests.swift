@@ -49,6 +49,18 @@ struct JobsTests {
             #expect(error.contains("line 3: priority: must be a whole number"), "\(error)")
             #expect(error.contains("line 5: external_id: is required"), "\(error)")
             #expect(try await server.store.stats(of: queue.id).items == 0)
+            // Labels outside the schema are found by the check too, every one listed, before any batch is stored.
+            #expect(try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data("external_id,text\nb-1,fine\nb-3,fine\n".utf8),
+                contentType: "text/csv").status == .created)
+            let judgments = "item_external_id,annotator_external_id,label,submitted_at\n"
+                + "b-1,w-1,spam,2026-11-02T10:00:00Z\nb-1,w-2,spamm,2026-11-02T10:01:00Z\nb-3,w-1,hatred,2026-11-02T10:02:00Z\n"
+            let judged = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports?kind=judgments&format=csv", body: Data(judgments.utf8))
+            let judgedJob = try await finished(server, try #require(try judged.object()["links"]?["job"]?.stringValue))
+            let listed = try #require(judgedJob["job"]?["error"]?.stringValue)
+            #expect(listed.contains("line 3: labels:") && listed.contains("line 4: labels:"), "\(listed)")
+            #expect(try await server.store.stats(of: queue.id).judgments == 0)
             let unknownKind = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/imports?kind=labels&format=csv", body: Data(csv.utf8))
             #expect(unknownKind.status == .unprocessableEntity)
