@@ -135,6 +135,16 @@ public enum PredictionRows {
         ["external_id", "item_external_id", "item"], ["labels", "label"], ["confidence"],
     ]
 
+    /// The predictions a row gives: one, or for a Label Studio task (``LabelStudioTasks/isTask(_:)``), those of
+    /// the predictor whose version is `modelVersion`, none when the task has none
+    /// (``LabelStudioTasks/predictions(from:modelVersion:)``).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
+    public static func predictions(from row: ImportRow, modelVersion: String) throws -> [PredictionDraft] {
+        LabelStudioTasks.isTask(row)
+            ? try LabelStudioTasks.predictions(from: row, modelVersion: modelVersion) : [try prediction(from: row)]
+    }
+
     /// The prediction a row gives.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.

@@ -13,6 +13,9 @@ import Foundation
 /// - the submission time is `created_at`, and `lead_time` (seconds) gives the start;
 /// - cancelled (skipped) annotations are left out, as Label Studio itself leaves them out of its results.
 ///
+/// Its `predictions` (an ML backend's suggestions, with `model_version` and `score`) import as an Assay predictor's
+/// predictions (``predictions(from:modelVersion:)``).
+///
 /// For example:
 /// ```swift
 /// let row = ImportRow(line: 2, fields: [
@@ -26,6 +29,13 @@ public enum LabelStudioTasks {
     /// Whether a row is a Label Studio task carrying annotations.
     public static func hasAnnotations(_ row: ImportRow) -> Bool {
         row.fields["annotations"] != nil
+    }
+
+    /// Whether a row is a Label Studio task: content in `data`, with `annotations` or `predictions` (a task of an
+    /// export may carry either, both, or neither list filled).
+    public static func isTask(_ row: ImportRow) -> Bool {
+        guard case .object? = row.fields["data"] else { return false }
+        return row.fields["annotations"] != nil || row.fields["predictions"] != nil
     }
 
     /// The judgments of a task's annotations, cancelled ones left out.
@@ -78,6 +88,53 @@ public enum LabelStudioTasks {
                     startedAt: started, submittedAt: submitted, line: task.line))
         }
         return judgments
+    }
+
+    /// The predictions of a task (the suggestions of a Label Studio ML backend) for the predictor whose version is
+    /// `modelVersion`: those with that `model_version`, or the only one when the task has one. `score` is the
+    /// confidence, the results are read as an annotation's are.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the task's line and the prediction's field:
+    ///   a missing or out-of-range `score`, results Assay cannot read, or several predictions none of which has
+    ///   `modelVersion`.
+    public static func predictions(from task: ImportRow, modelVersion: String) throws -> [PredictionDraft] {
+        let item = try ItemRows.externalID(of: task)
+        let all: [JSONValue]
+        switch task.fields["predictions"] {
+        case nil, .null?: return []
+        case .array(let list)?: all = list
+        default: throw AssayError.invalidInput(field: "predictions", line: task.line, reason: "must be a list of predictions")
+        }
+        var chosen: [(index: Int, prediction: [String: JSONValue])] = []
+        var versions: [String] = []
+        for (index, value) in all.enumerated() {
+            guard case .object(let prediction) = value else {
+                throw AssayError.invalidInput(field: "predictions[\(index)]", line: task.line, reason: "must be an object")
+            }
+            let version: String? = switch prediction["model_version"] {
+            case .string(let text)?: text
+            case .number(let number)?: number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+            default: nil
+            }
+            if let version { versions.append(version) }
+            if version == modelVersion || all.count == 1 { chosen.append((index, prediction)) }
+        }
+        if chosen.isEmpty, !all.isEmpty {
+            throw AssayError.invalidInput(
+                field: "predictions", line: task.line,
+                reason: "none of the task's \(all.count) predictions has model_version '\(modelVersion)' "
+                    + "(found: \(versions.joined(separator: ", "))); name the predictor NAME@VERSION with one of them")
+        }
+        return try chosen.map { index, prediction in
+            func invalid(_ field: String, _ reason: String) -> AssayError {
+                .invalidInput(field: "predictions[\(index)].\(field)", line: task.line, reason: reason)
+            }
+            guard case .number(let score)? = prediction["score"], (0...1).contains(score) else {
+                throw invalid("score", "is required, from 0 to 1: the model's confidence, which routing and alignment need")
+            }
+            let (labels, _) = try read(prediction["result"], invalid: { invalid("result", $0) })
+            return PredictionDraft(itemExternalID: item, labels: labels, confidence: score, line: task.line)
+        }
     }
 
     /// A Label Studio user id as text: a whole number (a fraction or a number too large to be an id is refused,

@@ -60,6 +60,37 @@ struct LabelStudioTasksTests {
         #expect(try ItemRows.draft(from: own).externalID == "x-9", "a row's own external_id still wins")
     }
 
+    @Test("predictions: the predictor's model version, or the only one; score is the confidence; errors name the field")
+    func predictions() throws {
+        func task(_ predictions: JSONValue) -> ImportRow {
+            ImportRow(line: 3, fields: ["id": 9, "data": ["text": "x"], "predictions": predictions])
+        }
+        let two = task([
+            ["model_version": "v1", "score": 0.91, "result": [["type": "choices", "value": ["choices": ["spam"]]]]],
+            ["model_version": "v2", "score": 0.6, "result": [["type": "choices", "value": ["choices": ["none"]]]]],
+        ])
+        let drafts = try PredictionRows.predictions(from: two, modelVersion: "v2")
+        #expect(drafts.count == 1 && drafts[0].itemExternalID == "9" && drafts[0].labels == ["none"] && drafts[0].confidence == 0.6)
+        #expect {
+            try PredictionRows.predictions(from: two, modelVersion: "v3")
+        } throws: { error in
+            guard case .invalidInput("predictions", 3, let reason)? = error as? AssayError else { return false }
+            return reason.contains("v1, v2")
+        }
+        let one = task([["model_version": 7, "score": 1, "result": [["type": "rating", "value": ["rating": 4]]]]])
+        #expect(try PredictionRows.predictions(from: one, modelVersion: "anything").map(\.labels) == [["4"]])
+        #expect(try PredictionRows.predictions(from: task([]), modelVersion: "v1").isEmpty)
+        let unscored = task([["model_version": "v1", "result": [["type": "choices", "value": ["choices": ["spam"]]]]]])
+        #expect {
+            try PredictionRows.predictions(from: unscored, modelVersion: "v1")
+        } throws: { error in
+            guard case .invalidInput(let field, 3, _)? = error as? AssayError else { return false }
+            return field == "predictions[0].score"
+        }
+        let plain = ImportRow(line: 2, fields: ["item": "c-1", "label": "spam", "confidence": "0.97"])
+        #expect(try PredictionRows.predictions(from: plain, modelVersion: "v1").count == 1)
+    }
+
     @Test("an annotation Assay cannot read is refused, naming the task's line and the annotation's field", arguments: [
         (["completed_by": 1, "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].created_at"),
         (["created_at": "2026-11-02T10:00:00Z", "result": []] as JSONValue, "annotations[0].completed_by"),

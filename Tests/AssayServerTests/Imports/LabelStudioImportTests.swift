@@ -19,7 +19,8 @@ struct LabelStudioImportTests {
              {"id": 2, "completed_by": {"id": 2, "email": "ana@vendor-b.example"}, "created_at": "2026-11-02T10:05:00Z",
               "lead_time": 4, "result": [{"type": "choices", "value": {"choices": ["spam"]}}]}
            ],
-           "predictions": [{"model_version": "v1", "score": 0.9, "result": []}]},
+           "predictions": [{"model_version": "v1", "score": 0.9,
+                            "result": [{"type": "choices", "value": {"choices": ["spam"]}}]}]},
           {"id": 102, "data": {"text": "people like you should disappear"},
            "annotations": [
              {"completed_by": 1, "created_at": "2026-11-02T11:00:00Z", "result": [{"type": "choices", "value": {"choices": ["hate"]}}]},
@@ -75,6 +76,15 @@ struct LabelStudioImportTests {
             #expect(malformed.reason.contains("line \(task103)") && malformed.reason.contains("expected ','"), "\(malformed.reason)")
             let after = try await server.request(.GET, "/api/v1/queues/comments-en/stats").object()
             #expect(after["judgments"] == 4 && after["items"] == 3)
+
+            // The tasks' predictions are a predictor's, by its model version.
+            let predictions = try await server.request(
+                .POST, "/api/v1/queues/comments-en/predictions?predictor=toxicity@v1", body: body)
+            #expect(predictions.status == .ok, "\(predictions.reason)")
+            #expect(try predictions.object()["received"] == 1)
+            let unversioned = try await server.request(
+                .POST, "/api/v1/queues/comments-en/predictions?predictor=toxicity@v9", body: body)
+            #expect(unversioned.status == .ok, "one prediction per task is taken whatever its version: \(unversioned.text)")
 
             // Out again as Label Studio tasks: the decided item only, its label, Assay's ids in meta.
             let out = try await server.request(.GET, "/api/v1/queues/comments-en/export/label-studio?from_name=verdict")
