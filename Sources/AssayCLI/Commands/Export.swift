@@ -9,7 +9,7 @@ import Foundation
 /// train, validation and test files; with `--label-studio`, the decided items as a Label Studio JSON import.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a queue's final labels as JSON Lines or CSV, or training data split into train/validation/test.",
+        abstract: "Export a queue's final labels as JSON Lines or CSV, training data split into train/validation/test, preference pairs, or Label Studio tasks.",
         discussion: """
             With --training, the items whose final label people decided (never the model's auto-accepted ones, nor \
             unresolved items) are written to DIR/train, DIR/validation and DIR/test (.jsonl or .csv): one row per \

@@ -12,7 +12,7 @@ import Foundation
 /// queue is skipped, so an interrupted import can simply be run again.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import items (or judgments made elsewhere) from a JSON Lines or CSV file into a queue.")
+        abstract: "Import items (or judgments made elsewhere) from a JSON Lines, JSON array or CSV file into a queue; Label Studio's JSON export reads as it is.")
 
     @Argument(help: "The file: .jsonl/.ndjson/.json (JSON Lines, or one JSON array such as Label Studio's export) or .csv.")
     var file: String
