@@ -43,6 +43,8 @@ public struct FeatureMatrix: Sendable {
     /// (1 + ln tf) for tf = 0…255.
     static let countWeight: [Float] = (0...255).map { $0 == 0 ? 0 : Float(1 + log(Double($0))) }
     static let bucketMask: UInt32 = (1 << 22) - 1
+    /// The idf of a bucket no training text held (see ``bucketIDF``).
+    static let unseenIDF: Float = 0
     static let characterBit: UInt32 = 1 << 22
     static let negativeBit: UInt32 = 1 << 23
 
@@ -190,11 +192,16 @@ public struct FeatureMatrix: Sendable {
     /// The number of columns: buckets in use once finished, every bucket otherwise.
     var columnCount: Int { columnBuckets.isEmpty ? features.bucketCount : columnBuckets.count }
 
-    /// The inverse document frequency of every bucket, for a model file (buckets no training text held get the
-    /// largest idf, as a new word would).
+    /// The inverse document frequency of every bucket, for a model file.
+    ///
+    /// A bucket no training text held gets idf 0, so a feature the model never saw weighs nothing in a new text: it
+    /// adds no score (its weights are 0 anyway) and, more to the point, takes no share of the text's length, which
+    /// would shrink every known feature of a text with many unknown words towards the prior. scikit-learn's
+    /// vectorizers likewise drop words outside the vocabulary before normalising. Measured on five folds of the
+    /// Davidson et al. tweets (`bench/learning/run.sh crossval`), this raised macro-F1 from 0.7447 to 0.746.
     var bucketIDF: [Float] {
         guard !columnBuckets.isEmpty else { return idf }
-        var result = [Float](repeating: Float(log(Double(1 + idfDocumentCount)) + 1), count: features.bucketCount)
+        var result = [Float](repeating: Self.unseenIDF, count: features.bucketCount)
         for (column, bucket) in columnBuckets.enumerated() { result[Int(bucket)] = idf[column] }
         return result
     }

@@ -16,6 +16,8 @@ extension TextClassifier {
         var summary: TrainingSummary
         var bias: [Float]
         var idfDocumentCount: Int
+        /// The idf of the buckets the file leaves out: 0 since 2026-12-03 (unseen features weigh nothing); files
+        /// written before hold ln(1 + n) + 1, and are read as written, so they predict as they always did.
         var defaultIDF: Float
         var bucketRows: Int
     }
@@ -25,10 +27,10 @@ extension TextClassifier {
     /// Layout (little-endian): the magic `ASSAYTC\n`; a UInt32 length and a JSON header (format version, labels,
     /// options, calibration, training summary, biases); then, for each bucket that any training text held, its
     /// UInt32 index, Float32 idf and K Float32 weights; then a UInt64 FNV-1a checksum of everything before it.
-    /// Buckets no training text held have zero weights and the largest idf, so they are left out: a model trained
+    /// Buckets no training text held have zero weights and idf 0, so they are left out: a model trained
     /// on 20,000 posts takes a few megabytes.
     public func encoded() -> [UInt8] {
-        let defaultIDF = Float(log(Double(1 + idfDocumentCount)) + 1)
+        let defaultIDF = FeatureMatrix.unseenIDF
         let classes = labels.count
         let rows = idf.indices.filter { bucket in
             idf[bucket] != defaultIDF || (0..<classes).contains { model.weights[bucket * classes + $0] != 0 }

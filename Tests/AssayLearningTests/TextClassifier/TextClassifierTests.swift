@@ -19,6 +19,19 @@ import Testing
         #expect(again.predict("cheap pills here") == prediction)
     }
 
+    /// A word training never saw weighs nothing: it neither scores nor dilutes the known words' share of the text,
+    /// so padding a post with unknown words leaves its prediction as it was.
+    @Test func wordsItNeverSawChangeNothing() throws {
+        let classifier = try TextClassifier.train(
+            texts: ["buy cheap pills now", "lovely weather today", "cheap pills!!", "see you at lunch"],
+            labels: ["spam", "none", "spam", "none"],
+            options: TrainingOptions(features: TextFeatures(characterNGrams: nil), calibrationShare: 0))
+        let plain = classifier.predict("cheap pills")
+        let padded = classifier.predict("cheap pills zorglub quaffle snorkack blibber wumpus")
+        #expect(plain.label == "spam")
+        for (a, b) in zip(plain.probabilities, padded.probabilities) { #expect(abs(a - b) < 1e-6, "\(a) vs \(b)") }
+    }
+
     @Test func learnsSyntheticPosts() throws {
         let classifier = try TextClassifier.train(texts: Self.train.texts, labels: Self.train.labels)
         #expect(classifier.labels == ["hate", "none", "spam"])
