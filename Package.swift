@@ -94,6 +94,8 @@ let package = Package(
             dependencies: [
                 "AssayServer",
                 "AssayLearning",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ConsoleKit", package: "console-kit"),
             ],

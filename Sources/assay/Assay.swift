@@ -1,4 +1,0 @@
-import ArgumentParser
-import AssayCLI
-
-@main extension AssayCommand {}

@@ -1,0 +1,3 @@
+import AssayCLI
+
+await AssayCommand.runAsExecutable()
