@@ -115,7 +115,11 @@ let package = Package(
         .testTarget(name: "AssayQualityTests", dependencies: ["AssayQuality"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayLearningTests", dependencies: ["AssayLearning"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore", "AssayTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayStoreTests",
+            dependencies: ["AssayStore", "AssayTesting", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTesting"], swiftSettings: swiftSettings),
     ]

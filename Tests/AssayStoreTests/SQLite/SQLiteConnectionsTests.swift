@@ -2,6 +2,7 @@ import AssayCore
 import AssayTesting
 import Foundation
 import SQLKit
+import SQLiteNIO
 import Testing
 
 @testable import AssayStore
@@ -253,6 +254,35 @@ struct SQLiteConnectionsTests {
             let texts = try await store.sql().raw("SELECT text FROM events ORDER BY rowid").all(decodingColumn: "text", as: String.self)
             #expect(texts == ["in the transaction", "outside"])
         }
+    }
+
+    @Test("a statement is compiled once and runs again with new binds without being compiled again")
+    func cachedStatementsStayCompiled() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("assay-handle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let handle = try SQLiteHandle(path: directory.appendingPathComponent("db.sqlite").path)
+        defer { handle.close() }
+        try handle.run("CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, state TEXT NOT NULL)", binds: [])
+        let insert = "INSERT INTO t (id, k, state) VALUES (?1, ?2, 'open')"
+        for id in 0..<50 { try handle.run(insert, binds: [.integer(id), .integer(id % 5)]) }
+        // The shapes of the next-item query (ORDER BY … LIMIT 1) and of the current guideline version (MAX): SQLite
+        // 3.54 lets their plans depend on the value bound to `k = ?`, so clearing the binds after each run would
+        // expire them, and every run would compile them again.
+        let first = "SELECT id FROM t WHERE k = ?1 AND state = 'open' ORDER BY id LIMIT 1"
+        let last = "SELECT MAX(id) AS id FROM t WHERE k = ?1"
+        var found: [Int] = []
+        // Values outside 0…1: SQLite does compile again, by design, when a value moves into or out of 0…1.
+        for k in [2, 3, 4, 2, 3, 7] {
+            try handle.run(first, binds: [.integer(k)]) { row in found.append(row["id"]?.integer ?? -1) }
+            try handle.run(last, binds: [.integer(k)]) { row in found.append(row["id"]?.integer ?? -1) }
+        }
+        #expect(found == [2, 47, 3, 48, 4, 49, 2, 47, 3, 48, -1])
+        #expect(handle.recompilations(of: first) == 0)
+        #expect(handle.recompilations(of: last) == 0)
+        #expect(handle.recompilations(of: insert) == 0)
+        // Binds are never carried over: a call with too few is refused, not run with the last call's values.
+        #expect(throws: SQLiteHandle.Failure.self) { try handle.run(first, binds: []) }
     }
 
     @Test("an in-memory SQLite path is refused with a clear error", arguments: [":memory:", ""])
