@@ -17,10 +17,12 @@ extension Store {
         return counts
     }
 
-    /// When the person's current stretch of work began: walking back through today's judgments from the latest,
-    /// until a pause longer than `pause`. nil when their last judgment is older than `pause` (they are rested).
+    /// When the person's current stretch of work began: walking back through the last day's judgments from the
+    /// latest, until a pause longer than `pause`. nil when their last judgment is older than `pause` (they are
+    /// rested). The window is the 24 hours before `now`, not the UTC day: a night shift's stretch goes on past
+    /// midnight.
     public func workStretchStart(of personID: UUID, now: Date, pause: TimeInterval = 600) async throws -> Date? {
-        let since = Column.millis(Calendar.utc.startOfDay(for: now))
+        let since = Column.millis(now.addingTimeInterval(-86_400))
         let times = try await sql().raw("""
             SELECT submitted_at_ms FROM judgments
             WHERE annotator_id = \(bind: personID) AND submitted_at_ms >= \(bind: since) AND submitted_at_ms <= \(bind: Column.millis(now))

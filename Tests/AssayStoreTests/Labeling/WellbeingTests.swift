@@ -46,6 +46,17 @@ struct WellbeingTests {
             // The stretch: three judgments three minutes apart; rested after ten minutes without one.
             #expect(try await store.workStretchStart(of: person.id, now: start.addingTimeInterval(8 * 60)) == start)
             #expect(try await store.workStretchStart(of: person.id, now: start.addingTimeInterval(17 * 60)) == nil)
+            // A night shift's stretch goes on past midnight (UTC).
+            let night = try await store.createPerson(PersonDraft(name: "Noor", role: .annotator, vendorID: acme.id, teamID: team.id), now: start)
+            let midnight = start.addingTimeInterval(15 * 3_600)
+            for minute in [-4, -2, 0, 2] {
+                let at = midnight.addingTimeInterval(Double(minute) * 60)
+                let lease = try #require(try await store.leaseNextItem(in: harm, for: night, now: at))
+                _ = try await store.submitJudgment(
+                    JudgmentSubmission(labels: ["spam"], timeSpentMs: 1_000), on: lease.assignment.id, by: night, now: at)
+            }
+            #expect(try await store.workStretchStart(of: night.id, now: midnight.addingTimeInterval(3 * 60))
+                == midnight.addingTimeInterval(-4 * 60))
 
             // Judgments made in another tool count too, on the day they were made.
             let elsewhere = start.addingTimeInterval(-86_400)
