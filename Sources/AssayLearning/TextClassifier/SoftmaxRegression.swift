@@ -11,11 +11,17 @@ import Foundation
 /// where c(k) is the weight of class k: 1 for every class, or n / (K · nₖ) ("balanced", as scikit-learn's
 /// `class_weight='balanced'`) so that a rare class counts as much as a common one.
 ///
-/// Each step takes one row (in a fresh random order every epoch) and moves along its gradient,
-/// ∂/∂wₖ = c(y) (pₖ − [k = y]) x + λ wₖ, with the step size ηₜ = η₀ (1 + η₀ λ t)^−¾ (Xu 2011). The weight decay
-/// (1 − ηₜλ) is kept in a scalar divisor of all weights, so a step costs O(K · features in the row) rather than
-/// O(K · buckets) (Bottou 2012, §5.1). From the second epoch on, the model is the running average of the iterates,
-/// ā ← (1 − μₜ) ā + μₜ w with μₜ = 1 / (steps averaged), kept sparse with the same divisor trick (Xu 2011, §5):
+/// Each step takes one row and moves along its gradient, ∂/∂wₖ = c(y) (pₖ − [k = y]) x + λ wₖ. The class weights
+/// are applied by *how often* a class's rows are drawn rather than by how far a step goes (``ClassBalancedOrder``):
+/// an epoch of n steps draws about n · c(k) · nₖ / Σⱼ c(j) nⱼ rows of class k, so the expected gradient is the weighted
+/// one but no step is c(k) times longer than another. With balanced weights and a 6% class, a weighted step on it
+/// was 5.8 times longer, and that noise kept SGD from the optimum: after 10 epochs on the Davidson et al. tweets
+/// (one fold, words only) the objective was 4.4% above scikit-learn's converged optimum, against 1.5% now.
+///
+/// The step size is ηₜ = η₀ (1 + η₀ λ t)^−¾ (Xu 2011). The weight decay (1 − ηₜλ) is kept in a scalar divisor of
+/// all weights, so a step costs O(K · features in the row) rather than O(K · buckets) (Bottou 2012, §5.1). From the
+/// second epoch on, the model is the running average of the iterates, ā ← (1 − μₜ) ā + μₜ w with
+/// μₜ = 1 / (steps averaged), kept sparse with the same divisor trick (Xu 2011, §5):
 /// averaging cancels most of the noise of SGD and reaches the accuracy of a full optimiser in a few epochs
 /// (Polyak and Juditsky 1992).
 ///
@@ -91,8 +97,8 @@ struct SoftmaxRegression: Sendable, Equatable {
         var currentDivisor = 1.0, averageDivisor = 1.0, currentShare = 0.0
         var bias = [Double](repeating: 0, count: classes)
         var averageBias = [Double](repeating: 0, count: classes)
-        var order = rows
         var random = SplitMix64(seed: options.seed)
+        var sampler = ClassBalancedOrder(rows: rows, labels: labels, classCount: classes, classWeights: classWeights)
         let longestRow = rows.reduce(0) { max($0, matrix.offsets[$1 + 1] - matrix.offsets[$1]) }
         // Per row: the table offsets and weights of its features; per class, its score and then its gradient.
         let bases = UnsafeMutablePointer<Int>.allocate(capacity: max(longestRow, 1))
@@ -139,8 +145,7 @@ struct SoftmaxRegression: Sendable, Equatable {
                     matrix.scales.withUnsafeBufferPointer { scales in
                         FeatureMatrix.countWeight.withUnsafeBufferPointer { countWeight in
                             for epoch in 0..<options.epochs {
-                                order.shuffle(using: &random)
-                                for row in order {
+                                for row in sampler.nextEpoch(using: &random) {
                                     // The row's features: table offsets and weights.
                                     let wordScale = scales[2 * row], characterScale = scales[2 * row + 1]
                                     var length = 0
@@ -178,7 +183,7 @@ struct SoftmaxRegression: Sendable, Equatable {
                                         total += scores[label]
                                     }
                                     // The gradient of the loss in the scores, c(y) (p − e_y), into `scores`.
-                                    let truth = labels[row], weight = classWeights[truth]
+                                    let truth = labels[row], weight = sampler.stepWeights[truth]
                                     for label in 0..<classes {
                                         scores[label] = weight * (scores[label] / total - (label == truth ? 1 : 0))
                                     }
