@@ -79,43 +79,102 @@ public struct FeatureMatrix: Sendable {
     public mutating func append(_ text: String) {
         var row: [UInt32] = []
         Self.packEntries(of: text, features: features, counter: &counter, into: &row)
-        appendRow(row[...])
+        appendRow(row)
     }
 
     /// Appends the features of many texts as new rows, in order, hashing them on all the processor's cores.
     ///
-    /// The same rows as appending the texts one by one: tokenising and hashing, most of the work, run in parallel
-    /// on slices of `texts`; numbering the columns and counting document frequencies, which must follow the
-    /// texts' order, run after, one text at a time.
+    /// The same rows as appending the texts one by one. Tokenising and hashing, most of the work, run in parallel on
+    /// slices of `texts`. While the matrix learns its idf, columns are numbered in the order buckets are first seen
+    /// across the texts: each slice lists the buckets it holds in the order it first holds them (in parallel), the
+    /// lists are numbered one after another (the only step on one core, over distinct buckets rather than every
+    /// feature), and each slice then rewrites its buckets as columns and counts their document frequencies (in
+    /// parallel again).
     public mutating func append(contentsOf texts: [String]) {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, texts.count / Self.textsPerWorker)
         guard workers > 1 else {
             for text in texts { append(text) }
             return
         }
-        let features = self.features
-        var slices = [(entries: [UInt32], ends: [Int])](repeating: ([], []), count: workers)
+        let features = self.features, learning = !columnOfBucket.isEmpty
+        var slices = [HashedSlice](repeating: HashedSlice(), count: workers)
         slices.withUnsafeMutableBufferPointer { slices in
             let slices = UncheckedSendable(slices)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var counter = KeyCounter()
-                var entries: [UInt32] = [], ends: [Int] = []
+                var slice = HashedSlice()
                 let range = texts.count * worker / workers..<texts.count * (worker + 1) / workers
-                ends.reserveCapacity(range.count)
+                slice.ends.reserveCapacity(range.count)
                 for text in texts[range] {
-                    Self.packEntries(of: text, features: features, counter: &counter, into: &entries)
-                    ends.append(entries.count)
+                    Self.packEntries(of: text, features: features, counter: &counter, into: &slice.entries)
+                    slice.ends.append(slice.entries.count)
                 }
-                slices.value[worker] = (entries, ends)
+                if learning { slice.bucketsInOrder = Self.bucketsInOrderOfFirstSight(slice.entries, bucketCount: features.bucketCount) }
+                slices.value[worker] = slice
             }
         }
-        for slice in slices {
-            var start = 0
-            for end in slice.ends {
-                appendRow(slice.entries[start..<end])
-                start = end
+        if learning {
+            for slice in slices {
+                for bucket in slice.bucketsInOrder where columnOfBucket[Int(bucket)] == 0 {
+                    columnBuckets.append(bucket)
+                    columnOfBucket[Int(bucket)] = UInt32(columnBuckets.count)
+                }
+            }
+            let columnCount = columnBuckets.count
+            var frequencies = [[UInt32]](repeating: [], count: workers)
+            columnOfBucket.withUnsafeBufferPointer { columnOf in
+                slices.withUnsafeMutableBufferPointer { slices in
+                    frequencies.withUnsafeMutableBufferPointer { frequencies in
+                        let shared = UncheckedSendable((columnOf: columnOf, slices: slices, frequencies: frequencies))
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            var frequency = [UInt32](repeating: 0, count: columnCount)
+                            frequency.withUnsafeMutableBufferPointer { frequency in
+                                shared.value.slices[worker].entries.withUnsafeMutableBufferPointer { entries in
+                                    for position in entries.indices {
+                                        let entry = entries[position]
+                                        let column = shared.value.columnOf[Int(entry & Self.bucketMask)] - 1
+                                        entries[position] = entry & ~Self.bucketMask | column
+                                        frequency[Int(column)] &+= 1
+                                    }
+                                }
+                            }
+                            shared.value.frequencies[worker] = frequency
+                        }
+                    }
+                }
+            }
+            documentFrequency.append(contentsOf: repeatElement(0, count: columnCount - documentFrequency.count))
+            documentFrequency.withUnsafeMutableBufferPointer { total in
+                for frequency in frequencies {
+                    for (column, count) in frequency.enumerated() { total[column] &+= count }
+                }
             }
         }
+        for slice in slices { appendNumberedRows(slice.entries, ends: slice.ends) }
+    }
+
+    /// One core's share of `append(contentsOf:)`: its texts' packed entries, where each text ends, and (while the
+    /// matrix learns its idf) the distinct buckets in the order the texts first hold them.
+    private struct HashedSlice {
+        var entries: [UInt32] = []
+        var ends: [Int] = []
+        var bucketsInOrder: [UInt32] = []
+    }
+
+    /// The distinct buckets of `entries`, in the order they first appear.
+    private static func bucketsInOrderOfFirstSight(_ entries: [UInt32], bucketCount: Int) -> [UInt32] {
+        var seen = [UInt64](repeating: 0, count: (bucketCount + 63) / 64)
+        var order: [UInt32] = []
+        seen.withUnsafeMutableBufferPointer { seen in
+            for entry in entries {
+                let bucket = Int(entry & bucketMask), bit: UInt64 = 1 << UInt64(bucket & 63)
+                if seen[bucket >> 6] & bit == 0 {
+                    seen[bucket >> 6] |= bit
+                    order.append(UInt32(bucket))
+                }
+            }
+        }
+        return order
     }
 
     /// Below this many texts per core, hashing in parallel costs more than it saves.
@@ -138,12 +197,11 @@ public struct FeatureMatrix: Sendable {
         }
     }
 
-    /// Appends a row of packed entries, numbering buckets not seen before when the matrix learns its idf.
-    private mutating func appendRow(_ row: ArraySlice<UInt32>) {
-        if columnOfBucket.isEmpty {
-            entries.append(contentsOf: row)
-        } else {
-            for entry in row {
+    /// Appends one row of packed entries, numbering buckets not seen before when the matrix learns its idf.
+    private mutating func appendRow(_ row: [UInt32]) {
+        var numbered = row
+        if !columnOfBucket.isEmpty {
+            for (position, entry) in row.enumerated() {
                 let bucket = Int(entry & Self.bucketMask)
                 if columnOfBucket[bucket] == 0 {
                     columnBuckets.append(UInt32(bucket))
@@ -152,11 +210,21 @@ public struct FeatureMatrix: Sendable {
                 }
                 let column = columnOfBucket[bucket] - 1
                 documentFrequency[Int(column)] &+= 1
-                entries.append(entry & ~Self.bucketMask | column)
+                numbered[position] = entry & ~Self.bucketMask | column
             }
         }
-        offsets.append(entries.count)
-        if isWeighted { appendScales(ofRow: rowCount - 1) }
+        appendNumberedRows(numbered, ends: [numbered.count])
+    }
+
+    /// Appends rows whose entries already hold columns (`rows[ends[i - 1]..<ends[i]]` is row i).
+    private mutating func appendNumberedRows(_ rows: [UInt32], ends: [Int]) {
+        let first = entries.count
+        entries.append(contentsOf: rows[...])
+        offsets.reserveCapacity(offsets.count + ends.count)
+        for end in ends {
+            offsets.append(first + end)
+            if isWeighted { appendScales(ofRow: rowCount - 1) }
+        }
     }
 
     /// Computes idf from the appended texts and the weights of every row. Call once, after the last text.

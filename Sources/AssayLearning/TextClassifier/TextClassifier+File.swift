@@ -46,10 +46,22 @@ extension TextClassifier {
         bytes.reserveCapacity(bytes.count + 4 + headerBytes.count + rows.count * (8 + 4 * classes) + 8)
         bytes.appendLittleEndian(UInt32(headerBytes.count))
         bytes += headerBytes
-        for bucket in rows {
-            bytes.appendLittleEndian(UInt32(bucket))
-            bytes.appendLittleEndian(idf[bucket].bitPattern)
-            for label in 0..<classes { bytes.appendLittleEndian(model.weights[bucket * classes + label].bitPattern) }
+        // The bucket rows, written in place: appended value by value they took longer than the rest of saving.
+        let start = bytes.count, rowBytes = 8 + 4 * classes
+        bytes.append(contentsOf: repeatElement(0, count: rows.count * rowBytes))
+        bytes.withUnsafeMutableBytes { buffer in
+            model.weights.withUnsafeBufferPointer { weights in
+                var offset = start
+                func put(_ value: UInt32) {
+                    buffer.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt32.self)
+                    offset += 4
+                }
+                for bucket in rows {
+                    put(UInt32(bucket))
+                    put(idf[bucket].bitPattern)
+                    for label in 0..<classes { put(weights[bucket * classes + label].bitPattern) }
+                }
+            }
         }
         bytes.appendLittleEndian(Self.checksum(bytes[...]))
         return bytes
