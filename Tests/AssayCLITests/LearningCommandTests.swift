@@ -43,6 +43,12 @@ import Testing
         let scored = try #require(summary["test"] as? [String: Any])
         #expect((scored["macro_f1"] as? Double ?? 0) > 0.95)
         #expect(FileManager.default.fileExists(atPath: sandbox.path("posts.model")))
+        // --no-refit keeps the twin the calibration was fitted for: the same held-out figures, another model.
+        let twin = try sandbox.assay(["train", trainPath, "--out", "twin.model", "--no-refit", "--json"])
+        #expect(twin.status == 0, "\(twin.stderr)")
+        let twinSummary = try #require(try JSONSerialization.jsonObject(with: Data(twin.stdout.utf8)) as? [String: Any])
+        #expect(twinSummary["model_version"] as? String != summary["model_version"] as? String)
+        #expect((twinSummary["held_out"] as? [String: Any])?["macro_f1"] as? Double == held["macro_f1"] as? Double)
 
         let predict = try sandbox.assay(["predict", "--model", "posts.model", testPath, "--out", "predictions.csv"])
         #expect(predict.status == 0, "\(predict.stderr)")

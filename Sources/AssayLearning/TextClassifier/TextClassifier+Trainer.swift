@@ -65,8 +65,8 @@ extension TextClassifier {
         /// Trains the classifier on the examples added.
         ///
         /// Steps: weight the features (idf from every example); hold out `calibrationShare` of each class; fit on the
-        /// rest; fit the calibration on the held-out scores and measure them; fit again on every example when
-        /// `refit` is on.
+        /// rest; fit the calibration on the held-out scores and measure them. With `refit` (the default) the model
+        /// kept is fitted on every example at the same time, on a second core, and takes that calibration.
         ///
         /// - Parameter progress: Called with the share of training done, from 0 to 1.
         /// - Throws: ``LearningError/notEnoughData(_:)`` for fewer than two labels or too few examples.
@@ -88,36 +88,53 @@ extension TextClassifier {
             case .none: [Double](repeating: 1, count: classCount)
             case .balanced: counts.map { Double(targets.count) / (Double(classCount) * Double($0)) }
             }
-            var fitOptions = SoftmaxRegression.Options(
+            let fitOptions = SoftmaxRegression.Options(
                 epochs: options.epochs, l2: options.l2, learningRate: options.learningRate, seed: options.seed)
             let (fitRows, heldOutRows) = Self.stratifiedSplit(
                 targets: targets, classCount: classCount, share: options.calibrationShare, seed: options.seed)
-            let passes = options.refit && !heldOutRows.isEmpty ? 2.0 : 1.0
-
-            var model = SoftmaxRegression.fit(
-                matrix, rows: fitRows, labels: targets, classCount: classCount, classWeights: classWeights,
-                options: fitOptions, progress: { progress($0 / passes) })
+            // The fits: on the rows not held out, for calibration and the held-out figures; with `refit`, also on
+            // every row, for the model kept. They share nothing but the matrix they read, so they run side by side.
+            var fits = [(rows: fitRows, seed: options.seed)]
+            if options.refit && !heldOutRows.isEmpty { fits.append((Array(0..<matrix.rowCount), options.seed &+ 1)) }
+            let models = Self.fitConcurrently(fits.count) { index in
+                var fitOptions = fitOptions
+                fitOptions.seed = fits[index].seed
+                return SoftmaxRegression.fit(
+                    matrix, rows: fits[index].rows, labels: targets, classCount: classCount, classWeights: classWeights,
+                    options: fitOptions, progress: index == fits.count - 1 ? progress : { _ in })
+            }
             var calibration = ProbabilityCalibration.identity(classCount: classCount)
             var heldOut: TrainingSummary.HeldOutFigures?
             if !heldOutRows.isEmpty {
-                let scores = heldOutRows.map { model.logits(ofRow: $0, in: matrix) }
+                let scores = heldOutRows.map { models[0].logits(ofRow: $0, in: matrix) }
                 let truth = heldOutRows.map { targets[$0] }
                 calibration = ProbabilityCalibration.fit(scores: scores, labels: truth, classCount: classCount)
                 heldOut = try Self.heldOutFigures(
                     scores: scores, truth: truth, labels: labels, calibration: calibration)
-                if options.refit {
-                    fitOptions.seed = options.seed &+ 1
-                    model = SoftmaxRegression.fit(
-                        matrix, rows: Array(0..<matrix.rowCount), labels: targets, classCount: classCount,
-                        classWeights: classWeights, options: fitOptions, progress: { progress(0.5 + $0 / 2) })
-                }
             }
+            let model = models[models.count - 1]
             let summary = TrainingSummary(
                 exampleCount: targets.count, labelCounts: counts, heldOut: heldOut,
                 modelVersion: Self.version(of: model, labels: labels))
             return TextClassifier(
                 labels: labels, options: options, calibration: calibration,
                 summary: summary, idf: matrix.bucketIDF, idfDocumentCount: matrix.idfDocumentCount, model: model)
+        }
+
+        /// Runs `count` fits, each on a core of its own while there are cores enough, and returns their models in
+        /// order. `progress`-reporting closures run on the fits' threads while the caller waits.
+        static func fitConcurrently(_ count: Int, _ fit: (Int) -> SoftmaxRegression) -> [SoftmaxRegression] {
+            guard count > 1, ProcessInfo.processInfo.activeProcessorCount > 1 else { return (0..<count).map(fit) }
+            var models = [SoftmaxRegression?](repeating: nil, count: count)
+            withoutActuallyEscaping(fit) { fit in
+                models.withUnsafeMutableBufferPointer { slots in
+                    let shared = UncheckedSendable((slots: slots, fit: fit))
+                    DispatchQueue.concurrentPerform(iterations: count) { index in
+                        shared.value.slots[index] = shared.value.fit(index)
+                    }
+                }
+            }
+            return models.map { $0! }
         }
 
         /// Splits rows into fitting and held-out rows, taking `share` of each class (at least one of a class with

@@ -23,8 +23,12 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     /// The share of examples held out, stratified by class, to calibrate probabilities and report held-out
     /// figures (0 turns calibration off).
     public var calibrationShare: Double
-    /// Whether to train again on every example once calibration is fitted, so no example is left unused. Off by
-    /// default: the calibration and the held-out figures then describe exactly the model that is kept.
+    /// Whether the model kept learns from every example, the held-out ones included. The calibration and the
+    /// held-out figures then come from a twin fitted without the held-out examples (at the same time, on another
+    /// core), and describe the kept model closely rather than exactly. On by default: on five folds of the Davidson
+    /// et al. tweets it raised macro-F1 from 0.7472 to 0.7490 (`bench/learning/run.sh crossval`), since a tenth of
+    /// the examples is no longer lost to calibration; the calibration error on a test fold rose from 0.013 to 0.015
+    /// (means of three seeds).
     public var refit: Bool
     /// The seed of the shuffles and the held-out draw: the same data and seed give the same model.
     public var seed: UInt64
@@ -32,7 +36,7 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
     /// Makes training settings.
     public init(
         features: TextFeatures = TextFeatures(), epochs: Int = 10, l2: Double = 1e-5, learningRate: Double = 1,
-        classWeighting: ClassWeighting = .balanced, calibrationShare: Double = 0.1, refit: Bool = false,
+        classWeighting: ClassWeighting = .balanced, calibrationShare: Double = 0.1, refit: Bool = true,
         seed: UInt64 = 1
     ) {
         self.features = features

@@ -76,8 +76,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "The share of examples held out to calibrate probabilities (0 for none).")
     var calibrationShare = TrainingOptions().calibrationShare
 
-    @Flag(help: "After calibrating, train again on every example.")
-    var refit = false
+    @Flag(inversion: .prefixedNo, help: "Fit the model kept on every example, the held-out ones included (the calibration comes from a twin fitted without them, on another core); --no-refit keeps the model the calibration was fitted for.")
+    var refit = TrainingOptions().refit
 
     @Option(help: "The random seed: the same data and seed give the same model.")
     var seed: UInt64 = 1
