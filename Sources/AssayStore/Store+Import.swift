@@ -1,5 +1,7 @@
 import AssayCore
+import FluentPostgresDriver
 import Foundation
+import Logging
 import SQLKit
 
 // MARK: - Items
@@ -25,7 +27,8 @@ extension Store {
             }
         }
         let nowMillis = Column.millis(now)
-        let rows = try drafts.map { draft -> SQLQueryString in
+        let backend = self.backend
+        let rows = backend == .postgres ? [] : drafts.map { draft -> SQLQueryString in
             """
             (\(bind: queue.id), \(bind: draft.externalID), \(bind: JSONValue.object(draft.content).canonicalJSON),
              \(bind: draft.market), \(bind: draft.language), \(bind: draft.source), \(bind: draft.priority),
@@ -34,6 +37,9 @@ extension Store {
         }
         return try await transaction { sql in
             var inserted = 0
+            if backend == .postgres {
+                inserted = try await Self.insertItems(drafts, into: queue, nowMillis: nowMillis, sql as! any PostgresDatabase)
+            }
             for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
                 let chunk = SQLList(Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)]))
                 inserted += try await sql.raw("""
@@ -45,6 +51,56 @@ extension Store {
             try await QueueCounters.add([.items: inserted], to: queue.id, sql)
             return ImportReport(received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted)
         }
+    }
+
+    /// Inserts a batch of items on PostgreSQL in one statement with one array per column (`unnest`), in the
+    /// batch's order, and returns how many were new. As 500-row `VALUES` lists, each statement of 5,500 binds was
+    /// parsed and planned anew and every bind went through `Codable`: a million items took 44 seconds.
+    ///
+    /// PostgresNIO cannot bind an array with NULLs, so each optional column travels as its values and a flag
+    /// saying which are present.
+    static func insertItems(
+        _ drafts: [ItemDraft], into queue: Queue, nowMillis: Int64, _ postgres: any PostgresDatabase
+    ) async throws -> Int {
+        var externalIDs: [String] = [], contents: [String] = [], priorities: [Int64] = [], createdAt: [Int64] = []
+        var optional: [[String]] = [[], [], []], present: [[Bool]] = [[], [], []]
+        externalIDs.reserveCapacity(drafts.count)
+        contents.reserveCapacity(drafts.count)
+        for draft in drafts {
+            externalIDs.append(draft.externalID)
+            contents.append(JSONValue.object(draft.content).canonicalJSON)
+            priorities.append(Int64(draft.priority))
+            createdAt.append(draft.createdAt.map(Column.millis) ?? nowMillis)
+            for (index, value) in [draft.market, draft.language, draft.source].enumerated() {
+                optional[index].append(value ?? "")
+                present[index].append(value != nil)
+            }
+        }
+        let query: PostgresQuery = """
+            WITH inserted AS (
+                INSERT INTO items (queue_id, external_id, content, market, language, source, priority, created_at_ms,
+                                   imported_at_ms, open_slots, judgment_count)
+                SELECT \(queue.id), u.external_id, u.content, CASE WHEN u.has_market THEN u.market END,
+                       CASE WHEN u.has_language THEN u.language END, CASE WHEN u.has_source THEN u.source END,
+                       u.priority, u.created_at_ms, \(nowMillis), \(Int64(queue.overlap)), 0
+                FROM unnest(\(externalIDs)::text[], \(contents)::text[], \(optional[0])::text[], \(present[0])::bool[],
+                            \(optional[1])::text[], \(present[1])::bool[], \(optional[2])::text[], \(present[2])::bool[],
+                            \(priorities)::int8[], \(createdAt)::int8[])
+                     WITH ORDINALITY AS u(external_id, content, market, has_market, language, has_language, source,
+                                          has_source, priority, created_at_ms, position)
+                ORDER BY u.position
+                ON CONFLICT (queue_id, external_id) DO NOTHING
+                RETURNING 1)
+            SELECT count(*) FROM inserted
+            """
+        return try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                var count = 0
+                for try await inserted in try await connection.query(query, logger: Logger(label: "assay.import"))
+                    .decode(Int64.self) { count = Int(inserted) }
+                return count
+            }
+        }.get()
     }
 
     /// Items of a queue in import order, a page at a time (keyset: pass the last id of the previous page).

@@ -1,25 +1,65 @@
 import AssayCore
+import FluentPostgresDriver
 import Foundation
+import Logging
 import SQLKit
 
 extension Store {
     /// Final labels of a queue in item order, a page at a time (keyset: pass the last item id of the previous
     /// page).
     public func finalLabels(in queueID: UUID, after itemID: Int64?, limit: Int) async throws -> [FinalLabel] {
-        try await FinalLabels.page(in: queueID, after: itemID ?? 0, limit: limit, sql())
+        try await finalLabelPage(in: queueID, after: itemID ?? 0, limit: limit)
+    }
+
+    /// A page of final labels in item order. On PostgreSQL the rows are decoded by position with PostgresNIO's
+    /// typed decoding (as in ``forEachVote(in:_:)``): through SQLKit, looking up eight columns by name in every row
+    /// took most of a million-row export's time.
+    func finalLabelPage(in queueID: UUID, after itemID: Int64, limit: Int) async throws -> [FinalLabel] {
+        guard case .postgres(let database) = connections else {
+            return try await FinalLabels.page(in: queueID, after: itemID, limit: limit, sql())
+        }
+        let postgres = try database() as! any PostgresDatabase
+        return try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                var labels: [FinalLabel] = []
+                labels.reserveCapacity(limit)
+                let rows = try await connection.query("""
+                    SELECT f.item_id, i.external_id, f.labels, f.provenance, f.confidence, f.judgment_count,
+                           f.unresolved_reason, f.decided_at_ms
+                    FROM final_labels f JOIN items i ON i.id = f.item_id
+                    WHERE f.queue_id = \(queueID) AND f.item_id > \(itemID) ORDER BY f.item_id LIMIT \(limit)
+                    """, logger: Logger(label: "assay.export"))
+                // Cell by cell with concrete types: decoding the row as one tuple looked up the tuple's type
+                // metadata at run time for every row.
+                for try await row in rows {
+                    var cells = row.makeIterator()
+                    func next<T: PostgresDecodable>(_ type: T.Type) throws -> T { try cells.next()!.decode(type) }
+                    labels.append(try FinalLabels.finalLabel(
+                        itemID: try next(Int64.self), externalID: try next(String.self), labels: try next(String?.self),
+                        provenance: try next(String.self), confidence: try next(Double.self),
+                        judgmentCount: try next(Int.self), unresolvedReason: try next(String?.self),
+                        decidedAtMs: try next(Int64.self)))
+                }
+                return labels
+            }
+        }.get()
     }
 
     /// Walks every final label of a queue (of items after `firstID`) in pages of `pageSize`, for streaming exports:
-    /// memory stays flat however large the queue.
+    /// memory stays flat however large the queue (two pages at most).
+    ///
+    /// The next page is read while `body` handles the current one, so reading and writing an export share the
+    /// cores rather than take turns: on PostgreSQL a million-row export went from 7.5 to about 5 seconds.
     public func forEachFinalLabelPage(
         in queueID: UUID, after firstID: Int64 = 0, pageSize: Int = 5_000, _ body: ([FinalLabel]) async throws -> Void
     ) async throws {
-        var after = firstID
+        var next = Task { try await finalLabelPage(in: queueID, after: firstID, limit: pageSize) }
+        defer { next.cancel() }
         while true {
-            let page = try await FinalLabels.page(in: queueID, after: after, limit: pageSize, sql())
+            let page = try await next.value
             guard let last = page.last else { return }
+            next = Task { try await finalLabelPage(in: queueID, after: last.itemID, limit: pageSize) }
             try await body(page)
-            after = last.itemID
         }
     }
 
@@ -259,14 +299,23 @@ enum FinalLabels {
             FROM final_labels f JOIN items i ON i.id = f.item_id
             WHERE \(condition)
             """).all().map { row in
-            FinalLabel(
+            try finalLabel(
                 itemID: try row.int64("item_id"), externalID: try row.string("external_id"),
-                labels: try row.optionalString("labels").map { try Column.strings(from: $0) },
-                provenance: FinalLabel.Provenance(rawValue: try row.string("provenance")) ?? .unresolved,
-                confidence: try row.decode(column: "confidence", as: Double.self),
-                judgmentCount: try row.int("judgment_count"),
-                unresolvedReason: try row.optionalString("unresolved_reason").flatMap(ConsensusOutcome.Reason.init(rawValue:)),
-                decidedAt: try row.date("decided_at_ms"))
+                labels: try row.optionalString("labels"), provenance: try row.string("provenance"),
+                confidence: try row.decode(column: "confidence", as: Double.self), judgmentCount: try row.int("judgment_count"),
+                unresolvedReason: try row.optionalString("unresolved_reason"), decidedAtMs: try row.int64("decided_at_ms"))
         }
+    }
+
+    /// A final label from its stored columns.
+    static func finalLabel(
+        itemID: Int64, externalID: String, labels: String?, provenance: String, confidence: Double, judgmentCount: Int,
+        unresolvedReason: String?, decidedAtMs: Int64
+    ) throws -> FinalLabel {
+        FinalLabel(
+            itemID: itemID, externalID: externalID, labels: try labels.map { try Column.strings(from: $0) },
+            provenance: FinalLabel.Provenance(rawValue: provenance) ?? .unresolved, confidence: confidence,
+            judgmentCount: judgmentCount, unresolvedReason: unresolvedReason.flatMap(ConsensusOutcome.Reason.init(rawValue:)),
+            decidedAt: Column.date(decidedAtMs))
     }
 }

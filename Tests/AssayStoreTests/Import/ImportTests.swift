@@ -88,3 +88,44 @@ struct ImportTests {
         }
     }
 }
+
+@Suite("Final labels, page by page")
+struct FinalLabelPageTests {
+    struct Stop: Error {}
+
+    @Test("pages come in item order, each label once, the next read while the last is handled; an error stops the walk",
+          arguments: TestBackend.allCases)
+    func pages(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 23)
+            let label = try #require(queue.schema.labels.first).code
+            _ = try await store.importJudgments(
+                (1...23).map {
+                    ImportedJudgment(
+                        itemExternalID: String(format: "item-%04d", $0), annotatorExternalID: "vendor-a", labels: [label],
+                        rationale: nil, startedAt: nil, submittedAt: Date(), line: $0)
+                },
+                into: queue, now: Date())
+            var pages: [[FinalLabel]] = []
+            try await store.forEachFinalLabelPage(in: queue.id, pageSize: 5) { pages.append($0) }
+            #expect(pages.map(\.count) == [5, 5, 5, 5, 3])
+            #expect(pages.joined().map(\.externalID) == (1...23).map { String(format: "item-%04d", $0) })
+
+            let tenth = pages[1][4].itemID
+            var rest: [FinalLabel] = []
+            try await store.forEachFinalLabelPage(in: queue.id, after: tenth, pageSize: 5) { rest += $0 }
+            #expect(rest.map(\.externalID) == (11...23).map { String(format: "item-%04d", $0) })
+
+            var handled = 0
+            await #expect(throws: Stop.self) {
+                try await store.forEachFinalLabelPage(in: queue.id, pageSize: 5) { _ in
+                    handled += 1
+                    throw Stop()
+                }
+            }
+            #expect(handled == 1)
+        }
+    }
+}
