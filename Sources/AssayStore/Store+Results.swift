@@ -49,7 +49,7 @@ extension Store {
     /// memory stays flat however large the queue (two pages at most).
     ///
     /// The next page is read while `body` handles the current one, so reading and writing an export share the
-    /// cores rather than take turns: on PostgreSQL a million-row export went from 7.5 to about 5 seconds.
+    /// cores rather than take turns: on PostgreSQL, 200,000 rows exported in 1.2 s against 1.5 s.
     public func forEachFinalLabelPage(
         in queueID: UUID, after firstID: Int64 = 0, pageSize: Int = 5_000, _ body: ([FinalLabel]) async throws -> Void
     ) async throws {

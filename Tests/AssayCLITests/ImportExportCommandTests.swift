@@ -54,6 +54,16 @@ struct ImportExportCommandTests {
             let rows = exported.stdout.split(separator: "\n")
             #expect(rows.count == 3)
             #expect(rows[1].hasPrefix("r-1,1,spam,unanimous,1.0000,1,,"))
+            // To a file: written whole, or not at all. A failed export leaves the file as it was, and no partial.
+            let file = folder.appendingPathComponent("labels.csv")
+            let toFile = try cli.assay(["export", "--queue", "reviews", "--format", "csv", "--out", file.path])
+            #expect(toFile.status == 0, "\(toFile.stderr)")
+            #expect(try String(contentsOf: file, encoding: .utf8) == exported.stdout)
+            let failed = try cli.assay(["export", "--queue", "no-such-queue", "--format", "csv", "--out", file.path])
+            #expect(failed.status != 0)
+            #expect(try String(contentsOf: file, encoding: .utf8) == exported.stdout)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("partial") }
+            #expect(leftovers.isEmpty, "\(leftovers)")
 
             let added = try cli.assay(["users", "add", "Maria Silva", "--role", "annotator", "--languages", "pt-BR"])
             #expect(added.status == 0)

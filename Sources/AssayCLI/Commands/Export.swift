@@ -85,6 +85,7 @@ struct Export: AsyncParsableCommand {
                 let queue = try await store.queue(self.queue)
                 return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write($0) }
             }
+            try output.finish()
             if let out { print("Wrote \(count) final labels to \(out).") }
         }
     }
@@ -123,6 +124,7 @@ struct Export: AsyncParsableCommand {
                     after = last.item.id
                 }
             }
+            try output.finish()
             if let out { print("Wrote \(pairs) chosen/rejected pairs from \(items) decided items to \(out).") }
         }
     }
@@ -135,6 +137,7 @@ struct Export: AsyncParsableCommand {
                 try await LabelStudioWriter.write(
                     try await store.queue(self.queue), from: store, fromName: fromName, toName: toName) { output.write($0) }
             }
+            try output.finish()
             if let out { print("Wrote \(written) decided items as Label Studio tasks to \(out).") }
         }
     }
@@ -156,8 +159,9 @@ struct Export: AsyncParsableCommand {
                 let path = (outDir! as NSString).appendingPathComponent("\(part.rawValue).\(format.rawValue)")
                 let output = try OutputFile(path: path)
                 output.write(TrainingDataFile.header(for: format))
+                defer { output.close() }
                 for row in result.rows where row.part == part { output.write(try TrainingDataFile.line(row.example, part: part, as: format)) }
-                output.close()
+                try output.finish()
             }
             let counts = result.counts
             print("Wrote \(result.rows.count) of \(examples.count) labelled items to \(outDir!): "

@@ -80,6 +80,7 @@ struct LabelErrorsFile: AsyncParsableCommand {
                 String(format: "%.6f", issue.suggestedConfidence),
             ]))
         }
+        try output.finish()
         if !output.isStandardOutput { QualityFiles.note("Flagged \(issues.count) of \(texts.count) rows of \(data) into \(out).") }
     }
 }

@@ -92,6 +92,7 @@ struct Predict: AsyncParsableCommand {
                 written += batch.count
             }
         }
+        try output.finish()
         if !output.isStandardOutput { QualityFiles.note("Labelled \(written) rows of \(data) into \(out).") }
     }
 

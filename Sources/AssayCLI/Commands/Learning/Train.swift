@@ -118,7 +118,7 @@ struct Train: AsyncParsableCommand {
         let bytes = classifier.encoded()
         let output = try OutputFile(path: out)
         output.write(Data(bytes))
-        output.close()
+        try output.finish()
 
         var evaluation: Evaluation?
         if let test {
@@ -154,7 +154,7 @@ struct Train: AsyncParsableCommand {
         let bytes = classifier.encoded()
         let output = try OutputFile(path: out)
         output.write(Data(bytes))
-        output.close()
+        try output.finish()
         let summary = TrainSummary(
             classifier: classifier, seconds: (ContinuousClock.now - start).seconds, model: out, modelBytes: bytes.count,
             evaluation: gold)

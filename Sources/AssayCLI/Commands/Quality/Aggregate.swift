@@ -169,6 +169,7 @@ struct Aggregate: AsyncParsableCommand {
             }
         }
         output.write(buffer)
+        try output.finish()
     }
 
     private func writeWorkers(_ result: AggregationResult, to path: String) throws {
@@ -190,5 +191,6 @@ struct Aggregate: AsyncParsableCommand {
             buffer += CSVWriter.row(fields)
         }
         output.write(buffer)
+        try output.finish()
     }
 }

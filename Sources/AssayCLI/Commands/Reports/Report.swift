@@ -54,6 +54,7 @@ struct Report: AsyncParsableCommand {
             let output = try OutputFile(path: out)
             defer { output.close() }
             output.write(html)
+            try output.finish()
             if let out { print("Wrote the business review to \(out).") }
         }
     }
