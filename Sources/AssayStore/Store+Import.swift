@@ -14,8 +14,15 @@ extension Store {
     ///
     /// An external id already in the queue (or repeated in the batch) is skipped and counted as a duplicate,
     /// so importing the same file twice changes nothing.
-    public func importItems(_ drafts: [ItemDraft], into queue: Queue, now: Date) async throws -> ImportReport {
+    ///
+    /// - Parameter ids: On PostgreSQL, ids from ``reserveItemIDs(_:)``, one per draft, in order: batches given ids
+    ///   reserved in file order may be stored at the same time and still keep the file's order. nil: ids are
+    ///   drawn now.
+    public func importItems(
+        _ drafts: [ItemDraft], into queue: Queue, now: Date, ids: [Int64]? = nil
+    ) async throws -> ImportReport {
         guard !drafts.isEmpty else { return ImportReport(received: 0, inserted: 0, duplicates: 0) }
+        precondition(ids == nil || (backend == .postgres && ids!.count == drafts.count), "one reserved id per item, on PostgreSQL")
         if queue.schema.kind == .preference {
             // A preference item must carry its prompt and one response per label, or it cannot be judged or exported.
             for draft in drafts {
@@ -38,7 +45,10 @@ extension Store {
         return try await transaction { sql in
             var inserted = 0
             if backend == .postgres {
-                inserted = try await Self.insertItems(drafts, into: queue, nowMillis: nowMillis, sql as! any PostgresDatabase)
+                let postgres = sql as! any PostgresDatabase
+                var reserved = ids ?? []
+                if ids == nil { reserved = try await Self.reserveItemIDs(drafts.count, postgres) }
+                inserted = try await Self.insertItems(drafts, ids: reserved, into: queue, nowMillis: nowMillis, postgres)
             }
             for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
                 let chunk = SQLList(Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)]))
@@ -60,7 +70,7 @@ extension Store {
     /// PostgresNIO cannot bind an array with NULLs, so each optional column travels as its values and a flag
     /// saying which are present.
     static func insertItems(
-        _ drafts: [ItemDraft], into queue: Queue, nowMillis: Int64, _ postgres: any PostgresDatabase
+        _ drafts: [ItemDraft], ids: [Int64], into queue: Queue, nowMillis: Int64, _ postgres: any PostgresDatabase
     ) async throws -> Int {
         var externalIDs: [String] = [], contents: [String] = [], priorities: [Int64] = [], createdAt: [Int64] = []
         var optional: [[String]] = [[], [], []], present: [[Bool]] = [[], [], []]
@@ -78,15 +88,16 @@ extension Store {
         }
         let query: PostgresQuery = """
             WITH inserted AS (
-                INSERT INTO items (queue_id, external_id, content, market, language, source, priority, created_at_ms,
-                                   imported_at_ms, open_slots, judgment_count)
-                SELECT \(queue.id), u.external_id, u.content, CASE WHEN u.has_market THEN u.market END,
+                INSERT INTO items (id, queue_id, external_id, content, market, language, source, priority,
+                                   created_at_ms, imported_at_ms, open_slots, judgment_count)
+                SELECT u.id, \(queue.id), u.external_id, u.content, CASE WHEN u.has_market THEN u.market END,
                        CASE WHEN u.has_language THEN u.language END, CASE WHEN u.has_source THEN u.source END,
                        u.priority, u.created_at_ms, \(nowMillis), \(Int64(queue.overlap)), 0
-                FROM unnest(\(externalIDs)::text[], \(contents)::text[], \(optional[0])::text[], \(present[0])::bool[],
-                            \(optional[1])::text[], \(present[1])::bool[], \(optional[2])::text[], \(present[2])::bool[],
+                FROM unnest(\(ids)::int8[], \(externalIDs)::text[], \(contents)::text[],
+                            \(optional[0])::text[], \(present[0])::bool[], \(optional[1])::text[], \(present[1])::bool[],
+                            \(optional[2])::text[], \(present[2])::bool[],
                             \(priorities)::int8[], \(createdAt)::int8[])
-                     WITH ORDINALITY AS u(external_id, content, market, has_market, language, has_language, source,
+                     WITH ORDINALITY AS u(id, external_id, content, market, has_market, language, has_language, source,
                                           has_source, priority, created_at_ms, position)
                 ORDER BY u.position
                 ON CONFLICT (queue_id, external_id) DO NOTHING
@@ -99,6 +110,27 @@ extension Store {
                 for try await inserted in try await connection.query(query, logger: Logger(label: "assay.import"))
                     .decode(Int64.self) { count = Int(inserted) }
                 return count
+            }
+        }.get()
+    }
+
+    /// Ids for `count` new items, increasing, drawn from the items' sequence (PostgreSQL; nil on SQLite, whose one
+    /// writer stores batches one at a time anyway). See ``importItems(_:into:now:ids:)``.
+    public func reserveItemIDs(_ count: Int) async throws -> [Int64]? {
+        guard backend == .postgres, count > 0 else { return nil }
+        return try await Self.reserveItemIDs(count, try sql() as! any PostgresDatabase)
+    }
+
+    static func reserveItemIDs(_ count: Int, _ postgres: any PostgresDatabase) async throws -> [Int64] {
+        try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask {
+                var ids: [Int64] = []
+                let rows = try await connection.query("""
+                    SELECT array_agg(id ORDER BY id) FROM (
+                        SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id FROM generate_series(1, \(Int64(count)))) drawn
+                    """, logger: Logger(label: "assay.import"))
+                for try await drawn in rows.decode([Int64].self) { ids = drawn }
+                return ids
             }
         }.get()
     }

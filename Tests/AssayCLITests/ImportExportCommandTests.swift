@@ -74,6 +74,30 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("items keep the file's order and the first row of a repeated external id wins, across batches stored together",
+          arguments: TestBackend.allCases)
+    func batchesKeepFileOrder(on backend: TestBackend) async throws {
+        try await CLISandbox.with(backend) { cli in
+            let queueFile = cli.folder.appendingPathComponent("queue.json")
+            try Data(#"{"name": "order", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#.utf8)
+                .write(to: queueFile)
+            #expect(try cli.assay(["queues", "create", queueFile.path]).status == 0)
+            // Batches of 3: "b" again in the next batch, "a" again two batches on, "f" twice in one batch.
+            let ids = ["a", "b", "c", "b", "d", "e", "f", "a", "f", "g"]
+            let file = cli.folder.appendingPathComponent("items.jsonl")
+            let lines = ids.enumerated().map { #"{"external_id": "\#($1)", "text": "row \#($0 + 1)"}"# }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+            let imported = try cli.assay(["import", file.path, "--queue", "order", "--batch-size", "3"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("Imported 7 of 10 rows into 'order' (3 already there)"), "\(imported.stdout)")
+            let stored = try await cli.store { store in
+                try await store.items(in: try await store.queue("order").id, after: nil, limit: 100)
+            }
+            #expect(stored.map(\.externalID) == ["a", "b", "c", "d", "e", "f", "g"])
+            #expect(stored.map { $0.content["text"] } == ["row 1", "row 2", "row 3", "row 5", "row 6", "row 7", "row 10"].map { .string($0) })
+        }
+    }
+
     @Test("assay --help lists every command")
     func help() throws {
         let help = try ServerProcess.run(["--help"])

@@ -100,7 +100,7 @@ public struct ImportFile: Sendable {
     ///
     /// The next batch is read and parsed while this one is stored, so the two stages use a core each.
     public func load(
-        into queue: Queue, store: Store, batchSize: Int = 20_000, now: @Sendable () -> Date = { Date() },
+        into queue: Queue, store: Store, batchSize: Int = 20_000, now: @escaping @Sendable () -> Date = { Date() },
         progress: (Double) async throws -> Void
     ) async throws -> ImportReport {
         var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
@@ -109,6 +109,8 @@ public struct ImportFile: Sendable {
                 if !batch.isEmpty { total = total + (try await store.importJudgments(batch, into: queue, now: now())) }
                 try await progress(fraction)
             }
+        } else if store.backend == .postgres {
+            try await loadItemsTwoAtATime(into: queue, store: store, batchSize: batchSize, now: now, total: &total, progress: progress)
         } else {
             try await forEachBatch(of: batchSize, parsing: { try $0.map(ItemRows.draft(from:)) }) { batch, fraction in
                 if !batch.isEmpty { total = total + (try await store.importItems(batch, into: queue, now: now())) }
@@ -116,6 +118,42 @@ public struct ImportFile: Sendable {
             }
         }
         return total
+    }
+
+    /// Items on PostgreSQL: a batch is stored while the one before it is still being stored, so the server works on
+    /// two cores (one statement runs on one). Each batch draws its ids before it starts, in file order, so items keep
+    /// the file's order however the two transactions interleave. A row whose external id the batch still in flight
+    /// also holds is left to that batch: the first row of the file wins, as when batches go one at a time.
+    private func loadItemsTwoAtATime(
+        into queue: Queue, store: Store, batchSize: Int, now: @escaping @Sendable () -> Date,
+        total: inout ImportReport, progress: (Double) async throws -> Void
+    ) async throws {
+        var inFlight: (task: Task<ImportReport, any Error>, externalIDs: Set<String>, fraction: Double)?
+        func settle() async throws {
+            guard let (task, _, fraction) = inFlight else { return }
+            inFlight = nil
+            total = total + (try await task.value)
+            try await progress(fraction)
+        }
+        do {
+            try await forEachBatch(of: batchSize, parsing: { try $0.map(ItemRows.draft(from:)) }) { batch, fraction in
+                let held = inFlight?.externalIDs ?? []
+                let fresh = held.isEmpty ? batch : batch.filter { !held.contains($0.externalID) }
+                total = total + ImportReport(received: batch.count - fresh.count, inserted: 0, duplicates: batch.count - fresh.count)
+                guard let ids = try await store.reserveItemIDs(fresh.count) else {
+                    try await settle()
+                    try await progress(fraction)
+                    return
+                }
+                let task = Task { try await store.importItems(fresh, into: queue, now: now(), ids: ids) }
+                try await settle()
+                inFlight = (task, Set(fresh.map(\.externalID)), fraction)
+            }
+            try await settle()
+        } catch {
+            if let (task, _, _) = inFlight { _ = try? await task.value }  // let it finish before the error is reported
+            throw error
+        }
     }
 
     /// Reads the whole file, handing rows to `body` in batches of about `batchSize`, with the share of bytes
