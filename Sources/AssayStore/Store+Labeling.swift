@@ -327,17 +327,33 @@ extension Store {
     }
 
     private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
-        let filters = Self.eligibilityFilters(for: person)
-        let order: String
         switch queue.ordering {
-        case .priority: order = "i.priority DESC, i.id"
-        case .oldest: order = "i.id"
-        case .newest: order = "i.id DESC"
-        case .uncertainty: order = "i.uncertainty DESC, i.id"
+        case .priority: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.priority DESC, i.id", sql)
+        case .oldest: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.id", sql)
+        case .newest: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.id DESC", sql)
+        case .uncertainty:
+            // Scored items (0 or more) first, most uncertain first; then unscored ones (−1), oldest first. Each
+            // half is an index range scan: only scored items are in the uncertainty index (migration 037).
+            if let scored = try await firstOpenItem(
+                in: queue, for: person, where: "AND i.uncertainty >= 0", orderedBy: "i.uncertainty DESC, i.id", sql)
+            {
+                return scored
+            }
+            return try await firstOpenItem(in: queue, for: person, where: "AND i.uncertainty < 0", orderedBy: "i.id", sql)
         }
+    }
+
+    /// The first item in `order` that has an open slot, matches `condition` and the person's languages and markets,
+    /// and was never assigned to them.
+    private func firstOpenItem(
+        in queue: Queue, for person: Person, where condition: String = "", orderedBy order: String,
+        _ sql: any SQLDatabase
+    ) async throws -> Int64? {
+        let filters = Self.eligibilityFilters(for: person)
         let row = try await sql.raw("""
             SELECT i.id FROM items i
-            WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(SQLList(filters, separator: SQLRaw(" ")))
+            WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(unsafeRaw: condition)
+              \(SQLList(filters, separator: SQLRaw(" ")))
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
             ORDER BY \(unsafeRaw: order) LIMIT 1\(unsafeRaw: skipLocked)
             """).first()

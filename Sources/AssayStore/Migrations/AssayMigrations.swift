@@ -44,5 +44,6 @@ public enum AssayMigrations {
         AddJudgmentRanking(),
         AddModelDecided(),
         ShardDecisionDays(),
+        IndexScoredItemsOnly(),
     ]
 }

@@ -29,6 +29,7 @@ struct MigrationTests {
         "034-add-judgment-ranking",
         "035-add-model-decided",
         "036-shard-decision-days",
+        "037-index-scored-items-only",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
