@@ -39,21 +39,28 @@ public enum ItemRows {
         guard externalID.count <= 300 else {
             throw AssayError.invalidInput(field: "external_id", line: row.line, reason: "must be at most 300 characters")
         }
+        // Content is every field but the reserved ones (or the `data` object), without nulls; an item whose fields
+        // are all null still counts as having content. One pass: this runs for every row of an import, twice.
         var content: [String: JSONValue]
+        var hasFields = false
         switch row.fields["data"] {
         case .object(let data)?:
-            content = data
+            hasFields = !data.isEmpty
+            content = data.filter { if case .null = $0.value { return false } else { return true } }
         case nil, .null?:
-            content = row.fields.filter { !reservedFields.contains($0.key) }
+            content = row.fields.filter { field in
+                guard !reservedFields.contains(field.key) else { return false }
+                hasFields = true
+                if case .null = field.value { return false } else { return true }
+            }
         default:
             throw AssayError.invalidInput(field: "data", line: row.line, reason: "must be an object of content fields")
         }
-        guard !content.isEmpty else {
+        guard hasFields else {
             throw AssayError.invalidInput(
                 field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
         }
-        content = content.filter { if case .null = $0.value { return false } else { return true } }
-        let language = try row.optionalText("language").map { Locale.normalizedCodes([$0]).first ?? $0 }
+        let language = try row.optionalText("language").map { Locale.normalizedCode($0) ?? $0 }
         return ItemDraft(
             externalID: externalID, content: content,
             market: try row.optionalText("market").map { $0.uppercased() }.flatMap { $0.isEmpty ? nil : $0 },

@@ -121,12 +121,17 @@ enum Slug {
 extension Locale {
     /// Language codes trimmed, with the language part lower-cased (`EN` → `en`, `pt-br` → `pt-BR`).
     static func normalizedCodes(_ codes: [String]) -> [String] {
-        codes.compactMap { raw in
-            let trimmed = raw.trimmingBlanks
-            guard !trimmed.isEmpty else { return nil }
-            let parts = trimmed.split(separator: "-", maxSplits: 1).map(String.init)
-            return parts.count == 2 ? "\(parts[0].lowercased())-\(parts[1].uppercased())" : parts[0].lowercased()
-        }
+        codes.compactMap(normalizedCode)
+    }
+
+    /// One language code normalised as ``normalizedCodes(_:)`` does; nil for a blank one.
+    static func normalizedCode(_ raw: String) -> String? {
+        // Most codes arrive normalised (`en`): every imported item has one, so skip the splitting for them.
+        if !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return raw }
+        let trimmed = raw.trimmingBlanks
+        guard !trimmed.isEmpty else { return nil }
+        let parts = trimmed.split(separator: "-", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? "\(parts[0].lowercased())-\(parts[1].uppercased())" : parts[0].lowercased()
     }
 }
 

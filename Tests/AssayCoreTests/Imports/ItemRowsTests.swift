@@ -27,6 +27,19 @@ struct ItemRowsTests {
         #expect(draft.createdAt == Timestamp.parse("2026-11-02T14:05:00Z"))
     }
 
+    @Test("language codes: already normal ones kept, others trimmed and cased, blank ones dropped; null fields left out")
+    func languagesAndNulls() throws {
+        let languages = ["en": "en", "EN": "en", " fr ": "fr", "pt-br": "pt-BR", "PT-BR": "pt-BR", " ": nil]
+        for (given, expected) in languages {
+            let draft = try ItemRows.draft(from: ImportRow(line: 2, fields: ["id": "x", "text": "hi", "language": .string(given)]))
+            #expect(draft.language == expected, "'\(given)'")
+        }
+        let nulls = try ItemRows.draft(from: ImportRow(line: 3, fields: ["id": "y", "text": "hi", "media_url": nil]))
+        #expect(nulls.content == ["text": "hi"])
+        // Fields that are all null still count as content given (the item is kept, with no content fields).
+        #expect(try ItemRows.draft(from: ImportRow(line: 4, fields: ["id": "z", "text": nil])).content.isEmpty)
+    }
+
     @Test("bad rows name their line and field")
     func errors() {
         #expect(throws: AssayError.invalidInput(field: "external_id", line: 7, reason: "is required")) {
