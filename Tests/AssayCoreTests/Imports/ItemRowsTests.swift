@@ -54,6 +54,23 @@ struct ItemRowsTests {
         }
     }
 
+    @Test("many JSON lines at once (parsed on every core) keep their order, and the first bad line is the one named")
+    func manyLines() throws {
+        let good = (1...5_000).map { #"{"id": "c-\#($0)", "text": "post \#($0)"}"# }
+        var reader = ImportRowReader(format: .jsonl)
+        let rows = try reader.feed(Array(good.joined(separator: "\n").utf8)) + reader.finish()
+        #expect(rows.map(\.line) == Array(1...5_000))
+        #expect(try rows.map { try ItemRows.externalID(of: $0) } == (1...5_000).map { "c-\($0)" })
+
+        var lines = good
+        lines[4_499] = "{not json"
+        lines[2_999] = "[1, 2]"
+        var bad = ImportRowReader(format: .jsonl)
+        #expect(throws: AssayError.invalidInput(field: nil, line: 3_000, reason: "each line must be a JSON object")) {
+            _ = try bad.feed(Array(lines.joined(separator: "\n").utf8))
+        }
+    }
+
     @Test("CSV and JSON Lines read alike, with line numbers that match the file")
     func reader() throws {
         var csv = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
