@@ -15,22 +15,26 @@ extension Store {
     /// An external id already in the queue (or repeated in the batch) is skipped and counted as a duplicate,
     /// so importing the same file twice changes nothing.
     ///
-    /// - Parameter ids: On PostgreSQL, ids from ``reserveItemIDs(_:)``, one per draft, in order: batches given ids
-    ///   reserved in file order may be stored at the same time and still keep the file's order. nil: ids are
-    ///   drawn now.
+    /// - Parameters:
+    ///   - ids: On PostgreSQL, ids from ``reserveItemIDs(_:)``, one per draft, in order: batches given ids
+    ///     reserved in file order may be stored at the same time and still keep the file's order. nil: ids are
+    ///     drawn now.
+    ///   - beforeCommit: Awaited after the rows are written and before the transaction counts them and commits,
+    ///     holding no lock another batch needs; an error it throws rolls the batch back. On SQLite it must not wait
+    ///     for another write: this transaction holds the one writer. Batches stored at the same time pass "the batch before me committed", so they
+    ///     commit in file order, and a failed batch takes the ones after it with it: a re-import then stores them
+    ///     in file order again.
     public func importItems(
-        _ drafts: [ItemDraft], into queue: Queue, now: Date, ids: [Int64]? = nil
+        _ drafts: [ItemDraft], into queue: Queue, now: Date, ids: [Int64]? = nil,
+        beforeCommit: @escaping @Sendable () async throws -> Void = {}
     ) async throws -> ImportReport {
         guard !drafts.isEmpty else { return ImportReport(received: 0, inserted: 0, duplicates: 0) }
         precondition(ids == nil || (backend == .postgres && ids!.count == drafts.count), "one reserved id per item, on PostgreSQL")
-        if queue.schema.kind == .preference {
-            // A preference item must carry its prompt and one response per label, or it cannot be judged or exported.
-            for draft in drafts {
-                do {
-                    _ = try PreferencePair.responses(in: draft.content, schema: queue.schema)
-                } catch AssayError.invalidInput(let field, _, let reason) {
-                    throw AssayError.invalidInput(field: field, line: nil, reason: "item '\(draft.externalID)': \(reason)")
-                }
+        for draft in drafts {
+            do {
+                try draft.checkJudgeable(on: queue.schema)
+            } catch AssayError.invalidInput(let field, _, let reason) {
+                throw AssayError.invalidInput(field: field, line: nil, reason: "item '\(draft.externalID)': \(reason)")
             }
         }
         let nowMillis = Column.millis(now)
@@ -58,6 +62,8 @@ extension Store {
                     VALUES \(chunk) ON CONFLICT (queue_id, external_id) DO NOTHING RETURNING id
                     """).all().count
             }
+            // Before the counters: waiting while holding a counter row's lock could block the batch waited for.
+            try await beforeCommit()
             try await QueueCounters.add([.items: inserted], to: queue.id, sql)
             return ImportReport(received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted)
         }

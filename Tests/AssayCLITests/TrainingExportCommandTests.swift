@@ -51,6 +51,12 @@ struct TrainingExportCommandTests {
             let missing = try cli.write("bad.jsonl", #"{"external_id": "x-1", "prompt": "Hi", "responses": ["Hello"]}"#)
             let refused = try cli.assay(["import", missing, "--queue", "rlhf"])
             #expect(refused.status != 0 && refused.stderr.contains("needs a response for 'B'"), "\(refused.stderr)")
+            // Found before anything is stored, with its line, when it comes batches after good rows.
+            let good = (1...7).map { #"{"external_id": "g-\#($0)", "prompt": "Hi", "responses": ["Hello", "Hey"]}"# }
+            let late = try cli.write("late.jsonl", (good + [#"{"external_id": "g-8", "prompt": "Hi"}"#]).joined(separator: "\n"))
+            let refusedLate = try cli.assay(["import", late, "--queue", "rlhf", "--batch-size", "3"])
+            #expect(refusedLate.status != 0 && refusedLate.stderr.contains("late.jsonl:8:"), "\(refusedLate.stderr)")
+            #expect(try await cli.store { try await $0.items(in: try await $0.queue("rlhf").id, after: nil, limit: 10) }.isEmpty)
             let items = try cli.write("items.jsonl", """
                 {"external_id": "r-1", "prompt": "Capital of France?", "responses": ["Paris.", "Lyon, obviously."]}
                 {"external_id": "r-2", "prompt": "Say hi", "response_a": "Go away.", "response_b": "Hello! How can I help?"}

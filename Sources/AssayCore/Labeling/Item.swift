@@ -70,6 +70,16 @@ public struct ItemDraft: Sendable, Equatable {
     }
 }
 
+extension ItemDraft {
+    /// Checks that people can judge the item on a queue with `schema`: a preference item must carry its prompt and
+    /// one response per label, or it could be neither judged nor exported.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming what is missing.
+    public func checkJudgeable(on schema: LabelSchema) throws {
+        if schema.kind == .preference { _ = try PreferencePair.responses(in: content, schema: schema) }
+    }
+}
+
 extension Item {
     enum CodingKeys: String, CodingKey {
         case id, content, market, language, source, priority

@@ -76,7 +76,11 @@ public struct ImportFile: Sendable {
                                 rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
                             }
                         } else {
-                            _ = try ItemRows.draft(from: row)
+                            do {
+                                try ItemRows.draft(from: row).checkJudgeable(on: queue.schema)
+                            } catch let error as AssayError {
+                                throw error.at(line: row.line)
+                            }
                         }
                     } catch let error as AssayError {
                         problems.append(error)
@@ -122,8 +126,10 @@ public struct ImportFile: Sendable {
 
     /// Items on PostgreSQL: a batch is stored while the one before it is still being stored, so the server works on
     /// two cores (one statement runs on one). Each batch draws its ids before it starts, in file order, so items keep
-    /// the file's order however the two transactions interleave. A row whose external id the batch still in flight
-    /// also holds is left to that batch: the first row of the file wins, as when batches go one at a time.
+    /// the file's order however the two transactions interleave, and commits only once the batch before it has: if
+    /// that one fails, this one rolls back too, and the file is stored up to the failure, as one batch at a time
+    /// would leave it. A row whose external id the batch still in flight also holds is left to that batch: the first
+    /// row of the file wins, as when batches go one at a time.
     private func loadItemsTwoAtATime(
         into queue: Queue, store: Store, batchSize: Int, now: @escaping @Sendable () -> Date,
         total: inout ImportReport, progress: (Double) async throws -> Void
@@ -145,7 +151,10 @@ public struct ImportFile: Sendable {
                     try await progress(fraction)
                     return
                 }
-                let task = Task { try await store.importItems(fresh, into: queue, now: now(), ids: ids) }
+                let previous = inFlight?.task
+                let task = Task {
+                    try await store.importItems(fresh, into: queue, now: now(), ids: ids) { _ = try await previous?.value }
+                }
                 try await settle()
                 inFlight = (task, Set(fresh.map(\.externalID)), fraction)
             }

@@ -24,6 +24,36 @@ struct ImportTests {
         }
     }
 
+    @Test("a batch commits only if what it waits for before committing succeeds; batches commit in the order they chain",
+          arguments: TestBackend.allCases)
+    func batchesCommitInOrder(on backend: TestBackend) async throws {
+        struct Refused: Error {}
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            let drafts = (1...6).map { ItemDraft(externalID: "it-\($0)", content: ["text": .string("post \($0)")]) }
+            await #expect(throws: Refused.self) {
+                try await store.importItems(Array(drafts[0..<3]), into: queue, now: Date()) { throw Refused() }
+            }
+            #expect(try await store.items(in: queue.id, after: nil, limit: 10).isEmpty)
+            #expect(try await store.stats(of: queue.id).items == 0)
+
+            // Two batches at once, the second waiting for the first, as `assay import` runs them on PostgreSQL. (On
+            // SQLite the second would hold the one writer the first needs: imports there go one batch at a time.)
+            guard backend == .postgres else { return }
+            let ids = try await store.reserveItemIDs(6)
+            let first = Task {
+                try await store.importItems(Array(drafts[0..<3]), into: queue, now: Date(), ids: ids.map { Array($0[0..<3]) })
+            }
+            let second = try await store.importItems(Array(drafts[3..<6]), into: queue, now: Date(), ids: ids.map { Array($0[3..<6]) }) {
+                _ = try await first.value
+            }
+            #expect(try await first.value.inserted == 3 && second.inserted == 3)
+            #expect(try await store.items(in: queue.id, after: nil, limit: 10).map(\.externalID) == drafts.map(\.externalID))
+            #expect(try await store.stats(of: queue.id).items == 6)
+        }
+    }
+
     @Test("judgments made elsewhere land with final labels; a bad row stops the whole batch",
           arguments: TestBackend.allCases)
     func judgmentsFromOtherTools(on backend: TestBackend) async throws {
