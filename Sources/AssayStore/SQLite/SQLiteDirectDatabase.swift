@@ -14,6 +14,12 @@ struct SQLiteDirectDatabase: SQLDatabase {
     /// The writer, inside a transaction; nil for "any idle reader".
     let handle: SQLiteHandle?
 
+    /// The writer, for bulk work that runs statements on it directly; only inside a transaction.
+    var writerInTransaction: SQLiteHandle {
+        guard let handle else { preconditionFailure("the writer is only handed out inside a transaction") }
+        return handle
+    }
+
     var logger: Logger { connections.logger }
     var eventLoop: any EventLoop { connections.eventLoop }
     var dialect: any SQLDialect { SQLiteDialect() }
