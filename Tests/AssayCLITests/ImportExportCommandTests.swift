@@ -60,7 +60,8 @@ struct ImportExportCommandTests {
             #expect(toFile.status == 0, "\(toFile.stderr)")
             #expect(try String(contentsOf: file, encoding: .utf8) == exported.stdout)
             let failed = try cli.assay(["export", "--queue", "no-such-queue", "--format", "csv", "--out", file.path])
-            #expect(failed.status != 0)
+            #expect(failed.status == 1 && failed.stderr.contains("queue 'no-such-queue' was not found"), "\(failed.stderr)")
+            #expect(!failed.stderr.contains("Usage:"), "a failure of the work is not a usage mistake: \(failed.stderr)")
             #expect(try String(contentsOf: file, encoding: .utf8) == exported.stdout)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("partial") }
             #expect(leftovers.isEmpty, "\(leftovers)")

@@ -14,7 +14,9 @@ struct CommandFailure: Error, CustomStringConvertible {
         do {
             return try await body()
         } catch let error as AssayError {
-            throw ValidationError(file.map(error.located(in:)) ?? error.description)
+            // Not a `ValidationError`: that would print the usage line after the message, as if the command
+            // had been typed wrong, and exit 64; a failure of the work itself exits 1 with the message alone.
+            throw CommandFailure(description: file.map(error.located(in:)) ?? error.description)
         }
     }
 }
