@@ -51,7 +51,7 @@ enum AuditLog {
     /// Appends `events`, in the caller's transaction, so an entry exists exactly when its change does.
     static func append(_ events: [AuditEvent], _ sql: any SQLDatabase) async throws {
         for start in stride(from: 0, to: events.count, by: 500) {
-            let rows = try events[start..<min(start + 500, events.count)].map { event -> SQLQueryString in
+            let rows = events[start..<min(start + 500, events.count)].map { event -> SQLQueryString in
                 """
                 (\(bind: Column.millis(event.at)), \(bind: event.actorID), \(bind: event.action), \(bind: event.entity),
                  \(bind: event.entityID), \(bind: event.queueID), \(bind: event.vendorID),

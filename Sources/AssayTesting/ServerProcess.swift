@@ -66,7 +66,7 @@ public final class ServerProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(["ASSAY_DATABASE_URL": postgresURL]) { $1 }
         // Both streams go to a file: a pipe nobody reads would fill up and stall the server.
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("assay-serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)  // a failure shows in the open below
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle

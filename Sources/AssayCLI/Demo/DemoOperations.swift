@@ -175,7 +175,7 @@ struct DemoOperations {
                 name: "Week calibration · \(queueWork.queue.name)", items: references.map(\.itemExternalID),
                 participants: CalibrationSession.Participants(vendors: [vendorID]), opensAt: opens, closesAt: closes),
             in: queueWork.queue, now: opens)
-        var simulator = queueWork.simulator
+        let simulator = queueWork.simulator
         for worker in eligible where worker.person.vendorID == vendorID {
             for reference in references {
                 try await store.answerCalibration(

@@ -108,7 +108,7 @@ final class JobRunner: Sendable {
     }
 
     private func save(_ body: Request.Body, to file: URL, limit: Int, heartbeat: () async throws -> Void) async throws {
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // a failure shows in the open below
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var received = 0

@@ -60,7 +60,7 @@ final class WALCheckpointer: Sendable {
             do {
                 let handle = try connection ?? SQLiteHandle(path: path)
                 connection = handle
-                try await threadPool.runIfActive { try handle.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) }
+                _ = try await threadPool.runIfActive { try handle.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) }
             } catch {
                 // Another process's checkpoint in progress (SQLITE_BUSY) or a shutting-down pool: try next round.
                 logger.debug("WAL checkpoint skipped: \(error)")
