@@ -1,19 +1,18 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOFoundationCompat
-import NIOHTTP1
 
 /// Benchmarks for Assay that drive the real server over HTTP on 127.0.0.1 (bounded in count and time).
 @main
-struct AssayBench: AsyncParsableCommand {
+struct AssayBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay-bench", abstract: "Assay benchmarks.", subcommands: [Loop.self, Items.self, Crowd.self])
 }
 
 /// `assay-bench loop`: the annotator loop (next + submit) from N concurrent clients, each with its own token.
-struct Loop: AsyncParsableCommand {
+///
+/// Each client is a thread with its own keep-alive connection (`HTTPConnection`), so the client's share of the
+/// machine's two cores stays small and the figure measures the server.
+struct Loop: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure annotator loops per second (next + submit) and their latency.")
 
@@ -29,42 +28,48 @@ struct Loop: AsyncParsableCommand {
     @Flag(help: "Harness ceiling: each loop is two GET /healthz, no database and no auth, to show what the client and HTTP stack alone allow.")
     var ceiling = false
 
+    var port: UInt16 {
+        let afterHost = url.split(separator: "//").last.map(String.init) ?? url
+        return afterHost.split(separator: ":").dropFirst().first
+            .flatMap { UInt16($0.prefix(while: \.isNumber)) } ?? 80
+    }
+
     func validate() throws {
         guard url.hasPrefix("http://127.0.0.1") || url.hasPrefix("http://localhost") else {
             throw ValidationError("benchmarks only target 127.0.0.1")
         }
     }
 
-    func run() async throws {
+    func run() throws {
         let tokenList = try String(contentsOfFile: tokens, encoding: .utf8).split(separator: "\n").map(String.init)
             .filter { !$0.isEmpty }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: tokenList.count * 2)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        defer { _ = client.shutdown() }
-        let start = Date()
-        let measureFrom = start.addingTimeInterval(warmup)
-        let stopAt = measureFrom.addingTimeInterval(seconds)
-        let results = try await withThrowingTaskGroup(of: ClientResult.self) { group in
-            for token in tokenList {
-                group.addTask {
-                    try await drive(client: client, token: token, measureFrom: measureFrom, stopAt: stopAt)
-                }
+        let start = monotonicNanos()
+        let measureFrom = start + UInt64(warmup * 1e9)
+        let stopAt = measureFrom + UInt64(seconds * 1e9)
+        let perClient = maxLoops / max(1, tokenList.count) + 1
+        let collected = Collected()
+        let finished = DispatchGroup()
+        for token in tokenList {
+            finished.enter()
+            let thread = Thread {
+                collected.add(drive(token: token, measureFrom: measureFrom, stopAt: stopAt, maxLoops: perClient))
+                finished.leave()
             }
-            var all: [ClientResult] = []
-            for try await result in group { all.append(result) }
-            return all
+            thread.stackSize = 1 << 20
+            thread.start()
         }
+        finished.wait()
+        let results = collected.results
         let loops = results.flatMap(\.loopMillis).sorted()
         let requests = results.flatMap(\.requestMillis).sorted()
-        let elapsed = min(Date(), stopAt).timeIntervalSince(measureFrom)
-        let exhausted = results.contains(where: \.ranOut)
+        let elapsed = Double(min(monotonicNanos(), stopAt) - measureFrom) / 1e9
         let report: [String: Any] = [
             "clients": tokenList.count, "seconds": (elapsed * 100).rounded() / 100, "loops": loops.count,
             "loops_per_second": (Double(loops.count) / elapsed).rounded(),
             "loop_p50_ms": percentile(loops, 0.5), "loop_p99_ms": percentile(loops, 0.99),
             "request_p50_ms": percentile(requests, 0.5), "request_p99_ms": percentile(requests, 0.99),
-            "errors": results.reduce(0) { $0 + $1.errors }, "queue_ran_out": exhausted,
+            "errors": results.reduce(0) { $0 + $1.errors }, "queue_ran_out": results.contains(where: \.ranOut),
+            "failure": results.compactMap(\.failure).first ?? "",
         ]
         let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
@@ -75,71 +80,98 @@ struct Loop: AsyncParsableCommand {
         var requestMillis: [Double] = []
         var errors = 0
         var ranOut = false
+        /// Why the client stopped early (a connection that failed), if it did.
+        var failure: String?
     }
 
-    private func drive(client: HTTPClient, token: String, measureFrom: Date, stopAt: Date) async throws -> ClientResult {
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var results: [ClientResult] = []
+        func add(_ result: ClientResult) { lock.withLock { results.append(result) } }
+    }
+
+    private func drive(token: String, measureFrom: UInt64, stopAt: UInt64, maxLoops: Int) -> ClientResult {
         var result = ClientResult()
+        let authorization = labelStudio ? "Authorization: Token \(token)" : "Authorization: Bearer \(token)"
+        let submitBody = Array((labelStudio
+            ? #"{"result": [{"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["\#(label)"]}}]}"#
+            : #"{"labels": ["\#(label)"], "time_spent_ms": 900}"#).utf8)
+        let nextPath = labelStudio ? "/api/projects/\(queue)/next" : "/api/v1/queues/\(queue)/next"
         var count = 0
-        while Date() < stopAt, count < maxLoops / 16 + 1 {
-            let loopStart = Date()
-            if ceiling {
-                let (first, _, firstMillis) = try await send(client, .GET, "/healthz", token: token, body: nil)
-                let (second, _, secondMillis) = try await send(client, .GET, "/healthz", token: token, body: nil)
-                if first != .ok || second != .ok { result.errors += 1 }
-                count += 1
-                if loopStart >= measureFrom, Date() <= stopAt {
-                    result.loopMillis.append(Date().timeIntervalSince(loopStart) * 1000)
-                    result.requestMillis += [firstMillis, secondMillis]
+        do {
+            let connection = try HTTPConnection(port: port)
+            // Times one request in milliseconds.
+            func timed(_ method: String, _ path: String, _ headers: [String], _ body: [UInt8] = [])
+                throws -> (HTTPConnection.Response, Double)
+            {
+                let started = monotonicNanos()
+                let response = try connection.request(method, path, headers: headers, body: body)
+                return (response, Double(monotonicNanos() - started) / 1e6)
+            }
+            while count < maxLoops {
+                let loopStart = monotonicNanos()
+                if loopStart >= stopAt { break }
+                let first: (HTTPConnection.Response, Double)
+                let second: (HTTPConnection.Response, Double)
+                if ceiling {
+                    first = try timed("GET", "/healthz", [])
+                    second = try timed("GET", "/healthz", [])
+                    if first.0.status != 200 || second.0.status != 200 { result.errors += 1 }
+                } else {
+                    first = try timed(labelStudio ? "GET" : "POST", nextPath, [authorization])
+                    if first.0.status == 204 || (labelStudio && first.0.status == 404) {
+                        result.ranOut = true
+                        break
+                    }
+                    guard first.0.status == 200, let id = leaseID(from: first.0.body) else {
+                        result.errors += 1
+                        continue
+                    }
+                    let submitPath = labelStudio ? "/api/tasks/\(id)/annotations" : "/api/v1/assignments/\(id)/judgment"
+                    second = try timed("POST", submitPath, [authorization, "Content-Type: application/json"], submitBody)
+                    if second.0.status >= 300 { result.errors += 1 }
                 }
-                continue
+                count += 1
+                let loopEnd = monotonicNanos()
+                if loopStart >= measureFrom, loopEnd <= stopAt {
+                    result.loopMillis.append(Double(loopEnd - loopStart) / 1e6)
+                    result.requestMillis += [first.1, second.1]
+                }
             }
-            let nextPath = labelStudio ? "/api/projects/\(queue)/next" : "/api/v1/queues/\(queue)/next"
-            let (nextStatus, nextBody, nextMillis) = try await send(
-                client, labelStudio ? .GET : .POST, nextPath, token: token, body: nil)
-            if nextStatus == .noContent || (labelStudio && nextStatus == .notFound) {
-                result.ranOut = true
-                break
-            }
-            guard nextStatus == .ok, let id = leaseID(from: nextBody) else {
-                result.errors += 1
-                continue
-            }
-            let submitPath = labelStudio ? "/api/tasks/\(id)/annotations" : "/api/v1/assignments/\(id)/judgment"
-            let body = labelStudio
-                ? #"{"result": [{"from_name": "label", "to_name": "text", "type": "choices", "value": {"choices": ["\#(label)"]}}]}"#
-                : #"{"labels": ["\#(label)"], "time_spent_ms": 900}"#
-            let (submitStatus, _, submitMillis) = try await send(client, .POST, submitPath, token: token, body: body)
-            if submitStatus.code >= 300 { result.errors += 1 }
-            count += 1
-            if loopStart >= measureFrom, Date() <= stopAt {
-                result.loopMillis.append(Date().timeIntervalSince(loopStart) * 1000)
-                result.requestMillis += [nextMillis, submitMillis]
-            }
+        } catch {
+            result.failure = "\(error)"
+            result.errors += 1
         }
         return result
     }
 
-    private func leaseID(from body: Data) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
-        if labelStudio { return object["id"] as? Int }
-        return (object["assignment"] as? [String: Any])?["id"] as? Int
-    }
-
-    private func send(_ client: HTTPClient, _ method: HTTPMethod, _ path: String, token: String, body: String?)
-        async throws -> (HTTPResponseStatus, Data, Double)
-    {
-        var request = HTTPClientRequest(url: url + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: labelStudio ? "Token \(token)" : "Bearer \(token)")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
+    /// The assignment id in an answer to `next`: Assay's `{"assignment":{"id":…`, found by a scan (this runs in the
+    /// measured loop); Label Studio's task `id`, parsed as JSON.
+    private func leaseID(from body: [UInt8]) -> Int? {
+        if labelStudio {
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+            return object?["id"] as? Int
         }
-        let started = Date()
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        return (response.status, Data(buffer: bytes), Date().timeIntervalSince(started) * 1000)
+        guard let assignment = find(Array(#""assignment""#.utf8), in: body, from: 0),
+            let idKey = find(Array(#""id""#.utf8), in: body, from: assignment)
+        else { return nil }
+        var index = idKey + 4
+        while index < body.count, body[index] == UInt8(ascii: ":") || body[index] == UInt8(ascii: " ") { index += 1 }
+        var value = 0
+        var digits = 0
+        while index < body.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(body[index]) {
+            value = value * 10 + Int(body[index] - UInt8(ascii: "0"))
+            digits += 1
+            index += 1
+        }
+        return digits > 0 ? value : nil
     }
+}
+
+func monotonicNanos() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
 /// `assay-bench items`: writes N generated items (JSON Lines) for import benchmarks, seeded.
@@ -154,11 +186,11 @@ struct Items: ParsableCommand {
         let words = ["great", "match", "earn", "cash", "free", "gift", "you", "are", "the", "worst", "people", "like",
                      "this", "video", "today", "click", "here", "love", "it", "report", "spam", "again", "never"]
         var rng = SystemRandomNumberGenerator()
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         let handle = FileHandle(forWritingAtPath: out)!
         var judgmentHandle: FileHandle?
         if let judgments {
-            FileManager.default.createFile(atPath: judgments, contents: nil)
+            _ = FileManager.default.createFile(atPath: judgments, contents: nil)
             judgmentHandle = FileHandle(forWritingAtPath: judgments)
             judgmentHandle?.write(Data("item_external_id,annotator_external_id,label,submitted_at\n".utf8))
         }
@@ -206,8 +238,8 @@ struct Crowd: ParsableCommand {
         let formatter = ISO8601DateFormatter()
         var rng = SeededGenerator(seed: seed)
         let skills = (0..<annotators).map { index -> Double in index % 10 == 9 ? 0.25 : Double.random(in: 0.6...0.97, using: &rng) }
-        FileManager.default.createFile(atPath: items, contents: nil)
-        FileManager.default.createFile(atPath: judgments, contents: nil)
+        _ = FileManager.default.createFile(atPath: items, contents: nil)
+        _ = FileManager.default.createFile(atPath: judgments, contents: nil)
         let itemHandle = FileHandle(forWritingAtPath: items)!
         let judgmentHandle = FileHandle(forWritingAtPath: judgments)!
         judgmentHandle.write(Data("item_external_id,annotator_external_id,label,submitted_at\n".utf8))
