@@ -24,7 +24,8 @@ import Testing
 
     /// With balanced weights the 4 % class weighs about 8 times the others. Applied as 8-times-longer steps, that
     /// noise kept 10 epochs of averaged SGD 5.6 % above what 300 epochs reach (2.5 % after 20); drawn as more
-    /// frequent steps of the usual length (``ClassBalancedOrder``), 10 epochs land 1.0 % above it.
+    /// frequent steps of the usual length (``ClassBalancedOrder``), 10 epochs landed 1.0 % above it, and averaging
+    /// only the second half of the iterates brings that to 0.6 %.
     @Test func tenEpochsReachTheClassWeightedOptimum() {
         var matrix = FeatureMatrix(features: TextFeatures())
         matrix.append(contentsOf: Self.posts.texts)
@@ -42,7 +43,7 @@ import Testing
         }
         let optimum = objective(epochs: 200), tenEpochs = objective(epochs: 10)
         #expect(tenEpochs >= optimum * 0.999, "\(tenEpochs) vs \(optimum)")
-        #expect(tenEpochs < optimum * 1.02, "\(tenEpochs) vs \(optimum)")
+        #expect(tenEpochs < optimum * 1.008, "\(tenEpochs) vs \(optimum)")
     }
 }
 

@@ -75,27 +75,33 @@ import Testing
     }
 
     /// With 20 % of labels flipped, even the surest predictions are right only about 80 % of the time: raw scores
-    /// are overconfident, calibrated ones match accuracy on new posts (held out: 1,200 examples).
+    /// are overconfident, calibrated ones match accuracy on new posts (held out: 1,200 examples). Averaged over three
+    /// draws of the posts: one draw's calibration error moves by ±0.015 (0.018–0.052 over six draws for the kept
+    /// model), so a bound on one draw tests the draw more than the calibration.
     @Test func calibratedConfidenceMatchesAccuracy() throws {
-        let noisy = SyntheticPosts(count: 6_000, seed: 7, ambiguity: 0.4, flips: 0.2)
-        let fresh = SyntheticPosts(count: 6_000, seed: 8, ambiguity: 0.4, flips: 0.2)
-        let calibrated = try TextClassifier.train(
-            texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0.2, refit: false))
-        let raw = try TextClassifier.train(
-            texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0))
-        let calibratedError = try calibrated.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected
-        let rawError = try raw.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected
-        #expect(calibratedError < 0.05, "\(calibratedError)")
-        #expect(calibratedError < rawError / 2, "\(calibratedError) vs \(rawError)")
-        // The default keeps a model fitted on every example with its twin's calibration: close, not exact.
-        let kept = try TextClassifier.train(
-            texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0.2))
-        let keptError = try kept.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected
-        #expect(keptError < 0.05, "\(keptError)")
-        // Every confidence is a probability, and the surest is below the ceiling the flips set, give or take.
-        let confidences = calibrated.predict(fresh.texts).map(\.confidence)
-        #expect(confidences.allSatisfy { (0...1).contains($0) })
-        #expect(confidences.max()! < 0.9)
+        var calibratedErrors: [Double] = [], rawErrors: [Double] = [], keptErrors: [Double] = []
+        for seed: UInt64 in [7, 9, 11] {
+            let noisy = SyntheticPosts(count: 6_000, seed: seed, ambiguity: 0.4, flips: 0.2)
+            let fresh = SyntheticPosts(count: 6_000, seed: seed + 1, ambiguity: 0.4, flips: 0.2)
+            let calibrated = try TextClassifier.train(
+                texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0.2, refit: false))
+            let raw = try TextClassifier.train(
+                texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0))
+            // The default keeps a model fitted on every example with its twin's calibration: close, not exact.
+            let kept = try TextClassifier.train(
+                texts: noisy.texts, labels: noisy.labels, options: TrainingOptions(calibrationShare: 0.2))
+            calibratedErrors.append(try calibrated.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected)
+            rawErrors.append(try raw.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected)
+            keptErrors.append(try kept.evaluate(texts: fresh.texts, labels: fresh.labels).calibration.expected)
+            // Every confidence is a probability, and the surest is below the ceiling the flips set, give or take.
+            let confidences = calibrated.predict(fresh.texts).map(\.confidence)
+            #expect(confidences.allSatisfy { (0...1).contains($0) })
+            #expect(confidences.max()! < 0.9)
+        }
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+        #expect(mean(calibratedErrors) < 0.04, "\(calibratedErrors)")
+        #expect(mean(calibratedErrors) < mean(rawErrors) / 2, "\(calibratedErrors) vs \(rawErrors)")
+        #expect(mean(keptErrors) < 0.04, "\(keptErrors)")
     }
 
     @Test func sameSeedSameModel() throws {
