@@ -78,7 +78,25 @@ final class SQLiteConnections: Sendable {
         try writer.run("PRAGMA wal_autocheckpoint = 0", binds: [])
         try writer.run("PRAGMA journal_size_limit = 67108864", binds: [])
         checkpointer = WALCheckpointer(path: path, threadPool: threadPool, logger: logger)
-        checkpointer.start()
+        checkpointer.start(restartingLogWith: { [weak self] in try await self?.restartLog() ?? false })
+    }
+
+    /// Copies into the database file what the log still holds and starts the log over from its beginning, holding
+    /// the writer so that nothing is committed meanwhile (see ``WALCheckpointer``). An open commit group is
+    /// committed first. Never waits: with a reader still in the log, or a checkpoint or write of another
+    /// connection under way, SQLite copies what it can and leaves the log as it is, for the next round.
+    ///
+    /// - Returns: whether the log was started over.
+    @discardableResult
+    func restartLog() async throws -> Bool {
+        try await writeLock.withLock {
+            if let group = openGroup.withLockedValue({ $0 }) { try await commit(group) }
+            var busy = true
+            _ = try writer.run("PRAGMA wal_checkpoint(RESTART)", binds: []) { row in
+                if case .integer(let flag) = row["busy"] { busy = flag != 0 }
+            }
+            return !busy
+        }
     }
 
     /// Runs `body` in one write transaction and commits if it returns; rolls back if it throws.

@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
+import SQLiteNIO
 
 /// Copies committed pages from the write-ahead log back into the database file, in the background.
 ///
@@ -9,32 +10,51 @@ import NIOPosix
 /// the annotator loop writing about ten pages a transaction, that was one commit in a hundred costing a sync, and
 /// half of all time spent in COMMIT. So the writer turns automatic checkpoints off and this runs a `PASSIVE`
 /// checkpoint on its own connection, on the thread pool, a few times a second when something was committed.
-/// A passive checkpoint never waits for the writer or readers; it copies what no reader still needs, and SQLite
-/// starts the log over from the beginning once everything is copied.
+/// A passive checkpoint never waits for the writer or readers; it copies what no reader still needs.
+///
+/// SQLite starts the log over from its beginning only when a write transaction begins with every frame already
+/// copied. Under steady writes that never happens by itself: commits keep adding frames while a background
+/// checkpoint copies the earlier ones, so the log grew without end (350 MB in 15 seconds of the annotator loop),
+/// and every frame written extended the file, which the file system pays for with a fresh block to allocate and
+/// zero (5% of the server's CPU in that loop). So once the log passes ``restartFrames``, a round also copies
+/// the few frames the passive checkpoint missed while holding the writer, and starts the log over
+/// (`wal_checkpoint(RESTART)`, see ``SQLiteConnections/restartLog()``). The writer pauses for that copy, about a
+/// millisecond; the log then stays near 16 MiB, written over in place.
 final class WALCheckpointer: Sendable {
     private let path: String
     private let threadPool: NIOThreadPool
     private let logger: Logger
     private let interval: Duration
+    private let restartFrames: Int
     private let commitsSinceCheckpoint = NIOLockedValueBox(0)
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
-    init(path: String, threadPool: NIOThreadPool, logger: Logger, interval: Duration = .milliseconds(200)) {
+    /// The log's length, in frames (pages), past which a round starts it over: 16 MiB of 4 KiB pages.
+    static let restartFrames = 4_096
+
+    init(
+        path: String, threadPool: NIOThreadPool, logger: Logger, interval: Duration = .milliseconds(200),
+        restartFrames: Int = WALCheckpointer.restartFrames
+    ) {
         self.path = path
         self.threadPool = threadPool
         self.logger = logger
         self.interval = interval
+        self.restartFrames = restartFrames
     }
 
-    /// Starts checkpointing; `stop()` ends it.
-    func start() {
-        let loop = Task { [self] in await run() }
+    /// Starts checkpointing; `stop()` ends it. `restartLog` copies what is left and starts the log over while
+    /// holding the writer.
+    func start(restartingLogWith restartLog: @escaping @Sendable () async throws -> Bool) {
+        let loop = Task { [self] in await run(restartLog) }
         task.withLockedValue { $0 = loop }
     }
 
     /// Notes a commit, so that the next round has something to copy.
-    func noteCommit() {
-        commitsSinceCheckpoint.withLockedValue { $0 += 1 }
+    func noteCommit() { noteCommits(1) }
+
+    private func noteCommits(_ count: Int) {
+        commitsSinceCheckpoint.withLockedValue { $0 += count }
     }
 
     /// Stops the loop and waits for a checkpoint in progress to end.
@@ -47,7 +67,7 @@ final class WALCheckpointer: Sendable {
         await loop?.value
     }
 
-    private func run() async {
+    private func run(_ restartLog: @Sendable () async throws -> Bool) async {
         var connection: SQLiteHandle?
         defer { connection?.close() }
         while !Task.isCancelled {
@@ -60,9 +80,24 @@ final class WALCheckpointer: Sendable {
             do {
                 let handle = try connection ?? SQLiteHandle(path: path)
                 connection = handle
-                _ = try await threadPool.runIfActive { try handle.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) }
+                // The log's length in frames, or -1 when another connection's checkpoint was under way.
+                let logFrames = try await threadPool.runIfActive { () throws -> Int in
+                    var frames = -1
+                    _ = try handle.run("PRAGMA wal_checkpoint(PASSIVE)", binds: []) { row in
+                        if case .integer(let count) = row["log"] { frames = Int(count) }
+                    }
+                    return frames
+                }
+                guard logFrames >= 0 else {
+                    noteCommits(commits)  // nothing was copied: the next round tries again
+                    continue
+                }
+                if logFrames >= restartFrames, try await !restartLog() {
+                    logger.debug("WAL restart deferred: a reader or another process is still in the log")
+                }
             } catch {
-                // Another process's checkpoint in progress (SQLITE_BUSY) or a shutting-down pool: try next round.
+                // A shutting-down pool, or the file locked by another process: try again next round.
+                noteCommits(commits)
                 logger.debug("WAL checkpoint skipped: \(error)")
             }
         }

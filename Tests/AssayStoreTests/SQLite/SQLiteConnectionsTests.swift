@@ -1,6 +1,8 @@
 import AssayCore
 import AssayTesting
 import Foundation
+import Logging
+import NIOPosix
 import SQLKit
 import SQLiteNIO
 import Testing
@@ -145,6 +147,68 @@ struct SQLiteConnectionsTests {
                 size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
             }
             #expect(size >= sizeBefore + 3_000_000, "the database file stayed at \(size) bytes")
+        }
+    }
+
+    @Test("a log started over is written again from its beginning, so the file stops growing")
+    func restartedLogIsWrittenOverInPlace() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            let logPath = store.sqliteConnections!.path + "-wal"
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE blobs (b TEXT NOT NULL)").run() }
+            let chunk = String(repeating: "x", count: 100_000)
+            func writeEightMegabytes() async throws {
+                for _ in 0..<80 {
+                    try await store.transaction { sql in try await sql.raw("INSERT INTO blobs (b) VALUES (\(bind: chunk))").run() }
+                }
+            }
+            try await writeEightMegabytes()
+            let before = try FileManager.default.attributesOfItem(atPath: logPath)[.size] as! Int
+            // The store's own checkpointer may be copying at this moment; then SQLite defers the restart.
+            var restarted = false
+            for _ in 0..<100 where !restarted {
+                restarted = try await store.sqliteConnections!.restartLog()
+                if !restarted { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(restarted)
+            try await writeEightMegabytes()
+            let after = try FileManager.default.attributesOfItem(atPath: logPath)[.size] as! Int
+            #expect(before > 8_000_000)
+            #expect(after < before + 1_000_000, "the log grew from \(before) to \(after) bytes after it was started over")
+        }
+    }
+
+    @Test("a checkpoint round that finds the log past its limit asks for it to be started over")
+    func longLogIsStartedOver() async throws {
+        try await TestBackend.sqlite.withDatabase { database in
+            let store = database.store
+            // About 250 pages in the log: past a limit of 100, far below the store's own.
+            try await store.transaction { sql in try await sql.raw("CREATE TABLE blobs (b TEXT NOT NULL)").run() }
+            let chunk = String(repeating: "x", count: 100_000)
+            for _ in 0..<10 {
+                try await store.transaction { sql in try await sql.raw("INSERT INTO blobs (b) VALUES (\(bind: chunk))").run() }
+            }
+            let threadPool = NIOThreadPool(numberOfThreads: 1)
+            threadPool.start()
+            let checkpointer = WALCheckpointer(
+                path: store.sqliteConnections!.path, threadPool: threadPool, logger: Logger(label: "test"),
+                interval: .milliseconds(10), restartFrames: 100)
+            let asked = AsyncFlag()
+            checkpointer.noteCommit()
+            checkpointer.start(restartingLogWith: {
+                await asked.raise()
+                return true
+            })
+            let waited = Task {
+                try await Task.sleep(for: .seconds(10))
+                await asked.raise()
+            }
+            await asked.wait()
+            waited.cancel()
+            let timedOut = await (try? waited.value) != nil
+            await checkpointer.stop()
+            try await threadPool.shutdownGracefully()
+            #expect(!timedOut, "no round asked for the log to be started over within 10 seconds")
         }
     }
 
