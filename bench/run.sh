@@ -25,36 +25,21 @@ swift build -c release --package-path "$ROOT/bench" >/dev/null
 ASSAY="${ASSAY_BINARY:-$ROOT/.build/release/assay}"  # ASSAY_BINARY: another build, to compare
 BENCH="$ROOT/bench/.build/release/assay-bench"
 WORK="$(mktemp -d /tmp/assay-bench.XXXXXX)"
+source "$ROOT/bench/postgres/cluster.sh"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]:-}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -n "${PG_DIR:-}" ]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$PG_DIR"
-  fi
+  bench_postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# PostgreSQL: the given server, or a throwaway cluster (durable settings: fsync on, as in production).
-if [ -z "${ASSAY_BENCH_POSTGRES_URL:-}" ]; then
-  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
-  PG_DIR="$(mktemp -d /tmp/assay-bench-pg.XXXXXX)"; chown postgres "$PG_DIR"
-  PG_PORT=$(( 57000 + RANDOM % 2000 ))
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U assay --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-    -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=200 -c shared_buffers=512MB" start >/dev/null
-  ASSAY_BENCH_POSTGRES_URL="postgres://assay@127.0.0.1:$PG_PORT/postgres"
-fi
-pg_db() {  # a fresh database on the server; prints its URL
-  local name="bench_$(date +%s%N | tail -c 9)"
-  psql -q "$ASSAY_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name" >/dev/null
-  echo "${ASSAY_BENCH_POSTGRES_URL%/*}/$name"
-}
+# PostgreSQL: the given server, or a throwaway cluster.
+bench_postgres_start
 
 # run BACKEND ARGS…: assay on a fresh SQLite file or PostgreSQL database chosen by $DB_SPEC.
 assay_on() { if [ "$BACKEND" = sqlite ]; then "$ASSAY" "$@" --db "$DB_SPEC"; else ASSAY_DATABASE_URL="$DB_SPEC" "$ASSAY" "$@"; fi; }
-fresh_db() { if [ "$BACKEND" = sqlite ]; then DB_SPEC="$WORK/$1.sqlite"; rm -f "$DB_SPEC"*; else DB_SPEC="$(pg_db)"; fi; }
+fresh_db() { if [ "$BACKEND" = sqlite ]; then DB_SPEC="$WORK/$1.sqlite"; rm -f "$DB_SPEC"*; else DB_SPEC="$(bench_postgres_db)"; fi; }
 
 queue_file() {
   cat > "$WORK/queue-$1.json" <<JSON

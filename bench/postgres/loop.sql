@@ -1,0 +1,23 @@
+-- One annotator loop as Assay's server runs it on PostgreSQL: the statements of `next` and of a `submit` that
+-- decides the item, each request in its own transaction, in order. Transcribed from pg_stat_statements during
+-- `bench/run.sh loop` (queue with overlap 1, no gold, no QA); the bound values are those the server sends.
+-- pgbench variables: q (queue id), now (epoch ms), day (UTC day number); each client is one annotator.
+\set shard random(0, 15)
+SELECT id AS ann FROM bench_annotators WHERE n = :client_id % 16 \gset
+BEGIN;
+SELECT status, reason FROM queue_members WHERE queue_id = :q AND annotator_id = :ann;
+SELECT id, item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms FROM assignments WHERE annotator_id = :ann AND queue_id = :q AND state = 'leased';
+SELECT i.id AS item FROM items i WHERE i.queue_id = :q AND i.open_slots > 0 AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = :ann) ORDER BY i.priority DESC, i.id LIMIT 1 FOR UPDATE SKIP LOCKED \gset
+UPDATE items SET open_slots = open_slots - 1 WHERE id = :item AND open_slots > 0 RETURNING id, queue_id, external_id, content, market, language, source, priority, created_at_ms;
+INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms) VALUES (:item, :q, :ann, 'leased', :now::bigint, :now::bigint + 600000) ON CONFLICT DO NOTHING RETURNING id AS asg \gset
+COMMIT;
+BEGIN;
+UPDATE assignments SET state = 'submitted' WHERE id = :asg AND annotator_id = :ann AND state = 'leased' RETURNING id, item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms;
+INSERT INTO judgments (item_id, queue_id, annotator_id, assignment_id, labels, rationale, time_spent_ms, started_at_ms, submitted_at_ms, origin, client_key, guideline_version, ranking) VALUES (:item, :q, :ann, :asg, '["spam"]', NULL, 900, :now, :now, 'assay', NULL, (SELECT MAX(version) FROM guidelines WHERE queue_id = :q AND effective_at_ms <= :now), NULL) RETURNING id, guideline_version;
+UPDATE items SET judgment_count = judgment_count + 1 WHERE id = :item RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms, required_judgments;
+INSERT INTO activity_days (queue_id, day, annotator_id, judgments, time_spent_ms, gold_answered, gold_correct, qa_reviewed, qa_correct) VALUES (:q, :day, :ann, 1, 900, 0, 0, 0, 0) ON CONFLICT (queue_id, day, annotator_id) DO UPDATE SET judgments = activity_days.judgments + excluded.judgments, time_spent_ms = activity_days.time_spent_ms + excluded.time_spent_ms, gold_answered = activity_days.gold_answered + excluded.gold_answered, gold_correct = activity_days.gold_correct + excluded.gold_correct, qa_reviewed = activity_days.qa_reviewed + excluded.qa_reviewed, qa_correct = activity_days.qa_correct + excluded.qa_correct;
+SELECT j.item_id, CAST(annotator_id AS TEXT) AS annotator, j.labels, f.provenance, f.unresolved_reason FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id WHERE j.item_id IN (:item) ORDER BY j.item_id, j.id;
+INSERT INTO final_labels (item_id, queue_id, labels, provenance, confidence, judgment_count, unresolved_reason, decided_at_ms) VALUES (:item, :q, '["spam"]', 'majority', 1.0, 1, NULL, :now) ON CONFLICT (item_id) DO UPDATE SET labels = excluded.labels, provenance = excluded.provenance, confidence = excluded.confidence, judgment_count = excluded.judgment_count, unresolved_reason = excluded.unresolved_reason, decided_at_ms = excluded.decided_at_ms;
+INSERT INTO decision_days (queue_id, day, market, shard, decided, unanimous, unresolved, units, first_resolved, sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned, model_decided) VALUES (:q, :day, '', :shard, 1, 1, 0, 1, 1, 0, 0, 5000, 0, 0, 0, 0) ON CONFLICT (queue_id, day, market, shard) DO UPDATE SET decided = decision_days.decided + excluded.decided, unanimous = decision_days.unanimous + excluded.unanimous, unresolved = decision_days.unresolved + excluded.unresolved, units = decision_days.units + excluded.units, first_resolved = decision_days.first_resolved + excluded.first_resolved, sla_counted = decision_days.sla_counted + excluded.sla_counted, sla_met = decision_days.sla_met + excluded.sla_met, wait_ms = decision_days.wait_ms + excluded.wait_ms, arbitrated = decision_days.arbitrated + excluded.arbitrated, appeals_decided = decision_days.appeals_decided + excluded.appeals_decided, appeals_overturned = decision_days.appeals_overturned + excluded.appeals_overturned, model_decided = decision_days.model_decided + excluded.model_decided;
+UPDATE queue_counters SET "completed_items" = "completed_items" + 1, "judgments" = "judgments" + 1, "resolved_items" = "resolved_items" + 1 WHERE queue_id = :q AND shard = :shard;
+COMMIT;
