@@ -45,5 +45,6 @@ public enum AssayMigrations {
         AddModelDecided(),
         ShardDecisionDays(),
         IndexScoredItemsOnly(),
+        DropDuplicateLeaseIndex(),
     ]
 }

@@ -30,6 +30,7 @@ struct MigrationTests {
         "035-add-model-decided",
         "036-shard-decision-days",
         "037-index-scored-items-only",
+        "038-drop-duplicate-lease-index",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
