@@ -10,19 +10,23 @@ extension Actor: Authenticatable {}
 ///
 /// A missing or unknown token leaves the request unauthenticated; ``Request/actor()`` then answers 401.
 /// Known tokens are remembered for a few seconds (``TokenCache``), so the annotator loop does not pay a
-/// database round trip per request for authentication.
-struct TokenAuthenticator: AsyncBearerAuthenticator {
+/// database round trip per request for authentication. A plain `Middleware` (see ``UnexpectedErrorLogger``):
+/// only a token missing from the cache starts a task, to look it up.
+struct TokenAuthenticator: Middleware {
     let cache: TokenCache
 
-    func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard let token = request.headers.bearerAuthorization?.token else { return next.respond(to: request) }
         let now = request.now
-        if let person = cache.person(for: bearer.token, now: now) {
+        if let person = cache.person(for: token, now: now) {
             request.auth.login(Actor(person: person))
-            return
+            return next.respond(to: request)
         }
-        guard let person = try await request.store.person(authenticatedBy: TokenSecret(bearer.token)) else { return }
-        cache.remember(person, for: bearer.token, now: now)
-        request.auth.login(Actor(person: person))
+        return request.eventLoop.makeFutureWithTask {
+            guard let person = try await request.store.person(authenticatedBy: TokenSecret(token)) else { return }
+            cache.remember(person, for: token, now: now)
+            request.auth.login(Actor(person: person))
+        }.flatMap { next.respond(to: request) }
     }
 }
 
