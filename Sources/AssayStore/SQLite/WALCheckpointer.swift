@@ -14,9 +14,9 @@ import SQLiteNIO
 ///
 /// SQLite starts the log over from its beginning only when a write transaction begins with every frame already
 /// copied. Under steady writes that never happens by itself: commits keep adding frames while a background
-/// checkpoint copies the earlier ones, so the log grew without end (350 MB in 15 seconds of the annotator loop),
-/// and every frame written extended the file, which the file system pays for with a fresh block to allocate and
-/// zero (5% of the server's CPU in that loop). So once the log passes ``restartFrames``, a round also copies
+/// checkpoint copies the earlier ones, so the log grew without end (about 300 MB in 15 seconds of the annotator
+/// loop), and every frame written extended the file, which the file system pays for with a fresh block to allocate
+/// and zero (5% of the server's CPU in that loop). So once the log passes ``restartFrames``, a round also copies
 /// the few frames the passive checkpoint missed while holding the writer, and starts the log over
 /// (`wal_checkpoint(RESTART)`, see ``SQLiteConnections/restartLog()``). The writer pauses for that copy, about a
 /// millisecond in the loop; the log then stays near 64 MiB, written over in place. A limit of 16 MiB kept the
