@@ -16,6 +16,7 @@ import Vapor
 /// try await app.execute()
 /// ```
 public func configure(_ app: Application, settings: Settings) async throws {
+    ServerMetrics.install()
     app.http.server.configuration.hostname = settings.hostname
     app.http.server.configuration.port = settings.port
     app.clock = settings.clock

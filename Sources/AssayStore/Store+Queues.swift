@@ -81,6 +81,11 @@ extension Store {
         try await QueueCounters.read(queueID, sql())
     }
 
+    /// Every queue's name and progress, by name, from maintained counters: one statement however many queues.
+    public func statsOfEveryQueue() async throws -> [(name: String, stats: QueueStats)] {
+        try await QueueCounters.readAll(sql())
+    }
+
     static func queue(_ reference: String, _ sql: any SQLDatabase) async throws -> Queue {
         let row: (any SQLRow)?
         if let id = UUID(uuidString: reference) {
@@ -161,18 +166,33 @@ enum QueueCounters {
     }
 
     // PostgreSQL's SUM over BIGINT is NUMERIC: cast back so both backends return integers.
+    private static let sums = """
+        CAST(COALESCE(SUM(c.items), 0) AS BIGINT) AS items,
+        CAST(COALESCE(SUM(c.completed_items), 0) AS BIGINT) AS completed_items,
+        CAST(COALESCE(SUM(c.judgments), 0) AS BIGINT) AS judgments,
+        CAST(COALESCE(SUM(c.skips), 0) AS BIGINT) AS skips,
+        CAST(COALESCE(SUM(c.resolved_items), 0) AS BIGINT) AS resolved_items,
+        CAST(COALESCE(SUM(c.unresolved_items), 0) AS BIGINT) AS unresolved_items
+        """
+
     static func read(_ queueID: UUID, _ sql: any SQLDatabase) async throws -> QueueStats {
         guard let row = try await sql.raw("""
-            SELECT CAST(COALESCE(SUM(items), 0) AS BIGINT) AS items,
-                   CAST(COALESCE(SUM(completed_items), 0) AS BIGINT) AS completed_items,
-                   CAST(COALESCE(SUM(judgments), 0) AS BIGINT) AS judgments,
-                   CAST(COALESCE(SUM(skips), 0) AS BIGINT) AS skips,
-                   CAST(COALESCE(SUM(resolved_items), 0) AS BIGINT) AS resolved_items,
-                   CAST(COALESCE(SUM(unresolved_items), 0) AS BIGINT) AS unresolved_items
-            FROM queue_counters WHERE queue_id = \(bind: queueID)
+            SELECT \(unsafeRaw: sums) FROM queue_counters c WHERE c.queue_id = \(bind: queueID)
             """).first()
         else { throw AssayError.notFound(entity: "queue", id: queueID.uuidString) }
-        return QueueStats(
+        return try stats(from: row)
+    }
+
+    /// Every queue's counters with its name, in name order.
+    static func readAll(_ sql: any SQLDatabase) async throws -> [(name: String, stats: QueueStats)] {
+        try await sql.raw("""
+            SELECT q.name, \(unsafeRaw: sums) FROM queues q LEFT JOIN queue_counters c ON c.queue_id = q.id
+            GROUP BY q.id, q.name ORDER BY q.name
+            """).all().map { (try $0.string("name"), try stats(from: $0)) }
+    }
+
+    private static func stats(from row: any SQLRow) throws -> QueueStats {
+        QueueStats(
             items: try row.int("items"), completedItems: try row.int("completed_items"), judgments: try row.int("judgments"),
             skips: try row.int("skips"), resolvedItems: try row.int("resolved_items"),
             unresolvedItems: try row.int("unresolved_items"))

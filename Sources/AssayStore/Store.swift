@@ -50,6 +50,9 @@ public struct Store: Sendable {
         return nil
     }
 
+    /// What the SQLite writer has done since the file was opened; nil on PostgreSQL, which has no single writer.
+    public var writerStatistics: WriterStatistics? { sqliteConnections?.statistics }
+
     /// A SQL handle outside any transaction.
     func sql() throws -> any SQLDatabase {
         switch connections {

@@ -51,6 +51,11 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst, .vendorLead], to: "see queue statistics")
     }
 
+    /// Scraping the server's Prometheus metrics: every queue's progress and the server's load.
+    public static func requireCanSeeMetrics(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst], to: "read the server's metrics")
+    }
+
     /// Exporting final labels.
     public static func requireCanExport(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst], to: "export labels")

@@ -27,13 +27,18 @@ final class SQLiteConnections: Sendable {
     /// The group of transactions the writer's open SQLite transaction belongs to; changed only under `writeLock`.
     private let openGroup = NIOLockedValueBox<CommitGroup?>(nil)
     private let checkpointer: WALCheckpointer
-    private let commits = NIOLockedValueBox(0)
+    private let totals = NIOLockedValueBox(WriterStatistics.Totals())
 
     /// How many transactions are queued for the writer (a snapshot).
     var queuedTransactionCount: Int { writeLock.waiterCount }
 
     /// How many SQLite commits the writer has made: fewer than the transactions run when they were grouped.
-    var commitCount: Int { commits.withLockedValue { $0 } }
+    var commitCount: Int { totals.withLockedValue { $0.commits } }
+
+    /// What the writer has done since the file was opened, and how many transactions wait for it now.
+    var statistics: WriterStatistics {
+        WriterStatistics(totals: totals.withLockedValue { $0 }, queuedTransactions: writeLock.waiterCount)
+    }
     private let idleReaders = NIOLockedValueBox<Readers>(Readers())
 
     private struct Readers {
@@ -116,7 +121,17 @@ final class SQLiteConnections: Sendable {
     /// throws is rolled back to its savepoint and leaves the others' work alone; a failed commit fails every
     /// transaction of its group, none of which has returned yet.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let queuedAt = DispatchTime.now().uptimeNanoseconds
         let (outcome, pendingCommit) = try await writeLock.withLock { () async throws -> (Result<T, any Error>, CommitGroup?) in
+            let startedAt = DispatchTime.now().uptimeNanoseconds
+            defer {
+                let endedAt = DispatchTime.now().uptimeNanoseconds
+                totals.withLockedValue { totals in
+                    totals.transactions += 1
+                    totals.waitNanoseconds += startedAt - queuedAt
+                    totals.busyNanoseconds += endedAt - startedAt
+                }
+            }
             let group = try await joinOrBeginGroup()
             let database = SQLiteDirectDatabase(connections: self, handle: writer)
             // The first transaction of a group needs no savepoint: on failure the whole SQLite transaction goes.
@@ -186,7 +201,7 @@ final class SQLiteConnections: Sendable {
         do {
             try await run("COMMIT", binds: [], on: writer, retryingWhenBusy: true, onRow: { _ in })
             checkpointer.noteCommit()
-            commits.withLockedValue { $0 += 1 }
+            totals.withLockedValue { $0.commits += 1 }
             group.finish(.success(()))
         } catch {
             _ = try? writer.run("ROLLBACK", binds: [])
@@ -288,6 +303,36 @@ final class SQLiteConnections: Sendable {
         try handle.run("PRAGMA synchronous = NORMAL", binds: [])
         try handle.run("PRAGMA foreign_keys = ON", binds: [])
     }
+}
+
+/// What an SQLite store's single writer has done: the figures that tell whether it is the bottleneck.
+///
+/// The writer runs one transaction at a time, so `busySeconds` growing as fast as the clock means every write
+/// waits for it; `waitSeconds` is what the transactions spent queued for it, summed. Transactions that queue
+/// together share one commit (group commit), so `commits` grows slower than `transactions` under load.
+///
+/// For example, over a scrape interval: `Δbusy / Δt` is the writer's utilisation, `Δtransactions / Δcommits` the
+/// mean commit group, and `Δwait / Δtransactions` the mean time a write waited for its turn.
+public struct WriterStatistics: Sendable, Equatable {
+    /// Running totals since the database was opened.
+    struct Totals: Sendable, Equatable {
+        var transactions = 0
+        var commits = 0
+        var busyNanoseconds: UInt64 = 0
+        var waitNanoseconds: UInt64 = 0
+    }
+
+    let totals: Totals
+    /// Transactions run on the writer, committed or rolled back.
+    public var transactions: Int { totals.transactions }
+    /// SQLite commits made for them.
+    public var commits: Int { totals.commits }
+    /// Seconds the writer was held by a transaction, including its share of commits.
+    public var busySeconds: Double { Double(totals.busyNanoseconds) / 1e9 }
+    /// Seconds transactions waited for the writer, summed over transactions.
+    public var waitSeconds: Double { Double(totals.waitNanoseconds) / 1e9 }
+    /// Transactions waiting for the writer at the moment the figures were read.
+    public let queuedTransactions: Int
 }
 
 /// A lock that async callers wait for by suspending.

@@ -1,12 +1,14 @@
+import AssayCore
 import AssayStore
 import Foundation
 import Vapor
 
-/// Health and self-description: `GET /healthz` and `GET /openapi.yaml`.
+/// Health and self-description: `GET /healthz`, `GET /openapi.yaml` and `GET /metrics` (Prometheus).
 struct SystemController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("healthz", use: health)
         routes.get("openapi.yaml", use: openAPI)
+        routes.get("metrics", use: metrics)
     }
 
     /// 200 once the database answers; 503 otherwise.
@@ -25,6 +27,14 @@ struct SystemController: RouteCollection {
     @Sendable func openAPI(req: Request) async throws -> Response {
         let response = Response(status: .ok, body: .init(data: OpenAPIDocument.yaml))
         response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
+        return response
+    }
+
+    /// The Prometheus text exposition (see ``ServerMetrics``), for an admin's or analyst's token.
+    @Sendable func metrics(req: Request) async throws -> Response {
+        try Policy.requireCanSeeMetrics(try req.actor())
+        let response = Response(status: .ok, body: .init(string: try await ServerMetrics.exposition(of: req.store)))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return response
     }
 }
