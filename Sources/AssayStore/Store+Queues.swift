@@ -153,15 +153,19 @@ enum QueueCounters {
     }
 
     /// Adds the given amounts (which may be negative) to a queue's counters.
+    ///
+    /// One statement text whatever the amounts and the shard, all of them bound: the database prepares it once, and
+    /// it is quicker to write than one naming only the changed columns with the amounts spelled out.
     static func add(_ changes: [Field: Int], to queueID: UUID, _ sql: any SQLDatabase) async throws {
-        let nonZero = changes.filter { $0.value != 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
-        guard !nonZero.isEmpty else { return }
-        let assignments = SQLList(nonZero.map { field, amount -> SQLQueryString in
-            "\(ident: field.rawValue) = \(ident: field.rawValue) + \(literal: amount)"
-        })
+        guard changes.values.contains(where: { $0 != 0 }) else { return }
+        func amount(_ field: Field) -> Int { changes[field] ?? 0 }
         try await sql.raw("""
-            UPDATE queue_counters SET \(assignments)
-            WHERE queue_id = \(bind: queueID) AND shard = \(literal: Int.random(in: 0..<shards))
+            UPDATE queue_counters SET items = items + \(bind: amount(.items)),
+                completed_items = completed_items + \(bind: amount(.completedItems)),
+                judgments = judgments + \(bind: amount(.judgments)), skips = skips + \(bind: amount(.skips)),
+                resolved_items = resolved_items + \(bind: amount(.resolvedItems)),
+                unresolved_items = unresolved_items + \(bind: amount(.unresolvedItems))
+            WHERE queue_id = \(bind: queueID) AND shard = \(bind: Int.random(in: 0..<shards))
             """).run()
     }
 

@@ -94,6 +94,41 @@ enum Column {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A list of strings (labels, mostly) as JSON text: byte for byte what the encoder above writes, without its
+    /// round trip through `Encoder`, which cost more than the rest of storing a judgment's labels. Never throws; it
+    /// is marked `throws` so that call sites read the same whichever overload they get.
+    static func json(_ strings: [String]) throws -> String {
+        var text = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { text += "," }
+            text += "\""
+            if string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for scalar in string.unicodeScalars { text += escaped(scalar) }
+            } else {
+                text += string
+            }
+            text += "\""
+        }
+        return text + "]"
+    }
+
+    /// A character inside a JSON string as `JSONEncoder` writes it (with `.withoutEscapingSlashes`).
+    private static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\"": return "\\\""
+        case "\\": return "\\\\"
+        case "\n": return "\\n"
+        case "\r": return "\\r"
+        case "\t": return "\\t"
+        case "\u{08}": return "\\b"
+        case "\u{0C}": return "\\f"
+        case let control where control.value < 0x20:
+            let hex = String(control.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: return String(scalar)
+        }
+    }
+
     /// A list of strings (labels, languages, markets) read without `Codable`: labels are read for every
     /// judgment a final label counts and every exported row.
     static func strings(from text: String) throws -> [String] {
