@@ -8,7 +8,8 @@ public struct AssayCommand: AsyncParsableCommand {
         abstract: "Assay: content review and data annotation with labels you can prove.",
         discussion: """
             Data lives in a SQLite file (--db, default ./assay.sqlite) or, when ASSAY_DATABASE_URL is set, \
-            in PostgreSQL (postgres://user:password@host:port/database).
+            in PostgreSQL (postgres://user:password@host:port/database, or over a Unix socket \
+            postgres://user@/database?host=/var/run/postgresql).
             """,
         subcommands: [
             Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,

@@ -15,22 +15,20 @@ import Foundation
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     /// A SQLite database file (created if missing).
     case sqlite(path: String)
-    /// A PostgreSQL database, as a `postgres://user:password@host:port/database` URL.
+    /// A PostgreSQL database, as a `postgres://user:password@host:port/database` URL, or one that names a Unix
+    /// socket (see ``PostgresConnectionURL``).
     case postgres(url: String)
 
     /// PostgreSQL when a URL is given, otherwise the SQLite file at `path`.
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a URL that is not `postgres://` or
-    ///   `postgresql://`.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a URL that names no PostgreSQL server: not
+    ///   `postgres://`, `postgresql://` or `postgres+uds://`, or without a user, a host or a socket directory.
     public init(path: String, url: String?) throws {
         guard let url, !url.isEmpty else {
             self = .sqlite(path: path)
             return
         }
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-            throw AssayError.invalidInput(
-                field: "ASSAY_DATABASE_URL", line: nil, reason: "must be a postgres:// or postgresql:// URL")
-        }
+        _ = try PostgresConnectionURL(url)
         self = .postgres(url: url)
     }
 
@@ -52,14 +50,15 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The Fluent configuration for this location.
-    func configuration(connectionsPerEventLoop: Int) throws -> DatabaseConfigurationFactory {
+    public func configuration(connectionsPerEventLoop: Int) throws -> DatabaseConfigurationFactory {
         switch self {
         case .sqlite(let path):
             // Only the migrations use Fluent's SQLite connection; the store has its own (`SQLiteConnections`).
             return .sqlite(.file(path), connectionPoolTimeout: .seconds(30), sqlLogLevel: nil)
         case .postgres(let url):
-            return try .postgres(
-                url: url, maxConnectionsPerEventLoop: connectionsPerEventLoop, connectionPoolTimeout: .seconds(30),
+            return .postgres(
+                configuration: try PostgresConnectionURL(url).configuration,
+                maxConnectionsPerEventLoop: connectionsPerEventLoop, connectionPoolTimeout: .seconds(30),
                 sqlLogLevel: .trace)
         }
     }

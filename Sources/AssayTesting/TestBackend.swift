@@ -98,7 +98,8 @@ enum PostgresAdmin {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         let databases = Databases(threadPool: pool, on: MultiThreadedEventLoopGroup.singleton)
-        databases.use(try .postgres(url: serverURL, maxConnectionsPerEventLoop: 1), as: .init(string: "admin"))
+        let server = try DatabaseLocation(path: "", url: serverURL)
+        databases.use(try server.configuration(connectionsPerEventLoop: 1), as: .init(string: "admin"))
         do {
             let database = databases.database(logger: Logger(label: "assay.test.admin"), on: MultiThreadedEventLoopGroup.singleton.any())!
             try await (database as! any SQLDatabase).raw(SQLQueryString(statement)).run()
