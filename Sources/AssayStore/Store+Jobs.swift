@@ -16,6 +16,21 @@ extension Store {
         return job
     }
 
+    /// How many jobs there are of each kind in each state, and when the oldest of them was created: what
+    /// `GET /metrics` reports. Jobs are few (one per big import or export), so this reads them all.
+    public func jobTallies() async throws -> [JobTally] {
+        try await sql().raw("""
+            SELECT kind, state, count(*) AS jobs, min(created_at_ms) AS oldest FROM jobs GROUP BY kind, state
+            """).all().compactMap { row in
+            guard let kind = Job.Kind(rawValue: try row.string("kind")),
+                let state = Job.State(rawValue: try row.string("state"))
+            else { return nil }
+            return JobTally(
+                kind: kind, state: state, jobs: try row.decode(column: "jobs", as: Int.self),
+                oldestCreatedAt: try row.date("oldest"))
+        }
+    }
+
     /// The job with this id.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.
@@ -91,4 +106,16 @@ extension Store {
             RETURNING id
             """).all().count
     }
+}
+
+/// The jobs of one kind in one state.
+public struct JobTally: Sendable, Equatable {
+    /// What the jobs do.
+    public let kind: Job.Kind
+    /// Where they are.
+    public let state: Job.State
+    /// How many there are.
+    public let jobs: Int
+    /// When the oldest of them was created.
+    public let oldestCreatedAt: Date
 }

@@ -1,7 +1,9 @@
 # Sourced by the benchmark scripts: the PostgreSQL server they run on.
 #   bench_postgres_start  uses $ASSAY_BENCH_POSTGRES_URL when set; otherwise starts a throwaway cluster on
 #                         127.0.0.1 (durable settings: fsync on, as in production) and sets the variable
-#   bench_postgres_db     makes a fresh database on it and prints its URL
+#   bench_postgres_db     makes a fresh database on it and prints its URL; with BENCH_POSTGRES_VIA=socket, a URL through
+#                         the throwaway cluster's Unix socket instead of TCP (libpq's form, which psql, pgbench and
+#                         assay all read)
 #   bench_postgres_stop   stops and removes the throwaway cluster, if one was started
 bench_postgres_start() {
   [ -n "${ASSAY_BENCH_POSTGRES_URL:-}" ] && return 0
@@ -17,7 +19,12 @@ bench_postgres_start() {
 bench_postgres_db() {
   local name="bench_$(date +%s%N | tail -c 9)"
   psql -q "$ASSAY_BENCH_POSTGRES_URL" -c "CREATE DATABASE $name" >/dev/null
-  echo "${ASSAY_BENCH_POSTGRES_URL%/*}/$name"
+  if [ "${BENCH_POSTGRES_VIA:-tcp}" = socket ] && [ -n "${PG_DIR:-}" ]; then
+    local port="${ASSAY_BENCH_POSTGRES_URL##*:}"
+    echo "postgres://assay@/$name?host=$PG_DIR&port=${port%%/*}"
+  else
+    echo "${ASSAY_BENCH_POSTGRES_URL%/*}/$name"
+  fi
 }
 
 bench_postgres_stop() {

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import Foundation
 import Metrics
 import Prometheus
 
@@ -8,7 +9,8 @@ import Prometheus
 /// Vapor records every request through swift-metrics (`http_requests_total`, `http_request_duration_seconds`
 /// and `http_request_errors_total`, labelled by method, route pattern and status), so the registry is installed as
 /// swift-metrics' backend, once per process, by the first app built. The store's figures are read at scrape time
-/// instead: queue progress from the maintained counters, and on SQLite what its single writer has done.
+/// instead: queue progress from the maintained counters, background jobs by kind and state, and on SQLite what its
+/// single writer has done.
 ///
 /// For example, a Prometheus scrape job (the route asks for an admin's or analyst's token):
 /// ```yaml
@@ -30,7 +32,7 @@ enum ServerMetrics {
     }
 
     /// The exposition: the registry's metrics, then the store's.
-    static func exposition(of store: Store) async throws -> String {
+    static func exposition(of store: Store, now: Date) async throws -> String {
         var text = PrometheusText()
         let queues = try await store.statsOfEveryQueue()
         let perQueue: [(String, String, KeyPath<QueueStats, Int>)] = [
@@ -46,6 +48,22 @@ enum ServerMetrics {
         for (name, help, figure) in perQueue {
             text.family(name, type: .gauge, help: help)
             for queue in queues { text.sample(name, labels: ["queue": queue.name], value: Double(queue.stats[keyPath: figure])) }
+        }
+        let jobs = try await store.jobTallies()
+        // Every kind and state, zeros included, so a rate or an alert has a series from the start.
+        text.family("assay_jobs", type: .gauge, help: "Background imports and exports, by kind and state.")
+        for kind in Job.Kind.allCases {
+            for state in Job.State.allCases {
+                let tally = jobs.first { $0.kind == kind && $0.state == state }
+                text.sample("assay_jobs", labels: ["kind": kind.rawValue, "state": state.rawValue], value: Double(tally?.jobs ?? 0))
+            }
+        }
+        text.family(
+            "assay_jobs_oldest_queued_seconds", type: .gauge,
+            help: "How long the oldest job still queued has waited for a runner (0 when none waits).")
+        for kind in Job.Kind.allCases {
+            let waited = jobs.first { $0.kind == kind && $0.state == .queued }.map { now.timeIntervalSince($0.oldestCreatedAt) }
+            text.sample("assay_jobs_oldest_queued_seconds", labels: ["kind": kind.rawValue], value: max(0, waited ?? 0))
         }
         if let writer = store.writerStatistics {
             text.family("assay_sqlite_write_transactions_total", type: .counter, help: "Transactions run on the SQLite writer.")

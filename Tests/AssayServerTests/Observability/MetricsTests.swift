@@ -59,6 +59,42 @@ struct MetricsTests {
         }
     }
 
+    @Test("GET /metrics counts background jobs by kind and state, zeros included, and how long the oldest queued one waited",
+          arguments: TestBackend.allCases)
+    func jobs(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, name: "comments-en")
+            let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Ana Lyst")
+            let now = server.clock.now
+            let store = server.store
+            let waiting = try await store.createJob(.export, on: queue.id, format: .csv, by: nil, now: now.addingTimeInterval(-90))
+            _ = try await store.createJob(.export, on: queue.id, format: .jsonl, by: nil, now: now.addingTimeInterval(-30))
+            let done = try await store.createJob(.importItems, on: queue.id, format: .jsonl, by: nil, now: now)
+            #expect(try await store.startJob(done.id, now: now))
+            try await store.finishJob(done.id, exportedRows: nil, now: now)
+            let broken = try await store.createJob(.importJudgments, on: queue.id, format: .csv, by: nil, now: now)
+            try await store.failJob(broken.id, reason: "line 3: unknown label", now: now)
+
+            let samples = try await Self.scrape(server, token: analyst)
+            func jobs(_ kind: String, _ state: String) -> Double? { samples["assay_jobs{kind=\"\(kind)\",state=\"\(state)\"}"] }
+            #expect(jobs("export", "queued") == 2)
+            #expect(jobs("import_items", "succeeded") == 1)
+            #expect(jobs("import_judgments", "failed") == 1)
+            #expect(jobs("import_items", "running") == 0, "every kind and state has a series")
+            // The server's clock runs on from `now`, so the waits are at least what was set up.
+            let exportWait = try #require(samples["assay_jobs_oldest_queued_seconds{kind=\"export\"}"])
+            #expect(exportWait >= 90 && exportWait < 100)
+            #expect(samples["assay_jobs_oldest_queued_seconds{kind=\"import_items\"}"] == 0)
+
+            // Once the oldest starts, the next one is the oldest waiting.
+            #expect(try await store.startJob(waiting.id, now: now))
+            let later = try await Self.scrape(server, token: analyst)
+            let nextWait = try #require(later["assay_jobs_oldest_queued_seconds{kind=\"export\"}"])
+            #expect(nextWait >= 30 && nextWait < 40)
+            #expect(later["assay_jobs{kind=\"export\",state=\"running\"}"] == 1)
+        }
+    }
+
     @Test("label values are escaped and whole numbers written without a fraction")
     func textFormat() {
         var text = PrometheusText()

@@ -33,7 +33,7 @@ struct SystemController: RouteCollection {
     /// The Prometheus text exposition (see ``ServerMetrics``), for an admin's or analyst's token.
     @Sendable func metrics(req: Request) async throws -> Response {
         try Policy.requireCanSeeMetrics(try req.actor())
-        let response = Response(status: .ok, body: .init(string: try await ServerMetrics.exposition(of: req.store)))
+        let response = Response(status: .ok, body: .init(string: try await ServerMetrics.exposition(of: req.store, now: req.now)))
         response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         return response
     }
