@@ -106,7 +106,9 @@ public struct ImportRow: Sendable, Equatable {
         case nil, .null: return nil
         case .number(let seconds): return Date(timeIntervalSince1970: seconds)
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            // Most times come without spaces around them; trimming copies the string through Foundation.
+            let padded = text.first?.isWhitespace == true || text.last?.isWhitespace == true
+            let trimmed = padded ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty { return nil }
             if let date = Timestamp.parse(trimmed) { return date }
             throw AssayError.invalidInput(

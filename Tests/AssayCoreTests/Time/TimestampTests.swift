@@ -27,6 +27,47 @@ struct TimestampTests {
         }
     }
 
+    /// The direct reader must give Foundation's answer, to the bit, on every shape it takes, and leave the rest to it.
+    @Test func readsTimesAsFoundationDoes() {
+        var generator = SystemRandomNumberGenerator()
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var texts = [
+            "2026-11-02", "2026-11-02T14:05:00Z", "2026-11-02T14:05:00.250+01:00", "2026-11-02T14:05:00.9999Z",
+            "2024-02-29T00:00:00Z", "1600-01-01T00:00:00Z", "9999-12-31T23:59:59.999-23:59",
+            // Left to Foundation: it rolls these over, reads other offsets, or uses the Julian calendar.
+            "2026-02-30T14:05:00Z", "2023-02-29", "2026-11-02T24:00:00Z", "2026-11-02T14:05:60Z", "2026-11-02T14:05:00+0100",
+            "1581-12-31T00:00:00Z", "0001-01-01T00:00:00Z", "2026-11-02T14:05:00.1234567891Z",
+            // Refused by both.
+            "2026-11-02t14:05:00z", "2026-11-02 14:05:00Z", "2026-11-02T14:05Z", "2026-11-02T14:05:00", "2026-11-02T14:05:00.Z",
+            "2026-13-02T14:05:00Z", "2026-00-02", "2026-11-00", "2026-11-02T14:05:00+25:00", "2026-1-02", "yesterday", "",
+        ]
+        for _ in 0..<20_000 {
+            let year = Int.random(in: 1600...2400, using: &generator), month = Int.random(in: 1...12, using: &generator)
+            var text = "\(year)-\(two(month))-\(two(Int.random(in: 1...28, using: &generator)))"
+            if Int.random(in: 0..<10, using: &generator) == 0 {
+                texts.append(text)
+                continue
+            }
+            text += "T\(two(Int.random(in: 0...23, using: &generator))):\(two(Int.random(in: 0...59, using: &generator)))"
+            text += ":\(two(Int.random(in: 0...59, using: &generator)))"
+            let digits = Int.random(in: 0...9, using: &generator)
+            if digits > 0 { text += "." + (0..<digits).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined() }
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: text += "Z"
+            case 1: text += "+\(two(Int.random(in: 0...14, using: &generator))):\(two(Int.random(in: 0...59, using: &generator)))"
+            default: text += "-\(two(Int.random(in: 0...12, using: &generator))):\(two(Int.random(in: 0...59, using: &generator)))"
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            let foundation = (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+                ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+                ?? (text.count == 10 ? try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle()) : nil)
+            let parsed = Timestamp.parse(text)
+            #expect(parsed?.timeIntervalSince1970.bitPattern == foundation?.timeIntervalSince1970.bitPattern, "\(text)")
+        }
+    }
+
     @Test func writesTheDocumentedShape() {
         #expect(Timestamp.format(Timestamp.parse("2026-11-02T14:05:00.250+01:00")!) == "2026-11-02T13:05:00.250Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
