@@ -233,22 +233,16 @@ extension Store {
             let hasSevereLabels = !queue.schema.severeCodes.isEmpty
             for start in stride(from: 0, to: judgments.count, by: Self.rowsPerStatement) {
                 let end = min(start + Self.rowsPerStatement, judgments.count)
-                let values = try (start..<end).map { index -> SQLQueryString in
+                let batch = try (start..<end).map { index in
                     let row = judgments[index]
-                    return """
-                        (\(bind: itemIDs[row.itemExternalID]!), \(bind: queue.id), \(bind: people[row.annotatorExternalID]!),
-                         \(bind: try Column.json(labels[index])), \(bind: row.rationale), \(bind: row.timeSpentMs),
-                         \(bind: row.startedAt.map(Column.millis)), \(bind: Column.millis(row.submittedAt)),
-                         \(literal: origin.rawValue), \(bind: guidelines.version(inForceAt: row.submittedAt)),
-                         \(bind: try checked[index].ranking.map(Column.json)))
-                        """
+                    return JudgmentInsert(
+                        itemID: itemIDs[row.itemExternalID]!, annotatorID: people[row.annotatorExternalID]!,
+                        labels: try Column.json(labels[index]), rationale: row.rationale, timeSpentMs: row.timeSpentMs,
+                        startedAt: row.startedAt.map(Column.millis), submittedAt: Column.millis(row.submittedAt),
+                        guidelineVersion: guidelines.version(inForceAt: row.submittedAt),
+                        ranking: try checked[index].ranking.map(Column.json))
                 }
-                let rows = try await sql.raw("""
-                    INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
-                                           submitted_at_ms, origin, guideline_version, ranking)
-                    VALUES \(SQLList(values)) ON CONFLICT (item_id, annotator_id) DO NOTHING
-                    RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms, time_spent_ms
-                    """).all()
+                let rows = try await Self.insertJudgments(batch, into: queue.id, origin: origin, sql)
                 for row in rows {
                     touched[try row.int64("item_id"), default: 0] += 1
                     let key = ActivityRollup.Key(
@@ -287,6 +281,61 @@ extension Store {
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)
         }
+    }
+
+    /// One imported judgment's row, as stored.
+    struct JudgmentInsert {
+        var itemID: Int64
+        var annotatorID: UUID
+        var labels: String
+        var rationale: String?
+        var timeSpentMs: Int
+        var startedAt: Int64?
+        var submittedAt: Int64
+        var guidelineVersion: Int?
+        var ranking: String?
+    }
+
+    /// Inserts a batch of imported judgments, skipping an (item, annotator) pair already judged, and returns the new
+    /// rows. On SQLite each is one run of a cached single-row statement, its values bound directly: as one 500-row
+    /// `VALUES` list built through SQLKit, writing the SQL and boxing its 5,500 binds cost more than SQLite's work.
+    /// On PostgreSQL, where each statement is a round trip, the 500 rows go as one.
+    private static func insertJudgments(
+        _ batch: [JudgmentInsert], into queueID: UUID, origin: Judgment.Origin, _ sql: any SQLDatabase
+    ) async throws -> [any SQLRow] {
+        let insert = """
+            INSERT INTO judgments (item_id, queue_id, annotator_id, labels, rationale, time_spent_ms, started_at_ms,
+                                   submitted_at_ms, origin, guideline_version, ranking)
+            """
+        let returning = """
+            ON CONFLICT (item_id, annotator_id) DO NOTHING
+            RETURNING id, item_id, annotator_id, labels, started_at_ms, submitted_at_ms, time_spent_ms
+            """
+        if let sqlite = sql as? SQLiteDirectDatabase {
+            let statement = "\(insert) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \(returning)"
+            let writer = sqlite.writerInTransaction
+            let queue = SQLiteData.text(queueID.canonicalText), origin = SQLiteData.text(origin.rawValue)
+            var rows: [any SQLRow] = []
+            rows.reserveCapacity(batch.count)
+            for judgment in batch {
+                try writer.run(statement, binds: [
+                    .integer(Int(judgment.itemID)), queue, .text(judgment.annotatorID.canonicalText), .text(judgment.labels),
+                    judgment.rationale.map { .text($0) } ?? .null, .integer(judgment.timeSpentMs),
+                    judgment.startedAt.map { .integer(Int($0)) } ?? .null, .integer(Int(judgment.submittedAt)), origin,
+                    judgment.guidelineVersion.map { .integer($0) } ?? .null, judgment.ranking.map { .text($0) } ?? .null,
+                ]) { rows.append(SQLiteValuesRow(values: $0)) }
+            }
+            return rows
+        }
+        let values = batch.map { judgment -> SQLQueryString in
+            """
+            (\(bind: judgment.itemID), \(bind: queueID), \(bind: judgment.annotatorID), \(bind: judgment.labels),
+             \(bind: judgment.rationale), \(bind: judgment.timeSpentMs), \(bind: judgment.startedAt),
+             \(bind: judgment.submittedAt), \(literal: origin.rawValue), \(bind: judgment.guidelineVersion),
+             \(bind: judgment.ranking))
+            """
+        }
+        return try await sql.raw("\(unsafeRaw: insert) VALUES \(SQLList(values)) \(unsafeRaw: returning)").all()
     }
 
     /// Adds each item's new judgments to its count and takes their slots.
@@ -351,6 +400,22 @@ extension Store {
             held[try row.int64("item_id"), default: 0] += 1
         }
         try await sql.raw(matching("'expired', 'skipped'")).run()
+        // The pairs with no assignment yet (almost all, in an import) get a submitted one; as for the judgments,
+        // SQLite runs a cached single-row statement per pair.
+        let insert = "INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)"
+        if let sqlite = sql as? SQLiteDirectDatabase {
+            let writer = sqlite.writerInTransaction
+            let queue = SQLiteData.text(queueID.canonicalText)
+            for row in rows {
+                let submitted = try row.int64("submitted_at_ms")
+                try writer.run("\(insert) VALUES (?, ?, ?, 'submitted', ?, ?) ON CONFLICT DO NOTHING", binds: [
+                        .integer(Int(try row.int64("item_id"))), queue, .text(try row.uuid("annotator_id").canonicalText),
+                        .integer(Int(try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted)),
+                        .integer(Int(submitted)),
+                    ])
+            }
+            return held
+        }
         let values = try rows.map { row -> SQLQueryString in
             let submitted = try row.int64("submitted_at_ms")
             let started = try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted
@@ -359,10 +424,7 @@ extension Store {
                  \(bind: started), \(bind: submitted))
                 """
         }
-        try await sql.raw("""
-            INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
-            VALUES \(SQLList(values)) ON CONFLICT DO NOTHING
-            """).run()
+        try await sql.raw("\(unsafeRaw: insert) VALUES \(SQLList(values)) ON CONFLICT DO NOTHING").run()
         return held
     }
 

@@ -59,8 +59,8 @@ struct SQLiteDirectDatabase: SQLDatabase {
     static let decoder = SQLiteDataDecoder()
 }
 
-/// A result row as SQLKit reads it.
-private struct SQLiteValuesRow: SQLRow {
+/// A result row as SQLKit reads it (also for rows of statements run on a ``SQLiteHandle`` directly).
+struct SQLiteValuesRow: SQLRow {
     let values: SQLiteValues
 
     var allColumns: [String] { values.columns.names }
