@@ -117,10 +117,16 @@ let package = Package(
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayStoreTests",
-            dependencies: ["AssayStore", "AssayTesting", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            dependencies: [
+                "AssayStore", "AssayTesting", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "AssayServerTests", dependencies: ["AssayServer", "AssayTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayServerTests",
+            dependencies: ["AssayServer", "AssayStore", "AssayTesting", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTesting"], swiftSettings: swiftSettings),
     ]
 )

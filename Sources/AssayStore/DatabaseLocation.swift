@@ -16,7 +16,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     /// A SQLite database file (created if missing).
     case sqlite(path: String)
     /// A PostgreSQL database, as a `postgres://user:password@host:port/database` URL, or one that names a Unix
-    /// socket (see ``PostgresConnectionURL``).
+    /// socket: `postgres://user@/database?host=/socket/directory` or `postgres+uds://user@localhost/socket/file#database`.
     case postgres(url: String)
 
     /// PostgreSQL when a URL is given, otherwise the SQLite file at `path`.

@@ -11,8 +11,9 @@ import Foundation
 ///   works here. The directory may also stand percent-encoded in the host: `postgres://user@%2Fvar%2Frun%2Fpostgresql/db`.
 /// - `postgres+uds://user@localhost/path/to/.s.PGSQL.5432#database`: PostgresKit's own form, the socket file itself.
 ///
-/// A socket is worth using when the server runs on the same machine: each statement is a round trip, and a Unix
-/// socket skips the loopback TCP stack on both sides (BENCHMARKS.md measures what that gives the annotator loop).
+/// A socket is for a server on the same machine that takes local connections only, or authenticates them by the
+/// operating system's user (peer authentication). It is not much faster: the annotator loop runs at the same rate
+/// over either (BENCHMARKS.md).
 ///
 /// For example:
 /// ```swift
@@ -29,9 +30,13 @@ struct PostgresConnectionURL: Sendable {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming `ASSAY_DATABASE_URL` and what is wrong.
     init(_ url: String) throws {
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
-            throw Self.invalid("is not a URL (expected postgres://user:password@host:port/database)")
+        guard var parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
+            throw Self.invalid(
+                "is not a URL (expected postgres://user:password@host:port/database; percent-encode @ / # ? % in a password)")
         }
+        // PostgresKit reads the scheme in lower case only.
+        parts.scheme = scheme
+        let url = parts.string ?? url
         switch scheme {
         case "postgres+uds", "postgresql+uds":
             do {
@@ -47,6 +52,13 @@ struct PostgresConnectionURL: Sendable {
                 throw Self.invalid("names no user (postgres://user:password@host:port/database)")
             }
             if let directory = try Self.socketDirectory(in: parts) {
+                // There is no TLS over a socket, but a mode libpq would refuse is still a mistake worth naming.
+                let modes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full", "true", "false"]
+                if let mode = parts.queryItems?.last(where: { ["sslmode", "tlsmode", "ssl", "tls"].contains($0.name) })?.value,
+                    !modes.contains(mode)
+                {
+                    throw Self.invalid("sslmode=\(mode) is not one of \(modes.joined(separator: ", "))")
+                }
                 let path = directory + "/.s.PGSQL.\(try Self.socketPort(in: parts))"
                 let database = parts.path.drop { $0 == "/" }
                 configuration = SQLPostgresConfiguration(

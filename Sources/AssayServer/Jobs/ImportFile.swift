@@ -108,9 +108,11 @@ public struct ImportFile: Sendable {
         progress: (Double) async throws -> Void
     ) async throws -> ImportReport {
         var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
+        var statistics = StatisticsSchedule(first: batchSize)
         if judgments {
             try await forEachBatch(of: batchSize, parsing: { try $0.flatMap(JudgmentRows.judgments(from:)) }) { batch, fraction in
                 if !batch.isEmpty { total = total + (try await store.importJudgments(batch, into: queue, now: now())) }
+                if statistics.isDue(afterStoring: total.inserted) { await refreshStatistics(of: store) }
                 try await progress(fraction)
             }
         } else if store.backend == .postgres {
@@ -121,7 +123,40 @@ public struct ImportFile: Sendable {
                 try await progress(fraction)
             }
         }
+        // For what comes next on these rows (the items a judgment import will look up, say).
+        if statistics.isDueAtEnd(afterStoring: total.inserted) { await refreshStatistics(of: store) }
         return total
+    }
+
+    /// Statistics only make later statements faster: failing to refresh them (a statement timeout, say) must not fail
+    /// an import whose rows are committed, so the error is dropped and autovacuum's own analysis catches up later.
+    private func refreshStatistics(of store: Store) async {
+        try? await store.refreshPlannerStatistics()
+    }
+
+    /// When a bulk load should bring the database's planner statistics up to date (``Store/refreshPlannerStatistics()``):
+    /// each time the rows stored have doubled since the last refresh, from `first` on, and at the end if rows were
+    /// stored since. A million judgments in batches of 20,000 cost 7 refreshes (at 20,000, 40,000, …, 640,000 and
+    /// the end), and between them the rows this import stored grow by at most about twice over.
+    struct StatisticsSchedule {
+        /// The rows stored before the first refresh.
+        let first: Int
+        /// The rows stored at the last refresh.
+        private(set) var storedAtLastRefresh = 0
+
+        /// Whether to refresh now that `stored` rows are stored; if so, counts it as done.
+        mutating func isDue(afterStoring stored: Int) -> Bool {
+            guard stored >= max(first, 2 * storedAtLastRefresh) else { return false }
+            storedAtLastRefresh = stored
+            return true
+        }
+
+        /// Whether to refresh once the load has ended with `stored` rows stored.
+        mutating func isDueAtEnd(afterStoring stored: Int) -> Bool {
+            guard stored > storedAtLastRefresh else { return false }
+            storedAtLastRefresh = stored
+            return true
+        }
     }
 
     /// Items on PostgreSQL: a batch is stored while the one before it is still being stored, so the server works on

@@ -55,12 +55,12 @@ enum ServerMetrics {
         for kind in Job.Kind.allCases {
             for state in Job.State.allCases {
                 let tally = jobs.first { $0.kind == kind && $0.state == state }
-                text.sample("assay_jobs", labels: ["kind": kind.rawValue, "state": state.rawValue], value: Double(tally?.jobs ?? 0))
+                text.sample("assay_jobs", labels: ["kind": kind.rawValue, "state": state.rawValue], value: Double(tally?.count ?? 0))
             }
         }
         text.family(
             "assay_jobs_oldest_queued_seconds", type: .gauge,
-            help: "How long the oldest job still queued has waited for a runner (0 when none waits).")
+            help: "How long the oldest job still queued has waited to start (0 when none waits): an upload still arriving, or a job left by a crash.")
         for kind in Job.Kind.allCases {
             let waited = jobs.first { $0.kind == kind && $0.state == .queued }.map { now.timeIntervalSince($0.oldestCreatedAt) }
             text.sample("assay_jobs_oldest_queued_seconds", labels: ["kind": kind.rawValue], value: max(0, waited ?? 0))

@@ -65,6 +65,7 @@ struct MetricsTests {
         try await LiveServer.with(backend) { server in
             let queue = try await Fixtures.queue(server.store, name: "comments-en")
             let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Ana Lyst")
+            server.clock.freeze()  // so that the waits are exactly what is set up
             let now = server.clock.now
             let store = server.store
             let waiting = try await store.createJob(.export, on: queue.id, format: .csv, by: nil, now: now.addingTimeInterval(-90))
@@ -81,16 +82,16 @@ struct MetricsTests {
             #expect(jobs("import_items", "succeeded") == 1)
             #expect(jobs("import_judgments", "failed") == 1)
             #expect(jobs("import_items", "running") == 0, "every kind and state has a series")
-            // The server's clock runs on from `now`, so the waits are at least what was set up.
+            // Times are stored to the millisecond.
             let exportWait = try #require(samples["assay_jobs_oldest_queued_seconds{kind=\"export\"}"])
-            #expect(exportWait >= 90 && exportWait < 100)
+            #expect(abs(exportWait - 90) < 0.002, "\(exportWait)")
             #expect(samples["assay_jobs_oldest_queued_seconds{kind=\"import_items\"}"] == 0)
 
             // Once the oldest starts, the next one is the oldest waiting.
             #expect(try await store.startJob(waiting.id, now: now))
             let later = try await Self.scrape(server, token: analyst)
             let nextWait = try #require(later["assay_jobs_oldest_queued_seconds{kind=\"export\"}"])
-            #expect(nextWait >= 30 && nextWait < 40)
+            #expect(abs(nextWait - 30) < 0.002, "\(nextWait)")
             #expect(later["assay_jobs{kind=\"export\",state=\"running\"}"] == 1)
         }
     }

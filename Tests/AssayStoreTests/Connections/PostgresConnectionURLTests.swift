@@ -1,5 +1,6 @@
 import AssayCore
 import AssayTesting
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 import Testing
@@ -25,6 +26,14 @@ struct PostgresConnectionURLTests {
             == "/var/run/postgresql/.s.PGSQL.5433")
     }
 
+    @Test("a password percent-encoded reaches the server decoded; an upper-case scheme and an IPv6 host are read")
+    func passwordsSchemesAndIPv6() throws {
+        let socket = try PostgresConnectionURL("postgres://assay:p%40ss%2Fw%23rd@/work?host=/tmp/pg")
+        #expect(socket.configuration.coreConfiguration.password == "p@ss/w#rd")
+        #expect(try PostgresConnectionURL("POSTGRES://assay:secret@db.example/work").socketPath == nil)
+        #expect(try PostgresConnectionURL("postgres://assay@[::1]:5432/work").socketPath == nil)
+    }
+
     @Test("PostgresKit's postgres+uds:// names the socket file itself")
     func socketFile() throws {
         #expect(try PostgresConnectionURL("postgres+uds://assay@localhost/tmp/pg/.s.PGSQL.5432#work").socketPath
@@ -41,6 +50,8 @@ struct PostgresConnectionURLTests {
             ("postgres://assay@/work?host=/tmp/pg&port=none", "port=none is not a port number"),
             ("postgres+uds://assay@localhost:5432/tmp/pg/.s.PGSQL.5432", "socket file as its path"),
             ("postgres://assay@db.example/work?sslmode=sometimes", "check the port and the sslmode"),
+            ("postgres://assay@/work?host=/tmp/pg&sslmode=sometimes", "sslmode=sometimes is not one of"),
+            ("postgres://assay:a/b@db.example/work", "percent-encode"),
         ])
     func refused(url: String, reason: String) throws {
         let error = #expect(throws: AssayError.self) { try DatabaseLocation(path: "unused.sqlite", url: url) }
@@ -65,6 +76,7 @@ struct PostgresConnectionURLTests {
         let (scratch, cleanup) = try await TestBackend.postgres.makeScratchLocation()
         guard case .postgres(let tcpURL) = scratch, let tcp = URLComponents(string: tcpURL), let user = tcp.user else {
             Issue.record("the scratch location is not a PostgreSQL URL")
+            await cleanup()
             return
         }
         let socketURL = "postgres://\(user)@\(tcp.path)?host=\(directory)&port=\(tcp.port ?? 5432)"
