@@ -3,7 +3,8 @@
 #
 # Builds the release `assay` and the load generator, then for each backend (SQLite file; PostgreSQL from
 # $ASSAY_BENCH_POSTGRES_URL, or a throwaway cluster started here) runs:
-#   loop    16 annotators doing next + submit over HTTP on 127.0.0.1 for 20 s (after 3 s warm-up)
+#   loop    16 annotators doing next + submit over HTTP on 127.0.0.1 for 20 s (after 3 s warm-up), on a queue of
+#           200,000 items ($LOOP_ITEMS)
 #   import  `assay import` of 1,000,000 generated items (elapsed, peak memory)
 #   export  `assay export` of 1,000,000 final labels (made by importing one judgment per item)
 #   consensus  `assay consensus` (Dawid–Skene re-estimate and re-decision) over 1,000,000 judgments: 333,334
@@ -18,6 +19,7 @@ WHAT="${1:-all}"
 CLIENTS="${CLIENTS:-16}"
 SECONDS_MEASURED="${SECONDS_MEASURED:-20}"
 ITEMS="${ITEMS:-1000000}"        # BACKENDS="sqlite postgres" by default
+LOOP_ITEMS="${LOOP_ITEMS:-200000}"  # the loop's queue; LOOP_ITEMS=10000000 for the loop on a 10M-item queue
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
@@ -49,13 +51,13 @@ JSON
 }
 
 case "$WHAT" in
-  loop) "$BENCH" items 200000 --out "$WORK/loop-items.jsonl" ;;
+  loop) "$BENCH" items "$LOOP_ITEMS" --out "$WORK/loop-items.jsonl" ;;
   consensus) "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv" ;;
   dashboard) "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" \
                --gold "$WORK/dash-gold.csv" --gold-every 20 ;;
   import|export) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv" ;;
   *) "$BENCH" items "$ITEMS" --out "$WORK/items.jsonl" --judgments "$WORK/judgments.csv"
-     "$BENCH" items 200000 --out "$WORK/loop-items.jsonl"
+     "$BENCH" items "$LOOP_ITEMS" --out "$WORK/loop-items.jsonl"
      "$BENCH" crowd 333334 --items "$WORK/crowd-items.jsonl" --judgments "$WORK/crowd-judgments.csv"
      "$BENCH" crowd 333334 --days 28 --items "$WORK/dash-items.jsonl" --judgments "$WORK/dash-judgments.csv" ;;
 esac
