@@ -43,7 +43,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Errors first, so that it renders what every later middleware and route throws.
     app.middleware = Middlewares()
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
-    if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .info)) }
+    app.middleware.use(RequestBodyErrors())
+    // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
+    if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .notice)) }
     app.middleware.use(UnexpectedErrorLogger())
     app.middleware.use(TokenAuthenticator(cache: TokenCache()))
     app.middleware.use(WebSessionAuthenticator())

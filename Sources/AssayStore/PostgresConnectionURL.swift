@@ -69,6 +69,7 @@ struct PostgresConnectionURL: Sendable {
                 guard let host = parts.host, !host.isEmpty else {
                     throw Self.invalid("names no host (postgres://user@host/database, or ?host=/socket/directory)")
                 }
+                if let port = parts.port, !(1...65535).contains(port) { throw Self.invalid("port \(port) is not a port number") }
                 do {
                     configuration = try SQLPostgresConfiguration(url: url)
                 } catch {

@@ -35,6 +35,14 @@ struct BadInputTests {
                 .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
                 body: Data("{\"labels\": [".utf8))
             #expect(malformed.status == .badRequest, "malformed JSON: \(malformed.text)")
+            #expect(malformed.reason.hasPrefix("the body is not valid JSON"), "\(malformed.reason)")
+            let wrongType = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator, json: ["labels": "spam"])
+            #expect(wrongType.status == .badRequest)
+            #expect(wrongType.reason == "labels: must be a list", "\(wrongType.reason)")
+            let missingSchema = try await server.request(.POST, "/api/v1/queues", token: server.adminToken, json: ["name": "no-schema"])
+            #expect(missingSchema.status == .badRequest)
+            #expect(missingSchema.reason == "schema: is required", "\(missingSchema.reason)")
 
             let unknownLabel = try await client.submit(lease.assignmentID, labels: ["spamm"])
             #expect(unknownLabel.status == .unprocessableEntity)

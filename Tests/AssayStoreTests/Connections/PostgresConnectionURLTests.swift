@@ -48,6 +48,7 @@ struct PostgresConnectionURLTests {
             ("postgres://assay@/work", "names no host"),
             ("postgres://assay@/work?host=db.example", "must be a socket directory"),
             ("postgres://assay@/work?host=/tmp/pg&port=none", "port=none is not a port number"),
+            ("postgres://assay@db.example:99999/work", "port 99999 is not a port number"),
             ("postgres+uds://assay@localhost:5432/tmp/pg/.s.PGSQL.5432", "socket file as its path"),
             ("postgres://assay@db.example/work?sslmode=sometimes", "check the port and the sslmode"),
             ("postgres://assay@/work?host=/tmp/pg&sslmode=sometimes", "sslmode=sometimes is not one of"),

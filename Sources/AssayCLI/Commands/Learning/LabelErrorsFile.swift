@@ -11,9 +11,9 @@ struct LabelErrorsFile: AsyncParsableCommand {
         commandName: "label-errors",
         abstract: "List the rows of a labelled CSV or JSON Lines file whose label is probably wrong, most suspect first.",
         discussion: """
-            The classifier is trained --folds times, each time without one fold (stratified by label), so every row is \\
-            judged by a model that never saw it; rows whose out-of-fold probabilities contradict their label with \\
-            confidence (Northcutt et al. 2021) are written as id, given, suggested, self_confidence, \\
+            The classifier is trained --folds times, each time without one fold (stratified by label), so every row is \
+            judged by a model that never saw it; rows whose out-of-fold probabilities contradict their label with \
+            confidence (Northcutt et al. 2021) are written as id, given, suggested, self_confidence, \
             suggested_confidence. For a queue's final labels use `assay models label-errors --queue`.
 
             Example:
