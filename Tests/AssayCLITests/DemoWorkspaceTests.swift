@@ -40,6 +40,11 @@ struct DemoWorkspaceTests {
             #expect(decisions.decided > 0 && decisions.arbitrated > 0 && decisions.slaCounted > 0 && total.alpha != nil)
             #expect(Set(facts.breakdown(by: .week).map(\.key)).count >= 6, "six weeks of work")
             for queue in queues { #expect(try await store.exams(in: queue.id).count == 1, "\(queue.name)") }
+            // Each queue has its policy, with a passage for each of its labels (the workbench shows them).
+            for queue in queues {
+                let guideline = try await store.guideline(of: queue.id, version: nil, now: now)
+                #expect(Set(guideline.passages.keys) == Set(queue.schema.labels.map(\.code)), "\(queue.name)")
+            }
             let week = BusinessReview.Period.week.lastComplete(before: now)
             #expect(try await store.calibrations(in: queues.map(\.id), closingFrom: week.start, to: week.end).count == 2)
             // The English comments queue works with the triage model: some items auto-accepted, audited, measured.

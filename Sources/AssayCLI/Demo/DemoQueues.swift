@@ -124,3 +124,21 @@ enum DemoQueues {
         ]
     }
 }
+
+extension DemoQueues {
+    /// A queue's review policy as the policy team would write it: a heading per label, which becomes that label's
+    /// passage in the workbench.
+    static func guidelines(for queue: Queue) -> String {
+        var text = """
+            # \(queue.name): review policy
+
+            Judge what the content does, not the words it uses: quoting, reporting or condemning harm is not harm. When two
+            labels fit, choose the more severe. Write a rationale when the call was close.
+
+            """
+        for label in queue.schema.labels {
+            text += "\n## \(label.name)\n\n\(label.description ?? "Use \(label.name.lowercased()) when it is what the content does.")\n"
+        }
+        return text
+    }
+}

@@ -77,9 +77,14 @@ struct DemoWorkspace {
                     name: "Policy basics (training)", items: gold.prefix(10).map(\.itemExternalID), passMark: 0.8,
                     training: true),
                 in: queue, now: start)
+            // The policy in force from the start: the workbench shows the focused label's passage beside the item,
+            // and every judgment records the version it was made under.
+            let analyst = staff.first { $0.role == .analyst }!.person
+            _ = try await store.publishGuideline(
+                GuidelineDraft(markdown: DemoQueues.guidelines(for: queue), effectiveAt: start), for: queue, by: analyst,
+                now: start)
             if queue.name == "comments-en" {
                 // The triage model predicts the gold items too (which measures it), then the queue starts using it.
-                let analyst = staff.first { $0.role == .analyst }!.person
                 _ = try await store.importPredictions(
                     DemoModel.predictions(
                         for: goldItems.map { ($0.draft.externalID, $0.truth) }, labels: queue.schema.codes, rng: &rng),
