@@ -99,6 +99,30 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("a file that cannot be used fails with FILE[:LINE:COLUMN] and no usage line; a mistyped id is a usage mistake")
+    func badFilesAndIDs() async throws {
+        try await CLISandbox.with(.sqlite) { cli in
+            let missing = try cli.assay(["queues", "create", cli.folder.appendingPathComponent("nope.json").path])
+            #expect(missing.status == 1 && missing.stderr.contains("nope.json: no such file"), "\(missing.stderr)")
+            #expect(!missing.stderr.contains("Usage:"), "\(missing.stderr)")
+
+            let broken = try cli.write("broken.json", "{\n  \"name\": \"reviews\",\n  overlap: 2\n}\n")
+            let refused = try cli.assay(["queues", "create", broken])
+            #expect(refused.status == 1 && refused.stderr.contains("broken.json:3:3: not valid JSON: invalid value"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("Usage:"), "\(refused.stderr)")
+
+            let mistyped = try cli.write("mistyped.json", #"{"name": "reviews", "overlap": "two", "schema": {"kind": "single_choice", "labels": [{"code": "ok"}]}}"#)
+            let wrongKind = try cli.assay(["queues", "create", mistyped])
+            #expect(wrongKind.status == 1 && wrongKind.stderr.contains("mistyped.json: not a queue definition: overlap: must be a whole number"),
+                    "\(wrongKind.stderr)")
+            #expect(try await cli.store { try await $0.queues().isEmpty }, "nothing was created")
+
+            let badID = try cli.assay(["users", "token", "not-an-id"])
+            #expect(badID.status == 64, "\(badID.stderr)")
+            #expect(badID.stderr.contains("'not-an-id'") && badID.stderr.contains("Usage: assay users token"), "\(badID.stderr)")
+        }
+    }
+
     @Test("assay --help lists every command")
     func help() throws {
         let help = try ServerProcess.run(["--help"])

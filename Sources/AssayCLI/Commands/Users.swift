@@ -48,15 +48,14 @@ struct Users: AsyncParsableCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a new API token for a person, by id.")
 
-        @Argument(help: "The person's id.")
-        var personID: String
+        @Argument(help: "The person's id.", transform: ArgumentValues.id)
+        var personID: UUID
 
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            guard let id = UUID(uuidString: personID) else { throw ValidationError("'\(personID)' is not a person id") }
             try await CommandFailure.reporting {
-                let token = try await database.withStore { try await $0.issueToken(for: id, now: Date()) }
+                let token = try await database.withStore { try await $0.issueToken(for: personID, now: Date()) }
                 print(token)
             }
         }

@@ -8,19 +8,34 @@ import Foundation
 enum JSONFiles {
     /// Reads a file shaped like an API request body.
     ///
-    /// - Throws: a `ValidationError` naming the file and what is wrong with it.
+    /// - Throws: a ``CommandFailure`` naming the file and what is wrong with it. Not a `ValidationError`: the
+    ///   arguments were typed right, and ArgumentParser would print a usage line after the message.
     static func decode<Value: Decodable>(_ type: Value.Type, at path: String, shapedLike what: String) throws -> Value {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(path): cannot read") }
+        let data = try contents(of: path)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {
             return try decoder.decode(Value.self, from: data)
         } catch let error as AssayError {
-            throw ValidationError(error.located(in: path))
+            throw CommandFailure(description: error.located(in: path))
         } catch let error as DecodingError {
-            throw ValidationError("\(path): not \(what): \(Self.describe(error))")
+            if let syntax = JSONSyntaxError(in: data) {
+                throw CommandFailure(description: "\(path):\(syntax.line):\(syntax.column): not valid JSON: \(syntax.problem)")
+            }
+            throw CommandFailure(description: "\(path): not \(what): \(error.reason(decoding: data))")
         } catch {
-            throw ValidationError("\(path): not \(what): \(error)")
+            throw CommandFailure(description: "\(path): not \(what): \(error)")
+        }
+    }
+
+    /// The bytes of a file named on the command line, or a ``CommandFailure`` saying why they cannot be read.
+    static func contents(of path: String) throws -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
+            throw CommandFailure(description: "\(path): no such file")
+        } catch {
+            throw CommandFailure(description: "\(path): cannot read (\(error.localizedDescription))")
         }
     }
 
@@ -30,19 +45,5 @@ enum JSONFiles {
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-
-    /// A decoding error as a person reads it: the key path, then what was wrong.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return keys.isEmpty ? "" : "\(keys): "
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context))'\(key.stringValue)' is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return path(context) + context.debugDescription
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -88,6 +88,7 @@ struct Train: AsyncParsableCommand {
     func validate() throws {
         guard (data == nil) != (queue == nil) else { throw ValidationError("give a training file or --queue, not both or neither") }
         if queue != nil, test != nil { throw ValidationError("--queue tests on the queue's gold; leave out --test") }
+        _ = try trainingOptions()
     }
 
     func run() async throws {
@@ -96,7 +97,7 @@ struct Train: AsyncParsableCommand {
         let data = self.data!
         var trainer: TextClassifier.Trainer
         do { trainer = try TextClassifier.Trainer(options: options) } catch let error as LearningError {
-            throw ValidationError(error.description)
+            throw CommandFailure(description: error.description)
         }
         let columns = TextExample.Columns(text: textColumn, label: labelColumn)
         let start = ContinuousClock.now

@@ -113,7 +113,8 @@ struct LLM: AsyncParsableCommand {
 
         private func config() throws -> LLMRunConfig {
             guard let baseURL, let model else {
-                throw ValidationError("a new run needs --base-url and --model")
+                // Known only once the store says there is no run to resume, so not a usage error.
+                throw CommandFailure(description: "a new run needs --base-url and --model")
             }
             var pricing: ModelPricing?
             if priceIn != nil || priceOut != nil {

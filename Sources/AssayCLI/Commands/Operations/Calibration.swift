@@ -33,8 +33,8 @@ struct Calibration: AsyncParsableCommand {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a session's report as JSON.")
 
-        @Argument(help: "The session id.")
-        var session: String
+        @Argument(help: "The session id.", transform: ArgumentValues.id)
+        var session: UUID
 
         @Option(help: "Only this vendor's people (name or id), as its vendor lead sees it.")
         var vendor: String?
@@ -42,10 +42,9 @@ struct Calibration: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            guard let id = UUID(uuidString: session) else { throw ValidationError("'\(session)' is not a session id") }
             try await CommandFailure.reporting {
                 let report = try await database.withStore { store in
-                    try await store.calibrationReport(of: try await store.calibration(id), vendorID: try await store.vendorID(vendor))
+                    try await store.calibrationReport(of: try await store.calibration(session), vendorID: try await store.vendorID(vendor))
                 }
                 try JSONFiles.print(report)
             }

@@ -25,8 +25,8 @@ struct Guidelines: AsyncParsableCommand {
         @Option(help: "A JSON file of passages by label code, instead of reading them from the headings.")
         var passages: String?
 
-        @Option(help: "When the version takes effect, ISO 8601 (default: now).")
-        var effective: String?
+        @Option(help: "When the version takes effect, ISO 8601 (default: now).", transform: ArgumentValues.time)
+        var effective: Date?
 
         @Flag(help: "Suspend the queue's annotators from it until each is reinstated or passes an exam.")
         var recertify = false
@@ -36,17 +36,10 @@ struct Guidelines: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(file): cannot read") }
+            let markdown = try JSONFiles.contents(of: file)
             let passages = try passages.map { try JSONFiles.decode([String: String].self, at: $0, shapedLike: "passages by label code") }
-            var effectiveAt: Date?
-            if let effective {
-                guard let date = Timestamp.parse(effective) else {
-                    throw ValidationError("--effective: '\(effective)' is not an ISO 8601 time such as 2026-12-01T00:00:00Z")
-                }
-                effectiveAt = date
-            }
             let draft = GuidelineDraft(
-                markdown: String(decoding: data, as: UTF8.self), passages: passages, effectiveAt: effectiveAt, recertify: recertify)
+                markdown: String(decoding: markdown, as: UTF8.self), passages: passages, effectiveAt: effective, recertify: recertify)
             try await CommandFailure.reporting(file: file) {
                 let published = try await database.withStore { store in
                     let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageQuality)

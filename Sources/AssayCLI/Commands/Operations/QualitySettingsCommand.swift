@@ -95,7 +95,7 @@ struct QualitySettingsCommand: AsyncParsableCommand {
                 return try JSONDecoder().decode(QualitySettings.self, from: JSONEncoder().encode(JSONValue.object(fields)))
             } catch let error as DecodingError {
                 let key = error.codingKey ?? "settings"
-                throw AssayError.invalidInput(field: key, line: nil, reason: "has a value of the wrong kind (\(JSONFiles.describe(error)))")
+                throw AssayError.invalidInput(field: key, line: nil, reason: "has a value of the wrong kind (\(error.reason()))")
             }
         }
     }

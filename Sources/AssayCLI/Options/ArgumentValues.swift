@@ -1,0 +1,27 @@
+import ArgumentParser
+import AssayCore
+import Foundation
+
+/// Readers for arguments that Swift types cannot read by themselves, for `@Argument(transform:)` and
+/// `@Option(transform:)`.
+///
+/// A value they refuse is reported the way ArgumentParser reports any mistyped argument, before the command
+/// touches the database: what was typed, what was expected, then the command's own usage, exit 64.
+///
+/// ```swift
+/// @Argument(help: "The person's id.", transform: ArgumentValues.id)
+/// var person: UUID
+/// ```
+enum ArgumentValues {
+    /// A UUID as printed by the API and the CLI (`8C2E…-…`), either case.
+    @Sendable static func id(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw ValidationError("not an id: ids look like 3F2504E0-4F89-41D3-9A0C-0305E82C3301") }
+        return id
+    }
+
+    /// An ISO 8601 time with its offset, as the API writes them.
+    @Sendable static func time(_ text: String) throws -> Date {
+        guard let date = Timestamp.parse(text) else { throw ValidationError("not an ISO 8601 time such as 2026-12-01T00:00:00Z") }
+        return date
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+extension DecodingError {
+    /// The problem as `field: reason`, the field written as a JSON path (`schema.labels[2].code`) and the reason in
+    /// the words of a JSON user rather than Swift's (`must be text`, not `Expected to decode String`).
+    ///
+    /// Pass the document that failed to decode, and a syntax error also says where it is.
+    ///
+    /// ```swift
+    /// // {"name": 7} for a queue:
+    /// error.reason(decoding: body)   // "name: must be text"
+    /// // {"labels": [
+    /// error.reason(decoding: body)   // "not valid JSON: line 1, column 13: unexpected end of file"
+    /// ```
+    public func reason(decoding document: Data? = nil) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            let text = path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch self {
+        case .keyNotFound(let key, let context):
+            return "\(field(context.codingPath + [key])): is required"
+        case .valueNotFound(_, let context):
+            return "\(field(context.codingPath)): must not be null"
+        case .typeMismatch(let type, let context):
+            return "\(field(context.codingPath)): must be \(Self.kind(of: type))"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            if let document {
+                if let syntax = JSONSyntaxError(in: document) { return "not valid JSON: \(syntax)" }
+                // Foundation's decoder says "not valid JSON", with no field, about well-formed JSON whose number does
+                // not fit the Swift type: 1.5 or 10^20 where a whole number is expected.
+                return "a number does not fit its field (a fraction, or a number too large, where a whole number is expected)"
+            }
+            return "not valid JSON: " + (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
+        case .dataCorrupted(let context):
+            return "\(field(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "could not be read: \(self)"
+        }
+    }
+
+    /// The JSON kind a Swift type is read from, as an API user would name it.
+    private static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "a whole number"
+        case is Double.Type, is Float.Type: return "a number"
+        case is [Any].Type: return "a list"
+        case is [String: Any].Type: return "an object"
+        default: return "a \(type)"
+        }
+    }
+}
