@@ -124,7 +124,7 @@ public final class LiveServer: Sendable {
     /// Sends a request; `token` defaults to the admin's (pass `nil` for none).
     public func request(
         _ method: HTTPMethod, _ path: String, token: String?? = .none, body: Data? = nil,
-        contentType: String = "application/json", headers: HTTPHeaders = [:]
+        contentType: String? = "application/json", headers: HTTPHeaders = [:]
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
@@ -132,7 +132,7 @@ public final class LiveServer: Sendable {
         let bearer = token ?? adminToken
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(data: body))
         }
         do {

@@ -40,5 +40,10 @@ struct RequestBodyErrors: AsyncMiddleware {
             throw Abort(.badRequest, reason: reason.hasPrefix("not valid JSON") ? "the body is \(reason)" : reason)
         }
     }
-}
 
+    /// The 415 for an API body not sent as JSON (see ``Vapor/Request/jsonBody(_:)``), naming the header it needs.
+    static func notJSON(_ request: Request) -> Abort {
+        let sent = request.headers.first(name: .contentType).map { "it came as \($0)" } ?? "it came with no Content-Type"
+        return Abort(.unsupportedMediaType, reason: "the body must be JSON, sent with Content-Type: application/json (\(sent))")
+    }
+}

@@ -36,6 +36,15 @@ struct BadInputTests {
                 body: Data("{\"labels\": [".utf8))
             #expect(malformed.status == .badRequest, "malformed JSON: \(malformed.text)")
             #expect(malformed.reason == "the body is not valid JSON: line 1, column 13: unexpected end of file", "\(malformed.reason)")
+            // curl -d without -H 'Content-Type: application/json' sends JSON labelled as a form.
+            for contentType in ["application/x-www-form-urlencoded", "text/plain", nil] {
+                let notJSON = try await server.request(
+                    .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                    body: Data(#"{"labels": ["spam"]}"#.utf8), contentType: contentType)
+                #expect(notJSON.status == .unsupportedMediaType, "\(contentType ?? "none"): \(notJSON.text)")
+                #expect(notJSON.reason.hasPrefix("the body must be JSON, sent with Content-Type: application/json (it came "),
+                        "\(notJSON.reason)")
+            }
             let wrongType = try await server.request(
                 .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator, json: ["labels": "spam"])
             #expect(wrongType.status == .badRequest)

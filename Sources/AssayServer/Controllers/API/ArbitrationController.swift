@@ -35,7 +35,7 @@ struct ArbitrationController: RouteCollection {
     @Sendable func decide(req: Request) async throws -> JSONBody<ArbitrationCase> {
         let actor = try req.actor()
         try Policy.requireCanArbitrate(actor)
-        let body = try req.content.decode(DecisionRequest.self)
+        let body = try req.jsonBody(DecisionRequest.self)
         return JSONBody(
             try await req.store.decide(
                 try req.parameters.require("caseID", as: Int64.self), labels: body.labels, rationale: body.rationale,
@@ -45,7 +45,7 @@ struct ArbitrationController: RouteCollection {
     @Sendable func appeal(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanAppeal(actor)
-        let body = try? req.content.decode(AppealRequest.self)
+        let body = try req.optionalJSONBody(AppealRequest.self)
         let opened = try await req.store.appeal(
             itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person,
             vendorScope: try Policy.vendorScope(of: actor), now: req.now)

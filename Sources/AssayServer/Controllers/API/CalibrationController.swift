@@ -17,7 +17,7 @@ struct CalibrationController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         try Policy.requireCanManageQuality(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let session = try await req.store.createCalibration(try req.content.decode(CalibrationDraft.self), in: queue, now: req.now)
+        let session = try await req.store.createCalibration(try req.jsonBody(CalibrationDraft.self), in: queue, now: req.now)
         return try await JSONBody(session).encodeResponse(status: .created, for: req)
     }
 
@@ -33,7 +33,7 @@ struct CalibrationController: RouteCollection {
     @Sendable func answer(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
-        let body = try req.content.decode(ExamAnswerRequest.self)
+        let body = try req.jsonBody(ExamAnswerRequest.self)
         try await req.store.answerCalibration(session, item: body.itemID, labels: body.labels, by: actor.person, now: req.now)
         return .noContent
     }
@@ -43,7 +43,7 @@ struct CalibrationController: RouteCollection {
         let actor = try req.actor()
         let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
         if !session.participants.include(actor.person) { try Policy.requireCanSeeScores(actor) }
-        let body = try req.content.decode(NoteRequest.self)
+        let body = try req.jsonBody(NoteRequest.self)
         try await req.store.addCalibrationNote(to: session, text: body.text, by: actor.person, now: req.now)
         return .noContent
     }

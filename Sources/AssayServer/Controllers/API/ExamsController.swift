@@ -15,7 +15,7 @@ struct ExamsController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         try Policy.requireCanManageGold(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let exam = try await req.store.createExam(try req.content.decode(ExamDraft.self), in: queue, now: req.now)
+        let exam = try await req.store.createExam(try req.jsonBody(ExamDraft.self), in: queue, now: req.now)
         return try await JSONBody(exam).encodeResponse(status: .created, for: req)
     }
 
@@ -40,7 +40,7 @@ struct ExamsController: RouteCollection {
         let actor = try req.actor()
         try Self.requireCandidate(actor)
         let exam = try await req.store.exam(try req.parameters.require("examID", as: UUID.self))
-        let body = try req.content.decode(ExamAnswerRequest.self)
+        let body = try req.jsonBody(ExamAnswerRequest.self)
         return JSONBody(try await req.store.answerExam(exam, item: body.itemID, labels: body.labels, by: actor.person, now: req.now))
     }
 

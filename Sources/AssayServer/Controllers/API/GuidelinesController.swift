@@ -18,7 +18,7 @@ struct GuidelinesController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let draft = try req.content.decode(GuidelineDraft.self)
+        let draft = try req.jsonBody(GuidelineDraft.self)
         let published = try await req.store.publishGuideline(draft, for: queue, by: actor.person, now: req.now)
         return try await JSONBody(published).encodeResponse(status: .created, for: req)
     }

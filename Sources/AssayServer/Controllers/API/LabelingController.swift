@@ -29,7 +29,7 @@ struct LabelingController: RouteCollection {
     @Sendable func submit(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
-        let submission = try req.content.decode(JudgmentSubmission.self)
+        let submission = try req.jsonBody(JudgmentSubmission.self)
         let assignmentID = try req.parameters.require("assignmentID", as: Int64.self)
         let outcome = try await req.store.submitJudgment(submission, on: assignmentID, by: actor.person, now: req.now)
         return try await SubmitResponse(judgment: outcome.judgment, replayed: outcome.isReplay)
@@ -47,7 +47,7 @@ struct LabelingController: RouteCollection {
     @Sendable func escalate(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
-        let body = try req.content.decode(EscalationRequest.self)
+        let body = try req.jsonBody(EscalationRequest.self)
         let opened = try await req.store.escalate(
             try req.parameters.require("assignmentID", as: Int64.self), note: body.note, by: actor.person, now: req.now)
         return try await EscalationResponse(caseID: opened.id, state: opened.state.rawValue)

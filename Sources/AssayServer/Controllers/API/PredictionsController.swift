@@ -40,7 +40,7 @@ struct PredictionsController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageModels(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let settings = try req.content.decode(AssistSettings.self)
+        let settings = try req.jsonBody(AssistSettings.self)
         return JSONBody(try await req.store.updateAssist(of: queue, to: settings, by: actor.person, now: req.now))
     }
 

@@ -24,7 +24,7 @@ struct QAController: RouteCollection {
     @Sendable func review(req: Request) async throws -> JSONBody<QAReview> {
         let actor = try req.actor()
         try Policy.requireCanReview(actor)
-        let verdict = try req.content.decode(QAVerdict.self)
+        let verdict = try req.jsonBody(QAVerdict.self)
         return JSONBody(
             try await req.store.submitQAReview(
                 try req.parameters.require("reviewID", as: Int64.self), verdict: verdict, by: actor.person, now: req.now))

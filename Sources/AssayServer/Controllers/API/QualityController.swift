@@ -23,7 +23,7 @@ struct QualityController: RouteCollection {
     @Sendable func setGold(req: Request) async throws -> JSONBody<GoldAnswer> {
         let actor = try req.actor()
         try Policy.requireCanManageGold(actor)
-        let body = try req.content.decode(GoldRequest.self)
+        let body = try req.jsonBody(GoldRequest.self)
         return JSONBody(
             try await req.store.setGold(
                 labels: body.labels, rationale: body.rationale, onItem: try req.parameters.require("itemID", as: Int64.self),
@@ -89,7 +89,7 @@ struct QualityController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let body = try? req.content.decode(ReinstateRequest.self)
+        let body = try req.optionalJSONBody(ReinstateRequest.self)
         try await req.store.reinstate(
             try req.parameters.require("personID", as: UUID.self), in: queue, by: actor.person, reason: body?.reason,
             now: req.now)
@@ -100,7 +100,7 @@ struct QualityController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let settings = try req.content.decode(QualitySettings.self)
+        let settings = try req.jsonBody(QualitySettings.self)
         return JSONBody(try await req.store.updateQuality(of: queue, to: settings, by: actor.person, now: req.now))
     }
 }

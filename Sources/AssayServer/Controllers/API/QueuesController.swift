@@ -14,7 +14,7 @@ struct QueuesController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         try Policy.requireCanManageQueues(try req.actor())
-        let queue = try await req.store.createQueue(try req.content.decode(QueueDraft.self), now: req.now)
+        let queue = try await req.store.createQueue(try req.jsonBody(QueueDraft.self), now: req.now)
         return try await QueueResponse(queue: queue, stats: nil).encodeResponse(status: .created, for: req)
     }
 

@@ -25,7 +25,7 @@ struct WorkspaceController: RouteCollection {
 
     @Sendable func createPerson(req: Request) async throws -> Response {
         try Policy.requireCanManageWorkspace(try req.actor())
-        let draft = try req.content.decode(PersonDraft.self)
+        let draft = try req.jsonBody(PersonDraft.self)
         let (person, token) = try await req.store.createPersonWithToken(draft, now: req.now)
         return try await CreatedPersonResponse(person: person, token: token.value).encodeResponse(status: .created, for: req)
     }
@@ -64,7 +64,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func setStatus(req: Request) async throws -> JSONBody<Person> {
         try Policy.requireCanManageStatus(try req.actor())
         let personID = try req.parameters.require("personID", as: UUID.self)
-        let status = try req.content.decode(StatusRequest.self).status
+        let status = try req.jsonBody(StatusRequest.self).status
         try await req.store.setStatus(status, of: personID)
         return JSONBody(try await req.store.person(personID))
     }
@@ -72,7 +72,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func createVendor(req: Request) async throws -> Response {
         try Policy.requireCanManageWorkspace(try req.actor())
         try NameRequest.validate(content: req)
-        let vendor = try await req.store.createVendor(named: try req.content.decode(NameRequest.self).name, now: req.now)
+        let vendor = try await req.store.createVendor(named: try req.jsonBody(NameRequest.self).name, now: req.now)
         return try await JSONBody(vendor).encodeResponse(status: .created, for: req)
     }
 
@@ -88,7 +88,7 @@ struct WorkspaceController: RouteCollection {
         try Policy.requireCanManageWorkspace(try req.actor())
         try NameRequest.validate(content: req)
         let vendorID = try req.parameters.require("vendorID", as: UUID.self)
-        let name = try req.content.decode(NameRequest.self).name
+        let name = try req.jsonBody(NameRequest.self).name
         let team = try await req.store.createTeam(named: name, in: vendorID, now: req.now)
         return try await JSONBody(team).encodeResponse(status: .created, for: req)
     }
