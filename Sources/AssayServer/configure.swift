@@ -26,7 +26,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     let database = try await AssayDatabase.open(
         settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
-    try await database.migrate()
+    do {
+        try await database.migrate()
+    } catch {
+        // Not yet the app's, so the app's shutdown would not close it.
+        try? await database.close()
+        throw error
+    }
     app.assayDatabase = database
     app.jobUploadByteLimit = settings.maxJobUploadBytes
     app.jobs = try JobRunner(

@@ -77,9 +77,29 @@ public final class AssayDatabase: Sendable {
         if threadPool == nil { pool.start() }
         let databases = Databases(threadPool: pool, on: eventLoopGroup)
         databases.use(try location.configuration(connectionsPerEventLoop: connectionsPerEventLoop), as: .assay)
-        return try AssayDatabase(
+        let database = try AssayDatabase(
             location: location, databases: databases, threadPool: pool, ownsThreadPool: threadPool == nil,
             logger: logger, pinnedLoop: eventLoopGroup.next())
+        if location.isPostgres {
+            do {
+                try await database.connectOnce()
+            } catch {
+                try? await database.close()
+                throw DatabaseUnavailable(location: location, error: error)
+            }
+        }
+        return database
+    }
+
+    /// One round trip to PostgreSQL, so that an unreachable server or a refused login stops `open`.
+    ///
+    /// Its logger is silent: the connection pool logs a failed attempt as an error, and the caller reports the
+    /// failure itself, as a ``DatabaseUnavailable``.
+    private func connectOnce() async throws {
+        var quiet = logger
+        quiet.logLevel = .critical
+        guard let sql = databases.database(.assay, logger: quiet, on: pinnedLoop) as? any SQLDatabase else { return }
+        try await sql.raw("SELECT 1").run()
     }
 
     /// Brings the schema up to date (safe to run on every start).

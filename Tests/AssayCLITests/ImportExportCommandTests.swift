@@ -123,6 +123,19 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("an unreachable PostgreSQL stops a command and the server at the start, with the place and the reason")
+    func unreachablePostgres() throws {
+        // Port 1 on 127.0.0.1: nothing listens there, and nobody but root could.
+        let environment = ["ASSAY_DATABASE_URL": "postgres://assay:secret@127.0.0.1:1/assay", "SWIFT_BACKTRACE": "enable=no"]
+        for arguments in [["queues", "list"], ["serve", "--port", "0"]] {
+            let run = try ServerProcess.run(arguments, environment: environment)
+            #expect(run.status == 1, "\(arguments): exit \(run.status): \(run.stderr)")
+            #expect(run.stderr.contains("Error: cannot use PostgreSQL at postgres://assay:***@127.0.0.1:1/assay: connection refused"),
+                    "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("secret") && !run.stderr.contains("PSQLError"), "\(arguments): \(run.stderr)")
+        }
+    }
+
     @Test("assay --help lists every command")
     func help() throws {
         let help = try ServerProcess.run(["--help"])
