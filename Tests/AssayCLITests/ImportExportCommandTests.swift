@@ -1,3 +1,5 @@
+import ArgumentParser
+import AssayCLI
 import AssayCore
 import AssayStore
 import AssayTesting
@@ -141,6 +143,33 @@ struct ImportExportCommandTests {
         let help = try ServerProcess.run(["--help"])
         for command in ["serve", "demo", "import", "export", "users", "queues"] {
             #expect(help.stdout.contains(command), "\(command) missing from --help")
+        }
+    }
+
+    @Test("every command's help reads as paragraphs: no sentence broken by a line break in the source")
+    func helpParagraphs() {
+        func commands(_ command: any ParsableCommand.Type) -> [any ParsableCommand.Type] {
+            [command] + command.configuration.subcommands.flatMap(commands)
+        }
+        for command in commands(AssayCommand.self) {
+            let help = AssayCommand.helpMessage(for: command, columns: 80)
+            let text = help.components(separatedBy: "USAGE:")[0].split(separator: "\n", omittingEmptySubsequences: false)
+            // ArgumentParser wraps at the terminal's width; a newline in the source as well leaves a short line
+            // followed by the rest of the sentence, in lower case.
+            let name = command.configuration.commandName ?? "\(command)"
+            for (line, next) in zip(text, text.dropFirst()) where line.count < 60 && !line.isEmpty {
+                let continues = next.first.map { $0.isLowercase } ?? false
+                #expect(!continues, "\(name): '\(line)' / '\(next)'")
+            }
+            // A backslash ends only an indented example line that goes on, indented, on the next: one in prose is a
+            // Swift line continuation written twice, and one outdented is an example the wrapping broke.
+            // An indented block (examples, a list) fits the width: a line of it wrapped goes on at the margin.
+            for (line, next) in zip(text, text.dropFirst()) where line.hasPrefix("  ") && !next.isEmpty {
+                #expect(next.hasPrefix("  "), "\(name): '\(line)' / '\(next)'")
+            }
+            for (line, next) in zip(text, text.dropFirst()) where line.hasSuffix("\\") {
+                #expect(line.hasPrefix("  ") && next.hasPrefix("    "), "\(name): '\(line)' / '\(next)'")
+            }
         }
     }
 }

@@ -24,8 +24,10 @@ struct Export: AsyncParsableCommand {
             and agreement in meta.
 
             Examples:
-              assay export --queue comments-en --training --splits 80/10/10 --out-dir data/ --format jsonl
-              assay export --queue comments-en --label-studio --from-name label --to-name text --out tasks.json
+              assay export --queue comments-en --training --splits 80/10/10 \\
+                  --out-dir data/ --format jsonl
+              assay export --queue comments-en --label-studio \\
+                  --from-name label --to-name text --out tasks.json
             """)
 
     @Option(help: "The queue, by name or id.")

@@ -17,7 +17,8 @@ struct LabelErrorsFile: AsyncParsableCommand {
             suggested_confidence. For a queue's final labels use `assay models label-errors --queue`.
 
             Example:
-              assay label-errors posts.csv --id-column id --text-column text --label-column label --out suspects.csv
+              assay label-errors posts.csv --id-column id --text-column text \\
+                  --label-column label --out suspects.csv
             """)
 
     @Argument(help: "The labelled examples: a CSV with a header, or JSON Lines.")

@@ -19,9 +19,11 @@ struct Predict: AsyncParsableCommand {
             predictions are stored under --predictor, with the uncertainty an uncertainty-ordered queue sorts by.
 
             Examples:
-              assay predict --model posts.model new-posts.csv --id-column id --out predictions.csv
+              assay predict --model posts.model new-posts.csv --id-column id \\
+                  --out predictions.csv
               assay predict --model posts.model posts.jsonl --probabilities --out -
-              assay predict --model comments.model --queue comments-en --predictor comments-clf@1 --by priya
+              assay predict --model comments.model --queue comments-en \\
+                  --predictor comments-clf@1 --by priya
             """)
 
     @Option(help: "The model file.")

@@ -21,8 +21,10 @@ struct Train: AsyncParsableCommand {
             held out by construction. `assay predict --queue` then makes the model a predictor of the queue.
 
             Examples:
-              assay train posts.csv --text-column text --label-column label --out posts.model
-              assay train train.jsonl --label-column class --test test.jsonl --out model.bin --json
+              assay train posts.csv --text-column text --label-column label \\
+                  --out posts.model
+              assay train train.jsonl --label-column class --test test.jsonl \\
+                  --out model.bin --json
               assay train --queue comments-en --out comments.model
             """)
 

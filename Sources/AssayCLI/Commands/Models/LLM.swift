@@ -17,17 +17,19 @@ struct LLM: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run an LLM over a queue's items and store its answers as predictions; resumes an unfinished run.",
             discussion: """
-                Works with vLLM, llama.cpp's server, Ollama and hosted APIs. The prompt is a versioned template (see \\
-                `--template`; the default shows the labels, their guideline passages and the item's text). Each \\
-                answer is parsed into the queue's labels; one that never parses is recorded as a failure, never \\
-                guessed. Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \\
+                Works with vLLM, llama.cpp's server, Ollama and hosted APIs. The prompt is a versioned template (see \
+                `--template`; the default shows the labels, their guideline passages and the item's text). Each \
+                answer is parsed into the queue's labels; one that never parses is recorded as a failure, never \
+                guessed. Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \
                 finishes, so after a crash the same command carries on where it stopped.
 
                 Examples:
-                  assay llm run --queue comments-en --predictor triage-llama@p1 --by priya \\
-                      --base-url http://127.0.0.1:11434/v1 --model llama3.1:8b --scope gold
-                  OPENAI_API_KEY=… assay llm run --queue ads --predictor ads-gpt@p2 --by priya \\
-                      --base-url https://api.openai.com/v1 --model gpt-4o-mini --api-key-env OPENAI_API_KEY \\
+                  assay llm run --queue comments-en --predictor triage-llama@p1 \\
+                      --by priya --base-url http://127.0.0.1:11434/v1 \\
+                      --model llama3.1:8b --scope gold
+                  OPENAI_API_KEY=… assay llm run --queue ads --predictor ads-gpt@p2 \\
+                      --by priya --base-url https://api.openai.com/v1 \\
+                      --model gpt-4o-mini --api-key-env OPENAI_API_KEY \\
                       --price-in 0.15 --price-out 0.6 --template ads-prompt.json
                 """)
 

@@ -79,9 +79,12 @@ struct Models: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show (with no options) or set how a queue uses a model: suggestions and auto-accept.",
             discussion: """
-                Setting replaces the queue's model settings with what the options say. For example:
-                  assay models assist --queue comments-en --by ana --predictor triage@v3 --show-suggestions \\
-                      --auto-accept 0.97 --audit-rate 0.05 --human-only hate --label-threshold spam=0.95
+                Setting replaces the queue's model settings with what the options say.
+
+                Example:
+                  assay models assist --queue comments-en --by ana --predictor triage@v3 \\
+                      --show-suggestions --auto-accept 0.97 --audit-rate 0.05 \\
+                      --human-only hate --label-threshold spam=0.95
                 """)
 
         @Option(help: "The queue, by name or id.")
@@ -272,8 +275,10 @@ struct Models: AsyncParsableCommand {
                 + "F1, confusions with examples, cost and latency, and the people's accuracy on the same items.",
             discussion: """
                 Example: run two prompt versions on the gold, then compare them.
-                  assay llm run --queue comments-en --predictor triage@p1 --scope gold … ; assay llm run … --predictor triage@p2 …
-                  assay models evaluate --queue comments-en --predictor triage@p1 --predictor triage@p2
+                  assay llm run --queue comments-en --predictor triage@p1 --scope gold …
+                  assay llm run --queue comments-en --predictor triage@p2 --scope gold …
+                  assay models evaluate --queue comments-en \\
+                      --predictor triage@p1 --predictor triage@p2
                 """)
 
         @Option(help: "The queue, by name or id.")

@@ -10,18 +10,22 @@ struct QualitySettingsCommand: AsyncParsableCommand {
         abstract: "Show or change a queue's quality settings: gold rate, accuracy threshold, auto-suspend, QA sampling.",
         discussion: """
             Settings (the keys of PUT /api/v1/queues/{queue}/quality):
-              gold_rate                     share of `next` calls that serve a gold item, 0 to 0.5
-              min_gold_accuracy             accuracy on gold an annotator must keep, 0 to 1 (null: nobody is checked)
-              min_gold_answers, gold_window answers before the threshold applies; answers the running score covers
-              auto_suspend                  remove from the queue (not just flag) below the threshold
-              qa_rate, qa_sampling          share of judgments sampled for QA; uniform or stratified
-              qa_target_width, qa_blind     stratified interval width; reviewers label before seeing the answer
-              arbitration_shows_annotators  arbitrators see who gave each judgment
-              requires_qualification        annotators need a passed exam to take work
-              sla_hours                     hours from import to a final label that count as on time (null: no SLA)
-              exposure_limit                items under each severe label one person may judge a day (null: none)
-              break_after_minutes           minutes of unbroken work before the workbench suggests a break
-              blur_all_media                show every image and video blurred and greyscale until clicked
+              gold_rate               share of `next` calls that serve gold, 0 to 0.5
+              min_gold_accuracy       gold accuracy to keep, 0 to 1 (null: none checked)
+              min_gold_answers        gold answers before that threshold applies
+              gold_window             gold answers the running score covers
+              auto_suspend            remove from the queue below it, not just flag
+              qa_rate                 share of judgments sampled for QA
+              qa_sampling             uniform or stratified
+              qa_target_width         stratified sampling's target interval width
+              qa_blind                reviewers label before seeing the answer
+              arbitration_shows_annotators
+                                      arbitrators see who gave each judgment
+              requires_qualification  annotators need a passed exam to take work
+              sla_hours               on-time hours from import to final label (null: none)
+              exposure_limit          items per severe label one person may judge a day
+              break_after_minutes     unbroken work before the workbench suggests a break
+              blur_all_media          images and videos blurred and grey until clicked
             """,
         subcommands: [Show.self, Change.self], defaultSubcommand: Show.self)
 

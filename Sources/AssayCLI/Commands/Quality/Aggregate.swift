@@ -16,7 +16,8 @@ struct Aggregate: AsyncParsableCommand {
             Writes item,label,confidence to --out (default: standard output); a summary goes to standard error.
 
             Examples:
-              assay aggregate judgments.csv --method ds --out labels.csv --workers workers.csv
+              assay aggregate judgments.csv --method ds --out labels.csv \\
+                  --workers workers.csv
               assay aggregate judgments.csv --method mace --gold gold.csv > labels.csv
             """)
 

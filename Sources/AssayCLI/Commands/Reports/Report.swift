@@ -9,13 +9,15 @@ struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the weekly or monthly business review as a self-contained, printable HTML page.",
         discussion: """
-            Key figures against the previous period with deltas and 95% intervals, charts by day, the annotators and
-            labels that moved most, which vendors, teams, markets, queues, labels and annotators drove each change
-            in gold accuracy, QA score and handling time, calibration sessions closed in the period, and open issues.
+            Key figures against the previous period with deltas and 95% intervals, charts by day, the annotators and \
+            labels that moved most, which vendors, teams, markets, queues, labels and annotators drove each change \
+            in gold accuracy, QA score and handling time, calibration sessions closed in the period, and open issues. \
             The same page is at /report in the web UI.
 
             Packs: --vendor V reviews one vendor's people; --market M the queues serving one market.
-            For example: assay report --period week --queue comments-de --out review.html
+
+            Example:
+              assay report --period week --queue comments-de --out review.html
             """)
 
     @Option(help: "week (ISO, Monday to Sunday) or month.")
