@@ -47,7 +47,8 @@ struct ReportCommandTests {
             let queue = try cli.assay(["report", "--queue", "nope"])
             #expect(queue.status != 0 && queue.stderr.contains("nope"), "\(queue.stderr)")
             let date = try cli.assay(["report", "--date", "2026-13-01"])
-            #expect(date.status != 0 && date.stderr.contains("--date"), "\(date.stderr)")
+            #expect(date.status == 64 && date.stderr.contains("'2026-13-01' is invalid for '--date <date>': not a day as YYYY-MM-DD"),
+                    "a usage mistake, refused before any work: \(date.stderr)")
             let period = try cli.assay(["report", "--period", "fortnight"])
             #expect(period.status != 0 && period.stderr.contains("fortnight"), "\(period.stderr)")
         }

@@ -19,6 +19,12 @@ enum ArgumentValues {
         return id
     }
 
+    /// A calendar day as YYYY-MM-DD, read as that day in UTC.
+    @Sendable static func day(_ text: String) throws -> Date {
+        guard let day = Calendar.utcDayFormatter.date(from: text) else { throw ValidationError("not a day as YYYY-MM-DD") }
+        return day
+    }
+
     /// An ISO 8601 time with its offset, as the API writes them.
     @Sendable static func time(_ text: String) throws -> Date {
         guard let date = Timestamp.parse(text) else { throw ValidationError("not an ISO 8601 time such as 2026-12-01T00:00:00Z") }

@@ -23,8 +23,9 @@ struct Report: AsyncParsableCommand {
     @Option(help: "week (ISO, Monday to Sunday) or month.")
     var period: BusinessReview.Period = .week
 
-    @Option(help: "A day inside the period to review, YYYY-MM-DD (default: the last complete period).")
-    var date: String?
+    @Option(help: "A day inside the period to review, YYYY-MM-DD (default: the last complete period).",
+            transform: ArgumentValues.day)
+    var date: Date?
 
     @Option(name: .customLong("queue"), help: "A queue by name or id; repeat for several (default: every queue).")
     var queues: [String] = []
@@ -42,14 +43,7 @@ struct Report: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandFailure.reporting {
-            var day: Date?
-            if let date {
-                guard let parsed = Calendar.utcDayFormatter.date(from: date) else {
-                    throw CommandFailure(description: "--date: must be a day as YYYY-MM-DD, got '\(date)'")
-                }
-                day = parsed
-            }
-            let scope = ReviewScope(queues: queues, vendor: vendor, market: market, period: period, date: day)
+            let scope = ReviewScope(queues: queues, vendor: vendor, market: market, period: period, date: date)
             let html = try await database.withStore { store in
                 try await BusinessReviewDocument.html(scope, store: store, now: Date())
             }
