@@ -101,10 +101,16 @@ struct DatabaseCloser: LifecycleHandler {
 extension Application {
     /// Runs the lifecycle handlers and binds the HTTP server on the configured address; returns the bound port
     /// (useful with port 0). The CLI and the live-server tests both start the app this way.
+    ///
+    /// - Throws: ``ListenError`` when the address cannot be listened on (the port is taken, say).
     public func startServing() async throws -> Int {
         try await asyncBoot()
         let configuration = http.server.configuration
-        try await server.start(address: .hostname(configuration.hostname, port: configuration.port))
+        do {
+            try await server.start(address: .hostname(configuration.hostname, port: configuration.port))
+        } catch let error as IOError {
+            throw ListenError(hostname: configuration.hostname, port: configuration.port, errno: error.errnoCode)
+        }
         return http.server.shared.localAddress?.port ?? configuration.port
     }
 
@@ -112,5 +118,28 @@ extension Application {
     public func stopServing() async throws {
         await server.shutdown()
         try await asyncShutdown()
+    }
+}
+
+/// The server cannot listen where it was asked to: the port is taken, is below 1024 without the right to it, or
+/// the host name is not an address of this machine.
+///
+/// ```swift
+/// "\(error)"  // "cannot listen on 127.0.0.1:8080: the port is in use (another server listens there; choose another with --port)"
+/// ```
+public struct ListenError: Error, CustomStringConvertible {
+    public let hostname: String
+    public let port: Int
+    /// The operating system's error number.
+    public let errno: Int32
+
+    public var description: String {
+        let reason = switch errno {
+        case EADDRINUSE: "the port is in use (another server listens there; choose another with --port)"
+        case EACCES: "no permission (ports below 1024 are for root; choose another with --port)"
+        case EADDRNOTAVAIL: "the address is not one of this machine's (check --hostname)"
+        default: String(cString: strerror(errno)).lowercased()
+        }
+        return "cannot listen on \(hostname):\(port): \(reason)"
     }
 }

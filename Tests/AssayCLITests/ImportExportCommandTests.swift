@@ -138,6 +138,22 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("serve refuses a port out of range before starting, and names a port that is taken")
+    func ports() async throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let database = folder.folder.appendingPathComponent("ports.sqlite").path
+        let tooHigh = try ServerProcess.run(["serve", "--port", "99999", "--db", database])
+        #expect(tooHigh.status == 64 && tooHigh.stderr.contains("'99999' is invalid for '--port <port>': not a port: 0 to 65535"),
+                "\(tooHigh.stderr)")
+        let first = try ServerProcess.serve(sqlitePath: database)
+        defer { first.stop() }
+        let port = try #require(URLComponents(string: first.baseURL)?.port)
+        let second = try ServerProcess.run(["serve", "--port", "\(port)", "--db", database])
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("Error: cannot listen on 127.0.0.1:\(port): the port is in use"), "\(second.stderr)")
+    }
+
     @Test("assay --help lists every command")
     func help() throws {
         let help = try ServerProcess.run(["--help"])

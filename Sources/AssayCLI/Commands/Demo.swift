@@ -23,7 +23,7 @@ struct Demo: AsyncParsableCommand {
     @ArgumentParser.Option(help: "The address to listen on.")
     var hostname = "127.0.0.1"
 
-    @ArgumentParser.Option(help: "The port to listen on.")
+    @ArgumentParser.Option(help: "The port to listen on (0: any free port).", transform: ArgumentValues.port)
     var port = 8080
 
     @ArgumentParser.Option(help: "How many items to generate.")

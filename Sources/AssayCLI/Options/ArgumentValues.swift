@@ -19,6 +19,13 @@ enum ArgumentValues {
         return id
     }
 
+    /// A TCP port, 0 to 65535 (0 lets the system pick a free one). Swift's `Int` would take 99999, and the server
+    /// would then listen on 99999 modulo 65536 without a word.
+    @Sendable static func port(_ text: String) throws -> Int {
+        guard let port = Int(text), (0...65_535).contains(port) else { throw ValidationError("not a port: 0 to 65535") }
+        return port
+    }
+
     /// A calendar day as YYYY-MM-DD, read as that day in UTC.
     @Sendable static func day(_ text: String) throws -> Date {
         guard let day = Calendar.utcDayFormatter.date(from: text) else { throw ValidationError("not a day as YYYY-MM-DD") }
