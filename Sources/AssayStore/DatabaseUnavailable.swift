@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import FluentPostgresDriver
 
 /// The database cannot be used at all: PostgreSQL is not running, the URL points elsewhere, or the server refuses
@@ -35,25 +33,14 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible, Sendable {
         if let message = error.serverInfo?[.message] {
             return [message, error.serverInfo?[.hint]].compactMap { $0 }.joined(separator: "; ")
         }
-        if let underlying = error.underlying { return connectionReason(underlying) }
+        if let underlying = error.underlying {
+            if let underlying = underlying as? PSQLError { return reason(for: underlying) }
+            return ConnectionFailure.reason(for: underlying) ?? "\(underlying)"
+        }
         switch error.code {
         case .sslUnsupported: return "the server does not accept TLS, and the URL's sslmode requires it"
         case .authMechanismRequiresPassword: return "the server asks for a password, and the URL gives none"
         default: return "PostgreSQL error \(error.code)"
         }
-    }
-
-    private static func connectionReason(_ error: any Error) -> String {
-        if let error = error as? NIOConnectionError {
-            if let failure = error.connectionErrors.first { return connectionReason(failure.error) }
-            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the host name does not resolve" }
-            return "no address to connect to"
-        }
-        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
-        if let error = error as? ChannelError, case .connectTimeout(let after) = error {
-            return "no answer within \(after.nanoseconds / 1_000_000_000) s"
-        }
-        if let error = error as? PSQLError { return reason(for: error) }
-        return "\(error)"
     }
 }

@@ -57,4 +57,31 @@ struct LLMCommandTests {
             }
         }
     }
+
+    @Test("a missing API key and a model server nobody listens on: each stops with its reason, and neither leaves a run running")
+    func startFailures() async throws {
+        try await CLISandbox.with(.sqlite) { cli in
+            try await cli.store { store in
+                let queue = try await Fixtures.queue(store, name: "llm")
+                try await Fixtures.items(store, into: queue, count: 5)
+                _ = try await store.createPerson(PersonDraft(externalID: "ana", name: "Ana", role: .analyst), now: Date())
+            }
+            let port = try UnusedPort.make()
+            let arguments = [
+                "llm", "run", "--queue", "llm", "--predictor", "llm-spam@p1", "--by", "ana",
+                "--base-url", "http://127.0.0.1:\(port)/v1", "--model", "m", "--timeout", "30",
+            ]
+            let noKey = try cli.assay(arguments + ["--api-key-env", "ASSAY_TEST_NO_SUCH_KEY"])
+            #expect(noKey.status == 1 && noKey.stderr.contains("the environment variable ASSAY_TEST_NO_SUCH_KEY is not set"),
+                    "\(noKey.stderr)")
+            #expect(try await cli.store { try await $0.llmRuns(in: try await $0.queue("llm")) }.isEmpty, "no run was started")
+
+            let down = try cli.assay(arguments)
+            #expect(down.status == 1, "\(down.stdout)\n\(down.stderr)")
+            #expect(down.stderr.contains("the run failed: could not connect to the model server: connection refused (http://127.0.0.1:\(port)/v1)"),
+                    "\(down.stderr)")
+            let runs = try await cli.store { try await $0.llmRuns(in: try await $0.queue("llm")) }
+            #expect(runs.count == 1 && runs[0].state == .failed && runs[0].succeeded + runs[0].failed == 0, "\(runs)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayStore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -11,7 +12,7 @@ import NIOHTTP1
 ///
 /// For example:
 /// ```swift
-/// let client = ChatCompletionClient(baseURL: "http://127.0.0.1:8000/v1", apiKey: nil, timeout: .seconds(60), http: .shared)
+/// let client = ChatCompletionClient(baseURL: "http://127.0.0.1:8000/v1", apiKey: nil, timeout: .seconds(60), http: http)
 /// let reply = try await client.complete(ChatCompletionRequest(model: "llama3", messages: [.user("Hello")]))
 /// ```
 public struct ChatCompletionClient: Sendable {
@@ -62,6 +63,7 @@ public struct ChatCompletionClient: Sendable {
         } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
             throw CallError(failure: .timeout, retryAfter: nil)
         } catch {
+            if let reason = ConnectionFailure.reason(for: error) { throw CallError(failure: .unreachable(reason), retryAfter: nil) }
             throw CallError(failure: .transport(String(describing: error)), retryAfter: nil)
         }
         guard (200..<300).contains(response.status.code) else {

@@ -13,49 +13,64 @@ import NIOCore
 /// Because each item is recorded the moment it finishes, a run that crashes is resumed by running it again: the
 /// items it finished are not called again. Calls in flight at the crash (at most `concurrency`) are made again,
 /// since their answers were never recorded. A wrong key, URL or model (401, 403, 404) stops the run as failed,
-/// since every call would meet it.
+/// since every call would meet it; so does a model server that cannot be connected to before it has answered once
+/// in this call (nothing listens at the URL). Once it has answered, a lost connection is retried like a 503.
 ///
 /// For example:
 /// ```swift
+/// try LLMRunner.apiKey(for: config)   // before the run exists: a missing key leaves nothing behind
 /// let run = try await store.startLLMRun(on: queue, as: predictor, config: config, by: analyst, now: Date())
-/// let finished = try await LLMRunner(store: store, http: .shared).run(run)
+/// let finished = try await LLMRunner(store: store).run(run)
 /// finished.succeeded   // items answered
 /// ```
 public struct LLMRunner: Sendable {
     let store: Store
-    let http: HTTPClient
     let environment: [String: String]
 
     /// Makes a runner.
     ///
     /// - Parameters:
     ///   - environment: where the API key's variable is looked up (the process's environment by default).
-    public init(store: Store, http: HTTPClient, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(store: Store, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store
-        self.http = http
         self.environment = environment
+    }
+
+    /// The API key the run's configuration names, read from `environment`; nil when it names none.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the variable is not set.
+    public static func apiKey(
+        for config: LLMRunConfig, in environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String? {
+        guard let variable = config.apiKeyEnv else { return nil }
+        guard let value = environment[variable], !value.isEmpty else {
+            throw AssayError.invalidInput(field: "api_key_env", line: nil, reason: "the environment variable \(variable) is not set")
+        }
+        return value
     }
 
     /// Runs (or resumes) a run to its end and returns it with its figures.
     ///
     /// - Parameter progress: told the number of items finished in this call, after each one.
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the API key's variable is not set; store errors.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the API key's variable is not set (the run is
+    ///   left as it was, to resume once it is); store errors.
     public func run(_ run: LLMRun, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> LLMRun {
         let config = run.config
-        var apiKey: String?
-        if let variable = config.apiKeyEnv {
-            guard let value = environment[variable], !value.isEmpty else {
-                throw AssayError.invalidInput(field: "api_key_env", line: nil, reason: "the environment variable \(variable) is not set")
-            }
-            apiKey = value
-        }
+        let apiKey = try Self.apiKey(for: config, in: environment)
         let queue = try await store.queue(run.queueID.uuidString)
         let guidelines = (try? await store.guideline(of: queue.id, version: nil, now: Date()))?.passages ?? [:]
+        // A client of its own that does not retry a failed connection: AsyncHTTPClient would try again until each
+        // call's deadline, so a server that is down would cost every attempt its whole timeout. The retry policy
+        // decides instead.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        defer { http.shutdown { _ in } }
         let labeler = ItemLabeler(
             client: ChatCompletionClient(
                 baseURL: config.baseURL, apiKey: apiKey, timeout: .milliseconds(Int64(config.timeoutSeconds * 1000)), http: http),
             config: config, schema: queue.schema, guidelines: guidelines,
-            gate: RateGate(ratePerSecond: config.requestsPerSecond, burst: config.concurrency))
+            gate: RateGate(ratePerSecond: config.requestsPerSecond, burst: config.concurrency), contact: ServerContact())
         var remaining = config.limit.map { max(0, $0 - run.succeeded - run.failed) } ?? Int.max
         var after: Int64?
         let finished = Counter()
@@ -103,6 +118,7 @@ struct ItemLabeler: Sendable {
     let schema: LabelSchema
     let guidelines: [String: String]
     let gate: RateGate
+    let contact: ServerContact
 
     func label(_ item: Item) async throws -> LLMCallOutcome {
         let request = ChatCompletionRequest(
@@ -113,14 +129,20 @@ struct ItemLabeler: Sendable {
         var attempts = 0
         var invalidOutputs = 0
         var usage = ChatCompletionResponse.Usage.zero
-        let started = ContinuousClock.now
+        // The time spent waiting on the model server, over every attempt; not the rate limit's waits before the
+        // calls, nor the backoff between them, which are the run's own doing.
+        var waited = Duration.zero
         func outcome(_ answer: LLMAnswer?, _ error: String?) -> LLMCallOutcome {
-            let elapsed = ContinuousClock.now - started
-            return LLMCallOutcome(
+            LLMCallOutcome(
                 itemID: item.id, answer: answer, error: error, attempts: attempts, promptTokens: usage.promptTokens,
                 completionTokens: usage.completionTokens,
                 cost: config.pricing?.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens) ?? 0,
-                latency: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                latency: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+        }
+        func call() async throws -> ChatCompletionResponse {
+            let sent = ContinuousClock.now
+            defer { waited += ContinuousClock.now - sent }
+            return try await client.complete(request)
         }
         while true {
             try await gate.wait()
@@ -128,7 +150,8 @@ struct ItemLabeler: Sendable {
             let failure: CallFailure
             var retryAfter: Double?
             do {
-                let reply = try await client.complete(request)
+                let reply = try await call()
+                await contact.answered()
                 usage.promptTokens += reply.usage.promptTokens
                 usage.completionTokens += reply.usage.completionTokens
                 guard let content = reply.content, !content.trimmingBlanksAndNewlines.isEmpty else {
@@ -138,11 +161,15 @@ struct ItemLabeler: Sendable {
             } catch let error as ChatCompletionClient.CallError {
                 failure = error.failure
                 retryAfter = error.retryAfter
+                if case .status = failure { await contact.answered() }
             } catch let error as LLMOutputError {
                 failure = .invalidOutput(error.reason)
             }
             if case .invalidOutput = failure { invalidOutputs += 1 }
             if case .status(let code) = failure, [401, 403, 404].contains(code) { throw RunStopped(reason: failure.description) }
+            if case .unreachable = failure, await !contact.hasAnswered {
+                throw RunStopped(reason: "\(failure.description) (\(config.baseURL))")
+            }
             guard policy.allowsRetry(after: failure, attempts: attempts, invalidOutputs: invalidOutputs) else {
                 return outcome(nil, failure.description)
             }
@@ -168,6 +195,15 @@ actor RateGate {
     nonisolated func wait() async throws {
         let delay = await reserve()
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+    }
+}
+
+/// Whether the model server has answered anything (a reply, or an HTTP error status) in this call of the run.
+actor ServerContact {
+    private(set) var hasAnswered = false
+
+    func answered() {
+        hasAnswered = true
     }
 }
 

@@ -40,10 +40,10 @@ struct LLMRunnerTests {
                     pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 10))
                 let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
                 await #expect(throws: AssayError.self, "a key variable that is not set is refused before any call") {
-                    try await LLMRunner(store: store, http: .shared, environment: [:]).run(run)
+                    try await LLMRunner(store: store, environment: [:]).run(run)
                 }
                 #expect(server.totalCalls == 0)
-                let finished = try await LLMRunner(store: store, http: .shared, environment: ["TEST_LLM_KEY": "sk-test"]).run(run)
+                let finished = try await LLMRunner(store: store, environment: ["TEST_LLM_KEY": "sk-test"]).run(run)
                 #expect(finished.state == .completed)
                 #expect(finished.succeeded == 6 && finished.failed == 1, "c-6 never answers in the schema")
                 #expect(server.calls(for: "c-1") == 1)
@@ -71,7 +71,7 @@ struct LLMRunnerTests {
                     "c-1": ["spam"], "c-2": ["hate"], "c-3": ["none"], "c-4": ["harassment"], "c-5": ["spam"], "c-7": ["spam"],
                 ])
                 // Running it again calls nobody: every item is finished.
-                let again = try await LLMRunner(store: store, http: .shared, environment: ["TEST_LLM_KEY": "sk-test"]).run(finished)
+                let again = try await LLMRunner(store: store, environment: ["TEST_LLM_KEY": "sk-test"]).run(finished)
                 #expect(again.succeeded == 6 && server.totalCalls == finished.calls)
             }
         }
@@ -92,7 +92,7 @@ struct LLMRunnerTests {
                 await #expect(throws: AssayError.self) {
                     try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
                 }
-                let finished = try await LLMRunner(store: store, http: .shared).run(run)
+                let finished = try await LLMRunner(store: store).run(run)
                 #expect(finished.state == .failed)
                 #expect(finished.error?.contains("check the API key") == true, "\(finished.error ?? "")")
                 #expect(server.totalCalls <= 2)
@@ -130,7 +130,7 @@ struct LLMRunnerTests {
                         baseURL: server.baseURL, model: "m", template: template, requestsPerSecond: 500, scope: .gold,
                         pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 1))
                     let run = try await store.startLLMRun(on: queue, as: predictor, config: config, by: analyst, now: Date())
-                    let finished = try await LLMRunner(store: store, http: .shared).run(run)
+                    let finished = try await LLMRunner(store: store).run(run)
                     #expect(finished.succeeded == 10, "the gold scope is the ten gold items")
                 }
                 #expect(server.calls(for: "o-1") == 0, "items outside the gold were not called")
@@ -154,7 +154,7 @@ struct LLMRunnerTests {
                     config: LLMRunConfig(baseURL: server.baseURL, model: "m", requestsPerSecond: 500, scope: .undecided),
                     by: analyst, now: Date())
                 let before = Dictionary(uniqueKeysWithValues: truth.map { ($0.0, server.calls(for: $0.0)) })
-                let finished = try await LLMRunner(store: store, http: .shared).run(run)
+                let finished = try await LLMRunner(store: store).run(run)
                 #expect(finished.succeeded == 14, "eleven gold (one promoted) and three of the five others")
                 #expect(server.calls(for: decided) == before[decided], "the item people decided was not called")
                 #expect(server.calls(for: promoted) == before[promoted]! + 1, "gold promoted from a decided item was")

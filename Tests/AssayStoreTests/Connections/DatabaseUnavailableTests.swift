@@ -1,8 +1,6 @@
 import AssayCore
 import AssayTesting
 import Foundation
-import NIOCore
-import NIOPosix
 import Testing
 
 @testable import AssayStore
@@ -13,7 +11,7 @@ import Testing
 struct DatabaseUnavailableTests {
     @Test("a port nobody listens on: refused, with the URL's password hidden")
     func refused() async throws {
-        let port = try Self.closedPort()
+        let port = try UnusedPort.make()
         let url = "postgres://assay:secret@127.0.0.1:\(port)/assay"
         let error = try await #require(throws: DatabaseUnavailable.self) {
             _ = try await AssayDatabase.open(try DatabaseLocation(path: "", url: url))
@@ -48,13 +46,5 @@ struct DatabaseUnavailableTests {
             _ = try await AssayDatabase.open(try DatabaseLocation(path: "", url: server.string!))
         }
         #expect(noRole.reason.contains("assay_no_such_role"), "\(noRole)")
-    }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago: bound, then released.
-    static func closedPort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = channel.localAddress!.port!
-        try channel.close().wait()
-        return port
     }
 }

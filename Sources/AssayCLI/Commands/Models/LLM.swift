@@ -102,7 +102,7 @@ struct LLM: AsyncParsableCommand {
                     let bar = Terminal().progressBar(title: "Labelling \(queue.name) with \(run.config.model)")
                     bar.start()
                     let total = Double(max(1, run.config.limit ?? 1))
-                    let result = try await LLMRunner(store: store, http: .shared).run(run) { done in
+                    let result = try await LLMRunner(store: store).run(run) { done in
                         if run.config.limit != nil { bar.activity.currentProgress = min(1, Double(done) / total) }
                     }
                     result.state == .completed ? bar.succeed() : bar.fail()
@@ -123,10 +123,13 @@ struct LLM: AsyncParsableCommand {
                 pricing = ModelPricing(inputPerMillion: priceIn ?? 0, outputPerMillion: priceOut ?? 0)
             }
             let prompt = try template.map { try JSONFiles.decode(PromptTemplate.self, at: $0, shapedLike: "a prompt template") }
-            return LLMRunConfig(
+            let config = LLMRunConfig(
                 baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, template: prompt ?? .standard, temperature: temperature,
                 jsonMode: !noJsonMode, concurrency: concurrency, requestsPerSecond: rate, timeoutSeconds: timeout,
                 maxAttempts: maxAttempts, scope: scope, limit: limit, pricing: pricing)
+            // Before the run is stored: a run started without its key would stay "running" with nothing done.
+            _ = try LLMRunner.apiKey(for: config)
+            return config
         }
     }
 

@@ -82,7 +82,10 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case status(Int)
     /// The server did not answer in time.
     case timeout
-    /// The connection failed (refused, reset, DNS, TLS…); the text says how.
+    /// No connection could be made (refused, no route, a name that does not resolve); the text says how. Once the
+    /// server has answered in a run, worth retrying (it may be restarting); before, the run stops on it.
+    case unreachable(String)
+    /// The connection failed once made (reset, closed, TLS…); the text says how.
     case transport(String)
     /// The server answered, but the reply was not a usable answer (``LLMOutputError``); the text says why.
     case invalidOutput(String)
@@ -93,7 +96,7 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .status(let code): [408, 429, 500, 502, 503, 504].contains(code)
-        case .timeout, .transport, .invalidOutput: true
+        case .timeout, .unreachable, .transport, .invalidOutput: true
         }
     }
 
@@ -102,6 +105,7 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .status(let code): "the model server answered HTTP \(code)\(Self.meaning(of: code).map { " (\($0))" } ?? "")"
         case .timeout: "the model did not answer in time"
+        case .unreachable(let reason): "could not connect to the model server: \(reason)"
         case .transport(let reason): "could not reach the model server: \(reason)"
         case .invalidOutput(let reason): "the model's answer was unusable: \(reason)"
         }
