@@ -66,6 +66,22 @@ struct QueueLearningCommandTests {
             ])
             #expect(predict.status == 0, "\(predict.stderr)")
             #expect(predict.stdout.contains("Predicted 300 items of 'fresh' as posts-clf@1"), "\(predict.stdout)")
+            // A queue whose items have no text, and one whose labels the model does not know: refused, nothing stored.
+            try await cli.store { store in
+                let ads = try await store.createQueue(QueueDraft(name: "ads", schema: Fixtures.safetySchema), now: Date())
+                _ = try await store.importItems(
+                    [ItemDraft(externalID: "ad-1", content: ["headline": .string("Win big"), "body": .string("Click")])], into: ads, now: Date())
+                _ = try await store.createQueue(
+                    QueueDraft(name: "other", schema: LabelSchema(kind: .singleChoice, labels: [LabelOption(code: "ok"), LabelOption(code: "not_ok")])), now: Date())
+            }
+            let model = cli.folder.appendingPathComponent("posts.model").path
+            let noText = try cli.assay(["predict", "--model", model, "--queue", "ads", "--predictor", "posts-clf@1", "--by", "ana"])
+            #expect(noText.status == 1 && noText.stderr.contains("no item of queue 'ads' has text in text; its items' fields: body, headline"),
+                    "\(noText.stderr)")
+            let otherLabels = try cli.assay(["predict", "--model", model, "--queue", "other", "--predictor", "posts-clf@1", "--by", "ana"])
+            #expect(otherLabels.status == 1 && otherLabels.stderr.contains("it predicts labels queue 'other' does not have"),
+                    "\(otherLabels.stderr)")
+            #expect(try await cli.store { try await $0.predictors() }.map(\.predictions) == [300], "only the fresh queue's")
             #expect(try cli.assay(["models", "assist", "--queue", "fresh", "--by", "ana", "--predictor", "posts-clf@1"]).status == 0)
             let classifier = try TextClassifier(decoding: Array(try Data(contentsOf: URL(fileURLWithPath: cli.folder.appendingPathComponent("posts.model").path))))
             let order = try await cli.store { store in

@@ -22,6 +22,7 @@ enum QueueClassifier {
     ) async throws -> (classifier: TextClassifier, gold: Evaluation?) {
         try requireOneLabelPerItem(queue)
         let examples = try await store.labeledTexts(in: queue, fields: fields)
+        try await requireText(examples.map(\.text), of: queue, in: store, fields: fields)
         let gold = try await store.goldTexts(in: queue, fields: fields)
         // Featurising and fitting are seconds of CPU: off the cooperative pool, so a server in this process keeps
         // answering meanwhile.
@@ -38,17 +39,37 @@ enum QueueClassifier {
     /// Predicts every item of the queue, gold included (which measures the model), and stores the predictions under
     /// `predictor` (kind `classifier`) in batches of 5,000, each with its uncertainty by `measure`.
     ///
-    /// - Returns: the items predicted, and how the queue routed them when it auto-accepts with this predictor.
+    /// Items with no text in `fields` are left out: a prediction from no words is the model's prior, not a judgment.
+    ///
+    /// - Returns: the items predicted, those left out for having no text, and how the queue routed the predicted
+    ///   ones when it auto-accepts with this predictor.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when the model predicts labels the queue does not
+    ///   have, or no item has text in `fields`.
     static func predict(
         _ queue: Queue, in store: Store, with classifier: TextClassifier, as predictor: Predictor.Reference,
         fields: [String], measure: Uncertainty, progress: (Int) -> Void = { _ in }
-    ) async throws -> (predicted: Int, routed: [ModelRoute: Int]) {
+    ) async throws -> (predicted: Int, withoutText: Int, routed: [ModelRoute: Int]) {
+        let unknown = Set(classifier.labels).subtracting(queue.schema.labels.map(\.code))
+        guard unknown.isEmpty else {
+            throw AssayError.invalidInput(
+                field: "model", line: nil,
+                reason: "it predicts labels queue '\(queue.name)' does not have: \(unknown.sorted().joined(separator: ", ")) "
+                    + "(was it trained on another queue?)")
+        }
         var after: Int64?
         var predicted = 0
+        var withoutText = 0
         var routed: [ModelRoute: Int] = [:]
         while true {
-            let page = try await store.itemTexts(in: queue, fields: fields, after: after, limit: 5_000)
-            guard let last = page.last else { return (predicted, routed) }
+            let all = try await store.itemTexts(in: queue, fields: fields, after: after, limit: 5_000)
+            guard let last = all.last else {
+                if predicted == 0, withoutText > 0 { try await requireText([], of: queue, in: store, fields: fields) }
+                return (predicted, withoutText, routed)
+            }
+            after = last.itemID
+            let page = all.filter { !$0.text.trimmingBlanksAndNewlines.isEmpty }
+            withoutText += all.count - page.count
+            guard !page.isEmpty else { continue }
             let predictions = try await HeavyWork.run { classifier.predict(page.map(\.text)) }
             let drafts = zip(page, predictions).map { item, prediction in
                 PredictionDraft(
@@ -59,7 +80,6 @@ enum QueueClassifier {
             routed.merge(report.routed, uniquingKeysWith: +)
             predicted += page.count
             progress(predicted)
-            after = last.itemID
         }
     }
 
@@ -88,6 +108,17 @@ enum QueueClassifier {
                 suggestedConfidence: issue.suggestedConfidence)
         }
         return (examples.count, flags)
+    }
+
+    /// Refuses a queue whose items have no text in `fields` (an ads queue asked for `text` when its items have
+    /// `headline` and `body`), naming the fields they do have.
+    private static func requireText(_ texts: [String], of queue: Queue, in store: Store, fields: [String]) async throws {
+        guard !texts.contains(where: { !$0.trimmingBlanksAndNewlines.isEmpty }) else { return }
+        let sample = try await store.items(in: queue.id, after: nil, limit: 1).first
+        let present = sample.map { $0.content.keys.sorted().joined(separator: ", ") } ?? "none, the queue is empty"
+        throw AssayError.invalidInput(
+            field: "text-field", line: nil,
+            reason: "no item of queue '\(queue.name)' has text in \(fields.joined(separator: ", ")); its items' fields: \(present)")
     }
 
     private static func requireOneLabelPerItem(_ queue: Queue) throws {

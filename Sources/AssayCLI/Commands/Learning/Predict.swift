@@ -102,7 +102,7 @@ struct Predict: AsyncParsableCommand {
     private func predictQueue(_ name: String, with classifier: TextClassifier) async throws {
         try await CommandFailure.reporting {
             let reference = try Predictor.Reference(parsing: predictor!)
-            let (predicted, routed) = try await database.withStore { store in
+            let (predicted, withoutText, routed) = try await database.withStore { store in
                 _ = try await ActingPerson.person(by!, in: store, allowedBy: Policy.requireCanManageModels)
                 let queue = try await store.queue(name)
                 return try await QueueClassifier.predict(
@@ -110,6 +110,9 @@ struct Predict: AsyncParsableCommand {
             }
             let routes = ModelRoute.allCases.map { "\(routed[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
             print("Predicted \(predicted) items of '\(name)' as \(reference)\(routed.isEmpty ? "." : "; routed: \(routes).")")
+            if withoutText > 0 {
+                QualityFiles.note("Left out \(withoutText) items with no text in \(textField.joined(separator: ", ")).")
+            }
         }
     }
 
