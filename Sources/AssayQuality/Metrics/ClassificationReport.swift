@@ -5,8 +5,10 @@
 /// For label k with TPₖ (predicted k, truly k), FPₖ (predicted k, truly other) and FNₖ (truly k, predicted other):
 /// precisionₖ = TPₖ / (TPₖ + FPₖ); recallₖ = TPₖ / (TPₖ + FNₖ); F1ₖ = 2 · P · R / (P + R); supportₖ = TPₖ + FNₖ.
 /// An undefined precision or recall (no predictions of k, or no items of k) is 0, as is F1 when P + R = 0.
-/// Macro averages take the unweighted mean over labels; weighted F1 weighs F1ₖ by support; micro F1 pools all
-/// decisions, which for single-label classification equals accuracy = Σ TPₖ / N.
+/// Macro averages take the unweighted mean over the labels that occur, in the truth or in the predictions (as
+/// scikit-learn does by default): a label the matrix lists but neither side uses, such as a class a model knows and
+/// the test set lacks, would add a 0 that says nothing about the predictions. Weighted F1 weighs F1ₖ by support;
+/// micro F1 pools all decisions, which for single-label classification equals accuracy = Σ TPₖ / N.
 /// Rates (accuracy, precision, recall, micro F1) are proportions and carry Wilson intervals; F1ₖ and the macro and
 /// weighted averages are not proportions of independent trials, so they carry none.
 ///
@@ -77,10 +79,11 @@ public struct ClassificationReport: Sendable, Equatable {
                 label: confusion.labels[label], precision: precision, recall: recall,
                 f1: sum == 0 ? 0 : 2 * precision.value * recall.value / sum, support: support)
         }
-        let labelCount = Double(perLabel.count)
-        macroPrecision = perLabel.reduce(0) { $0 + $1.precision.value } / labelCount
-        macroRecall = perLabel.reduce(0) { $0 + $1.recall.value } / labelCount
-        macroF1 = perLabel.reduce(0) { $0 + $1.f1 } / labelCount
+        let occurring = perLabel.filter { $0.support > 0 || $0.precision.trials > 0 }
+        let labelCount = Double(max(1, occurring.count))
+        macroPrecision = occurring.reduce(0) { $0 + $1.precision.value } / labelCount
+        macroRecall = occurring.reduce(0) { $0 + $1.recall.value } / labelCount
+        macroF1 = occurring.reduce(0) { $0 + $1.f1 } / labelCount
         weightedF1 = perLabel.reduce(0) { $0 + $1.f1 * Double($1.support) } / Double(confusion.total)
     }
 

@@ -29,6 +29,22 @@ import Testing
         #expect(isClose(report.macroRecall, 1.0 / 3))
     }
 
+    @Test func macroAveragesSkipLabelsNeitherSideUses() throws {
+        // A model that knows "bird" scored on a test set with no birds, and never predicting one: scikit-learn's
+        // f1_score(average="macro") averages over cat and dog only: (0.8 + 0.8) / 2, not (0 + 0.8 + 0.8) / 3.
+        let truth = ["cat", "cat", "cat", "dog", "dog"]
+        let predicted = ["cat", "cat", "dog", "dog", "dog"]
+        let listed = try ClassificationReport(truth: truth, predicted: predicted, labels: ["bird", "cat", "dog"])
+        let plain = try ClassificationReport(truth: truth, predicted: predicted)
+        #expect(isClose(listed.macroF1, 0.8), "\(listed.macroF1)")
+        #expect(listed.macroF1 == plain.macroF1 && listed.macroPrecision == plain.macroPrecision)
+        #expect(listed.macroRecall == plain.macroRecall && listed.weightedF1 == plain.weightedF1)
+        #expect(listed["bird"]?.f1 == 0, "the label is still listed, with its zeros")
+        // A label predicted but never true does count: the predictions were wrong about it.
+        let wrongBird = try ClassificationReport(truth: ["cat", "dog"], predicted: ["cat", "bird"], labels: ["bird", "cat", "dog"])
+        #expect(isClose(wrongBird.macroF1, 1.0 / 3))
+    }
+
     @Test func undefinedRatesAreZeroAndMarked() throws {
         // Nobody predicts "b": its precision has no trials.
         let report = try ClassificationReport(truth: ["a", "b"], predicted: ["a", "a"])
