@@ -37,12 +37,19 @@ extension Request {
     /// The current time from the application's clock.
     public var now: Date { application.clock.now }
 
-    /// The authenticated caller; throws 401 when the token was missing or wrong.
+    /// The authenticated caller; throws 401 when the token was missing or wrong, saying which.
     public func actor() throws -> Actor {
-        guard let actor = auth.get(Actor.self) else {
+        if let actor = auth.get(Actor.self) { return actor }
+        if headers.bearerAuthorization != nil {
             throw AssayError.unauthenticated(
-                "send an API token as 'Authorization: Bearer <token>' (create one with `assay users add`)")
+                "that API token is unknown or was revoked (an admin issues a new one with `assay users token <person id>`)")
         }
-        return actor
+        if let header = headers.first(name: .authorization), let scheme = header.split(separator: " ").first {
+            // Label Studio's clients send "Token <key>".
+            throw AssayError.unauthenticated(
+                "send the API token as 'Authorization: Bearer <token>', not '\(scheme) …'")
+        }
+        throw AssayError.unauthenticated(
+            "send an API token as 'Authorization: Bearer <token>' (create one with `assay users add`)")
     }
 }

@@ -64,9 +64,16 @@ struct BadInputTests {
             let noToken = try await server.request(.GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil))
             #expect(noToken.status == .unauthorized)
             #expect(noToken.headers.first(name: "WWW-Authenticate") == "Bearer")
+            #expect(noToken.reason.hasPrefix("send an API token as 'Authorization: Bearer <token>'"), "\(noToken.reason)")
 
             let wrongToken = try await server.request(.GET, "/api/v1/queues/\(queue.name)/stats", token: "assay_wrong")
             #expect(wrongToken.status == .unauthorized)
+            #expect(wrongToken.reason.hasPrefix("that API token is unknown or was revoked"), "\(wrongToken.reason)")
+
+            let otherScheme = try await server.request(
+                .GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil), headers: ["Authorization": "Token \(annotator)"])
+            #expect(otherScheme.status == .unauthorized)
+            #expect(otherScheme.reason == "send the API token as 'Authorization: Bearer <token>', not 'Token …'", "\(otherScheme.reason)")
 
             let annotatorOnAnalystRoute = try await server.request(
                 .POST, "/api/v1/queues", token: annotator,
