@@ -119,6 +119,20 @@ struct ImportExportCommandTests {
                     "\(wrongKind.stderr)")
             #expect(try await cli.store { try await $0.queues().isEmpty }, "nothing was created")
 
+            // A SQLite file that does not exist is not made, empty, by a command that only reads.
+            let stray = cli.folder.appendingPathComponent("typo.sqlite").path
+            let noWorkspace = try ServerProcess.run(["scores", "--queue", "reviews", "--db", stray], environment: ["ASSAY_DATABASE_URL": ""])
+            #expect(noWorkspace.status == 1 && noWorkspace.stderr.contains("no workspace at \(stray): the file does not exist"),
+                    "\(noWorkspace.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: stray))
+            // ASSAY_DB names the default file.
+            let created = try cli.write("ok.json", #"{"name": "envq", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
+            let viaEnvironment = cli.folder.appendingPathComponent("from-env.sqlite").path
+            let made = try ServerProcess.run(["queues", "create", created], environment: ["ASSAY_DB": viaEnvironment, "ASSAY_DATABASE_URL": ""])
+            #expect(made.status == 0 && FileManager.default.fileExists(atPath: viaEnvironment), "\(made.stderr)")
+            let listed = try ServerProcess.run(["queues"], environment: ["ASSAY_DB": viaEnvironment, "ASSAY_DATABASE_URL": ""])
+            #expect(listed.status == 0 && listed.stdout.contains("envq"), "\(listed.stdout) \(listed.stderr)")
+
             let badID = try cli.assay(["users", "token", "not-an-id"])
             #expect(badID.status == 64, "\(badID.stderr)")
             #expect(badID.stderr.contains("'not-an-id'") && badID.stderr.contains("Usage: assay users token"), "\(badID.stderr)")

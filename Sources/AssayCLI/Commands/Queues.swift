@@ -35,7 +35,7 @@ struct Queues: AsyncParsableCommand {
         func run() async throws {
             let draft = try JSONFiles.decode(QueueDraft.self, at: file, shapedLike: "a queue definition")
             try await CommandFailure.reporting(file: file) {
-                let queue = try await database.withStore { try await $0.createQueue(draft, now: Date()) }
+                let queue = try await database.withStore(creating: true) { try await $0.createQueue(draft, now: Date()) }
                 print("Created queue '\(queue.name)' (id \(queue.id)).")
             }
         }

@@ -30,7 +30,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.reporting {
-                let (person, token) = try await database.withStore { store in
+                let (person, token) = try await database.withStore(creating: true) { store in
                     let draft = PersonDraft(
                         externalID: externalID, name: name, role: role, languages: Self.list(languages),
                         markets: Self.list(markets))

@@ -5,9 +5,12 @@ import Foundation
 import Logging
 
 /// `--db PATH`, shared by every command that opens the workspace.
+///
+/// The default is `ASSAY_DB` when set, else `./assay.sqlite`: `export ASSAY_DB=assay-demo.sqlite` points every
+/// command at the demo's workspace.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The SQLite file (ignored when ASSAY_DATABASE_URL is set).")
-    var path: String = "assay.sqlite"
+    @Option(name: .customLong("db"), help: "The SQLite file (ignored when ASSAY_DATABASE_URL is set; default: ASSAY_DB when set).")
+    var path: String = ProcessInfo.processInfo.environment["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
 
     /// The SQLite file, or PostgreSQL when `ASSAY_DATABASE_URL` is set.
     func location() throws -> DatabaseLocation {
@@ -15,10 +18,19 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens and migrates the database, runs `body`, and closes it whatever happens.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    ///
+    /// - Parameter creating: whether the command may start a new workspace when the SQLite file does not exist (adding
+    ///   a person or a queue). Any other command refuses, rather than create an empty file and then report that the
+    ///   queue or person it names "was not found": the usual cause is a mistyped `--db`, or the demo's file.
+    func withStore<T>(creating: Bool = false, _ body: (Store) async throws -> T) async throws -> T {
         var logger = Logger(label: "assay.cli")
         logger.logLevel = .warning
-        let database = try await AssayDatabase.open(try location(), logger: logger)
+        let location = try location()
+        if !creating, case .sqlite(let file) = location, !FileManager.default.fileExists(atPath: file) {
+            throw CommandFailure(description: "no workspace at \(file): the file does not exist (the demo's is assay-demo.sqlite: "
+                + "pass --db assay-demo.sqlite, or export ASSAY_DB=assay-demo.sqlite; `assay serve` or `assay queues create` starts a new one)")
+        }
+        let database = try await AssayDatabase.open(location, logger: logger)
         do {
             try await database.migrate()
             let result = try await body(database.store)

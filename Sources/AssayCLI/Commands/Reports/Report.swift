@@ -17,7 +17,7 @@ struct Report: AsyncParsableCommand {
             Packs: --vendor V reviews one vendor's people; --market M the queues serving one market.
 
             Example:
-              assay report --period week --queue comments-de --out review.html
+              assay report --period week --queue comments-en --out review.html
             """)
 
     @Option(help: "week (ISO, Monday to Sunday) or month.")
