@@ -24,7 +24,7 @@ public struct PredictionDraft: Sendable, Equatable {
 }
 
 /// What became of a prediction when it arrived on a queue that routes with its predictor (``AssistSettings``).
-public enum ModelRoute: String, Codable, Sendable, CaseIterable {
+public enum ModelRoute: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// Confident enough: the prediction became the item's final label and no person saw the item.
     case autoAccepted = "auto_accepted"
     /// Confident enough, but drawn for the random audit: people label the item as usual, and their final label

@@ -12,7 +12,7 @@ import Foundation
 /// ```
 public struct Predictor: Codable, Sendable, Equatable, Identifiable {
     /// What produces the predictions.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    public enum Kind: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Predictions made elsewhere and imported from a file.
         case imported
         /// A large language model behind an OpenAI-compatible endpoint, with a versioned prompt.

@@ -25,7 +25,7 @@ import Foundation
 /// ```
 public struct ReviewRouting: Codable, Sendable, Equatable {
     /// How risky an item is.
-    public enum Tier: String, Codable, Sendable, CaseIterable, Comparable {
+    public enum Tier: String, Codable, Sendable, CaseIterable, Comparable, ClosedChoice {
         case low, medium, high
 
         public static func < (lhs: Tier, rhs: Tier) -> Bool {
@@ -34,7 +34,7 @@ public struct ReviewRouting: Codable, Sendable, Equatable {
     }
 
     /// The checking an item gets.
-    public enum Plan: String, Codable, Sendable, CaseIterable {
+    public enum Plan: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// The model's label stands (auto-accept, with its audit).
         case autoDecide = "auto_decide"
         /// One person.

@@ -21,7 +21,7 @@ import Foundation
 /// ```
 public struct TrainingSplit: Sendable {
     /// Which set a row belongs to.
-    public enum Part: String, Codable, Sendable, CaseIterable {
+    public enum Part: String, Codable, Sendable, CaseIterable, ClosedChoice {
         case train, validation, test
     }
 

@@ -25,18 +25,32 @@ extension DecodingError {
         case .typeMismatch(let type, let context):
             return "\(field(context.codingPath)): must be \(Self.kind(of: type))"
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            // Foundation reports a bad time with no field, as if it were the document's fault.
+            if context.debugDescription.hasPrefix("Expected date string to be ISO8601") {
+                return "a time must be ISO 8601, such as 2026-12-01T00:00:00Z"
+            }
             if let document {
                 if let syntax = JSONSyntaxError(in: document) { return "not valid JSON: \(syntax)" }
                 // Foundation's decoder says "not valid JSON", with no field, about well-formed JSON whose number does
                 // not fit the Swift type: 1.5 or 10^20 where a whole number is expected.
-                return "a number does not fit its field (a fraction, or a number too large, where a whole number is expected)"
+                if context.debugDescription == "The given data was not valid JSON." {
+                    return "a number does not fit its field (a fraction, or a number too large, where a whole number is expected)"
+                }
+                return context.debugDescription
             }
             return "not valid JSON: " + (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
         case .dataCorrupted(let context):
-            return "\(field(context.codingPath)): \(context.debugDescription)"
+            return "\(field(context.codingPath)): \(Self.plainWords(context.debugDescription))"
         @unknown default:
             return "could not be read: \(self)"
         }
+    }
+
+    /// Foundation's words for a bad id or time, in a client's; anything else (Assay's own messages) as it is.
+    private static func plainWords(_ description: String) -> String {
+        if description.hasPrefix("Attempted to decode UUID") { return "must be an id (a UUID such as 3F2504E0-4F89-41D3-9A0C-0305E82C3301)" }
+        if description.hasPrefix("Expected date string to be ISO8601") { return "must be an ISO 8601 time such as 2026-12-01T00:00:00Z" }
+        return description
     }
 
     /// The JSON kind a Swift type is read from, as an API user would name it.

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// The file formats imports accept.
-public enum ImportFormat: String, Codable, Sendable, CaseIterable {
+public enum ImportFormat: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// One JSON object per line, or one JSON array of objects — Label Studio's JSON export reads as it is (each
     /// task's `data` becomes the item's content, its `id` the external id).
     case jsonl

@@ -3,7 +3,7 @@ import Foundation
 /// An item leased to one annotator until `expiresAt`: the unit of work handed out by "next item".
 public struct Assignment: Codable, Sendable, Equatable, Identifiable {
     /// Where an assignment stands.
-    public enum State: String, Codable, Sendable, CaseIterable {
+    public enum State: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Held by the annotator until it expires.
         case leased
         /// The annotator submitted a judgment.

@@ -3,7 +3,7 @@ import Foundation
 /// The one label an item ends with, and how it was reached.
 public struct FinalLabel: Codable, Sendable, Equatable {
     /// How the final label was decided.
-    public enum Provenance: String, Codable, Sendable, CaseIterable {
+    public enum Provenance: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Every judgment agreed.
         case unanimous
         /// The most-voted answer.

@@ -6,7 +6,7 @@ import Foundation
 /// gets a job id at once, polls it, and downloads the result.
 public struct Job: Codable, Sendable, Equatable, Identifiable {
     /// What a job does.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    public enum Kind: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Import items from an uploaded file.
         case importItems = "import_items"
         /// Import judgments made in other tools from an uploaded file.
@@ -16,7 +16,7 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// Where a job stands.
-    public enum State: String, Codable, Sendable, CaseIterable {
+    public enum State: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Waiting to run.
         case queued
         /// Running.

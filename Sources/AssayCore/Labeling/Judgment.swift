@@ -3,7 +3,7 @@ import Foundation
 /// One person's answer for one item: the labels, an optional rationale, and how long it took.
 public struct Judgment: Codable, Sendable, Equatable, Identifiable {
     /// Where a judgment came from.
-    public enum Origin: String, Codable, Sendable, CaseIterable {
+    public enum Origin: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Made in Assay, through an assignment.
         case assay
         /// Made in another tool and imported.

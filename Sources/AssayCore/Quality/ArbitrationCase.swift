@@ -4,7 +4,7 @@ import Foundation
 /// appealed its final label. The decision is final: it becomes the final label whatever the judgments say, and
 /// can make the item gold.
 public struct ArbitrationCase: Codable, Sendable, Equatable {
-    public enum State: String, Codable, Sendable, CaseIterable {
+    public enum State: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Waiting for an arbitrator.
         case open
         /// Decided; `labels` is the decision.

@@ -2,7 +2,7 @@ import AssayQuality
 import Foundation
 
 /// Where an annotator stands in a queue: working, flagged for a look, or removed from it.
-public enum MemberStatus: String, Codable, Sendable, CaseIterable {
+public enum MemberStatus: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// Takes work as usual.
     case active
     /// Below the queue's gold threshold; still takes work, and shows up for an analyst to look at.

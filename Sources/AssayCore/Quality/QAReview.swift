@@ -9,7 +9,7 @@ public struct QAReview: Codable, Sendable, Equatable {
         case done
     }
 
-    public enum Severity: String, Codable, Sendable, CaseIterable {
+    public enum Severity: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// A harmful miss or a wrongful takedown: counts toward the critical error rate.
         case critical
         case minor

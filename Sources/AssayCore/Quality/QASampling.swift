@@ -21,7 +21,7 @@ import Foundation
 /// // 0.8: 0.05 × 4 (the stratum needs more reviews) × 2 (new annotator) × 2 (low confidence)
 /// ```
 public enum QASampling {
-    public enum Mode: String, Codable, Sendable, CaseIterable {
+    public enum Mode: String, Codable, Sendable, CaseIterable, ClosedChoice {
         case uniform
         case stratified
     }

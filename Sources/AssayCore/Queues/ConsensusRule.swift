@@ -21,7 +21,7 @@ import Foundation
 /// ```
 public struct ConsensusRule: Codable, Sendable, Equatable {
     /// The family of rule.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    public enum Kind: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// The most-voted label, without ties.
         case majority
         /// All judgments the same.

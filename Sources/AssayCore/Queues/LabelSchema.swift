@@ -14,7 +14,7 @@ import Foundation
 /// ```
 public struct LabelSchema: Codable, Sendable, Equatable {
     /// How many labels one judgment carries.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    public enum Kind: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Exactly one label from the taxonomy.
         case singleChoice = "single_choice"
         /// One or more labels from the taxonomy.
@@ -27,7 +27,7 @@ public struct LabelSchema: Codable, Sendable, Equatable {
     }
 
     /// Whether a judgment must explain itself in free text.
-    public enum Rationale: String, Codable, Sendable, CaseIterable {
+    public enum Rationale: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// No rationale field.
         case none
         /// A rationale may be given.

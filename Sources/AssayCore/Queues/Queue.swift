@@ -55,7 +55,7 @@ public struct Queue: Codable, Sendable, Equatable, Identifiable {
 }
 
 /// Which item an annotator gets next.
-public enum ItemOrdering: String, Codable, Sendable, CaseIterable {
+public enum ItemOrdering: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// Highest priority first, oldest first among equals.
     case priority
     /// Oldest first, ignoring priority.

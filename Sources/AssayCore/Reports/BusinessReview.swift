@@ -17,7 +17,7 @@ import Foundation
 /// review.rootCauses.first?.change.groups.first   // the group that moved gold accuracy most
 /// ```
 public struct BusinessReview: Sendable {
-    public enum Period: String, Sendable, CaseIterable, Codable {
+    public enum Period: String, Sendable, CaseIterable, Codable, ClosedChoice {
         /// An ISO week, Monday to Sunday (UTC).
         case week
         /// A calendar month (UTC).

@@ -2,7 +2,7 @@ import AssayQuality
 import Foundation
 
 /// What a report can group its figures by.
-public enum ReportDimension: String, Sendable, CaseIterable, Codable {
+public enum ReportDimension: String, Sendable, CaseIterable, Codable, ClosedChoice {
     case day, week, queue, market, vendor, team, annotator
     /// Gold accuracy by the gold items' reference label (the only figure kept per label).
     case label

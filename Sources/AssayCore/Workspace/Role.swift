@@ -1,7 +1,7 @@
 /// What a person does in a workspace, which decides what they may see and change.
 ///
 /// Roles are ordered by nothing: each route names the roles it admits (see ``Policy``).
-public enum Role: String, Codable, Sendable, CaseIterable {
+public enum Role: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// Manages users, vendors and tokens; sees everything.
     case admin
     /// Configures queues and quality settings, imports and exports data, runs analyses.
@@ -25,7 +25,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// Whether a person may currently take work.
-public enum PersonStatus: String, Codable, Sendable, CaseIterable {
+public enum PersonStatus: String, Codable, Sendable, CaseIterable, ClosedChoice {
     /// Works normally.
     case active
     /// Still training: may take qualification and training work only.

@@ -37,6 +37,33 @@ struct JSONSyntaxErrorTests {
         let labels: [Label]
     }
 
+    struct Person: Decodable {
+        let status: PersonStatus
+        let vendor: UUID?
+        let since: Date?
+    }
+
+    @Test func closedChoicesIdsAndTimesSayWhatTheyAccept() {
+        func reason(_ text: String) -> String {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do {
+                _ = try decoder.decode(Person.self, from: Data(text.utf8))
+                return "decoded"
+            } catch let error as DecodingError {
+                return error.reason()
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(reason(#"{"status": "banned"}"#) == "status: must be one of active, in_training, suspended; not 'banned'")
+        #expect(reason(#"{"status": "active", "vendor": "Acme"}"#)
+            == "vendor: must be an id (a UUID such as 3F2504E0-4F89-41D3-9A0C-0305E82C3301)")
+        // Foundation names no field for a bad time.
+        #expect(reason(#"{"status": "active", "since": "yesterday"}"#) == "a time must be ISO 8601, such as 2026-12-01T00:00:00Z")
+        #expect(reason(#"{"status": "suspended"}"#) == "decoded")
+    }
+
     @Test func decodingReasonsNameTheFieldInJSONWords() {
         func reason(_ text: String) -> String {
             do {

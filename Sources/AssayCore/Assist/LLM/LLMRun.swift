@@ -14,7 +14,7 @@ import Foundation
 /// ```
 public struct LLMRunConfig: Codable, Sendable, Equatable {
     /// Which of the queue's items the run labels.
-    public enum Scope: String, Codable, Sendable, CaseIterable {
+    public enum Scope: String, Codable, Sendable, CaseIterable, ClosedChoice {
         /// Every item, gold included.
         case all
         /// The gold items only: for evaluating a prompt or a model before it labels anything.
