@@ -7,7 +7,7 @@ public struct AuditFilter: Sendable, Equatable {
     public var queueID: UUID?
     public var entity: String?
     public var entityID: String?
-    public var action: String?
+    public var action: AuditAction?
     /// Only entries about this vendor's people (a vendor lead's view).
     public var vendorID: UUID?
     /// Entries older than this id (the previous page's `next`).
@@ -15,7 +15,7 @@ public struct AuditFilter: Sendable, Equatable {
     public var limit: Int
 
     public init(
-        queueID: UUID? = nil, entity: String? = nil, entityID: String? = nil, action: String? = nil,
+        queueID: UUID? = nil, entity: String? = nil, entityID: String? = nil, action: AuditAction? = nil,
         vendorID: UUID? = nil, before: Int64? = nil, limit: Int = 100
     ) {
         self.queueID = queueID
@@ -35,7 +35,7 @@ extension Store {
         if let queueID = filter.queueID { conditions.append("queue_id = \(bind: queueID)") }
         if let entity = filter.entity { conditions.append("entity = \(bind: entity)") }
         if let entityID = filter.entityID { conditions.append("entity_id = \(bind: entityID)") }
-        if let action = filter.action { conditions.append("action = \(bind: action)") }
+        if let action = filter.action { conditions.append("action = \(bind: action.rawValue)") }
         if let vendorID = filter.vendorID { conditions.append("vendor_id = \(bind: vendorID)") }
         if let before = filter.before { conditions.append("id < \(bind: before)") }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))"
@@ -53,7 +53,7 @@ enum AuditLog {
         for start in stride(from: 0, to: events.count, by: 500) {
             let rows = events[start..<min(start + 500, events.count)].map { event -> SQLQueryString in
                 """
-                (\(bind: Column.millis(event.at)), \(bind: event.actorID), \(bind: event.action), \(bind: event.entity),
+                (\(bind: Column.millis(event.at)), \(bind: event.actorID), \(bind: event.action.rawValue), \(bind: event.entity),
                  \(bind: event.entityID), \(bind: event.queueID), \(bind: event.vendorID),
                  \(bind: event.before.map(\.canonicalJSON)), \(bind: event.after.map(\.canonicalJSON)), \(bind: event.reason))
                 """
@@ -67,9 +67,13 @@ enum AuditLog {
     }
 
     static func event(from row: any SQLRow) throws -> AuditEvent {
-        AuditEvent(
+        let text = try row.string("action")
+        guard let action = AuditAction(rawValue: text) else {
+            throw AssayError.conflict("the audit log holds an action this version of Assay does not know: '\(text)' (a newer version wrote it)")
+        }
+        return AuditEvent(
             id: try row.int64("id"), at: try row.date("at_ms"), actorID: try row.optionalUUID("actor_id"),
-            action: try row.string("action"), entity: try row.string("entity"), entityID: try row.string("entity_id"),
+            action: action, entity: try row.string("entity"), entityID: try row.string("entity_id"),
             queueID: try row.optionalUUID("queue_id"), vendorID: try row.optionalUUID("vendor_id"),
             before: try row.optionalString("before").map { try JSONValue(parsing: Array($0.utf8)) },
             after: try row.optionalString("after").map { try JSONValue(parsing: Array($0.utf8)) },

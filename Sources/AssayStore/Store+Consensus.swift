@@ -274,7 +274,7 @@ extension Store {
             try await QueueCounters.add(counters, to: queue.id, sql)
             try await AuditLog.append([
                 AuditEvent(
-                    at: now, actorID: actor.id, action: "final_label.arbitrated", entity: "item",
+                    at: now, actorID: actor.id, action: .finalLabelArbitrated, entity: "item",
                     entityID: String(found.itemID), queueID: queue.id, before: before.map(Self.finalLabelValue),
                     after: Self.finalLabelValue(label), reason: rationale)
             ], sql)
@@ -341,7 +341,7 @@ extension Store {
         try await QueueCounters.add(counters, to: queue.id, sql)
         try await AuditLog.append([
             AuditEvent(
-                at: now, actorID: actor.id, action: "final_label.appealed", entity: "item", entityID: String(itemID),
+                at: now, actorID: actor.id, action: .finalLabelAppealed, entity: "item", entityID: String(itemID),
                 queueID: queue.id, before: Self.finalLabelValue(before), after: Self.finalLabelValue(reopened),
                 reason: note)
         ], sql)

@@ -172,7 +172,7 @@ extension Store {
         }
         try await AuditLog.append([
             AuditEvent(
-                at: now, actorID: person.id, action: passed ? "exam.passed" : "exam.failed", entity: "person",
+                at: now, actorID: person.id, action: passed ? .examPassed : .examFailed, entity: "person",
                 entityID: person.id.uuidString, queueID: queue.id, vendorID: person.vendorID, before: nil,
                 after: ["exam": .string(exam.name), "score": .number(score), "pass_mark": .number(exam.passMark)])
         ], sql)

@@ -92,7 +92,7 @@ extension Store {
             guard let retired else { return gold }
             try await AuditLog.append([
                 AuditEvent(
-                    at: now, actorID: actor.id, action: "gold.retired", entity: "item", entityID: String(itemID),
+                    at: now, actorID: actor.id, action: .goldRetired, entity: "item", entityID: String(itemID),
                     queueID: try retired.uuid("queue_id"), before: ["state": "active"], after: ["state": "retired"])
             ], sql)
             var changed = gold
@@ -137,7 +137,7 @@ extension Store {
                     """).run()
                 events.append(
                     AuditEvent(
-                        at: now, actorID: actor.id, action: "gold.set", entity: "item", entityID: String(entry.itemID),
+                        at: now, actorID: actor.id, action: .goldSet, entity: "item", entityID: String(entry.itemID),
                         queueID: queueID, before: before.map { goldValue($0.labels, $0.rationale, $0.state) },
                         after: goldValue(entry.labels, rationale, .active)))
             }
@@ -402,7 +402,7 @@ extension Store {
         let vendor = try await sql.raw("SELECT vendor_id FROM people WHERE id = \(bind: personID)").first()
         try await AuditLog.append([
             AuditEvent(
-                at: now, actorID: actorID, action: "member.status_changed", entity: "person", entityID: personID.uuidString,
+                at: now, actorID: actorID, action: .memberStatusChanged, entity: "person", entityID: personID.uuidString,
                 queueID: queueID, vendorID: try vendor?.optionalUUID("vendor_id"), before: ["status": .string(from.rawValue)],
                 after: ["status": .string(to.rawValue)], reason: reason)
         ], sql)

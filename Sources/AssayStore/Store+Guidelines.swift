@@ -29,7 +29,7 @@ extension Store {
             else { throw AssayError.conflict("another version of the guidelines was published at the same moment; publish again") }
             try await AuditLog.append([
                 AuditEvent(
-                    at: now, actorID: actor.id, action: "guideline.published", entity: "queue", entityID: queue.id.uuidString,
+                    at: now, actorID: actor.id, action: .guidelinePublished, entity: "queue", entityID: queue.id.uuidString,
                     queueID: queue.id, before: next > 1 ? ["version": .number(Double(next - 1))] : nil,
                     after: ["version": .number(Double(next)), "effective_at": .string(Timestamp.format(guideline.effectiveAt))])
             ], sql)

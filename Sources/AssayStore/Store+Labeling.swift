@@ -238,7 +238,7 @@ extension Store {
             }
             try await AuditLog.append([
                 AuditEvent(
-                    at: now, actorID: person.id, action: "item.escalated", entity: "item",
+                    at: now, actorID: person.id, action: .itemEscalated, entity: "item",
                     entityID: String(assignment.itemID), queueID: assignment.queueID, vendorID: person.vendorID,
                     before: nil, after: nil, reason: note)
             ], sql)

@@ -157,7 +157,7 @@ extension Store {
                 }
             }
             let (current, updated) = try await Self.replaceSettings(
-                \.assist, column: "assist", of: queue.id, with: settings, by: actor, now: now, sql)
+                \.assist, column: "assist", logged: .queueAssistChanged, of: queue.id, with: settings, by: actor, now: now, sql)
             if current.assist.predictor != settings.predictor {
                 try await Self.refreshUncertainty(of: predictorID, where: "queue_id = \(bind: queue.id)", sql)
             }
@@ -264,7 +264,7 @@ extension Store {
         if !routed.isEmpty {
             try await AuditLog.append([
                 AuditEvent(
-                    at: now, actorID: nil, action: "predictions.routed", entity: "predictor",
+                    at: now, actorID: nil, action: .predictionsRouted, entity: "predictor",
                     entityID: predictorID.uuidString, queueID: queue.id, before: nil,
                     after: .object(Dictionary(uniqueKeysWithValues: routed.map { ($0.key.rawValue, JSONValue.number(Double($0.value))) })))
             ], sql)

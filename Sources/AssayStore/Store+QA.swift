@@ -143,7 +143,7 @@ extension Store {
                 """).run()
             var events = [
                 AuditEvent(
-                    at: now, actorID: reviewer.id, action: "qa.reviewed", entity: "judgment",
+                    at: now, actorID: reviewer.id, action: .qaReviewed, entity: "judgment",
                     entityID: String(found.judgmentID), queueID: queue.id,
                     vendorID: try await sql.raw("SELECT vendor_id FROM people WHERE id = \(bind: found.annotatorID)")
                         .first()?.optionalUUID("vendor_id"),
@@ -154,7 +154,7 @@ extension Store {
             if !correct, let overturn = try await Self.overturn(found.itemID, to: right, queue: queue, now: now, sql) {
                 events.append(
                     AuditEvent(
-                        at: now, actorID: reviewer.id, action: "final_label.overturned", entity: "item",
+                        at: now, actorID: reviewer.id, action: .finalLabelOverturned, entity: "item",
                         entityID: String(found.itemID), queueID: queue.id, before: overturn.before, after: overturn.after,
                         reason: "QA review \(reviewID)"))
             }

@@ -46,23 +46,23 @@ extension Store {
     {
         let settings = try settings.validated()
         let updated = try await transaction { sql in
-            try await Self.replaceSettings(\.quality, column: "quality", of: queue.id, with: settings, by: actor, now: now, sql).after
+            try await Self.replaceSettings(\.quality, column: "quality", logged: .queueQualityChanged, of: queue.id, with: settings, by: actor, now: now, sql).after
         }
         queueCache.forget(updated)
         return updated
     }
 
     /// Writes one settings column of a queue (`quality`, `assist`) in the caller's transaction and logs the change as
-    /// `queue.<column>_changed`, with the settings before and after; returns the queue as it was and as it now is.
+    /// `action`, with the settings before and after; returns the queue as it was and as it now is.
     static func replaceSettings<Settings: Encodable>(
-        _ keyPath: WritableKeyPath<Queue, Settings>, column: String, of queueID: UUID, with settings: Settings,
-        by actor: Person, now: Date, _ sql: any SQLDatabase
+        _ keyPath: WritableKeyPath<Queue, Settings>, column: String, logged action: AuditAction, of queueID: UUID,
+        with settings: Settings, by actor: Person, now: Date, _ sql: any SQLDatabase
     ) async throws -> (before: Queue, after: Queue) {
         let current = try await queue(queueID.uuidString, sql)
         try await sql.raw("UPDATE queues SET \(ident: column) = \(bind: try Column.json(settings)) WHERE id = \(bind: queueID)").run()
         try await AuditLog.append([
             AuditEvent(
-                at: now, actorID: actor.id, action: "queue.\(column)_changed", entity: "queue", entityID: queueID.uuidString,
+                at: now, actorID: actor.id, action: action, entity: "queue", entityID: queueID.uuidString,
                 queueID: queueID, before: try JSONValue(encoding: current[keyPath: keyPath]), after: try JSONValue(encoding: settings))
         ], sql)
         var updated = current

@@ -54,6 +54,8 @@ struct GoldCommandTests {
                 return event["action"]?.stringValue
             }
             #expect(actions == ["member.status_changed", "gold.set", "gold.set", "gold.set", "gold.set"], "\(audit.stdout)")
+            let typo = try cli.assay(["audit", "--queue", "ads", "--action", "gold.sett"])
+            #expect(typo.status == 64 && typo.stderr.contains("'gold.sett'") && typo.stderr.contains("gold.set"), "\(typo.stderr)")
         }
     }
 }

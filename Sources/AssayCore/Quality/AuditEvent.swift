@@ -10,7 +10,7 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     /// Who decided: a person, or nil for the system (say, an automatic suspension).
     public var actorID: UUID?
     /// What happened, as `entity.verb`: `gold.set`, `gold.retired`, `member.status_changed`, `queue.quality_changed`.
-    public var action: String
+    public var action: AuditAction
     /// The kind of thing changed (`item`, `person`, `queue`) and its id.
     public var entity: String
     public var entityID: String
@@ -24,7 +24,7 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     public var reason: String?
 
     public init(
-        id: Int64 = 0, at: Date, actorID: UUID?, action: String, entity: String, entityID: String, queueID: UUID?,
+        id: Int64 = 0, at: Date, actorID: UUID?, action: AuditAction, entity: String, entityID: String, queueID: UUID?,
         vendorID: UUID? = nil, before: JSONValue?, after: JSONValue?, reason: String? = nil
     ) {
         self.id = id

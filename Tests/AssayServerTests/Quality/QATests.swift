@@ -79,6 +79,9 @@ struct QATests {
             #expect(recent?.first?.objectValue?["qa"]?.objectValue?["answered"]?.doubleValue == 2, "the window counts the last reviews")
             let audit = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&action=final_label.overturned")
             #expect(try audit.object()["data"]?.arrayValue?.count == 3)
+            let typo = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&action=final_label.overturnd")
+            #expect(typo.status == .unprocessableEntity && typo.reason.contains("'final_label.overturnd' is not an action the audit log records"),
+                    "\(typo.text)")
         }
     }
 

@@ -118,7 +118,7 @@ struct AutoAcceptTests {
             #expect(alignment.agreement == GoldScore(answered: both.count, correct: agreeing))
             #expect((alignment.kappa ?? 0) > 0.4)
 
-            let routed = try await store.auditEvents(AuditFilter(queueID: queue.id, action: "predictions.routed"))
+            let routed = try await store.auditEvents(AuditFilter(queueID: queue.id, action: .predictionsRouted))
             #expect(routed.count == 1)
         }
     }

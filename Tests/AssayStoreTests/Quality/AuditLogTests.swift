@@ -20,7 +20,7 @@ struct AuditLogTests {
             let events = try await store.auditEvents(AuditFilter(queueID: queue.id))
             let event = try #require(events.first)
             #expect(events.count == 1)
-            #expect(event.action == "queue.quality_changed" && event.actorID == analyst.id)
+            #expect(event.action == .queueQualityChanged && event.actorID == analyst.id)
             #expect(event.before?.objectValue?["gold_rate"]?.doubleValue == 0)
             #expect(event.after?.objectValue?["gold_rate"]?.doubleValue == 0.1)
             await #expect(throws: (any Error).self) {
@@ -53,7 +53,7 @@ struct AuditLogTests {
             _ = try await store.retireGold(onItem: first.itemID, by: arbitrator, now: now)
             _ = try await store.retireGold(onItem: first.itemID, by: arbitrator, now: now)
             let history = try await store.auditEvents(AuditFilter(entity: "item", entityID: String(first.itemID)))
-            #expect(history.map(\.action) == ["gold.retired", "gold.set", "gold.set"])
+            #expect(history.map(\.action) == [.goldRetired, .goldSet, .goldSet])
             #expect(history[1].before?.objectValue?["labels"] == .array(["spam"]))
             #expect(history[1].after?.objectValue?["labels"] == .array(["hate"]))
             #expect(history[2].before == nil)

@@ -39,7 +39,7 @@ struct GoldImportTests {
             #expect(scores["vendor-bad"]?.status == .suspended)
             let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 100)
             #expect(finals.map(\.externalID) == ["item-0011", "item-0012"], "only the ordinary items got final labels")
-            let changes = try await store.auditEvents(AuditFilter(queueID: queue.id, action: "member.status_changed"))
+            let changes = try await store.auditEvents(AuditFilter(queueID: queue.id, action: .memberStatusChanged))
             #expect(changes.count == 1 && changes.first?.actorID == nil)
         }
     }

@@ -142,8 +142,8 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "Only entries of this queue (name or id).")
     var queue: String?
 
-    @Option(help: "Only this action, e.g. gold.set, member.status_changed.")
-    var action: String?
+    @Option(help: "Only this action.")
+    var action: AuditAction?
 
     @Option(help: "How many entries.")
     var limit = 100
@@ -190,3 +190,4 @@ struct Consensus: AsyncParsableCommand {
         }
     }
 }
+extension AuditAction: ExpressibleByArgument {}

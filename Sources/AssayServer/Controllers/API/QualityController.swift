@@ -126,7 +126,7 @@ struct AuditController: RouteCollection {
         let events = try await req.store.auditEvents(
             AuditFilter(
                 queueID: queueID, entity: req.query[String.self, at: "entity"],
-                entityID: req.query[String.self, at: "entity_id"], action: req.query[String.self, at: "action"],
+                entityID: req.query[String.self, at: "entity_id"], action: try AuditAction.named(req.query[String.self, at: "action"]),
                 vendorID: try Policy.vendorScope(of: actor), before: before, limit: limit))
         return Page(data: events, next: events.count == limit ? events.last.map { String($0.id) } : nil)
     }
