@@ -34,7 +34,8 @@ struct WebController: RouteCollection {
     /// Checks the token against the form's anti-forgery value (the same random value in a cookie and a hidden
     /// field: another site can make the browser post the form, but cannot read the cookie to fill the field).
     @Sendable func signIn(req: Request) async throws -> Response {
-        let form = try req.content.decode(SignInForm.self)
+        // A form without its fields (posted by a script, say) is answered like an expired one, with the page.
+        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm(token: "", csrf: "")
         guard let expected = req.cookies[Self.signInCookie]?.string, !expected.isEmpty, form.csrf == expected else {
             return try await Self.signInPage(req, error: "The sign-in form expired; please try again.", status: .forbidden)
         }

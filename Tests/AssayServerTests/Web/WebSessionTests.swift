@@ -36,6 +36,10 @@ struct WebSessionTests {
                 .POST, "/sign-in", token: .some(nil), body: Data("token=\(annotator.token)&csrf=guess".utf8),
                 contentType: "application/x-www-form-urlencoded")
             #expect(forged.status == .forbidden, "a sign-in form posted from elsewhere has no matching cookie")
+            let bare = try await server.request(
+                .POST, "/sign-in", token: .some(nil), body: Data("token=\(annotator.token)".utf8),
+                contentType: "application/x-www-form-urlencoded")
+            #expect(bare.status == .forbidden && bare.text.contains("The sign-in form expired"), "a form without its csrf field: \(bare.text)")
 
             let signedIn = try await Self.signIn(server, token: annotator.token)
             #expect(signedIn.reply.status == .seeOther)

@@ -297,10 +297,14 @@ struct TrainSummary: Encodable {
             lines.append(String(
                 format: "Test on %d examples: accuracy %.3f, macro-F1 %.3f, weighted F1 %.3f, calibration error %.3f.",
                 test.examples, test.accuracy, test.macroF1, test.weightedF1, test.calibrationError))
-            lines.append("label         precision  recall  F1     support")
+            // The label column is as wide as the longest label: `padding(toLength:)` alone would cut
+            // "monetisation_abuse" to "monetisation_".
+            let width = max(13, test.perLabel.map(\.label.count).max() ?? 0)
+            func column(_ text: String) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+            lines.append(column("label") + " precision  recall  F1     support")
             for label in test.perLabel {
                 lines.append(
-                    label.label.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    column(label.label)
                         + String(format: " %.3f      %.3f   %.3f  %d", label.precision, label.recall, label.f1, label.support))
             }
         }
