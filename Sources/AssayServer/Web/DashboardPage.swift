@@ -125,12 +125,10 @@ struct DashboardPage: Encodable {
             points: zip(short, activity.days).map { ($0, $1.qa.accuracy, $1.qa.interval.lower, $1.qa.interval.upper) })
         let byDay = facts.breakdown(by: .day)
         if facts.decisionsIncluded {
-            agreementChart = SVGChart.rates(
+            // Below 0 (worse than chance) is drawn at 0; the table beside it has the value.
+            agreementChart = SVGChart.coefficients(
                 id: "agreement", title: "Agreement per day (Krippendorff's α over the items decided)",
-                points: zip(short, byDay).map { label, row in
-                    let alpha = row.kpis.alpha.map { max(0, $0) }
-                    return (label, alpha, alpha ?? 0, alpha ?? 0)
-                })
+                points: zip(short, byDay).map { label, row in (label, row.kpis.alpha.map { max(0, $0) }) })
             arbitrationChart = SVGChart.rates(
                 id: "arbitration", title: "Items sent to arbitration per day, with 95% intervals",
                 points: zip(short, byDay).map { Self.point($0, $1.kpis.arbitrationRate) })

@@ -32,26 +32,49 @@ enum SVGChart {
 
     /// Rates from 0 to 1 as a line with a shaded band for each point's interval; a day without data leaves a gap.
     static func rates(id: String, title: String, points: [(label: String, value: Double?, lower: Double, upper: Double)]) -> String {
+        line(
+            id: id, title: title, points: points.map { ($0.label, $0.value, ($0.lower, $0.upper)) },
+            axisLabel: { "\(Int(($0 * 100).rounded()))%" }, valueText: percent)
+    }
+
+    /// Coefficients from 0 to 1 (agreement, say) as a line of points with no interval, written as decimals: α = 0.56
+    /// is not "56%" of anything.
+    static func coefficients(id: String, title: String, points: [(label: String, value: Double?)]) -> String {
+        line(
+            id: id, title: title, points: points.map { ($0.label, $0.value, nil) },
+            axisLabel: { String(format: "%.2f", $0) }, valueText: { String(format: "%.3f", $0) })
+    }
+
+    private static func line(
+        id: String, title: String, points: [(label: String, value: Double?, interval: (lower: Double, upper: Double)?)],
+        axisLabel: (Double) -> String, valueText: (Double) -> String
+    ) -> String {
         let plotWidth = width - left - 8
         let slot = points.isEmpty ? plotWidth : plotWidth / Double(points.count)
         let plotHeight = height - bottom - top
-        func y(_ rate: Double) -> Double { height - bottom - rate * plotHeight }
-        var body = axes(maximum: 1, format: { "\(Int(($0 * 100).rounded()))%" })
+        func y(_ value: Double) -> Double { height - bottom - value * plotHeight }
+        func text(_ point: (label: String, value: Double?, interval: (lower: Double, upper: Double)?)) -> String {
+            guard let value = point.value else { return "no data" }
+            guard let interval = point.interval else { return valueText(value) }
+            return "\(valueText(value)) (95% interval \(valueText(interval.lower))–\(valueText(interval.upper)))"
+        }
+        var body = axes(maximum: 1, format: axisLabel)
         var path = ""
         var penDown = false
         for (index, point) in points.enumerated() {
             let x = left + (Double(index) + 0.5) * slot
             guard let value = point.value else { penDown = false; continue }
-            body += #"<line class="band" x1="\#(f(x))" x2="\#(f(x))" y1="\#(f(y(point.lower)))" y2="\#(f(y(point.upper)))"><title>\#(escape(point.label)): \#(percent(value)) (95% interval \#(percent(point.lower))–\#(percent(point.upper)))</title></line>"#
+            let tooltip = #"<title>\#(escape(point.label)): \#(escape(text(point)))</title>"#
+            if let interval = point.interval {
+                body += #"<line class="band" x1="\#(f(x))" x2="\#(f(x))" y1="\#(f(y(interval.lower)))" y2="\#(f(y(interval.upper)))">\#(tooltip)</line>"#
+            }
             path += (penDown ? " L" : " M") + "\(f(x)) \(f(y(value)))"
             penDown = true
-            body += #"<circle class="dot" cx="\#(f(x))" cy="\#(f(y(value)))" r="2.5"/>"#
+            body += #"<circle class="dot" cx="\#(f(x))" cy="\#(f(y(value)))" r="2.5">\#(point.interval == nil ? tooltip : "")</circle>"#
         }
         if !path.isEmpty { body += #"<path class="line" d="\#(path)"/>"# }
         body += xLabels(points.map(\.label), slot: slot)
-        let description = points.map { point in
-            "\(point.label) " + (point.value.map { "\(percent($0)) (\(percent(point.lower))–\(percent(point.upper)))" } ?? "no data")
-        }.joined(separator: ", ")
+        let description = points.map { "\($0.label) \(text($0))" }.joined(separator: ", ")
         return svg(id: id, title: title, description: description, body: body)
     }
 

@@ -28,4 +28,13 @@ struct SVGChartTests {
         #expect(svg.contains("2 no data"))
         #expect(svg.contains(">100%</text>") && svg.contains(">0%</text>"))
     }
+
+    @Test("coefficients are points on a 0–1 axis in decimals, with no interval band and no percent sign")
+    func coefficients() {
+        let svg = SVGChart.coefficients(id: "a", title: "Agreement", points: [("1", 0.562), ("2", nil), ("3", 0.7)])
+        #expect(!svg.contains("<line class=\"band\""), "no interval was computed, so none is drawn")
+        #expect(svg.contains("<desc id=\"a-d\">1 0.562, 2 no data, 3 0.700</desc>"), "\(svg)")
+        #expect(svg.contains("<title>1: 0.562</title>"))
+        #expect(svg.contains(">1.00</text>") && svg.contains(">0.50</text>") && !svg.contains("%"))
+    }
 }
