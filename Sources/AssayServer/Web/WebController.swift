@@ -80,21 +80,24 @@ struct WebController: RouteCollection {
         let actor = try req.actor()
         var queues: [HomePage.QueueRow] = []
         for queue in try await req.store.queues() {
+            let actions = Self.actions(on: queue, for: actor)
+            // A queue in languages or markets someone does not cover offers them nothing; it is not listed.
+            guard !actions.isEmpty else { continue }
             let stats = try await req.store.stats(of: queue.id)
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
                 items: stats.items, complete: stats.completedItems,
                 percent: stats.items == 0 ? 0 : Int((Double(stats.completedItems) / Double(stats.items) * 100).rounded(.down)),
-                actions: Self.actions(on: queue.name, for: actor)))
+                actions: actions))
         }
         return try await req.view.render("home", HomePage(chrome: try Chrome(req, title: "Queues"), queues: queues))
     }
 
-    /// The screens of a queue a person may open, as the policy decides.
-    private static func actions(on queue: String, for actor: Actor) -> [Chrome.Link] {
-        let path = queue.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue
+    /// The screens of a queue a person may open, as the policy and the queue's routing decide.
+    private static func actions(on queue: Queue, for actor: Actor) -> [Chrome.Link] {
+        let path = queue.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue.name
         var links: [Chrome.Link] = []
-        if actor.role.labels {
+        if actor.role.labels, (try? Eligibility.requireCanWork(actor.person, on: queue)) != nil {
             links.append(Chrome.Link(title: "Label", href: "/work/\(path)"))
             links.append(Chrome.Link(title: "Exams", href: "/training/\(path)"))
         }

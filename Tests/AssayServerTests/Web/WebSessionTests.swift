@@ -84,4 +84,22 @@ struct WebSessionTests {
             #expect(try await server.request(.GET, "/assets/nothing.js", token: .some(nil)).status == .notFound)
         }
     }
+
+    @Test("an annotator's home lists the queues they can work, not those in languages they do not cover")
+    func homeListsWorkableQueues() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            _ = try await Fixtures.queue(server.store, name: "reviews-en", languages: ["en"])
+            _ = try await Fixtures.queue(server.store, name: "reviews-de", languages: ["de"])
+            let annotator = try await Fixtures.annotators(server.store, count: 1, languages: ["en"])[0]
+            let cookie = try #require(try await Self.signIn(server, token: annotator.token).cookie)
+            let home = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(home.status == .ok)
+            #expect(home.text.contains("href=\"/work/reviews-en\""), "\(home.text)")
+            #expect(!home.text.contains("reviews-de"), "a queue that would answer 403 is not offered")
+            let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Ana")
+            let analystCookie = try #require(try await Self.signIn(server, token: analyst).cookie)
+            let all = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": analystCookie])
+            #expect(all.text.contains("reviews-de") && all.text.contains("reviews-en"), "an analyst sees every queue")
+        }
+    }
 }
