@@ -41,7 +41,9 @@ public struct ImportRow: Sendable, Equatable {
         do {
             value = try JSONValue(parsing: bytes)
         } catch let error as JSONValue.SyntaxError {
-            throw AssayError.invalidInput(field: nil, line: line, reason: "not valid JSON (\(error))")
+            // The line is the file's line, so the place in it is a column, counted in characters as an editor does.
+            let column = String(decoding: bytes.prefix(error.offset), as: UTF8.self).count + 1
+            throw AssayError.invalidInput(field: nil, line: line, reason: "not valid JSON: \(error.reason) at column \(column)")
         }
         guard case .object(let fields) = value else {
             throw AssayError.invalidInput(field: nil, line: line, reason: "each line must be a JSON object")

@@ -49,6 +49,10 @@ struct ItemRowsTests {
             try ItemRows.draft(from: ImportRow(line: 8, fields: ["id": "x", "text": "hi", "priority": 1.5]))
         }
         #expect(throws: AssayError.self) { try ItemRows.draft(from: ImportRow(line: 9, fields: ["id": "x"])) }
+        // A JSON Lines line that is not JSON: the column in characters ("é" is two bytes, one column).
+        #expect(throws: AssayError.invalidInput(field: nil, line: 4, reason: "not valid JSON: expected a quoted key at column 13")) {
+            try ImportRow(jsonLine: Array(#"{"café": 1, x}"#.utf8), line: 4)
+        }
         #expect(throws: AssayError.self) {
             try ItemRows.draft(from: ImportRow(line: 10, fields: ["id": "x", "text": "t", "created_at": "yesterday"]))
         }
