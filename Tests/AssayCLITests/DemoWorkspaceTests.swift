@@ -61,4 +61,20 @@ struct DemoWorkspaceTests {
                 labels: DemoQueues.severeCodes, from: now.addingTimeInterval(-41 * 86_400), to: now, limit: 40).isEmpty))
         }
     }
+
+    @Test("assay demo builds once, then reuses the workspace and says that --items would change nothing")
+    func demoCommandReuses() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let file = folder.folder.appendingPathComponent("demo.sqlite").path
+        let environment = ["ASSAY_DATABASE_URL": ""]
+        let built = try ServerProcess.run(["demo", "--items", "100", "--no-serve", "--db", file], environment: environment)
+        #expect(built.status == 0 && built.stdout.contains("Built 5 queues"), "\(built.stdout)\n\(built.stderr)")
+        #expect(built.stdout.contains("admin: "), "tokens are printed")
+        let again = try ServerProcess.run(["demo", "--items", "500", "--no-serve", "--db", file], environment: environment)
+        #expect(again.status == 0 && again.stdout.contains("Reusing the demo workspace"), "\(again.stdout)")
+        #expect(again.stdout.contains("--items and --seed shape a new workspace; this one exists, so they change nothing"), "\(again.stdout)")
+        let quiet = try ServerProcess.run(["demo", "--no-serve", "--db", file], environment: environment)
+        #expect(quiet.status == 0 && !quiet.stdout.contains("change nothing"), "\(quiet.stdout)")
+    }
 }

@@ -26,11 +26,12 @@ struct Demo: AsyncParsableCommand {
     @ArgumentParser.Option(help: "The port to listen on (0: any free port).", transform: ArgumentValues.port)
     var port = 8080
 
-    @ArgumentParser.Option(help: "How many items to generate.")
-    var items = 20_000
+    // Optional, so that giving them for a workspace that already exists can be pointed out rather than ignored.
+    @ArgumentParser.Option(help: "How many items to generate (default: 20000).")
+    var items: Int?
 
-    @ArgumentParser.Option(help: "The random seed: the same seed builds the same workspace.")
-    var seed: UInt64 = 2026
+    @ArgumentParser.Option(help: "The random seed: the same seed builds the same workspace (default: 2026).")
+    var seed: UInt64?
 
     @ArgumentParser.Flag(help: "Delete the SQLite file first and build anew.")
     var rebuild = false
@@ -39,7 +40,7 @@ struct Demo: AsyncParsableCommand {
     var noServe = false
 
     func validate() throws {
-        guard (100...2_000_000).contains(items) else { throw ValidationError("--items must be 100 to 2000000") }
+        if let items, !(100...2_000_000).contains(items) { throw ValidationError("--items must be 100 to 2000000") }
     }
 
     func run() async throws {
@@ -64,15 +65,20 @@ struct Demo: AsyncParsableCommand {
             try await database.migrate()
             let store = database.store
             if try await store.queues().isEmpty {
-                let bar = Terminal().progressBar(title: "Building the demo workspace (\(items) items)")
+                let itemCount = items ?? 20_000
+                let bar = Terminal().progressBar(title: "Building the demo workspace (\(itemCount) items)")
                 bar.start()
-                let summary = try await DemoWorkspace(itemCount: items, seed: seed).build(in: store, now: Date()) {
+                let summary = try await DemoWorkspace(itemCount: itemCount, seed: seed ?? 2026).build(in: store, now: Date()) {
                     bar.activity.currentProgress = $0
                 }
                 bar.succeed()
                 Console.say("Built \(summary.queues.count) queues, \(summary.items) items (\(summary.goldItems) of them gold), \(summary.judgments) judgments.")
             } else {
                 Console.say("Reusing the demo workspace in \(location) (--rebuild to start over).")
+                if items != nil || seed != nil {
+                    Console.say("--items and --seed shape a new workspace; this one exists, so they change nothing. "
+                        + "Add --rebuild to build it again with them.")
+                }
             }
             let tokens = try await issueTokens(store)
             try await database.close()
