@@ -99,11 +99,12 @@ struct DemoOperations {
         }
     }
 
-    /// Reviewers take turns on the day's waiting QA reviews; on the last day they get through half (a backlog).
+    /// Reviewers take turns on the day's waiting QA reviews; on the last day they get through half (a backlog, so
+    /// that a QA reviewer signing in to the demo has work, whatever its size).
     private func review(_ queueWork: QueueWork, on day: Date, until dayEnd: Date, isLastDay: Bool) async throws {
         let reviewers = staff.filter { $0.role == .qaReviewer }.map(\.person)
         var done = 0
-        let cap = isLastDay ? 15 : 400
+        let cap = isLastDay ? try await store.qaReport(of: queueWork.queue).pending / 2 : 400
         while done < cap, let task = try await store.nextQAReview(
             in: queueWork.queue, for: reviewers[done % reviewers.count], now: dayEnd)
         {
