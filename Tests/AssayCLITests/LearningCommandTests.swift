@@ -87,6 +87,24 @@ import Testing
             ["predict", "--model", "m.bin", path, "--text-column", "tweet", "--id-column", "row"])
         #expect(predict.status == 0, "\(predict.stderr)")
         #expect(predict.stdout.split(separator: "\n").count == 401)
+        #expect(predict.stdout.hasPrefix("row,label,confidence\n"), "the id keeps its column's name")
+    }
+
+    @Test("the files `assay export --training` writes train and are predicted as they are: labels as a list of one, external_id")
+    func readsAssaysOwnTrainingExport() throws {
+        let sandbox = try Scratch()
+        defer { sandbox.remove() }
+        let lines = Self.posts(count: 300, seed: 4).map { post in
+            "{\"external_id\": \"\(post.id)\", \"text\": \"\(post.text)\", \"labels\": [\"\(post.label)\"], \"split\": \"train\"}\n"
+        }.joined()
+        let path = try sandbox.write("train.jsonl", lines)
+        let train = try sandbox.assay(["train", path, "--label-column", "labels", "--out", "m.bin"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let predict = try sandbox.assay(["predict", "--model", "m.bin", path, "--id-column", "external_id"])
+        #expect(predict.status == 0 && predict.stdout.hasPrefix("external_id,label,confidence\n"), "\(predict.stderr)")
+        let two = try sandbox.write("two.jsonl", #"{"external_id": "x", "text": "t", "labels": ["spam", "hate"]}"# + "\n")
+        let refused = try sandbox.assay(["train", two, "--label-column", "labels", "--out", "n.bin"])
+        #expect(refused.status != 0 && refused.stderr.contains("two.jsonl:1: labels: must be one label"), "\(refused.stderr)")
     }
 
     @Test func badInputNamesTheFileAndLineAndWritesNothing() throws {

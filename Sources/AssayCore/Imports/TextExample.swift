@@ -51,7 +51,17 @@ public struct TextExample: Sendable, Equatable {
             throw AssayError.invalidInput(field: columns.text, line: row.line, reason: "is required")
         }
         text = try row.optionalText(columns.text) ?? ""
-        label = try columns.label.map { try row.requiredText($0) }
+        label = try columns.label.map { try Self.label($0, of: row) }
         id = try columns.id.map { try row.requiredText($0) }
+    }
+
+    /// The label in `column`: text, or a list of one label, as `assay export --training` writes `labels`.
+    private static func label(_ column: String, of row: ImportRow) throws -> String {
+        guard case .array(let labels) = row.fields[column] else { return try row.requiredText(column) }
+        guard labels.count == 1, case .string(let label) = labels[0], !label.trimmingBlanksAndNewlines.isEmpty else {
+            throw AssayError.invalidInput(
+                field: column, line: row.line, reason: "must be one label (the classifier learns one per example); has \(labels.count)")
+        }
+        return label.trimmingBlanksAndNewlines
     }
 }

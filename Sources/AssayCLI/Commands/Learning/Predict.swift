@@ -75,7 +75,9 @@ struct Predict: AsyncParsableCommand {
         let data = self.data!
         let output = try OutputFile(path: out)
         defer { output.close() }
-        var header = ["id", "label", "confidence"]
+        // The id keeps its column's name, so that the predictions join the file they came from (`assay metrics
+        // --item-column`).
+        var header = [idColumn, "label", "confidence"]
         if probabilities { header += classifier.labels.map { "p_\($0)" } }
         output.write(CSVWriter.row(header))
         var written = 0
