@@ -102,6 +102,17 @@ import Testing
         #expect(train.status == 0, "\(train.stderr)")
         let predict = try sandbox.assay(["predict", "--model", "m.bin", path, "--id-column", "external_id"])
         #expect(predict.status == 0 && predict.stdout.hasPrefix("external_id,label,confidence\n"), "\(predict.stderr)")
+        // The CSV split, predicted and scored: external_id joins the files, `labels` holds the truth.
+        let test = Self.posts(count: 60, seed: 5, startID: 9_000)
+        let testPath = try sandbox.write(
+            "test.csv", "external_id,text,labels,split\n" + test.map { "\($0.id),\"\($0.text)\",\($0.label),test\n" }.joined())
+        #expect(try sandbox.assay(["predict", "--model", "m.bin", testPath, "--id-column", "external_id", "--out", "p.csv"]).status == 0)
+        let scored = try sandbox.assay([
+            "metrics", "--truth", testPath, "--truth-label-column", "labels", "--pred", "p.csv", "--item-column", "external_id", "--json",
+        ])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        #expect(report["items"] as? Int == 60 && report["unpredicted_items"] as? Int == 0, "\(scored.stdout)")
         let two = try sandbox.write("two.jsonl", #"{"external_id": "x", "text": "t", "labels": ["spam", "hate"]}"# + "\n")
         let refused = try sandbox.assay(["train", two, "--label-column", "labels", "--out", "n.bin"])
         #expect(refused.status != 0 && refused.stderr.contains("two.jsonl:1: labels: must be one label"), "\(refused.stderr)")

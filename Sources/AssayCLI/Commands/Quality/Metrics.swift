@@ -15,6 +15,8 @@ struct Metrics: AsyncParsableCommand {
             Examples:
               assay metrics --truth gold.csv --pred labels.csv
               assay metrics --truth gold.csv --pred model.csv --json
+              assay metrics --truth data/test.csv --truth-label-column labels \\
+                  --pred predictions.csv --item-column external_id
             """)
 
     @Option(help: "The true labels: a CSV with item and label columns.")
@@ -28,6 +30,9 @@ struct Metrics: AsyncParsableCommand {
 
     @Option(help: "The label column of both files.")
     var labelColumn = "label"
+
+    @Option(help: "The truth file's label column, when it is another (`labels` in a file of assay export --training).")
+    var truthLabelColumn: String?
 
     @Option(help: "Labels in order, comma-separated (default: every label that occurs, sorted).")
     var order: String?
@@ -43,7 +48,8 @@ struct Metrics: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let truthTable = try await QualityFiles.itemLabels(at: truth, itemColumn: itemColumn, labelColumn: labelColumn)
+        let truthTable = try await QualityFiles.itemLabels(
+            at: truth, itemColumn: itemColumn, labelColumn: truthLabelColumn ?? labelColumn)
         let predicted = try await QualityFiles.itemLabels(at: pred, itemColumn: itemColumn, labelColumn: labelColumn)
         let items = truthTable.items.filter { predicted.labels[$0] != nil }
         guard !items.isEmpty else {
