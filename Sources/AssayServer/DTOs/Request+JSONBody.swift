@@ -12,7 +12,8 @@ extension Request {
     /// let draft = try req.jsonBody(QueueDraft.self)
     /// ```
     func jsonBody<Body: Decodable>(_ type: Body.Type) throws -> Body {
-        guard let type = headers.contentType, type.type == "application", type.subType == "json" || type.subType.hasSuffix("+json")
+        guard let type = headers.contentType, type.type.lowercased() == "application",
+            type.subType.lowercased() == "json" || type.subType.lowercased().hasSuffix("+json")
         else { throw RequestBodyErrors.notJSON(self) }
         return try content.decode(Body.self)
     }
