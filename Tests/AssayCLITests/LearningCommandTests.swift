@@ -71,6 +71,31 @@ import Testing
         #expect(probabilities.stdout.hasPrefix("id,label,confidence,p_hate,p_none,p_spam\n"))
     }
 
+    @Test("train's per-label table keeps long label names whole")
+    func longLabelNames() throws {
+        let sandbox = try Scratch()
+        defer { sandbox.remove() }
+        let long = ["hate": "hate_speech_and_slurs", "spam": "monetisation_abuse", "none": "none"]
+        func renamed(_ rows: [(id: String, text: String, label: String)]) -> [(id: String, text: String, label: String)] {
+            rows.map { ($0.id, $0.text, long[$0.label]!) }
+        }
+        let trainPath = try sandbox.write("train.csv", Self.csv(renamed(Self.posts(count: 300, seed: 6))))
+        let testPath = try sandbox.write("test.csv", Self.csv(renamed(Self.posts(count: 60, seed: 7, startID: 5_000))))
+        let train = try sandbox.assay(["train", trainPath, "--out", "m.bin", "--test", testPath])
+        #expect(train.status == 0, "\(train.stderr)")
+        let rows = train.stdout.split(separator: "\n").filter { $0.hasPrefix("hate_speech") || $0.hasPrefix("monetisation") }
+        #expect(rows.contains { $0.hasPrefix("hate_speech_and_slurs ") } && rows.contains { $0.hasPrefix("monetisation_abuse ") },
+                "\(train.stdout)")
+        // The figures start under "precision" on every row.
+        let header = try #require(train.stdout.split(separator: "\n").first { $0.hasPrefix("label ") })
+        let column = header.distance(from: header.startIndex, to: try #require(header.range(of: "precision")).lowerBound)
+        for row in rows {
+            let firstDigit = row.firstIndex { $0.isNumber }
+            let figures = try #require(firstDigit)
+            #expect(row.distance(from: row.startIndex, to: figures) == column, "\(train.stdout)")
+        }
+    }
+
     @Test func readsJSONLinesWithNumericLabels() throws {
         let sandbox = try Scratch()
         defer { sandbox.remove() }

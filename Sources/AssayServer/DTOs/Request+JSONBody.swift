@@ -15,7 +15,10 @@ extension Request {
         guard let type = headers.contentType, type.type.lowercased() == "application",
             type.subType.lowercased() == "json" || type.subType.lowercased().hasSuffix("+json")
         else { throw RequestBodyErrors.notJSON(self) }
-        return try content.decode(Body.self)
+        // The JSON decoder itself, rather than `content.decode`, which looks the media type up by its exact spelling
+        // and refuses `Application/JSON` and `application/problem+json`.
+        return try ContentConfiguration.global.requireDecoder(for: .json)
+            .decode(Body.self, from: body.data ?? ByteBuffer(), headers: headers)
     }
 
     /// The body, read as JSON, of a request whose body may be left out: nil when there is none.

@@ -45,6 +45,11 @@ struct BadInputTests {
                 #expect(notJSON.reason.hasPrefix("the body must be JSON, sent with Content-Type: application/json (it came "),
                         "\(notJSON.reason)")
             }
+            // The media type's case does not matter: this is JSON, refused for its label, not for its type.
+            let upperCase = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                body: Data(#"{"labels": ["nope"]}"#.utf8), contentType: "Application/JSON; charset=utf-8")
+            #expect(upperCase.status == .unprocessableEntity, "\(upperCase.text)")
             let wrongType = try await server.request(
                 .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator, json: ["labels": "spam"])
             #expect(wrongType.status == .badRequest)
