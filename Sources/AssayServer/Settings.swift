@@ -26,6 +26,9 @@ public struct Settings: Sendable {
     public var consensusSeconds: Double
     /// Where "now" comes from.
     public var clock: any TimeSource
+    /// Where the store's random choices (gold draws, QA samples) come from: the system's generator unless a test
+    /// wants them reproducible.
+    public var chance: Chance
     /// Whether to log each request.
     public var logsRequests: Bool
 
@@ -34,7 +37,7 @@ public struct Settings: Sendable {
         database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
         maxImportBytes: Int = 32 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
         jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, consensusSeconds: Double = 300,
-        clock: any TimeSource = SystemTime(), logsRequests: Bool = false
+        clock: any TimeSource = SystemTime(), chance: Chance = .system, logsRequests: Bool = false
     ) {
         self.database = database
         self.hostname = hostname
@@ -45,6 +48,7 @@ public struct Settings: Sendable {
         self.leaseSweepSeconds = leaseSweepSeconds
         self.consensusSeconds = consensusSeconds
         self.clock = clock
+        self.chance = chance
         self.logsRequests = logsRequests
     }
 

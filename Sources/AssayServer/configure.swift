@@ -25,7 +25,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.routes.defaultMaxBodySize = "2mb"
 
     let database = try await AssayDatabase.open(
-        settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger)
+        settings.database, eventLoopGroup: app.eventLoopGroup, threadPool: app.threadPool, logger: app.logger,
+        chance: settings.chance)
     do {
         try await database.migrate()
     } catch {

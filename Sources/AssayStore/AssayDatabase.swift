@@ -33,7 +33,7 @@ public final class AssayDatabase: Sendable {
 
     private init(
         location: DatabaseLocation, databases: Databases, threadPool: NIOThreadPool, ownsThreadPool: Bool,
-        logger: Logger, pinnedLoop: any EventLoop
+        logger: Logger, pinnedLoop: any EventLoop, chance: Chance
     ) throws {
         self.location = location
         self.databases = databases
@@ -47,7 +47,7 @@ public final class AssayDatabase: Sendable {
             // driver is kept for the migrations only.
             let sqlite = try SQLiteConnections(path: path, threadPool: threadPool, eventLoop: pinnedLoop, logger: logger)
             self.sqlite = sqlite
-            self.store = Store(connections: .sqlite(sqlite))
+            self.store = Store(connections: .sqlite(sqlite), chance: chance)
         case .postgres:
             self.sqlite = nil
             self.store = Store(
@@ -56,7 +56,7 @@ public final class AssayDatabase: Sendable {
                         throw AssayError.conflict("the database is closed (the server is shutting down)")
                     }
                     return database
-                }))
+                }), chance: chance)
         }
     }
 
@@ -69,9 +69,11 @@ public final class AssayDatabase: Sendable {
     ///     a new one of 2 threads by default.
     ///   - connectionsPerEventLoop: PostgreSQL connections per event loop.
     ///   - logger: where SQL errors go.
+    ///   - chance: where the store's random choices come from (``Chance``); the system's generator by default.
     public static func open(
         _ location: DatabaseLocation, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        threadPool: NIOThreadPool? = nil, connectionsPerEventLoop: Int = 8, logger: Logger = Logger(label: "assay.db")
+        threadPool: NIOThreadPool? = nil, connectionsPerEventLoop: Int = 8, logger: Logger = Logger(label: "assay.db"),
+        chance: Chance = .system
     ) async throws -> AssayDatabase {
         let pool = threadPool ?? NIOThreadPool(numberOfThreads: 2)
         if threadPool == nil { pool.start() }
@@ -79,7 +81,7 @@ public final class AssayDatabase: Sendable {
         databases.use(try location.configuration(connectionsPerEventLoop: connectionsPerEventLoop), as: .assay)
         let database = try AssayDatabase(
             location: location, databases: databases, threadPool: pool, ownsThreadPool: threadPool == nil,
-            logger: logger, pinnedLoop: eventLoopGroup.next())
+            logger: logger, pinnedLoop: eventLoopGroup.next(), chance: chance)
         if location.isPostgres {
             do {
                 try await database.connectOnce()

@@ -192,7 +192,7 @@ extension Store {
             else { return nil }
             ends.append(end)
         }
-        let pivot = Int64.random(in: ends[0]...ends[1])
+        let pivot = chance.integer(in: ends[0]...ends[1])
         var found: Int64?
         for range: SQLQueryString in ["i.id >= \(bind: pivot)", "i.id < \(bind: pivot)"] where found == nil {
             found = try await sql.raw("""

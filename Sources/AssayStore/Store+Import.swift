@@ -292,7 +292,7 @@ extension Store {
                 judged.filter { !goldItems.contains($0.itemID) }, queue: queue, now: now, counters: &counters, sql)
             try await QueueCounters.add(counters, to: queue.id, sql)
             // Judgments made in a vendor's own tool are audited like those made here.
-            for final in decided { try await Self.sampleForQA(final, queue: queue, now: now, sql) }
+            for final in decided { try await Self.sampleForQA(final, queue: queue, now: now, chance: chance, sql) }
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
                 createdAnnotators: created)

@@ -53,7 +53,7 @@ extension Store {
     private func takeLease(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
         // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
-        if queue.quality.goldRate > 0, Double.random(in: 0..<1) < queue.quality.goldRate,
+        if queue.quality.goldRate > 0, chance.uniform() < queue.quality.goldRate,
             let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
         {
             return gold
@@ -121,7 +121,7 @@ extension Store {
                 try await Self.requireUnused(submission.clientKey, by: person.id, sql)
                 let queue = try await self.queue(id: assignment.queueID, sql)
                 let valid = try submission.validated(against: queue.schema)
-                return try await Self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
+                return try await self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
             }
             let assignment = try await Self.assignment(assignmentID, of: person.id, lock: self.forUpdate, sql)
             if assignment.state != .submitted { try await Self.requireUnused(submission.clientKey, by: person.id, sql) }
@@ -154,7 +154,7 @@ extension Store {
                 break  // taken by the conditional update above unless it raced with a sweep; mark it here
             }
             try await sql.raw("UPDATE assignments SET state = 'submitted' WHERE id = \(bind: assignmentID)").run()
-            return try await Self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
+            return try await self.record(valid, on: assignment, by: person.vendorID, queue: queue, now: now, sql)
         }
     }
 
@@ -167,22 +167,22 @@ extension Store {
 
     /// Stores the judgment of an assignment just marked submitted, counts it on its item, and refreshes the
     /// item's final label and the queue's counters.
-    private static func record(
+    private func record(
         _ submission: JudgmentSubmission, on assignment: Assignment, by vendorID: UUID?, queue: Queue, now: Date,
         _ sql: any SQLDatabase
     ) async throws -> SubmitOutcome {
-        let judgment = try await insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
+        let judgment = try await Self.insertJudgment(submission, for: assignment, startedAt: assignment.leasedAt, now: now, sql)
         let item = try await sql.raw("""
             UPDATE items SET judgment_count = judgment_count + 1 WHERE id = \(bind: assignment.itemID)
             RETURNING judgment_count, external_id, gold_labels, market, imported_at_ms, required_judgments
             """).first()!
-        let exposed = exposure(to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now))
-        if !exposed.isEmpty { try await recordExposure(Dictionary(exposed.map { ($0, 1) }, uniquingKeysWith: +), sql) }
+        let exposed = Self.exposure(to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now))
+        if !exposed.isEmpty { try await Self.recordExposure(Dictionary(exposed.map { ($0, 1) }, uniquingKeysWith: +), sql) }
         // The day's running sums get the judgment, and for a gold item its score, in one statement.
         var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
         if let reference = try item.optionalString("gold_labels") {
             // A gold item's judgment scores the annotator; it never makes a final label.
-            let correct = try await scoreGoldAnswer(
+            let correct = try await Self.scoreGoldAnswer(
                 judgment, reference: try Column.strings(from: reference), by: vendorID, queue: queue, now: now, sql)
             activity.goldAnswered = 1
             activity.goldCorrect = correct ? 1 : 0
@@ -195,7 +195,7 @@ extension Store {
         let judged = try FinalLabels.Judged(assignment.itemID, item)
         let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first
         try await QueueCounters.add(counters, to: queue.id, sql)
-        if let final { try await sampleForQA(final, queue: queue, now: now, sql) }
+        if let final { try await Self.sampleForQA(final, queue: queue, now: now, chance: chance, sql) }
         return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: final)
     }
 

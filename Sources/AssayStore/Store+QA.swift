@@ -7,13 +7,15 @@ extension Store {
 
     /// Samples an item's judgments for QA once its final label is decided (``QASampling``). Runs in the
     /// transaction that decided it; nothing happens when the queue's `qa_rate` is 0.
-    static func sampleForQA(_ final: FinalLabel, queue: Queue, now: Date, _ sql: any SQLDatabase) async throws {
+    static func sampleForQA(
+        _ final: FinalLabel, queue: Queue, now: Date, chance: Chance, _ sql: any SQLDatabase
+    ) async throws {
         guard queue.quality.qaRate > 0 else { return }
         // Each judgment is sampled when a uniform draw falls under its probability. Drawing first, against the
         // highest probability any judgment can have, gives the same samples and spares the hot path the queries
         // below for the items none of whose draws could succeed (most of them at a 5% rate).
         let ceiling = QASampling.highestProbability(settings: queue.quality, confidence: final.confidence)
-        let draws = (0..<final.judgmentCount).map { _ in Double.random(in: 0..<1) }
+        let draws = (0..<final.judgmentCount).map { _ in chance.uniform() }
         guard draws.contains(where: { $0 < ceiling }) else { return }
         let rows = try await sql.raw("""
             SELECT j.id, j.annotator_id, j.labels, p.vendor_id, p.created_at_ms, i.market, i.priority
@@ -22,7 +24,7 @@ extension Store {
             """).all()
         let newSince = Column.millis(now.addingTimeInterval(-QASampling.newAnnotatorDays * 86_400))
         for (index, row) in rows.enumerated() {
-            let draw = index < draws.count ? draws[index] : Double.random(in: 0..<1)
+            let draw = index < draws.count ? draws[index] : chance.uniform()
             guard draw < ceiling else { continue }
             let labels = try Column.strings(from: try row.string("labels"))
             let stratum = QASampling.stratumKey(

@@ -27,6 +27,8 @@ public struct Store: Sendable {
     public let backend: Backend
     let connections: Connections
     let queueCache = QueueCache()
+    /// Where gold draws, gold pivots and QA samples come from.
+    let chance: Chance
 
     /// How the store reaches its database: Fluent's PostgreSQL pools, or the store's own SQLite connections.
     enum Connections: Sendable {
@@ -36,8 +38,9 @@ public struct Store: Sendable {
         case sqlite(SQLiteConnections)
     }
 
-    init(connections: Connections) {
+    init(connections: Connections, chance: Chance) {
         self.connections = connections
+        self.chance = chance
         switch connections {
         case .postgres: backend = .postgres
         case .sqlite: backend = .sqlite

@@ -44,8 +44,12 @@ public final class LiveServer: Sendable {
     public var store: Store { app.store }
 
     /// Starts a server on `backend`, runs `body`, and stops it and removes its database whatever happens.
+    ///
+    /// The store's random choices (gold draws, QA samples) come from a fixed seed unless `chance` says otherwise,
+    /// so that a test's outcome depends on what it does, not on luck.
     public static func with<T>(
-        _ backend: TestBackend, maxImportBytes: Int = 8 * 1024 * 1024, _ body: (LiveServer) async throws -> T
+        _ backend: TestBackend, maxImportBytes: Int = 8 * 1024 * 1024, chance: Chance = .seeded(1),
+        _ body: (LiveServer) async throws -> T
     ) async throws -> T {
         let (location, cleanup) = try await backend.makeScratchLocation()
         let clock = AdjustableTime()
@@ -63,7 +67,7 @@ public final class LiveServer: Sendable {
             let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
             let settings = Settings(
                 database: location, hostname: "127.0.0.1", port: 0, maxImportBytes: maxImportBytes,
-                jobsDirectory: jobs.path, leaseSweepSeconds: 0.2, clock: clock)
+                jobsDirectory: jobs.path, leaseSweepSeconds: 0.2, clock: clock, chance: chance)
             try await configure(app, settings: settings)
             let admin = try await app.store.createPerson(
                 PersonDraft(externalID: "admin", name: "Admin", role: .admin), now: clock.now)

@@ -64,9 +64,11 @@ public enum TestBackend: String, Sendable, CaseIterable {
     }
 
     /// Opens a fresh, migrated database, runs `body`, then closes and removes it.
-    public func withDatabase<T>(_ body: (AssayDatabase) async throws -> T) async throws -> T {
+    ///
+    /// The store's random choices come from a fixed seed unless `chance` says otherwise (see ``LiveServer``).
+    public func withDatabase<T>(chance: Chance = .seeded(1), _ body: (AssayDatabase) async throws -> T) async throws -> T {
         let (location, cleanup) = try await makeScratchLocation()
-        let database = try await AssayDatabase.open(location, logger: Logger(label: "assay.test"))
+        let database = try await AssayDatabase.open(location, logger: Logger(label: "assay.test"), chance: chance)
         do {
             try await database.migrate()
             let result = try await body(database)

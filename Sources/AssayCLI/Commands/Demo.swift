@@ -57,10 +57,14 @@ struct Demo: AsyncParsableCommand {
     }
 
     /// Builds the workspace if it is empty, then issues tokens for the people worth signing in as.
+    /// The seed a new workspace is built from.
+    private var workspaceSeed: UInt64 { seed ?? 2026 }
+
     private func prepare(_ location: DatabaseLocation) async throws -> [(String, String)] {
         var logger = Logger(label: "assay.demo")
         logger.logLevel = .warning
-        let database = try await AssayDatabase.open(location, logger: logger)
+        // Seeded, so that one seed builds one workspace: the QA samples and gold draws included.
+        let database = try await AssayDatabase.open(location, logger: logger, chance: .seeded(workspaceSeed))
         do {
             try await database.migrate()
             let store = database.store
@@ -68,7 +72,7 @@ struct Demo: AsyncParsableCommand {
                 let itemCount = items ?? 20_000
                 let bar = Terminal().progressBar(title: "Building the demo workspace (\(itemCount) items)")
                 bar.start()
-                let summary = try await DemoWorkspace(itemCount: itemCount, seed: seed ?? 2026).build(in: store, now: Date()) {
+                let summary = try await DemoWorkspace(itemCount: itemCount, seed: workspaceSeed).build(in: store, now: Date()) {
                     bar.activity.currentProgress = $0
                 }
                 bar.succeed()
