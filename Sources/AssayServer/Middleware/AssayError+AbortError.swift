@@ -43,7 +43,17 @@ struct RequestBodyErrors: AsyncMiddleware {
 
     /// The 415 for an API body not sent as JSON (see ``Vapor/Request/jsonBody(_:)``), naming the header it needs.
     static func notJSON(_ request: Request) -> Abort {
-        let sent = request.headers.first(name: .contentType).map { "it came as \($0)" } ?? "it came with no Content-Type"
-        return Abort(.unsupportedMediaType, reason: "the body must be JSON, sent with Content-Type: application/json (\(sent))")
+        Abort(.unsupportedMediaType, reason: "the body must be JSON, sent with Content-Type: application/json (\(sent(request)))")
+    }
+
+    /// The 415 for an import whose rows come in a type that names no format Assay reads, and no `?format=`.
+    static func notRows(_ request: Request) -> Abort {
+        Abort(
+            .unsupportedMediaType,
+            reason: "send the rows as text/csv, application/x-ndjson or application/json, or add ?format=csv|jsonl (\(sent(request)))")
+    }
+
+    private static func sent(_ request: Request) -> String {
+        request.headers.first(name: .contentType).map { "it came as \($0)" } ?? "it came with no Content-Type"
     }
 }

@@ -118,9 +118,16 @@ struct BadInputTests {
             #expect(badRow.status == .unprocessableEntity)
             #expect(badRow.reason == "line 2: priority: must be a whole number", "the good first row must not land either")
 
-            let noFormat = try await server.request(
-                .POST, "/api/v1/queues/\(queue.name)/items", body: Data("x".utf8), contentType: "text/plain")
-            #expect(noFormat.status == .unprocessableEntity)
+            // Rows in a type that names no format, or in none (curl --data-binary @file without -H), with no ?format=.
+            for contentType in ["text/plain", nil] {
+                let noFormat = try await server.request(
+                    .POST, "/api/v1/queues/\(queue.name)/items", body: Data("external_id,text\nx-1,hi\n".utf8),
+                    contentType: contentType)
+                #expect(noFormat.status == .unsupportedMediaType, "\(contentType ?? "none"): \(noFormat.text)")
+                #expect(noFormat.reason.hasPrefix(
+                    "send the rows as text/csv, application/x-ndjson or application/json, or add ?format=csv|jsonl (it came "),
+                    "\(noFormat.reason)")
+            }
 
             let badQueue = try await server.request(
                 .POST, "/api/v1/queues", json: ["name": "q", "overlap": 0, "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])

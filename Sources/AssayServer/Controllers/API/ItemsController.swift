@@ -76,8 +76,6 @@ enum Upload {
         if let type = req.headers.first(name: .contentType), let format = ImportFormat(contentType: type) {
             return format
         }
-        throw AssayError.invalidInput(
-            field: "Content-Type", line: nil,
-            reason: "send text/csv, application/x-ndjson or application/json (or add ?format=csv|jsonl)")
+        throw RequestBodyErrors.notRows(req)
     }
 }
