@@ -25,7 +25,8 @@ extension Store {
             }
             let session = CalibrationSession(
                 id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
-                participants: draft.participants, opensAt: draft.opensAt ?? now, closesAt: draft.closesAt, createdAt: now)
+                participants: try await Self.resolve(draft.participants, sql), opensAt: draft.opensAt ?? now,
+                closesAt: draft.closesAt, createdAt: now)
             try await sql.raw("""
                 INSERT INTO calibration_sessions (id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms)
                 VALUES (\(bind: session.id), \(bind: queue.id), \(bind: session.name), \(bind: try Column.json(itemIDs)),
@@ -34,6 +35,74 @@ extension Store {
                 """).run()
             return session
         }
+    }
+
+    /// The ids of the vendors, teams and people a draft names, each found by id or by its name (see
+    /// ``CalibrationDraft/Participants``).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the first reference that matches nobody, or
+    ///   a team name that more than one vendor uses.
+    private static func resolve(_ wanted: CalibrationDraft.Participants, _ sql: any SQLDatabase) async throws
+        -> CalibrationSession.Participants
+    {
+        /// The rows `query` finds for `references`: given the references that read as ids (one id nobody has when
+        /// none do, since `IN ()` is not SQL) and all of them as names (a name can look like anything).
+        func rows(for references: [String], _ query: (_ ids: [UUID], _ names: [String]) -> SQLQueryString) async throws
+            -> [any SQLRow]
+        {
+            guard !references.isEmpty else { return [] }
+            let ids = references.compactMap(UUID.init(uuidString:))
+            return try await sql.raw(query(ids.isEmpty ? [UUID()] : ids, references)).all()
+        }
+        func isID(_ row: any SQLRow, _ reference: String) throws -> Bool { try row.uuid("id") == UUID(uuidString: reference) }
+        func unknown(_ field: String, _ reference: String, listedBy path: String) -> AssayError {
+            .invalidInput(field: "participants.\(field)", line: nil, reason: "'\(reference)' matches no id or name; \(path) lists them")
+        }
+
+        let vendorRows = try await rows(for: wanted.vendors) {
+            "SELECT id, name FROM vendors WHERE id IN (\(binds: $0)) OR name IN (\(binds: $1))"
+        }
+        let vendors = try wanted.vendors.map { reference in
+            guard let row = try vendorRows.first(where: { try isID($0, reference) || $0.string("name") == reference }) else {
+                throw unknown("vendors", reference, listedBy: "GET /api/v1/vendors")
+            }
+            return try row.uuid("id")
+        }
+
+        // A team is `vendor/team`, or its name alone: every part after a slash may be a team's name.
+        let teamNames = wanted.teams.flatMap { reference in
+            [reference] + reference.indices.filter { reference[$0] == "/" }.map { String(reference[reference.index(after: $0)...]) }
+        }
+        let teamRows = try await rows(for: wanted.teams) { ids, _ in
+            """
+            SELECT t.id, t.name, v.name AS vendor FROM teams t JOIN vendors v ON v.id = t.vendor_id
+            WHERE t.id IN (\(binds: ids)) OR t.name IN (\(binds: teamNames))
+            """
+        }
+        let teams = try wanted.teams.map { reference in
+            let exact = try teamRows.first { try isID($0, reference) || $0.string("vendor") + "/" + $0.string("name") == reference }
+            if let exact { return try exact.uuid("id") }
+            let named = try teamRows.filter { try $0.string("name") == reference }
+            guard named.count <= 1 else {
+                let owners = try named.map { try $0.string("vendor") }.sorted().joined(separator: ", ")
+                throw AssayError.invalidInput(
+                    field: "participants.teams", line: nil,
+                    reason: "several vendors have a team '\(reference)' (\(owners)); write it as vendor/team or give its id")
+            }
+            guard let row = named.first else { throw unknown("teams", reference, listedBy: "GET /api/v1/vendors/{id}/teams") }
+            return try row.uuid("id")
+        }
+
+        let peopleRows = try await rows(for: wanted.people) {
+            "SELECT id, external_id FROM people WHERE id IN (\(binds: $0)) OR external_id IN (\(binds: $1))"
+        }
+        let people = try wanted.people.map { reference in
+            guard let row = try peopleRows.first(where: { try isID($0, reference) || $0.string("external_id") == reference }) else {
+                throw unknown("people", reference, listedBy: "GET /api/v1/people")
+            }
+            return try row.uuid("id")
+        }
+        return CalibrationSession.Participants(vendors: vendors, teams: teams, people: people)
     }
 
     /// - Throws: ``AssayError/notFound(entity:id:)``.

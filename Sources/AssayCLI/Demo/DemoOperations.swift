@@ -175,7 +175,7 @@ struct DemoOperations {
         let session = try await store.createCalibration(
             CalibrationDraft(
                 name: "Week calibration · \(queueWork.queue.name)", items: references.map(\.itemExternalID),
-                participants: CalibrationSession.Participants(vendors: [vendorID]), opensAt: opens, closesAt: closes),
+                participants: .init(CalibrationSession.Participants(vendors: [vendorID])), opensAt: opens, closesAt: closes),
             in: queueWork.queue, now: opens)
         let simulator = queueWork.simulator
         for worker in eligible where worker.person.vendorID == vendorID {

@@ -28,7 +28,6 @@ public struct CalibrationSession: Codable, Sendable, Equatable {
                 || person.vendorID.map(vendors.contains) == true
         }
 
-        var isEmpty: Bool { vendors.isEmpty && teams.isEmpty && people.isEmpty }
     }
 
     public var id: UUID
@@ -61,17 +60,48 @@ public struct CalibrationSession: Codable, Sendable, Equatable {
     }
 }
 
-/// A calibration session as an analyst defines it: items with reference answers by external id.
+/// A calibration session as an analyst defines it: items with reference answers by external id, and participants
+/// as people write them.
 public struct CalibrationDraft: Codable, Sendable, Equatable {
+    /// Who is called to the session, each by id or by the name people know it by: a vendor by its name, a team
+    /// as `vendor/team` (or its name alone, when no other vendor has a team so named), a person by external id.
+    ///
+    /// For example, `{"vendors": ["Northwind BPO"], "teams": ["Atlas Review/São Paulo"], "people": ["kestrel-004"]}`.
+    public struct Participants: Codable, Sendable, Equatable {
+        public var vendors: [String]
+        public var teams: [String]
+        public var people: [String]
+
+        public init(vendors: [String] = [], teams: [String] = [], people: [String] = []) {
+            self.vendors = vendors
+            self.teams = teams
+            self.people = people
+        }
+
+        /// Participants given by id.
+        public init(_ participants: CalibrationSession.Participants) {
+            self.init(
+                vendors: participants.vendors.map(\.uuidString), teams: participants.teams.map(\.uuidString),
+                people: participants.people.map(\.uuidString))
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            vendors = try container.decodeIfPresent([String].self, forKey: .vendors) ?? []
+            teams = try container.decodeIfPresent([String].self, forKey: .teams) ?? []
+            people = try container.decodeIfPresent([String].self, forKey: .people) ?? []
+        }
+
+        var isEmpty: Bool { vendors.isEmpty && teams.isEmpty && people.isEmpty }
+    }
+
     public var name: String
     public var items: [String]
-    public var participants: CalibrationSession.Participants
+    public var participants: Participants
     public var opensAt: Date?
     public var closesAt: Date
 
-    public init(
-        name: String, items: [String], participants: CalibrationSession.Participants, opensAt: Date? = nil, closesAt: Date
-    ) {
+    public init(name: String, items: [String], participants: Participants, opensAt: Date? = nil, closesAt: Date) {
         self.name = name
         self.items = items
         self.participants = participants

@@ -72,7 +72,7 @@ struct VendorSweepTests {
             let goldIDs = goldItems.map(\.externalID)
             let exam = try await store.createExam(ExamDraft(name: "Entry", items: goldIDs, passMark: 0.5), in: queue, now: now)
             let session = try await store.createCalibration(
-                CalibrationDraft(name: "Week 1", items: goldIDs, participants: .init(vendors: [acme.id, globex.id]),
+                CalibrationDraft(name: "Week 1", items: goldIDs, participants: .init(.init(vendors: [acme.id, globex.id])),
                                  closesAt: now.addingTimeInterval(86_400)),
                 in: queue, now: now)
             for (kind, id) in [("exams", exam.id), ("calibrations", session.id)] {

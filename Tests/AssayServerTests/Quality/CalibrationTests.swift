@@ -83,4 +83,53 @@ struct CalibrationTests {
             #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: people[0].token).status == .forbidden)
         }
     }
+
+    @Test("participants by name (vendor, vendor/team, a person's external id); an unknown or shared name is refused, creating nothing",
+          arguments: TestBackend.allCases)
+    func participantsByName(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let store = server.store
+            let now = server.clock.now
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 2, prefix: "cal")
+            let admin = try #require(try await store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            _ = try await store.importGold([GoldDraft(itemExternalID: "cal-0001", labels: ["spam"])], into: queue, by: admin, now: now)
+            let acme = try await store.createVendor(named: "Acme", now: now)
+            let globex = try await store.createVendor(named: "Globex", now: now)
+            let acmeNights = try await store.createTeam(named: "Nights", in: acme.id, now: now)
+            _ = try await store.createTeam(named: "Nights", in: globex.id, now: now)
+            let globexDays = try await store.createTeam(named: "Days", in: globex.id, now: now)
+            let solo = try await store.createPerson(PersonDraft(externalID: "solo-7", name: "Solo", role: .annotator), now: now)
+            let closes = Timestamp.format(now.addingTimeInterval(7 * 86_400))
+            func create(_ participants: [String: JSONValue]) async throws -> LiveServer.Reply {
+                try await server.request(.POST, "/api/v1/queues/\(queue.name)/calibrations", json: [
+                    "name": "Week 49", "items": ["cal-0001"], "participants": .object(participants), "closes_at": .string(closes),
+                ])
+            }
+
+            let refused: [([String: JSONValue], String)] = [
+                (["vendors": ["Acme", "Initech"]], "participants.vendors: 'Initech' matches no id or name; GET /api/v1/vendors lists them"),
+                (["teams": ["Nights"]], "participants.teams: several vendors have a team 'Nights' (Acme, Globex); write it as vendor/team or give its id"),
+                (["teams": ["Acme/Days"]], "participants.teams: 'Acme/Days' matches no id or name; GET /api/v1/vendors/{id}/teams lists them"),
+                (["people": [.string(UUID().uuidString)]], "GET /api/v1/people lists them"),
+            ]
+            for (participants, reason) in refused {
+                let reply = try await create(participants)
+                #expect(reply.status == .unprocessableEntity, "\(participants): \(reply.text)")
+                #expect(reply.reason.hasSuffix(reason), "\(reply.reason)")
+            }
+            let week = (now.addingTimeInterval(-86_400), now.addingTimeInterval(30 * 86_400))
+            #expect(try await store.calibrations(in: [queue.id], closingFrom: week.0, to: week.1).isEmpty)
+
+            let created = try await create([
+                "vendors": ["Acme"], "teams": ["Acme/Nights", "Days"], "people": ["solo-7", .string(globex.id.uuidString)],
+            ])
+            #expect(created.status == .unprocessableEntity, "a vendor's id is not a person's: \(created.text)")
+            let fixed = try await create(["vendors": ["Acme"], "teams": ["Acme/Nights", "Days"], "people": ["solo-7"]])
+            try #require(fixed.status == .created, "\(fixed.text)")
+            let session = try #require(try await store.calibrations(in: [queue.id], closingFrom: week.0, to: week.1).first)
+            #expect(session.participants == CalibrationSession.Participants(
+                vendors: [acme.id], teams: [acmeNights.id, globexDays.id], people: [solo.id]))
+        }
+    }
 }

@@ -18,7 +18,7 @@ struct Calibration: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a session from a JSON file shaped like the body of POST /api/v1/queues/{queue}/calibrations.",
-            discussion: #"For example: {"name": "Week 48", "items": ["gold-001"], "participants": {"vendors": ["<vendor id>"]}, "closes_at": "2026-12-01T00:00:00Z"}"#)
+            discussion: #"For example: {"name": "Week 48", "items": ["gold-001"], "participants": {"vendors": ["Northwind BPO"], "teams": ["Atlas Review/São Paulo"], "people": ["kestrel-004"]}, "closes_at": "2026-12-01T00:00:00Z"}"#)
 
         @OptionGroup var input: QueueDraftFile
 
