@@ -120,10 +120,18 @@ extension Store {
         async throws -> Int
     {
         var events: [AuditEvent] = []
+        var leftUnlabelled = 0
         for start in stride(from: 0, to: entries.count, by: rowsPerStatement) {
             let chunk = Array(entries[start..<min(start + rowsPerStatement, entries.count)])
             let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
             let byID = Dictionary(current.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+            // An item that becomes gold before its final label leaves production for good: the queue counts it
+            // apart, so that progress and backlog are over the items still to be labelled.
+            let newlyGold = chunk.map(\.itemID).filter { byID[$0] == nil }
+            if !newlyGold.isEmpty {
+                let labelled = try await sql.raw("SELECT item_id FROM final_labels WHERE item_id IN (\(binds: newlyGold))").all()
+                leftUnlabelled += newlyGold.count - labelled.count
+            }
             for entry in chunk {
                 let before = byID[entry.itemID]
                 let rationale = entry.rationale?.trimmingBlanksAndNewlines.nilIfEmpty
@@ -143,6 +151,7 @@ extension Store {
             }
         }
         try await AuditLog.append(events, sql)
+        try await QueueCounters.add([.goldItems: leftUnlabelled], to: queueID, sql)
         return events.count
     }
 

@@ -140,15 +140,15 @@ enum QueueCounters {
     /// The counter columns.
     enum Field: String {
         case items, completedItems = "completed_items", judgments, skips
-        case resolvedItems = "resolved_items", unresolvedItems = "unresolved_items"
+        case resolvedItems = "resolved_items", unresolvedItems = "unresolved_items", goldItems = "gold_items"
     }
 
     static func create(for queueID: UUID, _ sql: any SQLDatabase) async throws {
-        let values = (0..<shards).map { shard -> SQLQueryString in "(\(bind: queueID), \(literal: shard), 0, 0, 0, 0, 0, 0)" }
+        let values = (0..<shards).map { shard -> SQLQueryString in "(\(bind: queueID), \(literal: shard), 0, 0, 0, 0, 0, 0, 0)" }
         let joined = SQLList(values)
         try await sql.raw("""
             INSERT INTO queue_counters (queue_id, shard, items, completed_items, judgments, skips, resolved_items,
-                                        unresolved_items) VALUES \(joined)
+                                        unresolved_items, gold_items) VALUES \(joined)
             """).run()
     }
 
@@ -164,7 +164,8 @@ enum QueueCounters {
                 completed_items = completed_items + \(bind: amount(.completedItems)),
                 judgments = judgments + \(bind: amount(.judgments)), skips = skips + \(bind: amount(.skips)),
                 resolved_items = resolved_items + \(bind: amount(.resolvedItems)),
-                unresolved_items = unresolved_items + \(bind: amount(.unresolvedItems))
+                unresolved_items = unresolved_items + \(bind: amount(.unresolvedItems)),
+                gold_items = gold_items + \(bind: amount(.goldItems))
             WHERE queue_id = \(bind: queueID) AND shard = \(bind: Int.random(in: 0..<shards))
             """).run()
     }
@@ -176,7 +177,8 @@ enum QueueCounters {
         CAST(COALESCE(SUM(c.judgments), 0) AS BIGINT) AS judgments,
         CAST(COALESCE(SUM(c.skips), 0) AS BIGINT) AS skips,
         CAST(COALESCE(SUM(c.resolved_items), 0) AS BIGINT) AS resolved_items,
-        CAST(COALESCE(SUM(c.unresolved_items), 0) AS BIGINT) AS unresolved_items
+        CAST(COALESCE(SUM(c.unresolved_items), 0) AS BIGINT) AS unresolved_items,
+        CAST(COALESCE(SUM(c.gold_items), 0) AS BIGINT) AS gold_items
         """
 
     static func read(_ queueID: UUID, _ sql: any SQLDatabase) async throws -> QueueStats {
@@ -199,6 +201,6 @@ enum QueueCounters {
         QueueStats(
             items: try row.int("items"), completedItems: try row.int("completed_items"), judgments: try row.int("judgments"),
             skips: try row.int("skips"), resolvedItems: try row.int("resolved_items"),
-            unresolvedItems: try row.int("unresolved_items"))
+            unresolvedItems: try row.int("unresolved_items"), goldItems: try row.int("gold_items"))
     }
 }

@@ -139,7 +139,7 @@ extension Store {
             WHERE q.queue_id = \(bind: queue.id) AND q.state <> 'done' \(vendor)
             """).first()?.int("waiting") ?? 0
         return QueueIssues(
-            backlog: stats.items - stats.completedItems, awaitingArbitration: stats.unresolvedItems, awaitingQA: waiting,
+            backlog: stats.backlog, awaitingArbitration: stats.unresolvedItems, awaitingQA: waiting,
             flagged: members["flagged"] ?? 0, suspended: members["suspended"] ?? 0)
     }
 

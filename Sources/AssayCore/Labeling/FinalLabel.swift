@@ -66,10 +66,13 @@ public struct FinalLabel: Codable, Sendable, Equatable {
 }
 
 /// A queue's progress, from counters the store maintains as work happens (never a count over the items).
+///
+/// Gold items test annotators and never get a final label, so progress is over the other items: a queue of 90
+/// items, 20 of them gold, is complete once 70 are.
 public struct QueueStats: Codable, Sendable, Equatable {
-    /// Items imported.
+    /// Items imported, gold included.
     public var items: Int
-    /// Items with all the judgments the overlap asks for.
+    /// Items with all the judgments the overlap asks for (a final label, or a tie sent to arbitration).
     public var completedItems: Int
     /// Judgments received.
     public var judgments: Int
@@ -79,21 +82,29 @@ public struct QueueStats: Codable, Sendable, Equatable {
     public var resolvedItems: Int
     /// Items whose judgments did not reach consensus.
     public var unresolvedItems: Int
+    /// Gold items that left production without a final label.
+    public var goldItems: Int
 
     /// Makes a stats value.
-    public init(items: Int, completedItems: Int, judgments: Int, skips: Int, resolvedItems: Int, unresolvedItems: Int) {
+    public init(
+        items: Int, completedItems: Int, judgments: Int, skips: Int, resolvedItems: Int, unresolvedItems: Int,
+        goldItems: Int = 0
+    ) {
         self.items = items
         self.completedItems = completedItems
         self.judgments = judgments
         self.skips = skips
         self.resolvedItems = resolvedItems
         self.unresolvedItems = unresolvedItems
+        self.goldItems = goldItems
     }
 
+    /// The items to be labelled: all but the gold ones without a final label.
+    public var workItems: Int { max(0, items - goldItems) }
     /// Items still waiting for judgments.
-    public var backlog: Int { max(0, items - completedItems) }
-    /// Share of items complete (0 for an empty queue).
-    public var completion: Double { items == 0 ? 0 : Double(completedItems) / Double(items) }
+    public var backlog: Int { max(0, workItems - completedItems) }
+    /// Share of the items to be labelled that are complete (0 for a queue with none).
+    public var completion: Double { workItems == 0 ? 0 : min(1, Double(completedItems) / Double(workItems)) }
 }
 
 extension FinalLabel {
@@ -108,5 +119,6 @@ extension QueueStats {
     enum CodingKeys: String, CodingKey {
         case items, judgments, skips
         case completedItems = "completed_items", resolvedItems = "resolved_items", unresolvedItems = "unresolved_items"
+        case goldItems = "gold_items"
     }
 }

@@ -10,6 +10,7 @@ struct QueueResponse: Content {
 /// Progress figures, with the derived backlog and completion share.
 struct StatsResponse: Content {
     let items: Int
+    let goldItems: Int
     let completedItems: Int
     let backlog: Int
     let completion: Double
@@ -20,6 +21,7 @@ struct StatsResponse: Content {
 
     init(_ stats: QueueStats) {
         items = stats.items
+        goldItems = stats.goldItems
         completedItems = stats.completedItems
         backlog = stats.backlog
         completion = stats.completion
@@ -32,5 +34,6 @@ struct StatsResponse: Content {
     enum CodingKeys: String, CodingKey {
         case items, backlog, completion, judgments, skips
         case completedItems = "completed_items", resolvedItems = "resolved_items", unresolvedItems = "unresolved_items"
+        case goldItems = "gold_items"
     }
 }

@@ -36,7 +36,8 @@ enum ServerMetrics {
         var text = PrometheusText()
         let queues = try await store.statsOfEveryQueue()
         let perQueue: [(String, String, KeyPath<QueueStats, Int>)] = [
-            ("assay_queue_items", "Items imported into the queue.", \.items),
+            ("assay_queue_items", "Items imported into the queue, gold included.", \.items),
+            ("assay_queue_gold_items", "Gold items without a final label (never labelled; left out of the backlog).", \.goldItems),
             ("assay_queue_completed_items", "Items with every judgment the overlap asks for.", \.completedItems),
             ("assay_queue_backlog_items", "Items still waiting for judgments.", \.backlog),
             ("assay_queue_judgments", "Judgments received.", \.judgments),

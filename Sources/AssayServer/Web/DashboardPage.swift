@@ -99,7 +99,7 @@ struct DashboardPage: Encodable {
             Tile(title: "Average handling time", value: Figures.seconds(total.averageHandlingSeconds), detail: "per judgment"),
             Tile(title: "Gold accuracy", value: Figures.rate(total.gold), detail: Figures.interval(total.gold)),
             Tile(title: "QA score", value: Figures.rate(total.qa), detail: Figures.interval(total.qa)),
-            Tile(title: "Progress", value: "\(stats.completedItems) of \(stats.items)", detail: "items with a final label"),
+            Tile(title: "Progress", value: "\(stats.completedItems) of \(stats.workItems)", detail: Self.progressDetail(stats)),
         ]
         let totals = facts.total
         if facts.decisionsIncluded {
@@ -107,7 +107,7 @@ struct DashboardPage: Encodable {
                 Tile(title: "Agreement (α)", value: Figures.coefficient(totals.alpha), detail: "Krippendorff, items decided"),
                 Tile(title: "Sent to arbitration", value: Figures.rate(totals.arbitrationRate), detail: Figures.interval(totals.arbitrationRate)),
                 Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { "of items resolved; SLA \(Figures.hours($0))" } ?? "no SLA set"),
-                Tile(title: "Backlog", value: String(stats.items - stats.completedItems), detail: "items without a final label now"),
+                Tile(title: "Backlog", value: String(stats.backlog), detail: "items still waiting for judgments"),
             ]
         }
         self.tiles = tiles
@@ -171,6 +171,15 @@ struct DashboardPage: Encodable {
         let queueParameter = queue.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? queue.name
         breakdownCSV = "/api/v1/kpis?format=csv&by=\(dimension.rawValue)&queues=\(queueParameter)&\(range)"
         exposureCSV = "\(base.replacingOccurrences(of: "/activity", with: "/exposure"))?format=csv&\(range)"
+    }
+
+    /// What the progress tile counts: items with all their judgments, some of them perhaps waiting for an
+    /// arbitrator, out of all but the gold items.
+    private static func progressDetail(_ stats: QueueStats) -> String {
+        var parts = ["items with all their judgments"]
+        if stats.unresolvedItems > 0 { parts.append("\(stats.unresolvedItems) of them sent to arbitration") }
+        if stats.goldItems > 0 { parts.append("\(stats.goldItems) gold items apart") }
+        return parts.joined(separator: "; ")
     }
 
     private static func point(_ label: String, _ share: GoldScore?) -> (String, Double?, Double, Double) {

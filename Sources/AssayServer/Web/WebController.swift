@@ -86,8 +86,8 @@ struct WebController: RouteCollection {
             let stats = try await req.store.stats(of: queue.id)
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
-                items: stats.items, complete: stats.completedItems,
-                percent: stats.items == 0 ? 0 : Int((Double(stats.completedItems) / Double(stats.items) * 100).rounded(.down)),
+                items: stats.workItems, gold: stats.goldItems, complete: stats.completedItems,
+                percent: Int((stats.completion * 100).rounded(.down)),
                 actions: actions))
         }
         return try await req.view.render("home", HomePage(chrome: try Chrome(req, title: "Queues"), queues: queues))
@@ -282,7 +282,9 @@ struct HomePage: Encodable {
         let name: String
         let markets: String
         let languages: String
+        /// Items to be labelled: gold items are counted apart, since they never get a final label.
         let items: Int
+        let gold: Int
         let complete: Int
         let percent: Int
         let actions: [Chrome.Link]

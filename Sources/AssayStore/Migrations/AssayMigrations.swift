@@ -46,5 +46,6 @@ public enum AssayMigrations {
         ShardDecisionDays(),
         IndexScoredItemsOnly(),
         DropDuplicateLeaseIndex(),
+        CountGoldItems(),
     ]
 }

@@ -31,6 +31,7 @@ struct MigrationTests {
         "036-shard-decision-days",
         "037-index-scored-items-only",
         "038-drop-duplicate-lease-index",
+        "039-count-gold-items",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -1,0 +1,59 @@
+import AssayCore
+import AssayTesting
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AssayStore
+
+/// Gold items never get a final label, so a queue's progress and backlog are over its other items.
+@Suite("Gold items and progress")
+struct GoldProgressTests {
+    @Test("gold items without a final label are counted apart, once each; the rest of the queue completes to 100%",
+          arguments: TestBackend.allCases)
+    func goldLeavesProgress(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date(timeIntervalSince1970: 1_796_310_000)
+            let queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 10, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            func judge(_ numbers: ClosedRange<Int>) async throws {
+                let rows = numbers.map { number in
+                    ImportedJudgment(
+                        itemExternalID: String(format: "item-%04d", number), annotatorExternalID: "vendor-1", labels: ["spam"],
+                        rationale: nil, startedAt: nil, submittedAt: now, line: number)
+                }
+                _ = try await store.importJudgments(rows, into: queue, now: now)
+            }
+            func gold(_ numbers: [Int]) async throws {
+                _ = try await store.importGold(
+                    numbers.map { GoldDraft(itemExternalID: String(format: "item-%04d", $0), labels: ["spam"]) },
+                    into: queue, by: analyst, now: now)
+            }
+
+            // Item 1 is decided before it becomes gold: it stays among the complete items, not the gold ones.
+            try await judge(1...1)
+            try await gold([1, 2, 3])
+            var stats = try await store.stats(of: queue.id)
+            #expect(stats.items == 10 && stats.goldItems == 2 && stats.completedItems == 1)
+            #expect(stats.workItems == 8 && stats.backlog == 7 && stats.completion == 1.0 / 8)
+
+            // Changing a reference or retiring gold moves nothing.
+            _ = try await store.importGold([GoldDraft(itemExternalID: "item-0002", labels: ["none"])], into: queue, by: analyst, now: now)
+            _ = try await store.retireGold(onItem: 3, by: analyst, now: now)
+            try await gold([2, 3])
+            #expect(try await store.stats(of: queue.id).goldItems == 2)
+
+            try await judge(4...10)
+            stats = try await store.stats(of: queue.id)
+            #expect(stats.completedItems == 8 && stats.backlog == 0 && stats.completion == 1, "\(stats)")
+
+            // An existing workspace gets the same count from migration 039.
+            let sql = try store.sql()
+            try await sql.raw("UPDATE queue_counters SET gold_items = 7").run()
+            try await CountGoldItems.backfill(sql)
+            #expect(try await store.stats(of: queue.id) == stats)
+        }
+    }
+}
