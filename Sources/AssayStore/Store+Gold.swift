@@ -180,6 +180,9 @@ extension Store {
 
     /// Leases a gold item of the queue that the person has never been given, or returns nil when none is left.
     ///
+    /// Nor one they answered in an exam: exams are made of gold items, and a training exam shows the reference, so
+    /// such an item would tell them it is gold and what its answer is.
+    ///
     /// Gold items hold no places in the pool (their `open_slots` is 0), so nothing is claimed: the unique
     /// (item, annotator) key alone keeps each person to one answer per gold item. Each lease starts from a random
     /// point of the gold set and takes the first item after it the person has not had (wrapping around), so people
@@ -209,6 +212,8 @@ extension Store {
                 WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' AND \(range)
                   \(SQLList(filters, separator: SQLRaw(" ")))
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+                  AND i.id NOT IN (SELECT e.item_id FROM exam_attempts t JOIN exam_answers e ON e.attempt_id = t.id
+                                   WHERE t.person_id = \(bind: person.id))
                 ORDER BY i.id LIMIT 1
                 """).first()?.int64("id")
         }

@@ -47,5 +47,6 @@ public enum AssayMigrations {
         IndexScoredItemsOnly(),
         DropDuplicateLeaseIndex(),
         CountGoldItems(),
+        IndexExamAttemptsByPerson(),
     ]
 }

@@ -84,6 +84,19 @@ struct ExamTests {
             #expect(result["qualified_until"]?.stringValue != nil)
             let working = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
             #expect(working.status == .ok, "qualified and reinstated: \(working.text)")
+            // The exam's items are gold, and training showed their answers: at a gold rate of 50% (seeded, so that
+            // some leases draw gold), none of them is served to this annotator as gold; the production items are.
+            let client = LoopClient(server: server, token: annotator.token)
+            _ = try await client.submit(try #require(try await client.next(queue.name)).assignmentID, labels: ["spam"])
+            #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: [
+                "requires_qualification": true, "gold_rate": 0.5,
+            ]).status == .ok)
+            var served: [String] = []
+            while let lease = try await client.next(queue.name) {
+                served.append(lease.externalID)
+                _ = try await client.submit(lease.assignmentID, labels: ["spam"])
+            }
+            #expect(served.count == 3 && served.allSatisfy { $0.hasPrefix("item-") }, "\(served)")
             let audit = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&entity=person&entity_id=\(annotator.person.id)")
             let actions = try #require(try audit.object()["data"]?.arrayValue).compactMap { $0.objectValue?["action"]?.stringValue }
             #expect(actions == ["exam.passed", "member.status_changed", "member.status_changed", "exam.failed"])

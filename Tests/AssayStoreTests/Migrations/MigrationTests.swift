@@ -32,6 +32,7 @@ struct MigrationTests {
         "037-index-scored-items-only",
         "038-drop-duplicate-lease-index",
         "039-count-gold-items",
+        "040-index-exam-attempts-by-person",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
