@@ -13,7 +13,7 @@ extension Store {
     }
 }
 
-/// The running sums per queue, UTC day and person that the dashboard reads (table `activity_days`). Every
+/// The running sums per queue, UTC day, person and item market that the dashboard reads (table `activity_days`). Every
 /// statement that adds a judgment, a gold answer or a QA verdict adds to them in the same transaction, so they
 /// never disagree with the rows they sum.
 enum ActivityRollup {
@@ -21,9 +21,12 @@ enum ActivityRollup {
         var queueID: UUID
         var day: Int64
         var annotatorID: UUID
+        /// The market of the item worked; empty for an item without one.
+        var market: String
 
         static func < (a: Key, b: Key) -> Bool {
-            (a.queueID.uuidString, a.day, a.annotatorID.uuidString) < (b.queueID.uuidString, b.day, b.annotatorID.uuidString)
+            (a.queueID.uuidString, a.day, a.annotatorID.uuidString, a.market)
+                < (b.queueID.uuidString, b.day, b.annotatorID.uuidString, b.market)
         }
     }
 
@@ -47,15 +50,16 @@ enum ActivityRollup {
             let values = keys[start..<min(start + 500, keys.count)].map { key -> SQLQueryString in
                 let change = changes[key]!
                 return """
-                    (\(bind: key.queueID), \(bind: key.day), \(bind: key.annotatorID), \(bind: change.judgments), \(bind: change.timeSpentMs),
+                    (\(bind: key.queueID), \(bind: key.day), \(bind: key.annotatorID), \(bind: key.market),
+                     \(bind: change.judgments), \(bind: change.timeSpentMs),
                      \(bind: change.goldAnswered), \(bind: change.goldCorrect), \(bind: change.qaReviewed), \(bind: change.qaCorrect))
                     """
             }
             try await sql.raw("""
-                INSERT INTO activity_days (queue_id, day, annotator_id, judgments, time_spent_ms, gold_answered, gold_correct,
-                                           qa_reviewed, qa_correct)
+                INSERT INTO activity_days (queue_id, day, annotator_id, market, judgments, time_spent_ms, gold_answered,
+                                           gold_correct, qa_reviewed, qa_correct)
                 VALUES \(SQLList(values))
-                ON CONFLICT (queue_id, day, annotator_id) DO UPDATE SET
+                ON CONFLICT (queue_id, day, annotator_id, market) DO UPDATE SET
                     judgments = activity_days.judgments + excluded.judgments,
                     time_spent_ms = activity_days.time_spent_ms + excluded.time_spent_ms,
                     gold_answered = activity_days.gold_answered + excluded.gold_answered,
@@ -67,7 +71,22 @@ enum ActivityRollup {
     }
 
     /// One change to one row.
-    static func add(_ change: Change, queueID: UUID, annotatorID: UUID, at millis: Int64, _ sql: any SQLDatabase) async throws {
-        try await add([Key(queueID: queueID, day: day(millis), annotatorID: annotatorID): change], sql)
+    static func add(
+        _ change: Change, queueID: UUID, annotatorID: UUID, market: String?, at millis: Int64, _ sql: any SQLDatabase
+    ) async throws {
+        try await add([Key(queueID: queueID, day: day(millis), annotatorID: annotatorID, market: market ?? ""): change], sql)
+    }
+
+    /// The markets of items, by id (empty for an item without one), read `Store.rowsPerStatement` at a time.
+    static func markets(of itemIDs: some Collection<Int64>, _ sql: any SQLDatabase) async throws -> [Int64: String] {
+        let ids = Array(itemIDs)
+        var markets: [Int64: String] = [:]
+        for start in stride(from: 0, to: ids.count, by: Store.rowsPerStatement) {
+            let chunk = Array(ids[start..<min(start + Store.rowsPerStatement, ids.count)])
+            for row in try await sql.raw("SELECT id, market FROM items WHERE id IN (\(binds: chunk))").all() {
+                markets[try row.int64("id")] = try row.optionalString("market") ?? ""
+            }
+        }
+        return markets
     }
 }

@@ -269,12 +269,14 @@ extension Store {
     ) async throws -> Set<Int64> {
         let itemIDs = Array(Set(try judgments.map { try $0.int64("item_id") })).sorted()
         var reference: [Int64: [String]] = [:]
+        var markets: [Int64: String] = [:]
         for start in stride(from: 0, to: itemIDs.count, by: rowsPerStatement) {
             let chunk = Array(itemIDs[start..<min(start + rowsPerStatement, itemIDs.count)])
             for row in try await sql.raw("""
-                SELECT id, gold_labels FROM items WHERE id IN (\(binds: chunk)) AND gold_labels IS NOT NULL
+                SELECT id, gold_labels, market FROM items WHERE id IN (\(binds: chunk)) AND gold_labels IS NOT NULL
                 """).all() {
                 reference[try row.int64("id")] = try Column.strings(from: try row.string("gold_labels"))
+                markets[try row.int64("id")] = try row.optionalString("market") ?? ""
             }
         }
         guard !reference.isEmpty else { return [] }
@@ -291,7 +293,8 @@ extension Store {
                 """)
             scored.insert(annotator)
             let key = ActivityRollup.Key(
-                queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")), annotatorID: annotator)
+                queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")), annotatorID: annotator,
+                market: markets[try row.int64("item_id")] ?? "")
             rollup[key, default: .init()].goldAnswered += 1
             rollup[key, default: .init()].goldCorrect += correct ? 1 : 0
         }

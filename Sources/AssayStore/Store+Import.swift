@@ -240,6 +240,7 @@ extension Store {
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
             // Each judgment records the guidelines version in force when it was made, as a live submit does.
             let guidelines = try await GuidelineVersions.of(queue.id, sql)
+            let markets = try await ActivityRollup.markets(of: Set(itemIDs.values), sql)
             var touched: [Int64: Int] = [:]
             var slotsHeld: [Int64: Int] = [:]
             var inserted = 0
@@ -263,7 +264,7 @@ extension Store {
                     touched[try row.int64("item_id"), default: 0] += 1
                     let key = ActivityRollup.Key(
                         queueID: queue.id, day: ActivityRollup.day(try row.int64("submitted_at_ms")),
-                        annotatorID: try row.uuid("annotator_id"))
+                        annotatorID: try row.uuid("annotator_id"), market: markets[try row.int64("item_id")] ?? "")
                     rollup[key, default: .init()].judgments += 1
                     rollup[key, default: .init()].timeSpentMs += try row.int("time_spent_ms")
                     // Severe content seen in another tool was seen all the same: it counts toward the day's limit.

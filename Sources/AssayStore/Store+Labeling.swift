@@ -186,11 +186,15 @@ extension Store {
                 judgment, reference: try Column.strings(from: reference), by: vendorID, queue: queue, now: now, sql)
             activity.goldAnswered = 1
             activity.goldCorrect = correct ? 1 : 0
-            try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
+            try await ActivityRollup.add(
+                activity, queueID: queue.id, annotatorID: judgment.annotatorID, market: try item.optionalString("market"),
+                at: Column.millis(now), sql)
             try await QueueCounters.add([.judgments: 1], to: queue.id, sql)
             return SubmitOutcome(judgment: judgment, isReplay: false, finalLabel: nil)
         }
-        try await ActivityRollup.add(activity, queueID: queue.id, annotatorID: judgment.annotatorID, at: Column.millis(now), sql)
+        try await ActivityRollup.add(
+                activity, queueID: queue.id, annotatorID: judgment.annotatorID, market: try item.optionalString("market"),
+                at: Column.millis(now), sql)
         var counters: QueueCounters.Changes = [.judgments: 1]
         let judged = try FinalLabels.Judged(assignment.itemID, item)
         let final = try await FinalLabels.refresh([judged], queue: queue, now: now, counters: &counters, sql).first

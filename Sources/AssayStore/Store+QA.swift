@@ -117,9 +117,10 @@ extension Store {
                 throw AssayError.notFound(entity: "QA review", id: String(reviewID))
             }
             let queue = try await self.queue(id: found.queueID, sql)
-            let judged = try Column.strings(from: try await sql.raw("""
-                SELECT labels FROM judgments WHERE id = \(bind: found.judgmentID)
-                """).first()!.string("labels"))
+            let judgment = try await sql.raw("""
+                SELECT j.labels, i.market FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.id = \(bind: found.judgmentID)
+                """).first()!
+            let judged = try Column.strings(from: try judgment.string("labels"))
             let (correct, right) = try Self.settle(verdict, judged: judged, queue: queue)
             let severity = correct ? nil : verdict.severity
             if !correct, severity == nil {
@@ -136,7 +137,7 @@ extension Store {
             else { throw AssayError.conflict("QA review \(reviewID) changed meanwhile; fetch the next one") }
             try await ActivityRollup.add(
                 ActivityRollup.Change(qaReviewed: 1, qaCorrect: correct ? 1 : 0), queueID: queue.id,
-                annotatorID: found.annotatorID, at: Column.millis(now), sql)
+                annotatorID: found.annotatorID, market: try judgment.optionalString("market"), at: Column.millis(now), sql)
             try await sql.raw("""
                 INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
                 VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)

@@ -28,14 +28,14 @@ extension Store {
 
         var work: [ReportFacts.Work] = []
         for row in try await sql.raw("""
-            SELECT a.queue_id, a.day, a.annotator_id, a.judgments, a.time_spent_ms, a.gold_answered, a.gold_correct,
+            SELECT a.queue_id, a.day, a.annotator_id, a.market, a.judgments, a.time_spent_ms, a.gold_answered, a.gold_correct,
                    a.qa_reviewed, a.qa_correct
             FROM activity_days a \(people)
             WHERE a.queue_id IN (\(binds: queueIDs)) AND a.day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(vendor)
             """).all() {
             work.append(ReportFacts.Work(
                 queueID: try row.uuid("queue_id"), day: try row.int64("day"), annotatorID: try row.uuid("annotator_id"),
-                judgments: try row.int("judgments"), timeSpentMs: try row.int("time_spent_ms"),
+                market: try row.string("market"), judgments: try row.int("judgments"), timeSpentMs: try row.int("time_spent_ms"),
                 gold: GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct")),
                 qa: GoldScore(answered: try row.int("qa_reviewed"), correct: try row.int("qa_correct"))))
         }

@@ -86,7 +86,7 @@ extension ReportFacts {
                 case .day, .week: key = timeKey(decided.day)
                 case .queue: key = (queuesByID[decided.queueID]?.name ?? decided.queueID.uuidString, queuesByID[decided.queueID]?.name ?? "?")
                 default:
-                    let market = decided.market.isEmpty ? Self.market(of: queuesByID[decided.queueID]) : decided.market
+                    let market = Self.market(decided.market, of: queuesByID[decided.queueID])
                     key = (market, market)
                 }
                 add(key.0, key.1) { $0.add(decided) }
@@ -100,7 +100,7 @@ extension ReportFacts {
             let queueIDs: [UUID]
             switch dimension {
             case .queue: queueIDs = queues.filter { $0.name == key }.map(\.id)
-            case .market: queueIDs = queues.filter { Self.market(of: $0) == key || $0.markets.contains(key) }.map(\.id)
+            case .market: queueIDs = queues.filter { Self.market("", of: $0) == key || $0.markets.contains(key) }.map(\.id)
             default: queueIDs = queues.map(\.id)
             }
             rows[key]!.kpis.ratingOrder = ratingOrder(of: queueIDs.compactMap { queuesByID[$0] })
@@ -117,7 +117,7 @@ extension ReportFacts {
             let name = queues[work.queueID]?.name ?? work.queueID.uuidString
             return (name, name)
         case .market:
-            let market = Self.market(of: queues[work.queueID])
+            let market = Self.market(work.market, of: queues[work.queueID])
             return (market, market)
         case .vendor:
             let vendor = person?.vendor ?? "(in-house)"
@@ -130,8 +130,10 @@ extension ReportFacts {
         }
     }
 
-    /// A queue's market as a report groups it: its markets joined, or `(no market)`.
-    static func market(of queue: Queue?) -> String {
+    /// The market a report puts work or decisions under: the items', or for items without one their queue's
+    /// markets joined (`(no market)` when it has none either).
+    static func market(_ itemMarket: String, of queue: Queue?) -> String {
+        guard itemMarket.isEmpty else { return itemMarket }
         guard let queue, !queue.markets.isEmpty else { return "(no market)" }
         return queue.markets.joined(separator: ", ")
     }

@@ -2,27 +2,31 @@ import AssayQuality
 import Foundation
 
 /// The running sums a report is built from, as the store reads them for a set of queues and a period: work per
-/// queue, day and person; decisions per queue, day and item market; gold answers per queue, day, reference and
+/// queue, day, person and item market; decisions per queue, day and item market; gold answers per queue, day, reference and
 /// answer; and who the people and queues are. Every figure in a dashboard or a business review is a sum over these
 /// rows, so any breakdown (by week, vendor, market, label…) is exact and costs no trip to the judgments.
 public struct ReportFacts: Sendable {
-    /// One person's work in one queue on one UTC day.
+    /// One person's work in one queue on one UTC day, on the items of one market.
     public struct Work: Sendable, Equatable {
         public var queueID: UUID
         /// Days since 1970 (UTC).
         public var day: Int64
         public var annotatorID: UUID
+        /// The items' market; empty for items without one.
+        public var market: String
         public var judgments: Int
         public var timeSpentMs: Int
         public var gold: GoldScore
         public var qa: GoldScore
 
         public init(
-            queueID: UUID, day: Int64, annotatorID: UUID, judgments: Int, timeSpentMs: Int, gold: GoldScore, qa: GoldScore
+            queueID: UUID, day: Int64, annotatorID: UUID, market: String = "", judgments: Int, timeSpentMs: Int,
+            gold: GoldScore, qa: GoldScore
         ) {
             self.queueID = queueID
             self.day = day
             self.annotatorID = annotatorID
+            self.market = market
             self.judgments = judgments
             self.timeSpentMs = timeSpentMs
             self.gold = gold

@@ -48,5 +48,6 @@ public enum AssayMigrations {
         DropDuplicateLeaseIndex(),
         CountGoldItems(),
         IndexExamAttemptsByPerson(),
+        KeyActivityByMarket(),
     ]
 }

@@ -33,6 +33,7 @@ struct MigrationTests {
         "038-drop-duplicate-lease-index",
         "039-count-gold-items",
         "040-index-exam-attempts-by-person",
+        "041-key-activity-by-market",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
