@@ -36,15 +36,20 @@ struct DashboardPage: Encodable {
         let handlingValue: Double
         let gold: String
         let goldLower: Double
+        let goldInterval: String
+        let goldAnswers: Int
         let qa: String
         let qaLower: Double
+        let qaInterval: String
         let decided: String
         let alpha: String
         let alphaValue: Double
         let arbitration: String
         let arbitrationValue: Double
+        let arbitrationInterval: String
         let sla: String
         let slaValue: Double
+        let slaInterval: String
     }
 
     struct Choice: Encodable {
@@ -70,6 +75,10 @@ struct DashboardPage: Encodable {
     let annotatorsCSV: String
     let dimensions: [Choice]
     let dimension: String
+    /// Whether the breakdown's rows carry work figures (all but by label, where only gold accuracy is kept) and
+    /// decision figures (by time or market, and not for a vendor lead).
+    let showsWork: Bool
+    let showsDecisions: Bool
     let breakdown: [BreakdownRow]
     let breakdownCSV: String
     let confusion: String?
@@ -95,7 +104,7 @@ struct DashboardPage: Encodable {
         days = activity.days.count
         let total = activity.total
         var tiles = [
-            Tile(title: "Judgments", value: String(total.judgments), detail: "in \(activity.days.count) days"),
+            Tile(title: "Judgments", value: String(total.judgments), detail: activity.days.count == 1 ? "in 1 day" : "in \(activity.days.count) days"),
             Tile(title: "Average handling time", value: Figures.seconds(total.averageHandlingSeconds), detail: "per judgment"),
             Tile(title: "Gold accuracy", value: Figures.rate(total.gold), detail: Figures.interval(total.gold)),
             Tile(title: "QA score", value: Figures.rate(total.qa), detail: Figures.interval(total.qa)),
@@ -106,7 +115,7 @@ struct DashboardPage: Encodable {
             tiles += [
                 Tile(title: "Agreement (α)", value: Figures.coefficient(totals.alpha), detail: "Krippendorff, items decided"),
                 Tile(title: "Sent to arbitration", value: Figures.rate(totals.arbitrationRate), detail: Figures.interval(totals.arbitrationRate)),
-                Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { "of items resolved; SLA \(Figures.hours($0))" } ?? "no SLA set"),
+                Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { "\(Figures.interval(totals.sla)) items resolved; SLA \(Figures.hours($0))" } ?? "no SLA set"),
                 Tile(title: "Backlog", value: String(stats.backlog), detail: "items still waiting for judgments"),
             ]
         }
@@ -142,16 +151,24 @@ struct DashboardPage: Encodable {
         dimensions = [ReportDimension.week, .day, .vendor, .team, .annotator, .market, .label].map {
             Choice(value: $0.rawValue, title: $0.rawValue.capitalized, selected: $0 == dimension)
         }
+        showsWork = dimension.hasWork
+        showsDecisions = dimension.hasDecisions && facts.decisionsIncluded
+        let labelNames = Dictionary(queue.schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         breakdown = facts.breakdown(by: dimension).map { row in
             let kpis = row.kpis
+            // By label, a row is a reference answer: named as the workbench names the labels.
+            let title = dimension == .label
+                ? row.key.split(separator: "+").map { labelNames[String($0)] ?? String($0) }.joined(separator: " + ")
+                : row.title
             return BreakdownRow(
-                title: row.title, judgments: kpis.judgments, handling: Figures.seconds(kpis.averageHandlingSeconds),
+                title: title, judgments: kpis.judgments, handling: Figures.seconds(kpis.averageHandlingSeconds),
                 handlingValue: kpis.averageHandlingSeconds ?? -1, gold: Figures.rate(kpis.gold), goldLower: Figures.sortKey(kpis.gold),
-                qa: Figures.rate(kpis.qa), qaLower: Figures.sortKey(kpis.qa),
+                goldInterval: Figures.interval(kpis.gold), goldAnswers: kpis.gold.answered,
+                qa: Figures.rate(kpis.qa), qaLower: Figures.sortKey(kpis.qa), qaInterval: Figures.interval(kpis.qa),
                 decided: kpis.decisions.map { String($0.decided) } ?? "–", alpha: Figures.coefficient(kpis.alpha),
                 alphaValue: kpis.alpha ?? -2, arbitration: Figures.rate(kpis.arbitrationRate),
-                arbitrationValue: kpis.arbitrationRate?.accuracy ?? -1, sla: Figures.rate(kpis.sla),
-                slaValue: kpis.sla?.accuracy ?? -1)
+                arbitrationValue: kpis.arbitrationRate?.accuracy ?? -1, arbitrationInterval: Figures.interval(kpis.arbitrationRate),
+                sla: Figures.rate(kpis.sla), slaValue: kpis.sla?.accuracy ?? -1, slaInterval: Figures.interval(kpis.sla))
         }
         confusion = Self.confusion(facts, schema: queue.schema)
         rows = activity.annotators

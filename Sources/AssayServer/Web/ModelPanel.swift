@@ -34,7 +34,7 @@ struct ModelPanel: Encodable {
                 detail: "agree on \(Figures.rate(alignment.agreement)) of \(alignment.agreement.answered) items"),
             DashboardPage.Tile(
                 title: "Model on gold", value: Figures.rate(alignment.gold.model),
-                detail: "people on the same items: \(Figures.rate(alignment.gold.people))"),
+                detail: "\(Figures.interval(alignment.gold.model)); people on the same items: \(Figures.rate(alignment.gold.people))"),
             DashboardPage.Tile(
                 title: "Wrong suggestions taken", value: Figures.rate(stamp.acceptedWhenWrong),
                 detail: stamp.acceptedWhenWrong.answered == 0 ? "no wrong suggestion on gold yet" : Figures.interval(stamp.acceptedWhenWrong)),

@@ -150,6 +150,14 @@ struct DashboardTests {
                 #expect(breakdownCSV.stringValue == apiCSV, "the breakdown's CSV is the API's")
                 _ = try await browser.script("document.getElementById('breakdown-heading').scrollIntoView(); return 0")
                 try await browser.screenshot("dashboard-breakdown")
+                // By label only gold accuracy is kept: the table shows it with its answers, under the labels' names.
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5&by=label")
+                #expect(try await browser.script(
+                    "return Array.from(document.querySelectorAll('#breakdown thead th')).map(c => c.textContent)")
+                    == .array(["label", "Gold accuracy", "Gold answers"].map(JSONValue.string)))
+                #expect(try await browser.text("#breakdown tbody tr:first-child td:first-child") == "Spam or scam")
+                #expect(try await browser.script("return document.querySelector('form.period input[name=by]').value") == .string("label"),
+                        "changing the days keeps the grouping")
             }
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: lead)
