@@ -50,6 +50,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // Errors first, so that it renders what every later middleware and route throws.
     app.middleware = Middlewares()
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    // A browser asking for an address with no page, or posting a form without its CSRF token, gets a page.
+    app.middleware.use(WebErrorPages(onlyForBrowsers: true))
     app.middleware.use(RequestBodyErrors())
     // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .notice)) }

@@ -134,6 +134,9 @@ public enum Policy {
 }
 
 extension Role {
-    /// "an admin", "a vendor_lead": for messages.
-    var withArticle: String { ("aeiou".contains(rawValue.first!) ? "an " : "a ") + rawValue }
+    /// "an admin", "a vendor lead", "a QA reviewer": for messages.
+    var withArticle: String {
+        let words = self == .qaReviewer ? "QA reviewer" : rawValue.replacingOccurrences(of: "_", with: " ")
+        return ("aeiou".contains(words.first!) ? "an " : "a ") + words
+    }
 }

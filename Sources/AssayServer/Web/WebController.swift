@@ -28,14 +28,31 @@ struct WebController: RouteCollection {
     // MARK: - Signing in and out
 
     @Sendable func signInForm(req: Request) async throws -> Response {
-        try await Self.signInPage(req, error: nil, status: .ok)
+        // Someone signed in already has nothing to do here.
+        if req.webPage != nil { return req.redirect(to: Self.returnPath(req.query[String.self, at: "next"]), redirectType: .normal) }
+        return try await Self.signInPage(req, error: nil, status: .ok)
+    }
+
+    /// The sign-in form's address, remembering the page to go back to.
+    static func signInPath(returningTo url: URI) -> String {
+        let page = url.path + (url.query.map { "?" + $0 } ?? "")
+        guard page != "/" else { return "/sign-in" }
+        // Slashes and the unreserved characters stay as they are, so that the address reads `?next=/work/comments-en`.
+        let kept = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~/"))
+        return "/sign-in?next=" + (page.addingPercentEncoding(withAllowedCharacters: kept) ?? "")
+    }
+
+    /// Where to go after signing in: the page asked for, when it is a page of this site, else the home page.
+    private static func returnPath(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/sign-") else { return "/" }
+        return next
     }
 
     /// Checks the token against the form's anti-forgery value (the same random value in a cookie and a hidden
     /// field: another site can make the browser post the form, but cannot read the cookie to fill the field).
     @Sendable func signIn(req: Request) async throws -> Response {
         // A form without its fields (posted by a script, say) is answered like an expired one, with the page.
-        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm(token: "", csrf: "")
+        let form = (try? req.content.decode(SignInForm.self)) ?? SignInForm(token: "", csrf: "", next: nil)
         guard let expected = req.cookies[Self.signInCookie]?.string, !expected.isEmpty, form.csrf == expected else {
             return try await Self.signInPage(req, error: "The sign-in form expired; please try again.", status: .forbidden)
         }
@@ -49,11 +66,14 @@ struct WebController: RouteCollection {
         } catch AssayError.unauthenticated {
             return try await Self.signInPage(req, error: "That token is unknown or was revoked.", status: .unauthorized)
         }
-        let response = req.redirect(to: "/", redirectType: .normal)
+        let response = req.redirect(to: Self.returnPath(form.next), redirectType: .normal)
         response.cookies[WebSessionAuthenticator.cookieName] = HTTPCookies.Value(
             string: session.secret.value, expires: session.expiresAt, maxAge: Int(Store.webSessionLifetime), path: "/",
             isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
-        response.cookies[Self.signInCookie] = .expired
+        // Expired on the path it was set for: a cookie is only replaced by one of the same name and path.
+        response.cookies[Self.signInCookie] = HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/sign-in", isSecure: req.isSecure,
+            isHTTPOnly: true, sameSite: .strict)
         return response
     }
 
@@ -67,7 +87,11 @@ struct WebController: RouteCollection {
     private static func signInPage(_ req: Request, error: String?, status: HTTPResponseStatus) async throws -> Response {
         var rng = SystemRandomNumberGenerator()
         let csrf = TokenSecret.generate(using: &rng).value
-        let response = try await req.view.render("sign-in", SignInPage(csrf: csrf, error: error)).encodeResponse(for: req)
+        // The page to return to comes with the form's address on a first visit, and with the form when it is sent back.
+        let next = req.query[String.self, at: "next"] ?? (try? req.content.get(String.self, at: "next"))
+        let response = try await req.view.render(
+            "sign-in", SignInPage(csrf: csrf, error: error, next: next.map { returnPath($0) }.flatMap { $0 == "/" ? nil : $0 })
+        ).encodeResponse(for: req)
         response.status = status
         response.cookies[signInCookie] = HTTPCookies.Value(
             string: csrf, maxAge: 3_600, path: "/sign-in", isSecure: req.isSecure, isHTTPOnly: true, sameSite: .strict)
@@ -243,11 +267,14 @@ extension ReviewScope {
 struct SignInForm: Content {
     let token: String
     let csrf: String
+    /// The page to go back to after signing in.
+    let next: String?
 }
 
 struct SignInPage: Encodable {
     let csrf: String
     let error: String?
+    let next: String?
 }
 
 /// What every signed-in page shows around its content: who is signed in, the navigation their role gets, the

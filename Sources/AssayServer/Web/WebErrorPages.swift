@@ -1,19 +1,42 @@
 import AssayCore
 import Vapor
 
-/// Errors on pages as pages: a signed-out visitor goes to the sign-in form, anything else gets a short page
-/// that says what went wrong, with the status the API would answer.
+/// Errors on pages as pages: a signed-out visitor goes to the sign-in form (and comes back after signing in),
+/// anything else gets a short page that says what went wrong, with the status the API would answer.
+///
+/// On the page routes it answers every error. Installed for the whole app with `onlyForBrowsers`, it answers only
+/// what a browser asked for as a page (outside `/api/`, accepting HTML): an address with no page, or a form that
+/// lost its CSRF token. API clients keep their JSON errors.
 struct WebErrorPages: AsyncMiddleware {
+    var onlyForBrowsers = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch let error as AssayError {
-            if case .unauthenticated = error { return request.redirect(to: "/sign-in", redirectType: .normal) }
-            let response = try await request.view.render("error", ErrorPage(status: Int(error.status.code), message: error.description))
-                .encodeResponse(for: request)
-            response.status = error.status
-            return response
+            guard !onlyForBrowsers || Self.isPageRequest(request) else { throw error }
+            if case .unauthenticated = error {
+                return request.redirect(to: WebController.signInPath(returningTo: request.url), redirectType: .normal)
+            }
+            return try await Self.page(status: error.status, message: error.description, for: request)
+        } catch let error as any AbortError {
+            guard !onlyForBrowsers || Self.isPageRequest(request) else { throw error }
+            let message = error.status == .notFound && error.reason == HTTPResponseStatus.notFound.reasonPhrase
+                ? "There is no page at \(request.url.path)." : error.reason
+            return try await Self.page(status: error.status, message: message, for: request)
         }
+    }
+
+    /// Whether a browser asked for a page: not the API, and HTML accepted.
+    private static func isPageRequest(_ request: Request) -> Bool {
+        !request.url.path.hasPrefix("/api/") && request.headers.accept.mediaTypes.contains { $0 == .html }
+    }
+
+    private static func page(status: HTTPResponseStatus, message: String, for request: Request) async throws -> Response {
+        let response = try await request.view.render("error", ErrorPage(status: Int(status.code), message: message))
+            .encodeResponse(for: request)
+        response.status = status
+        return response
     }
 }
 

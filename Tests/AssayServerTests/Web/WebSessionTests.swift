@@ -43,6 +43,9 @@ struct WebSessionTests {
 
             let signedIn = try await Self.signIn(server, token: annotator.token)
             #expect(signedIn.reply.status == .seeOther)
+            let formCookie = try #require(signedIn.reply.headers["Set-Cookie"].first { $0.hasPrefix("assay_sign_in=") })
+            #expect(formCookie.contains("Path=/sign-in") && formCookie.contains("Max-Age=0"),
+                    "the form's cookie is removed where it was set: \(formCookie)")
             let setCookie = try #require(signedIn.reply.headers["Set-Cookie"].first { $0.hasPrefix("assay_session=") })
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax"), "\(setCookie)")
             let cookie = try #require(signedIn.cookie)
@@ -67,6 +70,27 @@ struct WebSessionTests {
         }
     }
 
+    @Test("after signing in, a visitor returns to the page they asked for, never to another site")
+    func returnsToThePage() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let annotator = try await Fixtures.annotators(server.store, count: 1)[0]
+            for (next, landing) in [("/dashboard/comments-en?days=7", "/dashboard/comments-en?days=7"), ("//evil.example/x", "/"),
+                                    ("https://evil.example/", "/"), ("/sign-out", "/")] {
+                let query = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let form = try await server.request(.GET, "/sign-in?next=\(query)", token: .some(nil))
+                let formCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix("assay_sign_in=") })
+                let csrf = String(try #require(form.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1))
+                let carried = form.text.firstMatch(of: /name="next" value="([^"]+)"/).map { String($0.1) }
+                let reply = try await server.request(
+                    .POST, "/sign-in", token: .some(nil),
+                    body: Data("token=\(annotator.token)&csrf=\(csrf)&next=\(carried.map { $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! } ?? "")".utf8),
+                    contentType: "application/x-www-form-urlencoded",
+                    headers: ["Cookie": String(formCookie.split(separator: ";")[0])])
+                #expect(reply.status == .seeOther && reply.headers.first(name: "Location") == landing, "\(next): \(reply.headers)")
+            }
+        }
+    }
+
     @Test("pages answer people who may not use them with an error page, and signed-out visitors go to sign-in")
     func pageErrors() async throws {
         try await LiveServer.with(.sqlite) { server in
@@ -78,7 +102,28 @@ struct WebSessionTests {
             #expect(workbench.status == .forbidden && workbench.text.contains("does not label items"), "\(workbench.text)")
             let missing = try await server.request(.GET, "/work/nope", token: .some(nil), headers: ["Cookie": cookie])
             #expect(missing.status == .forbidden || missing.status == .notFound)
-            #expect(try await server.request(.GET, "/work/comments-en", token: .some(nil)).status == .seeOther)
+            let signedOut = try await server.request(.GET, "/work/comments-en?x=1", token: .some(nil))
+            #expect(signedOut.status == .seeOther && signedOut.headers.first(name: "Location") == "/sign-in?next=/work/comments-en%3Fx%3D1")
+
+            // An address with no page, asked for by a browser, is a page too; the API keeps its JSON.
+            let html: HTTPHeaders = ["Cookie": cookie, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"]
+            let nowhere = try await server.request(.GET, "/work", token: .some(nil), headers: html)
+            #expect(nowhere.status == .notFound && nowhere.text.contains("There is no page at /work."), "\(nowhere.text)")
+            #expect(nowhere.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
+            let apiNowhere = try await server.request(.GET, "/api/v1/nowhere", token: .some(nil), headers: html)
+            #expect(apiNowhere.status == .notFound && apiNowhere.headers.first(name: "Content-Type")?.hasPrefix("application/json") == true)
+            #expect(try await server.request(.GET, "/nowhere", token: .some(nil)).headers.first(name: "Content-Type")?.hasPrefix("application/json") == true,
+                    "a client that does not ask for HTML gets JSON")
+            // A form that lost its CSRF token gets a page that says so.
+            let staleSignOut = try await server.request(
+                .POST, "/sign-out", token: .some(nil), body: Data("csrf=stale".utf8), contentType: "application/x-www-form-urlencoded",
+                headers: html)
+            #expect(staleSignOut.status == .forbidden && staleSignOut.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
+            #expect(staleSignOut.text.contains("lacks the page&#39;s CSRF token") || staleSignOut.text.contains("lacks the page's CSRF token"),
+                    "\(staleSignOut.text)")
+            // Signed in, the sign-in page sends you on.
+            let again = try await server.request(.GET, "/sign-in", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(again.status == .seeOther && again.headers.first(name: "Location") == "/")
             let css = try await server.request(.GET, "/assets/assay.css", token: .some(nil))
             #expect(css.status == .ok && css.text.contains("--accent"))
             #expect(try await server.request(.GET, "/assets/nothing.js", token: .some(nil)).status == .notFound)

@@ -30,12 +30,18 @@ struct WorkbenchBrowserTests {
 
             try await Browser.with { browser in
                 try await browser.open(server.baseURL + "/work/\(queue.name)")
-                try await browser.waitUntil("signed-out visitors go to the sign-in form") {
-                    try await browser.currentURL().hasSuffix("/sign-in")
+                try await browser.waitUntil("signed-out visitors go to the sign-in form, which remembers the page") {
+                    try await browser.currentURL().hasSuffix("/sign-in?next=/work/\(queue.name)")
                 }
                 try await browser.screenshot("sign-in")
                 try await browser.type("#token", annotator.token + "\n")
-                try await browser.waitUntil("the home page after signing in") { try await browser.currentURL() == server.baseURL + "/" }
+                try await browser.waitUntil("the page asked for, after signing in") {
+                    try await browser.currentURL() == server.baseURL + "/work/\(queue.name)"
+                }
+                try await browser.open(server.baseURL + "/sign-in")
+                try await browser.waitUntil("the home page: signed in, there is nothing to sign in to") {
+                    try await browser.currentURL() == server.baseURL + "/"
+                }
                 #expect(try await browser.text("h1") == "Queues")
                 try await browser.screenshot("home")
 
