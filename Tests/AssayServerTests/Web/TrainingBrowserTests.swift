@@ -58,13 +58,25 @@ struct TrainingBrowserTests {
                     try await browser.press("\n")
                 }
                 #expect(verdicts.sorted() == [
-                    "train-0001: Right spam A fake giveaway.", "train-0002: Not quite none An ordinary comment.",
-                ], "\(verdicts)")
+                    "train-0001: Right Spam or scam A fake giveaway.", "train-0002: Not quite No violation An ordinary comment.",
+                ], "references are named as the label buttons name them: \(verdicts)")
                 try await browser.waitUntil("the result") {
                     try await browser.script("return document.getElementById('result').hidden") == .bool(false)
                 }
                 #expect(try await browser.text("#result-title") == "Passed")
                 #expect(try await browser.text("#result-text").hasPrefix("Score 50% (1 of 2)"))
+                // The attempt is over: Enter starts nothing, and the page offers a retake or the list of exams.
+                try await browser.press("\n")
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await browser.text("#answered") == "2")
+                #expect(try await browser.script("return document.getElementById('item').hidden") == .bool(true))
+                try await browser.click("#back")
+                #expect(try await browser.script("return document.getElementById('exam-list').hidden") == .bool(false))
+                try await browser.click("button.start")
+                try await browser.waitUntil("a new attempt's first item") {
+                    try await browser.script("return document.getElementById('item').hidden") == .bool(false)
+                }
+                #expect(try await browser.text("#answered") == "0")
             }
         }
     }

@@ -40,7 +40,7 @@
     Assay.renderItem(itemView, file.item);
     for (const vote of file.judgments) {
       const row = document.createElement("tr");
-      cell(row, vote.labels.join(", "));
+      cell(row, Assay.labelNames(vote.labels));
       cell(row, vote.rationale || "");
       cell(row, vote.annotator_name || "hidden");
       votes.appendChild(row);

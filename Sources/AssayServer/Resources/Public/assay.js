@@ -147,6 +147,17 @@ window.Assay = (function () {
     };
   }
 
+  /** Labels as the page's label buttons name them ("Spam or scam" for `spam`), joined; a code without a button stays as it is. */
+  function labelNames(codes) {
+    return (codes || []).map((code) => {
+      const button = document.querySelector('.label[data-code="' + CSS.escape(code) + '"]');
+      if (!button) return code;
+      const copy = button.cloneNode(true);
+      copy.querySelectorAll("kbd").forEach((key) => key.remove());
+      return copy.textContent.trim();
+    }).join(", ");
+  }
+
   /** m:ss */
   function clock(seconds) { return Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0"); }
 
@@ -158,5 +169,5 @@ window.Assay = (function () {
     container.querySelectorAll(".shield.covered").forEach(reveal);
   }
 
-  return { api, reason, renderItem, revealAll, labelPicker, clock, typing };
+  return { api, reason, renderItem, revealAll, labelPicker, labelNames, clock, typing };
 })();

@@ -37,7 +37,7 @@
     el("item-id").textContent = task.item.external_id;
     Assay.renderItem(itemView, task.item);
     if (!blind) {
-      el("judged-labels").textContent = (task.judged_labels || []).join(", ");
+      el("judged-labels").textContent = Assay.labelNames(task.judged_labels);
       el("judged-rationale").textContent = task.rationale || "";
     }
     say("");

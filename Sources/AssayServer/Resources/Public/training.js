@@ -15,17 +15,39 @@
 
   function say(text) { el("status").textContent = text; }
 
+  let finished = false;
+
   async function start(button) {
     exam = button.dataset.exam;
     el("exam-list").hidden = true;
+    el("result").hidden = true;
+    el("answered").textContent = "0";
+    finished = false;
     say("Exam: " + button.dataset.name);
     await next();
   }
 
+  // After the last answer the attempt is over: the page shows the result (and in training the last feedback)
+  // and waits. A new attempt starts only from "Take it again", never from a stray Enter.
+  function backToExams() {
+    exam = null;
+    item = null;
+    finished = false;
+    showingFeedback = false;
+    itemView.hidden = true;
+    el("feedback").hidden = true;
+    el("result").hidden = true;
+    el("item-id").textContent = "–";
+    el("exam-list").hidden = false;
+    say("");
+  }
+
   async function next() {
+    if (finished) return;
     showingFeedback = false;
     el("feedback").hidden = true;
     picker.clear();
+    say("");
     busy = true;
     const reply = await Assay.api("POST", "/exams/" + exam + "/next");
     busy = false;
@@ -38,6 +60,7 @@
   }
 
   async function answer() {
+    if (finished) return;
     if (showingFeedback) { await next(); return; }
     if (!item || busy) return;
     const labels = picker.chosen();
@@ -50,32 +73,43 @@
     const feedback = reply.body;
     if (feedback.result) {
       const result = feedback.result;
+      finished = true;
       itemView.hidden = true;
       el("feedback").hidden = true;
       el("result").hidden = false;
       el("result-title").textContent = result.passed ? "Passed" : "Not passed yet";
       el("result-text").textContent = "Score " + Math.round(result.score * 100) + "% (" + result.correct + " of " + result.answered + ")"
         + (result.qualified_until ? ", qualified until " + result.qualified_until.slice(0, 10) : "") + ".";
-      if (feedback.correct === undefined || feedback.correct === null) return;
+      if (feedback.correct === undefined || feedback.correct === null) { el("result-title").focus(); return; }
     }
     if (feedback.correct === undefined || feedback.correct === null) { await next(); return; }
     showingFeedback = true;
     el("verdict").textContent = feedback.correct ? "Right" : "Not quite";
     el("verdict").className = feedback.correct ? "better" : "worse";
-    el("reference").textContent = (feedback.reference || []).join(", ");
+    el("reference").textContent = Assay.labelNames(feedback.reference);
     el("rationale-text").textContent = feedback.rationale || "";
     el("passage-text").textContent = feedback.guideline_passage || "";
     el("passage-text").hidden = !feedback.guideline_passage;
     el("feedback").hidden = false;
-    if (!feedback.result) el("continue").focus();
+    el("continue").hidden = Boolean(feedback.result);
+    // Focus goes to the result itself, not to a button that Enter would press.
+    if (feedback.result) el("result-title").focus(); else el("continue").focus();
   }
 
   for (const button of document.querySelectorAll(".start")) button.addEventListener("click", () => start(button));
   el("submit").addEventListener("click", answer);
   el("continue").addEventListener("click", next);
+  el("again").addEventListener("click", () => start(document.querySelector('.start[data-exam="' + exam + '"]')));
+  el("back").addEventListener("click", backToExams);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey || event.ctrlKey || !exam) return;
-    if (event.key === "Enter") { event.preventDefault(); answer(); return; }
+    if (event.key === "Enter") {
+      // Enter on a focused button is that button's click; elsewhere it answers, or moves on from feedback.
+      if (event.target instanceof HTMLButtonElement && !event.target.classList.contains("label")) return;
+      event.preventDefault();
+      answer();
+      return;
+    }
     if (!showingFeedback && item && picker.key(event.key)) event.preventDefault();
   });
 })();
