@@ -14,25 +14,28 @@ struct ReviewBrowserTests {
         try await LiveServer.with(backend) { server in
             let store = server.store
             let now = server.clock.now
-            // A QA queue where one annotator called a scam "none"; a second queue where two annotators tie.
+            // A QA queue where one annotator called a scam "none"; a second queue where two annotators tie on both items.
             var audited = try await Fixtures.queue(store, name: "ads-qa")
             try await Fixtures.items(store, into: audited, count: 1, prefix: "ad")
             let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
             audited = try await store.updateQuality(of: audited, to: QualitySettings(qaRate: 1), by: analyst, now: now)
             let tied = try await Fixtures.queue(store, name: "ads-tie", overlap: 2)
-            try await Fixtures.items(store, into: tied, count: 1, prefix: "tie")
+            try await Fixtures.items(store, into: tied, count: 2, prefix: "tie")
             let people = try await Fixtures.annotators(store, count: 2)
-            for (queue, answers) in [(audited.name, ["none"]), (tied.name, ["spam", "none"])] {
+            for (queue, answers, items) in [(audited.name, ["none"], 1), (tied.name, ["spam", "none"], 2)] {
                 for (person, label) in zip(people, answers) {
-                    let lease = try await server.request(.POST, "/api/v1/queues/\(queue)/next", token: person.token).object()
-                    let assignment = Int64(try #require(lease["assignment"]?.objectValue?["id"]?.doubleValue))
-                    let submitted = try await server.request(
-                        .POST, "/api/v1/assignments/\(assignment)/judgment", token: person.token, json: ["labels": [.string(label)]])
-                    #expect(submitted.status == .created, "\(submitted.text)")
+                    for _ in 0..<items {
+                        let lease = try await server.request(.POST, "/api/v1/queues/\(queue)/next", token: person.token).object()
+                        let assignment = Int64(try #require(lease["assignment"]?.objectValue?["id"]?.doubleValue))
+                        let submitted = try await server.request(
+                            .POST, "/api/v1/assignments/\(assignment)/judgment", token: person.token, json: ["labels": [.string(label)]])
+                        #expect(submitted.status == .created, "\(submitted.text)")
+                    }
                 }
             }
             let reviewer = try await Fixtures.token(store, role: .qaReviewer, name: "Rev")
             let arbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Arbi")
+            let otherArbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Otto")
 
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: reviewer)
@@ -52,8 +55,21 @@ struct ReviewBrowserTests {
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: arbitrator)
                 try await browser.open(server.baseURL + "/arbitration/\(tied.name)")
-                try await browser.waitUntil("the case is shown") { try await browser.text("#case-reason") == "tie" }
+                try await browser.waitUntil("the case is shown") { try await browser.text("#case-reason").hasPrefix("Tie: ") }
                 #expect(try await browser.text("#votes tbody").contains("Spam or scam"))
+                // Another arbitrator decides the case on screen first: deciding it here moves on to the next one.
+                let first = try await browser.text("#case-id")
+                let elsewhere = try await server.request(
+                    .POST, "/api/v1/arbitration/\(first)/decision", token: otherArbitrator, json: ["labels": ["none"]])
+                #expect(elsewhere.status == .ok, "\(elsewhere.text)")
+                try await browser.press("3")
+                try await browser.press("\n")
+                try await browser.waitUntil("the next case, and why") {
+                    try await browser.text("#status") == "Case \(first) was decided meanwhile by someone else; here is the next open case."
+                }
+                let second = try await browser.text("#case-id")
+                let tally = try await browser.text("#tally")
+                #expect(second != first && tally == "0")
                 try await browser.press("3")
                 try await browser.press("g")
                 try await browser.screenshot("arbitration")
@@ -64,8 +80,8 @@ struct ReviewBrowserTests {
                     try await browser.text("#status") == "No open cases in this queue."
                 }
             }
-            let decided = try #require(try await store.finalLabels(in: tied.id, after: nil, limit: 1).first)
-            #expect(decided.labels == ["spam"] && decided.provenance == .arbitration)
+            let decided = try await store.finalLabels(in: tied.id, after: nil, limit: 2)
+            #expect(decided.map(\.labels) == [["none"], ["spam"]] && decided.allSatisfy { $0.provenance == .arbitration })
             #expect(try await store.gold(in: tied.id, after: nil, limit: 10).map(\.labels) == [["spam"]], "promoted to gold")
         }
     }

@@ -17,6 +17,16 @@
 
   function say(text) { statusLine.textContent = text; statusLine.hidden = !text; }
 
+  // Why a case is open, in words (the API's codes are ConsensusOutcome.Reason's).
+  const reasons = {
+    tie: "Tie: two or more answers got the most votes",
+    disagreement: "Disagreement: the queue needs every judgment to agree",
+    below_minimum_agreement: "Below the queue's minimum agreement",
+    no_label_chosen_by_majority: "No label chosen by a majority",
+    no_judgments: "No judgments",
+    appealed: "Appealed",
+  };
+
   function cell(row, text) { const td = document.createElement("td"); td.textContent = text; td.dir = "auto"; row.appendChild(td); }
 
   async function next() {
@@ -36,7 +46,8 @@
     file = (reply.body.data || [])[0] || null;
     if (!file) { say("No open cases in this queue."); return; }
     el("case-id").textContent = String(file.case.id);
-    el("case-reason").textContent = file.case.reason + (file.case.note ? " — " + file.case.note : "");
+    el("case-reason").textContent = (reasons[file.case.reason] || file.case.reason) + (file.case.note ? " — " + file.case.note : "");
+    el("case-reason").dataset.reason = file.case.reason;
     Assay.renderItem(itemView, file.item);
     for (const vote of file.judgments) {
       const row = document.createElement("tr");
@@ -57,6 +68,13 @@
       labels, rationale: rationale.value.trim() || undefined, promote_to_gold: promote.checked,
     });
     busy = false;
+    if (reply.status === 409) {
+      // Another arbitrator decided it first: move on rather than stay on a closed case.
+      const taken = file.case.id;
+      await next();
+      say("Case " + taken + " was decided meanwhile by someone else; " + (file ? "here is the next open case." : "no open cases are left."));
+      return;
+    }
     if (reply.status >= 300) { say(Assay.reason(reply, "The decision was not saved")); return; }
     el("tally").textContent = String(Number(el("tally").textContent) + 1);
     await next();
