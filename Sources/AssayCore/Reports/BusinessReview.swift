@@ -122,6 +122,13 @@ public struct BusinessReview: Sendable {
         public var change: ShiftShare
         /// What a person reads for each group key (a name for an annotator).
         public var titles: [String: String]
+
+        public init(figure: String, dimension: ReportDimension, change: ShiftShare, titles: [String: String]) {
+            self.figure = figure
+            self.dimension = dimension
+            self.change = change
+            self.titles = titles
+        }
     }
 
     public var period: Period

@@ -159,7 +159,8 @@ struct BusinessReviewPage: Encodable {
 
         var scopeParts = ["Queues: " + queues.map(\.name).joined(separator: ", ")]
         if let vendor { scopeParts.append("Vendor: \(vendor.name)") }
-        if let market = scope.market { scopeParts.append("Market: \(market)") }
+        // A market's review is of the queues serving it, whole: say so, so that nobody reads it as that market alone.
+        if let market = scope.market { scopeParts.append("Market: \(market) (all the work of the queues serving it)") }
         let periodName = scope.period == .week
             ? "Week " + ReportFacts.timeKey(Int64(span.start.timeIntervalSince1970 / 86_400), .week).0
             : { () -> String in
@@ -203,7 +204,7 @@ struct BusinessReviewPage: Encodable {
             switch comparison.unit {
             case .count:
                 let base = comparison.previous ?? 0
-                delta = (change >= 0 ? "+" : "−") + Figures.count(abs(change))
+                delta = (change >= 0 ? "+" : "-") + Figures.count(abs(change))
                     + (base > 0 ? String(format: " (%+.1f%%)", change / base * 100) : "")
             case .share: delta = Figures.points(change)
             case .seconds: delta = String(format: "%+.1f s", change)
@@ -226,7 +227,7 @@ struct BusinessReviewPage: Encodable {
             direction: mover.change > 0 ? "better" : mover.change < 0 ? "worse" : "neutral", clear: mover.isClearChange)
     }
 
-    private static func cause(_ cause: BusinessReview.RootCause) -> Cause {
+    static func cause(_ cause: BusinessReview.RootCause) -> Cause {
         let isRate = cause.figure != "Average handling time"
         func value(_ part: (weight: Double, value: Double)?) -> String {
             guard let part else { return "–" }
@@ -240,18 +241,30 @@ struct BusinessReviewPage: Encodable {
         func effect(_ amount: Double) -> String { isRate ? Figures.points(amount) : String(format: "%+.2f s", amount) }
         let total = cause.change.total ?? 0
         let higherIsBetter = isRate
+        func row(_ title: String, previous: String, current: String, rate: Double, mix: Double, contribution: Double) -> CauseRow {
+            CauseRow(
+                group: title, previous: previous, current: current, rateEffect: effect(rate), mixEffect: effect(mix),
+                contribution: effect(contribution),
+                // Shares of a change under half a point (or half a second) are large numbers about noise.
+                share: abs(total) < (isRate ? 0.005 : 0.5) ? "–" : String(format: "%.0f%%", contribution / total * 100),
+                direction: contribution == 0 ? "neutral" : ((contribution > 0) == higherIsBetter ? "better" : "worse"))
+        }
+        let shown = 5
+        var rows = cause.change.groups.prefix(shown).map { group in
+            row(cause.titles[group.key] ?? group.key, previous: value(group.before), current: value(group.after),
+                rate: group.rateEffect, mix: group.mixEffect, contribution: group.contribution)
+        }
+        // The groups past the largest five, summed into one row, so that the table adds up to the whole change.
+        let rest = cause.change.groups.dropFirst(shown)
+        if !rest.isEmpty {
+            rows.append(row(
+                "The other \(rest.count) \(rest.count == 1 ? "group" : "groups")", previous: "", current: "",
+                rate: rest.map(\.rateEffect).reduce(0, +), mix: rest.map(\.mixEffect).reduce(0, +),
+                contribution: rest.map(\.contribution).reduce(0, +)))
+        }
         return Cause(
             figure: cause.figure, dimension: cause.dimension.rawValue,
-            summary: "\(level(cause.change.before)) → \(level(cause.change.after)) (\(effect(total)))",
-            rows: cause.change.groups.prefix(5).map { group in
-                CauseRow(
-                    group: cause.titles[group.key] ?? group.key, previous: value(group.before), current: value(group.after),
-                    rateEffect: effect(group.rateEffect), mixEffect: effect(group.mixEffect),
-                    contribution: effect(group.contribution),
-                    // Shares of a change under half a point (or half a second) are large numbers about noise.
-                    share: abs(total) < (isRate ? 0.005 : 0.5) ? "–" : String(format: "%.0f%%", group.contribution / total * 100),
-                    direction: group.contribution == 0 ? "neutral" : ((group.contribution > 0) == higherIsBetter ? "better" : "worse"))
-            })
+            summary: "\(level(cause.change.before)) → \(level(cause.change.after)) (\(effect(total)))", rows: rows)
     }
 
     /// The page's styles, inlined so that a saved report is one self-contained file.
