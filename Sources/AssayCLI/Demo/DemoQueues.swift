@@ -104,7 +104,13 @@ enum DemoQueues {
                 draft: QueueDraft(
                     name: "search-relevance", description: "How well a result answers a query, from 1 (off-topic) to 5 (perfect).",
                     domain: "search_relevance", markets: ["US", "IN"], languages: ["en"],
-                    schema: .rating(1, through: 5, rationale: .none), overlap: 3, leaseSeconds: 300,
+                    schema: LabelSchema(kind: .rating, labels: [
+                        LabelOption(code: "1", name: "1 · Off-topic", description: "The result has nothing to do with the query."),
+                        LabelOption(code: "2", name: "2 · Barely related", description: "It shares a word or a topic with the query but does not help."),
+                        LabelOption(code: "3", name: "3 · Partly useful", description: "It answers part of the query, or answers it for a different intent."),
+                        LabelOption(code: "4", name: "4 · Useful", description: "It answers the query; a better result could exist."),
+                        LabelOption(code: "5", name: "5 · Perfect", description: "It is what the person was looking for."),
+                    ], rationale: .none), overlap: 3, leaseSeconds: 300,
                     consensus: .majority, ordering: .oldest, quality: flagging),
                 kind: .searchRelevance, itemCount: counts[3], origins: [("US", "en"), ("IN", "en")],
                 prior: [("1", 0.12), ("2", 0.18), ("3", 0.25), ("4", 0.27), ("5", 0.18)],
@@ -116,7 +122,14 @@ enum DemoQueues {
                     domain: "rlhf", markets: ["US", "GB", "IN"], languages: ["en"],
                     schema: LabelSchema(
                         kind: .preference,
-                        labels: [LabelOption(code: "A", name: "Reply A is better"), LabelOption(code: "B", name: "Reply B is better")],
+                        labels: [
+                            LabelOption(
+                                code: "A", name: "Reply A is better",
+                                description: "A is more helpful, honest and harmless than B. When both fail, choose the one that fails more safely."),
+                            LabelOption(
+                                code: "B", name: "Reply B is better",
+                                description: "B is more helpful, honest and harmless than A. When both fail, choose the one that fails more safely."),
+                        ],
                         rationale: .optional),
                     overlap: 3, leaseSeconds: 600, consensus: .majority, ordering: .oldest, quality: flagging),
                 kind: .preference, itemCount: max(20, totalItems * 3 / 100), origins: [("US", "en"), ("GB", "en"), ("IN", "en")],
@@ -129,15 +142,28 @@ extension DemoQueues {
     /// A queue's review policy as the policy team would write it: a heading per label, which becomes that label's
     /// passage in the workbench.
     static func guidelines(for queue: Queue) -> String {
-        var text = """
-            # \(queue.name): review policy
-
-            Judge what the content does, not the words it uses: quoting, reporting or condemning harm is not harm. When two
-            labels fit, choose the more severe. Write a rationale when the call was close.
-
-            """
+        let rules: String
+        switch queue.schema.kind {
+        case .rating:
+            rules = """
+                Rate the result for the query as the person who typed it meant it. Judge the page, not its title; when
+                unsure between two grades, choose the lower.
+                """
+        case .preference:
+            rules = """
+                Read the prompt, then both replies in full. Prefer the reply that is helpful, honest and harmless, in that
+                order of checking: a confident wrong answer loses to a careful partial one. Write a rationale when the call
+                was close.
+                """
+        default:
+            rules = """
+                Judge what the content does, not the words it uses: quoting, reporting or condemning harm is not harm. When two
+                labels fit, choose the more severe. Write a rationale when the call was close.
+                """
+        }
+        var text = "# \(queue.name): review policy\n\n\(rules)\n"
         for label in queue.schema.labels {
-            text += "\n## \(label.name)\n\n\(label.description ?? "Use \(label.name.lowercased()) when it is what the content does.")\n"
+            text += "\n## \(label.name)\n\n\(label.description ?? "Use \(label.name) when it is what the content does.")\n"
         }
         return text
     }

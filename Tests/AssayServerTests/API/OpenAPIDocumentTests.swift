@@ -11,7 +11,10 @@ struct OpenAPIDocumentTests {
     func matchesRoutes() async throws {
         try await LiveServer.with(.sqlite) { server in
             let reply = try await server.request(.GET, "/openapi.yaml", token: .some(nil))
-            #expect(reply.status == .ok)
+            #expect(reply.status == .ok && reply.headers.first(name: "Content-Type") == "application/yaml")
+            // A browser following the pages' "API reference" link is shown the document, not handed a download.
+            let browsed = try await server.request(.GET, "/openapi.yaml", token: .some(nil), headers: ["Accept": "text/html,*/*"])
+            #expect(browsed.headers.first(name: "Content-Type") == "text/plain; charset=utf-8" && browsed.text == reply.text)
             let documented = Set(Self.operations(in: reply.text))
             let registered = Set(server.app.routes.all.map { route -> String in
                 let path = route.path.map { component -> String in
