@@ -93,7 +93,7 @@ enum DemoQueues {
                         LabelOption(code: "misleading_claims", name: "Misleading claims", description: "Unproven health or income claims"),
                         LabelOption(code: "prohibited_product", name: "Prohibited product", description: "Weapons, drugs, counterfeits"),
                         LabelOption(code: "adult", name: "Adult content"),
-                        LabelOption(code: "none", name: "Compliant"),
+                        LabelOption(code: "none", name: "Compliant", description: "Nothing in the ad breaks the policy.", exclusive: true),
                     ], rationale: .optional),
                     overlap: 2, leaseSeconds: 600, consensus: .majority, ordering: .oldest, quality: flagging),
                 kind: .ads, itemCount: counts[2], origins: [("US", "en"), ("GB", "en"), ("IN", "en")],

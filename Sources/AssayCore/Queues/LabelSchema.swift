@@ -174,6 +174,11 @@ public struct LabelSchema: Codable, Sendable, Equatable {
             guard !unique.isEmpty else {
                 throw AssayError.invalidInput(field: "labels", line: nil, reason: "choose at least one label")
             }
+            if unique.count > 1, let alone = labels.first(where: { $0.exclusive && unique.contains($0.code) }) {
+                throw AssayError.invalidInput(
+                    field: "labels", line: nil,
+                    reason: "'\(alone.code)' (\(alone.name)) stands alone: it cannot be chosen with other labels")
+            }
         }
         return codes.filter(unique.contains)
     }
@@ -190,13 +195,16 @@ public struct LabelOption: Codable, Sendable, Equatable {
     /// Whether content under this label is harmful to see (graphic violence, child safety, self-harm…): each
     /// person's exposure to it is counted per day, against the queue's `exposure_limit`.
     public var severe: Bool
+    /// Whether the label stands alone in a multi-choice answer: "none" or "compliant" cannot go with a violation.
+    public var exclusive: Bool
 
     /// Makes a label option; the name defaults to the code.
-    public init(code: String, name: String? = nil, description: String? = nil, severe: Bool = false) {
+    public init(code: String, name: String? = nil, description: String? = nil, severe: Bool = false, exclusive: Bool = false) {
         self.code = code
         self.name = name ?? code
         self.description = description
         self.severe = severe
+        self.exclusive = exclusive
     }
 }
 
@@ -217,25 +225,27 @@ extension LabelSchema {
 
 extension LabelOption {
     enum CodingKeys: String, CodingKey {
-        case code, name, description, severe
+        case code, name, description, severe, exclusive
     }
 
-    /// Decodes a label; `name` defaults to the code, `severe` to false.
+    /// Decodes a label; `name` defaults to the code, `severe` and `exclusive` to false.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             code: try container.decode(String.self, forKey: .code),
             name: try container.decodeIfPresent(String.self, forKey: .name),
             description: try container.decodeIfPresent(String.self, forKey: .description),
-            severe: try container.decodeIfPresent(Bool.self, forKey: .severe) ?? false)
+            severe: try container.decodeIfPresent(Bool.self, forKey: .severe) ?? false,
+            exclusive: try container.decodeIfPresent(Bool.self, forKey: .exclusive) ?? false)
     }
 
-    /// Writes `severe` only when it is set, so ordinary labels read as before.
+    /// Writes `severe` and `exclusive` only when set, so ordinary labels read as before.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(code, forKey: .code)
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(description, forKey: .description)
         if severe { try container.encode(true, forKey: .severe) }
+        if exclusive { try container.encode(true, forKey: .exclusive) }
     }
 }

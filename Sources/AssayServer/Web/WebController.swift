@@ -328,12 +328,13 @@ struct LabelButton: Encodable {
     let description: String?
     let key: String?
     let passage: String?
+    let exclusive: Bool
 
     static func all(of queue: Queue, guideline: Guideline?) -> [LabelButton] {
         queue.schema.labels.enumerated().map { index, label in
             LabelButton(
                 code: label.code, name: label.name, description: label.description, key: index < 9 ? String(index + 1) : nil,
-                passage: guideline?.passages[label.code])
+                passage: guideline?.passages[label.code], exclusive: label.exclusive)
         }
     }
 }

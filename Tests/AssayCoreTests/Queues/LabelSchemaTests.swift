@@ -33,6 +33,22 @@ struct LabelSchemaTests {
         #expect(try multi.validate(labels: ["c", "a", "c"], rationale: nil) == ["a", "c"])
     }
 
+    @Test("a label that stands alone cannot be chosen with another in a multi-choice answer; it survives a JSON round trip")
+    func exclusiveLabel() throws {
+        let ads = LabelSchema.multiChoice([
+            LabelOption(code: "scam", name: "Scam"), LabelOption(code: "adult", name: "Adult content"),
+            LabelOption(code: "none", name: "Compliant", exclusive: true),
+        ])
+        #expect(try ads.validate(labels: ["adult", "scam"], rationale: nil) == ["scam", "adult"])
+        #expect(try ads.validate(labels: ["none", "none"], rationale: nil) == ["none"])
+        #expect(throws: AssayError.invalidInput(
+            field: "labels", line: nil, reason: "'none' (Compliant) stands alone: it cannot be chosen with other labels")
+        ) { try ads.validate(labels: ["scam", "none"], rationale: nil) }
+        let json = String(decoding: try JSONEncoder().encode(ads), as: UTF8.self)
+        #expect(json.components(separatedBy: "\"exclusive\":true").count == 2, "written only where set: \(json)")
+        #expect(try JSONDecoder().decode(LabelSchema.self, from: Data(json.utf8)) == ads)
+    }
+
     @Test("a schema needs two distinct labels; a rating scale needs whole numbers")
     func schemaValidation() throws {
         #expect(throws: AssayError.self) { try LabelSchema.singleChoice([LabelOption(code: "a")]).validated() }

@@ -111,6 +111,35 @@ struct WorkbenchBrowserTests {
         }
     }
 
+    @Test("in a multi-choice queue, the label that stands alone and the others let go of each other when chosen")
+    func exclusiveLabel() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            let store = server.store
+            let now = server.clock.now
+            let queue = try await store.createQueue(
+                QueueDraft(name: "ads", schema: .multiChoice([
+                    LabelOption(code: "scam", name: "Scam"), LabelOption(code: "adult", name: "Adult content"),
+                    LabelOption(code: "none", name: "Compliant", exclusive: true),
+                ]), overlap: 1),
+                now: now)
+            _ = try await store.importItems([ItemDraft(externalID: "ad-1", content: ["text": "miracle pills"])], into: queue, now: now)
+            let annotator = try await Fixtures.annotators(store, count: 1, prefix: "maria")[0]
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: annotator.token)
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("the item is shown") { try await browser.text("#item-id") == "ad-1" }
+                let pressed = "return Array.from(document.querySelectorAll('#labels [aria-pressed=true]')).map(b => b.dataset.code)"
+                try await browser.press("1")
+                try await browser.press("2")
+                #expect(try await browser.script(pressed) == .array([.string("scam"), .string("adult")]))
+                try await browser.press("3")
+                #expect(try await browser.script(pressed) == .array([.string("none")]), "Compliant lets go of the violations")
+                try await browser.press("1")
+                #expect(try await browser.script(pressed) == .array([.string("scam")]), "a violation lets go of Compliant")
+            }
+        }
+    }
+
     @Test("sensitive media stays blurred until asked for, a long stretch brings a break reminder, severe labels count, E escalates")
     func wellbeing() async throws {
         try await LiveServer.with(.sqlite) { server in

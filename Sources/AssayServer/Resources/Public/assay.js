@@ -122,7 +122,16 @@ window.Assay = (function () {
     }
     function choose(button) {
       if (multiple) {
-        button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+        const pressing = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", pressing ? "true" : "false");
+        // A label that stands alone ("none") and the others exclude each other: choosing one lets go of the rest.
+        if (pressing) {
+          for (const other of buttons) {
+            if (other !== button && (button.dataset.exclusive === "true" || other.dataset.exclusive === "true")) {
+              other.setAttribute("aria-pressed", "false");
+            }
+          }
+        }
       } else {
         for (const other of buttons) other.setAttribute("aria-pressed", other === button ? "true" : "false");
       }
