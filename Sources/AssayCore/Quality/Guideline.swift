@@ -32,6 +32,22 @@ public struct Guideline: Codable, Sendable, Equatable {
         case version, markdown, passages
         case queueID = "queue_id", effectiveAt = "effective_at", createdBy = "created_by", createdAt = "created_at"
     }
+
+    /// The rules that hold for every label: the text before the document's first `##` section, without its `#`
+    /// title; nil when there is none.
+    ///
+    /// For example, `"# Ads policy\n\nWhen two labels fit, choose the more severe.\n\n## Scam\n…"` has the rules
+    /// `"When two labels fit, choose the more severe."`.
+    public var generalRules: String? {
+        var rules: [Substring] = []
+        for line in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            if line.hasPrefix("## ") { break }
+            if line.hasPrefix("# ") { continue }
+            rules.append(line)
+        }
+        let text = rules.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
 }
 
 /// A new guideline version as an analyst sends it.

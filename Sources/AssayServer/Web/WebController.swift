@@ -141,7 +141,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version,
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules,
             tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay),
             exposure: queue.schema.severeCodes.map { code in
                 WorkbenchPage.Exposure(
@@ -159,7 +159,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("review", ReviewPage(
             chrome: try Chrome(req, title: "Review · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: queue.quality.qaBlind,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules))
     }
 
     @Sendable func arbitration(req: Request) async throws -> View {
@@ -168,7 +168,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("arbitration", ReviewPage(
             chrome: try Chrome(req, title: "Arbitrate · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: false,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules))
     }
 
     /// A queue's dashboard: volume, handling time, gold accuracy, QA score, agreement, arbitration and SLA by day
@@ -215,7 +215,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("training", TrainingPage(
             chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, labels: LabelButton.all(of: queue, guideline: guideline),
-            guidelineVersion: guideline?.version, exams: exams))
+            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules, exams: exams))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
@@ -347,6 +347,8 @@ struct ReviewPage: Encodable {
     let blind: Bool
     let labels: [LabelButton]
     let guidelineVersion: Int?
+    /// The guidelines' rules for every label, shown above the passages.
+    let guidelineRules: String?
 }
 
 /// The exams page: the queue's exams to choose from, and the labels to answer with.
@@ -364,6 +366,8 @@ struct TrainingPage: Encodable {
     let multiple: Bool
     let labels: [LabelButton]
     let guidelineVersion: Int?
+    /// The guidelines' rules for every label, shown above the passages.
+    let guidelineRules: String?
     let exams: [ExamRow]
 }
 
@@ -382,6 +386,8 @@ struct WorkbenchPage: Encodable {
     let rationaleRequired: Bool
     let labels: [LabelButton]
     let guidelineVersion: Int?
+    /// The guidelines' rules for every label, shown above the passages.
+    let guidelineRules: String?
     let tally: Int
     let exposure: [Exposure]
     /// 0: no break reminders.

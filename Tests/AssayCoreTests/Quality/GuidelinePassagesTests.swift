@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 import Testing
 
 @Suite("Guideline passages from headings")
@@ -55,5 +56,17 @@ struct GuidelinePassagesTests {
         #expect(derived.passages == ["spam": "Ads."])
         let given = try GuidelineDraft(markdown: "# Policy\n## spam\nAds.", passages: ["hate": "Attacks."]).validated(for: schema)
         #expect(given.passages == ["hate": "Attacks."])
+    }
+
+    @Test("the rules for every label are the text before the first section, without the title")
+    func generalRules() {
+        func rules(_ markdown: String) -> String? {
+            Guideline(queueID: UUID(), version: 1, markdown: markdown, passages: [:], effectiveAt: Date(), createdBy: nil, createdAt: Date())
+                .generalRules
+        }
+        #expect(rules("# Ads policy\n\nWhen two labels fit, choose the more severe.\n\n## Scam\nFake offers.") == "When two labels fit, choose the more severe.")
+        #expect(rules("# Policy\r\nJudge the act.\r\nNot the words.\r\n## spam\r\nAds.") == "Judge the act.\nNot the words.")
+        #expect(rules("# Policy\n## spam\nAds.") == nil)
+        #expect(rules("Label carefully.") == "Label carefully.")
     }
 }

@@ -24,7 +24,7 @@ struct WorkbenchBrowserTests {
                 into: queue, now: now)
             let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
             _ = try await store.publishGuideline(
-                GuidelineDraft(markdown: "# Policy\n## Hate speech\nAttacks on people for who they are.\n## Spam or scam\nUnsolicited ads.\n"),
+                GuidelineDraft(markdown: "# Policy\n\nWhen two labels fit, choose the more severe.\n\n## Hate speech\nAttacks on people for who they are.\n## Spam or scam\nUnsolicited ads.\n"),
                 for: queue, by: analyst, now: now.addingTimeInterval(-60))
             let annotator = try await Fixtures.annotators(store, count: 1, prefix: "maria")[0]
 
@@ -58,6 +58,8 @@ struct WorkbenchBrowserTests {
                         #expect(texts.contains(shown), "\(shown)")
                         try await browser.press("1")
                         #expect(try await browser.text(".passage[data-code='hate']") == "Attacks on people for who they are.")
+                        #expect(try await browser.text("#guideline-rules") == "When two labels fit, choose the more severe.",
+                                "the rules for every label stand above the passages")
                         try await browser.screenshot("workbench")
                     }
                     try await browser.press(key)
