@@ -79,6 +79,8 @@ struct DashboardPage: Encodable {
     /// decision figures (by time or market, and not for a vendor lead).
     let showsWork: Bool
     let showsDecisions: Bool
+    /// Whether the figures are one vendor's (a vendor lead's view).
+    let vendorScoped: Bool
     let breakdown: [BreakdownRow]
     let breakdownCSV: String
     let confusion: String?
@@ -152,6 +154,7 @@ struct DashboardPage: Encodable {
             Choice(value: $0.rawValue, title: $0.rawValue.capitalized, selected: $0 == dimension)
         }
         showsWork = dimension.hasWork
+        vendorScoped = !facts.decisionsIncluded
         showsDecisions = dimension.hasDecisions && facts.decisionsIncluded
         let labelNames = Dictionary(queue.schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         breakdown = facts.breakdown(by: dimension).map { row in

@@ -16,7 +16,10 @@ enum SVGChart {
 
     /// Vertical bars from zero, one per label.
     static func bars(id: String, title: String, bars: [(label: String, value: Double)], unit: String = "") -> String {
-        let maximum = niceCeiling(bars.map(\.value).max() ?? 0)
+        // Four round steps up to the axis top; whole-number data (counts) get whole-number steps, never 0.25 of an item.
+        let wholeNumbers = bars.allSatisfy { $0.value.rounded() == $0.value }
+        let step = niceCeiling((bars.map(\.value).max() ?? 0) / 4)
+        let maximum = 4 * (wholeNumbers ? max(1, step.rounded(.up)) : step)
         let plotWidth = width - left - 8
         let slot = bars.isEmpty ? plotWidth : plotWidth / Double(bars.count)
         var body = axes(maximum: maximum, format: { number($0) })
@@ -84,12 +87,15 @@ enum SVGChart {
     static func heatMap(id: String, title: String, labels: [String], counts: [[Int]]) -> String {
         let cell = 44.0
         let margin = 150.0
-        let size = margin + cell * Double(labels.count) + 8
+        // The column labels are written slanted up and to the right: room above and to the right for the longest.
+        let longest = Double(labels.map(\.count).max() ?? 0)
+        let top = 16 + longest * 3.9
+        let size = margin + cell * Double(labels.count) + 8 + longest * 5.5
         var body = ""
         var description: [String] = []
         for (row, reference) in labels.enumerated() {
             let rowTotal = counts[row].reduce(0, +)
-            let y = 40 + Double(row) * cell
+            let y = top + Double(row) * cell
             body += #"<text class="tick" x="\#(f(margin - 8))" y="\#(f(y + cell / 2 + 4))" text-anchor="end">\#(escape(reference))</text>"#
             for (column, answer) in labels.enumerated() {
                 let count = counts[row][column]
@@ -103,9 +109,9 @@ enum SVGChart {
         }
         for (column, answer) in labels.enumerated() {
             let x = margin + (Double(column) + 0.5) * cell
-            body += #"<text class="tick" x="\#(f(x))" y="32" text-anchor="start" transform="rotate(-35 \#(f(x)) 32)">\#(escape(answer))</text>"#
+            body += #"<text class="tick" x="\#(f(x))" y="\#(f(top - 8))" text-anchor="start" transform="rotate(-35 \#(f(x)) \#(f(top - 8)))">\#(escape(answer))</text>"#
         }
-        let height = 40 + cell * Double(labels.count) + 8
+        let height = top + cell * Double(labels.count) + 8
         return #"<svg class="chart heat" viewBox="0 0 \#(f(size)) \#(f(height))" width="\#(f(size * 1.2))" role="img" aria-labelledby="\#(id)-t \#(id)-d" xmlns="http://www.w3.org/2000/svg"><title id="\#(id)-t">\#(escape(title))</title><desc id="\#(id)-d">\#(escape(description.joined(separator: ", ")))</desc>\#(body)</svg>"#
     }
 
