@@ -131,6 +131,12 @@ struct BusinessReviewPage: Encodable {
             vendor = try await store.vendors().first { $0.id == vendorScope }
         }
         let span = scope.date.map { scope.period.span(containing: $0) } ?? scope.period.lastComplete(before: now)
+        // A period still to come has no work to review, and its "open issues" would be today's.
+        guard span.start <= now else {
+            throw AssayError.invalidInput(
+                field: "date", line: nil,
+                reason: "\(Calendar.utcDayFormatter.string(from: scope.date ?? now)) is in a \(scope.period.rawValue) that has not begun; choose a day up to today")
+        }
         let previousSpan = scope.period.previous(of: span)
         let current = try await store.reportFacts(queues: queues, from: span.start, to: span.lastDay, vendorID: vendor?.id)
         let previous = try await store.reportFacts(

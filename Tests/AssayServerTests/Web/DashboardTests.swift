@@ -222,6 +222,9 @@ struct DashboardTests {
                 #expect(try await browser.text("h1") == "422")
                 try await browser.open(server.baseURL + "/report?queues=nope")
                 #expect(try await browser.text("h1") == "404")
+                try await browser.open(server.baseURL + "/report?date=2099-01-01")
+                #expect(try await browser.text("h1") == "422")
+                #expect(try await browser.text("[role=alert]").contains("2099-01-01 is in a week that has not begun"))
             }
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: lead)
