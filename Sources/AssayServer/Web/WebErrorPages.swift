@@ -32,15 +32,25 @@ struct WebErrorPages: AsyncMiddleware {
         !request.url.path.hasPrefix("/api/") && request.headers.accept.mediaTypes.contains { $0 == .html }
     }
 
+    /// The error as a page: inside the site's top bar for someone signed in (so they can go on or sign out), on its
+    /// own for anyone else.
     private static func page(status: HTTPResponseStatus, message: String, for request: Request) async throws -> Response {
-        let response = try await request.view.render("error", ErrorPage(status: Int(status.code), message: message))
-            .encodeResponse(for: request)
+        let heading = "\(status.code) · \(status.reasonPhrase)"
+        let view: View
+        if request.auth.has(Actor.self), let chrome = try? Chrome(request, title: heading) {
+            view = try await request.view.render("error-signed-in", ErrorPage(heading: heading, message: message, chrome: chrome))
+        } else {
+            view = try await request.view.render("error", ErrorPage(heading: heading, message: message, chrome: nil))
+        }
+        let response = try await view.encodeResponse(for: request)
         response.status = status
         return response
     }
 }
 
 struct ErrorPage: Encodable {
-    let status: Int
+    /// `404 · Not Found`.
+    let heading: String
     let message: String
+    let chrome: Chrome?
 }

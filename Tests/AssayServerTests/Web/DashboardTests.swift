@@ -166,7 +166,7 @@ struct DashboardTests {
                     "return Array.from(document.querySelectorAll('#leaderboard tbody tr td:nth-child(2)')).map(c => c.textContent)")
                 #expect(names == ["Ana Acme"], "a vendor lead sees only their own people")
                 try await browser.open(server.baseURL + "/review/\(queue.name)")
-                #expect(try await browser.text("h1") == "403")
+                #expect(try await browser.text("h1") == "403 · Forbidden")
             }
         }
     }
@@ -219,11 +219,11 @@ struct DashboardTests {
                 #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(3))
                 try await browser.screenshot("business-review")
                 try await browser.open(server.baseURL + "/report?period=fortnight")
-                #expect(try await browser.text("h1") == "422")
+                #expect(try await browser.text("h1") == "422 · Unprocessable Entity")
                 try await browser.open(server.baseURL + "/report?queues=nope")
-                #expect(try await browser.text("h1") == "404")
+                #expect(try await browser.text("h1") == "404 · Not Found")
                 try await browser.open(server.baseURL + "/report?date=2099-01-01")
-                #expect(try await browser.text("h1") == "422")
+                #expect(try await browser.text("h1") == "422 · Unprocessable Entity")
                 #expect(try await browser.text("[role=alert]").contains("2099-01-01 is in a week that has not begun"))
             }
             try await Browser.with { browser in
@@ -233,7 +233,7 @@ struct DashboardTests {
                 #expect(try await browser.script("return document.body.textContent.includes('Items decided')") == .bool(false),
                         "no decision figures in a vendor's review")
                 try await browser.open(server.baseURL + "/report?vendor=Globex")
-                #expect(try await browser.text("h1") == "403")
+                #expect(try await browser.text("h1") == "403 · Forbidden")
             }
         }
     }

@@ -109,6 +109,8 @@ struct WebSessionTests {
             let html: HTTPHeaders = ["Cookie": cookie, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"]
             let nowhere = try await server.request(.GET, "/work", token: .some(nil), headers: html)
             #expect(nowhere.status == .notFound && nowhere.text.contains("There is no page at /work."), "\(nowhere.text)")
+            #expect(nowhere.text.contains("404 · Not Found") && nowhere.text.contains("Sign out"),
+                    "signed in, the error page keeps the top bar")
             #expect(nowhere.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
             let apiNowhere = try await server.request(.GET, "/api/v1/nowhere", token: .some(nil), headers: html)
             #expect(apiNowhere.status == .notFound && apiNowhere.headers.first(name: "Content-Type")?.hasPrefix("application/json") == true)
