@@ -15,13 +15,13 @@ public enum ActivityCSV {
         return out
     }
 
-    /// `annotator, name, vendor_id, judgments, average_handling_seconds, gold_…, qa_…`, by name.
+    /// `annotator, name, vendor_id, vendor, judgments, average_handling_seconds, gold_…, qa_…`, by name.
     public static func annotators(_ activity: QueueActivity) -> String {
-        var out = CSVWriter.row(["annotator", "name", "vendor_id", "judgments", "average_handling_seconds"]
+        var out = CSVWriter.row(["annotator", "name", "vendor_id", "vendor", "judgments", "average_handling_seconds"]
             + GoldScore.csvHeader(prefix: "gold") + GoldScore.csvHeader(prefix: "qa"))
         for person in activity.annotators {
             out += CSVWriter.row([
-                person.externalID, person.name, person.vendorID?.uuidString ?? "", String(person.judgments),
+                person.externalID, person.name, person.vendorID?.uuidString ?? "", person.vendor ?? "", String(person.judgments),
                 seconds(person.averageHandlingSeconds),
             ] + person.gold.csvColumns + person.qa.csvColumns)
         }

@@ -37,19 +37,22 @@ public struct QueueActivity: Codable, Sendable, Equatable {
         public var externalID: String
         public var name: String
         public var vendorID: UUID?
+        /// The vendor's name; nil for someone in-house.
+        public var vendor: String?
         public var judgments: Int
         public var averageHandlingSeconds: Double?
         public var gold: GoldScore
         public var qa: GoldScore
 
         public init(
-            annotatorID: UUID, externalID: String, name: String, vendorID: UUID?, judgments: Int,
+            annotatorID: UUID, externalID: String, name: String, vendorID: UUID?, vendor: String? = nil, judgments: Int,
             averageHandlingSeconds: Double?, gold: GoldScore, qa: GoldScore
         ) {
             self.annotatorID = annotatorID
             self.externalID = externalID
             self.name = name
             self.vendorID = vendorID
+            self.vendor = vendor
             self.judgments = judgments
             self.averageHandlingSeconds = averageHandlingSeconds
             self.gold = gold
@@ -57,7 +60,7 @@ public struct QueueActivity: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, judgments, gold, qa
+            case name, vendor, judgments, gold, qa
             case annotatorID = "annotator_id", externalID = "external_id", vendorID = "vendor_id"
             case averageHandlingSeconds = "average_handling_seconds"
         }
@@ -95,7 +98,7 @@ public struct QueueActivity: Codable, Sendable, Equatable {
             guard let person = facts.people[id] else { return nil }
             return Annotator(
                 annotatorID: id, externalID: person.externalID, name: person.name, vendorID: person.vendorID,
-                judgments: kpis.judgments, averageHandlingSeconds: kpis.averageHandlingSeconds, gold: kpis.gold, qa: kpis.qa)
+                vendor: person.vendor, judgments: kpis.judgments, averageHandlingSeconds: kpis.averageHandlingSeconds, gold: kpis.gold, qa: kpis.qa)
         }.sorted { ($0.name, $0.annotatorID.uuidString) < ($1.name, $1.annotatorID.uuidString) }
         self.init(
             queueID: queueID, from: bounds.0, to: bounds.1, days: days, annotators: annotators)
