@@ -11,6 +11,15 @@ extension Store {
     public func activity(of queue: Queue, from: Date, to: Date, vendorID: UUID? = nil) async throws -> QueueActivity {
         QueueActivity(try await reportFacts(queues: [queue], from: from, to: to, vendorID: vendorID), queueID: queue.id)
     }
+
+    /// The queues a vendor's people have worked on (judgments, gold answers or QA verdicts on their work) since the
+    /// UTC day of `since`: the queues a vendor lead has figures for.
+    public func queuesWorked(byVendor vendorID: UUID, since: Date) async throws -> Set<UUID> {
+        Set(try await sql().raw("""
+            SELECT DISTINCT a.queue_id FROM activity_days a JOIN people p ON p.id = a.annotator_id
+            WHERE p.vendor_id = \(bind: vendorID) AND a.day >= \(bind: ActivityRollup.day(Column.millis(since)))
+            """).all().map { try $0.uuid("queue_id") })
+    }
 }
 
 /// The running sums per queue, UTC day, person and item market that the dashboard reads (table `activity_days`). Every

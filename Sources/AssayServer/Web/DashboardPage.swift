@@ -75,6 +75,8 @@ struct DashboardPage: Encodable {
     let annotatorsCSV: String
     let dimensions: [Choice]
     let dimension: String
+    /// The grouping as a column heading: "Vendor".
+    let dimensionTitle: String
     /// Whether the breakdown's rows carry work figures (all but by label, where only gold accuracy is kept) and
     /// decision figures (by time or market, and not for a vendor lead).
     let showsWork: Bool
@@ -150,6 +152,7 @@ struct DashboardPage: Encodable {
             (agreementChart, arbitrationChart, slaChart) = (nil, nil, nil)
         }
         self.dimension = dimension.rawValue
+        dimensionTitle = dimension.rawValue.capitalized
         dimensions = [ReportDimension.week, .day, .vendor, .team, .annotator, .market, .label].map {
             Choice(value: $0.rawValue, title: $0.rawValue.capitalized, selected: $0 == dimension)
         }

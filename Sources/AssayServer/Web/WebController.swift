@@ -102,11 +102,16 @@ struct WebController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> View {
         let actor = try req.actor()
+        // A vendor lead has figures only where their vendor's people worked: the last 90 days' queues are theirs.
+        var worked: Set<UUID>?
+        if let vendorID = try Policy.vendorScope(of: actor) {
+            worked = try await req.store.queuesWorked(byVendor: vendorID, since: req.now.addingTimeInterval(-90 * 86_400))
+        }
         var queues: [HomePage.QueueRow] = []
         for queue in try await req.store.queues() {
             let actions = Self.actions(on: queue, for: actor)
             // A queue in languages or markets someone does not cover offers them nothing; it is not listed.
-            guard !actions.isEmpty else { continue }
+            guard !actions.isEmpty, worked?.contains(queue.id) ?? true else { continue }
             let stats = try await req.store.stats(of: queue.id)
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),

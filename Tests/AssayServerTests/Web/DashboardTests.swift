@@ -154,7 +154,7 @@ struct DashboardTests {
                 try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5&by=label")
                 #expect(try await browser.script(
                     "return Array.from(document.querySelectorAll('#breakdown thead th')).map(c => c.textContent)")
-                    == .array(["label", "Gold accuracy", "Gold answers"].map(JSONValue.string)))
+                    == .array(["Label", "Gold accuracy", "Gold answers"].map(JSONValue.string)))
                 #expect(try await browser.text("#breakdown tbody tr:first-child td:first-child") == "Spam or scam")
                 #expect(try await browser.script("return document.querySelector('form.period input[name=by]').value") == .string("label"),
                         "changing the days keeps the grouping")

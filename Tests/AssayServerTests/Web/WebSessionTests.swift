@@ -147,6 +147,23 @@ struct WebSessionTests {
             let analystCookie = try #require(try await Self.signIn(server, token: analyst).cookie)
             let all = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": analystCookie])
             #expect(all.text.contains("reviews-de") && all.text.contains("reviews-en"), "an analyst sees every queue")
+
+            // A vendor lead is offered the queues their vendor's people worked on, where they have figures.
+            let now = server.clock.now
+            let acme = try await server.store.createVendor(named: "Acme", now: now)
+            let lead = try await server.store.createPerson(PersonDraft(name: "Lea", role: .vendorLead, vendorID: acme.id), now: now)
+            let leadCookie = try #require(try await Self.signIn(server, token: try await server.store.issueToken(for: lead.id, now: now).value).cookie)
+            let before = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": leadCookie])
+            #expect(!before.text.contains("reviews-en") && !before.text.contains("reviews-de"), "no work yet, no queue")
+            let reviews = try #require(try await server.store.queues().first { $0.name == "reviews-en" })
+            try await Fixtures.items(server.store, into: reviews, count: 1, language: "en")
+            let worker = try await server.store.createPerson(PersonDraft(externalID: "acme-1", name: "Ace", role: .annotator, vendorID: acme.id), now: now)
+            _ = try await server.store.importJudgments([
+                ImportedJudgment(itemExternalID: "item-0001", annotatorExternalID: worker.externalID, labels: ["spam"],
+                                 rationale: nil, startedAt: nil, submittedAt: now, line: 2),
+            ], into: reviews, now: now)
+            let after = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": leadCookie])
+            #expect(after.text.contains("href=\"/dashboard/reviews-en\"") && !after.text.contains("reviews-de"), "\(after.text)")
         }
     }
 }
