@@ -75,8 +75,18 @@ extension ReportFacts {
                 add(key, title) { $0.add(work) }
             }
         } else {
+            // A reference is named as its queue's buttons name it. Over several queues, the same code can mean
+            // different things ("none" of a comments queue, "none" of an ads queue): each queue's labels are their own rows.
+            let several = queues.count > 1
             for answers in goldAnswers {
-                add(answers.reference, answers.reference.replacingOccurrences(of: "+", with: " + ")) { $0.add(gold: answers) }
+                let queue = queuesByID[answers.queueID]
+                let names = answers.reference.split(separator: "+").map { code in
+                    queue?.schema.labels.first { $0.code == code }?.name ?? String(code)
+                }.joined(separator: " + ")
+                let queueName = queue?.name ?? answers.queueID.uuidString
+                add(several ? "\(queueName)/\(answers.reference)" : answers.reference, several ? "\(queueName) · \(names)" : names) {
+                    $0.add(gold: answers)
+                }
             }
         }
         if dimension.hasDecisions, decisionsIncluded {

@@ -159,15 +159,10 @@ struct DashboardPage: Encodable {
         showsWork = dimension.hasWork
         vendorScoped = !facts.decisionsIncluded
         showsDecisions = dimension.hasDecisions && facts.decisionsIncluded
-        let labelNames = Dictionary(queue.schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         breakdown = facts.breakdown(by: dimension).map { row in
             let kpis = row.kpis
-            // By label, a row is a reference answer: named as the workbench names the labels.
-            let title = dimension == .label
-                ? row.key.split(separator: "+").map { labelNames[String($0)] ?? String($0) }.joined(separator: " + ")
-                : row.title
             return BreakdownRow(
-                title: title, judgments: kpis.judgments, handling: Figures.seconds(kpis.averageHandlingSeconds),
+                title: row.title, judgments: kpis.judgments, handling: Figures.seconds(kpis.averageHandlingSeconds),
                 handlingValue: kpis.averageHandlingSeconds ?? -1, gold: Figures.rate(kpis.gold), goldLower: Figures.sortKey(kpis.gold),
                 goldInterval: Figures.interval(kpis.gold), goldAnswers: kpis.gold.answered,
                 qa: Figures.rate(kpis.qa), qaLower: Figures.sortKey(kpis.qa), qaInterval: Figures.interval(kpis.qa),

@@ -116,4 +116,31 @@ struct BusinessReviewTests {
         #expect(review.annotatorMovers.first?.title == "Bob")
         #expect(review.labelMovers.first?.key == "spam")
     }
+
+    @Test("by label, rows are named as the queue names its labels; over several queues each queue's labels are apart")
+    func labelsByQueue() throws {
+        func queue(_ name: String, _ schema: LabelSchema) -> Queue {
+            Queue(
+                id: UUID(), name: name, description: "", domain: "", markets: [], languages: [], schema: schema, overlap: 1,
+                leaseSeconds: 60, consensus: .majority, ordering: .oldest, createdAt: Date())
+        }
+        let comments = queue("comments", .singleChoice([LabelOption(code: "spam", name: "Spam"), LabelOption(code: "none", name: "No violation")]))
+        let ads = queue("ads", .multiChoice([LabelOption(code: "scam", name: "Scam"), LabelOption(code: "none", name: "Compliant")]))
+        func facts(_ queues: [Queue]) -> ReportFacts {
+            ReportFacts(
+                days: 0...0, queues: queues, work: [], decisionsIncluded: true, decisions: [],
+                goldAnswers: [
+                    .init(queueID: comments.id, day: 0, reference: "none", given: "none", count: 3),
+                    .init(queueID: ads.id, day: 0, reference: "none", given: "scam", count: 2),
+                    .init(queueID: ads.id, day: 0, reference: "scam+none", given: "scam", count: 1),
+                ].filter { answer in queues.contains { $0.id == answer.queueID } },
+                people: [:])
+        }
+        let one = facts([comments]).breakdown(by: .label)
+        #expect(one.map(\.key) == ["none"] && one.map(\.title) == ["No violation"])
+        let both = facts([comments, ads]).breakdown(by: .label)
+        #expect(both.map(\.key) == ["ads/none", "ads/scam+none", "comments/none"])
+        #expect(both.map(\.title) == ["ads · Compliant", "ads · Scam + Compliant", "comments · No violation"])
+        #expect(both.map(\.kpis.gold.answered) == [2, 1, 3])
+    }
 }
