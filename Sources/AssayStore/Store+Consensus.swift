@@ -245,6 +245,13 @@ extension Store {
             let queue = try await self.queue(id: found.queueID, sql)
             let decision = try queue.schema.canonicalLabels(labels)
             let rationale = rationale?.trimmingBlanksAndNewlines.nilIfEmpty
+            // The item's row first, locked (before the case, in the order a submit takes them): a gold set or a submit
+            // on it meanwhile waits, so what is read below (its final label, whether it is gold) is what the decision
+            // changes.
+            let locked = try await sql.raw("""
+                SELECT judgment_count, gold_state FROM items WHERE id = \(bind: found.itemID)\(unsafeRaw: self.forUpdate)
+                """).first()!
+            let judgmentCount = try locked.int("judgment_count")
             guard try await sql.raw("""
                 UPDATE arbitration_cases SET state = 'decided', decided_at_ms = \(bind: Column.millis(now)),
                     decided_by = \(bind: actor.id), labels = \(bind: try Column.json(decision)), rationale = \(bind: rationale)
@@ -253,12 +260,13 @@ extension Store {
             else { throw AssayError.conflict("arbitration case \(caseID) is \(found.state.rawValue), not open") }
             let before = try await FinalLabels.labels(of: [found.itemID], sql)[found.itemID]
             let item = try await Self.item(found.itemID, sql)
-            let judgmentCount = try await sql.raw("SELECT judgment_count FROM items WHERE id = \(bind: found.itemID)")
-                .first()!.int("judgment_count")
             let label = FinalLabel(
                 itemID: found.itemID, externalID: item.externalID, labels: decision, provenance: .arbitration,
                 confidence: 1, judgmentCount: judgmentCount, unresolvedReason: nil, decidedAt: now)
             var counters: QueueCounters.Changes = [:]
+            // A gold item decided here (an escalation, an expert review) now has a final label: it is counted among
+            // the complete items, no longer among the gold ones left unlabelled.
+            if before == nil, try locked.optionalString("gold_state") != nil { counters[.goldItems] = -1 }
             try await FinalLabels.write(
                 [label], previous: before.map { [found.itemID: $0.provenance] } ?? [:], queue: queue, now: now,
                 counters: &counters, sql)
@@ -281,7 +289,7 @@ extension Store {
             if promoteToGold {
                 _ = try await Self.setGold(
                     [GoldEntry(itemID: item.id, externalID: item.externalID, labels: decision, rationale: rationale)],
-                    in: queue.id, by: actor, now: now, sql)
+                    in: queue.id, by: actor, now: now, backend: self.backend, sql)
             }
             var decided = found
             decided.state = .decided

@@ -32,7 +32,7 @@ extension Store {
             let queue = try await self.queue(id: item.queueID, sql)
             let canonical = try queue.schema.canonicalLabels(labels)
             let entry = GoldEntry(itemID: item.id, externalID: item.externalID, labels: canonical, rationale: rationale)
-            _ = try await Self.setGold([entry], in: queue.id, by: actor, now: now, sql)
+            _ = try await Self.setGold([entry], in: queue.id, by: actor, now: now, backend: self.backend, sql)
             return GoldAnswer(
                 itemID: item.id, itemExternalID: item.externalID, labels: canonical, rationale: entry.rationale,
                 state: .active)
@@ -71,7 +71,7 @@ extension Store {
                     GoldEntry(
                         itemID: ids[$0.draft.itemExternalID]!, externalID: $0.draft.itemExternalID, labels: $0.labels,
                         rationale: $0.draft.rationale)
-                }, in: queue.id, by: actor, now: now, sql)
+                }, in: queue.id, by: actor, now: now, backend: self.backend, sql)
             return GoldImportReport(received: drafts.count, set: changed, unchanged: drafts.count - changed)
         }
     }
@@ -116,13 +116,19 @@ extension Store {
 
     /// Writes reference answers that differ from the stored ones, takes the items out of the production pool,
     /// and logs each change. Returns how many changed.
-    static func setGold(_ entries: [GoldEntry], in queueID: UUID, by actor: Person, now: Date, _ sql: any SQLDatabase)
-        async throws -> Int
-    {
+    ///
+    /// Each chunk's items are locked (in id order, as every other writer locks them) before anything is read, so
+    /// that what decides the queue's gold count, whether an item was gold and whether it has a final label, is what
+    /// is there when the item changes: a submit or an arbitration deciding the item meanwhile waits, or is waited for.
+    static func setGold(
+        _ entries: [GoldEntry], in queueID: UUID, by actor: Person, now: Date, backend: Backend, _ sql: any SQLDatabase
+    ) async throws -> Int {
         var events: [AuditEvent] = []
         var leftUnlabelled = 0
+        let entries = entries.sorted { $0.itemID < $1.itemID }
         for start in stride(from: 0, to: entries.count, by: rowsPerStatement) {
             let chunk = Array(entries[start..<min(start + rowsPerStatement, entries.count)])
+            try await lockItems(Set(chunk.map(\.itemID)), backend: backend, sql)
             let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
             let byID = Dictionary(current.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             // An item that becomes gold before its final label leaves production for good: the queue counts it

@@ -33,20 +33,10 @@ public struct Guideline: Codable, Sendable, Equatable {
         case queueID = "queue_id", effectiveAt = "effective_at", createdBy = "created_by", createdAt = "created_at"
     }
 
-    /// The rules that hold for every label: the text before the document's first `##` section, without its `#`
-    /// title; nil when there is none.
-    ///
-    /// For example, `"# Ads policy\n\nWhen two labels fit, choose the more severe.\n\n## Scam\n…"` has the rules
-    /// `"When two labels fit, choose the more severe."`.
-    public var generalRules: String? {
-        var rules: [Substring] = []
-        for line in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            if line.hasPrefix("## ") { break }
-            if line.hasPrefix("# ") { continue }
-            rules.append(line)
-        }
-        let text = rules.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? nil : text
+    /// The rules that hold for every label of `labels`: the text before the document's first section, without its
+    /// `#` title (``GuidelinePassages/preamble(of:labels:)``); nil when there is none.
+    public func generalRules(for labels: [LabelOption]) -> String? {
+        GuidelinePassages.preamble(of: markdown, labels: labels)
     }
 }
 

@@ -49,6 +49,32 @@ public enum GuidelinePassages {
         return passages
     }
 
+    /// The text before the document's first section: what holds for every label. A leading `#` title is left out
+    /// (unless it names a label: then it is that label's section); any other heading ends it, so no label's passage
+    /// is ever part of it. Nil when there is no such text.
+    ///
+    /// For example, the preamble of `"# Ads policy\n\nWhen two labels fit, choose the more severe.\n\n## Scam\n…"` is
+    /// `"When two labels fit, choose the more severe."`.
+    public static func preamble(of markdown: String, labels: [LabelOption]) -> String? {
+        let labelHeadings = Set(labels.flatMap { [normalized($0.name), normalized($0.code)] })
+        var lines: [Substring] = []
+        var inFence = false
+        var seenTitle = false
+        for line in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            if line.drop(while: { $0 == " " }).hasPrefix("```") { inFence.toggle() }
+            if !inFence, let (level, title) = heading(line) {
+                let isTitle = level == 1 && !seenTitle && !labelHeadings.contains(normalized(title))
+                    && lines.allSatisfy { $0.allSatisfy(\.isWhitespace) }
+                guard isTitle else { break }
+                seenTitle = true
+                continue
+            }
+            lines.append(line)
+        }
+        let text = lines.joined(separator: "\n").trimmingBlanksAndNewlines
+        return text.isEmpty ? nil : text
+    }
+
     /// The level and text of an ATX heading line, or nil.
     private static func heading(_ line: Substring) -> (Int, Substring)? {
         let hashes = line.prefix(while: { $0 == "#" }).count

@@ -43,8 +43,13 @@ struct WebController: RouteCollection {
     }
 
     /// Where to go after signing in: the page asked for, when it is a page of this site, else the home page.
+    ///
+    /// Browsers read `//host`, `/\host`, and either with tabs or line breaks inside (which they drop), as another
+    /// site: a path with a second leading slash, a backslash, or any control character or space is refused.
     private static func returnPath(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"), !next.hasPrefix("/sign-") else { return "/" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/sign-"),
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && $0 != "\\" })
+        else { return "/" }
         return next
     }
 
@@ -146,7 +151,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules,
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels),
             tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay),
             exposure: queue.schema.severeCodes.map { code in
                 WorkbenchPage.Exposure(
@@ -164,7 +169,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("review", ReviewPage(
             chrome: try Chrome(req, title: "Review · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: queue.quality.qaBlind,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels)))
     }
 
     @Sendable func arbitration(req: Request) async throws -> View {
@@ -173,7 +178,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("arbitration", ReviewPage(
             chrome: try Chrome(req, title: "Arbitrate · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: false,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels)))
     }
 
     /// A queue's dashboard: volume, handling time, gold accuracy, QA score, agreement, arbitration and SLA by day
@@ -220,7 +225,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("training", TrainingPage(
             chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, labels: LabelButton.all(of: queue, guideline: guideline),
-            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules, exams: exams))
+            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels), exams: exams))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page

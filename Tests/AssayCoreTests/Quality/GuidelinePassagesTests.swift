@@ -62,11 +62,16 @@ struct GuidelinePassagesTests {
     func generalRules() {
         func rules(_ markdown: String) -> String? {
             Guideline(queueID: UUID(), version: 1, markdown: markdown, passages: [:], effectiveAt: Date(), createdBy: nil, createdAt: Date())
-                .generalRules
+                .generalRules(for: labels)
         }
         #expect(rules("# Ads policy\n\nWhen two labels fit, choose the more severe.\n\n## Scam\nFake offers.") == "When two labels fit, choose the more severe.")
         #expect(rules("# Policy\r\nJudge the act.\r\nNot the words.\r\n## spam\r\nAds.") == "Judge the act.\nNot the words.")
         #expect(rules("# Policy\n## spam\nAds.") == nil)
         #expect(rules("Label carefully.") == "Label carefully.")
+        // Passages under any heading level, or a second title, end the rules: no label's passage is ever among them.
+        #expect(rules("# Spam\nAds.\n# Hate speech\nAttacks.") == nil, "a first heading that names a label is its section")
+        #expect(rules("# Policy\nBe kind.\n### spam\nAds.") == "Be kind.")
+        #expect(rules("Be kind.\n# Policy\nAds.") == "Be kind.", "a title after text is a section")
+        #expect(rules("# Policy\n```\n# not a heading\n```\n## spam\nAds.") == "```\n# not a heading\n```")
     }
 }

@@ -75,7 +75,8 @@ struct WebSessionTests {
         try await LiveServer.with(.sqlite) { server in
             let annotator = try await Fixtures.annotators(server.store, count: 1)[0]
             for (next, landing) in [("/dashboard/comments-en?days=7", "/dashboard/comments-en?days=7"), ("//evil.example/x", "/"),
-                                    ("https://evil.example/", "/"), ("/sign-out", "/")] {
+                                    ("https://evil.example/", "/"), ("/sign-out", "/"), ("/\t/evil.example", "/"),
+                                    ("/\n/evil.example", "/"), ("/\\evil.example", "/"), ("/ /evil.example", "/")] {
                 let query = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
                 let form = try await server.request(.GET, "/sign-in?next=\(query)", token: .some(nil))
                 let formCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix("assay_sign_in=") })

@@ -56,4 +56,36 @@ struct GoldProgressTests {
             #expect(try await store.stats(of: queue.id) == stats)
         }
     }
+
+    @Test("a gold item escalated and decided by an arbitrator leaves the gold count for the complete items",
+          arguments: TestBackend.allCases)
+    func escalatedGold(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date(timeIntervalSince1970: 1_796_310_000)
+            var queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 3, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            queue = try await store.updateQuality(of: queue, to: QualitySettings(goldRate: 0.5), by: analyst, now: now)
+            _ = try await store.importGold(
+                (1...3).map { GoldDraft(itemExternalID: String(format: "item-%04d", $0), labels: ["spam"]) }, into: queue, by: analyst, now: now)
+            #expect(try await store.stats(of: queue.id).goldItems == 3)
+
+            // Every item is gold, so a lease is gold whenever the draw says so (the draws are seeded).
+            let annotator = try await store.createPerson(PersonDraft(name: "Ann", role: .annotator), now: now)
+            var lease: Lease?
+            for _ in 0..<20 where lease == nil { lease = try await store.leaseNextItem(in: queue, for: annotator, now: now) }
+            let gold = try #require(lease)
+            let opened = try await store.escalate(gold.assignment.id, note: "is this really spam?", by: annotator, now: now)
+            let arbitrator = try await store.createPerson(PersonDraft(name: "Arbi", role: .arbitrator), now: now)
+            _ = try await store.decide(opened.id, labels: ["none"], rationale: nil, promoteToGold: false, by: arbitrator, now: now)
+
+            let stats = try await store.stats(of: queue.id)
+            #expect(stats.goldItems == 2 && stats.completedItems == 1 && stats.workItems == 1 && stats.backlog == 0, "\(stats)")
+            let sql = try store.sql()
+            try await sql.raw("UPDATE queue_counters SET gold_items = 0").run()
+            try await CountGoldItems.backfill(sql)
+            #expect(try await store.stats(of: queue.id) == stats, "the migration's count agrees")
+        }
+    }
 }
