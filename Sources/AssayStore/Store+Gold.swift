@@ -186,8 +186,8 @@ extension Store {
 
     /// Leases a gold item of the queue that the person has never been given, or returns nil when none is left.
     ///
-    /// Nor one they answered in an exam: exams are made of gold items, and a training exam shows the reference, so
-    /// such an item would tell them it is gold and what its answer is.
+    /// Nor one they answered in an exam or a calibration session: both are made of gold items, and a training exam
+    /// shows the reference (a session discusses it), so such an item would tell them it is gold and its answer.
     ///
     /// Gold items hold no places in the pool (their `open_slots` is 0), so nothing is claimed: the unique
     /// (item, annotator) key alone keeps each person to one answer per gold item. Each lease starts from a random
@@ -220,6 +220,7 @@ extension Store {
                   AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
                   AND i.id NOT IN (SELECT e.item_id FROM exam_attempts t JOIN exam_answers e ON e.attempt_id = t.id
                                    WHERE t.person_id = \(bind: person.id))
+                  AND i.id NOT IN (SELECT c.item_id FROM calibration_answers c WHERE c.person_id = \(bind: person.id))
                 ORDER BY i.id LIMIT 1
                 """).first()?.int64("id")
         }

@@ -15,15 +15,16 @@ public enum ActivityCSV {
         return out
     }
 
-    /// `annotator, name, vendor_id, vendor, judgments, average_handling_seconds, gold_…, qa_…`, by name.
+    /// `annotator, name, vendor_id, judgments, average_handling_seconds, gold_…, qa_…, vendor`, by name (the vendor's
+    /// name last, so that readers of the earlier columns by position are unaffected).
     public static func annotators(_ activity: QueueActivity) -> String {
-        var out = CSVWriter.row(["annotator", "name", "vendor_id", "vendor", "judgments", "average_handling_seconds"]
-            + GoldScore.csvHeader(prefix: "gold") + GoldScore.csvHeader(prefix: "qa"))
+        var out = CSVWriter.row(["annotator", "name", "vendor_id", "judgments", "average_handling_seconds"]
+            + GoldScore.csvHeader(prefix: "gold") + GoldScore.csvHeader(prefix: "qa") + ["vendor"])
         for person in activity.annotators {
             out += CSVWriter.row([
-                person.externalID, person.name, person.vendorID?.uuidString ?? "", person.vendor ?? "", String(person.judgments),
+                person.externalID, person.name, person.vendorID?.uuidString ?? "", String(person.judgments),
                 seconds(person.averageHandlingSeconds),
-            ] + person.gold.csvColumns + person.qa.csvColumns)
+            ] + person.gold.csvColumns + person.qa.csvColumns + [person.vendor ?? ""])
         }
         return out
     }

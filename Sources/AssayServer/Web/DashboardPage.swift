@@ -119,7 +119,10 @@ struct DashboardPage: Encodable {
             tiles += [
                 Tile(title: "Agreement (α)", value: Figures.coefficient(totals.alpha), detail: "Krippendorff, items decided"),
                 Tile(title: "Sent to arbitration", value: Figures.rate(totals.arbitrationRate), detail: Figures.interval(totals.arbitrationRate)),
-                Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { "\(Figures.interval(totals.sla)) items resolved; SLA \(Figures.hours($0))" } ?? "no SLA set"),
+                Tile(title: "Within SLA", value: Figures.rate(totals.sla), detail: queue.quality.slaHours.map { hours in
+                    (totals.sla?.answered ?? 0) == 0 ? "no item resolved yet; SLA \(Figures.hours(hours))"
+                        : "\(Figures.interval(totals.sla)) items resolved; SLA \(Figures.hours(hours))"
+                } ?? "no SLA set"),
                 Tile(title: "Backlog", value: String(stats.backlog), detail: "items still waiting for judgments"),
             ]
         }

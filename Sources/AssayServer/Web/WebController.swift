@@ -112,19 +112,22 @@ struct WebController: RouteCollection {
         if let vendorID = try Policy.vendorScope(of: actor) {
             worked = try await req.store.queuesWorked(byVendor: vendorID, since: req.now.addingTimeInterval(-90 * 86_400))
         }
+        let showsProgress = (try? Policy.requireCanSeeStats(actor)) != nil
         var queues: [HomePage.QueueRow] = []
         for queue in try await req.store.queues() {
             let actions = Self.actions(on: queue, for: actor)
             // A queue in languages or markets someone does not cover offers them nothing; it is not listed.
             guard !actions.isEmpty, worked?.contains(queue.id) ?? true else { continue }
-            let stats = try await req.store.stats(of: queue.id)
+            // Progress, as the API's stats: for those who may read them (not annotators, who never learn of gold).
+            let stats = showsProgress ? try await req.store.stats(of: queue.id) : nil
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
-                items: stats.workItems, gold: stats.goldItems, complete: stats.completedItems,
-                percent: Int((stats.completion * 100).rounded(.down)),
+                items: stats?.workItems ?? 0, gold: stats?.goldItems ?? 0, complete: stats?.completedItems ?? 0,
+                percent: Int(((stats?.completion ?? 0) * 100).rounded(.down)),
                 actions: actions))
         }
-        return try await req.view.render("home", HomePage(chrome: try Chrome(req, title: "Queues"), queues: queues))
+        return try await req.view.render(
+            "home", HomePage(chrome: try Chrome(req, title: "Queues"), showsProgress: showsProgress, queues: queues))
     }
 
     /// The screens of a queue a person may open, as the policy and the queue's routing decide.
@@ -328,6 +331,8 @@ struct HomePage: Encodable {
     }
 
     let chrome: Chrome
+    /// Whether the person may see the queues' progress (``Policy/requireCanSeeStats(_:)``).
+    let showsProgress: Bool
     let queues: [QueueRow]
 }
 

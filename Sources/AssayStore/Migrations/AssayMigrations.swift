@@ -49,5 +49,6 @@ public enum AssayMigrations {
         CountGoldItems(),
         IndexExamAttemptsByPerson(),
         KeyActivityByMarket(),
+        IndexCalibrationAnswersByPerson(),
     ]
 }

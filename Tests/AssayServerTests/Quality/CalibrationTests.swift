@@ -81,6 +81,21 @@ struct CalibrationTests {
             let names = try #require(try scoped.object()["people"]?.arrayValue).compactMap { $0.objectValue?["name"]?.stringValue }
             #expect(names == ["Cid", "Dee"])
             #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: people[0].token).status == .forbidden)
+
+            // The session's items are gold and were discussed: none is served to a participant as gold afterwards.
+            try await Fixtures.items(store, into: queue, count: 3, now: now)
+            #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["gold_rate": 0.5]).status == .ok)
+            var served: [String] = []
+            while true {
+                let next = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: people[0].token)
+                guard next.status == .ok else { break }
+                let lease = try next.object()
+                served.append(try #require(lease["item"]?.objectValue?["external_id"]?.stringValue))
+                let assignment = Int64(try #require(lease["assignment"]?.objectValue?["id"]?.doubleValue))
+                _ = try await server.request(
+                    .POST, "/api/v1/assignments/\(assignment)/judgment", token: people[0].token, json: ["labels": ["spam"]])
+            }
+            #expect(served.sorted() == ["item-0001", "item-0002", "item-0003"], "\(served)")
         }
     }
 

@@ -65,7 +65,7 @@ struct ReviewBrowserTests {
                 try await browser.press("3")
                 try await browser.press("\n")
                 try await browser.waitUntil("the next case, and why") {
-                    try await browser.text("#status") == "Case \(first) was decided meanwhile by someone else; here is the next open case."
+                    try await browser.text("#status") == "Case \(first) was closed meanwhile; here is the next open case."
                 }
                 let second = try await browser.text("#case-id")
                 let tally = try await browser.text("#tally")

@@ -144,10 +144,13 @@ struct WebSessionTests {
             #expect(home.status == .ok)
             #expect(home.text.contains("href=\"/work/reviews-en\""), "\(home.text)")
             #expect(!home.text.contains("reviews-de"), "a queue that would answer 403 is not offered")
+            #expect(!home.text.contains(">Gold<") && !home.text.contains("percent complete"),
+                    "an annotator sees no progress figures (the API's stats are not theirs), and nothing of gold")
             let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Ana")
             let analystCookie = try #require(try await Self.signIn(server, token: analyst).cookie)
             let all = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": analystCookie])
             #expect(all.text.contains("reviews-de") && all.text.contains("reviews-en"), "an analyst sees every queue")
+            #expect(all.text.contains(">Gold<") && all.text.contains("percent complete"), "with their progress")
 
             // A vendor lead is offered the queues their vendor's people worked on, where they have figures.
             let now = server.clock.now

@@ -34,6 +34,7 @@ struct MigrationTests {
         "039-count-gold-items",
         "040-index-exam-attempts-by-person",
         "041-key-activity-by-market",
+        "042-index-calibration-answers-by-person",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

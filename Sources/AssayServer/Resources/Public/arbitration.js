@@ -24,7 +24,9 @@
     below_minimum_agreement: "Below the queue's minimum agreement",
     no_label_chosen_by_majority: "No label chosen by a majority",
     no_judgments: "No judgments",
-    appealed: "Appealed",
+    appeal: "Appeal: someone contests the final label",
+    escalated: "Escalated by an annotator",
+    expert_review: "Expert review: the queue's review routing sends such items to a policy expert",
   };
 
   function cell(row, text) { const td = document.createElement("td"); td.textContent = text; td.dir = "auto"; row.appendChild(td); }
@@ -42,9 +44,9 @@
     say("Loading the oldest open case…");
     const reply = await Assay.api("GET", "/queues/" + encodeURIComponent(queue) + "/arbitration?limit=1");
     busy = false;
-    if (reply.status !== 200) { say(Assay.reason(reply, "Could not load the cases")); return; }
+    if (reply.status !== 200) { say(Assay.reason(reply, "Could not load the cases")); return false; }
     file = (reply.body.data || [])[0] || null;
-    if (!file) { say("No open cases in this queue."); return; }
+    if (!file) { say("No open cases in this queue."); return true; }
     el("case-id").textContent = String(file.case.id);
     el("case-reason").textContent = (reasons[file.case.reason] || file.case.reason) + (file.case.note ? " — " + file.case.note : "");
     el("case-reason").dataset.reason = file.case.reason;
@@ -57,6 +59,7 @@
       votes.appendChild(row);
     }
     say("");
+    return true;
   }
 
   async function decide() {
@@ -69,10 +72,10 @@
     });
     busy = false;
     if (reply.status === 409) {
-      // Another arbitrator decided it first: move on rather than stay on a closed case.
+      // Another arbitrator decided it first, or new judgments settled it: move on rather than stay on a closed case.
       const taken = file.case.id;
-      await next();
-      say("Case " + taken + " was decided meanwhile by someone else; " + (file ? "here is the next open case." : "no open cases are left."));
+      const loaded = await next();
+      if (loaded) say("Case " + taken + " was closed meanwhile; " + (file ? "here is the next open case." : "no open cases are left."));
       return;
     }
     if (reply.status >= 300) { say(Assay.reason(reply, "The decision was not saved")); return; }

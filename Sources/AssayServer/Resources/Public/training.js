@@ -23,7 +23,7 @@
     el("result").hidden = true;
     el("answered").textContent = "0";
     finished = false;
-    say("Exam: " + button.dataset.name);
+    el("exam-name").textContent = button.dataset.name;
     await next();
   }
 
@@ -38,6 +38,7 @@
     el("feedback").hidden = true;
     el("result").hidden = true;
     el("item-id").textContent = "–";
+    el("exam-name").textContent = "–";
     el("exam-list").hidden = false;
     say("");
   }
@@ -110,6 +111,6 @@
       answer();
       return;
     }
-    if (!showingFeedback && item && picker.key(event.key)) event.preventDefault();
+    if (!finished && !showingFeedback && item && picker.key(event.key)) event.preventDefault();
   });
 })();
