@@ -114,6 +114,15 @@ public final class AssayDatabase: Sendable {
         try await migrator().revertAllBatches().get()
     }
 
+    /// Undoes the given migrations, newest first, then runs them again over the data there: for tests that a
+    /// migration carries an existing workspace (its revert takes the data back to the older schema, and its
+    /// prepare must bring them forward unchanged).
+    func rerun(_ migrations: [any AsyncMigration]) async throws {
+        let database = databases.database(.assay, logger: logger, on: pinnedLoop)!
+        for migration in migrations.reversed() { try await migration.revert(on: database) }
+        for migration in migrations { try await migration.prepare(on: database) }
+    }
+
     /// The names of the migrations that have run, oldest first.
     public func appliedMigrationNames() async throws -> [String] {
         let sql = try store.sql()

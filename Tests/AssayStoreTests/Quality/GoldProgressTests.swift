@@ -1,7 +1,6 @@
 import AssayCore
 import AssayTesting
 import Foundation
-import SQLKit
 import Testing
 
 @testable import AssayStore
@@ -49,10 +48,8 @@ struct GoldProgressTests {
             stats = try await store.stats(of: queue.id)
             #expect(stats.completedItems == 8 && stats.backlog == 0 && stats.completion == 1, "\(stats)")
 
-            // An existing workspace gets the same count from migration 039.
-            let sql = try store.sql()
-            try await sql.raw("UPDATE queue_counters SET gold_items = 7").run()
-            try await CountGoldItems.backfill(sql)
+            // An existing workspace gets the same count from migration 039, undone and run again over this data.
+            try await database.rerun([CountGoldItems()])
             #expect(try await store.stats(of: queue.id) == stats)
         }
     }
@@ -82,9 +79,7 @@ struct GoldProgressTests {
 
             let stats = try await store.stats(of: queue.id)
             #expect(stats.goldItems == 2 && stats.completedItems == 1 && stats.workItems == 1 && stats.backlog == 0, "\(stats)")
-            let sql = try store.sql()
-            try await sql.raw("UPDATE queue_counters SET gold_items = 0").run()
-            try await CountGoldItems.backfill(sql)
+            try await database.rerun([CountGoldItems()])
             #expect(try await store.stats(of: queue.id) == stats, "the migration's count agrees")
         }
     }

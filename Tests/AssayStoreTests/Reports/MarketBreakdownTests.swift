@@ -1,7 +1,6 @@
 import AssayCore
 import AssayTesting
 import Foundation
-import SQLKit
 import Testing
 
 @testable import AssayStore
@@ -55,10 +54,9 @@ struct MarketBreakdownTests {
             #expect(none.judgments == 2 && none.qa.answered == 2 && none.decisions?.decided == 2,
                     "items without a market fall under their queue's markets, work and decisions alike")
 
-            // An existing workspace gets the same sums from migration 041, which refills them from the rows they sum.
-            let sql = try store.sql()
-            try await sql.raw("DELETE FROM activity_days").run()
-            try await KeyActivityByMarket.backfill(sql)
+            // An existing workspace gets the same sums from migration 041, which refills them from the rows they sum:
+            // undone (back to sums per queue, day and person) and run again over this workspace's data.
+            try await database.rerun([KeyActivityByMarket()])
             let refilled = try await store.reportFacts(queues: [queue], from: now.addingTimeInterval(-86_400), to: now)
             let order: (ReportFacts.Work, ReportFacts.Work) -> Bool = {
                 ($0.annotatorID.uuidString, $0.day, $0.market) < ($1.annotatorID.uuidString, $1.day, $1.market)
