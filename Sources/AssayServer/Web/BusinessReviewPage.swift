@@ -85,6 +85,28 @@ struct BusinessReviewPage: Encodable {
         let issues: QueueIssues
     }
 
+    /// The page's own controls in the browser: another period or day, the periods before and after.
+    struct Controls: Encodable {
+        struct Choice: Encodable {
+            let value: String
+            let selected: Bool
+        }
+        struct Hidden: Encodable {
+            let name: String
+            let value: String
+        }
+
+        let periods: [Choice]
+        /// The day shown in the date field (YYYY-MM-DD), and the latest it takes.
+        let date: String
+        let today: String
+        /// The scope (queues, vendor, market) carried along, so another period keeps it.
+        let hidden: [Hidden]
+        let previousHref: String
+        /// Nil while the next period has not begun.
+        let nextHref: String?
+    }
+
     let title: String
     let scope: String
     let period: String
@@ -92,6 +114,7 @@ struct BusinessReviewPage: Encodable {
     let generated: String
     let styles: String
     let web: Bool
+    let controls: Controls?
     let figures: [Figure]
     let volumeChart: String
     let goldChart: String
@@ -181,6 +204,7 @@ struct BusinessReviewPage: Encodable {
             title: "Business review · \(periodName)", scope: scopeParts.joined(separator: " · "),
             period: span.title, previousPeriod: previousSpan.title,
             generated: ISO8601DateFormatter().string(from: now), styles: try Self.styles(), web: web,
+            controls: web ? Self.controls(scope, span: span, previous: previousSpan, now: now) : nil,
             figures: review.kpis.map(Self.figure),
             volumeChart: SVGChart.bars(
                 id: "review-volume", title: "Judgments per day", bars: zip(short, review.days).map { ($0, Double($1.kpis.judgments)) }),
@@ -193,6 +217,27 @@ struct BusinessReviewPage: Encodable {
             annotatorMovers: review.annotatorMovers.prefix(8).map(Self.mover),
             labelMovers: review.labelMovers.prefix(8).map(Self.mover),
             causes: review.rootCauses.map(Self.cause), calibrations: calibrations, issues: issues)
+    }
+
+    private static func controls(_ scope: ReviewScope, span: BusinessReview.Span, previous: BusinessReview.Span, now: Date)
+        -> Controls
+    {
+        let day = Calendar.utcDayFormatter
+        var hidden: [Controls.Hidden] = []
+        if !scope.queues.isEmpty { hidden.append(.init(name: "queues", value: scope.queues.joined(separator: ","))) }
+        if let vendor = scope.vendor { hidden.append(.init(name: "vendor", value: vendor)) }
+        if let market = scope.market { hidden.append(.init(name: "market", value: market)) }
+        func href(_ date: Date) -> String {
+            var parts = URLComponents()
+            parts.path = "/report"
+            parts.queryItems = [URLQueryItem(name: "period", value: scope.period.rawValue), URLQueryItem(name: "date", value: day.string(from: date))]
+                + hidden.map { URLQueryItem(name: $0.name, value: $0.value) }
+            return parts.string ?? "/report"
+        }
+        return Controls(
+            periods: BusinessReview.Period.allCases.map { .init(value: $0.rawValue, selected: $0 == scope.period) },
+            date: day.string(from: span.start), today: day.string(from: now), hidden: hidden,
+            previousHref: href(previous.start), nextHref: span.end <= now ? href(span.end) : nil)
     }
 
     private static func figure(_ comparison: BusinessReview.Comparison) -> Figure {

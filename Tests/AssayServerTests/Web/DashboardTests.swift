@@ -219,6 +219,16 @@ struct DashboardTests {
                 #expect(try await browser.text("#kpis tbody tr:first-child th") == "Judgments")
                 #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(3))
                 try await browser.screenshot("business-review")
+                // The page's controls: this month's successor has not begun; its predecessor is one click away.
+                #expect(try await browser.script("return document.getElementById('next-period') === null") == .bool(true))
+                let thisMonth = try await browser.text("h1")
+                try await browser.click("#previous-period")
+                try await browser.waitUntil("the month before") {
+                    let title = try await browser.text("h1")
+                    return title.hasPrefix("Business review · ") && title != thisMonth
+                }
+                #expect(try await browser.script("return document.getElementById('next-period') !== null") == .bool(true))
+                #expect(try await browser.script("return document.getElementById('period').value") == .string("month"))
                 try await browser.open(server.baseURL + "/report?period=fortnight")
                 #expect(try await browser.text("h1") == "422 · Unprocessable Entity")
                 try await browser.open(server.baseURL + "/report?queues=nope")
