@@ -187,6 +187,44 @@ extension Store {
         return try await files(for: cases, in: queue, now: now, sql)
     }
 
+    /// How long an arbitrator holds a case they were given before it goes back to the others.
+    public static let arbitrationLeaseSeconds: Double = 15 * 60
+
+    /// The case an arbitrator should decide next in a queue: the one they hold, or the oldest open case nobody holds
+    /// (or whose holder let the lease run out), leased to them. Nil when there is none.
+    ///
+    /// The lease is a conditional update, so two arbitrators asking at once get different cases. It only steers who
+    /// sees what: any arbitrator may still decide any open case (``decide(_:labels:rationale:promoteToGold:by:now:)``).
+    public func leaseArbitrationCase(in queue: Queue, for arbitrator: Person, now: Date) async throws -> ArbitrationFile? {
+        let nowMs = Column.millis(now)
+        let expires = Column.millis(now.addingTimeInterval(Self.arbitrationLeaseSeconds))
+        let free: SQLQueryString = """
+            (leased_by IS NULL OR lease_expires_at_ms < \(bind: nowMs) OR leased_by = \(bind: arbitrator.id))
+            """
+        let leased = try await transaction { sql -> ArbitrationCase? in
+            if let held = try await sql.raw("""
+                SELECT \(unsafeRaw: Self.caseColumns) FROM arbitration_cases
+                WHERE queue_id = \(bind: queue.id) AND state = 'open' AND leased_by = \(bind: arbitrator.id)
+                  AND lease_expires_at_ms >= \(bind: nowMs)
+                ORDER BY id LIMIT 1
+                """).first() {
+                return try Self.arbitrationCase(from: held)
+            }
+            // The outer condition repeats the inner one: on PostgreSQL a case taken meanwhile by someone else is not
+            // taken again after waiting for its row.
+            return try await sql.raw("""
+                UPDATE arbitration_cases SET leased_by = \(bind: arbitrator.id), lease_expires_at_ms = \(bind: expires)
+                WHERE id = (SELECT id FROM arbitration_cases
+                            WHERE queue_id = \(bind: queue.id) AND state = 'open' AND \(free)
+                            ORDER BY id LIMIT 1\(unsafeRaw: self.skipLocked))
+                  AND state = 'open' AND \(free)
+                RETURNING \(unsafeRaw: Self.caseColumns)
+                """).first().map(Self.arbitrationCase(from:))
+        }
+        guard let leased else { return nil }
+        return try await files(for: [leased], in: queue, now: now, try sql()).first
+    }
+
     /// One case as an arbitrator sees it.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.

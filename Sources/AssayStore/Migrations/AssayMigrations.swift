@@ -50,5 +50,6 @@ public enum AssayMigrations {
         IndexExamAttemptsByPerson(),
         KeyActivityByMarket(),
         IndexCalibrationAnswersByPerson(),
+        LeaseArbitrationCases(),
     ]
 }

@@ -35,6 +35,7 @@ struct MigrationTests {
         "040-index-exam-attempts-by-person",
         "041-key-activity-by-market",
         "042-index-calibration-answers-by-person",
+        "043-lease-arbitration-cases",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -4,11 +4,12 @@ import Vapor
 
 /// Arbitration cases, appeals, and consensus re-estimation.
 ///
-/// `GET /queues/{queue}/arbitration`, `GET /arbitration/{caseID}`, `POST /arbitration/{caseID}/decision`,
-/// `POST /items/{itemID}/appeal`, `POST /queues/{queue}/consensus/estimate`.
+/// `GET /queues/{queue}/arbitration`, `POST /queues/{queue}/arbitration/next`, `GET /arbitration/{caseID}`,
+/// `POST /arbitration/{caseID}/decision`, `POST /items/{itemID}/appeal`, `POST /queues/{queue}/consensus/estimate`.
 struct ArbitrationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("queues", ":queue", "arbitration", use: list)
+        routes.post("queues", ":queue", "arbitration", "next", use: next)
         routes.get("arbitration", ":caseID", use: show)
         routes.post("arbitration", ":caseID", "decision", use: decide)
         routes.post("items", ":itemID", "appeal", use: appeal)
@@ -25,6 +26,17 @@ struct ArbitrationController: RouteCollection {
         let limit = try Paging.limit(req)
         let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit, now: req.now)
         return Page(data: files, next: files.count == limit ? files.last.map { String($0.arbitrationCase.id) } : nil)
+    }
+
+    /// 200 with the case leased to the caller (the one they hold, or the oldest nobody holds); 204 when none is open.
+    @Sendable func next(req: Request) async throws -> Response {
+        let actor = try req.actor()
+        try Policy.requireCanArbitrate(actor)
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        guard let file = try await req.store.leaseArbitrationCase(in: queue, for: actor.person, now: req.now) else {
+            return Response(status: .noContent)
+        }
+        return try await JSONBody(file).encodeResponse(for: req)
     }
 
     @Sendable func show(req: Request) async throws -> JSONBody<ArbitrationFile> {

@@ -1,5 +1,5 @@
-// The arbitration screen: the oldest open case of a queue with the item, every judgment and the guideline;
-// the decision on keys 1–9, G to make the item gold, Enter to decide. The next case follows.
+// The arbitration screen: the next open case of a queue (leased to this arbitrator) with the item, every judgment
+// and the guideline; the decision on keys 1–9, G to make the item gold, Enter to decide. The next case follows.
 (function () {
   "use strict";
   const root = document.getElementById("arbitration");
@@ -41,12 +41,13 @@
     itemView.hidden = true;
     el("case-id").textContent = "–";
     el("case-reason").textContent = "–";
-    say("Loading the oldest open case…");
-    const reply = await Assay.api("GET", "/queues/" + encodeURIComponent(queue) + "/arbitration?limit=1");
+    say("Loading the next open case…");
+    // Leased to this arbitrator for a while, so two arbitrators on one queue are given different cases.
+    const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/arbitration/next");
     busy = false;
+    if (reply.status === 204) { say("No open cases in this queue."); return true; }
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load the cases")); return false; }
-    file = (reply.body.data || [])[0] || null;
-    if (!file) { say("No open cases in this queue."); return true; }
+    file = reply.body;
     el("case-id").textContent = String(file.case.id);
     el("case-reason").textContent = (reasons[file.case.reason] || file.case.reason) + (file.case.note ? " — " + file.case.note : "");
     el("case-reason").dataset.reason = file.case.reason;

@@ -1,0 +1,48 @@
+import AssayCore
+import AssayStore
+import AssayTesting
+import Foundation
+import Testing
+
+/// Arbitration cases are leased, one arbitrator at a time, so two arbitrators on a queue work different cases.
+@Suite("Arbitration leases")
+struct ArbitrationLeaseTests {
+    @Test("two arbitrators are given different cases, each keeps theirs, and a lease that ran out returns its case",
+          arguments: TestBackend.allCases)
+    func leases(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date(timeIntervalSince1970: 1_796_310_000)
+            let queue = try await Fixtures.queue(store, overlap: 2, now: now)
+            try await Fixtures.items(store, into: queue, count: 3, now: now)
+            // Two annotators disagree on every item: three ties, three open cases.
+            let rows = (1...3).flatMap { number in
+                [("vendor-a", "spam"), ("vendor-b", "none")].map { annotator, label in
+                    ImportedJudgment(
+                        itemExternalID: String(format: "item-%04d", number), annotatorExternalID: annotator, labels: [label],
+                        rationale: nil, startedAt: nil, submittedAt: now, line: number)
+                }
+            }
+            _ = try await store.importJudgments(rows, into: queue, now: now)
+            let ada = try await store.createPerson(PersonDraft(name: "Ada", role: .arbitrator), now: now)
+            let bo = try await store.createPerson(PersonDraft(name: "Bo", role: .arbitrator), now: now)
+
+            // Asked at once, they are given different cases.
+            async let first = store.leaseArbitrationCase(in: queue, for: ada, now: now)
+            async let second = store.leaseArbitrationCase(in: queue, for: bo, now: now)
+            let (adaCase, boCase) = (try #require(try await first), try #require(try await second))
+            #expect(adaCase.arbitrationCase.id != boCase.arbitrationCase.id)
+            // Asking again gives each the case they hold.
+            #expect(try await store.leaseArbitrationCase(in: queue, for: ada, now: now)?.arbitrationCase.id == adaCase.arbitrationCase.id)
+            // Ada decides hers; the third case is hers next, and then nothing is free for her while Bo holds his.
+            _ = try await store.decide(adaCase.arbitrationCase.id, labels: ["spam"], rationale: nil, promoteToGold: false, by: ada, now: now)
+            let third = try #require(try await store.leaseArbitrationCase(in: queue, for: ada, now: now))
+            #expect(![adaCase.arbitrationCase.id, boCase.arbitrationCase.id].contains(third.arbitrationCase.id))
+            _ = try await store.decide(third.arbitrationCase.id, labels: ["none"], rationale: nil, promoteToGold: false, by: ada, now: now)
+            #expect(try await store.leaseArbitrationCase(in: queue, for: ada, now: now) == nil, "Bo's case is his")
+            // Bo walks away; once his lease has run out, his case goes to Ada.
+            let later = now.addingTimeInterval(Store.arbitrationLeaseSeconds + 1)
+            #expect(try await store.leaseArbitrationCase(in: queue, for: ada, now: later)?.arbitrationCase.id == boCase.arbitrationCase.id)
+        }
+    }
+}
