@@ -42,6 +42,19 @@ extension Store {
             .all().map(Self.exam(from:))
     }
 
+    /// How many items the person has answered in each exam of the queue they are in the middle of, by exam: an
+    /// attempt resumes where it stopped, so a page can count from there.
+    public func answeredInOpenAttempts(by person: Person, in queueID: UUID) async throws -> [UUID: Int] {
+        var answered: [UUID: Int] = [:]
+        for row in try await sql().raw("""
+            SELECT t.exam_id, t.answered FROM exam_attempts t JOIN exams e ON e.id = t.exam_id
+            WHERE e.queue_id = \(bind: queueID) AND t.person_id = \(bind: person.id) AND t.state = 'in_progress'
+            """).all() {
+            answered[try row.uuid("exam_id")] = try row.int("answered")
+        }
+        return answered
+    }
+
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func exam(_ id: UUID) async throws -> Exam {
         guard let row = try await sql().raw("SELECT \(unsafeRaw: Self.examColumns) FROM exams WHERE id = \(bind: id)").first()

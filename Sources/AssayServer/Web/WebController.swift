@@ -220,10 +220,12 @@ struct WebController: RouteCollection {
         let actor = try req.actor()
         guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
         let (queue, guideline) = try await Self.queueAndGuideline(req)
+        let inProgress = try await req.store.answeredInOpenAttempts(by: actor.person, in: queue.id)
         let exams = try await req.store.exams(in: queue.id).map { exam in
             TrainingPage.ExamRow(
                 id: exam.id.uuidString, name: exam.name, items: exam.itemIDs.count,
-                passMark: String(format: "%.0f%%", exam.passMark * 100), training: exam.training)
+                passMark: String(format: "%.0f%%", exam.passMark * 100), training: exam.training,
+                answered: inProgress[exam.id] ?? 0)
         }
         return try await req.view.render("training", TrainingPage(
             chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
@@ -374,6 +376,8 @@ struct TrainingPage: Encodable {
         let items: Int
         let passMark: String
         let training: Bool
+        /// Items already answered in the person's attempt in progress (0 when none): the attempt resumes there.
+        let answered: Int
     }
 
     let chrome: Chrome

@@ -83,6 +83,7 @@ struct CalibrationTests {
             #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: people[0].token).status == .forbidden)
 
             // The session's items are gold and were discussed: none is served to a participant as gold afterwards.
+            // (With LiveServer's seed the fourth lease draws gold; see ExamTests.)
             try await Fixtures.items(store, into: queue, count: 3, now: now)
             #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["gold_rate": 0.5]).status == .ok)
             var served: [String] = []

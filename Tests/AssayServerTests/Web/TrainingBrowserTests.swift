@@ -78,6 +78,19 @@ struct TrainingBrowserTests {
                     try await browser.script("return document.getElementById('item').hidden") == .bool(false)
                 }
                 #expect(try await browser.text("#answered") == "0")
+                // One answer into the new attempt, the page is reloaded: the attempt resumes, and so does the count.
+                try await browser.press("3")
+                try await browser.press("\n")
+                try await browser.waitUntil("feedback on the first answer") {
+                    try await browser.script("return document.getElementById('feedback').hidden") == .bool(false)
+                }
+                try await browser.open(server.baseURL + "/training/\(queue.name)")
+                #expect(try await browser.text("button.start") == "Resume Spam basics")
+                try await browser.click("button.start")
+                try await browser.waitUntil("the attempt's next item") {
+                    try await browser.script("return document.getElementById('item').hidden") == .bool(false)
+                }
+                #expect(try await browser.text("#answered") == "1")
             }
         }
     }

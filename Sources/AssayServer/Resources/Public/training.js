@@ -21,7 +21,8 @@
     exam = button.dataset.exam;
     el("exam-list").hidden = true;
     el("result").hidden = true;
-    el("answered").textContent = "0";
+    // An attempt in progress resumes where it stopped; a new one starts from nothing.
+    el("answered").textContent = button.dataset.answered || "0";
     finished = false;
     el("exam-name").textContent = button.dataset.name;
     await next();
@@ -75,6 +76,9 @@
     if (feedback.result) {
       const result = feedback.result;
       finished = true;
+      // The attempt is over: taking the exam again starts a new one.
+      const button = document.querySelector('.start[data-exam="' + exam + '"]');
+      if (button) { button.dataset.answered = "0"; button.textContent = "Start " + button.dataset.name; }
       itemView.hidden = true;
       el("feedback").hidden = true;
       el("result").hidden = false;
