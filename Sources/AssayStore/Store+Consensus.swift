@@ -193,8 +193,8 @@ extension Store {
     /// The case an arbitrator should decide next in a queue: the one they hold, or the oldest open case nobody holds
     /// (or whose holder let the lease run out), leased to them. Nil when there is none.
     ///
-    /// The lease is a conditional update, so two arbitrators asking at once get different cases. It only steers who
-    /// sees what: any arbitrator may still decide any open case (``decide(_:labels:rationale:promoteToGold:by:now:)``).
+    /// The lease is a conditional update, so two arbitrators asking at once get different cases. While it lasts, only its
+    /// holder may decide the case (``decide(_:labels:rationale:promoteToGold:by:now:)``); a case nobody holds is anyone's.
     public func leaseArbitrationCase(in queue: Queue, for arbitrator: Person, now: Date) async throws -> ArbitrationFile? {
         let nowMs = Column.millis(now)
         let expires = Column.millis(now.addingTimeInterval(Self.arbitrationLeaseSeconds))
@@ -273,8 +273,10 @@ extension Store {
     /// `arbitration`, confidence 1), and with `promoteToGold` the item's reference answer. Logged as
     /// `final_label.arbitrated` (and `gold.set`).
     ///
-    /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/conflict(_:)`` for a case no longer open;
-    ///   ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects.
+    /// A case another arbitrator holds (``leaseArbitrationCase(in:for:now:)``) is theirs until their lease runs out.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/conflict(_:)`` for a case no longer open or held by
+    ///   another arbitrator; ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects.
     public func decide(
         _ caseID: Int64, labels: [String], rationale: String?, promoteToGold: Bool, by actor: Person, now: Date
     ) async throws -> ArbitrationCase {
@@ -290,12 +292,16 @@ extension Store {
                 SELECT judgment_count, gold_state FROM items WHERE id = \(bind: found.itemID)\(unsafeRaw: self.forUpdate)
                 """).first()!
             let judgmentCount = try locked.int("judgment_count")
+            let nowMs = Column.millis(now)
             guard try await sql.raw("""
-                UPDATE arbitration_cases SET state = 'decided', decided_at_ms = \(bind: Column.millis(now)),
-                    decided_by = \(bind: actor.id), labels = \(bind: try Column.json(decision)), rationale = \(bind: rationale)
-                WHERE id = \(bind: caseID) AND state = 'open' RETURNING id
+                UPDATE arbitration_cases SET state = 'decided', decided_at_ms = \(bind: nowMs),
+                    decided_by = \(bind: actor.id), labels = \(bind: try Column.json(decision)), rationale = \(bind: rationale),
+                    leased_by = NULL, lease_expires_at_ms = NULL
+                WHERE id = \(bind: caseID) AND state = 'open'
+                  AND (leased_by IS NULL OR leased_by = \(bind: actor.id) OR lease_expires_at_ms < \(bind: nowMs))
+                RETURNING id
                 """).first() != nil
-            else { throw AssayError.conflict("arbitration case \(caseID) is \(found.state.rawValue), not open") }
+            else { throw try await Self.undecidable(caseID, by: actor, now: now, sql) }
             let before = try await FinalLabels.labels(of: [found.itemID], sql)[found.itemID]
             let item = try await Self.item(found.itemID, sql)
             let label = FinalLabel(
@@ -337,6 +343,24 @@ extension Store {
             decided.rationale = rationale
             return decided
         }
+    }
+
+    /// Why a case could not be decided: it is closed, or another arbitrator holds it.
+    private static func undecidable(_ caseID: Int64, by actor: Person, now: Date, _ sql: any SQLDatabase) async throws
+        -> AssayError
+    {
+        let row = try await sql.raw("""
+            SELECT c.state, c.lease_expires_at_ms, p.name FROM arbitration_cases c LEFT JOIN people p ON p.id = c.leased_by
+            WHERE c.id = \(bind: caseID)
+            """).first()!
+        let state = try row.string("state")
+        guard state == "open", let holder = try row.optionalString("name"),
+              let expires = try row.optionalDate("lease_expires_at_ms")
+        else { return .conflict("arbitration case \(caseID) is \(state), not open") }
+        let minutes = max(1, Int((expires.timeIntervalSince(now) / 60).rounded(.up)))
+        return .conflict(
+            "arbitration case \(caseID) is being decided by \(holder) (theirs for \(minutes) more minute\(minutes == 1 ? "" : "s")); "
+                + "ask for your next case instead")
     }
 
     /// Reopens an item's final label: it becomes unresolved (`appealed`) and an arbitration case opens for it.

@@ -57,8 +57,13 @@ struct ReviewBrowserTests {
                 try await browser.open(server.baseURL + "/arbitration/\(tied.name)")
                 try await browser.waitUntil("the case is shown") { try await browser.text("#case-reason").hasPrefix("Tie: ") }
                 #expect(try await browser.text("#votes tbody").contains("Spam or scam"))
-                // Another arbitrator decides the case on screen first: deciding it here moves on to the next one.
+                // Another arbitrator may not decide the case on screen while Arbi holds it...
                 let first = try await browser.text("#case-id")
+                let refused = try await server.request(
+                    .POST, "/api/v1/arbitration/\(first)/decision", token: otherArbitrator, json: ["labels": ["none"]])
+                #expect(refused.status == .conflict && refused.text.contains("being decided by Arbi"), "\(refused.text)")
+                // ...but once the page has been left open past the lease, they may: deciding it here then moves on.
+                server.clock.advance(by: Store.arbitrationLeaseSeconds + 1)
                 let elsewhere = try await server.request(
                     .POST, "/api/v1/arbitration/\(first)/decision", token: otherArbitrator, json: ["labels": ["none"]])
                 #expect(elsewhere.status == .ok, "\(elsewhere.text)")

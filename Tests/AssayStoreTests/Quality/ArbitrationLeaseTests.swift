@@ -40,9 +40,20 @@ struct ArbitrationLeaseTests {
             #expect(![adaCase.arbitrationCase.id, boCase.arbitrationCase.id].contains(third.arbitrationCase.id))
             _ = try await store.decide(third.arbitrationCase.id, labels: ["none"], rationale: nil, promoteToGold: false, by: ada, now: now)
             #expect(try await store.leaseArbitrationCase(in: queue, for: ada, now: now) == nil, "Bo's case is his")
-            // Bo walks away; once his lease has run out, his case goes to Ada.
+            // Nor may she decide it while he holds it: the refusal names him, and the case stays open and his.
+            do {
+                _ = try await store.decide(boCase.arbitrationCase.id, labels: ["spam"], rationale: nil, promoteToGold: false, by: ada, now: now)
+                Issue.record("Ada decided the case Bo holds")
+            } catch AssayError.conflict(let message) {
+                #expect(message.contains("being decided by Bo"), "\(message)")
+            }
+            #expect(try await store.arbitrationFile(boCase.arbitrationCase.id, now: now).arbitrationCase.state == .open)
+            // Bo walks away; once his lease has run out, his case goes to Ada, and she decides it.
             let later = now.addingTimeInterval(Store.arbitrationLeaseSeconds + 1)
             #expect(try await store.leaseArbitrationCase(in: queue, for: ada, now: later)?.arbitrationCase.id == boCase.arbitrationCase.id)
+            let decided = try await store.decide(
+                boCase.arbitrationCase.id, labels: ["none"], rationale: nil, promoteToGold: false, by: ada, now: later)
+            #expect(decided.decidedBy == ada.id)
         }
     }
 }

@@ -83,4 +83,48 @@ struct GoldProgressTests {
             #expect(try await store.stats(of: queue.id) == stats, "the migration's count agrees")
         }
     }
+
+    @Test("gold set on items while annotators label them leaves the gold count exact, whichever comes first",
+          arguments: TestBackend.allCases)
+    func goldWhileLabelling(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date(timeIntervalSince1970: 1_796_310_000)
+            let count = 100
+            let queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: count, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            var annotators: [Person] = []
+            for number in 1...4 {
+                annotators.append(try await store.createPerson(PersonDraft(name: "Ann \(number)", role: .annotator), now: now))
+            }
+
+            // Four annotators label the queue (overlap 1: each submit decides its item) while an analyst makes every item
+            // gold, one at a time from the last: some become gold before they are labelled, some after, some between an
+            // annotator's lease and submit.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for annotator in annotators {
+                    group.addTask {
+                        while let lease = try await store.leaseNextItem(in: queue, for: annotator, now: now) {
+                            _ = try await store.submitJudgment(
+                                JudgmentSubmission(labels: ["spam"]), on: lease.assignment.id, by: annotator, now: now)
+                        }
+                    }
+                }
+                group.addTask {
+                    for number in stride(from: count, through: 1, by: -1) {
+                        _ = try await store.importGold(
+                            [GoldDraft(itemExternalID: String(format: "item-%04d", number), labels: ["spam"])],
+                            into: queue, by: analyst, now: now)
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            let stats = try await store.stats(of: queue.id)
+            #expect(stats.goldItems + stats.completedItems == count, "every item is either labelled or gold: \(stats)")
+            try await database.rerun([CountGoldItems()])
+            #expect(try await store.stats(of: queue.id) == stats, "the count kept live agrees with one taken from the data")
+        }
+    }
 }

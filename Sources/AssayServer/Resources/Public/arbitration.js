@@ -73,10 +73,13 @@
     });
     busy = false;
     if (reply.status === 409) {
-      // Another arbitrator decided it first, or new judgments settled it: move on rather than stay on a closed case.
+      // Another arbitrator decided it first, took it after this page sat past its lease, or new judgments settled
+      // it: move on rather than stay on a case that is not ours to decide.
       const taken = file.case.id;
+      const held = /being decided by/.test(Assay.reason(reply, ""));
       const loaded = await next();
-      if (loaded) say("Case " + taken + " was closed meanwhile; " + (file ? "here is the next open case." : "no open cases are left."));
+      const what = held ? " went to another arbitrator after this page sat idle; " : " was closed meanwhile; ";
+      if (loaded) say("Case " + taken + what + (file ? "here is the next open case." : "no open cases are left."));
       return;
     }
     if (reply.status >= 300) { say(Assay.reason(reply, "The decision was not saved")); return; }
