@@ -464,6 +464,11 @@ extension Store {
         return externalIDs.subtracting(found.keys)
     }
 
+    /// The ids of the queue's items with these external ids (of those that exist), by external id.
+    public func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID) async throws -> [String: Int64] {
+        try await Self.itemIDs(forExternalIDs: externalIDs, in: queueID, sql())
+    }
+
     static func itemIDs(forExternalIDs externalIDs: Set<String>, in queueID: UUID, _ sql: any SQLDatabase)
         async throws -> [String: Int64]
     {

@@ -53,11 +53,7 @@ extension Store {
     private func takeLease(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
         // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
-        if queue.quality.goldRate > 0, chance.uniform() < queue.quality.goldRate,
-            let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
-        {
-            return gold
-        }
+        var goldDrawn = queue.quality.goldRate > 0 && chance.uniform() < queue.quality.goldRate
         for attempt in 0..<5 {
             guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
                 // Before answering "nothing left", give back the slots of leases that ran out and look again.
@@ -68,6 +64,12 @@ extension Store {
                     continue
                 }
                 return nil
+            }
+            // Gold only while ordinary work is left for the person: an item that came after "nothing left" would be
+            // known for gold.
+            if goldDrawn {
+                goldDrawn = false
+                if let gold = try await self.leaseGold(in: queue, for: person, now: now, sql) { return gold }
             }
             let claimed = try await sql.raw("""
                 UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0

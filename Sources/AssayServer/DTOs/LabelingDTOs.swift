@@ -4,7 +4,9 @@ import Vapor
 
 /// The answer to `POST /api/v1/queues/{queue}/next`: the assignment and the item, as the annotator sees it.
 ///
-/// Only content and the fields an annotator needs are shown: never scores, other judgments or provenance.
+/// Only content and the fields an annotator needs are shown: never scores, other judgments or provenance, nor the
+/// item's id. Ids follow import order, so a gold set imported apart from the work would stand out by its ids; the
+/// assignment's id is what submit and skip take.
 struct LeaseResponse: Content {
     struct AssignmentView: Codable {
         let id: Int64
@@ -18,7 +20,8 @@ struct LeaseResponse: Content {
     }
 
     struct ItemView: Codable {
-        let id: Int64
+        /// Shown in calibration sessions and exams, whose answers name the item; never on a lease (absent there).
+        let id: Int64?
         let externalID: String
         let content: [String: JSONValue]
         let market: String?
@@ -34,7 +37,7 @@ struct LeaseResponse: Content {
                 id: item.id, externalID: item.externalID, content: item.content, market: item.market, language: item.language)
         }
 
-        init(id: Int64, externalID: String, content: [String: JSONValue], market: String?, language: String?) {
+        init(id: Int64?, externalID: String, content: [String: JSONValue], market: String?, language: String?) {
             self.id = id
             self.externalID = externalID
             self.content = content
@@ -53,7 +56,7 @@ struct LeaseResponse: Content {
             id: lease.assignment.id, expiresAt: lease.assignment.expiresAt,
             leaseSeconds: max(0, Int(lease.assignment.expiresAt.timeIntervalSince(now).rounded())))
         item = ItemView(
-            id: lease.item.id, externalID: lease.item.externalID, content: lease.item.content, market: lease.item.market,
+            id: nil, externalID: lease.item.externalID, content: lease.item.content, market: lease.item.market,
             language: lease.item.language)
         suggestion = lease.suggestion
     }
@@ -61,6 +64,36 @@ struct LeaseResponse: Content {
 
 /// The answer to a submit: the judgment, and whether it repeated an earlier submit.
 struct SubmitResponse: Content {
-    let judgment: Judgment
+    /// The judgment as stored, but for the item's id, which the annotator is never shown (see ``LeaseResponse``).
+    struct JudgmentView: Codable {
+        let id: Int64
+        let queueID: UUID
+        let annotatorID: UUID
+        let labels: [String]
+        let ranking: [String]?
+        let rationale: String?
+        let timeSpentMs: Int
+        let startedAt: Date?
+        let submittedAt: Date
+        let origin: Judgment.Origin
+        let guidelineVersion: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id, labels, ranking, rationale, origin
+            case queueID = "queue_id", annotatorID = "annotator_id", timeSpentMs = "time_spent_ms"
+            case startedAt = "started_at", submittedAt = "submitted_at", guidelineVersion = "guideline_version"
+        }
+    }
+
+    let judgment: JudgmentView
     let replayed: Bool
+
+    init(_ judgment: Judgment, replayed: Bool) {
+        self.judgment = JudgmentView(
+            id: judgment.id, queueID: judgment.queueID, annotatorID: judgment.annotatorID, labels: judgment.labels,
+            ranking: judgment.ranking, rationale: judgment.rationale, timeSpentMs: judgment.timeSpentMs,
+            startedAt: judgment.startedAt, submittedAt: judgment.submittedAt, origin: judgment.origin,
+            guidelineVersion: judgment.guidelineVersion)
+        self.replayed = replayed
+    }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayStore
 import AssayTesting
 import Foundation
 import NIOHTTP1
@@ -23,10 +24,13 @@ struct LoopClient {
         let body = try reply.object()
         let assignment = try #require(body["assignment"]?.objectValue)
         let item = try #require(body["item"]?.objectValue)
+        let externalID = try #require(item["external_id"]?.stringValue)
+        // An annotator is not shown the item's id; the test looks it up.
+        let queueID = try await server.store.queue(queue).id
         return Leased(
             assignmentID: Int64(try #require(assignment["id"]?.doubleValue)),
-            itemID: Int64(try #require(item["id"]?.doubleValue)),
-            externalID: try #require(item["external_id"]?.stringValue))
+            itemID: try #require(try await server.store.itemIDs(forExternalIDs: [externalID], in: queueID)[externalID]),
+            externalID: externalID)
     }
 
     /// `POST /assignments/{id}/judgment`.

@@ -32,7 +32,7 @@ struct LabelingController: RouteCollection {
         let submission = try req.jsonBody(JudgmentSubmission.self)
         let assignmentID = try req.parameters.require("assignmentID", as: Int64.self)
         let outcome = try await req.store.submitJudgment(submission, on: assignmentID, by: actor.person, now: req.now)
-        return try await SubmitResponse(judgment: outcome.judgment, replayed: outcome.isReplay)
+        return try await SubmitResponse(outcome.judgment, replayed: outcome.isReplay)
             .encodeResponse(status: outcome.isReplay ? .ok : .created, for: req)
     }
 
