@@ -506,7 +506,9 @@ extension String {
 
 extension Store {
     /// The queue's gold-set health (``GoldHealth``): coverage, worn-out and disputed items, suspected leaks.
-    /// `vendorID` keeps the suspected leaks to one vendor's people (a vendor lead's view).
+    ///
+    /// `vendorID` makes it a vendor lead's view: the suspected leaks among that vendor's people, and no gold items
+    /// (worn-out and disputed stay empty). Which items are gold is not a lead's to know: they could pass it on.
     public func goldHealth(of queue: Queue, vendorID: UUID? = nil) async throws -> GoldHealth {
         let sql = try sql()
         var labelCounts: [String: Int] = [:]
@@ -526,15 +528,17 @@ extension Store {
         }
         var overexposed: [GoldHealth.ItemUse] = []
         var disputed: [GoldHealth.ItemUse] = []
-        for row in try await sql.raw("""
-            SELECT item_id, COUNT(*) AS answers, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
-            FROM gold_answers WHERE queue_id = \(bind: queue.id) GROUP BY item_id ORDER BY item_id
-            """).all() {
-            let answers = try row.int("answers")
-            let use = GoldHealth.ItemUse(
-                itemID: try row.int64("item_id"), answers: answers, accuracy: Double(try row.int("correct")) / Double(answers))
-            if answers >= GoldHealth.overexposedAnswers { overexposed.append(use) }
-            if answers >= GoldHealth.disputedMinimumAnswers, use.accuracy < 0.5 { disputed.append(use) }
+        if vendorID == nil {
+            for row in try await sql.raw("""
+                SELECT item_id, COUNT(*) AS answers, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
+                FROM gold_answers WHERE queue_id = \(bind: queue.id) GROUP BY item_id ORDER BY item_id
+                """).all() {
+                let answers = try row.int("answers")
+                let use = GoldHealth.ItemUse(
+                    itemID: try row.int64("item_id"), answers: answers, accuracy: Double(try row.int("correct")) / Double(answers))
+                if answers >= GoldHealth.overexposedAnswers { overexposed.append(use) }
+                if answers >= GoldHealth.disputedMinimumAnswers, use.accuracy < 0.5 { disputed.append(use) }
+            }
         }
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
         var gold: [UUID: (answers: Int, correct: Int)] = [:]

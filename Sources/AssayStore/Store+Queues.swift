@@ -7,7 +7,7 @@ extension Store {
     ///
     /// - Throws: ``AssayError/conflict(_:)`` when the name is taken; ``AssayError/invalidInput(field:line:reason:)``
     ///   for bad settings.
-    public func createQueue(_ draft: QueueDraft, now: Date) async throws -> Queue {
+    public func createQueue(_ draft: QueueDraft, by actor: Person? = nil, now: Date) async throws -> Queue {
         let queue = try draft.makeQueue(id: UUID(), now: now)
         return try await transaction { sql in
             let inserted = try await sql.raw("""
@@ -23,6 +23,12 @@ extension Store {
                 """).first()
             guard inserted != nil else { throw AssayError.conflict("a queue named '\(queue.name)' already exists") }
             try await QueueCounters.create(for: queue.id, sql)
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor?.id, action: .queueCreated, entity: "queue", entityID: queue.id.uuidString,
+                    queueID: queue.id, before: nil,
+                    after: ["name": .string(queue.name), "overlap": .number(Double(queue.overlap))])
+            ], sql)
             return queue
         }
     }

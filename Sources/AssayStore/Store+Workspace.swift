@@ -69,20 +69,26 @@ extension Store {
     ///
     /// - Throws: ``AssayError/conflict(_:)`` when the external id is taken; ``AssayError/notFound(entity:id:)``
     ///   for an unknown vendor or a team outside the vendor; ``AssayError/invalidInput(field:line:reason:)``.
-    public func createPerson(_ draft: PersonDraft, now: Date) async throws -> Person {
-        try await insertPerson(draft, token: nil, now: now)
+    /// Logged as `person.created` (by `actor`; nil for the command line or the system).
+    public func createPerson(_ draft: PersonDraft, by actor: Person? = nil, now: Date) async throws -> Person {
+        try await insertPerson(draft, token: nil, by: actor, now: now)
     }
 
     /// Adds a person and issues their first API token, in one transaction: nobody is left without a token.
+    /// Logged as `person.created` and `token.issued`.
     ///
     /// - Returns: the person and the token (shown once; only its hash is stored).
-    public func createPersonWithToken(_ draft: PersonDraft, now: Date) async throws -> (Person, TokenSecret) {
+    public func createPersonWithToken(_ draft: PersonDraft, by actor: Person? = nil, now: Date) async throws
+        -> (Person, TokenSecret)
+    {
         var rng = SystemRandomNumberGenerator()
         let secret = TokenSecret.generate(using: &rng)
-        return (try await insertPerson(draft, token: secret, now: now), secret)
+        return (try await insertPerson(draft, token: secret, by: actor, now: now), secret)
     }
 
-    private func insertPerson(_ draft: PersonDraft, token: TokenSecret?, now: Date) async throws -> Person {
+    private func insertPerson(_ draft: PersonDraft, token: TokenSecret?, by actor: Person?, now: Date) async throws
+        -> Person
+    {
         let draft = try draft.validated()
         let person = Person(
             id: UUID(), externalID: draft.externalID!, name: draft.name, role: draft.role, vendorID: draft.vendorID,
@@ -92,19 +98,35 @@ extension Store {
             guard try await Self.insert(person, sql) else {
                 throw AssayError.conflict("a person with external id '\(person.externalID)' already exists")
             }
-            if let token { try await Self.insertToken(token, for: person.id, now: now, sql) }
+            var events = [Self.event(.personCreated, about: person, by: actor, now: now, after: [
+                "external_id": .string(person.externalID), "name": .string(person.name), "role": .string(person.role.rawValue),
+                "vendor_id": person.vendorID.map { .string($0.uuidString) } ?? .null,
+                "team_id": person.teamID.map { .string($0.uuidString) } ?? .null,
+            ])]
+            if let token {
+                try await Self.insertToken(token, for: person.id, now: now, sql)
+                events.append(Self.event(.tokenIssued, about: person, by: actor, now: now))
+            }
+            try await AuditLog.append(events, sql)
             return person
         }
+    }
+
+    /// An audit entry about a person, visible to their vendor's lead.
+    private static func event(
+        _ action: AuditAction, about person: Person, by actor: Person?, now: Date, before: JSONValue? = nil,
+        after: JSONValue? = nil
+    ) -> AuditEvent {
+        AuditEvent(
+            at: now, actorID: actor?.id, action: action, entity: "person", entityID: person.id.uuidString, queueID: nil,
+            vendorID: person.vendorID, before: before, after: after)
     }
 
     /// The person with this id.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func person(_ id: UUID) async throws -> Person {
-        guard let row = try await sql().raw("SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE id = \(bind: id)")
-            .first()
-        else { throw AssayError.notFound(entity: "person", id: id.uuidString) }
-        return try Self.person(from: row)
+        try await Self.person(id, sql())
     }
 
     /// The person with this external id.
@@ -134,12 +156,27 @@ extension Store {
             """).all().map(Self.person(from:))
     }
 
-    /// Changes whether a person may take work.
-    public func setStatus(_ status: PersonStatus, of personID: UUID) async throws {
-        let updated = try await sql().raw(
-            "UPDATE people SET status = \(bind: status.rawValue) WHERE id = \(bind: personID) RETURNING id"
-        ).first()
-        guard updated != nil else { throw AssayError.notFound(entity: "person", id: personID.uuidString) }
+    /// Changes whether a person may take work. Logged as `person.status_changed` when it changes.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    public func setStatus(_ status: PersonStatus, of personID: UUID, by actor: Person?, now: Date) async throws {
+        try await transaction { sql in
+            let person = try await Self.person(personID, lock: self.forUpdate, sql)
+            guard person.status != status else { return }
+            try await sql.raw("UPDATE people SET status = \(bind: status.rawValue) WHERE id = \(bind: personID)").run()
+            try await AuditLog.append([
+                Self.event(.personStatusChanged, about: person, by: actor, now: now,
+                           before: ["status": .string(person.status.rawValue)], after: ["status": .string(status.rawValue)])
+            ], sql)
+        }
+    }
+
+    private static func person(_ id: UUID, lock: String = "", _ sql: any SQLDatabase) async throws -> Person {
+        guard let row = try await sql.raw("""
+            SELECT \(unsafeRaw: personColumns) FROM people WHERE id = \(bind: id)\(unsafeRaw: lock)
+            """).first()
+        else { throw AssayError.notFound(entity: "person", id: id.uuidString) }
+        return try person(from: row)
     }
 
     static let personColumns = "id, external_id, name, role, vendor_id, team_id, languages, markets, status, created_at_ms"
@@ -182,17 +219,17 @@ extension Store {
 // MARK: - API tokens
 
 extension Store {
-    /// Issues a new API token for a person. Only its hash is stored: the returned secret is shown once.
+    /// Issues a new API token for a person. Only its hash is stored: the returned secret is shown once. Logged as
+    /// `token.issued` (by `actor`; nil for the command line).
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown person.
-    public func issueToken(for personID: UUID, now: Date) async throws -> TokenSecret {
+    public func issueToken(for personID: UUID, by actor: Person? = nil, now: Date) async throws -> TokenSecret {
         var rng = SystemRandomNumberGenerator()
         let secret = TokenSecret.generate(using: &rng)
         try await transaction { sql in
-            guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
-                throw AssayError.notFound(entity: "person", id: personID.uuidString)
-            }
+            let person = try await Self.person(personID, sql)
             try await Self.insertToken(secret, for: personID, now: now, sql)
+            try await AuditLog.append([Self.event(.tokenIssued, about: person, by: actor, now: now)], sql)
         }
         return secret
     }
@@ -217,12 +254,24 @@ extension Store {
         return try Self.person(from: row)
     }
 
-    /// Revokes every token of a person.
-    public func revokeTokens(of personID: UUID, now: Date) async throws {
-        try await sql().raw("""
-            UPDATE api_tokens SET revoked_at_ms = \(bind: Column.millis(now))
-            WHERE person_id = \(bind: personID) AND revoked_at_ms IS NULL
-            """).run()
+    /// Revokes every token of a person and ends their web sessions: a session begun with a lost token must not
+    /// outlive it. Logged as `token.revoked`, with how many of each.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown person.
+    public func revokeTokens(of personID: UUID, by actor: Person? = nil, now: Date) async throws {
+        try await transaction { sql in
+            let person = try await Self.person(personID, sql)
+            let tokens = try await sql.raw("""
+                UPDATE api_tokens SET revoked_at_ms = \(bind: Column.millis(now))
+                WHERE person_id = \(bind: personID) AND revoked_at_ms IS NULL RETURNING id
+                """).all().count
+            let sessions = try await sql.raw("DELETE FROM web_sessions WHERE person_id = \(bind: personID) RETURNING person_id")
+                .all().count
+            try await AuditLog.append([
+                Self.event(.tokensRevoked, about: person, by: actor, now: now,
+                           after: ["tokens_revoked": .number(Double(tokens)), "sessions_ended": .number(Double(sessions))])
+            ], sql)
+        }
     }
 
     /// Whether anybody is in the workspace yet (a fresh workspace bootstraps an admin).

@@ -53,7 +53,7 @@ struct GoldCommandTests {
                 guard case .object(let event) = try? JSONValue(parsing: Array(line.utf8)) else { return nil }
                 return event["action"]?.stringValue
             }
-            #expect(actions == ["member.status_changed", "gold.set", "gold.set", "gold.set", "gold.set"], "\(audit.stdout)")
+            #expect(actions == ["member.status_changed", "gold.set", "gold.set", "gold.set", "gold.set", "queue.created"], "\(audit.stdout)")
             let typo = try cli.assay(["audit", "--queue", "ads", "--action", "gold.sett"])
             #expect(typo.status == 64 && typo.stderr.contains("'gold.sett'") && typo.stderr.contains("gold.set"), "\(typo.stderr)")
         }

@@ -31,6 +31,16 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable, ClosedChoice {
     case queueQualityChanged = "queue.quality_changed"
     /// A queue's model-assistance settings replaced.
     case queueAssistChanged = "queue.assist_changed"
+    /// A queue created.
+    case queueCreated = "queue.created"
+    /// A person added to the workspace, with their role.
+    case personCreated = "person.created"
+    /// Whether a person may take work changed (active, in training, suspended), workspace-wide.
+    case personStatusChanged = "person.status_changed"
+    /// An API token issued to a person.
+    case tokenIssued = "token.issued"
+    /// A person's API tokens revoked, and their web sessions ended.
+    case tokensRevoked = "token.revoked"
 }
 
 extension AuditAction {

@@ -31,9 +31,26 @@ struct PeopleAdminTests {
             #expect(try await server.request(.PUT, path + "/status", token: analyst, json: ["status": "gone"]).status == .badRequest)
             #expect(try await server.request(.DELETE, path + "/tokens", token: analyst).status == .forbidden)
             #expect(try await server.request(.DELETE, "/api/v1/people/\(UUID())/tokens").status == .notFound)
+            // Revoking also ends the browser session the annotator signed in with, at once.
+            let session = try #require(try await WebSessionTests.signIn(server, token: annotator.token).cookie)
+            #expect(try await server.request(.GET, "/api/v1/me", token: .some(nil), headers: ["Cookie": session]).status == .ok)
             #expect(try await server.request(.DELETE, path + "/tokens").status == .noContent)
+            #expect(try await server.request(.GET, "/api/v1/me", token: .some(nil), headers: ["Cookie": session]).status == .unauthorized)
             server.clock.advance(by: 6)
             #expect(try await server.request(.GET, "/api/v1/me", token: annotator.token).status == .unauthorized)
+
+            // Each change is in the audit log, with who made it; a status set to what it was is no change.
+            #expect(try await server.request(.PUT, path + "/status", token: analyst, json: ["status": "active"]).status == .ok)
+            let log = try await server.request(.GET, "/api/v1/audit?entity=person&entity_id=\(annotator.person.id)")
+            let entries = try #require(try log.object()["data"]?.arrayValue?.compactMap(\.objectValue))
+            #expect(entries.compactMap { $0["action"]?.stringValue } == [
+                "token.revoked", "person.status_changed", "person.status_changed", "token.issued", "person.created",
+            ], "\(log.text)")
+            #expect(entries[0]["after"]?.objectValue?["sessions_ended"]?.doubleValue == 1, "\(log.text)")
+            #expect(entries[2]["before"]?.objectValue?["status"]?.stringValue == "active"
+                    && entries[2]["after"]?.objectValue?["status"]?.stringValue == "suspended", "\(log.text)")
+            let priya = try await server.store.person(externalID: "priya")
+            #expect(entries[1]["actor_id"]?.stringValue == priya.id.uuidString, "the analyst who reinstated")
         }
     }
 }

@@ -49,6 +49,11 @@ struct GoldHealthTests {
             #expect(health.suspectedLeaks.map(\.externalID) == ["leaker"])
             let leak = try #require(health.suspectedLeaks.first)
             #expect(leak.goldAccuracy == 1 && leak.peerAgreement == 0 && leak.goldAnswers == 30 && leak.ordinaryJudgments == 40)
+
+            // A vendor lead's view names no gold item, and only their own people's leaks (this vendor has nobody here).
+            let vendors = try await store.goldHealth(of: queue, vendorID: UUID())
+            #expect(vendors.disputed.isEmpty && vendors.overexposed.isEmpty && vendors.suspectedLeaks.isEmpty)
+            #expect(vendors.activeItems == 30 && vendors.uncoveredLabels == health.uncoveredLabels)
         }
     }
 }

@@ -13,8 +13,9 @@ struct QueuesController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        try Policy.requireCanManageQueues(try req.actor())
-        let queue = try await req.store.createQueue(try req.jsonBody(QueueDraft.self), now: req.now)
+        let actor = try req.actor()
+        try Policy.requireCanManageQueues(actor)
+        let queue = try await req.store.createQueue(try req.jsonBody(QueueDraft.self), by: actor.person, now: req.now)
         return try await QueueResponse(queue: queue, stats: nil).encodeResponse(status: .created, for: req)
     }
 

@@ -24,9 +24,10 @@ struct WorkspaceController: RouteCollection {
     }
 
     @Sendable func createPerson(req: Request) async throws -> Response {
-        try Policy.requireCanManageWorkspace(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageWorkspace(actor)
         let draft = try req.jsonBody(PersonDraft.self)
-        let (person, token) = try await req.store.createPersonWithToken(draft, now: req.now)
+        let (person, token) = try await req.store.createPersonWithToken(draft, by: actor.person, now: req.now)
         return try await CreatedPersonResponse(person: person, token: token.value).encodeResponse(status: .created, for: req)
     }
 
@@ -45,27 +46,30 @@ struct WorkspaceController: RouteCollection {
     }
 
     @Sendable func issueToken(req: Request) async throws -> Response {
-        try Policy.requireCanManageWorkspace(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageWorkspace(actor)
         let personID = try req.parameters.require("personID", as: UUID.self)
-        let token = try await req.store.issueToken(for: personID, now: req.now)
+        let token = try await req.store.issueToken(for: personID, by: actor.person, now: req.now)
         return try await TokenResponse(token: token.value).encodeResponse(status: .created, for: req)
     }
 
-    /// Revokes every token of a person (a lost laptop, a leaked token); running servers notice within 5 s.
+    /// Revokes every token of a person (a lost laptop, a leaked token) and ends their web sessions; running servers
+    /// notice a revoked token within 5 s, an ended session at once.
     @Sendable func revokeTokens(req: Request) async throws -> HTTPStatus {
-        try Policy.requireCanManageWorkspace(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageWorkspace(actor)
         let personID = try req.parameters.require("personID", as: UUID.self)
-        _ = try await req.store.person(personID)
-        try await req.store.revokeTokens(of: personID, now: req.now)
+        try await req.store.revokeTokens(of: personID, by: actor.person, now: req.now)
         return .noContent
     }
 
     /// Sets whether a person may take work: `active`, `in_training` or `suspended`.
     @Sendable func setStatus(req: Request) async throws -> JSONBody<Person> {
-        try Policy.requireCanManageStatus(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageStatus(actor)
         let personID = try req.parameters.require("personID", as: UUID.self)
         let status = try req.jsonBody(StatusRequest.self).status
-        try await req.store.setStatus(status, of: personID)
+        try await req.store.setStatus(status, of: personID, by: actor.person, now: req.now)
         return JSONBody(try await req.store.person(personID))
     }
 
