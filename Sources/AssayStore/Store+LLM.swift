@@ -7,14 +7,35 @@ extension Store {
     /// Starts an LLM labeling run on a queue; its answers will be stored under `predictor` (registered as an LLM
     /// predictor on first use).
     ///
+    /// A predictor version is one setup (``LLMRunConfig/setupDifferences(from:)``): a later run of it must ask the same
+    /// model the same way, and calls the model only for items it has no answer from yet. So a version's evaluation
+    /// always describes one setup, and running it again extends it rather than paying twice.
+    ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad configuration;
-    ///   ``AssayError/conflict(_:)`` when a run of the same predictor on the queue is still unfinished (resume it).
+    ///   ``AssayError/conflict(_:)`` when a run of the same predictor on the queue is still unfinished (resume it),
+    ///   when the predictor's earlier runs used another setup, or when it holds imported predictions.
     public func startLLMRun(
         on queue: Queue, as predictor: Predictor.Reference, config: LLMRunConfig, by actor: Person, now: Date
     ) async throws -> LLMRun {
         let config = try config.validated()
         return try await transaction { sql in
             let predictorID = try await Self.predictorID(of: predictor, kind: .llm, now: now, sql)
+            let kind = try await sql.raw("SELECT kind FROM predictors WHERE id = \(bind: predictorID)").first()!.string("kind")
+            guard kind == Predictor.Kind.llm.rawValue else {
+                throw AssayError.conflict("\(predictor) holds \(kind) predictions; give the model's answers a name of their own")
+            }
+            if let earlier = try await sql.raw("""
+                SELECT config FROM llm_runs WHERE predictor_id = \(bind: predictorID) ORDER BY started_at_ms DESC LIMIT 1
+                """).first() {
+                let differences = try Column.decode(LLMRunConfig.self, from: try earlier.string("config"))
+                    .setupDifferences(from: config)
+                if !differences.isEmpty {
+                    throw AssayError.conflict("""
+                        \(predictor) was run with another \(differences.joined(separator: ", ")): its answers and \
+                        evaluation stand for that setup. Run this one as a new version of \(predictor.name)
+                        """)
+                }
+            }
             if let running = try await sql.raw("""
                 SELECT id FROM llm_runs WHERE queue_id = \(bind: queue.id) AND predictor_id = \(bind: predictorID)
                   AND state = 'running'
@@ -49,7 +70,8 @@ extension Store {
     }
 
     /// Items of the run's scope that it has not finished, in item order, a page at a time: what it (still) has to
-    /// call the model for. An item it finished, answered or failed for good, is never returned again.
+    /// call the model for. An item it finished, answered or failed for good, is never returned again, nor one an
+    /// earlier run of the same predictor version answered.
     public func pendingItems(of run: LLMRun, after itemID: Int64?, limit: Int) async throws -> [Item] {
         let scope: SQLQueryString
         switch run.config.scope {
@@ -63,11 +85,15 @@ extension Store {
                      AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = i.id AND f.labels IS NOT NULL)))
                 """
         }
+        // Not the items an earlier run of the same version answered either: their answers stand.
         return try await sql().raw("""
             SELECT \(unsafeRaw: Self.itemColumnsOfI)
             FROM items i
             WHERE i.queue_id = \(bind: run.queueID) AND i.id > \(bind: itemID ?? 0) \(scope)
               AND NOT EXISTS (SELECT 1 FROM llm_calls c WHERE c.run_id = \(bind: run.id) AND c.item_id = i.id)
+              AND NOT EXISTS (SELECT 1 FROM predictions p
+                              WHERE p.item_id = i.id
+                                AND p.predictor_id = (SELECT predictor_id FROM llm_runs WHERE id = \(bind: run.id)))
             ORDER BY i.id LIMIT \(bind: limit)
             """).all().map(Self.item(from:))
     }

@@ -337,11 +337,15 @@ extension Store {
     /// The lease with the queue's predictor's suggestion for its item attached, when the queue shows suggestions
     /// and the predictor has predicted the item. The assignment records which prediction was shown, so that
     /// rubber-stamping is measured on what the annotator saw.
+    ///
+    /// An item drawn to audit auto-accept is labelled blind: people shown the model's answer would lean towards it,
+    /// and the audit would overstate the precision it exists to measure.
     static func withSuggestion(_ lease: Lease?, in queue: Queue, _ sql: any SQLDatabase) async throws -> Lease? {
         guard var lease, queue.assist.showPredictions, let reference = queue.assist.predictor else { return lease }
         guard let row = try await sql.raw("""
             SELECT p.id, p.labels, p.confidence FROM predictions p JOIN predictors r ON r.id = p.predictor_id
             WHERE p.item_id = \(bind: lease.item.id) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
+              AND (p.route IS NULL OR p.route <> \(bind: ModelRoute.audit.rawValue))
             """).first()
         else { return lease }
         let predictionID = try row.int64("id")

@@ -73,6 +73,21 @@ struct LLMRunnerTests {
                 // Running it again calls nobody: every item is finished.
                 let again = try await LLMRunner(store: store, environment: ["TEST_LLM_KEY": "sk-test"]).run(finished)
                 #expect(again.succeeded == 6 && server.totalCalls == finished.calls)
+                // A new run of the same version asks only about the item it has no answer for...
+                let second = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let extended = try await LLMRunner(store: store, environment: ["TEST_LLM_KEY": "sk-test"]).run(second)
+                #expect(extended.succeeded == 0 && extended.failed == 1 && server.calls(for: "c-6") == 6, "\(extended)")
+                #expect(server.totalCalls == finished.calls + 3)
+                // ...and the same version with another model or prompt is refused: its figures stand for one setup.
+                var otherModel = config
+                otherModel.model = "other-model"
+                otherModel.template.user += " Be brief."
+                do {
+                    _ = try await store.startLLMRun(on: queue, as: Self.predictor, config: otherModel, by: analyst, now: Date())
+                    Issue.record("a second setup under one version was accepted")
+                } catch AssayError.conflict(let message) {
+                    #expect(message.contains("model (test-model, not other-model)") && message.contains("prompt (the text of"), "\(message)")
+                }
             }
         }
     }

@@ -256,4 +256,37 @@ struct AutoAcceptTests {
             #expect(cases.allSatisfy { $0.arbitrationCase.reason == "expert_review" })
         }
     }
+
+    @Test("items drawn to audit auto-accept are labelled blind; the rest show the model's suggestion",
+          arguments: TestBackend.allCases)
+    func auditsAreBlind(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 200, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            _ = try await store.importPredictions(Self.simulate(count: 200, seed: 7).predictions, from: Self.model, into: queue, now: now)
+            queue = try await store.updateAssist(
+                of: queue,
+                to: AssistSettings(predictor: Self.model, showPredictions: true, autoAccept: AutoAccept(threshold: 0.9, auditRate: 0.5)),
+                by: analyst, now: now, auditSeed: 1)
+            var routes: [String: String] = [:]
+            for row in try await store.sql().raw("""
+                SELECT i.external_id, p.route FROM predictions p JOIN items i ON i.id = p.item_id
+                """).all() {
+                routes[try row.decode(column: "external_id", as: String.self)] = try row.decode(column: "route", as: String?.self)
+            }
+            let annotator = try await store.createPerson(PersonDraft(name: "Ann", role: .annotator), now: now)
+            var shown: [String: Bool] = [:]
+            while let lease = try await store.leaseNextItem(in: queue, for: annotator, now: now) {
+                shown[lease.item.externalID] = lease.suggestion != nil
+                try await store.skip(lease.assignment.id, by: annotator, now: now)
+            }
+            let audited = shown.filter { routes[$0.key] == ModelRoute.audit.rawValue }
+            let others = shown.filter { routes[$0.key] == ModelRoute.human.rawValue }
+            #expect(audited.count > 5 && audited.values.allSatisfy { !$0 }, "audits show no suggestion: \(audited.count)")
+            #expect(others.count > 50 && others.values.allSatisfy { $0 }, "the rest show one")
+        }
+    }
 }

@@ -80,6 +80,30 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
     /// The retry policy the configuration implies.
     public var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: maxAttempts) }
 
+    /// How this setup would answer differently from `other`: the model, the prompt, the temperature, the answer's
+    /// length or its JSON mode, each named with both values; empty when the two answer alike. The endpoint, pace,
+    /// scope and prices change what a run costs and covers, not what it answers.
+    ///
+    /// A predictor version stands for one setup, so that its evaluation means one thing:
+    /// ```swift
+    /// earlier.setupDifferences(from: next)  // ["model (gpt-4o-mini, not llama-3.1-8b)"]
+    /// ```
+    public func setupDifferences(from other: LLMRunConfig) -> [String] {
+        var differences: [String] = []
+        func compare<T: Equatable>(_ name: String, _ mine: T, _ theirs: T, _ shown: (T) -> String) {
+            if mine != theirs { differences.append("\(name) (\(shown(mine)), not \(shown(theirs)))") }
+        }
+        compare("model", model, other.model) { $0 }
+        if template != other.template {
+            let (mine, theirs) = ("\(template.name) v\(template.version)", "\(other.template.name) v\(other.template.version)")
+            differences.append(mine == theirs ? "prompt (the text of \(mine) differs)" : "prompt (\(mine), not \(theirs))")
+        }
+        compare("temperature", temperature, other.temperature) { String($0) }
+        compare("max_tokens", maxTokens, other.maxTokens) { String($0) }
+        compare("json_mode", jsonMode, other.jsonMode) { String($0) }
+        return differences
+    }
+
     /// The configuration, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
     public func validated() throws -> LLMRunConfig {
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
