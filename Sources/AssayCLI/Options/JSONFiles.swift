@@ -14,6 +14,7 @@ enum JSONFiles {
         let data = try contents(of: path)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        decoder.userInfo[.refusesUnknownKeys] = true
         do {
             return try decoder.decode(Value.self, from: data)
         } catch let error as AssayError {

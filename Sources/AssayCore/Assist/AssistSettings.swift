@@ -52,13 +52,14 @@ public struct AssistSettings: Codable, Sendable, Equatable {
             reviewRouting: try reviewRouting?.validated())
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case predictor
         case showPredictions = "show_predictions", autoAccept = "auto_accept", reviewRouting = "review_routing"
     }
 
     /// Decodes settings; missing fields take their defaults.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             predictor: try container.decodeIfPresent(Predictor.Reference.self, forKey: .predictor),
@@ -142,13 +143,14 @@ public struct AutoAccept: Codable, Sendable, Equatable {
         return self
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case threshold
         case labelThresholds = "label_thresholds", auditRate = "audit_rate", humanOnlyLabels = "human_only_labels"
     }
 
     /// Decodes a rule; missing fields take their defaults.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             threshold: try container.decodeIfPresent(Double.self, forKey: .threshold) ?? 0.95,

@@ -110,13 +110,14 @@ public struct ReviewRouting: Codable, Sendable, Equatable {
         return self
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case tolerance
         case riskField = "risk_field"
     }
 
     /// Decodes a routing; missing tolerances take their defaults.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         var tolerance = ReviewRouting().tolerance
         for (key, value) in try container.decodeIfPresent([String: Double].self, forKey: .tolerance) ?? [:] {

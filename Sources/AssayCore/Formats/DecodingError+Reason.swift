@@ -22,6 +22,8 @@ extension DecodingError {
             return "\(field(context.codingPath + [key])): is required"
         case .valueNotFound(_, let context):
             return "\(field(context.codingPath)): must not be null"
+        case .typeMismatch(let type, let context) where context.codingPath.isEmpty:
+            return "the JSON must be \(Self.kind(of: type)) at its top level"
         case .typeMismatch(let type, let context):
             return "\(field(context.codingPath)): must be \(Self.kind(of: type))"
         case .dataCorrupted(let context) where context.codingPath.isEmpty:

@@ -117,7 +117,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
         return self
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case goldRate = "gold_rate", minGoldAccuracy = "min_gold_accuracy", minGoldAnswers = "min_gold_answers"
         case goldWindow = "gold_window", autoSuspend = "auto_suspend"
         case arbitrationShowsAnnotators = "arbitration_shows_annotators"
@@ -128,6 +128,7 @@ public struct QualitySettings: Codable, Sendable, Equatable {
 
     /// Decodes settings; a missing key takes its default, so `{}` and `{"gold_rate": 0.1}` are both valid.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = QualitySettings()
         goldRate = try container.decodeIfPresent(Double.self, forKey: .goldRate) ?? defaults.goldRate

@@ -176,8 +176,27 @@ extension Queue {
 }
 
 extension QueueDraft {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, domain, markets, languages, schema, overlap, consensus, ordering, quality, assist
         case leaseSeconds = "lease_seconds"
+    }
+
+    /// Decodes a draft; a key it does not know is refused when the decoder says so (``CodingUserInfoKey/refusesUnknownKeys``).
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            description: try container.decodeIfPresent(String.self, forKey: .description),
+            domain: try container.decodeIfPresent(String.self, forKey: .domain),
+            markets: try container.decodeIfPresent([String].self, forKey: .markets),
+            languages: try container.decodeIfPresent([String].self, forKey: .languages),
+            schema: try container.decode(LabelSchema.self, forKey: .schema),
+            overlap: try container.decodeIfPresent(Int.self, forKey: .overlap),
+            leaseSeconds: try container.decodeIfPresent(Int.self, forKey: .leaseSeconds),
+            consensus: try container.decodeIfPresent(ConsensusRule.self, forKey: .consensus),
+            ordering: try container.decodeIfPresent(ItemOrdering.self, forKey: .ordering),
+            quality: try container.decodeIfPresent(QualitySettings.self, forKey: .quality),
+            assist: try container.decodeIfPresent(AssistSettings.self, forKey: .assist))
     }
 }

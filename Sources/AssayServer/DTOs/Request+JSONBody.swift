@@ -1,3 +1,5 @@
+import AssayCore
+import Foundation
 import Vapor
 
 extension Request {
@@ -15,10 +17,13 @@ extension Request {
         guard let type = headers.contentType, type.type.lowercased() == "application",
             type.subType.lowercased() == "json" || type.subType.lowercased().hasSuffix("+json")
         else { throw RequestBodyErrors.notJSON(self) }
-        // The JSON decoder itself, rather than `content.decode`, which looks the media type up by its exact spelling
-        // and refuses `Application/JSON` and `application/problem+json`.
-        return try ContentConfiguration.global.requireDecoder(for: .json)
-            .decode(Body.self, from: body.data ?? ByteBuffer(), headers: headers)
+        // A JSON decoder of our own, rather than `content.decode`, which looks the media type up by its exact spelling
+        // and refuses `Application/JSON` and `application/problem+json`. Settings in a body refuse keys they do not
+        // know: a misspelt one would otherwise take its default without a word.
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.userInfo[.refusesUnknownKeys] = true
+        return try decoder.decode(Body.self, from: body.data.map { Data($0.readableBytesView) } ?? Data())
     }
 
     /// The body, read as JSON, of a request whose body may be left out: nil when there is none.

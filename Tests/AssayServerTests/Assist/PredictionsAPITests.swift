@@ -114,6 +114,20 @@ struct PredictionsAPITests {
             let badSettings = try await server.request(
                 .PUT, "/api/v1/queues/ads/assist", json: ["predictor": "ghost@1", "show_predictions": true])
             #expect(badSettings.status == .unprocessableEntity)
+            // A misspelt setting, at the top or inside, is named rather than left to its default; a body that is no
+            // object says so.
+            for (body, field) in [
+                (["predictor": "ghost@1", "bogus_field": 1] as JSONValue, "bogus_field"),
+                (["auto_accept": ["threshold": 0.9, "audit_rte": 0.1]], "auto_accept.audit_rte"),
+            ] {
+                let misspelt = try await server.request(.PUT, "/api/v1/queues/ads/assist", json: body)
+                #expect(misspelt.status == .unprocessableEntity && misspelt.reason.hasPrefix(field + ": not a setting here"),
+                        "\(misspelt.reason)")
+            }
+            let list = try await server.request(.PUT, "/api/v1/queues/ads/assist", json: [1])
+            #expect(list.status == .badRequest && list.reason.contains("must be an object"), "\(list.reason)")
+            let quality = try await server.request(.PUT, "/api/v1/queues/ads/quality", json: ["gold_rte": 0.1])
+            #expect(quality.status == .unprocessableEntity && quality.reason.hasPrefix("gold_rte: not a setting here"), "\(quality.reason)")
             #expect(try await store.queue("ads").assist == AssistSettings())
         }
     }

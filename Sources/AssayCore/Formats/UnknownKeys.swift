@@ -1,0 +1,37 @@
+import Foundation
+
+extension CodingUserInfoKey {
+    /// Set to `true` on a decoder that reads what a person wrote (a request body, a file named on the command line):
+    /// settings objects then refuse keys they do not know, so that a misspelt setting is an error, not a default.
+    /// Left unset when reading back what Assay stored, which may hold the keys of an older version.
+    ///
+    /// For example:
+    /// ```swift
+    /// let decoder = JSONDecoder()
+    /// decoder.userInfo[.refusesUnknownKeys] = true
+    /// try decoder.decode(QualitySettings.self, from: Data(#"{"gold_rte": 0.1}"#.utf8))  // gold_rte: not a setting here
+    /// ```
+    public static let refusesUnknownKeys = CodingUserInfoKey(rawValue: "assay.refusesUnknownKeys")!
+}
+
+/// A key of any name: for reading every key an object has, known or not.
+private struct AnyCodingKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws ``AssayError/invalidInput(field:line:reason:)`` for the first key of the object being decoded that
+    /// `Known` does not list, when the decoder ``CodingUserInfoKey/refusesUnknownKeys``; does nothing otherwise.
+    func refuseUnknownKeys<Known: CodingKey & CaseIterable>(besides known: Known.Type) throws {
+        guard userInfo[.refusesUnknownKeys] as? Bool == true else { return }
+        let names = Set(Known.allCases.map(\.stringValue))
+        let keys = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
+        guard let unknown = keys.sorted().first(where: { !names.contains($0) }) else { return }
+        throw AssayError.invalidInput(
+            field: (codingPath.map(\.stringValue) + [unknown]).joined(separator: "."), line: nil,
+            reason: "not a setting here (the settings are \(names.sorted().joined(separator: ", ")))")
+    }
+}
