@@ -46,7 +46,11 @@ struct QueueLearningCommandTests {
             let train = try cli.assay(["train", "--queue", queueName, "--out", "posts.model", "--json"])
             #expect(train.status == 0, "\(train.stderr)")
             let summary = try JSONValue(parsing: Array(train.stdout.utf8))
-            #expect(summary["examples"] == 1_500)
+            // Each text once, and none a gold item has: what was left out adds up to the 1,500 final labels.
+            let leftOut = try #require(summary["left_out"]?.objectValue)
+            let dropped = ["duplicates", "outvoted", "conflicts", "gold_texts"].compactMap { leftOut[$0]?.doubleValue }.reduce(0, +)
+            #expect(summary["examples"]?.doubleValue.map { $0 + dropped } == 1_500, "\(train.stdout)")
+            #expect((leftOut["gold_texts"]?.doubleValue ?? 0) + (leftOut["duplicates"]?.doubleValue ?? 0) > 0, "the posts repeat texts")
             #expect(summary["test"]?["examples"] == 200)
             #expect((summary["test"]?["accuracy"]?.doubleValue ?? 0) > 0.9, "\(train.stdout)")
             let both = try cli.assay(["train", "posts.csv", "--queue", queueName, "--out", "x.model"])

@@ -25,7 +25,7 @@ struct TrainingExportCommandTests {
             }
             let written = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "data", "--splits", "80/10/10"])
             #expect(written.status == 0, "\(written.stderr)")
-            #expect(written.stdout.contains("Wrote 99 of 101 labelled items to data: 79 train, 10 validation, 10 test; 0 duplicates and 2 items with conflicting labels left out."), "\(written.stdout)")
+            #expect(written.stdout.contains("Wrote 99 of 101 labelled items to data: 79 train, 10 validation, 10 test; left out: 0 duplicates, 0 copies labelled otherwise than most copies of their text, 2 copies of texts with no majority label."), "\(written.stdout)")
             let test = try String(contentsOf: cli.folder.appendingPathComponent("data/test.jsonl"), encoding: .utf8)
             let rows = try test.split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
             #expect(rows.count == 10 && rows.allSatisfy { $0["split"] == "test" && $0["provenance"] == "unanimous" })

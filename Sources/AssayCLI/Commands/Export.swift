@@ -168,7 +168,11 @@ struct Export: AsyncParsableCommand {
             let counts = result.counts
             print("Wrote \(result.rows.count) of \(examples.count) labelled items to \(outDir!): "
                 + TrainingSplit.Part.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-                + "; \(result.duplicatesDropped) duplicates and \(result.conflictsDropped) items with conflicting labels left out.")
+                + "; left out: \(result.duplicatesDropped) duplicates, \(result.outvotedDropped) copies labelled "
+                + "otherwise than most copies of their text, \(result.conflictsDropped) copies of texts with no majority label.")
+            let kept = Dictionary(grouping: result.rows) { $0.example.labels.sorted().joined(separator: "|") }.mapValues(\.count)
+            print("Rows per label: " + kept.sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "(none)" : $0.key) \($0.value)" }
+                .joined(separator: ", ") + ".")
         }
     }
 }

@@ -9,21 +9,53 @@ import Foundation
 ///
 /// For example:
 /// ```swift
-/// let (classifier, gold) = try await QueueClassifier.train(on: queue, in: store, fields: ["text"])
+/// let (classifier, gold, _) = try await QueueClassifier.train(on: queue, in: store, fields: ["text"])
 /// try await QueueClassifier.predict(queue, in: store, with: classifier, as: predictor, fields: ["text"], measure: .entropy)
 /// ```
 enum QueueClassifier {
+    /// What training on a queue left out of its final labels, and why.
+    struct LeftOut: Encodable, Equatable {
+        /// Copies of a text already trained on with the same label.
+        var duplicates = 0
+        /// Copies labelled otherwise than most copies of their text.
+        var outvoted = 0
+        /// Copies of texts whose copies tie on their label.
+        var conflicts = 0
+        /// Texts that are also gold items' texts: the model is scored on those.
+        var goldTexts = 0
+
+        enum CodingKeys: String, CodingKey {
+            case duplicates, outvoted, conflicts
+            case goldTexts = "gold_texts"
+        }
+
+        var text: String {
+            "left out \(duplicates) duplicate texts, \(outvoted) copies outvoted by their text's other copies, "
+                + "\(conflicts) copies of texts with no majority label, \(goldTexts) texts that are also gold"
+        }
+    }
+
     /// Trains on the queue's people-decided final labels and scores the result on its gold.
+    ///
+    /// Each text is trained on once (``TrainingSplit/distinct(texts:labels:)``), and not at all when a gold item has it:
+    /// queues repeat texts, and a copy on both sides of the classifier's held-out split, or of the gold, would score
+    /// the model on what it learnt by heart.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a multi-choice queue (the classifier predicts one
     ///   label per item); ``LearningError`` when the labels cannot train a model.
     static func train(
         on queue: Queue, in store: Store, fields: [String], options: TrainingOptions = TrainingOptions()
-    ) async throws -> (classifier: TextClassifier, gold: Evaluation?) {
+    ) async throws -> (classifier: TextClassifier, gold: Evaluation?, leftOut: LeftOut) {
         try requireOneLabelPerItem(queue)
-        let examples = try await store.labeledTexts(in: queue, fields: fields)
-        try await requireText(examples.map(\.text), of: queue, in: store, fields: fields)
+        let labelled = try await store.labeledTexts(in: queue, fields: fields)
+        try await requireText(labelled.map(\.text), of: queue, in: store, fields: fields)
         let gold = try await store.goldTexts(in: queue, fields: fields)
+        let distinct = TrainingSplit.distinct(texts: labelled.map(\.text), labels: labelled.map(\.labels))
+        let goldKeys = Set(gold.map { TrainingSplit.key(of: $0.text) })
+        let examples = distinct.kept.filter { !goldKeys.contains($0.key) }.map { labelled[$0.index] }
+        let leftOut = LeftOut(
+            duplicates: distinct.duplicates, outvoted: distinct.outvoted, conflicts: distinct.conflicts,
+            goldTexts: distinct.kept.count - examples.count)
         // Featurising and fitting are seconds of CPU: off the cooperative pool, so a server in this process keeps
         // answering meanwhile.
         return try await HeavyWork.run {
@@ -32,7 +64,7 @@ enum QueueClassifier {
             let classifier = try trainer.train()
             let evaluation = gold.isEmpty
                 ? nil : try classifier.evaluate(texts: gold.map(\.text), labels: gold.map { $0.labels[0] })
-            return (classifier, evaluation)
+            return (classifier, evaluation, leftOut)
         }
     }
 

@@ -1,8 +1,12 @@
 import Foundation
 
 /// Turns a queue's final labels into training data: one row per distinct text (duplicates by normalised-text hash
-/// removed, and texts whose copies were labelled differently dropped, since no one label is right for them), split
-/// into train, validation and test sets stratified by label, each row with its provenance.
+/// removed), split into train, validation and test sets stratified by label, each row with its provenance.
+///
+/// Copies of one text labelled differently take the labels most of them have: one slip among thirty agreeing copies
+/// should not cost the text, and a frequent text is often what a label is about. The copies outvoted are counted.
+/// When no label set has more copies than every other (one copy "spam", one "none"), no label is right for the text
+/// and it is left out.
 ///
 /// Normalisation: Unicode compatibility folding (NFKC), lower case, and runs of white space as one space, trimmed;
 /// so "Buy  NOW" and "buy now" are one text. The hash is 64-bit FNV-1a over the normalised UTF-8, stable across runs
@@ -92,7 +96,9 @@ public struct TrainingSplit: Sendable {
         public var rows: [(example: Example, part: Part)]
         /// Copies of a text already kept with the same labels.
         public var duplicatesDropped: Int
-        /// Texts dropped because their copies were labelled differently (every copy counted).
+        /// Copies left out because most copies of their text were labelled otherwise.
+        public var outvotedDropped: Int
+        /// Copies of texts left out because no label set had the most copies (every copy counted).
         public var conflictsDropped: Int
 
         /// Rows per set.
@@ -100,7 +106,8 @@ public struct TrainingSplit: Sendable {
 
         public static func == (lhs: Result, rhs: Result) -> Bool {
             lhs.rows.map(\.example) == rhs.rows.map(\.example) && lhs.rows.map(\.part) == rhs.rows.map(\.part)
-                && lhs.duplicatesDropped == rhs.duplicatesDropped && lhs.conflictsDropped == rhs.conflictsDropped
+                && lhs.duplicatesDropped == rhs.duplicatesDropped && lhs.outvotedDropped == rhs.outvotedDropped
+                && lhs.conflictsDropped == rhs.conflictsDropped
         }
     }
 
@@ -115,30 +122,63 @@ public struct TrainingSplit: Sendable {
         self.seed = seed
     }
 
+    /// Which of several labelled texts to keep: one per distinct text, with the labels most of its copies have.
+    public struct Distinct: Sendable, Equatable {
+        /// The positions kept (each text's first copy with the winning labels), in input order, with their text keys.
+        public var kept: [(index: Int, key: UInt64)]
+        /// Copies of a kept text with the same labels.
+        public var duplicates: Int
+        /// Copies whose labels most copies of their text did not have.
+        public var outvoted: Int
+        /// Copies of texts whose copies tie on their labels, all left out.
+        public var conflicts: Int
+
+        public static func == (lhs: Distinct, rhs: Distinct) -> Bool {
+            lhs.kept.map(\.index) == rhs.kept.map(\.index) && lhs.duplicates == rhs.duplicates
+                && lhs.outvoted == rhs.outvoted && lhs.conflicts == rhs.conflicts
+        }
+    }
+
+    /// One per distinct text (``key(of:)``), with the labels most of its copies have; a text whose copies tie is left
+    /// out. What training data and a classifier trained on a queue both start from, so that no text counts twice and
+    /// none sits on both sides of a held-out split.
+    ///
+    /// - Complexity: O(n) for n texts.
+    public static func distinct(texts: [String], labels: [[String]]) -> Distinct {
+        var groups: [UInt64: [Int]] = [:]
+        var order: [UInt64] = []
+        for (index, text) in texts.enumerated() {
+            let key = key(of: text)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        var result = Distinct(kept: [], duplicates: 0, outvoted: 0, conflicts: 0)
+        for key in order {
+            let members = groups[key]!
+            let byLabels = Dictionary(grouping: members) { labels[$0].sorted() }
+            let most = byLabels.values.map(\.count).max()!
+            let leaders = byLabels.filter { $0.value.count == most }
+            guard leaders.count == 1, let winners = leaders.first?.value else {
+                result.conflicts += members.count
+                continue
+            }
+            result.kept.append((winners[0], key))
+            result.duplicates += winners.count - 1
+            result.outvoted += members.count - winners.count
+        }
+        result.kept.sort { $0.index < $1.index }
+        return result
+    }
+
+    /// The key two copies of a text share: the hash of its normalised form.
+    public static func key(of text: String) -> UInt64 { hash(normalized(text)) }
+
     /// De-duplicates and splits.
     ///
     /// - Complexity: O(n log n) for n examples.
     public func split(_ examples: [Example]) -> Result {
-        var groups: [UInt64: [Int]] = [:]
-        var order: [UInt64] = []
-        for (index, example) in examples.enumerated() {
-            let key = Self.hash(Self.normalized(example.text))
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(index)
-        }
-        var kept: [(index: Int, key: UInt64)] = []
-        var duplicates = 0
-        var conflicts = 0
-        for key in order {
-            let members = groups[key]!
-            let labelSets = Set(members.map { examples[$0].labels.sorted() })
-            if labelSets.count > 1 {
-                conflicts += members.count
-                continue
-            }
-            kept.append((members[0], key))
-            duplicates += members.count - 1
-        }
+        let distinct = Self.distinct(texts: examples.map(\.text), labels: examples.map(\.labels))
+        let kept = distinct.kept
         var part: [Int: Part] = [:]
         for (_, stratum) in Dictionary(grouping: kept, by: { examples[$0.index].labels.sorted().joined(separator: "|") }) {
             let ordered = stratum.sorted { Self.mix($0.key, seed) < Self.mix($1.key, seed) }
@@ -152,7 +192,9 @@ public struct TrainingSplit: Sendable {
             }
         }
         let rows = kept.map(\.index).sorted().map { (examples[$0], part[$0]!) }
-        return Result(rows: rows, duplicatesDropped: duplicates, conflictsDropped: conflicts)
+        return Result(
+            rows: rows, duplicatesDropped: distinct.duplicates, outvotedDropped: distinct.outvoted,
+            conflictsDropped: distinct.conflicts)
     }
 
     /// The text as compared for duplicates.

@@ -17,11 +17,14 @@ struct TrainingSplitTests {
         for index in 0..<200 { examples.append(Self.example("h\(index)", "hate number \(index)", "hate")) }
         examples.append(Self.example("dup-1", "Spam  NUMBER 5", "spam"))          // a copy of s5, same label
         examples.append(Self.example("clash-1", "shared text", "spam"))
-        examples.append(Self.example("clash-2", "SHARED text ", "hate"))          // same text, another label
+        examples.append(Self.example("clash-2", "SHARED text ", "hate"))          // same text, another label: a tie
+        examples.append(Self.example("slip", "Hate  number 7", "spam"))           // outvoted by h7's hate
+        examples.append(Self.example("h7-again", "hate number 7", "hate"))
         let result = TrainingSplit(shares: try .init(parsing: "80/10/10"), seed: 3).split(examples)
-        #expect(result.duplicatesDropped == 1 && result.conflictsDropped == 2)
+        #expect(result.duplicatesDropped == 2 && result.outvotedDropped == 1 && result.conflictsDropped == 2)
         #expect(result.rows.count == 1_200)
-        #expect(!result.rows.contains { $0.example.externalID == "dup-1" || $0.example.externalID.hasPrefix("clash") })
+        #expect(!result.rows.contains { ["dup-1", "slip", "h7-again"].contains($0.example.externalID) || $0.example.externalID.hasPrefix("clash") })
+        #expect(result.rows.contains { $0.example.externalID == "h7" && $0.example.labels == ["hate"] }, "the majority's first copy stays")
         for (label, total) in [("spam", 1_000), ("hate", 200)] {
             let rows = result.rows.filter { $0.example.labels == [label] }
             let counts = Dictionary(grouping: rows, by: \.part).mapValues(\.count)

@@ -144,7 +144,7 @@ struct Train: AsyncParsableCommand {
     /// Trains on a queue's final labels, tests on its gold, and writes the model.
     private func trainOnQueue(_ name: String, options: TrainingOptions) async throws {
         let start = ContinuousClock.now
-        let (classifier, gold) = try await CommandFailure.reporting {
+        let (classifier, gold, leftOut) = try await CommandFailure.reporting {
             try await database.withStore { store in
                 let queue = try await store.queue(name)
                 do {
@@ -158,10 +158,16 @@ struct Train: AsyncParsableCommand {
         let output = try OutputFile(path: out)
         output.write(Data(bytes))
         try output.finish()
-        let summary = TrainSummary(
+        var summary = TrainSummary(
             classifier: classifier, seconds: (ContinuousClock.now - start).seconds, model: out, modelBytes: bytes.count,
             evaluation: gold)
-        if json { try QualityFiles.printJSON(summary) } else { print(summary.text.replacingOccurrences(of: "Test on", with: "Gold:")) }
+        summary.leftOut = leftOut
+        if json {
+            try QualityFiles.printJSON(summary)
+        } else {
+            print(summary.text.replacingOccurrences(of: "Test on", with: "Gold:"))
+            print("Of the queue's final labels, \(leftOut.text).")
+        }
     }
 
     private func trainingOptions() throws -> TrainingOptions {
@@ -238,6 +244,8 @@ struct TrainSummary: Encodable {
         let recall: Double
         let f1: Double
         let support: Int
+        /// How often the model predicted the label.
+        let predicted: Int
     }
 
     let model: String
@@ -248,12 +256,15 @@ struct TrainSummary: Encodable {
     let seconds: Double
     let heldOut: HeldOut?
     let test: Test?
+    /// Trained on a queue: what of its final labels was left out.
+    var leftOut: QueueClassifier.LeftOut?
 
     enum CodingKeys: String, CodingKey {
         case model, examples, labels, seconds, test
         case modelVersion = "model_version"
         case modelBytes = "model_bytes"
         case heldOut = "held_out"
+        case leftOut = "left_out"
     }
 
     init(classifier: TextClassifier, seconds: Double, model: String, modelBytes: Int, evaluation: Evaluation?) {
@@ -276,7 +287,7 @@ struct TrainSummary: Encodable {
                 perLabel: evaluation.report.perLabel.map {
                     LabelScores(
                         label: $0.label, precision: $0.precision.value, recall: $0.recall.value, f1: $0.f1,
-                        support: $0.support)
+                        support: $0.support, predicted: $0.precision.trials)
                 })
         }
     }
@@ -303,9 +314,12 @@ struct TrainSummary: Encodable {
             func column(_ text: String) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
             lines.append(column("label") + " precision  recall  F1     support")
             for label in test.perLabel {
+                // A label neither in the test set nor predicted has no scores (and no part in macro-F1): not zeros.
                 lines.append(
                     column(label.label)
-                        + String(format: " %.3f      %.3f   %.3f  %d", label.precision, label.recall, label.f1, label.support))
+                        + (label.support == 0 && label.predicted == 0
+                            ? " —          —       —      0 (not in the test set, never predicted)"
+                            : String(format: " %.3f      %.3f   %.3f  %d", label.precision, label.recall, label.f1, label.support)))
             }
         }
         return lines.joined(separator: "\n")
