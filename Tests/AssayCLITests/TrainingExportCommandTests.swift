@@ -86,7 +86,7 @@ struct TrainingExportCommandTests {
     func labelStudioTasks(on backend: TestBackend) async throws {
         try await CLISandbox.with(backend) { cli in
             let items = try cli.write("items.jsonl", """
-                {"external_id": "c-1", "text": "buy followers now"}
+                {"external_id": "c-1", "text": "buy followers now", "market": "BR", "language": "pt-BR"}
                 {"external_id": "c-2", "text": "nice photo"}
                 {"external_id": "c-3", "text": "you people are vermin"}
                 """)
@@ -108,6 +108,9 @@ struct TrainingExportCommandTests {
             let exported = try cli.assay(["export", "--queue", "posts", "--label-studio", "--from-name", "verdict", "--out", "tasks.json"])
             #expect(exported.status == 0, "\(exported.stderr)")
             #expect(exported.stdout.contains("Wrote 2 decided items"), "c-2 is a tie, unresolved: \(exported.stdout)")
+            // The final labels export keeps the tie as a row, and says it has no label.
+            let labels = try cli.assay(["export", "--queue", "posts", "--out", "labels.jsonl"])
+            #expect(labels.stdout.contains("Wrote 3 final labels to labels.jsonl (1 unresolved, without a label"), "\(labels.stdout)")
             let text = try String(contentsOf: cli.folder.appendingPathComponent("tasks.json"), encoding: .utf8)
             guard case .array(let tasks) = try JSONValue(parsing: Array(text.utf8)) else {
                 Issue.record("not one JSON array: \(text.prefix(200))")
@@ -122,6 +125,15 @@ struct TrainingExportCommandTests {
             // The file reads back as Label Studio tasks: an array of objects, each with its line.
             var stream = JSONObjectStream()
             #expect(try (stream.feed(Array(text.utf8)) + stream.finish()).map(\.line) == [2, 3])
+            // Imported into a new queue, its items keep their market and language, which routing needs.
+            #expect(try cli.assay(["queues", "create", try cli.write("q2.json", """
+                {"name": "back", "schema": {"kind": "single_choice",
+                 "labels": [{"code": "spam", "name": "Spam"}, {"code": "hate", "name": "Hate"}, {"code": "none", "name": "None"}]}}
+                """)]).status == 0)
+            #expect(try cli.assay(["import", "tasks.json", "--queue", "back"]).status == 0)
+            let back = try await cli.store { store in try await store.items(in: try await store.queue("back").id, after: nil, limit: 10) }
+            #expect(back.map(\.externalID) == ["c-1", "c-3"] && back[0].market == "BR" && back[0].language == "pt-BR", "\(back)")
+            #expect(back[1].market == nil && back[1].language == nil)
 
             // A rating queue gives rating results; an empty queue an empty array.
             #expect(try cli.assay(["queues", "create", try cli.write("r.json", """

@@ -83,12 +83,14 @@ struct Export: AsyncParsableCommand {
         try await CommandFailure.reporting {
             let output = try OutputFile(path: out)
             defer { output.close() }
-            let count = try await database.withStore { store in
+            let written = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
                 return try await FinalLabelWriter.write(queue, as: format, from: store) { output.write($0) }
             }
             try output.finish()
-            if let out { print("Wrote \(count) final labels to \(out).") }
+            let unresolved = written.unresolved == 0 ? "" : " (\(written.unresolved) unresolved, without a label: ties, "
+                + "failed unanimity or appeals awaiting arbitration)"
+            if let out { print("Wrote \(written.rows) final labels to \(out)\(unresolved).") }
         }
     }
 

@@ -12,7 +12,8 @@ import Foundation
 /// The prediction's result names the control and the object tag of the Label Studio project it will go into
 /// (`from_name` and `to_name`, `label` and `text` unless told): a single- or multi-choice queue and a preference
 /// queue give a `choices` result, a rating queue a `rating` result. `meta` keeps Assay's external id, item id,
-/// provenance and agreement, since Label Studio numbers the tasks it imports itself.
+/// provenance and agreement, since Label Studio numbers the tasks it imports itself, and the item's market and
+/// language, which routing needs when the task comes back (``ItemRows`` reads them there).
 ///
 /// For example:
 /// ```swift
@@ -70,7 +71,8 @@ public struct LabelStudioTask: Encodable, Sendable, Equatable {
     ///   which a Label Studio rating cannot hold.
     public init(
         content: [String: JSONValue], externalID: String, itemID: Int64, labels: [String], provenance: String,
-        agreement: Double, schema: LabelSchema, fromName: String = "label", toName: String = "text"
+        agreement: Double, schema: LabelSchema, market: String? = nil, language: String? = nil,
+        fromName: String = "label", toName: String = "text"
     ) throws {
         let region: Region
         if schema.kind == .rating {
@@ -90,5 +92,7 @@ public struct LabelStudioTask: Encodable, Sendable, Equatable {
             "external_id": .string(externalID), "assay_item_id": .number(Double(itemID)),
             "provenance": .string(provenance), "agreement": .number(agreement),
         ]
+        if let market { meta["market"] = .string(market) }
+        if let language { meta["language"] = .string(language) }
     }
 }

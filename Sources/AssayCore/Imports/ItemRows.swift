@@ -60,10 +60,15 @@ public enum ItemRows {
             throw AssayError.invalidInput(
                 field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
         }
-        let language = try row.optionalText("language").map { Locale.normalizedCode($0) ?? $0 }
+        // A Label Studio task Assay exported keeps the item's market and language in its `meta`.
+        func metaText(_ key: String) -> String? {
+            guard case .object(let meta)? = row.fields["meta"], case .string(let text)? = meta[key] else { return nil }
+            return text
+        }
+        let language = (try row.optionalText("language") ?? metaText("language")).map { Locale.normalizedCode($0) ?? $0 }
         return ItemDraft(
             externalID: externalID, content: content,
-            market: try row.optionalText("market").map { $0.uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
+            market: (try row.optionalText("market") ?? metaText("market")).map { $0.uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
             language: language.flatMap { $0.isEmpty ? nil : $0 },
             source: try row.optionalText("source"),
             priority: try row.optionalInteger("priority") ?? 0,

@@ -91,7 +91,7 @@ final class JobRunner: Sendable {
             } progress: { rows in
                 try await self.beat(job, progress: Double(rows) / Double(expected))
             }
-            try await store.finishJob(job.id, exportedRows: written, now: clock.now)
+            try await store.finishJob(job.id, exportedRows: written.rows, now: clock.now)
         } catch {
             logger.error("export job \(job.id) failed: \(String(reflecting: error))")
             try? FileManager.default.removeItem(at: target)

@@ -33,7 +33,7 @@ public enum LabelStudioWriter {
                 let task = try LabelStudioTask(
                     content: item.content, externalID: item.externalID, itemID: item.id, labels: label.labels ?? [],
                     provenance: label.provenance.rawValue, agreement: label.confidence, schema: queue.schema,
-                    fromName: fromName, toName: toName)
+                    market: item.market, language: item.language, fromName: fromName, toName: toName)
                 text += (written == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(task), as: UTF8.self)
                 written += 1
             }

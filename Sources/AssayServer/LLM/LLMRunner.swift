@@ -70,7 +70,9 @@ public struct LLMRunner: Sendable {
             client: ChatCompletionClient(
                 baseURL: config.baseURL, apiKey: apiKey, timeout: .milliseconds(Int64(config.timeoutSeconds * 1000)), http: http),
             config: config, schema: queue.schema, guidelines: guidelines,
-            gate: RateGate(ratePerSecond: config.requestsPerSecond, burst: config.concurrency), contact: ServerContact())
+            // No burst: calls are spaced 1/rate apart from the first, so no second ever sees more than the rate
+            // (a burst of `concurrency` let 9 calls start in the first second at 5 per second).
+            gate: RateGate(ratePerSecond: config.requestsPerSecond, burst: 1), contact: ServerContact())
         var remaining = config.limit.map { max(0, $0 - run.succeeded - run.failed) } ?? Int.max
         var after: Int64?
         let finished = Counter()

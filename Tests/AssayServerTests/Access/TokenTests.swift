@@ -46,6 +46,9 @@ struct TokenTests {
             #expect(seen.count == 8, "7 annotators and the admin")
             #expect(Set(seen).count == 8)
             #expect(try await server.request(.GET, "/api/v1/people?limit=many").status == .unprocessableEntity)
+            // Offset paging is refused, not ignored: a client looping on it would get the first page forever.
+            let offset = try await server.request(.GET, "/api/v1/people?limit=3&cursor=3")
+            #expect(offset.status == .unprocessableEntity && offset.reason.contains("`after`"), "\(offset.reason)")
         }
     }
 }

@@ -106,8 +106,19 @@ struct WorkspaceController: RouteCollection {
 
 /// Page sizes for keyset-paged lists.
 enum Paging {
+    /// Offset paging's names, which these lists do not take. Refused rather than ignored: a client paging with them
+    /// would be given the first page again and again.
+    static let offsetNames = ["cursor", "offset", "page", "page_size", "per_page", "skip", "start"]
+
     /// `?limit=` between 1 and 1000, 100 by default.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad limit, or for an offset paging parameter.
     static func limit(_ req: Request) throws -> Int {
+        if let name = offsetNames.first(where: { req.query[String.self, at: $0] != nil }) {
+            throw AssayError.invalidInput(
+                field: name, line: nil,
+                reason: "lists page by keyset: pass the previous page's `next` as `after` (with `limit`, 1 to 1000)")
+        }
         guard let text = req.query[String.self, at: "limit"] else { return 100 }
         guard let limit = Int(text), (1...1000).contains(limit) else {
             throw AssayError.invalidInput(field: "limit", line: nil, reason: "must be a whole number from 1 to 1000, got '\(text)'")
