@@ -172,6 +172,22 @@ extension Store {
         }
     }
 
+    /// Whether the session calls on any of the vendor's people: the vendor itself, one of its teams, or one of its
+    /// people by name.
+    public func calibration(_ session: CalibrationSession, callsOn vendorID: UUID) async throws -> Bool {
+        if session.participants.vendors.contains(vendorID) { return true }
+        let sql = try sql()
+        if !session.participants.teams.isEmpty, try await sql.raw("""
+            SELECT id FROM teams WHERE vendor_id = \(bind: vendorID) AND id IN (\(binds: session.participants.teams)) LIMIT 1
+            """).first() != nil {
+            return true
+        }
+        guard !session.participants.people.isEmpty else { return false }
+        return try await sql.raw("""
+            SELECT id FROM people WHERE vendor_id = \(bind: vendorID) AND id IN (\(binds: session.participants.people)) LIMIT 1
+            """).first() != nil
+    }
+
     /// Adds a discussion note to a session.
     public func addCalibrationNote(to session: CalibrationSession, text: String, by author: Person, now: Date) async throws {
         let text = text.trimmingBlanksAndNewlines
@@ -186,7 +202,8 @@ extension Store {
 
     /// The session's results: accuracy against the references per person, team, vendor and reference label (95%
     /// Wilson intervals), agreement among participants (Krippendorff's α, Fleiss' κ), the confusions from most to
-    /// least frequent, and the notes. `vendorID` keeps to one vendor's people (a vendor lead's view).
+    /// least frequent, and the notes. `vendorID` keeps to one vendor's people (a vendor lead's view), and to the notes
+    /// of that vendor's people and of the workspace's own (those of no vendor).
     public func calibrationReport(of session: CalibrationSession, vendorID: UUID? = nil) async throws -> CalibrationReport {
         let sql = try sql()
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
@@ -226,9 +243,10 @@ extension Store {
         let matrix = builder.build()
         let alpha = try? KrippendorffAlpha(level: .nominal).measure(matrix).value
         let kappa = try? FleissKappa().measure(matrix).value
+        let noteFilter: SQLQueryString = vendorID.map { "AND (p.vendor_id IS NULL OR p.vendor_id = \(bind: $0))" } ?? ""
         let notes = try await sql.raw("""
             SELECT p.name, n.text, n.created_at_ms FROM calibration_notes n JOIN people p ON p.id = n.author_id
-            WHERE n.session_id = \(bind: session.id) ORDER BY n.id
+            WHERE n.session_id = \(bind: session.id) \(noteFilter) ORDER BY n.id
             """).all().map { row in
             CalibrationReport.Note(author: try row.string("name"), text: try row.string("text"), at: try row.date("created_at_ms"))
         }

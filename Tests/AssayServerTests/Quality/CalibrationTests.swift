@@ -81,10 +81,23 @@ struct CalibrationTests {
             let names = try #require(try scoped.object()["people"]?.arrayValue).compactMap { $0.objectValue?["name"]?.stringValue }
             #expect(names == ["Cid", "Dee"])
             #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: people[0].token).status == .forbidden)
+            // The lead discusses the session their people take part in, and reads their vendor's notes and the
+            // workspace's, not Acme's; a lead whose vendor is not called may not post at all.
+            #expect(try await server.request(
+                .POST, "/api/v1/calibrations/\(sessionID)/notes", token: leadToken, json: ["text": "Globex agrees."]).status == .noContent)
+            let leadNotes = try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: leadToken)
+            #expect(try leadNotes.object()["notes"]?.arrayValue?.compactMap { $0.objectValue?["author"]?.stringValue } == ["Lead"])
+            let initech = try await store.createVendor(named: "Initech", now: now)
+            let stranger = try await store.createPerson(PersonDraft(name: "Stranger", role: .vendorLead, vendorID: initech.id), now: now)
+            let strangerToken = try await store.issueToken(for: stranger.id, now: now).value
+            let uncalled = try await server.request(
+                .POST, "/api/v1/calibrations/\(sessionID)/notes", token: strangerToken, json: ["text": "Hello from Initech"])
+            #expect(uncalled.status == .forbidden && uncalled.reason.contains("called"), "\(uncalled.reason)")
+            #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report").object()["notes"]?.arrayValue?.count == 2)
 
             // The session's items are gold and were discussed: none is served to a participant as gold afterwards.
-            // (With LiveServer's seed the fourth lease draws gold; see ExamTests.)
-            try await Fixtures.items(store, into: queue, count: 3, now: now)
+            // Gold is drawn for about half of the ten leases (the draws are seeded), while ordinary work is left.
+            try await Fixtures.items(store, into: queue, count: 10, now: now)
             #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["gold_rate": 0.5]).status == .ok)
             var served: [String] = []
             while true {
@@ -96,7 +109,7 @@ struct CalibrationTests {
                 _ = try await server.request(
                     .POST, "/api/v1/assignments/\(assignment)/judgment", token: people[0].token, json: ["labels": ["spam"]])
             }
-            #expect(served.sorted() == ["item-0001", "item-0002", "item-0003"], "\(served)")
+            #expect(served.sorted() == (1...10).map { String(format: "item-%04d", $0) }, "\(served)")
         }
     }
 

@@ -38,11 +38,16 @@ struct CalibrationController: RouteCollection {
         return .noContent
     }
 
-    /// Participants and those who run the session discuss it.
+    /// Participants and those who run the session discuss it; a vendor lead, sessions that call on their vendor.
     @Sendable func note(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
-        if !session.participants.include(actor.person) { try Policy.requireCanSeeScores(actor) }
+        if !session.participants.include(actor.person) {
+            try Policy.requireCanSeeScores(actor)
+            if let vendor = try Policy.vendorScope(of: actor), try await !req.store.calibration(session, callsOn: vendor) {
+                throw AssayError.forbidden("a vendor lead discusses only the sessions their vendor's people are called to")
+            }
+        }
         let body = try req.jsonBody(NoteRequest.self)
         try await req.store.addCalibrationNote(to: session, text: body.text, by: actor.person, now: req.now)
         return .noContent
