@@ -62,7 +62,11 @@ enum DemoContent {
             let lines = bank[truth[0]] ?? bank["none"]!
             let line = lines[Int.random(in: 0..<lines.count, using: &rng)]
             let handle = "@user\(Int.random(in: 1000...99_999, using: &rng))"
-            return ["text": .string(line.replacingOccurrences(of: "{user}", with: handle)), "author": .string(handle)]
+            // The wording varies by a generator of the item's own, so that the workspace's other draws (who works
+            // when, who errs) stay as they were.
+            var wording = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(truncatingIfNeeded: language.utf8.count))
+            let text = Self.expand(line, rng: &wording).replacingOccurrences(of: "{user}", with: handle)
+            return ["text": .string(text), "author": .string(handle)]
         case .ads:
             let lines = ads[truth.first { $0 != "none" } ?? "none"]!
             // Creatives ship with the server (no page loads anything from outside it); graphic ones are marked
@@ -112,52 +116,83 @@ enum DemoContent {
          "Read the full C++ standard first; everything else is a shortcut."),
     ]
 
+    /// The template with each `{a|b|c}` replaced by one of its choices (`{user}`, without a bar, is left for the
+    /// handle): a few templates per label give hundreds of distinct comments sharing the label's words, as real
+    /// comments do, rather than a handful of texts repeated thousands of times.
+    static func expand(_ template: String, rng: inout SplitMix64) -> String {
+        var text = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            text += rest[..<open]
+            let inside = rest[rest.index(after: open)..<close]
+            if inside.contains("|") {
+                let choices = inside.split(separator: "|", omittingEmptySubsequences: false)
+                text += choices[Int.random(in: 0..<choices.count, using: &rng)]
+            } else {
+                text += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return text + rest
+    }
+
     // MARK: - Text banks
 
     private static let english: [String: [String]] = [
-        "none": ["Great match last night, that second half was unreal", "Does anyone know when the store reopens?",
-                 "Loved this recipe, added extra garlic", "This thread is so helpful, thank you {user}",
-                 "Traffic on the bridge is terrible again", "Happy birthday {user}! Have a great one"],
-        "spam_scam": ["Earn $500 a day from home!!! DM me for the link", "FREE gift cards, click my profile before it ends",
-                      "Your account is locked, verify here to avoid suspension", "Crypto doubled in 24h, send 1 coin get 2 back"],
-        "harassment": ["{user} nobody wants you here, log off forever", "I know where you work {user}, watch yourself",
-                       "{user} is the dumbest person on this app, everyone report them"],
-        "hate_speech": ["People of that religion should all be banned from this country",
-                        "Those immigrants are vermin and ruin every neighbourhood",
-                        "That group is subhuman and does not deserve rights"],
-        "monetisation_abuse": ["Sub4sub! Like all my videos and I'll like yours, boost each other's payouts",
-                               "Watch my stream on mute overnight to farm views, pays us both"],
-        "violent_extremism": ["Join the movement, the attack last week was only the beginning",
-                              "Glory to the fighters, share their manifesto everywhere"],
-        "self_harm": ["I don't see the point anymore, tonight I'm ending it", "Best ways to hide cuts from your parents?"],
-        "minor_safety": ["{user} you look 13, send me private pics and don't tell your mom",
-                         "Selling accounts of young girls, message me"],
+        "none": ["{Great|Amazing|Unreal|What a} {match|game|second half|finish} last {night|weekend}{, so proud of the team|!|, can't wait for the next one|}",
+                 "Does anyone know when the {store|library|pool|pharmacy} {reopens|opens on Sunday|closes today}?",
+                 "{Loved|Tried|Made} this {recipe|pasta|curry|cake}{, added extra garlic|, my kids asked for seconds|, will make it again|}",
+                 "{Thanks|Cheers|Thank you} {user}, this {thread|guide|tip} is so {helpful|useful|clear}",
+                 "Traffic on the {bridge|ring road|high street} is {terrible|awful|a nightmare} again{| this morning| tonight}",
+                 "Happy birthday {user}! {Have a great one|Enjoy your day|Cake time}{ 🎂|!|}"],
+        "spam_scam": ["{Earn|Make} ${300|500|900} a {day|week} from home{!!!|!} {DM me|Message me|Check my bio} for the link",
+                      "FREE {gift cards|iPhones|crypto|vouchers}, {click|visit} my profile before it {ends|expires}",
+                      "Your {account|wallet|bank card} is {locked|suspended|on hold}, verify {here|at this link|now} to avoid {suspension|closure}",
+                      "{Crypto|Bitcoin|Our fund} doubled in {24h|a week}, send {1|2} coin get {2|4} back"],
+        "harassment": ["{user} {nobody wants you here|you are pathetic|everyone laughs at you}, {log off forever|just disappear|go away}",
+                       "I know where you {work|live|park} {user}, {watch yourself|be careful|sleep well}",
+                       "{user} is the {dumbest|ugliest|most useless} person on this app, {everyone report them|block them all|pile on}"],
+        "hate_speech": ["People of that {religion|ethnicity} should all be {banned from|thrown out of|kept out of} this country",
+                        "Those {immigrants|foreigners|people} are {vermin|a plague|animals} and ruin every {neighbourhood|town|school}",
+                        "That group is {subhuman|inferior|filth} and does not deserve {rights|to live here|respect}"],
+        "monetisation_abuse": ["{Sub4sub|Follow4follow|Like4like}! {Like all my videos|Watch my shorts|Comment on my posts} and I'll do yours{, boost each other's payouts|, we both get paid}",
+                               "Watch my stream on mute {overnight|all day|on loop} to farm {views|watch hours}, pays us both"],
+        "violent_extremism": ["Join the {movement|cause|fight}, the attack last {week|month} was only the beginning",
+                              "Glory to the {fighters|martyrs|soldiers}, share their {manifesto|video|message} everywhere"],
+        "self_harm": ["I don't see the point {anymore|of anything}, tonight I'm ending it",
+                      "Best ways to hide {cuts|scars|marks} from your {parents|teachers|friends}?"],
+        "minor_safety": ["{user} you look {12|13|14}, send me private {pics|photos|videos} and don't tell your {mom|parents}",
+                         "Selling accounts of young {girls|boys|kids}, message me"],
     ]
 
     private static let portuguese: [String: [String]] = [
-        "none": ["Que jogo incrível ontem, o segundo tempo foi demais", "Alguém sabe se a loja abre no feriado?",
-                 "Receita ótima, coloquei mais alho", "Parabéns {user}, muitas felicidades!"],
-        "spam_scam": ["Ganhe R$500 por dia em casa!!! Chama no privado", "Pix em dobro: mande 100 e receba 200 agora",
-                      "Sua conta foi bloqueada, confirme seus dados neste link"],
-        "harassment": ["{user} ninguém te suporta, some daqui", "Sei onde você mora {user}, toma cuidado"],
-        "hate_speech": ["Essa gente de outra religião devia ser expulsa do país", "Esses imigrantes são uma praga"],
-        "monetisation_abuse": ["Inscreva-se no meu canal que eu me inscrevo no seu, todo mundo ganha"],
-        "violent_extremism": ["O ataque foi só o começo, junte-se ao movimento"],
-        "self_harm": ["Não aguento mais, hoje eu acabo com tudo"],
-        "minor_safety": ["{user} você parece ter 13, manda foto no privado e não conta pra ninguém"],
+        "none": ["Que {jogo|partida} incrível {ontem|no domingo}, o segundo tempo foi demais",
+                 "Alguém sabe se a {loja|farmácia|biblioteca} abre no {feriado|domingo}?",
+                 "Receita ótima, coloquei mais {alho|cebola|pimenta}", "Parabéns {user}, muitas felicidades{!|! 🎉}"],
+        "spam_scam": ["Ganhe R${300|500|900} por {dia|semana} em casa!!! {Chama no privado|Link na bio}",
+                      "Pix em dobro: mande {100|200} e receba {200|400} agora",
+                      "Sua {conta|carteira} foi bloqueada, confirme seus dados {neste link|aqui}"],
+        "harassment": ["{user} ninguém te suporta, {some daqui|vai embora}", "Sei onde você {mora|trabalha} {user}, toma cuidado"],
+        "hate_speech": ["Essa gente de outra {religião|raça} devia ser expulsa do país", "Esses {imigrantes|estrangeiros} são uma praga"],
+        "monetisation_abuse": ["Inscreva-se no meu canal que eu me inscrevo no seu, {todo mundo ganha|bora monetizar}"],
+        "violent_extremism": ["O ataque foi só o começo, junte-se ao {movimento|combate}"],
+        "self_harm": ["Não aguento mais, {hoje|esta noite} eu acabo com tudo"],
+        "minor_safety": ["{user} você parece ter {12|13|14}, manda foto no privado e não conta pra ninguém"],
     ]
 
     private static let spanish: [String: [String]] = [
-        "none": ["Qué partidazo anoche, el segundo tiempo fue increíble", "¿Alguien sabe a qué hora abre la tienda?",
-                 "Me encantó la receta, le puse más ajo", "¡Feliz cumpleaños {user}!"],
-        "spam_scam": ["¡Gana $500 al día desde casa! Escríbeme", "Tarjetas de regalo GRATIS, entra a mi perfil ya",
-                      "Tu cuenta será suspendida, verifica tus datos aquí"],
-        "harassment": ["{user} nadie te quiere aquí, vete ya", "Sé dónde trabajas {user}, ten cuidado"],
-        "hate_speech": ["Esa gente de esa religión debería ser expulsada del país", "Esos inmigrantes son una plaga"],
-        "monetisation_abuse": ["Sígueme y te sigo, dale like a todos mis videos para ganar más"],
-        "violent_extremism": ["El ataque fue solo el comienzo, únete a la causa"],
-        "self_harm": ["Ya no puedo más, esta noche termino con todo"],
-        "minor_safety": ["{user} pareces de 13, mándame fotos privadas y no le digas a nadie"],
+        "none": ["Qué partidazo {anoche|el domingo}, el segundo tiempo fue increíble",
+                 "¿Alguien sabe a qué hora abre la {tienda|farmacia|biblioteca}?",
+                 "Me encantó la receta, le puse más {ajo|cebolla|chile}", "¡Feliz cumpleaños {user}{!|! 🎂}"],
+        "spam_scam": ["¡Gana ${300|500|900} al {día|mes} desde casa! {Escríbeme|Link en mi perfil}",
+                      "{Tarjetas de regalo|iPhones} GRATIS, entra a mi perfil ya",
+                      "Tu {cuenta|tarjeta} será suspendida, verifica tus datos {aquí|en este enlace}"],
+        "harassment": ["{user} nadie te quiere aquí, {vete ya|desaparece}", "Sé dónde {trabajas|vives} {user}, ten cuidado"],
+        "hate_speech": ["Esa gente de esa {religión|raza} debería ser expulsada del país", "Esos {inmigrantes|extranjeros} son una plaga"],
+        "monetisation_abuse": ["Sígueme y te sigo, dale like a todos mis {videos|reels} para ganar más"],
+        "violent_extremism": ["El ataque fue solo el comienzo, únete a la {causa|lucha}"],
+        "self_harm": ["Ya no puedo más, {esta noche|hoy} termino con todo"],
+        "minor_safety": ["{user} pareces de {12|13|14}, mándame fotos privadas y no le digas a nadie"],
     ]
 
     private static let ads: [String: [String]] = [
