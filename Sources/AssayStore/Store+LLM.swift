@@ -19,11 +19,8 @@ extension Store {
     ) async throws -> LLMRun {
         let config = try config.validated()
         return try await transaction { sql in
+            // Locked until this run is recorded: two starts of one version with different setups take turns.
             let predictorID = try await Self.predictorID(of: predictor, kind: .llm, now: now, sql)
-            let kind = try await sql.raw("SELECT kind FROM predictors WHERE id = \(bind: predictorID)").first()!.string("kind")
-            guard kind == Predictor.Kind.llm.rawValue else {
-                throw AssayError.conflict("\(predictor) holds \(kind) predictions; give the model's answers a name of their own")
-            }
             if let earlier = try await sql.raw("""
                 SELECT config FROM llm_runs WHERE predictor_id = \(bind: predictorID) ORDER BY started_at_ms DESC LIMIT 1
                 """).first() {

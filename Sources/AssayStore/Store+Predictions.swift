@@ -104,6 +104,11 @@ extension Store {
 
     /// The predictor's id, registering it on its first prediction. A predictor keeps the kind it was first
     /// registered with.
+    ///
+    /// The row is locked (on PostgreSQL) until the caller commits: two writers of one version take turns.
+    ///
+    /// - Throws: ``AssayError/conflict(_:)`` when the version holds another kind's predictions (an LLM's answers
+    ///   would be overwritten by an import, or the other way round).
     static func predictorID(of reference: Predictor.Reference, kind: Predictor.Kind, now: Date, _ sql: any SQLDatabase)
         async throws -> UUID
     {
@@ -113,9 +118,15 @@ extension Store {
                     \(bind: Column.millis(now)))
             ON CONFLICT (name, version) DO NOTHING
             """).run()
-        return try await sql.raw("""
-            SELECT id FROM predictors WHERE name = \(bind: reference.name) AND version = \(bind: reference.version)
-            """).first()!.uuid("id")
+        let row = try await sql.raw("""
+            SELECT id, kind FROM predictors WHERE name = \(bind: reference.name) AND version = \(bind: reference.version)
+            \(unsafeRaw: sql.dialect.name == "postgresql" ? "FOR UPDATE" : "")
+            """).first()!
+        let existing = try row.string("kind")
+        guard existing == kind.rawValue else {
+            throw AssayError.conflict("\(reference) holds \(existing) predictions; give these a name or version of their own")
+        }
+        return try row.uuid("id")
     }
 
     /// Every predictor, by name and version, with how many items each has predicted.

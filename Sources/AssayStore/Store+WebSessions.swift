@@ -18,19 +18,23 @@ extension Store {
     ///
     /// - Throws: ``AssayError.unauthenticated(_:)`` for an unknown or revoked token.
     public func startWebSession(token: TokenSecret, now: Date) async throws -> (Person, WebSession) {
-        guard let person = try await person(authenticatedBy: token) else {
-            throw AssayError.unauthenticated("that token is unknown or was revoked")
-        }
         var rng = SystemRandomNumberGenerator()
         let session = WebSession(
             secret: TokenSecret.generate(using: &rng), csrfToken: TokenSecret.generate(using: &rng).value,
             expiresAt: now.addingTimeInterval(Self.webSessionLifetime))
-        try await sql().raw("""
-            INSERT INTO web_sessions (secret_hash, person_id, csrf_token, created_at_ms, expires_at_ms)
-            VALUES (\(bind: Self.hash(session.secret)), \(bind: person.id), \(bind: session.csrfToken),
-                    \(bind: Column.millis(now)), \(bind: Column.millis(session.expiresAt)))
-            """).run()
-        return (person, session)
+        // The token's row stays locked until the session is in: a revocation racing this sign-in either comes first
+        // (and the token is refused here) or waits, and then ends this session with the others.
+        return try await transaction { sql in
+            guard let person = try await Self.person(authenticatedBy: token, lock: self.forUpdate, sql) else {
+                throw AssayError.unauthenticated("that token is unknown or was revoked")
+            }
+            try await sql.raw("""
+                INSERT INTO web_sessions (secret_hash, person_id, csrf_token, created_at_ms, expires_at_ms)
+                VALUES (\(bind: Self.hash(session.secret)), \(bind: person.id), \(bind: session.csrfToken),
+                        \(bind: Column.millis(now)), \(bind: Column.millis(session.expiresAt)))
+                """).run()
+            return (person, session)
+        }
     }
 
     /// The person and CSRF token of a live session, or nil for an unknown, ended or expired one.

@@ -245,13 +245,19 @@ extension Store {
 
     /// The person a token belongs to, or `nil` for an unknown or revoked token.
     public func person(authenticatedBy secret: TokenSecret) async throws -> Person? {
-        let columns = Self.personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }
-        guard let row = try await sql().raw("""
+        try await Self.person(authenticatedBy: secret, sql())
+    }
+
+    /// ``person(authenticatedBy:)`` in the caller's transaction; `lock` (`FOR UPDATE` on PostgreSQL) holds the token's
+    /// row, so a revocation of it waits for the caller to commit.
+    static func person(authenticatedBy secret: TokenSecret, lock: String = "", _ sql: any SQLDatabase) async throws -> Person? {
+        let columns = personColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }
+        guard let row = try await sql.raw("""
             SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM api_tokens t JOIN people p ON p.id = t.person_id
-            WHERE t.token_hash = \(bind: Self.hash(secret)) AND t.revoked_at_ms IS NULL
+            WHERE t.token_hash = \(bind: hash(secret)) AND t.revoked_at_ms IS NULL\(unsafeRaw: lock.isEmpty ? "" : lock + " OF t")
             """).first()
         else { return nil }
-        return try Self.person(from: row)
+        return try person(from: row)
     }
 
     /// Revokes every token of a person and ends their web sessions: a session begun with a lost token must not

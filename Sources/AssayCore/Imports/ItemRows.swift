@@ -60,9 +60,12 @@ public enum ItemRows {
             throw AssayError.invalidInput(
                 field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
         }
-        // A Label Studio task Assay exported keeps the item's market and language in its `meta`.
+        // A Label Studio task (content in `data`) that Assay exported keeps the item's market and language in its
+        // `meta`. Only there: in a plain row, `meta` is content like any other field.
         func metaText(_ key: String) -> String? {
-            guard case .object(let meta)? = row.fields["meta"], case .string(let text)? = meta[key] else { return nil }
+            guard case .object? = row.fields["data"], case .object(let meta)? = row.fields["meta"],
+                case .string(let text)? = meta[key]
+            else { return nil }
             return text
         }
         let language = (try row.optionalText("language") ?? metaText("language")).map { Locale.normalizedCode($0) ?? $0 }

@@ -22,10 +22,13 @@ public struct CalibrationSession: Codable, Sendable, Equatable {
             people = try container.decodeIfPresent([UUID].self, forKey: .people) ?? []
         }
 
-        /// Whether the person is called to the session.
+        /// Whether the person is called to the session: named, or someone who labels (``Role/labels``) in a team or
+        /// vendor called. A vendor's lead is not among its labellers: the session's items are gold, and the lead
+        /// discusses the session (notes, the report) without seeing them as a participant does.
         public func include(_ person: Person) -> Bool {
-            people.contains(person.id) || person.teamID.map(teams.contains) == true
-                || person.vendorID.map(vendors.contains) == true
+            people.contains(person.id)
+                || (person.role.labels
+                    && (person.teamID.map(teams.contains) == true || person.vendorID.map(vendors.contains) == true))
         }
 
     }

@@ -93,6 +93,10 @@ struct CalibrationTests {
             let uncalled = try await server.request(
                 .POST, "/api/v1/calibrations/\(sessionID)/notes", token: strangerToken, json: ["text": "Hello from Initech"])
             #expect(uncalled.status == .forbidden && uncalled.reason.contains("called"), "\(uncalled.reason)")
+            #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report", token: strangerToken).status == .forbidden)
+            // A lead is not a participant of the sessions their vendor is called to: its items are gold.
+            let leadNext = try await server.request(.POST, "/api/v1/calibrations/\(sessionID)/next", token: leadToken)
+            #expect(leadNext.status == .forbidden && leadNext.reason.contains("not a participant"), "\(leadNext.text)")
             #expect(try await server.request(.GET, "/api/v1/calibrations/\(sessionID)/report").object()["notes"]?.arrayValue?.count == 2)
 
             // The session's items are gold and were discussed: none is served to a participant as gold afterwards.

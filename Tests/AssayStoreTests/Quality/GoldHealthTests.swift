@@ -16,6 +16,11 @@ struct GoldHealthTests {
             try await Fixtures.items(store, into: queue, count: 30, prefix: "gold", now: now)
             try await Fixtures.items(store, into: queue, count: 40, prefix: "work", now: now)
             let arbitrator = try await store.createPerson(PersonDraft(name: "Arb", role: .arbitrator), now: now)
+            // The leaker works for Kestrel; the honest people belong to no vendor.
+            let kestrel = try await store.createVendor(named: "Kestrel", now: now)
+            let atlas = try await store.createVendor(named: "Atlas", now: now)
+            _ = try await store.createPerson(
+                PersonDraft(externalID: "leaker", name: "Lee", role: .annotator, vendorID: kestrel.id), now: now)
             // Every reference says spam; the last one is wrong (the item is harmless), and the crowd says so.
             _ = try await store.importGold(
                 (1...30).map { GoldDraft(itemExternalID: String(format: "gold-%04d", $0), labels: ["spam"]) },
@@ -50,10 +55,12 @@ struct GoldHealthTests {
             let leak = try #require(health.suspectedLeaks.first)
             #expect(leak.goldAccuracy == 1 && leak.peerAgreement == 0 && leak.goldAnswers == 30 && leak.ordinaryJudgments == 40)
 
-            // A vendor lead's view names no gold item, and only their own people's leaks (this vendor has nobody here).
-            let vendors = try await store.goldHealth(of: queue, vendorID: UUID())
-            #expect(vendors.disputed.isEmpty && vendors.overexposed.isEmpty && vendors.suspectedLeaks.isEmpty)
-            #expect(vendors.activeItems == 30 && vendors.uncoveredLabels == health.uncoveredLabels)
+            // A vendor lead's view names no gold item, and only their own people's leaks.
+            let kestrels = try await store.goldHealth(of: queue, vendorID: kestrel.id)
+            #expect(kestrels.disputed.isEmpty && kestrels.overexposed.isEmpty && kestrels.suspectedLeaks.map(\.externalID) == ["leaker"])
+            #expect(kestrels.activeItems == 30 && kestrels.uncoveredLabels == health.uncoveredLabels)
+            let atlases = try await store.goldHealth(of: queue, vendorID: atlas.id)
+            #expect(atlases.disputed.isEmpty && atlases.suspectedLeaks.isEmpty)
         }
     }
 }

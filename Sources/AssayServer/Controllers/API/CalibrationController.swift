@@ -44,9 +44,7 @@ struct CalibrationController: RouteCollection {
         let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
         if !session.participants.include(actor.person) {
             try Policy.requireCanSeeScores(actor)
-            if let vendor = try Policy.vendorScope(of: actor), try await !req.store.calibration(session, callsOn: vendor) {
-                throw AssayError.forbidden("a vendor lead discusses only the sessions their vendor's people are called to")
-            }
+            try await Self.requireCalled(try Policy.vendorScope(of: actor), to: session, req)
         }
         let body = try req.jsonBody(NoteRequest.self)
         try await req.store.addCalibrationNote(to: session, text: body.text, by: actor.person, now: req.now)
@@ -57,7 +55,16 @@ struct CalibrationController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
         let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
-        return JSONBody(try await req.store.calibrationReport(of: session, vendorID: try Policy.vendorScope(of: actor)))
+        let vendor = try Policy.vendorScope(of: actor)
+        try await Self.requireCalled(vendor, to: session, req)
+        return JSONBody(try await req.store.calibrationReport(of: session, vendorID: vendor))
+    }
+
+    /// A vendor lead's business is the sessions their vendor's people are called to.
+    private static func requireCalled(_ vendor: UUID?, to session: CalibrationSession, _ req: Request) async throws {
+        if let vendor, try await !req.store.calibration(session, callsOn: vendor) {
+            throw AssayError.forbidden("a vendor lead sees and discusses only the sessions their vendor's people are called to")
+        }
     }
 }
 
