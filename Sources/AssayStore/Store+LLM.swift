@@ -17,8 +17,15 @@ extension Store {
     public func startLLMRun(
         on queue: Queue, as predictor: Predictor.Reference, config: LLMRunConfig, by actor: Person, now: Date
     ) async throws -> LLMRun {
-        let config = try config.validated()
-        return try await transaction { sql in
+        var config = try config.validated()
+        // The guidelines the prompt quotes are those in force now, for the whole run, resumed or not.
+        config.guidelineVersion = nil
+        if config.template.quotesGuidelines {
+            do {
+                config.guidelineVersion = try await guideline(of: queue.id, version: nil, now: now).version
+            } catch AssayError.notFound {}
+        }
+        return try await transaction { [config] sql in
             // Locked until this run is recorded: two starts of one version with different setups take turns.
             let predictorID = try await Self.predictorID(of: predictor, kind: .llm, now: now, sql)
             if let earlier = try await sql.raw("""

@@ -58,7 +58,12 @@ public struct LLMRunner: Sendable {
         let config = run.config
         let apiKey = try Self.apiKey(for: config, in: environment)
         let queue = try await store.queue(run.queueID.uuidString)
-        let guidelines = (try? await store.guideline(of: queue.id, version: nil, now: Date()))?.passages ?? [:]
+        // The guidelines the run started with (``LLMRunConfig/guidelineVersion``), not those published since: one
+        // predictor version asks one way.
+        var guidelines: [String: String] = [:]
+        if let version = config.guidelineVersion {
+            guidelines = try await store.guideline(of: queue.id, version: version, now: Date()).passages
+        }
         // A client of its own that does not retry a failed connection: AsyncHTTPClient would try again until each
         // call's deadline, so a server that is down would cost every attempt its whole timeout. The retry policy
         // decides instead.

@@ -88,6 +88,19 @@ struct LLMRunnerTests {
                 } catch AssayError.conflict(let message) {
                     #expect(message.contains("model (test-model, not other-model)") && message.contains("prompt (the text of"), "\(message)")
                 }
+                // The prompt quotes the guidelines: once a version is published, the same setup asks another way.
+                _ = try await store.publishGuideline(
+                    GuidelineDraft(markdown: "# Policy", passages: ["spam": "Unsolicited ads and scams."]), for: queue,
+                    by: analyst, now: Date())
+                do {
+                    _ = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                    Issue.record("a run quoting other guidelines under one version was accepted")
+                } catch AssayError.conflict(let message) {
+                    #expect(message.contains("guidelines (none, not version 1)"), "\(message)")
+                }
+                let quoting = try await store.startLLMRun(
+                    on: queue, as: Predictor.Reference(name: "triage-llm", version: "p2"), config: config, by: analyst, now: Date())
+                #expect(quoting.config.guidelineVersion == 1)
             }
         }
     }

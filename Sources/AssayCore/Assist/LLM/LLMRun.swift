@@ -53,6 +53,9 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
     public var limit: Int?
     /// Prices, for the cost; nil records tokens only.
     public var pricing: ModelPricing?
+    /// The version of the queue's guidelines whose passages the prompt quotes (`{{guidelines}}`): set when the run
+    /// starts, and kept by a resumed run; nil when the prompt quotes none or none was published.
+    public var guidelineVersion: Int?
 
     /// Makes a configuration with defaults that suit a local server.
     public init(
@@ -81,7 +84,7 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
     public var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: maxAttempts) }
 
     /// How this setup would answer differently from `other`: the model, the prompt, the temperature, the answer's
-    /// length or its JSON mode, each named with both values; empty when the two answer alike. The endpoint, pace,
+    /// length, its JSON mode or the guidelines the prompt quotes, each named with both values; empty when the two answer alike. The endpoint, pace,
     /// scope and prices change what a run costs and covers, not what it answers.
     ///
     /// A predictor version stands for one setup, so that its evaluation means one thing:
@@ -101,6 +104,7 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
         compare("temperature", temperature, other.temperature) { String($0) }
         compare("max_tokens", maxTokens, other.maxTokens) { String($0) }
         compare("json_mode", jsonMode, other.jsonMode) { String($0) }
+        compare("guidelines", guidelineVersion, other.guidelineVersion) { $0.map { "version \($0)" } ?? "none" }
         return differences
     }
 
@@ -135,6 +139,7 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
         case model, template, temperature, concurrency, scope, limit, pricing
         case baseURL = "base_url", apiKeyEnv = "api_key_env", maxTokens = "max_tokens", jsonMode = "json_mode"
         case requestsPerSecond = "requests_per_second", timeoutSeconds = "timeout_seconds", maxAttempts = "max_attempts"
+        case guidelineVersion = "guideline_version"
     }
 
     /// Decodes a configuration; fields other than `base_url` and `model` take their defaults.
@@ -155,6 +160,7 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
             scope: try container.decodeIfPresent(Scope.self, forKey: .scope) ?? defaults.scope,
             limit: try container.decodeIfPresent(Int.self, forKey: .limit),
             pricing: try container.decodeIfPresent(ModelPricing.self, forKey: .pricing))
+        guidelineVersion = try container.decodeIfPresent(Int.self, forKey: .guidelineVersion)
     }
 }
 

@@ -34,6 +34,10 @@ public struct PromptTemplate: Codable, Sendable, Equatable {
     /// The user message: the one that shows the item.
     public var user: String
 
+    /// Whether the template quotes the queue's guidelines (`{{guidelines}}`), so that their version is part of what
+    /// it asks.
+    public var quotesGuidelines: Bool { (system + user).contains("{{guidelines}}") }
+
     /// Makes a template; call ``validated()`` before using one that came from a person.
     public init(name: String, version: String, system: String = "", user: String) {
         self.name = name
