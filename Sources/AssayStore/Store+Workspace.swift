@@ -6,22 +6,29 @@ import SQLKit
 // MARK: - Vendors and teams
 
 extension Store {
-    /// Adds a vendor.
+    /// Adds a vendor. Logged as `vendor.created` (by `actor`; nil for the command line).
     ///
     /// - Throws: ``AssayError/conflict(_:)`` when the name is taken; ``AssayError/invalidInput(field:line:reason:)``
     ///   for an empty name.
-    public func createVendor(named name: String, now: Date) async throws -> Vendor {
+    public func createVendor(named name: String, by actor: Person? = nil, now: Date) async throws -> Vendor {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a vendor name must be 1 to 200 characters")
         }
         let vendor = Vendor(id: UUID(), name: trimmed)
-        let inserted = try await sql().raw("""
-            INSERT INTO vendors (id, name, created_at_ms) VALUES (\(bind: vendor.id), \(bind: trimmed), \(bind: Column.millis(now)))
-            ON CONFLICT (name) DO NOTHING RETURNING id
-            """).first()
-        guard inserted != nil else { throw AssayError.conflict("a vendor named '\(trimmed)' already exists") }
-        return vendor
+        return try await transaction { sql in
+            let inserted = try await sql.raw("""
+                INSERT INTO vendors (id, name, created_at_ms) VALUES (\(bind: vendor.id), \(bind: trimmed), \(bind: Column.millis(now)))
+                ON CONFLICT (name) DO NOTHING RETURNING id
+                """).first()
+            guard inserted != nil else { throw AssayError.conflict("a vendor named '\(trimmed)' already exists") }
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor?.id, action: .vendorCreated, entity: "vendor", entityID: vendor.id.uuidString,
+                    queueID: nil, vendorID: vendor.id, before: nil, after: ["name": .string(trimmed)])
+            ], sql)
+            return vendor
+        }
     }
 
     /// Every vendor, by name.
@@ -31,11 +38,11 @@ extension Store {
         }
     }
 
-    /// Adds a team to a vendor.
+    /// Adds a team to a vendor. Logged as `team.created` (by `actor`; nil for the command line).
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown vendor, ``AssayError/conflict(_:)`` when the
     ///   vendor already has a team of that name.
-    public func createTeam(named name: String, in vendorID: UUID, now: Date) async throws -> Team {
+    public func createTeam(named name: String, in vendorID: UUID, by actor: Person? = nil, now: Date) async throws -> Team {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a team name must be 1 to 200 characters")
@@ -51,6 +58,11 @@ extension Store {
                 ON CONFLICT (vendor_id, name) DO NOTHING RETURNING id
                 """).first()
             guard inserted != nil else { throw AssayError.conflict("the vendor already has a team named '\(trimmed)'") }
+            try await AuditLog.append([
+                AuditEvent(
+                    at: now, actorID: actor?.id, action: .teamCreated, entity: "team", entityID: team.id.uuidString,
+                    queueID: nil, vendorID: vendorID, before: nil, after: ["name": .string(trimmed)])
+            ], sql)
             return team
         }
     }

@@ -33,6 +33,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable, ClosedChoice {
     case queueAssistChanged = "queue.assist_changed"
     /// A queue created.
     case queueCreated = "queue.created"
+    /// A vendor added to the workspace.
+    case vendorCreated = "vendor.created"
+    /// A team added to a vendor.
+    case teamCreated = "team.created"
     /// A person added to the workspace, with their role.
     case personCreated = "person.created"
     /// Whether a person may take work changed (active, in training, suspended), workspace-wide.

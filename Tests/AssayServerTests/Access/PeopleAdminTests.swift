@@ -51,6 +51,17 @@ struct PeopleAdminTests {
                     && entries[2]["after"]?.objectValue?["status"]?.stringValue == "suspended", "\(log.text)")
             let priya = try await server.store.person(externalID: "priya")
             #expect(entries[1]["actor_id"]?.stringValue == priya.id.uuidString, "the analyst who reinstated")
+
+            // Vendors and teams made through the API are logged with the admin who made them.
+            let vendor = try await server.request(.POST, "/api/v1/vendors", json: ["name": "Kestrel"])
+            let vendorID = try #require(try vendor.object()["id"]?.stringValue, "\(vendor.text)")
+            #expect(try await server.request(.POST, "/api/v1/vendors/\(vendorID)/teams", json: ["name": "Night"]).status == .created)
+            let admin = try #require(try await server.store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            for (entity, action) in [("vendor", "vendor.created"), ("team", "team.created")] {
+                let logged = try await server.request(.GET, "/api/v1/audit?entity=\(entity)").object()["data"]?.arrayValue?.first
+                #expect(logged?["action"]?.stringValue == action && logged?["actor_id"]?.stringValue == admin.id.uuidString
+                        && logged?["vendor_id"]?.stringValue == vendorID, "\(String(describing: logged))")
+            }
         }
     }
 }

@@ -74,9 +74,11 @@ struct WorkspaceController: RouteCollection {
     }
 
     @Sendable func createVendor(req: Request) async throws -> Response {
-        try Policy.requireCanManageWorkspace(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageWorkspace(actor)
         try NameRequest.validate(content: req)
-        let vendor = try await req.store.createVendor(named: try req.jsonBody(NameRequest.self).name, now: req.now)
+        let vendor = try await req.store.createVendor(
+            named: try req.jsonBody(NameRequest.self).name, by: actor.person, now: req.now)
         return try await JSONBody(vendor).encodeResponse(status: .created, for: req)
     }
 
@@ -89,11 +91,12 @@ struct WorkspaceController: RouteCollection {
     }
 
     @Sendable func createTeam(req: Request) async throws -> Response {
-        try Policy.requireCanManageWorkspace(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageWorkspace(actor)
         try NameRequest.validate(content: req)
         let vendorID = try req.parameters.require("vendorID", as: UUID.self)
         let name = try req.jsonBody(NameRequest.self).name
-        let team = try await req.store.createTeam(named: name, in: vendorID, now: req.now)
+        let team = try await req.store.createTeam(named: name, in: vendorID, by: actor.person, now: req.now)
         return try await JSONBody(team).encodeResponse(status: .created, for: req)
     }
 
