@@ -235,7 +235,7 @@ extension Store {
                     reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the items first")
             }
             let (people, created) = try await Self.annotatorIDs(
-                forExternalIDs: Set(judgments.map(\.annotatorExternalID)), now: now, sql)
+                forExternalIDs: Set(judgments.map(\.annotatorExternalID)), for: queue, now: now, sql)
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
             // Each judgment records the guidelines version in force when it was made, as a live submit does.
@@ -485,9 +485,11 @@ extension Store {
         return found
     }
 
-    private static func annotatorIDs(forExternalIDs externalIDs: Set<String>, now: Date, _ sql: any SQLDatabase)
-        async throws -> (ids: [String: UUID], created: Int)
-    {
+    /// The people with these external ids; one unknown becomes a new annotator, logged as `person.created` (by
+    /// nobody: the import made them).
+    private static func annotatorIDs(
+        forExternalIDs externalIDs: Set<String>, for queue: Queue, now: Date, _ sql: any SQLDatabase
+    ) async throws -> (ids: [String: UUID], created: Int) {
         var found: [String: UUID] = [:]
         let all = Array(externalIDs)
         for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
@@ -496,16 +498,21 @@ extension Store {
                 found[try row.string("external_id")] = try row.uuid("id")
             }
         }
-        var created = 0
+        var created: [AuditEvent] = []
         for externalID in all.sorted() where found[externalID] == nil {
             let person = Person(id: UUID(), externalID: externalID, name: externalID, role: .annotator, createdAt: now)
             if try await insert(person, sql) {
-                created += 1
+                created.append(AuditEvent(
+                    at: now, actorID: nil, action: .personCreated, entity: "person", entityID: person.id.uuidString,
+                    queueID: nil, before: nil,
+                    after: ["external_id": .string(externalID), "name": .string(externalID), "role": .string(Role.annotator.rawValue)],
+                    reason: "judgments imported into '\(queue.name)' named them"))
                 found[externalID] = person.id
             } else if let row = try await sql.raw("SELECT id FROM people WHERE external_id = \(bind: externalID)").first() {
                 found[externalID] = try row.uuid("id")
             }
         }
-        return (found, created)
+        try await AuditLog.append(created, sql)
+        return (found, created.count)
     }
 }

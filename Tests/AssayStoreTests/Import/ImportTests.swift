@@ -86,6 +86,10 @@ struct ImportTests {
             #expect(report == ImportReport(received: 5, inserted: 5, duplicates: 0, createdAnnotators: 2))
             let again = try await store.importJudgments(good, into: queue, now: Date())
             #expect(again == ImportReport(received: 5, inserted: 0, duplicates: 5, createdAnnotators: 0))
+            // The two people the import made are in the audit log, once.
+            let made = try await store.auditEvents(AuditFilter(entity: "person", action: .personCreated))
+            #expect(made.compactMap { $0.after?.objectValue?["external_id"]?.stringValue }.sorted() == ["vendor-a", "vendor-b"])
+            #expect(made.allSatisfy { $0.actorID == nil && $0.reason?.contains("judgments imported") == true })
 
             let labels = try await store.finalLabels(in: queue.id, after: nil, limit: 10)
             #expect(labels.map(\.externalID) == ["item-0001", "item-0002"])
