@@ -374,12 +374,27 @@ extension Store {
 
     // MARK: - Member status
 
-    /// Refuses a person the queue has suspended, with the reason.
+    /// Refuses a person the queue has suspended, with the reason, in words addressed to them: only they ask for its
+    /// work.
     static func requireNotSuspended(_ person: Person, from queue: Queue, _ sql: any SQLDatabase) async throws {
         let member = try await memberStatus(of: person.id, in: queue.id, sql)
         guard member.status == .suspended else { return }
         throw AssayError.forbidden(
-            "\(person.name) is suspended from queue '\(queue.name)' (\(member.reason)); an analyst can reinstate them")
+            "you are suspended from queue '\(queue.name)' (\(member.reason)); an analyst can reinstate you")
+    }
+
+    /// The queues that have suspended the person: their home page offers them those queues' exams, not their work.
+    public func queuesSuspending(_ person: Person) async throws -> Set<UUID> {
+        Set(try await sql().raw("""
+            SELECT queue_id FROM queue_members WHERE annotator_id = \(bind: person.id) AND status = 'suspended'
+            """).all().map { try $0.uuid("queue_id") })
+    }
+
+    /// ``requireNotSuspended(_:from:_:)`` on its own: for pages that would offer the queue's work.
+    ///
+    /// - Throws: ``AssayError/forbidden(_:)`` saying why.
+    public func requireNotSuspended(_ person: Person, from queue: Queue) async throws {
+        try await Self.requireNotSuspended(person, from: queue, sql())
     }
 
     static func memberStatus(of personID: UUID, in queueID: UUID, _ sql: any SQLDatabase) async throws

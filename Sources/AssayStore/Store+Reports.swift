@@ -138,8 +138,13 @@ extension Store {
             SELECT COUNT(*) AS waiting FROM qa_reviews q JOIN people p ON p.id = q.annotator_id
             WHERE q.queue_id = \(bind: queue.id) AND q.state <> 'done' \(vendor)
             """).first()?.int("waiting") ?? 0
+        // Open cases, whatever opened them: a tie, an escalation, an appeal or an expert review. (Unresolved items
+        // count ties alone.)
+        let cases = try await sql.raw("""
+            SELECT COUNT(*) AS cases FROM arbitration_cases WHERE queue_id = \(bind: queue.id) AND state = 'open'
+            """).first()?.int("cases") ?? 0
         return QueueIssues(
-            backlog: stats.backlog, awaitingArbitration: stats.unresolvedItems, awaitingQA: waiting,
+            backlog: stats.backlog, awaitingArbitration: cases, awaitingQA: waiting,
             flagged: members["flagged"] ?? 0, suspended: members["suspended"] ?? 0)
     }
 

@@ -37,7 +37,9 @@ struct ModelPanel: Encodable {
                 detail: "\(Figures.interval(alignment.gold.model)); people on the same items: \(Figures.rate(alignment.gold.people))"),
             DashboardPage.Tile(
                 title: "Wrong suggestions taken", value: Figures.rate(stamp.acceptedWhenWrong),
-                detail: stamp.acceptedWhenWrong.answered == 0 ? "no wrong suggestion on gold yet" : Figures.interval(stamp.acceptedWhenWrong)),
+                detail: stamp.acceptedWhenWrong.answered == 0
+                    ? "nobody has been shown a wrong suggestion on a gold item yet"
+                    : "\(Figures.interval(stamp.acceptedWhenWrong)), of \(stamp.acceptedWhenWrong.answered) wrong suggestions shown on gold"),
         ]
         self.runs = runs.prefix(10).map { run in
             Run(

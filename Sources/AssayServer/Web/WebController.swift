@@ -113,9 +113,10 @@ struct WebController: RouteCollection {
             worked = try await req.store.queuesWorked(byVendor: vendorID, since: req.now.addingTimeInterval(-90 * 86_400))
         }
         let showsProgress = (try? Policy.requireCanSeeStats(actor)) != nil
+        let suspending = actor.role.labels ? try await req.store.queuesSuspending(actor.person) : []
         var queues: [HomePage.QueueRow] = []
         for queue in try await req.store.queues() {
-            let actions = Self.actions(on: queue, for: actor)
+            let actions = Self.actions(on: queue, for: actor, suspended: suspending.contains(queue.id))
             // A queue in languages or markets someone does not cover offers them nothing; it is not listed.
             guard !actions.isEmpty, worked?.contains(queue.id) ?? true else { continue }
             // Progress, as the API's stats: for those who may read them (not annotators, who never learn of gold).
@@ -130,12 +131,13 @@ struct WebController: RouteCollection {
             "home", HomePage(chrome: try Chrome(req, title: "Queues"), showsProgress: showsProgress, queues: queues))
     }
 
-    /// The screens of a queue a person may open, as the policy and the queue's routing decide.
-    private static func actions(on queue: Queue, for actor: Actor) -> [Chrome.Link] {
+    /// The screens of a queue a person may open, as the policy and the queue's routing decide. Someone the queue
+    /// suspended is offered its exams (passing one lifts the suspension), not its work.
+    private static func actions(on queue: Queue, for actor: Actor, suspended: Bool) -> [Chrome.Link] {
         let path = queue.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue.name
         var links: [Chrome.Link] = []
         if actor.role.labels, (try? Eligibility.requireCanWork(actor.person, on: queue)) != nil {
-            links.append(Chrome.Link(title: "Label", href: "/work/\(path)"))
+            if !suspended { links.append(Chrome.Link(title: "Label", href: "/work/\(path)")) }
             links.append(Chrome.Link(title: "Exams", href: "/training/\(path)"))
         }
         if (try? Policy.requireCanReview(actor)) != nil { links.append(Chrome.Link(title: "Review", href: "/review/\(path)")) }
@@ -148,6 +150,9 @@ struct WebController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
         let (queue, guideline) = try await Self.queueAndGuideline(req)
+        // Someone the queue would refuse every item gets the reason on a page of its own, not a workbench.
+        try Eligibility.requireCanWork(actor.person, on: queue)
+        try await req.store.requireNotSuspended(actor.person, from: queue)
         let startOfDay = Calendar.utc.startOfDay(for: req.now)
         let exposure = try await req.store.exposure(of: actor.person.id, on: req.now)
         let stretch = try await req.store.workStretchStart(of: actor.person.id, now: req.now)

@@ -168,6 +168,25 @@ struct WebSessionTests {
             ], into: reviews, now: now)
             let after = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": leadCookie])
             #expect(after.text.contains("href=\"/dashboard/reviews-en\"") && !after.text.contains("reviews-de"), "\(after.text)")
+
+            // The workbench of a queue in another language is an error page with the reason, not a workbench.
+            let html: HTTPHeaders = ["Cookie": cookie, "Accept": "text/html"]
+            let german = try await server.request(.GET, "/work/reviews-de", token: .some(nil), headers: html)
+            #expect(german.status == .forbidden && german.text.contains("does not review de"), "\(german.text.prefix(300))")
+            // Suspended from a queue (here, until they requalify under a new guideline), its work is no longer
+            // offered; its exams are, as passing one lifts the suspension.
+            _ = try await server.store.importJudgments([
+                ImportedJudgment(itemExternalID: "item-0001", annotatorExternalID: annotator.person.externalID, labels: ["none"],
+                                 rationale: nil, startedAt: nil, submittedAt: now, line: 2),
+            ], into: reviews, now: now)
+            let ana = try await server.store.person(authenticatedBy: TokenSecret(analyst))!
+            _ = try await server.store.publishGuideline(
+                GuidelineDraft(markdown: "# Policy", recertify: true), for: reviews, by: ana, now: now)
+            let suspendedHome = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
+            #expect(!suspendedHome.text.contains("href=\"/work/reviews-en\"") && suspendedHome.text.contains("href=\"/training/reviews-en\""),
+                    "\(suspendedHome.text)")
+            let workbench = try await server.request(.GET, "/work/reviews-en", token: .some(nil), headers: html)
+            #expect(workbench.status == .forbidden && workbench.text.contains("you are suspended from queue"), "\(workbench.text.prefix(300))")
         }
     }
 }

@@ -74,6 +74,15 @@ struct WorkbenchBrowserTests {
                 // The page never reloaded: the tally went up in place. A reload reads the same count from the server.
                 try await browser.open(server.baseURL + "/work/\(queue.name)")
                 try await browser.waitUntil("the tally after a reload") { try await browser.text("#tally") == "5" }
+                // Enter on a focused Skip presses Skip: the last item is skipped, not submitted with the label chosen.
+                try await browser.waitUntil("the last item") { try await browser.text("#item-id") != "–" }
+                try await browser.press("3")
+                _ = try await browser.script("document.getElementById('skip').focus()")
+                try await browser.press("\n")
+                try await browser.waitUntil("the queue is done") {
+                    try await browser.text("#status") == "No more items for you in this queue right now."
+                }
+                #expect(try await browser.text("#tally") == "5")
             }
             var labels: [String: [String]] = [:]
             for final in try await store.finalLabels(in: queue.id, after: nil, limit: 10) { labels[final.externalID] = final.labels }

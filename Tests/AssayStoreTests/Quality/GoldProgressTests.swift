@@ -83,6 +83,10 @@ struct GoldProgressTests {
             }
             let gold = try #require(lease)
             let opened = try await store.escalate(gold.assignment.id, note: "is this really spam?", by: annotator, now: now)
+            // The escalation awaits an arbitrator, though no item is unresolved.
+            let issues = try await store.issues(of: queue)
+            let unresolved = try await store.stats(of: queue.id).unresolvedItems
+            #expect(issues.awaitingArbitration == 1 && unresolved == 0)
             let arbitrator = try await store.createPerson(PersonDraft(name: "Arbi", role: .arbitrator), now: now)
             _ = try await store.decide(opened.id, labels: ["none"], rationale: nil, promoteToGold: false, by: arbitrator, now: now)
 

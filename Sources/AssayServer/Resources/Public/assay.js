@@ -52,11 +52,19 @@ window.Assay = (function () {
     if (note) note.remove();
   }
 
+  // What a reader takes in first comes first (the prompt before its responses, the query before its result); other
+  // fields follow by name. JSON objects have no order, and the server's changes from one answer to the next.
+  const leadingFields = ["prompt", "query", "title", "headline", "text", "body", "result", "responses"];
+  function fieldOrder(a, b) {
+    const rank = (key) => { const at = leadingFields.indexOf(key); return at < 0 ? leadingFields.length : at; };
+    return rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  }
+
   function renderItem(container, item, options) {
     container.replaceChildren();
     const content = item.content || {};
     const sensitive = content.sensitive === true || Boolean(options && options.blurAllMedia);
-    for (const [key, value] of Object.entries(content)) {
+    for (const [key, value] of Object.entries(content).sort(fieldOrder)) {
       if (key === "sensitive") continue;
       const field = document.createElement("section");
       field.className = "field";

@@ -81,9 +81,12 @@
     if (!blind && key === "c" && correction.hidden) { event.preventDefault(); send({ correct: true }); return; }
     if (!blind && key === "w") { event.preventDefault(); openCorrection(); return; }
     if (correction.hidden) return;
-    if (key === "k") { event.preventDefault(); setSeverity("critical"); return; }
-    if (key === "m") { event.preventDefault(); setSeverity("minor"); return; }
-    if (picker.key(event.key)) event.preventDefault();
+    if (key === "k") { event.preventDefault(); setSeverity("critical"); answered(); return; }
+    if (key === "m") { event.preventDefault(); setSeverity("minor"); answered(); return; }
+    if (picker.key(event.key)) { event.preventDefault(); answered(); }
   });
+  // A reminder to choose a label or a severity goes once it is chosen, by key or by click.
+  function answered() { if (statusLine.textContent.startsWith("Choose")) say(""); }
+  correction.addEventListener("click", answered);
   next();
 })();

@@ -77,10 +77,18 @@
     });
     busy = false;
     if (reply.status >= 300) { say(Assay.reason(reply, "Submit failed")); return; }
-    el("tally").textContent = String(Number(el("tally").textContent) + 1);
-    countExposure(labels);
+    // The same lease open in another tab was submitted there first: the server kept that answer. Say so, rather
+    // than let this one look recorded.
+    const kept = reply.body.replayed ? reply.body.judgment.labels : null;
+    if (!kept) {
+      el("tally").textContent = String(Number(el("tally").textContent) + 1);
+      countExposure(labels);
+    }
     working();
     await next();
+    if (kept && kept.join("|") !== labels.join("|")) {
+      say("That item was already submitted from another tab as " + Assay.labelNames(kept) + "; this answer was not recorded.");
+    }
   }
 
   // Today's exposure to the queue's severe labels, as the server will have counted this judgment.
@@ -97,14 +105,19 @@
   async function escalate() {
     if (!lease || busy) return;
     const note = rationale.value.trim();
-    if (!note) { say("Say why in the rationale box, then press E again to escalate to a policy expert."); rationale.focus(); return; }
+    if (!note) {
+      say("Say why in the rationale box, then press Esc and E (or the Escalate button) to ask a policy expert.");
+      rationale.focus();
+      return;
+    }
     busy = true;
     const reply = await Assay.api("POST", "/assignments/" + lease.assignment.id + "/escalate", { note });
     busy = false;
     if (reply.status >= 300) { say(Assay.reason(reply, "Escalation failed")); return; }
     working();
     await next();
-    say("Escalated to a policy expert. Here is the next item.");
+    if (lease) say("Escalated to a policy expert. Here is the next item.");
+    else if (statusLine.textContent.startsWith("No more items")) say("Escalated to a policy expert. No more items for you in this queue right now.");
   }
 
   function working() {
@@ -171,14 +184,22 @@
   el("take-break").addEventListener("click", takeBreak);
   el("snooze-break").addEventListener("click", snooze);
   el("end-break").addEventListener("click", endBreak);
+  // A reminder to choose a label goes once one is chosen, by key or by click.
+  const choseLabel = () => { if (statusLine.textContent.startsWith("Choose a label")) say(""); };
+  el("labels").addEventListener("click", choseLabel);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey) return;
     if (event.key === "Escape" && !el("break").hidden) { event.preventDefault(); snooze(); return; }
     if (onBreakSince) return;
     const typing = Assay.typing(event);
+    // Esc leaves the rationale box, so that the keys work again (E to escalate with the reason just written).
+    if (event.key === "Escape" && typing) { event.preventDefault(); event.target.blur(); return; }
+    // Enter on a focused button other than a label (Skip, Escalate, Take a break…) presses that button.
+    const onButton = event.target instanceof HTMLButtonElement && !el("labels").contains(event.target);
+    if (event.key === "Enter" && onButton && !event.ctrlKey) return;
     if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); submit(); return; }
     if (typing || event.ctrlKey) return;
-    if (lease && picker.key(event.key)) { event.preventDefault(); return; }
+    if (lease && picker.key(event.key)) { event.preventDefault(); choseLabel(); return; }
     if (event.key === "s" || event.key === "S") { event.preventDefault(); skip(); return; }
     if (event.key === "e" || event.key === "E") { event.preventDefault(); escalate(); return; }
     if (event.key === "v" || event.key === "V") { event.preventDefault(); Assay.revealAll(itemView); }
