@@ -127,16 +127,16 @@ public enum Policy {
 
     private static func require(_ actor: Actor, in roles: Set<Role>, to action: String) throws {
         guard roles.contains(actor.role) else {
-            let allowed = roles.map(\.rawValue).sorted().joined(separator: ", ")
+            let allowed = roles.map(\.words).sorted().joined(separator: ", ")
             throw AssayError.forbidden("\(actor.role.withArticle) may not \(action) (allowed: \(allowed))")
         }
     }
 }
 
 extension Role {
+    /// "admin", "vendor lead", "QA reviewer": for messages.
+    var words: String { self == .qaReviewer ? "QA reviewer" : rawValue.replacingOccurrences(of: "_", with: " ") }
+
     /// "an admin", "a vendor lead", "a QA reviewer": for messages.
-    var withArticle: String {
-        let words = self == .qaReviewer ? "QA reviewer" : rawValue.replacingOccurrences(of: "_", with: " ")
-        return ("aeiou".contains(words.first!) ? "an " : "a ") + words
-    }
+    var withArticle: String { ("aeiou".contains(words.first!) ? "an " : "a ") + words }
 }

@@ -111,6 +111,8 @@ struct BusinessReviewPage: Encodable {
     let scope: String
     let period: String
     let previousPeriod: String
+    /// Said when the period has not ended: its counts are of the days so far, against a whole period before.
+    let inProgress: String?
     let generated: String
     let styles: String
     let web: Bool
@@ -124,6 +126,14 @@ struct BusinessReviewPage: Encodable {
     let causes: [Cause]
     let calibrations: [Calibration]
     let issues: [Issue]
+
+    /// "This period is still in progress: 5 of its 7 days so far, …" for a period that has not ended.
+    private static func inProgress(_ span: BusinessReview.Span, now: Date) -> String {
+        let days = Int((span.end.timeIntervalSince(span.start) / 86_400).rounded())
+        let begun = min(days, Int(now.timeIntervalSince(span.start) / 86_400) + 1)
+        return "This period is still in progress: \(begun) of its \(days) days so far. Counts such as judgments are of "
+            + "those days against the whole period before; rates compare as they are."
+    }
 
     /// Reads what the review needs and writes it out.
     ///
@@ -203,6 +213,7 @@ struct BusinessReviewPage: Encodable {
         return BusinessReviewPage(
             title: "Business review · \(periodName)", scope: scopeParts.joined(separator: " · "),
             period: span.title, previousPeriod: previousSpan.title,
+            inProgress: span.end > now ? Self.inProgress(span, now: now) : nil,
             generated: ISO8601DateFormatter().string(from: now), styles: try Self.styles(), web: web,
             controls: web ? Self.controls(scope, span: span, previous: previousSpan, now: now) : nil,
             figures: review.kpis.map(Self.figure),

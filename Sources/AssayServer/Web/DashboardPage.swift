@@ -98,7 +98,13 @@ struct DashboardPage: Encodable {
         exposure: [TeamExposure], model: ModelPanel? = nil
     ) {
         self.model = model
-        self.exposure = queue.schema.severeCodes.isEmpty ? nil : exposure
+        // Labels by the names the workbench gives them, as everywhere else on the page.
+        let names = Dictionary(queue.schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        self.exposure = queue.schema.severeCodes.isEmpty ? nil : exposure.map { row in
+            var named = row
+            named.label = names[row.label] ?? row.label
+            return named
+        }
         exposureLimit = queue.quality.exposureLimit.map { "\($0) items a day per severe label" } ?? "no daily limit set"
         let activity = QueueActivity(facts, queueID: queue.id)
         self.chrome = chrome
@@ -223,8 +229,9 @@ struct DashboardPage: Encodable {
         let used = labels.indices.filter { label in
             counts[label].contains { $0 > 0 } || counts.contains { $0[label] > 0 }
         }
+        let names = Dictionary(schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         return SVGChart.heatMap(
             id: "confusion", title: "Gold confusion: reference label (rows) against the answer given (columns)",
-            labels: used.map { labels[$0] }, counts: used.map { row in used.map { counts[row][$0] } })
+            labels: used.map { names[labels[$0]] ?? labels[$0] }, counts: used.map { row in used.map { counts[row][$0] } })
     }
 }

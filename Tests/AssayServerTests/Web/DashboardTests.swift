@@ -218,6 +218,11 @@ struct DashboardTests {
                 #expect(try await browser.text("h1").hasPrefix("Business review · "))
                 #expect(try await browser.text("#kpis tbody tr:first-child th") == "Judgments")
                 #expect(try await browser.script("return document.querySelectorAll('svg.chart').length") == .number(3))
+                // The month of yesterday is still in progress unless today began a new one: the page says so.
+                var utc = Calendar(identifier: .gregorian)
+                utc.timeZone = TimeZone(identifier: "UTC")!
+                let stillGoing = utc.component(.day, from: server.clock.now) != 1
+                #expect(try await browser.script("return document.getElementById('in-progress') !== null") == .bool(stillGoing))
                 try await browser.screenshot("business-review")
                 // The page's controls: this month's successor has not begun; its predecessor is one click away.
                 #expect(try await browser.script("return document.getElementById('next-period') === null") == .bool(true))
