@@ -164,6 +164,13 @@ struct BusinessReviewPage: Encodable {
             vendor = try await store.vendors().first { $0.id == vendorScope }
         }
         let span = scope.date.map { scope.period.span(containing: $0) } ?? scope.period.lastComplete(before: now)
+        // A vendor's review, with no queues named, covers the queues its people worked in this period and the one
+        // before (as a lead's home page offers them): the others would add rows of zeros and their open issues.
+        if let vendor, scope.queues.isEmpty {
+            let worked = try await store.queuesWorked(byVendor: vendor.id, since: scope.period.previous(of: span).start)
+            let theirs = queues.filter { worked.contains($0.id) }
+            if !theirs.isEmpty { queues = theirs }
+        }
         // A period still to come has no work to review, and its "open issues" would be today's.
         guard span.start <= now else {
             throw AssayError.invalidInput(

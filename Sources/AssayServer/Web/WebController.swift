@@ -203,6 +203,13 @@ struct WebController: RouteCollection {
             throw AssayError.invalidInput(field: "by", line: nil, reason: "must be week, day, vendor, team, annotator, market or label, got '\(byName)'")
         }
         let vendorScope = try Policy.vendorScope(of: actor)
+        // A lead's dashboards are the queues their people worked on lately, as their home page offers: elsewhere
+        // every figure of theirs would be empty beside the queue's own progress.
+        if let vendorScope,
+            try await !req.store.queuesWorked(byVendor: vendorScope, since: req.now.addingTimeInterval(-90 * 86_400)).contains(queue.id)
+        {
+            throw AssayError.forbidden("none of your vendor's people worked on queue '\(queue.name)' in the last 90 days")
+        }
         let facts = try await req.store.reportFacts(queues: [queue], from: period.from, to: period.to, vendorID: vendorScope)
         let stats = try await req.store.stats(of: queue.id)
         let exposure = try await req.store.exposureByTeam(

@@ -168,6 +168,11 @@ struct WebSessionTests {
             ], into: reviews, now: now)
             let after = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": leadCookie])
             #expect(after.text.contains("href=\"/dashboard/reviews-en\"") && !after.text.contains("reviews-de"), "\(after.text)")
+            let elsewhere = try await server.request(
+                .GET, "/dashboard/reviews-de", token: .some(nil), headers: ["Cookie": leadCookie, "Accept": "text/html"])
+            #expect(elsewhere.status == .forbidden, "\(elsewhere.status)")
+            #expect(["none of your vendor&#39;s people worked", "none of your vendor's people worked"].contains { elsewhere.text.contains($0) },
+                    "\(elsewhere.text.prefix(400))")
 
             // The workbench of a queue in another language is an error page with the reason, not a workbench.
             let html: HTTPHeaders = ["Cookie": cookie, "Accept": "text/html"]
