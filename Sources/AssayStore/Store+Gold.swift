@@ -383,6 +383,17 @@ extension Store {
             "you are suspended from queue '\(queue.name)' (\(member.reason)); an analyst can reinstate you")
     }
 
+    /// The people a queue has flagged or suspended, with that status (everyone else is active in it).
+    public func memberStatuses(in queue: Queue) async throws -> [UUID: MemberStatus] {
+        var statuses: [UUID: MemberStatus] = [:]
+        for row in try await sql().raw("""
+            SELECT annotator_id, status FROM queue_members WHERE queue_id = \(bind: queue.id) AND status <> 'active'
+            """).all() {
+            statuses[try row.uuid("annotator_id")] = MemberStatus(rawValue: try row.string("status"))
+        }
+        return statuses
+    }
+
     /// The queues that have suspended the person: their home page offers them those queues' exams, not their work.
     public func queuesSuspending(_ person: Person) async throws -> Set<UUID> {
         Set(try await sql().raw("""

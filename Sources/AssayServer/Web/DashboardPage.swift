@@ -18,6 +18,8 @@ struct DashboardPage: Encodable {
     struct Row: Encodable {
         let externalID: String
         let name: String
+        /// `flagged` or `suspended` in this queue; empty when active.
+        let status: String
         let judgments: Int
         let handling: String
         let handlingValue: Double
@@ -95,7 +97,7 @@ struct DashboardPage: Encodable {
 
     init(
         chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension,
-        exposure: [TeamExposure], model: ModelPanel? = nil
+        exposure: [TeamExposure], statuses: [UUID: MemberStatus] = [:], model: ModelPanel? = nil
     ) {
         self.model = model
         // Labels by the names the workbench gives them, as everywhere else on the page.
@@ -185,7 +187,8 @@ struct DashboardPage: Encodable {
             .sorted { ($0.gold.answered > 0 ? $0.gold.interval.lower : -1) > ($1.gold.answered > 0 ? $1.gold.interval.lower : -1) }
             .map { person in
                 Row(
-                    externalID: person.externalID, name: person.name, judgments: person.judgments,
+                    externalID: person.externalID, name: person.name,
+                    status: statuses[person.annotatorID].map { $0.rawValue } ?? "", judgments: person.judgments,
                     handling: Figures.seconds(person.averageHandlingSeconds), handlingValue: person.averageHandlingSeconds ?? 0,
                     gold: Figures.rate(person.gold), goldLower: person.gold.answered > 0 ? person.gold.interval.lower : -1,
                     goldInterval: Figures.interval(person.gold), qa: Figures.rate(person.qa),

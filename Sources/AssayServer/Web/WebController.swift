@@ -223,7 +223,8 @@ struct WebController: RouteCollection {
         }
         return try await req.view.render("dashboard", DashboardPage(
             chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
-            period: period, by: dimension, exposure: exposure, model: model))
+            period: period, by: dimension, exposure: exposure, statuses: try await req.store.memberStatuses(in: queue),
+            model: model))
     }
 
     /// A queue's exams, to sit in the browser: a training exam shows after each answer whether it was right, the

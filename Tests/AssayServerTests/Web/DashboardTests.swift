@@ -129,14 +129,15 @@ struct DashboardTests {
                         "seven charts by day and the confusion heat map")
                 #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Ana Acme",
                         "ranked by the lower bound of gold accuracy")
+                #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(3)") == "active", "standing in the queue")
                 try await browser.screenshot("dashboard")
                 let downloaded = try await browser.asyncScript("""
                     const done = arguments[arguments.length - 1];
                     fetch(document.getElementById('annotators-csv').href, {credentials: 'same-origin'}).then(r => r.text()).then(done);
                     """)
                 #expect(downloaded.stringValue == api.text, "the page's CSV is the API's")
-                try await browser.click("#leaderboard thead th:nth-child(5) button")
-                try await browser.click("#leaderboard thead th:nth-child(5) button")
+                try await browser.click("#leaderboard thead th:nth-child(6) button")
+                try await browser.click("#leaderboard thead th:nth-child(6) button")
                 #expect(try await browser.text("#leaderboard tbody tr:first-child td:nth-child(2)") == "Gus Globex", "sorted ascending")
                 try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5&by=vendor")
                 #expect(try await browser.script("return document.querySelectorAll('#breakdown tbody tr').length") == .number(2))

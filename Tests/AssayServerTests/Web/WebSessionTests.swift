@@ -192,6 +192,9 @@ struct WebSessionTests {
                     "\(suspendedHome.text)")
             let workbench = try await server.request(.GET, "/work/reviews-en", token: .some(nil), headers: html)
             #expect(workbench.status == .forbidden && workbench.text.contains("you are suspended from queue"), "\(workbench.text.prefix(300))")
+            // The queue's dashboard shows them as suspended there.
+            let dashboard = try await server.request(.GET, "/dashboard/reviews-en", token: .some(nil), headers: ["Cookie": analystCookie])
+            #expect(dashboard.text.contains("<td>\(annotator.person.name)</td><td><strong>suspended</strong></td>"), "\(dashboard.text)")
         }
     }
 }
