@@ -14,6 +14,15 @@ extension Store {
 
     /// The queues a vendor's people have worked on (judgments, gold answers or QA verdicts on their work) since the
     /// UTC day of `since`: the queues a vendor lead has figures for.
+    /// The first UTC day any of the queues has work recorded (a judgment, a gold answer or a QA verdict), nil for none.
+    public func firstDayOfWork(in queueIDs: [UUID]) async throws -> Date? {
+        guard !queueIDs.isEmpty else { return nil }
+        let row = try await sql().raw("""
+            SELECT MIN(day) AS first FROM activity_days WHERE queue_id IN (\(binds: queueIDs))
+            """).first()
+        return try row?.decode(column: "first", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
+    }
+
     public func queuesWorked(byVendor vendorID: UUID, since: Date) async throws -> Set<UUID> {
         Set(try await sql().raw("""
             SELECT DISTINCT a.queue_id FROM activity_days a JOIN people p ON p.id = a.annotator_id

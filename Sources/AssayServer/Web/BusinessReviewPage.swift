@@ -113,6 +113,8 @@ struct BusinessReviewPage: Encodable {
     let previousPeriod: String
     /// Said when the period has not ended: its counts are of the days so far, against a whole period before.
     let inProgress: String?
+    /// Said when the work recorded begins partway through the period before: its counts are of fewer days.
+    let partialPrevious: String?
     let generated: String
     let styles: String
     let web: Bool
@@ -221,6 +223,13 @@ struct BusinessReviewPage: Encodable {
             title: "Business review · \(periodName)", scope: scopeParts.joined(separator: " · "),
             period: span.title, previousPeriod: previousSpan.title,
             inProgress: span.end > now ? Self.inProgress(span, now: now) : nil,
+            partialPrevious: try await store.firstDayOfWork(in: queues.map(\.id)).flatMap { first -> String? in
+                let began = Calendar.utcDayFormatter.string(from: first)
+                if first >= previousSpan.end { return "The period before has no work recorded: these queues' work begins \(began)." }
+                guard first > previousSpan.start else { return nil }
+                return "The period before has work recorded from \(began) only, when these queues' work began: its counts "
+                    + "are of fewer days."
+            },
             generated: ISO8601DateFormatter().string(from: now), styles: try Self.styles(), web: web,
             controls: web ? Self.controls(scope, span: span, previous: previousSpan, now: now) : nil,
             figures: review.kpis.map(Self.figure),

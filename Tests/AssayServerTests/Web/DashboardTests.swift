@@ -207,6 +207,20 @@ struct DashboardTests {
         }
     }
 
+    @Test("the business review says when the period before it has no work, or when the period is still going")
+    func reviewSaysWhatItCompares() async throws {
+        try await LiveServer.with(.sqlite) { server in
+            _ = try await Self.workspace(server)
+            // The workspace's work began three days ago (its clock moved a day at a time since).
+            let first = Calendar.utcDayFormatter.string(from: server.clock.now.addingTimeInterval(-3 * 86_400))
+            let review = try await server.request(.GET, "/report?period=week&date=\(first)")
+            #expect(review.status == .ok)
+            #expect(review.text.contains("The period before has no work recorded: these queues&#39; work begins \(first).")
+                    || review.text.contains("The period before has no work recorded: these queues' work begins \(first)."),
+                    "\(review.text.prefix(2_000))")
+        }
+    }
+
     @Test("the business review page: an analyst sees the figures and the root causes, a vendor lead only their own vendor",
           .enabled(if: Browser.shouldRun, "needs chromium and chromium-driver"))
     func businessReviewInBrowser() async throws {
