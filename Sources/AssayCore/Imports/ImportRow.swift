@@ -102,11 +102,22 @@ public struct ImportRow: Sendable, Equatable {
         }
     }
 
-    /// An optional time: ISO 8601 text (with or without fractional seconds) or Unix seconds.
+    /// An optional time: ISO 8601 text (with or without fractional seconds) or Unix seconds, within the years
+    /// 1600 to 9999 (``Timestamp/readable``).
     func optionalDate(_ name: String) throws -> Date? {
         switch fields[name] {
         case nil, .null: return nil
-        case .number(let seconds): return Date(timeIntervalSince1970: seconds)
+        case .number(let seconds):
+            let date = Date(timeIntervalSince1970: seconds)
+            guard seconds.isFinite, Timestamp.readable.contains(date) else {
+                // Milliseconds where seconds were meant are the likely slip: a time now is about 1.8e12 of them.
+                let hint = Timestamp.readable.contains(Date(timeIntervalSince1970: seconds / 1000))
+                    ? " (milliseconds? it takes seconds)" : ""
+                throw AssayError.invalidInput(
+                    field: name, line: line,
+                    reason: "\(seconds) is not a time: Unix seconds must fall within the years 1600 to 9999\(hint)")
+            }
+            return date
         case .string(let text):
             // Most times come without spaces around them; trimming copies the string through Foundation.
             let padded = text.first?.isWhitespace == true || text.last?.isWhitespace == true
@@ -114,7 +125,7 @@ public struct ImportRow: Sendable, Equatable {
             if trimmed.isEmpty { return nil }
             if let date = Timestamp.parse(trimmed) { return date }
             throw AssayError.invalidInput(
-                field: name, line: line, reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z")
+                field: name, line: line, reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z (every field in range, years 1600 to 9999)")
         default:
             throw AssayError.invalidInput(field: name, line: line, reason: "must be an ISO 8601 time")
         }

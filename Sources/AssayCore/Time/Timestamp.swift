@@ -8,23 +8,46 @@ import Foundation
 /// Timestamp.format(date)  // "2026-11-02T13:05:00.250Z"
 /// ```
 public enum Timestamp {
+    /// The times Assay reads: from 1600-01-01T00:00:00Z up to the end of 9999. Nothing a queue holds is older, and a
+    /// time outside is a mistake (milliseconds sent as seconds, a zero year) that would otherwise be stored.
+    public static let readable = Date(timeIntervalSince1970: -11_676_096_000)..<Date(timeIntervalSince1970: 253_402_300_800)
+
     /// Parses `2026-11-02T14:05:00Z`, `2026-11-02T14:05:00.250+01:00` or a bare date `2026-11-02` (midnight UTC).
     ///
-    /// The usual shapes (`YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, every field in range, years
-    /// 1600–9998) are read directly: an import of judgments reads one or two times per row, and Foundation's parser
-    /// was 8% of such an import's CPU. Anything else goes to Foundation, which gives the same answer for these
-    /// shapes and is the authority on the rest (it reads `+0100`, rolls `02-30` over to March, and counts days
-    /// before 1582 in the Julian calendar).
+    /// The usual shapes (`YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`) are read directly: an
+    /// import of judgments reads one or two times per row, and Foundation's parser was 8% of such an import's CPU.
+    /// Other offsets (`+0100`) go to Foundation. Either way every field must be in range and the year within
+    /// 1600–9999: `2026-02-30` or `T24:00` is refused, where Foundation would roll it over into another day, and a
+    /// year such as 0000 or 99999 is refused rather than stored.
     public static func parse(_ text: String) -> Date? {
         if let date = parseUsualShape(text) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-            return date
+        guard hasFieldsInRange(text) else { return nil }
+        let date = (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        guard let date, readable.contains(date) else { return nil }
+        return date
+    }
+
+    /// Whether `text` begins `YYYY-MM-DDTHH:MM:SS` with a year of 1600–9999 and every field in range: what
+    /// Foundation, which rolls `02-30` over to March, is trusted with.
+    static func hasFieldsInRange(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(19))
+        func number(_ offset: Int, _ digits: Int) -> Int? {
+            guard offset + digits <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[offset..<(offset + digits)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte) - 48
+            }
+            return value
         }
-        if text.count == 10, let date = try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle()) {
-            return date
-        }
-        return nil
+        guard bytes.count == 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            (1600...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            hour < 24, minute < 60, second < 60
+        else { return false }
+        return true
     }
 
     /// Formats a time, to the millisecond, as `2026-11-02T14:05:00.250Z` in UTC: what
