@@ -68,11 +68,13 @@ public enum ItemRows {
             else { return nil }
             return text
         }
-        let language = (try row.optionalText("language") ?? metaText("language")).map { Locale.normalizedCode($0) ?? $0 }
+        let language = try (try row.optionalText("language") ?? metaText("language")).flatMap {
+            try Locale.normalizedCode($0, line: row.line)
+        }
         return ItemDraft(
             externalID: externalID, content: content,
-            market: (try row.optionalText("market") ?? metaText("market")).map { $0.uppercased() }.flatMap { $0.isEmpty ? nil : $0 },
-            language: language.flatMap { $0.isEmpty ? nil : $0 },
+            market: (try row.optionalText("market") ?? metaText("market")).flatMap(Locale.normalizedMarket),
+            language: language,
             source: try row.optionalText("source"),
             priority: try row.optionalInteger("priority") ?? 0,
             createdAt: try row.optionalDate("created_at"))

@@ -115,6 +115,9 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         self.assist = assist
     }
 
+    /// What a queue name may hold.
+    private static let nameCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " -_."))
+
     /// The queue this draft describes, with defaults filled in, or an error naming the wrong field.
     ///
     /// - Parameters:
@@ -129,6 +132,17 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         guard UUID(uuidString: trimmed) == nil else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot look like an id")
         }
+        // The name is the queue's address (`/api/v1/queues/{name}`, `assay export --queue NAME`): characters a path
+        // or a shell splits on, and names a path resolves away, would make a queue nobody can reach.
+        if let bad = trimmed.unicodeScalars.first(where: { !Self.nameCharacters.contains($0) }) {
+            let shown = bad.properties.generalCategory == .control ? "a control character" : "'\(bad)'"
+            throw AssayError.invalidInput(
+                field: "name", line: nil,
+                reason: "a queue name may hold letters, digits, spaces, '-', '_' and '.', not \(shown)")
+        }
+        guard trimmed != ".", trimmed != ".." else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot be '.' or '..'")
+        }
         let overlap = self.overlap ?? 1
         guard (1...50).contains(overlap) else {
             throw AssayError.invalidInput(field: "overlap", line: nil, reason: "overlap must be 1 to 50, got \(overlap)")
@@ -140,8 +154,8 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         }
         return Queue(
             id: id, name: trimmed, description: description ?? "", domain: domain ?? "general",
-            markets: (markets ?? []).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty },
-            languages: Locale.normalizedCodes(languages ?? []),
+            markets: Locale.normalizedMarkets(markets ?? []),
+            languages: try Locale.normalizedCodes(languages ?? []),
             schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
             consensus: try (consensus ?? .majority).validated(for: schema.kind), ordering: ordering ?? .priority,
             quality: try (quality ?? QualitySettings()).validated(),

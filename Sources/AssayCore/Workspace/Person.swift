@@ -86,6 +86,10 @@ public struct PersonDraft: Codable, Sendable, Equatable {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a person needs a name")
         }
         let external = (externalID ?? Slug.make(from: draft.name)).trimmingCharacters(in: .whitespaces)
+        if externalID == nil, external.isEmpty {
+            throw AssayError.invalidInput(
+                field: "external_id", line: nil, reason: "is required: the name '\(draft.name)' has no letters or digits to make one of")
+        }
         guard !external.isEmpty, external.count <= 200 else {
             throw AssayError.invalidInput(field: "external_id", line: nil, reason: "must be 1 to 200 characters")
         }
@@ -93,8 +97,8 @@ public struct PersonDraft: Codable, Sendable, Equatable {
         if role == .vendorLead, vendorID == nil {
             throw AssayError.invalidInput(field: "vendor_id", line: nil, reason: "a vendor lead must belong to a vendor")
         }
-        draft.languages = Locale.normalizedCodes(languages)
-        draft.markets = markets.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
+        draft.languages = try Locale.normalizedCodes(languages)
+        draft.markets = Locale.normalizedMarkets(markets)
         return draft
     }
 }
@@ -118,23 +122,6 @@ enum Slug {
     }
 }
 
-extension Locale {
-    /// Language codes trimmed, with the language part lower-cased (`EN` → `en`, `pt-br` → `pt-BR`).
-    static func normalizedCodes(_ codes: [String]) -> [String] {
-        codes.compactMap(normalizedCode)
-    }
-
-    /// One language code normalised as ``normalizedCodes(_:)`` does; nil for a blank one.
-    static func normalizedCode(_ raw: String) -> String? {
-        // Most codes arrive normalised (`en`): every imported item has one, so skip the splitting for them.
-        if !raw.isEmpty, raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return raw }
-        let trimmed = raw.trimmingBlanks
-        guard !trimmed.isEmpty else { return nil }
-        let parts = trimmed.split(separator: "-", maxSplits: 1).map(String.init)
-        return parts.count == 2 ? "\(parts[0].lowercased())-\(parts[1].uppercased())" : parts[0].lowercased()
-    }
-}
-
 extension Person {
     enum CodingKeys: String, CodingKey {
         case id, name, role, languages, markets, status
@@ -143,7 +130,7 @@ extension Person {
 }
 
 extension PersonDraft {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, role, languages, markets
         case externalID = "external_id", vendorID = "vendor_id", teamID = "team_id"
     }
@@ -152,6 +139,7 @@ extension PersonDraft {
 extension PersonDraft {
     /// Decodes a draft; only `name` and `role` are required.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             externalID: try container.decodeIfPresent(String.self, forKey: .externalID),

@@ -29,7 +29,10 @@ struct ItemRowsTests {
 
     @Test("language codes: already normal ones kept, others trimmed and cased, blank ones dropped; null fields left out")
     func languagesAndNulls() throws {
-        let languages = ["en": "en", "EN": "en", " fr ": "fr", "pt-br": "pt-BR", "PT-BR": "pt-BR", " ": nil]
+        let languages = [
+            "en": "en", "EN": "en", " fr ": "fr", "pt-br": "pt-BR", "PT-BR": "pt-BR", " ": nil, "en_US": "en-US",
+            "zh-hans-cn": "zh-Hans-CN", "es-419": "es-419", "fil": "fil",
+        ]
         for (given, expected) in languages {
             let draft = try ItemRows.draft(from: ImportRow(line: 2, fields: ["id": "x", "text": "hi", "language": .string(given)]))
             #expect(draft.language == expected, "'\(given)'")
@@ -56,6 +59,35 @@ struct ItemRowsTests {
         #expect(throws: AssayError.self) {
             try ItemRows.draft(from: ImportRow(line: 10, fields: ["id": "x", "text": "t", "created_at": "yesterday"]))
         }
+        // A code no reviewer's languages could match would leave the item waiting for ever.
+        for code in ["english", "not a lang!!", "e", "en--US", "en-toolongsubtag"] {
+            #expect(throws: AssayError.invalidInput(
+                field: "language", line: 11, reason: "'\(code)' is not a language code such as en, pt-BR or zh-Hans-CN")) {
+                try ItemRows.draft(from: ImportRow(line: 11, fields: ["id": "x", "text": "t", "language": .string(code)]))
+            }
+        }
+    }
+
+    /// Times outside 1600–9999 are refused with their line, not stored (a Unix time of 1e16 seconds once stopped
+    /// the server converting it to milliseconds), and an impossible day is not rolled over into the next.
+    @Test("times out of range or impossible are refused with their line")
+    func timesOutOfRange() throws {
+        for value: JSONValue in [1e300, 1e16, -1e18, 1.8e12, "2026-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "99999-01-01"] {
+            #expect(throws: AssayError.self, "\(value)") {
+                try ItemRows.draft(from: ImportRow(line: 12, fields: ["id": "x", "text": "t", "created_at": value]))
+            }
+        }
+        let millis = #expect(throws: AssayError.self) {
+            try ItemRows.draft(from: ImportRow(line: 12, fields: ["id": "x", "text": "t", "created_at": 1.8e12]))
+        }
+        #expect(millis?.description.hasPrefix("line 12: created_at:") == true)
+        #expect(millis?.description.contains("milliseconds?") == true, "\(String(describing: millis))")
+        let row = ImportRow(line: 13, fields: ["id": "x", "text": "t", "created_at": 1_764_000_000])
+        #expect(try ItemRows.draft(from: row).createdAt == Date(timeIntervalSince1970: 1_764_000_000))
+        let judgment = ImportRow(line: 14, fields: [
+            "item": "x", "annotator": "a", "labels": "spam", "started_at": -1e18, "submitted_at": "2026-11-02T14:05:00Z",
+        ])
+        #expect(throws: AssayError.self) { try JudgmentRows.judgment(from: judgment) }
     }
 
     @Test("many JSON lines at once (parsed on every core) keep their order, and the first bad line is the one named")
@@ -89,6 +121,17 @@ struct ItemRowsTests {
 
         var missing = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
         #expect(throws: AssayError.self) { _ = try missing.feed(Array("text\nhello\n".utf8)) + missing.finish() }
+        // A repeated column would overwrite the first's values; a nameless one would be content with an empty key.
+        var repeated = ImportRowReader(format: .csv)
+        #expect(throws: AssayError.invalidInput(
+            field: "text", line: 1, reason: "the CSV header names this column twice; each column needs a name of its own")) {
+            _ = try repeated.feed(Array("external_id,text,text\nh4,first,second\n".utf8)) + repeated.finish()
+        }
+        var nameless = ImportRowReader(format: .csv)
+        #expect(throws: AssayError.invalidInput(
+            field: nil, line: 1, reason: "the CSV header's column 2 has no name (columns: external_id, , text)")) {
+            _ = try nameless.feed(Array("external_id,,text\nh4,a,b\n".utf8)) + nameless.finish()
+        }
         var notObject = ImportRowReader(format: .jsonl)
         #expect(throws: AssayError.invalidInput(field: nil, line: 2, reason: "each line must be a JSON object")) {
             _ = try notObject.feed(Array("{\"id\": 1}\n[1, 2]\n".utf8)) + notObject.finish()

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Language and market codes as Assay stores them, so that routing can compare them exactly.
+///
+/// ```swift
+/// try Locale.normalizedCode(" PT_br ")   // "pt-BR"
+/// try Locale.normalizedCode("zh-hans-cn") // "zh-Hans-CN"
+/// try Locale.normalizedCode("english")   // throws: not a language code
+/// Locale.normalizedMarket(" br ")        // "BR"
+/// ```
+extension Locale {
+    /// Language codes normalised as ``normalizedCode(_:field:line:)`` does, blank ones dropped.
+    static func normalizedCodes(_ codes: [String], field: String = "languages") throws -> [String] {
+        try codes.compactMap { try normalizedCode($0, field: field) }
+    }
+
+    /// A BCP 47 language tag in its usual casing: the language lower-case (`pt`), a script title-case (`Hans`), a
+    /// region upper-case (`BR`, `419`); `_` read as `-`. Nil for a blank one.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for anything else (`english`, `en US`): an item
+    ///   with such a code would match no reviewer's languages and wait in the backlog for ever.
+    static func normalizedCode(_ raw: String, field: String = "language", line: Int? = nil) throws -> String? {
+        // Most codes arrive normalised (`en`): every imported item has one, so skip the splitting for them.
+        if (2...3).contains(raw.utf8.count), raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
+            return raw
+        }
+        let trimmed = raw.trimmingBlanks
+        guard !trimmed.isEmpty else { return nil }
+        let subtags = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+            .flatMap { $0.split(separator: "_", omittingEmptySubsequences: false) }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func isLetters(_ text: Substring) -> Bool { text.utf8.allSatisfy(isLetter) }
+        func isDigits(_ text: Substring) -> Bool { text.utf8.allSatisfy(isDigit) }
+        guard let language = subtags.first, (2...3).contains(language.utf8.count), isLetters(language),
+            subtags.dropFirst().allSatisfy({ (1...8).contains($0.utf8.count) && $0.utf8.allSatisfy { isLetter($0) || isDigit($0) } })
+        else {
+            throw AssayError.invalidInput(
+                field: field, line: line, reason: "'\(trimmed)' is not a language code such as en, pt-BR or zh-Hans-CN")
+        }
+        var parts = [language.lowercased()]
+        for subtag in subtags.dropFirst() {
+            if subtag.utf8.count == 2 && isLetters(subtag) || subtag.utf8.count == 3 && isDigits(subtag) {
+                parts.append(subtag.uppercased())
+            } else if subtag.utf8.count == 4 && isLetters(subtag) {
+                parts.append(subtag.prefix(1).uppercased() + subtag.dropFirst().lowercased())
+            } else {
+                parts.append(subtag.lowercased())
+            }
+        }
+        return parts.joined(separator: "-")
+    }
+
+    /// Market codes normalised as ``normalizedMarket(_:)`` does, blank ones dropped.
+    static func normalizedMarkets(_ markets: [String]) -> [String] {
+        markets.compactMap(normalizedMarket)
+    }
+
+    /// A market code trimmed and upper-cased (`br` → `BR`); nil for a blank one. Markets are the team's own
+    /// names (`BR`, `LATAM`), so only their case is made one.
+    static func normalizedMarket(_ raw: String) -> String? {
+        let trimmed = raw.trimmingBlanks.uppercased()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}
