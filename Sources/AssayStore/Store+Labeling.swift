@@ -316,12 +316,11 @@ extension Store {
     /// Conditions on items (aliased `i`) that keep to the person's languages and markets.
     static func eligibilityFilters(for person: Person) -> [SQLQueryString] {
         var filters: [SQLQueryString] = []
-        if let languages = Eligibility.languageFilter(for: person) {
-            // Someone who reviews `pt` also takes `pt-BR` items, but `pt-BR` does not take `pt-PT`: only bare codes
-            // match regional variants. Codes are stored normalised (`pt-BR`), so the comparison is exact on both
-            // backends; the prefix is compared with substr, not LIKE, whose case rules differ between them.
-            var match: [SQLQueryString] = ["i.language IN (\(binds: languages))"]
-            for code in languages where !code.contains("-") {
+        if let languages = Eligibility.languages(of: person) {
+            // Codes are stored normalised (`pt-BR`), so the comparison is exact on both backends; the prefix is
+            // compared with substr, not LIKE, whose case rules differ between them.
+            var match: [SQLQueryString] = ["i.language IN (\(binds: languages.exactly))"]
+            for code in languages.variantsOf {
                 match.append("substr(i.language, 1, \(literal: code.count + 1)) = \(bind: code + "-")")
             }
             filters.append("AND (i.language IS NULL OR \(SQLList(match, separator: SQLRaw(" OR "))))")

@@ -28,21 +28,41 @@ public enum Eligibility {
         }
     }
 
-    /// The language filter the lease query applies to items: `nil` when the person has no restriction.
+    /// The item languages someone may review, as the lease query matches them: `nil` when the person has no
+    /// restriction. It is ``speaks(_:_:)`` put as two lists a query can test.
     ///
-    /// It lists the person's codes and their base languages (`pt-BR` adds `pt`); the query also accepts regional
-    /// variants of each (`pt` takes `pt-BR` and `pt-PT`).
-    public static func languageFilter(for person: Person) -> [String]? {
+    /// ```swift
+    /// Eligibility.languages(of: person)  // languages ["pt-BR"]: exactly ["pt-BR", "pt"], variants of ["pt-BR"]
+    /// ```
+    /// so a `pt-BR` reviewer takes `pt-BR` and `pt` items but not `pt-PT` ones, and a `pt` reviewer takes all three.
+    public static func languages(of person: Person) -> LanguageMatch? {
         guard !person.languages.isEmpty else { return nil }
-        var codes = person.languages
+        var exactly = person.languages
         for code in person.languages {
-            if let base = code.split(separator: "-").first.map(String.init), !codes.contains(base) { codes.append(base) }
+            // `zh-Hans-CN` is spoken by whoever reads `zh-Hans` or `zh`.
+            var prefix = Substring(code)
+            while let dash = prefix.lastIndex(of: "-") {
+                prefix = prefix[..<dash]
+                if !exactly.contains(String(prefix)) { exactly.append(String(prefix)) }
+            }
         }
-        return codes
+        return LanguageMatch(exactly: exactly, variantsOf: person.languages)
+    }
+
+    /// Item languages as the lease query tests them: equal to one of `exactly`, or a regional (or script) variant
+    /// of one of `variantsOf` (beginning with it and a `-`).
+    public struct LanguageMatch: Sendable, Equatable {
+        public let exactly: [String]
+        public let variantsOf: [String]
+
+        public init(exactly: [String], variantsOf: [String]) {
+            self.exactly = exactly
+            self.variantsOf = variantsOf
+        }
     }
 
     /// Whether someone who reviews `offered` can review content in `required`: the same code, or one is a regional
-    /// variant of the other (`pt` and `pt-BR`).
+    /// variant of the other (`pt` and `pt-BR`; not `pt-BR` and `pt-PT`).
     public static func speaks(_ offered: String, _ required: String) -> Bool {
         offered == required || required.hasPrefix(offered + "-") || offered.hasPrefix(required + "-")
     }

@@ -30,7 +30,25 @@ struct EligibilityTests {
         try Eligibility.requireCanWork(person(languages: [], markets: []), on: queue)
         #expect(throws: AssayError.self) { try Eligibility.requireCanWork(person(languages: ["en"], markets: ["BR"]), on: queue) }
         #expect(throws: AssayError.self) { try Eligibility.requireCanWork(person(languages: ["es"], markets: ["US"]), on: queue) }
-        #expect(Eligibility.languageFilter(for: person(languages: ["pt-BR"], markets: [])) == ["pt-BR", "pt"])
+        #expect(Eligibility.languages(of: person(languages: ["pt-BR"], markets: [])) == .init(exactly: ["pt-BR", "pt"], variantsOf: ["pt-BR"]))
+        #expect(Eligibility.languages(of: person(languages: [], markets: [])) == nil)
+    }
+
+    /// The lease query's lists must take exactly the items `speaks` allows; they once let a `pt-BR` reviewer take
+    /// `pt-PT` items, since the base `pt` they add was also matched with its variants.
+    @Test("the lease query's language lists agree with speaks")
+    func languageListsAgreeWithSpeaks() throws {
+        let codes = ["pt", "pt-BR", "pt-PT", "en", "en-GB", "zh", "zh-Hans", "zh-Hans-CN", "zh-Hant-TW", "es-419"]
+        for first in codes {
+            for second in [nil] + codes {
+                let offered = [first] + (second.map { [$0] } ?? [])
+                let match = try #require(Eligibility.languages(of: person(languages: offered, markets: [])))
+                for item in codes {
+                    let listed = match.exactly.contains(item) || match.variantsOf.contains { item.hasPrefix($0 + "-") }
+                    #expect(listed == offered.contains { Eligibility.speaks($0, item) }, "\(offered) on \(item)")
+                }
+            }
+        }
     }
 
     @Test("roles and statuses decide who labels")

@@ -205,4 +205,23 @@ struct LabelingLoopTests {
             #expect(outsider.reason.contains("does not review"))
         }
     }
+
+    @Test("a reviewer of a regional variant gets that variant and the bare language, never a sibling variant",
+          arguments: TestBackend.allCases)
+    func regionalVariants(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, overlap: 1, languages: ["pt"])
+            for language in ["pt-PT", "pt-BR", "pt"] {
+                try await Fixtures.items(server.store, into: queue, count: 1, language: language, market: nil, prefix: language)
+            }
+            let brazilian = try await Fixtures.annotators(server.store, count: 1, prefix: "br", languages: ["pt-BR"])
+            let client = LoopClient(server: server, token: brazilian[0].token)
+            var seen: [String] = []
+            while let lease = try await client.next(queue.name) {
+                seen.append(lease.externalID)
+                #expect(try await client.submit(lease.assignmentID, labels: ["none"]).status == .created)
+            }
+            #expect(seen.sorted() == ["pt-0001", "pt-BR-0001"])
+        }
+    }
 }
