@@ -70,10 +70,14 @@ extension Store {
     }
 
     /// Shows a queued job (one whose upload is still arriving) is alive.
-    public func touchJob(_ id: UUID, now: Date) async throws {
+    ///
+    /// - Returns: false when the job is no longer queued (it was taken for dead and marked failed).
+    @discardableResult
+    public func touchJob(_ id: UUID, now: Date) async throws -> Bool {
         try await sql().raw("""
             UPDATE jobs SET heartbeat_at_ms = \(bind: Column.millis(now)) WHERE id = \(bind: id) AND state = 'queued'
-            """).run()
+            RETURNING id
+            """).first() != nil
     }
 
     /// Marks a running job done, with what it did.
@@ -95,14 +99,33 @@ extension Store {
     }
 
     /// Fails the jobs whose runner stopped: no heartbeat (upload, check or progress) since `silentSince`.
-    /// Servers call this as they start; a job another live process runs keeps beating and is left alone.
+    /// Servers call this as they start and every minute while they run; a job a live process runs keeps beating
+    /// (at least every 10 seconds) and is left alone.
     @discardableResult
     public func failInterruptedJobs(silentSince cutoff: Date, now: Date) async throws -> Int {
-        let cutoffMillis = Column.millis(cutoff)
+        try await failJobs(
+            "state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: Column.millis(cutoff))",
+            reason: "interrupted when its server stopped", now: now)
+    }
+
+    /// Fails the given jobs, which this process was running and will not finish (its server is shutting down).
+    @discardableResult
+    public func failStoppedJobs(_ ids: [UUID], now: Date) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await failJobs(
+            "state IN ('queued', 'running') AND id IN (\(binds: ids))", reason: "stopped when its server shut down",
+            now: now)
+    }
+
+    /// Marks failed the unfinished jobs `condition` picks, saying what became of their work: an import keeps the
+    /// batches it loaded, and running it again skips their rows, since their external ids are known.
+    private func failJobs(_ condition: SQLQueryString, reason: String, now: Date) async throws -> Int {
+        let importAdvice = "\(reason) before it finished; import the file again (the rows already loaded are skipped)"
+        let exportAdvice = "\(reason) before it finished; export again"
         return try await sql().raw("""
-            UPDATE jobs SET state = 'failed', error = 'interrupted when its server stopped; submit it again',
-                finished_at_ms = \(bind: Column.millis(now))
-            WHERE state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: cutoffMillis)
+            UPDATE jobs SET state = 'failed', finished_at_ms = \(bind: Column.millis(now)),
+                error = CASE WHEN kind = 'export' THEN \(bind: exportAdvice) ELSE \(bind: importAdvice) END
+            WHERE \(condition)
             RETURNING id
             """).all().count
     }

@@ -2,6 +2,7 @@ import AssayCore
 import AssayStore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
@@ -10,13 +11,20 @@ import Vapor
 ///
 /// An import's upload is saved first and the request answers 202 at once; the job checks every row (a bad
 /// file fails the job with every bad line listed and changes nothing), then loads batch by batch. An export
-/// writes its file page by page and offers it for download. Progress doubles as a heartbeat, so a job whose
-/// process died is marked failed by the next server to start.
+/// writes its file page by page and offers it for download. Progress doubles as a heartbeat (at least every 10
+/// seconds), so a job whose process died is marked failed by any server over the same database within about
+/// three minutes (``Store/failInterruptedJobs(silentSince:now:)``), and a server shutting down fails the jobs it
+/// was running (``stopAll()``).
 final class JobRunner: Sendable {
     let folder: URL
     private let store: Store
     private let clock: any TimeSource
     private let logger: Logger
+    /// The jobs this process is running, so a shutdown can say they stopped.
+    private let running = NIOLockedValueBox<Set<UUID>>([])
+
+    /// How often a job shows it is alive, at most: well inside the two minutes after which it is taken for dead.
+    static let heartbeatInterval: Duration = .seconds(10)
 
     init(folder: URL, store: Store, clock: any TimeSource, logger: Logger) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -33,21 +41,45 @@ final class JobRunner: Sendable {
         let job = try await store.createJob(kind, on: queue.id, format: format, by: person.id, now: clock.now)
         let upload = folder.appendingPathComponent("\(job.id.uuidString).upload.\(format.rawValue)")
         do {
-            try await save(body, to: upload, limit: limit) { try await self.store.touchJob(job.id, now: self.clock.now) }
+            try await save(body, to: upload, limit: limit) {
+                guard try await self.store.touchJob(job.id, now: self.clock.now) else {
+                    throw AssayError.conflict(
+                        "job \(job.id) was given up while its upload arrived (nothing came for two minutes); upload again")
+                }
+            }
         } catch {
             try? FileManager.default.removeItem(at: upload)
             try? await store.failJob(job.id, reason: "the upload did not complete: \(error)", now: clock.now)
             throw error
         }
-        Task { await self.runImport(job, queue: queue, upload: upload) }
+        running.withLockedValue { _ = $0.insert(job.id) }
+        Task {
+            await self.runImport(job, queue: queue, upload: upload)
+            self.running.withLockedValue { _ = $0.remove(job.id) }
+        }
         return job
     }
 
     /// Starts writing a queue's final labels to a file.
     func submitExport(of queue: Queue, format: ImportFormat, by person: Person) async throws -> Job {
         let job = try await store.createJob(.export, on: queue.id, format: format, by: person.id, now: clock.now)
-        Task { await self.runExport(job, queue: queue) }
+        running.withLockedValue { _ = $0.insert(job.id) }
+        Task {
+            await self.runExport(job, queue: queue)
+            self.running.withLockedValue { _ = $0.remove(job.id) }
+        }
         return job
+    }
+
+    /// Marks failed every job this process is still running, saying its server shut down; their tasks stop at
+    /// their next heartbeat. Called as the server shuts down, before its database closes.
+    func stopAll() async {
+        let ids = running.withLockedValue { Array($0) }
+        do {
+            try await store.failStoppedJobs(ids, now: clock.now)
+        } catch {
+            logger.warning("could not mark \(ids.count) stopped jobs failed: \(error)")
+        }
     }
 
     /// The finished export's file.
@@ -112,18 +144,22 @@ final class JobRunner: Sendable {
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var received = 0
-        var lastBeat = 0
+        let stopwatch = ContinuousClock()
+        var lastBeat = stopwatch.now
         for try await buffer in body {
             received += buffer.readableBytes
             guard received <= limit else {
                 throw AssayError.tooLarge("the upload is larger than \(limit / 1_048_576) MiB")
             }
             try handle.write(contentsOf: Data(buffer.readableBytesView))
-            if received - lastBeat > 32 << 20 {
+            // By time, not bytes: a slow upload of a small file must beat as often as a fast one of a big file.
+            if stopwatch.now - lastBeat >= Self.heartbeatInterval {
                 try await heartbeat()
-                lastBeat = received
+                lastBeat = stopwatch.now
             }
         }
+        // The job may have been given up for dead after the last beat.
+        try await heartbeat()
         guard received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
     }
 }
