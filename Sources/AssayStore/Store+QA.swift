@@ -178,7 +178,15 @@ extension Store {
         guard let correct = verdict.correct else {
             throw AssayError.invalidInput(field: "correct", line: nil, reason: "say whether the judgment is correct")
         }
-        if correct { return (true, judged) }
+        if correct {
+            // Labels beside "correct" that differ from the annotator's say the opposite; refuse rather than pick one.
+            if let labels = verdict.labels, Set(try queue.schema.canonicalLabels(labels)) != Set(judged) {
+                throw AssayError.invalidInput(
+                    field: "labels", line: nil,
+                    reason: "differ from the annotator's, yet the judgment is marked correct; mark it incorrect, or leave labels out")
+            }
+            return (true, judged)
+        }
         guard let labels = verdict.labels else {
             throw AssayError.invalidInput(field: "labels", line: nil, reason: "a wrong judgment needs the right labels")
         }

@@ -2,7 +2,8 @@ import Foundation
 
 extension CodingUserInfoKey {
     /// Set to `true` on a decoder that reads what a person wrote (a request body, a file named on the command line):
-    /// settings objects then refuse keys they do not know, so that a misspelt setting is an error, not a default.
+    /// settings objects and request bodies then refuse keys they do not know, so that a misspelt setting is an
+    /// error, not a default, and a misspelt `client_key` is not silently dropped with the retry safety it brings.
     /// Left unset when reading back what Assay stored, which may hold the keys of an older version.
     ///
     /// For example:
@@ -25,13 +26,14 @@ private struct AnyCodingKey: CodingKey {
 extension Decoder {
     /// Throws ``AssayError/invalidInput(field:line:reason:)`` for the first key of the object being decoded that
     /// `Known` does not list, when the decoder ``CodingUserInfoKey/refusesUnknownKeys``; does nothing otherwise.
-    func refuseUnknownKeys<Known: CodingKey & CaseIterable>(besides known: Known.Type) throws {
+    /// `noun` names what the keys are to the person: settings, or the fields of a request.
+    func refuseUnknownKeys<Known: CodingKey & CaseIterable>(besides known: Known.Type, calling noun: String = "setting") throws {
         guard userInfo[.refusesUnknownKeys] as? Bool == true else { return }
         let names = Set(Known.allCases.map(\.stringValue))
         let keys = try container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
         guard let unknown = keys.sorted().first(where: { !names.contains($0) }) else { return }
         throw AssayError.invalidInput(
             field: (codingPath.map(\.stringValue) + [unknown]).joined(separator: "."), line: nil,
-            reason: "not a setting here (the settings are \(names.sorted().joined(separator: ", ")))")
+            reason: "not a \(noun) here (the \(noun)s are \(names.sorted().joined(separator: ", ")))")
     }
 }

@@ -82,6 +82,7 @@ public struct JudgmentSubmission: Codable, Sendable, Equatable {
 
     /// Decodes a submission; `labels` may be left out when a `ranking` is sent.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let ranking = try container.decodeIfPresent([String].self, forKey: .ranking)
         self.init(
@@ -148,7 +149,8 @@ public struct ImportedJudgment: Sendable, Equatable {
     /// Time spent, when both times are known.
     public var timeSpentMs: Int {
         guard let startedAt else { return 0 }
-        return max(0, Int((submittedAt.timeIntervalSince(startedAt) * 1000).rounded()))
+        // Times are read within 1600–9999, so this fits; `exactly` keeps a bad time from trapping the process.
+        return max(0, Int(exactly: (submittedAt.timeIntervalSince(startedAt) * 1000).rounded()) ?? 0)
     }
 }
 
@@ -161,7 +163,7 @@ extension Judgment {
 }
 
 extension JudgmentSubmission {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case labels, rationale, ranking
         case timeSpentMs = "time_spent_ms", clientKey = "client_key"
     }

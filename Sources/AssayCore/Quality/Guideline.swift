@@ -77,9 +77,21 @@ public struct GuidelineDraft: Codable, Sendable, Equatable {
         return checked
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case markdown, passages, recertify
         case effectiveAt = "effective_at"
+    }
+
+    /// Decodes a draft; a key it does not know is refused when the decoder says so (`labels` for `passages`
+    /// would otherwise leave every passage to the headings without a word).
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            markdown: try container.decode(String.self, forKey: .markdown),
+            passages: try container.decodeIfPresent([String: String].self, forKey: .passages),
+            effectiveAt: try container.decodeIfPresent(Date.self, forKey: .effectiveAt),
+            recertify: try container.decodeIfPresent(Bool.self, forKey: .recertify))
     }
 }
 

@@ -82,9 +82,20 @@ public struct QAVerdict: Codable, Sendable, Equatable {
         self.severity = severity
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case correct, labels, severity
         case errorCategory = "error_category"
+    }
+
+    /// Decodes a verdict; a key it does not know is refused when the decoder says so.
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            correct: try container.decodeIfPresent(Bool.self, forKey: .correct),
+            labels: try container.decodeIfPresent([String].self, forKey: .labels),
+            errorCategory: try container.decodeIfPresent(String.self, forKey: .errorCategory),
+            severity: try container.decodeIfPresent(QAReview.Severity.self, forKey: .severity))
     }
 }
 

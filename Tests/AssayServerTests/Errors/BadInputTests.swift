@@ -138,6 +138,32 @@ struct BadInputTests {
                 .POST, "/api/v1/queues", json: ["name": .string(queue.name), "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
             #expect(duplicateQueue.status == .conflict)
 
+            // A misspelt key is refused, not dropped: a dropped `client_key` would lose the retry safety it asks for,
+            // a dropped `status` would leave a person active who was meant to start suspended.
+            let misspeltKey = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                json: ["labels": ["spam"], "clientKey": "retry-1"])
+            #expect(misspeltKey.status == .unprocessableEntity)
+            #expect(misspeltKey.reason == "clientKey: not a field here (the fields are client_key, labels, ranking, rationale, time_spent_ms)",
+                    "\(misspeltKey.reason)")
+            let people = try await server.store.people(ofVendor: nil, after: nil, limit: 1_000).count
+            let statusOnCreate = try await server.request(
+                .POST, "/api/v1/people", json: ["name": "Sam", "role": "annotator", "status": "suspended"])
+            #expect(statusOnCreate.status == .unprocessableEntity && statusOnCreate.reason.hasPrefix("status: not a field here"),
+                    "\(statusOnCreate.reason)")
+            let badLanguage = try await server.request(
+                .POST, "/api/v1/people", json: ["name": "Sam", "role": "annotator", "languages": ["english"]])
+            #expect(badLanguage.status == .unprocessableEntity && badLanguage.reason.hasPrefix("languages: 'english' is not a language code"),
+                    "\(badLanguage.reason)")
+            #expect(try await server.store.people(ofVendor: nil, after: nil, limit: 1_000).count == people)
+            let guideline = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/guidelines", json: ["markdown": "# Rules", "labels": ["spam": "Scams."]])
+            #expect(guideline.status == .unprocessableEntity && guideline.reason.hasPrefix("labels: not a field here"), "\(guideline.reason)")
+            let unreachable = try await server.request(
+                .POST, "/api/v1/queues", json: ["name": "a/b", "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
+            #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name may hold"),
+                    "\(unreachable.reason)")
+
             let after = try await snapshot(server, queue, item: lease.itemID)
             #expect(after == before)
             #expect(try await server.store.items(in: queue.id, after: nil, limit: 100).count == 3)

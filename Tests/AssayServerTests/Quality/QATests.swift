@@ -43,6 +43,15 @@ struct QATests {
                     let missingSeverity = try await server.request(
                         .POST, "/api/v1/qa/\(reviewID)", token: reviewer, json: ["correct": false, "labels": ["spam"]])
                     #expect(missingSeverity.status == .unprocessableEntity && missingSeverity.reason.contains("severity"))
+                } else {
+                    // "Correct" beside other labels says two things: refused rather than one of them dropped.
+                    let contradictory = try await server.request(
+                        .POST, "/api/v1/qa/\(reviewID)", token: reviewer, json: ["correct": true, "labels": ["spam"]])
+                    #expect(contradictory.status == .unprocessableEntity && contradictory.reason.hasPrefix("labels: differ from the annotator's"),
+                            "\(contradictory.reason)")
+                    let typo = try await server.request(
+                        .POST, "/api/v1/qa/\(reviewID)", token: reviewer, json: ["correct": true, "error_categry": "x"])
+                    #expect(typo.status == .unprocessableEntity && typo.reason.hasPrefix("error_categry: not a field here"), "\(typo.reason)")
                 }
                 let verdict: JSONValue = wrong
                     ? ["correct": false, "labels": ["spam"], "severity": "critical", "error_category": "missed_scam"]
