@@ -366,19 +366,19 @@ extension Store {
     /// Reopens an item's final label: it becomes unresolved (`appealed`) and an arbitration case opens for it.
     /// Logged as `final_label.appealed`.
     ///
-    /// A vendor lead (`vendorScope` set) appeals for their people: only items someone of that vendor judged.
+    /// A vendor lead appeals for their people: only items someone of their vendor judged. The scope is taken from
+    /// the person here, not left to callers, so the API and the CLI cannot differ.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an item without a final label; ``AssayError/conflict(_:)``
-    ///   when a case is already open for it; ``AssayError/forbidden(_:)`` for an item outside `vendorScope`.
-    public func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID? = nil, now: Date) async throws
-        -> ArbitrationCase
-    {
-        try await transaction { sql in
+    ///   when a case is already open for it; ``AssayError/forbidden(_:)`` for an item outside a vendor lead's vendor.
+    public func appeal(itemID: Int64, note: String?, by actor: Person, now: Date) async throws -> ArbitrationCase {
+        let vendorScope = try Policy.vendorScope(of: Actor(person: actor))
+        return try await transaction { sql in
             try await self.appeal(itemID: itemID, note: note, by: actor, vendorScope: vendorScope, now: now, sql)
         }
     }
 
-    /// ``appeal(itemID:note:by:vendorScope:now:)`` inside the caller's transaction.
+    /// ``appeal(itemID:note:by:now:)`` inside the caller's transaction, with the vendor scope given.
     func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID?, now: Date, _ sql: any SQLDatabase)
         async throws -> ArbitrationCase
     {

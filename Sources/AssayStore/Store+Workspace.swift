@@ -38,6 +38,26 @@ extension Store {
         }
     }
 
+    /// The vendor a person named, by its name or its id (as the CLI's `--vendor` and the review's `vendor=` take it).
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` when no vendor has that name or id.
+    public func vendor(_ reference: String) async throws -> Vendor {
+        guard let vendor = try await vendors().first(where: {
+            $0.name == reference || $0.id.uuidString.lowercased() == reference.lowercased()
+        }) else { throw AssayError.notFound(entity: "vendor", id: reference) }
+        return vendor
+    }
+
+    /// A team of a vendor, by its name or its id.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` when the vendor has no team of that name or id.
+    public func team(_ reference: String, of vendorID: UUID) async throws -> Team {
+        guard let team = try await teams(of: vendorID).first(where: {
+            $0.name == reference || $0.id.uuidString.lowercased() == reference.lowercased()
+        }) else { throw AssayError.notFound(entity: "team", id: reference) }
+        return team
+    }
+
     /// Adds a team to a vendor. Logged as `team.created` (by `actor`; nil for the command line).
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown vendor, ``AssayError/conflict(_:)`` when the

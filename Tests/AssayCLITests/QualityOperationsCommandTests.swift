@@ -78,6 +78,23 @@ struct QualityOperationsCommandTests {
             let appealed = try cli.assay(["arbitration", "appeal", String(item.itemID), "--by", "ann", "--note", "looks like a scam"])
             #expect(appealed.status == 0, "\(appealed.stderr)")
             #expect(try cli.assay(["arbitration", "list", "--queue", "ads"]).stdout.contains(",ad-1,appeal,"))
+            // A vendor lead added with --vendor and --team appeals only for their own people, here as in the API:
+            // other tools' people made every judgment, so ad-2 is not theirs.
+            try await cli.store { store in
+                let vendor = try await store.createVendor(named: "Northwind BPO", now: Date())
+                _ = try await store.createTeam(named: "Nights", in: vendor.id, now: Date())
+            }
+            let lead = try cli.assay([
+                "users", "add", "Lena", "--role", "vendor_lead", "--external-id", "lena", "--vendor", "Northwind BPO", "--team", "Nights",
+            ])
+            #expect(lead.status == 0, "\(lead.stderr)")
+            #expect(try cli.assay(["users", "add", "Lou", "--team", "Nights"]).stderr.contains("--team needs --vendor"))
+            #expect(try cli.assay(["users", "add", "Lou", "--vendor", "Acme"]).stderr.contains("vendor 'Acme' was not found"))
+            let other = try #require(try await cli.store { store in
+                try await store.finalLabels(in: try await store.queue("ads").id, after: nil, limit: 10).first { $0.externalID == "ad-2" }
+            })
+            let outOfScope = try cli.assay(["arbitration", "appeal", String(other.itemID), "--by", "lena"])
+            #expect(outOfScope.status != 0 && outOfScope.stderr.contains("their own vendor's people judged"), "\(outOfScope.stderr)")
 
             // QA: every imported judgment was sampled (qa_rate=1); nothing reviewed yet.
             let qa = try cli.assay(["qa", "report", "--queue", "ads"])

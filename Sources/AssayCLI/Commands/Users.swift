@@ -26,14 +26,27 @@ struct Users: AsyncParsableCommand {
         @Option(help: "Markets covered, comma-separated (e.g. US,BR).")
         var markets: String = ""
 
+        @Option(help: "Their vendor, by name or id (a vendor lead needs one).")
+        var vendor: String?
+
+        @Option(help: "Their team in that vendor, by name or id.")
+        var team: String?
+
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if team != nil, vendor == nil { throw ValidationError("--team needs --vendor: teams belong to a vendor") }
+        }
 
         func run() async throws {
             try await CommandFailure.reporting {
                 let (person, token) = try await database.withStore(creating: true) { store in
+                    let vendorID = try await store.vendorID(vendor)
+                    var teamID: UUID?
+                    if let vendorID, let team { teamID = try await store.team(team, of: vendorID).id }
                     let draft = PersonDraft(
-                        externalID: externalID, name: name, role: role, languages: Self.list(languages),
-                        markets: Self.list(markets))
+                        externalID: externalID, name: name, role: role, vendorID: vendorID, teamID: teamID,
+                        languages: Self.list(languages), markets: Self.list(markets))
                     return try await store.createPersonWithToken(draft, now: Date())
                 }
                 print("Added \(person.name) (\(person.role.rawValue), id \(person.id)). API token (shown once): \(token)")

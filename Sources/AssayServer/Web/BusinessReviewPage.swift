@@ -153,12 +153,7 @@ struct BusinessReviewPage: Encodable {
             }
         }
         var vendor: Vendor?
-        if let name = scope.vendor {
-            let vendors = try await store.vendors()
-            guard let found = vendors.first(where: { $0.name == name || $0.id.uuidString.lowercased() == name.lowercased() })
-            else { throw AssayError.notFound(entity: "vendor", id: name) }
-            vendor = found
-        }
+        if let name = scope.vendor { vendor = try await store.vendor(name) }
         if let vendorScope {
             if let vendor, vendor.id != vendorScope {
                 throw AssayError.forbidden("a vendor lead sees their own vendor's review only")

@@ -38,14 +38,11 @@ struct QA: AsyncParsableCommand {
 }
 
 extension Store {
-    /// A vendor named by name or id on the command line; nil for none.
+    /// The id of the vendor a `--vendor` option named, by name or id; nil when it was left out.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` when no vendor has that name or id.
     func vendorID(_ reference: String?) async throws -> UUID? {
         guard let reference else { return nil }
-        let vendors = try await vendors()
-        guard let vendor = vendors.first(where: { $0.id.uuidString.lowercased() == reference.lowercased() || $0.name == reference })
-        else { throw AssayError.notFound(entity: "vendor", id: reference) }
-        return vendor.id
+        return try await vendor(reference).id
     }
 }

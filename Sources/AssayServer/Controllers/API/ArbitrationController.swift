@@ -59,8 +59,7 @@ struct ArbitrationController: RouteCollection {
         try Policy.requireCanAppeal(actor)
         let body = try req.optionalJSONBody(AppealRequest.self)
         let opened = try await req.store.appeal(
-            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person,
-            vendorScope: try Policy.vendorScope(of: actor), now: req.now)
+            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person, now: req.now)
         return try await JSONBody(opened).encodeResponse(status: .created, for: req)
     }
 
