@@ -27,9 +27,13 @@ struct WebErrorPages: AsyncMiddleware {
         }
     }
 
-    /// Whether a browser asked for a page: not the API, and HTML accepted.
+    /// Whether a browser asked for a page: not the API, and HTML named among the types accepted. Named, not
+    /// matched: Vapor's media types compare equal to a wildcard, and curl and Prometheus send `*/*`, so a scraper
+    /// of `/metrics` without a token was sent to the sign-in form.
     private static func isPageRequest(_ request: Request) -> Bool {
-        !request.url.path.hasPrefix("/api/") && request.headers.accept.mediaTypes.contains { $0 == .html }
+        !request.url.path.hasPrefix("/api/") && request.headers.accept.mediaTypes.contains {
+            $0.type.lowercased() == "text" && $0.subType.lowercased() == "html"
+        }
     }
 
     /// The error as a page: inside the site's top bar for someone signed in (so they can go on or sign out), on its

@@ -23,6 +23,13 @@ struct MetricsTests {
 
             #expect(try await server.request(.GET, "/metrics", token: .some(nil)).status == .unauthorized)
             #expect(try await server.request(.GET, "/metrics", token: annotator).status == .forbidden)
+            // Prometheus and curl accept */*: they get the JSON error, not the sign-in form a browser is sent to.
+            for accept in ["*/*", "text/plain;version=0.0.4;q=0.9,*/*;q=0.1"] {
+                let scraper = try await server.request(.GET, "/metrics", token: .some(nil), headers: ["Accept": accept])
+                #expect(scraper.status == .unauthorized && scraper.reason.contains("token"), "\(accept): \(scraper.status) \(scraper.text)")
+            }
+            let browser = try await server.request(.GET, "/metrics", token: .some(nil), headers: ["Accept": "text/html,*/*;q=0.8"])
+            #expect(browser.status == .seeOther, "a browser is sent to sign in")
             let before = try await Self.scrape(server, token: analyst)
 
             let client = LoopClient(server: server, token: annotator)
