@@ -164,6 +164,13 @@ struct BadInputTests {
             #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name may hold"),
                     "\(unreachable.reason)")
 
+            // A path id that is not one names the parameter and the value.
+            let badAssignment = try await server.request(.POST, "/api/v1/assignments/abc/judgment", token: annotator, json: ["labels": ["spam"]])
+            #expect(badAssignment.status == .unprocessableEntity && badAssignment.reason == "assignmentID: 'abc' is not a whole number",
+                    "\(badAssignment.reason)")
+            let badJob = try await server.request(.GET, "/api/v1/jobs/12")
+            #expect(badJob.status == .unprocessableEntity && badJob.reason.hasPrefix("jobID: '12' is not an id such as"), "\(badJob.reason)")
+
             let after = try await snapshot(server, queue, item: lease.itemID)
             #expect(after == before)
             #expect(try await server.store.items(in: queue.id, after: nil, limit: 100).count == 3)

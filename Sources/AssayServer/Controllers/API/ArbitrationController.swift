@@ -41,7 +41,7 @@ struct ArbitrationController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> JSONBody<ArbitrationFile> {
         try Policy.requireCanSeeArbitration(try req.actor())
-        return JSONBody(try await req.store.arbitrationFile(try req.parameters.require("caseID", as: Int64.self), now: req.now))
+        return JSONBody(try await req.store.arbitrationFile(try req.parameters.id("caseID", as: Int64.self), now: req.now))
     }
 
     @Sendable func decide(req: Request) async throws -> JSONBody<ArbitrationCase> {
@@ -50,7 +50,7 @@ struct ArbitrationController: RouteCollection {
         let body = try req.jsonBody(DecisionRequest.self)
         return JSONBody(
             try await req.store.decide(
-                try req.parameters.require("caseID", as: Int64.self), labels: body.labels, rationale: body.rationale,
+                try req.parameters.id("caseID", as: Int64.self), labels: body.labels, rationale: body.rationale,
                 promoteToGold: body.promoteToGold ?? false, by: actor.person, now: req.now))
     }
 
@@ -59,7 +59,7 @@ struct ArbitrationController: RouteCollection {
         try Policy.requireCanAppeal(actor)
         let body = try req.optionalJSONBody(AppealRequest.self)
         let opened = try await req.store.appeal(
-            itemID: try req.parameters.require("itemID", as: Int64.self), note: body?.note, by: actor.person, now: req.now)
+            itemID: try req.parameters.id("itemID", as: Int64.self), note: body?.note, by: actor.person, now: req.now)
         return try await JSONBody(opened).encodeResponse(status: .created, for: req)
     }
 

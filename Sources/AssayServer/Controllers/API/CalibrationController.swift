@@ -23,7 +23,7 @@ struct CalibrationController: RouteCollection {
 
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
-        let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
+        let session = try await req.store.calibration(try req.parameters.id("sessionID", as: UUID.self))
         guard let item = try await req.store.nextCalibrationItem(of: session, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
         }
@@ -32,7 +32,7 @@ struct CalibrationController: RouteCollection {
 
     @Sendable func answer(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
-        let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
+        let session = try await req.store.calibration(try req.parameters.id("sessionID", as: UUID.self))
         let body = try req.jsonBody(ExamAnswerRequest.self)
         try await req.store.answerCalibration(session, item: body.itemID, labels: body.labels, by: actor.person, now: req.now)
         return .noContent
@@ -41,7 +41,7 @@ struct CalibrationController: RouteCollection {
     /// Participants and those who run the session discuss it; a vendor lead, sessions that call on their vendor.
     @Sendable func note(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
-        let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
+        let session = try await req.store.calibration(try req.parameters.id("sessionID", as: UUID.self))
         if !session.participants.include(actor.person) {
             try Policy.requireCanSeeScores(actor)
             try await Self.requireCalled(try Policy.vendorScope(of: actor), to: session, req)
@@ -54,7 +54,7 @@ struct CalibrationController: RouteCollection {
     @Sendable func report(req: Request) async throws -> JSONBody<CalibrationReport> {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let session = try await req.store.calibration(try req.parameters.require("sessionID", as: UUID.self))
+        let session = try await req.store.calibration(try req.parameters.id("sessionID", as: UUID.self))
         let vendor = try Policy.vendorScope(of: actor)
         try await Self.requireCalled(vendor, to: session, req)
         return JSONBody(try await req.store.calibrationReport(of: session, vendorID: vendor))

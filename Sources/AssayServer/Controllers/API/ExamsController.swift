@@ -29,7 +29,7 @@ struct ExamsController: RouteCollection {
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Self.requireCandidate(actor)
-        let exam = try await req.store.exam(try req.parameters.require("examID", as: UUID.self))
+        let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
         guard let item = try await req.store.nextExamItem(of: exam, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
         }
@@ -39,7 +39,7 @@ struct ExamsController: RouteCollection {
     @Sendable func answer(req: Request) async throws -> JSONBody<ExamFeedback> {
         let actor = try req.actor()
         try Self.requireCandidate(actor)
-        let exam = try await req.store.exam(try req.parameters.require("examID", as: UUID.self))
+        let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
         let body = try req.jsonBody(ExamAnswerRequest.self)
         return JSONBody(try await req.store.answerExam(exam, item: body.itemID, labels: body.labels, by: actor.person, now: req.now))
     }

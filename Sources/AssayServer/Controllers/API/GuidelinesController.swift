@@ -39,13 +39,16 @@ struct GuidelinesController: RouteCollection {
     @Sendable func show(req: Request) async throws -> JSONBody<Guideline> {
         _ = try req.actor()
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        return JSONBody(try await req.store.guideline(of: queue.id, version: try req.parameters.require("version", as: Int.self), now: req.now))
+        return JSONBody(try await req.store.guideline(of: queue.id, version: try req.parameters.id("version", as: Int.self), now: req.now))
     }
 
     @Sendable func change(req: Request) async throws -> JSONBody<GuidelineChange> {
-        try Policy.requireCanSeeArbitration(try req.actor())
+        try Policy.requireCanReviewGuidelineChanges(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let version = try req.parameters.require("version", as: Int.self)
+        let version = try req.parameters.id("version", as: Int.self)
+        if version == 1, req.query[String.self, at: "from"] == nil {
+            throw AssayError.invalidInput(field: "version", line: nil, reason: "version 1 is the first; there is no change to show")
+        }
         let from = try req.query[String.self, at: "from"].map { text in
             guard let from = Int(text), from >= 1 else {
                 throw AssayError.invalidInput(field: "from", line: nil, reason: "must be a version number, got '\(text)'")

@@ -36,13 +36,13 @@ struct JobsController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> JobResponse {
         try Policy.requireCanManageData(try req.actor())
-        return JobResponse(try await req.store.job(try req.parameters.require("jobID", as: UUID.self)))
+        return JobResponse(try await req.store.job(try req.parameters.id("jobID", as: UUID.self)))
     }
 
     /// The export's file, once the job has succeeded; 409 before.
     @Sendable func download(req: Request) async throws -> Response {
         try Policy.requireCanExport(try req.actor())
-        let job = try await req.store.job(try req.parameters.require("jobID", as: UUID.self))
+        let job = try await req.store.job(try req.parameters.id("jobID", as: UUID.self))
         guard job.kind == .export else { throw AssayError.conflict("job \(job.id) is an import; it has nothing to download") }
         guard job.state == .succeeded else { throw AssayError.conflict("job \(job.id) is \(job.state.rawValue), not ready to download") }
         let file = req.application.jobs.download(of: job).path

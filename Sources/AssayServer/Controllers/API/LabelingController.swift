@@ -30,7 +30,7 @@ struct LabelingController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
         let submission = try req.jsonBody(JudgmentSubmission.self)
-        let assignmentID = try req.parameters.require("assignmentID", as: Int64.self)
+        let assignmentID = try req.parameters.id("assignmentID", as: Int64.self)
         let outcome = try await req.store.submitJudgment(submission, on: assignmentID, by: actor.person, now: req.now)
         return try await SubmitResponse(outcome.judgment, replayed: outcome.isReplay)
             .encodeResponse(status: outcome.isReplay ? .ok : .created, for: req)
@@ -39,7 +39,7 @@ struct LabelingController: RouteCollection {
     @Sendable func skip(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
-        try await req.store.skip(try req.parameters.require("assignmentID", as: Int64.self), by: actor.person, now: req.now)
+        try await req.store.skip(try req.parameters.id("assignmentID", as: Int64.self), by: actor.person, now: req.now)
         return .noContent
     }
 
@@ -49,7 +49,7 @@ struct LabelingController: RouteCollection {
         try Policy.requireCanLabel(actor)
         let body = try req.jsonBody(EscalationRequest.self)
         let opened = try await req.store.escalate(
-            try req.parameters.require("assignmentID", as: Int64.self), note: body.note, by: actor.person, now: req.now)
+            try req.parameters.id("assignmentID", as: Int64.self), note: body.note, by: actor.person, now: req.now)
         return try await EscalationResponse(caseID: opened.id, state: opened.state.rawValue)
             .encodeResponse(status: .created, for: req)
     }

@@ -27,7 +27,7 @@ struct QAController: RouteCollection {
         let verdict = try req.jsonBody(QAVerdict.self)
         return JSONBody(
             try await req.store.submitQAReview(
-                try req.parameters.require("reviewID", as: Int64.self), verdict: verdict, by: actor.person, now: req.now))
+                try req.parameters.id("reviewID", as: Int64.self), verdict: verdict, by: actor.person, now: req.now))
     }
 
     @Sendable func report(req: Request) async throws -> JSONBody<QAReport> {

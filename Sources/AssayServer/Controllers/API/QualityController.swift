@@ -26,7 +26,7 @@ struct QualityController: RouteCollection {
         let body = try req.jsonBody(GoldRequest.self)
         return JSONBody(
             try await req.store.setGold(
-                labels: body.labels, rationale: body.rationale, onItem: try req.parameters.require("itemID", as: Int64.self),
+                labels: body.labels, rationale: body.rationale, onItem: try req.parameters.id("itemID", as: Int64.self),
                 by: actor.person, now: req.now))
     }
 
@@ -35,7 +35,7 @@ struct QualityController: RouteCollection {
         try Policy.requireCanManageGold(actor)
         return JSONBody(
             try await req.store.retireGold(
-                onItem: try req.parameters.require("itemID", as: Int64.self), by: actor.person, now: req.now))
+                onItem: try req.parameters.id("itemID", as: Int64.self), by: actor.person, now: req.now))
     }
 
     @Sendable func listGold(req: Request) async throws -> Page<GoldAnswer> {
@@ -91,7 +91,7 @@ struct QualityController: RouteCollection {
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let body = try req.optionalJSONBody(ReinstateRequest.self)
         try await req.store.reinstate(
-            try req.parameters.require("personID", as: UUID.self), in: queue, by: actor.person, reason: body?.reason,
+            try req.parameters.id("personID", as: UUID.self), in: queue, by: actor.person, reason: body?.reason,
             now: req.now)
         return .noContent
     }

@@ -48,7 +48,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func issueToken(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
-        let personID = try req.parameters.require("personID", as: UUID.self)
+        let personID = try req.parameters.id("personID", as: UUID.self)
         let token = try await req.store.issueToken(for: personID, by: actor.person, now: req.now)
         return try await TokenResponse(token: token.value).encodeResponse(status: .created, for: req)
     }
@@ -58,7 +58,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func revokeTokens(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
-        let personID = try req.parameters.require("personID", as: UUID.self)
+        let personID = try req.parameters.id("personID", as: UUID.self)
         try await req.store.revokeTokens(of: personID, by: actor.person, now: req.now)
         return .noContent
     }
@@ -67,7 +67,7 @@ struct WorkspaceController: RouteCollection {
     @Sendable func setStatus(req: Request) async throws -> JSONBody<Person> {
         let actor = try req.actor()
         try Policy.requireCanManageStatus(actor)
-        let personID = try req.parameters.require("personID", as: UUID.self)
+        let personID = try req.parameters.id("personID", as: UUID.self)
         let status = try req.jsonBody(StatusRequest.self).status
         try await req.store.setStatus(status, of: personID, by: actor.person, now: req.now)
         return JSONBody(try await req.store.person(personID))
@@ -94,14 +94,14 @@ struct WorkspaceController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
         try NameRequest.validate(content: req)
-        let vendorID = try req.parameters.require("vendorID", as: UUID.self)
+        let vendorID = try req.parameters.id("vendorID", as: UUID.self)
         let name = try req.jsonBody(NameRequest.self).name
         let team = try await req.store.createTeam(named: name, in: vendorID, by: actor.person, now: req.now)
         return try await JSONBody(team).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func listTeams(req: Request) async throws -> JSONBody<[Team]> {
-        let vendorID = try req.parameters.require("vendorID", as: UUID.self)
+        let vendorID = try req.parameters.id("vendorID", as: UUID.self)
         try Policy.requireCanSeeVendor(try req.actor(), vendorID)
         return JSONBody(try await req.store.teams(of: vendorID))
     }
