@@ -107,6 +107,16 @@ struct ImportExportCommandTests {
             let missing = try cli.assay(["queues", "create", cli.folder.appendingPathComponent("nope.json").path])
             #expect(missing.status == 1 && missing.stderr.contains("nope.json: no such file"), "\(missing.stderr)")
             #expect(!missing.stderr.contains("Usage:"), "\(missing.stderr)")
+            // A folder where a file was meant is named as one, by every kind of command that reads a file.
+            let folder = cli.folder.appendingPathComponent("rows.jsonl")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for arguments in [["queues", "create", folder.path], ["import", folder.path, "--queue", "reviews"], ["agree", folder.path]] {
+                // `agree` reads a file and no workspace, so it takes no --db.
+                let refusedFolder = arguments[0] == "agree"
+                    ? try ServerProcess.run(arguments, environment: [:], currentDirectory: cli.folder) : try cli.assay(arguments)
+                #expect(refusedFolder.status == 1 && refusedFolder.stderr.contains("rows.jsonl is a folder; name a file"),
+                        "\(arguments[0]): \(refusedFolder.stderr)")
+            }
 
             let broken = try cli.write("broken.json", "{\n  \"name\": \"reviews\",\n  overlap: 2\n}\n")
             let refused = try cli.assay(["queues", "create", broken])

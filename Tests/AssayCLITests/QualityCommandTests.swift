@@ -340,11 +340,11 @@ struct QualityCommandTests {
         let absent = scratch.path("absent.csv")
         let absentRun = try scratch.assay(["aggregate", absent])
         #expect(absentRun.status != 0)
-        #expect(absentRun.stderr.contains("\(absent): cannot open the file"), "\(absentRun.stderr)")
+        #expect(absentRun.stderr.contains("\(absent): no such file"), "\(absentRun.stderr)")
 
         let absentGold = try scratch.assay(["aggregate", good, "--gold", "nope.csv"])
         #expect(absentGold.status != 0)
-        #expect(absentGold.stderr.contains("nope.csv: cannot open the file"), "\(absentGold.stderr)")
+        #expect(absentGold.stderr.contains("nope.csv: no such file"), "\(absentGold.stderr)")
 
         let badMethod = try scratch.assay(["aggregate", good, "--method", "vote"])
         #expect(badMethod.status != 0)
@@ -456,6 +456,6 @@ struct QualityCommandTests {
 
         let absent = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "absent.csv"])
         #expect(absent.status != 0)
-        #expect(absent.stderr.contains("absent.csv: cannot open the file"), "\(absent.stderr)")
+        #expect(absent.stderr.contains("absent.csv: no such file"), "\(absent.stderr)")
     }
 }

@@ -32,7 +32,12 @@ enum JSONFiles {
     /// The bytes of a file named on the command line, or a ``CommandFailure`` saying why they cannot be read.
     static func contents(of path: String) throws -> Data {
         do {
+            try ImportFile.requireReadable(path)
             return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch AssayError.notFound {
+            throw CommandFailure(description: "\(path): no such file")
+        } catch let error as AssayError {
+            throw CommandFailure(description: error.located(in: path))
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileNoSuchFile {
             throw CommandFailure(description: "\(path): no such file")
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCore
 import AssayQuality
+import AssayServer
 import ConsoleKitTerminal
 import Foundation
 
@@ -63,6 +64,7 @@ enum QualityFiles {
 
     /// Feeds a file to `body` in 1 MiB chunks, showing the share read when the file is big and someone watches.
     static func forEachChunk(of path: String, title: String, _ body: (Data) throws -> Void) throws {
+        try ImportFile.requireReadable(path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CommandFailure(description: "\(path): cannot open the file (does it exist, and may you read it?)")
         }
@@ -124,7 +126,7 @@ enum FileRows {
     ///
     /// - Throws: ``AssayError`` naming the line of the first bad row, a missing column, or an unreadable file.
     static func read(_ path: String, format: ImportFormat?, requiredColumns: [[String]]) throws -> [ImportRow] {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        try ImportFile.requireReadable(path)
         guard let format = format ?? ImportFormat(fileName: path) else {
             throw AssayError.invalidInput(
                 field: "format", line: nil, reason: "cannot tell the format from the file name; say --format jsonl or csv")

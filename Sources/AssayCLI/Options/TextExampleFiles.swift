@@ -1,4 +1,5 @@
 import AssayCore
+import AssayServer
 import Foundation
 
 /// Reads the text files of `assay train` and `assay predict` in chunks, so a file of millions of texts is never
@@ -12,7 +13,7 @@ enum TextExampleFiles {
     static func forEachBatch(
         of path: String, format: ImportFormat?, columns: TextExample.Columns, _ body: ([TextExample]) throws -> Void
     ) throws {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        try ImportFile.requireReadable(path)
         guard let format = format ?? ImportFormat(fileName: path) else {
             throw AssayError.invalidInput(
                 field: "format", line: nil,

@@ -30,7 +30,7 @@ public struct ImportFile: Sendable {
     /// - Throws: ``AssayError/notFound(entity:id:)`` for a missing file; ``AssayError/invalidInput(field:line:reason:)``
     ///   when the format cannot be told.
     public init(path: String, format explicit: ImportFormat?, judgments: Bool) throws {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw AssayError.notFound(entity: "file", id: path) }
+        try Self.requireReadable(path)
         guard let format = explicit ?? ImportFormat(fileName: path) else {
             throw AssayError.invalidInput(
                 field: "format", line: nil, reason: "cannot tell the format from the file name; say jsonl or csv")
@@ -38,6 +38,24 @@ public struct ImportFile: Sendable {
         self.path = path
         self.format = format
         self.judgments = judgments
+    }
+
+    /// Checks that `path` names a file this process can read: the check every command that reads a file makes
+    /// first, so that a folder or a forbidden file gets a message naming it, not Foundation's "Code=256 (null)".
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` when nothing is there; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for a folder or a file that cannot be read.
+    public static func requireReadable(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw AssayError.notFound(entity: "file", id: path)
+        }
+        guard !isFolder.boolValue else {
+            throw AssayError.invalidInput(field: nil, line: nil, reason: "\(path) is a folder; name a file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw AssayError.invalidInput(field: nil, line: nil, reason: "\(path) cannot be read (check its permissions)")
+        }
     }
 
     /// The columns a CSV header must have (each entry lists alternative names).
@@ -283,6 +301,8 @@ extension AssayError {
         if case .invalidInput(_, let line?, _) = self {
             return "\(file):\(line): \(description.replacingOccurrences(of: "line \(line): ", with: ""))"
         }
-        return "\(file): \(description)"
+        if case .notFound("file", file) = self { return "\(file): no such file" }
+        // Errors about the file itself (a folder, unreadable) name it already.
+        return description.hasPrefix(file) ? description : "\(file): \(description)"
     }
 }
