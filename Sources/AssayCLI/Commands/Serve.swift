@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
     @ArgumentParser.Option(help: "The address to listen on.")
     var hostname = "127.0.0.1"
 
-    @ArgumentParser.Option(help: "The port to listen on (0: any free port).", transform: ArgumentValues.port)
+    @ArgumentParser.Option(help: "The port to listen on (default: 8080; 0: any free port).", transform: ArgumentValues.port)
     var port = 8080
 
     @ArgumentParser.Flag(help: "Log every request.")

@@ -89,6 +89,12 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst, .arbitrator], to: "see arbitration cases")
     }
 
+    /// A guideline change lists the gold items and recent final labels it touches: for those who keep gold and
+    /// decide cases, and analysts who publish the change.
+    public static func requireCanReviewGuidelineChanges(_ actor: Actor) throws {
+        try require(actor, in: [.admin, .analyst, .arbitrator], to: "see what a guideline change touches")
+    }
+
     /// Deciding a case sets a final label that nothing overrides.
     public static func requireCanArbitrate(_ actor: Actor) throws {
         try require(actor, in: [.admin, .arbitrator], to: "decide arbitration cases")

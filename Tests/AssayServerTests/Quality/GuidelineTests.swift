@@ -47,6 +47,12 @@ struct GuidelineTests {
             #expect(body["gold_items_touched"]?.arrayValue == [4])
             let diff = try #require(body["diff"]?.arrayValue).compactMap(\.objectValue)
             #expect(diff.map { $0["kind"]?.stringValue ?? "" } == ["same", "removed", "added", "same"])
+            let first = try await server.request(.GET, "\(path)/1/change")
+            #expect(first.status == .unprocessableEntity && first.reason == "version: version 1 is the first; there is no change to show",
+                    "\(first.reason)")
+            let annotatorChange = try await server.request(.GET, "\(path)/2/change", token: annotator.token)
+            #expect(annotatorChange.status == .forbidden && annotatorChange.reason.contains("see what a guideline change touches"),
+                    "\(annotatorChange.reason)")
 
             let unknownLabel = try await server.request(.POST, path, json: ["markdown": "x", "passages": ["fraud": "…"]])
             #expect(unknownLabel.status == .unprocessableEntity && unknownLabel.reason.contains("'fraud'"))

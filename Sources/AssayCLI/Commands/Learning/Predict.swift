@@ -23,7 +23,7 @@ struct Predict: AsyncParsableCommand {
                   --out predictions.csv
               assay predict --model posts.model posts.jsonl --probabilities --out -
               assay predict --model comments.model --queue comments-en \\
-                  --predictor comments-clf@1 --by priya
+                  --predictor comments-clf@1 --by priya-raman
             """)
 
     @Option(help: "The model file.")

@@ -25,10 +25,10 @@ struct LLM: AsyncParsableCommand {
 
                 Examples:
                   assay llm run --queue comments-en --predictor triage-llama@p1 \\
-                      --by priya --base-url http://127.0.0.1:11434/v1 \\
+                      --by priya-raman --base-url http://127.0.0.1:11434/v1 \\
                       --model llama3.1:8b --scope gold
-                  OPENAI_API_KEY=… assay llm run --queue ads --predictor ads-gpt@p2 \\
-                      --by priya --base-url https://api.openai.com/v1 \\
+                  OPENAI_API_KEY=… assay llm run --queue ads-policy --predictor ads-gpt@p2 \\
+                      --by priya-raman --base-url https://api.openai.com/v1 \\
                       --model gpt-4o-mini --api-key-env OPENAI_API_KEY \\
                       --price-in 0.15 --price-out 0.6 --template ads-prompt.json
                 """)

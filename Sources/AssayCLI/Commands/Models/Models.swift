@@ -82,9 +82,10 @@ struct Models: AsyncParsableCommand {
                 Setting replaces the queue's model settings with what the options say.
 
                 Example:
-                  assay models assist --queue comments-en --by ana --predictor triage@v3 \\
-                      --show-suggestions --auto-accept 0.97 --audit-rate 0.05 \\
-                      --human-only hate --label-threshold spam=0.95
+                  assay models assist --queue comments-en --by priya-raman \\
+                      --predictor triage@v3 --show-suggestions --auto-accept 0.97 \\
+                      --audit-rate 0.05 --human-only hate_speech \\
+                      --label-threshold spam_scam=0.95
                 """)
 
         @Option(help: "The queue, by name or id.")

@@ -48,7 +48,7 @@ struct QualitySettingsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
             abstract: "Change some of a queue's quality settings; the others keep their values.",
-            discussion: "For example: assay quality set --queue comments-en --by ana gold_rate=0.1 min_gold_accuracy=0.8 auto_suspend=true")
+            discussion: "For example: assay quality set --queue comments-en --by priya-raman gold_rate=0.1 min_gold_accuracy=0.8 auto_suspend=true")
 
         @Argument(help: "KEY=VALUE pairs; a value is JSON (0.1, true, null, \"text\") or else plain text.")
         var settings: [String]
