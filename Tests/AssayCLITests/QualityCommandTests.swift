@@ -175,6 +175,31 @@ struct QualityCommandTests {
         #expect(table.stdout.contains("n/a ("), "\(table.stdout)")
     }
 
+    /// With two units, a replicate draws one of them twice as often as not: α is undefined there. The coefficients
+    /// stand; the interval is left out with its reason, or says how many replicates it is made of.
+    @Test("a bootstrap that finds no variation loses its interval, not the report")
+    func agreeBootstrapWithoutVariation() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try scratch.write("perfect.csv", "item,worker,label\ni1,ann,a\ni1,bob,a\ni2,ann,b\ni2,bob,b\n")
+        var withoutInterval = 0
+        for seed in 1...8 {
+            let run = try scratch.assay(["agree", file, "--json", "--bootstrap", "1", "--seed", String(seed)])
+            #expect(run.status == 0, "seed \(seed): \(run.stderr)")
+            let report = try object(run.stdout)
+            #expect(number(report["krippendorff_alpha"]) == 1, "\(run.stdout)")
+            if let note = (report["notes"] as? [String: String])?["krippendorff_alpha_interval"] {
+                #expect(note.hasPrefix("no bootstrap interval:"), "\(note)")
+                withoutInterval += 1
+            }
+        }
+        #expect(withoutInterval > 0 && withoutInterval < 8, "\(withoutInterval) of 8 seeds drew one unit twice")
+        let many = try object(try scratch.assay(["agree", file, "--json", "--bootstrap", "200", "--seed", "3"]).stdout)
+        let replicates = try #require((many["krippendorff_alpha_interval"] as? [String: Any])?["replicates"] as? Int)
+        #expect(replicates < 200 && replicates > 50, "only replicates with variation count: \(replicates)")
+        #expect((many["notes"] as? [String: String])?["krippendorff_alpha_interval"]?.contains("of 200 replicates drew units without variation") == true)
+    }
+
     @Test("agree fails with a message when no item was judged twice")
     func agreeNothingToCompare() throws {
         let scratch = try Scratch()
@@ -436,6 +461,12 @@ struct QualityCommandTests {
         #expect(table.stdout.contains("accuracy     0.6000"), "\(table.stdout)")
         #expect(table.stdout.contains("macro F1     0.5833"), "\(table.stdout)")
         #expect(!showsNaN(table.stdout))
+
+        // A label never predicted has no precision: "n/a", not a 0.0000 [0.0000, 1.0000] that reads as a score.
+        try scratch.write("all-cat.csv", "item,label\ni1,cat\ni2,cat\ni3,cat\ni4,cat\ni5,cat\n")
+        let neverDog = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "all-cat.csv"])
+        let dogRow = try #require(neverDog.stdout.split(separator: "\n").first { $0.hasPrefix("dog ") }, "\(neverDog.stdout)")
+        #expect(dogRow.contains("n/a (0 of 0)") && !dogRow.contains("0.0000 [0.0000, 1.0000]"), "\(dogRow)")
     }
 
     @Test("metrics fails with a message when the files share no item, or a file is bad")

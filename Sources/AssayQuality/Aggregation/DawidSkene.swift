@@ -15,8 +15,11 @@ import Foundation
 /// - M-step: C_w[l][k] = Σ over w's answers l of P(zᵢ = k); e_w[l | k] = C̃_w[l][k] / Σ_l' C̃_w[l'][k], where
 ///   C̃ = max(C, 10⁻¹⁰) + `smoothing` for answers the worker gave and `smoothing` for answers they never gave.
 ///   `smoothing` > 0 is an additive (Dirichlet) prior that keeps rare confusions away from 0.
-/// - Objective: the evidence lower bound per judgment,
-///   (Σⱼ Σₖ P(z_{iⱼ} = k) · (log e_{wⱼ}[lⱼ | k] + log πₖ) + Σᵢ H(P(zᵢ))) / judgments.
+/// - Objective: crowd-kit's, per judgment,
+///   (Σⱼ Σₖ P(z_{iⱼ} = k) · (log e_{wⱼ}[lⱼ | k] + log πₖ) + Σᵢ H(P(zᵢ))) / judgments. It looks like the evidence
+///   lower bound but weights the prior term log πₖ once per judgment, not once per item, so it is not one and need
+///   not rise at every step: on sparse data with many labels it can stop EM after a few iterations (where, as it
+///   happens, accuracy is often higher than at the true optimum).
 ///
 /// Stops when the objective gains less than `tolerance` (a decrease also stops it), or after `maxIterations`.
 /// Gold items are clamped to their label in the initialisation and in every E-step.

@@ -10,8 +10,9 @@ import Foundation
 ///
 /// EM (the paper's EM variant, not its variational Bayes one):
 /// - E-step: log P(Tᵢ = t) = Σⱼ log P(aⱼ | t) − log L, normalised in log space; gold items clamped. The expected
-///   count that judgment j was competent is P(Tᵢ = aⱼ) · θ / (θ + (1 − θ) ξ[aⱼ]); the rest of the judgment is
-///   spam with label aⱼ.
+///   count that judgment j was competent is P(Tᵢ = aⱼ) · θ / (θ + s ξ[aⱼ]), where s is the worker's spam weight
+///   (1 − θ under EM; under variational Bayes the separate weight below, which need not sum with θ to 1, as in
+///   crowd-kit); the rest of the judgment is spam with label aⱼ.
 /// - M-step, variational Bayes (the default, as in the paper's best setting and crowd-kit): with a Beta(α, β) prior
 ///   on each worker's spam/truthful split and a symmetric Dirichlet(γ) prior on the spam habit ξ, the weights are
 ///   the exponentiated expected logs of the posteriors: truthful = exp(ψ(competent + β) − ψ(n_w + α + β)),
@@ -21,7 +22,8 @@ import Foundation
 /// - M-step, EM: θᵥ = (competent count + s) / (n_w + 2s); ξᵥ[a] = (spam count of a + s) / (spam count + L s),
 ///   with smoothing s (default 0.01 / L).
 /// - Stops when the log marginal likelihood Σᵢ log Σₜ P(Tᵢ = t, answers) gains less than `tolerance` per judgment,
-///   or after `maxIterations`.
+///   or after `maxIterations`. A fall stops it too, and is reported as converged: under variational Bayes this
+///   likelihood need not rise at every step, and on realistic data runs take 8–50 iterations either way.
 ///
 /// Restarts: the first run starts from θ = ½ and uniform ξ (equivalent to starting from a soft majority vote); each
 /// further run starts from random θ and ξ, as in the paper; the run with the highest likelihood wins. Restarts run
@@ -58,6 +60,8 @@ public struct MACE: LabelAggregator {
     /// How the M-step estimates θ and ξ.
     public let fitting: Fitting
     /// The spread of random starting points: θ and ξ weights are drawn from U(1, 1 + noise), then normalised.
+    /// (crowd-kit draws from `uniform(1, 1 + noise)`, which in SciPy's (loc, scale) terms is U(1, 2 + noise), and
+    /// reseeds each restart alike; the starts differ, the model does not.)
     public let startNoise: Double
     /// The seed `aggregate(_:gold:)` uses for restarts; pass your own generator to `aggregate(_:gold:using:)`.
     public let seed: UInt64

@@ -23,7 +23,7 @@ struct MACEModel {
         var competence: [Double]
         var spamming: [Double]
 
-        /// Draws θ and ξ from normalised U(1, 1 + noise) weights, as crowd-kit does.
+        /// Draws θ and ξ from normalised U(1, 1 + noise) weights (see ``MACE/startNoise`` for crowd-kit's draw).
         static func random(
             workerCount: Int, labelCount: Int, noise: Double, using rng: inout some RandomNumberGenerator
         ) -> Start {

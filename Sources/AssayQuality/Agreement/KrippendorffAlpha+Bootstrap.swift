@@ -3,13 +3,19 @@ extension KrippendorffAlpha {
     /// ("α = 0.80, 95% CI 0.74–0.85").
     ///
     /// Method: nonparametric bootstrap over units. Each replicate draws U pairable units with replacement
-    /// (U = the number of pairable units), rebuilds the coincidence marginals and Dₒ from the drawn units, and
-    /// recomputes α = 1 − Dₒ / Dₑ. The distances δ² stay at their full-sample values, as in Krippendorff's own
-    /// bootstrap (this matters only at the ordinal level, whose distances depend on the marginals). Replicates
-    /// without variation (Dₑ = 0) are dropped. The interval is the percentile interval of the replicates.
+    /// (U = the number of pairable units), rebuilds the coincidence marginals, Dₒ and Dₑ from the drawn units, and
+    /// recomputes α = 1 − Dₒ / Dₑ. The distances δ² stay at their full-sample values (this matters only at the
+    /// ordinal level, whose distances depend on the marginals). Replicates without variation (Dₑ = 0) are dropped.
+    /// The interval is the percentile interval of the replicates.
+    ///
+    /// This is not Hayes and Krippendorff's procedure, which resamples pairs of values and holds Dₑ at its
+    /// full-sample value: units are what was sampled, so a unit's values are drawn together, and Dₑ moves with
+    /// them. Its intervals agree, within Monte Carlo error, with a unit bootstrap around the `krippendorff`
+    /// package's α (checked on nominal and interval data).
     ///
     /// A. F. Hayes and K. Krippendorff (2007), "Answering the Call for a Standard Reliability Measure for Coding
-    /// Data", Communication Methods and Measures 1(1):77–89. https://doi.org/10.1080/19312450709336664
+    /// Data", Communication Methods and Measures 1(1):77–89 (the pair bootstrap, for comparison).
+    /// https://doi.org/10.1080/19312450709336664
     ///
     /// For example:
     /// ```swift

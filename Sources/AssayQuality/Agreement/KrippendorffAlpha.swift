@@ -11,7 +11,8 @@
 /// - nominal: 0 if c = k, else 1;
 /// - ordinal: (Σ_{g from c to k} n_g − (n_c + n_k) / 2)², over labels in rank order;
 /// - interval: (c − k)², labels read as numbers;
-/// - ratio: ((c − k) / (c + k))², labels read as numbers (0 when both are 0).
+/// - ratio: ((c − k) / (c + k))², labels read as numbers of 0 or more (0 when both are 0): a ratio scale has a true
+///   zero, and with a negative value c + k can vanish for two different labels.
 ///
 /// **Ranks and numbers.** Interval and ratio levels parse every used label as a `Double`. The ordinal level ranks
 /// labels by `order` when given, otherwise by numeric value; labels that are neither numbers nor in `order` are
@@ -93,6 +94,11 @@ public struct KrippendorffAlpha: AgreementCoefficient {
         let distances = try squaredDistances(table, labels: labels)
         let observed = table.observedDisagreement(distances)
         let expected = table.expectedDisagreement(distances, marginals: table.marginals, total: table.total)
+        // Values near Double's limit overflow when squared; α would come out NaN, which no reader should be shown.
+        guard observed.isFinite, expected.isFinite else {
+            throw QualityError.invalidInput(
+                "\(level.rawValue) α squares differences of the labels' values, and these overflow; rescale the values.")
+        }
         guard expected > 0 else { throw QualityError.noVariation }
         return AgreementResult(
             value: 1 - observed / expected, observed: observed, expected: expected,
@@ -148,6 +154,11 @@ public struct KrippendorffAlpha: AgreementCoefficient {
                     "\(level.rawValue) α reads labels as numbers, but '\(labels.value(at: label))' is not one; "
                         + "use the nominal or ordinal level.")
             }
+            guard level != .ratio || value >= 0 else {
+                throw QualityError.invalidInput(
+                    "ratio α needs values of 0 or more (a ratio scale has a true zero), but '\(labels.value(at: label))' "
+                        + "is negative; use the interval level.")
+            }
             values[label] = value
         }
         return values
@@ -171,7 +182,7 @@ public struct KrippendorffAlpha: AgreementCoefficient {
         } catch {
             throw QualityError.invalidInput(
                 "ordinal α ranks labels by numeric value, but not all labels are numbers; "
-                    + "pass KrippendorffAlpha(level: .ordinal, order: [lowest, …, highest]).")
+                    + "give the labels' order from lowest to highest (`--order` on the command line, `order:` in Swift).")
         }
         return used.sorted { (values[$0], $0) < (values[$1], $1) }
     }

@@ -60,6 +60,28 @@ import Testing
         }
     }
 
+    /// With a negative value, c + k vanishes for two different labels (−1 and 1) and the ratio distance came out 0:
+    /// raters who disagreed on half the items scored α = 1. A ratio scale has a true zero, so such values are refused.
+    @Test func ratioRefusesNegativeValues() throws {
+        let judgments = try JudgmentMatrix(triples: [
+            (item: "u1", worker: "A", label: "-1"), (item: "u1", worker: "B", label: "1"),
+            (item: "u2", worker: "A", label: "-1"), (item: "u2", worker: "B", label: "1"),
+            (item: "u3", worker: "A", label: "2"), (item: "u3", worker: "B", label: "2"),
+            (item: "u4", worker: "A", label: "1"), (item: "u4", worker: "B", label: "1"),
+        ])
+        #expect(throws: QualityError.self) { try KrippendorffAlpha(level: .ratio).measure(judgments) }
+        #expect(isClose(try KrippendorffAlpha(level: .interval).measure(judgments).value, 0.2631578947368421))
+    }
+
+    /// Squared differences of values near Double's limit overflow; α must be refused, never NaN.
+    @Test func overflowingValuesAreRefusedNotNaN() throws {
+        let judgments = try JudgmentMatrix(triples: [
+            (item: "u1", worker: "A", label: "1e200"), (item: "u1", worker: "B", label: "-1e200"),
+            (item: "u2", worker: "A", label: "0"), (item: "u2", worker: "B", label: "0"),
+        ])
+        #expect(throws: QualityError.self) { try KrippendorffAlpha(level: .interval).measure(judgments) }
+    }
+
     @Test func perfectAgreementIsOne() throws {
         let judgments = try Fixtures.matrix(raters: ["A", "B"], units: [[1, 2, 3, nil], [1, 2, 3, 4]])
         for level in KrippendorffAlpha.Level.allCases {

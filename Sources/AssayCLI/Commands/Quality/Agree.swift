@@ -78,6 +78,7 @@ struct AgreementReport: Encodable {
         let confidence: Double
         let low: Double
         let high: Double
+        /// The replicates the interval is made of: those requested, less any without variation.
         let replicates: Int
     }
 
@@ -134,14 +135,24 @@ struct AgreementReport: Encodable {
         percentAgreement = measured(.percentAgreement, "percent agreement") { try PercentAgreement().measure(judgments).value }
         fleissKappa = measured(.fleissKappa, "Fleiss' κ") { try FleissKappa().measure(judgments).value }
         krippendorffAlpha = measured(.krippendorffAlpha, "Krippendorff's α") { try alpha.measure(judgments).value }
+        // A bootstrap that fails (every replicate drew units without variation) loses its interval, not the report.
+        var interval: Interval?
         if bootstrap > 0, krippendorffAlpha != nil {
             var rng = SplitMix64(seed: seed)
-            let interval = try alpha.bootstrap(judgments, replicates: bootstrap, confidence: confidence, using: &rng)
-            krippendorffAlphaInterval = Interval(
-                confidence: confidence, low: interval.lower, high: interval.upper, replicates: bootstrap)
-        } else {
-            krippendorffAlphaInterval = nil
+            do {
+                let drawn = try alpha.bootstrap(judgments, replicates: bootstrap, confidence: confidence, using: &rng)
+                interval = Interval(
+                    confidence: confidence, low: drawn.lower, high: drawn.upper, replicates: drawn.samples.count)
+                if drawn.samples.count < bootstrap {
+                    notes[CodingKeys.krippendorffAlphaInterval.rawValue] =
+                        "\(bootstrap - drawn.samples.count) of \(bootstrap) replicates drew units without variation, where α is "
+                        + "undefined; the interval is from the other \(drawn.samples.count)"
+                }
+            } catch {
+                notes[CodingKeys.krippendorffAlphaInterval.rawValue] = "no bootstrap interval: \(error)"
+            }
         }
+        krippendorffAlphaInterval = interval
         if judgments.workerCount == 2 {
             cohensKappa = measured(.cohensKappa, "Cohen's κ") { try CohensKappa().measure(judgments).value }
         } else {
@@ -181,6 +192,7 @@ struct AgreementReport: Encodable {
                     format: "  %.0f%% interval              %.4f – %.4f (%d bootstrap replicates)",
                     interval.confidence * 100, interval.low, interval.high, interval.replicates))
         }
+        if let note = notes[CodingKeys.krippendorffAlphaInterval.rawValue] { lines.append("  (\(note))") }
         if workers == 2 { lines.append(row("Cohen's κ", cohensKappa, .cohensKappa)) }
         return lines.joined(separator: "\n")
     }

@@ -162,8 +162,9 @@ struct MetricsReport: Encodable {
 
     /// The report as aligned text for a terminal.
     func table(truth: String, pred: String) -> String {
+        // A rate of nothing (precision of a label never predicted) is undefined: "n/a", not a 0 that reads as a result.
         func rate(_ value: RateValue) -> String {
-            String(format: "%.4f [%.4f, %.4f]", value.value, value.low, value.high)
+            value.trials == 0 ? "n/a (0 of 0)" : String(format: "%.4f [%.4f, %.4f]", value.value, value.low, value.high)
         }
         let width = max(8, perLabel.map(\.label.count).max() ?? 0)
         func pad(_ text: String, _ size: Int) -> String { text.padding(toLength: max(size, text.count), withPad: " ", startingAt: 0) }
