@@ -20,6 +20,9 @@ public enum AssayError: Error, Equatable, Sendable {
     case forbidden(String)
     /// The request body is larger than this route accepts.
     case tooLarge(String)
+    /// The request was fine, but what it needs cannot be had now: the database is closing as the server stops.
+    /// Trying again (against another server, or after a restart) can succeed.
+    case unavailable(String)
 }
 
 extension AssayError: CustomStringConvertible {
@@ -28,7 +31,8 @@ extension AssayError: CustomStringConvertible {
         switch self {
         case .notFound(let entity, let id):
             return "\(entity) '\(id)' was not found"
-        case .conflict(let reason), .unauthenticated(let reason), .forbidden(let reason), .tooLarge(let reason):
+        case .conflict(let reason), .unauthenticated(let reason), .forbidden(let reason), .tooLarge(let reason),
+            .unavailable(let reason):
             return reason
         case .invalidInput(let field, let line, let reason):
             var prefix = ""

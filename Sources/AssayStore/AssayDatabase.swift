@@ -53,7 +53,7 @@ public final class AssayDatabase: Sendable {
             self.store = Store(
                 connections: .postgres({ [databases, logger] in
                     guard let database = databases.database(logger: logger, on: databases.eventLoopGroup.any()) else {
-                        throw AssayError.conflict("the database is closed (the server is shutting down)")
+                        throw AssayError.unavailable("the database is closed (the server is shutting down)")
                     }
                     return database
                 }), chance: chance)

@@ -192,6 +192,10 @@ extension Store {
     public func addCalibrationNote(to session: CalibrationSession, text: String, by author: Person, now: Date) async throws {
         let text = text.trimmingBlanksAndNewlines
         guard !text.isEmpty else { throw AssayError.invalidInput(field: "text", line: nil, reason: "the note is empty") }
+        // The same bound as an escalation's note and a rationale's order of size: a discussion note, not a document.
+        guard text.count <= 10_000 else {
+            throw AssayError.invalidInput(field: "text", line: nil, reason: "the note is \(text.count) characters; at most 10000")
+        }
         try await transaction { sql in
             try await sql.raw("""
                 INSERT INTO calibration_notes (session_id, author_id, text, created_at_ms)

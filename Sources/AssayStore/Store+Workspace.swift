@@ -88,9 +88,17 @@ extension Store {
     }
 
     /// The teams of a vendor, by name.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for an unknown vendor (not an empty list, which would read as a
+    ///   vendor without teams).
     public func teams(of vendorID: UUID) async throws -> [Team] {
-        try await sql().raw("SELECT id, vendor_id, name FROM teams WHERE vendor_id = \(bind: vendorID) ORDER BY name")
+        let sql = try sql()
+        let teams = try await sql.raw("SELECT id, vendor_id, name FROM teams WHERE vendor_id = \(bind: vendorID) ORDER BY name")
             .all().map { Team(id: try $0.uuid("id"), vendorID: try $0.uuid("vendor_id"), name: try $0.string("name")) }
+        if teams.isEmpty, try await sql.raw("SELECT id FROM vendors WHERE id = \(bind: vendorID)").first() == nil {
+            throw AssayError.notFound(entity: "vendor", id: vendorID.uuidString)
+        }
+        return teams
     }
 }
 

@@ -61,6 +61,19 @@ public struct ImportRow: Sendable, Equatable {
         throw AssayError.invalidInput(field: names[0], line: line, reason: "is required")
     }
 
+    /// A required id of at most `maxLength` characters (ids are keys people type, read and compare).
+    func requiredID(_ names: String..., maxLength: Int) throws -> String {
+        for name in names {
+            guard let text = try optionalText(name), !text.isEmpty else { continue }
+            guard text.count <= maxLength else {
+                throw AssayError.invalidInput(
+                    field: name, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
+            }
+            return text
+        }
+        throw AssayError.invalidInput(field: names[0], line: line, reason: "is required")
+    }
+
     /// An optional text field.
     func optionalText(_ name: String) throws -> String? {
         switch fields[name] {

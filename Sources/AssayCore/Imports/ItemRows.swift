@@ -28,7 +28,7 @@ public enum ItemRows {
         {
             return kept.trimmingBlanksAndNewlines
         }
-        return try row.requiredText("external_id", "id")
+        return try row.requiredID("external_id", "id", maxLength: 1_000)
     }
 
     /// The item a row describes.
@@ -100,8 +100,9 @@ public enum JudgmentRows {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
-        let item = try row.requiredText("item_external_id", "item")
-        let annotator = try row.requiredText("annotator_external_id", "annotator", "worker")
+        let item = try row.requiredID("item_external_id", "item", maxLength: 1_000)
+        // As long as the people API allows: a judgments import makes a person of an unknown annotator.
+        let annotator = try row.requiredID("annotator_external_id", "annotator", "worker", maxLength: 200)
         let ranking = try row.fields["ranking"].map { _ in try row.labelList(field: "ranking") }
         let labels = ranking != nil && row.fields["labels"] == nil && row.fields["label"] == nil ? [] : try row.labelList()
         guard let submitted = try row.optionalDate("submitted_at") else {

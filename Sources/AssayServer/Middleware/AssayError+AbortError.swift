@@ -12,6 +12,7 @@ extension AssayError: AbortError {
         case .unauthenticated: return .unauthorized
         case .forbidden: return .forbidden
         case .tooLarge: return .payloadTooLarge
+        case .unavailable: return .serviceUnavailable
         }
     }
 

@@ -74,7 +74,7 @@ final class SQLiteConnections: Sendable {
             if case .text(let text) = row.values.first { mode = text }
         }
         guard mode.lowercased() == "wal" else {
-            throw AssayError.conflict(
+            throw AssayError.unavailable(
                 "SQLite could not switch \(path) to write-ahead logging (journal mode is '\(mode)'); "
                     + "use a local file system, or PostgreSQL")
         }
@@ -315,7 +315,7 @@ final class SQLiteConnections: Sendable {
 
     private func checkOutReader() throws -> SQLiteHandle {
         let reader = try idleReaders.withLockedValue { readers -> SQLiteHandle? in
-            guard !readers.isClosed else { throw AssayError.conflict("the database is closed (the server is shutting down)") }
+            guard !readers.isClosed else { throw AssayError.unavailable("the database is closed (the server is shutting down)") }
             return readers.idle.popLast()
         }
         if let reader { return reader }

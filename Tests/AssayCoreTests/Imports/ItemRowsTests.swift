@@ -90,6 +90,21 @@ struct ItemRowsTests {
         #expect(throws: AssayError.self) { try JudgmentRows.judgment(from: judgment) }
     }
 
+    /// A judgments import makes a person of each unknown annotator id: as long as the people API allows, no longer.
+    @Test("ids are bounded: annotator ids as the people API's, item ids at 1,000 characters")
+    func idLengths() throws {
+        let long = String(repeating: "a", count: 201)
+        #expect(throws: AssayError.invalidInput(field: "annotator", line: 5, reason: "is 201 characters long; an id may have at most 200")) {
+            try JudgmentRows.judgment(from: ImportRow(line: 5, fields: [
+                "item": "x", "annotator": .string(long), "labels": "spam", "submitted_at": "2026-11-02T14:05:00Z",
+            ]))
+        }
+        #expect(try ItemRows.externalID(of: ImportRow(line: 6, fields: ["id": .string(long), "text": "t"])) == long)
+        #expect(throws: AssayError.self) {
+            try ItemRows.externalID(of: ImportRow(line: 7, fields: ["id": .string(String(repeating: "b", count: 1_001)), "text": "t"]))
+        }
+    }
+
     @Test("many JSON lines at once (parsed on every core) keep their order, and the first bad line is the one named")
     func manyLines() throws {
         let good = (1...5_000).map { #"{"id": "c-\#($0)", "text": "post \#($0)"}"# }

@@ -34,6 +34,7 @@ struct VendorScopeTests {
                 .map(\.id) == [northTeam.id])
             #expect(try await server.request(.GET, "/api/v1/vendors/\(atlas.id)/teams", token: lead).status == .forbidden)
 
+            #expect(try await server.request(.GET, "/api/v1/vendors/\(UUID())/teams").status == .notFound, "not an empty list")
             let adminVendors = try await server.request(.GET, "/api/v1/vendors").json([Vendor].self)
             #expect(adminVendors.count == 2)
         }
