@@ -19,7 +19,7 @@ extension Locale {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for anything else (`english`, `en US`): an item
     ///   with such a code would match no reviewer's languages and wait in the backlog for ever.
-    static func normalizedCode(_ raw: String, field: String = "language", line: Int? = nil) throws -> String? {
+    public static func normalizedCode(_ raw: String, field: String = "language", line: Int? = nil) throws -> String? {
         // Most codes arrive normalised (`en`): every imported item has one, so skip the splitting for them.
         if (2...3).contains(raw.utf8.count), raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) {
             return raw

@@ -51,5 +51,7 @@ public enum AssayMigrations {
         KeyActivityByMarket(),
         IndexCalibrationAnswersByPerson(),
         LeaseArbitrationCases(),
+        OneRunningLLMRunPerPredictor(),
+        NormalizeLanguageCodes(),
     ]
 }

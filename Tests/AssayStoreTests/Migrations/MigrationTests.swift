@@ -36,6 +36,8 @@ struct MigrationTests {
         "041-key-activity-by-market",
         "042-index-calibration-answers-by-person",
         "043-lease-arbitration-cases",
+        "044-one-running-llm-run-per-predictor",
+        "045-normalize-language-codes",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
