@@ -13,7 +13,7 @@ enum JSONFiles {
     static func decode<Value: Decodable>(_ type: Value.Type, at path: String, shapedLike what: String) throws -> Value {
         let data = try contents(of: path)
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         decoder.userInfo[.refusesUnknownKeys] = true
         do {
             return try decoder.decode(Value.self, from: data)

@@ -20,7 +20,10 @@ public enum Timestamp {
     /// 1600–9999: `2026-02-30` or `T24:00` is refused, where Foundation would roll it over into another day, and a
     /// year such as 0000 or 99999 is refused rather than stored.
     public static func parse(_ text: String) -> Date? {
-        if let date = parseUsualShape(text) { return date }
+        // An offset can carry a usual-shape time across the range's ends (1600-01-01T00:00:00+01:00 is in 1599).
+        if let date = parseUsualShape(text) { return readable.contains(date) ? date : nil }
+        // A bare date: the direct reader stops at 9998, for the offsets above.
+        if text.utf8.count == 10 { return parse(text + "T00:00:00Z") }
         guard hasFieldsInRange(text) else { return nil }
         let date = (try? Date(text, strategy: Date.ISO8601FormatStyle()))
             ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
@@ -48,6 +51,18 @@ public enum Timestamp {
             hour < 24, minute < 60, second < 60
         else { return false }
         return true
+    }
+
+    /// The decoding strategy for times in JSON a person wrote (a request body, a file on the command line): read by
+    /// ``parse(_:)``, so a body's `effective_at` is held to the same rules as an import's `created_at`.
+    public static let decodingStrategy = JSONDecoder.DateDecodingStrategy.custom { decoder in
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = parse(text) else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: decoder.codingPath,
+                debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z (every field in range, years 1600 to 9999)"))
+        }
+        return date
     }
 
     /// Formats a time, to the millisecond, as `2026-11-02T14:05:00.250Z` in UTC: what

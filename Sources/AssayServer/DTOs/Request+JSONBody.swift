@@ -21,7 +21,7 @@ extension Request {
         // and refuses `Application/JSON` and `application/problem+json`. Settings in a body refuse keys they do not
         // know: a misspelt one would otherwise take its default without a word.
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         decoder.userInfo[.refusesUnknownKeys] = true
         return try decoder.decode(Body.self, from: body.data.map { Data($0.readableBytesView) } ?? Data())
     }

@@ -159,6 +159,11 @@ struct BadInputTests {
             let guideline = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/guidelines", json: ["markdown": "# Rules", "labels": ["spam": "Scams."]])
             #expect(guideline.status == .unprocessableEntity && guideline.reason.hasPrefix("labels: not a field here"), "\(guideline.reason)")
+            // A time in a body is read as an import's is: an impossible day is refused, not rolled over into March.
+            let rolledOver = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/guidelines", json: ["markdown": "# Rules", "effective_at": "2026-02-30T00:00:00Z"])
+            #expect(rolledOver.status == .badRequest && rolledOver.reason.hasPrefix("effective_at: '2026-02-30T00:00:00Z' is not an ISO 8601 time"),
+                    "\(rolledOver.reason)")
             let unreachable = try await server.request(
                 .POST, "/api/v1/queues", json: ["name": "a/b", "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
             #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name may hold"),
