@@ -38,12 +38,15 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.jobUploadByteLimit = settings.maxJobUploadBytes
     app.jobs = try JobRunner(
         folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger)
-    try await database.store.failInterruptedJobs(silentSince: settings.clock.now.addingTimeInterval(-120), now: settings.clock.now)
+    try await database.store.failInterruptedJobs(
+        silentSince: settings.clock.now.addingTimeInterval(-JobRunner.givenUpAfter), now: settings.clock.now)
     app.lifecycle.use(DatabaseCloser())
     // Registered after the closer, so it runs before it: handlers shut down in reverse order.
     app.lifecycle.use(JobStopper())
-    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) {
-        try await $0.store.failInterruptedJobs(silentSince: $0.clock.now.addingTimeInterval(-120), now: $0.clock.now)
+    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { app in
+        try await app.store.failInterruptedJobs(
+            silentSince: app.clock.now.addingTimeInterval(-JobRunner.givenUpAfter), now: app.clock.now,
+            sparing: app.jobs.runningJobIDs)
     })
     app.lifecycle.use(PeriodicTask(name: "lease sweep", interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))) {
         try await $0.store.reclaimExpiredLeases(now: $0.clock.now)
@@ -99,7 +102,6 @@ extension Application {
     }
 }
 
-/// Closes the database pools when the application shuts down.
 /// Marks the jobs this server is running failed as it shuts down, so no job is left "running" for ever.
 struct JobStopper: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
@@ -107,6 +109,7 @@ struct JobStopper: LifecycleHandler {
     }
 }
 
+/// Closes the database pools when the application shuts down.
 struct DatabaseCloser: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
         try? await application.assayDatabase.close()

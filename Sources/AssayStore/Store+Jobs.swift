@@ -69,13 +69,14 @@ extension Store {
             """).first() != nil
     }
 
-    /// Shows a queued job (one whose upload is still arriving) is alive.
+    /// Shows an unfinished job (its upload arriving, or running) is alive.
     ///
-    /// - Returns: false when the job is no longer queued (it was taken for dead and marked failed).
+    /// - Returns: false when the job is no longer unfinished (it ended, or was taken for dead and marked failed).
     @discardableResult
     public func touchJob(_ id: UUID, now: Date) async throws -> Bool {
         try await sql().raw("""
-            UPDATE jobs SET heartbeat_at_ms = \(bind: Column.millis(now)) WHERE id = \(bind: id) AND state = 'queued'
+            UPDATE jobs SET heartbeat_at_ms = \(bind: Column.millis(now))
+            WHERE id = \(bind: id) AND state IN ('queued', 'running')
             RETURNING id
             """).first() != nil
     }
@@ -98,13 +99,15 @@ extension Store {
             """).run()
     }
 
-    /// Fails the jobs whose runner stopped: no heartbeat (upload, check or progress) since `silentSince`.
-    /// Servers call this as they start and every minute while they run; a job a live process runs keeps beating
-    /// (at least every 10 seconds) and is left alone.
+    /// Fails the jobs whose runner stopped: no heartbeat since `silentSince`. Servers call this as they start and
+    /// every minute while they run, `sparing` the jobs they run themselves; a job a live process runs beats every
+    /// 10 seconds and is left alone. (Each server stamps beats by its own clock: clocks more than the allowed
+    /// silence apart would fail live jobs.)
     @discardableResult
-    public func failInterruptedJobs(silentSince cutoff: Date, now: Date) async throws -> Int {
-        try await failJobs(
-            "state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: Column.millis(cutoff))",
+    public func failInterruptedJobs(silentSince cutoff: Date, now: Date, sparing ownJobs: [UUID] = []) async throws -> Int {
+        let spared: SQLQueryString = ownJobs.isEmpty ? "" : "AND id NOT IN (\(binds: ownJobs))"
+        return try await failJobs(
+            "state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: Column.millis(cutoff)) \(spared)",
             reason: "interrupted when its server stopped", now: now)
     }
 

@@ -11,9 +11,9 @@ import Vapor
 ///
 /// An import's upload is saved first and the request answers 202 at once; the job checks every row (a bad
 /// file fails the job with every bad line listed and changes nothing), then loads batch by batch. An export
-/// writes its file page by page and offers it for download. Progress doubles as a heartbeat (at least every 10
-/// seconds), so a job whose process died is marked failed by any server over the same database within about
-/// three minutes (``Store/failInterruptedJobs(silentSince:now:)``), and a server shutting down fails the jobs it
+/// writes its file page by page and offers it for download. Each job beats every 10 seconds from its creation to
+/// its end, so a job whose process died is marked failed by any server over the same database within about three
+/// minutes (``Store/failInterruptedJobs(silentSince:now:sparing:)``), and a server shutting down fails the jobs it
 /// was running (``stopAll()``).
 final class JobRunner: Sendable {
     let folder: URL
@@ -23,8 +23,10 @@ final class JobRunner: Sendable {
     /// The jobs this process is running, so a shutdown can say they stopped.
     private let running = NIOLockedValueBox<Set<UUID>>([])
 
-    /// How often a job shows it is alive, at most: well inside the two minutes after which it is taken for dead.
+    /// How often a job shows it is alive, from its creation (its upload) to its end.
     static let heartbeatInterval: Duration = .seconds(10)
+    /// How long a job may be silent before a server takes its process for dead and fails it: twelve beats.
+    static let givenUpAfter: TimeInterval = 120
 
     init(folder: URL, store: Store, clock: any TimeSource, logger: Logger) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -39,23 +41,23 @@ final class JobRunner: Sendable {
         of kind: Job.Kind, into queue: Queue, format: ImportFormat, body: Request.Body, limit: Int, by person: Person
     ) async throws -> Job {
         let job = try await store.createJob(kind, on: queue.id, format: format, by: person.id, now: clock.now)
+        let heartbeat = track(job)
         let upload = folder.appendingPathComponent("\(job.id.uuidString).upload.\(format.rawValue)")
         do {
-            try await save(body, to: upload, limit: limit) {
-                guard try await self.store.touchJob(job.id, now: self.clock.now) else {
-                    throw AssayError.conflict(
-                        "job \(job.id) was given up while its upload arrived (nothing came for two minutes); upload again")
-                }
+            try await save(body, to: upload, limit: limit)
+            // Another server may have taken it for dead meanwhile (this one's beats failing, say).
+            guard try await store.touchJob(job.id, now: clock.now) else {
+                throw AssayError.conflict("job \(job.id) was given up while its upload arrived; upload again")
             }
         } catch {
+            untrack(job, heartbeat)
             try? FileManager.default.removeItem(at: upload)
             try? await store.failJob(job.id, reason: "the upload did not complete: \(error)", now: clock.now)
             throw error
         }
-        running.withLockedValue { _ = $0.insert(job.id) }
         Task {
             await self.runImport(job, queue: queue, upload: upload)
-            self.running.withLockedValue { _ = $0.remove(job.id) }
+            self.untrack(job, heartbeat)
         }
         return job
     }
@@ -63,12 +65,35 @@ final class JobRunner: Sendable {
     /// Starts writing a queue's final labels to a file.
     func submitExport(of queue: Queue, format: ImportFormat, by person: Person) async throws -> Job {
         let job = try await store.createJob(.export, on: queue.id, format: format, by: person.id, now: clock.now)
-        running.withLockedValue { _ = $0.insert(job.id) }
+        let heartbeat = track(job)
         Task {
             await self.runExport(job, queue: queue)
-            self.running.withLockedValue { _ = $0.remove(job.id) }
+            self.untrack(job, heartbeat)
         }
         return job
+    }
+
+    /// The jobs this process is running (uploads included): a sweep by this process leaves them alone, whatever
+    /// their last beat says.
+    var runningJobIDs: [UUID] { running.withLockedValue { Array($0) } }
+
+    /// Counts a job as this process's and beats for it every ``heartbeatInterval`` until ``untrack(_:_:)``: a
+    /// beat on a timer, since one batch of a big import, or an upload on a slow line, can outlast the silence a
+    /// sweep allows.
+    private func track(_ job: Job) -> Task<Void, Never> {
+        running.withLockedValue { _ = $0.insert(job.id) }
+        return Task { [store, clock] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.heartbeatInterval)
+                guard !Task.isCancelled else { break }
+                _ = try? await store.touchJob(job.id, now: clock.now)
+            }
+        }
+    }
+
+    private func untrack(_ job: Job, _ heartbeat: Task<Void, Never>) {
+        heartbeat.cancel()
+        running.withLockedValue { _ = $0.remove(job.id) }
     }
 
     /// Marks failed every job this process is still running, saying its server shut down; their tasks stop at
@@ -139,27 +164,18 @@ final class JobRunner: Sendable {
         }
     }
 
-    private func save(_ body: Request.Body, to file: URL, limit: Int, heartbeat: () async throws -> Void) async throws {
+    private func save(_ body: Request.Body, to file: URL, limit: Int) async throws {
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // a failure shows in the open below
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var received = 0
-        let stopwatch = ContinuousClock()
-        var lastBeat = stopwatch.now
         for try await buffer in body {
             received += buffer.readableBytes
             guard received <= limit else {
                 throw AssayError.tooLarge("the upload is larger than \(limit / 1_048_576) MiB")
             }
             try handle.write(contentsOf: Data(buffer.readableBytesView))
-            // By time, not bytes: a slow upload of a small file must beat as often as a fast one of a big file.
-            if stopwatch.now - lastBeat >= Self.heartbeatInterval {
-                try await heartbeat()
-                lastBeat = stopwatch.now
-            }
         }
-        // The job may have been given up for dead after the last beat.
-        try await heartbeat()
         guard received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
     }
 }

@@ -27,13 +27,9 @@ struct WebErrorPages: AsyncMiddleware {
         }
     }
 
-    /// Whether a browser asked for a page: not the API, and HTML named among the types accepted. Named, not
-    /// matched: Vapor's media types compare equal to a wildcard, and curl and Prometheus send `*/*`, so a scraper
-    /// of `/metrics` without a token was sent to the sign-in form.
+    /// Whether a browser asked for a page: not the API, and HTML named among the types accepted.
     private static func isPageRequest(_ request: Request) -> Bool {
-        !request.url.path.hasPrefix("/api/") && request.headers.accept.mediaTypes.contains {
-            $0.type.lowercased() == "text" && $0.subType.lowercased() == "html"
-        }
+        !request.url.path.hasPrefix("/api/") && request.namesHTMLAmongAcceptedTypes
     }
 
     /// The error as a page: inside the site's top bar for someone signed in (so they can go on or sign out), on its
@@ -57,4 +53,13 @@ struct ErrorPage: Encodable {
     let heading: String
     let message: String
     let chrome: Chrome?
+}
+
+extension Request {
+    /// Whether the `Accept` header names `text/html`: a browser's. Named, not matched: Vapor's media types compare
+    /// equal to a wildcard, and curl and Prometheus send `*/*`, so a scraper of `/metrics` without a token was once
+    /// sent to the sign-in form, and `curl /openapi.yaml` got plain text.
+    var namesHTMLAmongAcceptedTypes: Bool {
+        headers.accept.mediaTypes.contains { $0.type.lowercased() == "text" && $0.subType.lowercased() == "html" }
+    }
 }

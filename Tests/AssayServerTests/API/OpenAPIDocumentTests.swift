@@ -15,6 +15,9 @@ struct OpenAPIDocumentTests {
             // A browser following the pages' "API reference" link is shown the document, not handed a download.
             let browsed = try await server.request(.GET, "/openapi.yaml", token: .some(nil), headers: ["Accept": "text/html,*/*"])
             #expect(browsed.headers.first(name: "Content-Type") == "text/plain; charset=utf-8" && browsed.text == reply.text)
+            // curl and generators accept */*: they get the YAML (a wildcard is not a request for HTML).
+            let curled = try await server.request(.GET, "/openapi.yaml", token: .some(nil), headers: ["Accept": "*/*"])
+            #expect(curled.headers.first(name: "Content-Type") == "application/yaml")
             let documented = Set(Self.operations(in: reply.text))
             let registered = Set(server.app.routes.all.map { route -> String in
                 let path = route.path.map { component -> String in

@@ -27,7 +27,7 @@ struct SystemController: RouteCollection {
     /// The document as `application/yaml`; to a browser (which would download that), as plain text it shows.
     @Sendable func openAPI(req: Request) async throws -> Response {
         let response = Response(status: .ok, body: .init(data: OpenAPIDocument.yaml))
-        if req.headers.accept.mediaTypes.contains(.html) {
+        if req.namesHTMLAmongAcceptedTypes {
             response.headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
         } else {
             response.headers.contentType = HTTPMediaType(type: "application", subType: "yaml")
