@@ -72,6 +72,11 @@ extension Store {
     /// The change from one version to another: the Markdown diff, the labels whose passage changed, and the
     /// active gold items and last 30 days' final labels with those labels.
     public func guidelineChange(of queue: Queue, from: Int, to: Int, now: Date) async throws -> GuidelineChange {
+        // "From the version before" asked of the first version (the API's and the CLI's default) has no answer.
+        guard from >= 1 else {
+            throw AssayError.invalidInput(
+                field: "version", line: nil, reason: to == 1 ? "version 1 is the first; there is no change to show" : "versions begin at 1")
+        }
         let old = try await guideline(of: queue.id, version: from, now: now)
         let new = try await guideline(of: queue.id, version: to, now: now)
         let changed = queue.schema.codes.filter { old.passages[$0] != new.passages[$0] }

@@ -14,8 +14,8 @@ struct Export: AsyncParsableCommand {
             With --training, the items whose final label people decided (never the model's auto-accepted ones, nor \
             unresolved items) are written to DIR/train, DIR/validation and DIR/test (.jsonl or .csv): one row per \
             distinct text (normalised: Unicode folding, lower case, spaces) with the labels most of its copies \
-            have (outvoted copies, and texts whose copies tie, left out), each set stratified by label; each row carries external_id, text, labels, split, \
-            provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
+            have (outvoted copies, and texts whose copies tie, left out), each set stratified by label; each row \
+            carries external_id, text, labels, split, provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
 
             With --label-studio, the decided items are written as one JSON array that Label Studio imports: each \
             item's content as the task's data, its final label as a prediction (model version "assay", scored by \

@@ -36,6 +36,7 @@ struct Users: AsyncParsableCommand {
 
         func validate() throws {
             if team != nil, vendor == nil { throw ValidationError("--team needs --vendor: teams belong to a vendor") }
+            if role == .vendorLead, vendor == nil { throw ValidationError("a vendor lead needs --vendor: the vendor they lead") }
         }
 
         func run() async throws {

@@ -27,7 +27,12 @@ public struct ImportRow: Sendable, Equatable {
                 reason: "expected \(header.count) fields as in the header, found \(record.fields.count)")
         }
         var fields: [String: JSONValue] = [:]
-        for (name, value) in zip(header, record.fields) where !value.isEmpty {
+        for (column, (name, value)) in zip(header, record.fields).enumerated() where !value.isEmpty {
+            // A spreadsheet's trailing comma makes a nameless column; a value in it would be content with no key.
+            guard !name.trimmingBlanks.isEmpty else {
+                throw AssayError.invalidInput(
+                    field: nil, line: record.line, reason: "column \(column + 1) has a value but the header gives it no name")
+            }
             fields[name] = .string(value)
         }
         self.init(line: record.line, fields: fields)
@@ -138,7 +143,8 @@ public struct ImportRow: Sendable, Equatable {
             if trimmed.isEmpty { return nil }
             if let date = Timestamp.parse(trimmed) { return date }
             throw AssayError.invalidInput(
-                field: name, line: line, reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z (every field in range, years 1600 to 9999)")
+                field: name, line: line,
+                reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z (every field in range, years 1600 to 9999)")
         default:
             throw AssayError.invalidInput(field: name, line: line, reason: "must be an ISO 8601 time")
         }

@@ -122,14 +122,11 @@ public struct ImportRowReader: Sendable {
     private mutating func checkHeader() throws {
         guard let header = csv.header else { return }
         checkedHeader = true
-        // Each column becomes a field by its name: a second column of one name would overwrite the first's values,
-        // and a nameless one would become content with an empty key.
-        if let blank = header.firstIndex(where: { $0.trimmingBlanks.isEmpty }) {
-            throw AssayError.invalidInput(
-                field: nil, line: 1, reason: "the CSV header's column \(blank + 1) has no name (columns: \(header.joined(separator: ", ")))")
-        }
+        // Each column becomes a field by its name: a second column of one name would overwrite the first's values.
+        // (A column without a name, as a trailing comma makes, is read only while its cells are empty: see
+        // `ImportRow(csv:header:)`.)
         var seen = Set<String>()
-        if let repeated = header.first(where: { !seen.insert($0).inserted }) {
+        if let repeated = header.map(\.trimmingBlanks).first(where: { !$0.isEmpty && !seen.insert($0).inserted }) {
             throw AssayError.invalidInput(
                 field: repeated, line: 1, reason: "the CSV header names this column twice; each column needs a name of its own")
         }

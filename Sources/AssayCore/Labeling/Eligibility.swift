@@ -52,9 +52,12 @@ public enum Eligibility {
     /// Item languages as the lease query tests them: equal to one of `exactly`, or a regional (or script) variant
     /// of one of `variantsOf` (beginning with it and a `-`).
     public struct LanguageMatch: Sendable, Equatable {
+        /// Codes an item's language may equal: the person's own and each one's shorter forms (`pt` for `pt-BR`).
         public let exactly: [String]
+        /// Codes whose variants an item's language may be: the person's own (`pt` takes `pt-BR` and `pt-PT`).
         public let variantsOf: [String]
 
+        /// Makes the lists; ``Eligibility/languages(of:)`` is how they are meant to be made.
         public init(exactly: [String], variantsOf: [String]) {
             self.exactly = exactly
             self.variantsOf = variantsOf

@@ -115,8 +115,8 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         self.assist = assist
     }
 
-    /// What a queue name may hold.
-    private static let nameCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: " -_."))
+    /// What a queue name may not hold: what ends or splits a path, and what it cannot carry.
+    private static let unaddressable = CharacterSet.controlCharacters.union(CharacterSet(charactersIn: "/\\?#%"))
 
     /// The queue this draft describes, with defaults filled in, or an error naming the wrong field.
     ///
@@ -132,13 +132,12 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         guard UUID(uuidString: trimmed) == nil else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot look like an id")
         }
-        // The name is the queue's address (`/api/v1/queues/{name}`, `assay export --queue NAME`): characters a path
-        // or a shell splits on, and names a path resolves away, would make a queue nobody can reach.
-        if let bad = trimmed.unicodeScalars.first(where: { !Self.nameCharacters.contains($0) }) {
+        // The name is the queue's address (`/api/v1/queues/{name}`, `assay export --queue NAME`): a character a
+        // path splits or ends on, or cannot carry, would make a queue nobody can reach.
+        if let bad = trimmed.unicodeScalars.first(where: { Self.unaddressable.contains($0) }) {
             let shown = bad.properties.generalCategory == .control ? "a control character" : "'\(bad)'"
             throw AssayError.invalidInput(
-                field: "name", line: nil,
-                reason: "a queue name may hold letters, digits, spaces, '-', '_' and '.', not \(shown)")
+                field: "name", line: nil, reason: "a queue name cannot hold \(shown) (nor / \\ ? # %)")
         }
         guard trimmed != ".", trimmed != ".." else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot be '.' or '..'")

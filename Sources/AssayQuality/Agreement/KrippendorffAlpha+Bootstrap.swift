@@ -46,8 +46,13 @@ extension KrippendorffAlpha {
         let table = try Coincidences(judgments)
         let distances = try squaredDistances(table, labels: judgments.labelCoding)
         let expected = table.expectedDisagreement(distances, marginals: table.marginals, total: table.total)
+        let observed = table.observedDisagreement(distances)
+        guard observed.isFinite, expected.isFinite else {
+            throw QualityError.invalidInput(
+                "\(level.rawValue) α squares differences of the labels' values, and these overflow; rescale the values.")
+        }
         guard expected > 0 else { throw QualityError.noVariation }
-        let estimate = 1 - table.observedDisagreement(distances) / expected
+        let estimate = 1 - observed / expected
 
         let units = UnitSummaries(judgments, distances: distances)
         var samples: [Double] = []

@@ -143,9 +143,16 @@ struct ItemRowsTests {
             _ = try repeated.feed(Array("external_id,text,text\nh4,first,second\n".utf8)) + repeated.finish()
         }
         var nameless = ImportRowReader(format: .csv)
-        #expect(throws: AssayError.invalidInput(
-            field: nil, line: 1, reason: "the CSV header's column 2 has no name (columns: external_id, , text)")) {
-            _ = try nameless.feed(Array("external_id,,text\nh4,a,b\n".utf8)) + nameless.finish()
+        #expect(throws: AssayError.invalidInput(field: nil, line: 3, reason: "column 2 has a value but the header gives it no name")) {
+            _ = try nameless.feed(Array("external_id,,text\nh3,,a\nh4,b,c\n".utf8)) + nameless.finish()
+        }
+        // A spreadsheet's trailing comma: a nameless column left empty is no harm.
+        var trailing = ImportRowReader(format: .csv)
+        let rows = try trailing.feed(Array("external_id,text,\nh5,hello,\n".utf8)) + trailing.finish()
+        #expect(try rows.map(ItemRows.draft(from:)).map(\.content) == [["text": "hello"]])
+        var spaced = ImportRowReader(format: .csv)
+        #expect(throws: AssayError.self, "names that differ only by spaces are one name twice") {
+            _ = try spaced.feed(Array("external_id,text,text \nh6,a,b\n".utf8)) + spaced.finish()
         }
         var notObject = ImportRowReader(format: .jsonl)
         #expect(throws: AssayError.invalidInput(field: nil, line: 2, reason: "each line must be a JSON object")) {

@@ -80,6 +80,8 @@ import Testing
             (item: "u2", worker: "A", label: "0"), (item: "u2", worker: "B", label: "0"),
         ])
         #expect(throws: QualityError.self) { try KrippendorffAlpha(level: .interval).measure(judgments) }
+        var rng = SplitMix64(seed: 1)
+        #expect(throws: QualityError.self) { try KrippendorffAlpha(level: .interval).bootstrap(judgments, replicates: 10, using: &rng) }
     }
 
     @Test func perfectAgreementIsOne() throws {

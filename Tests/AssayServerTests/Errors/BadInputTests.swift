@@ -166,7 +166,7 @@ struct BadInputTests {
                     "\(rolledOver.reason)")
             let unreachable = try await server.request(
                 .POST, "/api/v1/queues", json: ["name": "a/b", "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
-            #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name may hold"),
+            #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name cannot hold '/'"),
                     "\(unreachable.reason)")
 
             // A path id that is not one names the parameter and the value.

@@ -46,9 +46,6 @@ struct GuidelinesController: RouteCollection {
         try Policy.requireCanReviewGuidelineChanges(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let version = try req.parameters.id("version", as: Int.self)
-        if version == 1, req.query[String.self, at: "from"] == nil {
-            throw AssayError.invalidInput(field: "version", line: nil, reason: "version 1 is the first; there is no change to show")
-        }
         let from = try req.query[String.self, at: "from"].map { text in
             guard let from = Int(text), from >= 1 else {
                 throw AssayError.invalidInput(field: "from", line: nil, reason: "must be a version number, got '\(text)'")
