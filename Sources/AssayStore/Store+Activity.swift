@@ -12,8 +12,6 @@ extension Store {
         QueueActivity(try await reportFacts(queues: [queue], from: from, to: to, vendorID: vendorID), queueID: queue.id)
     }
 
-    /// The queues a vendor's people have worked on (judgments, gold answers or QA verdicts on their work) since the
-    /// UTC day of `since`: the queues a vendor lead has figures for.
     /// The first UTC day any of the queues has work recorded (a judgment, a gold answer or a QA verdict), nil for none.
     public func firstDayOfWork(in queueIDs: [UUID]) async throws -> Date? {
         guard !queueIDs.isEmpty else { return nil }
@@ -23,6 +21,17 @@ extension Store {
         return try row?.decode(column: "first", as: Int64?.self).map { Date(timeIntervalSince1970: Double($0) * 86_400) }
     }
 
+    /// How far back a vendor's people must have worked on a queue for it to be their lead's: on the home page and
+    /// in the dashboards.
+    public static let vendorLeadLookback: TimeInterval = 90 * 86_400
+
+    /// The queues a vendor's people worked on in the last ``vendorLeadLookback``: a vendor lead's queues.
+    public func queuesOfVendorLead(vendorID: UUID, now: Date) async throws -> Set<UUID> {
+        try await queuesWorked(byVendor: vendorID, since: now.addingTimeInterval(-Self.vendorLeadLookback))
+    }
+
+    /// The queues a vendor's people have worked on (judgments, gold answers or QA verdicts on their work) since the
+    /// UTC day of `since`: the queues a vendor lead has figures for.
     public func queuesWorked(byVendor vendorID: UUID, since: Date) async throws -> Set<UUID> {
         Set(try await sql().raw("""
             SELECT DISTINCT a.queue_id FROM activity_days a JOIN people p ON p.id = a.annotator_id

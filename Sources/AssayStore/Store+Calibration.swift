@@ -231,7 +231,7 @@ extension Store {
         for row in rows {
             let answered = try Column.strings(from: try row.string("labels"))
             let reference = try Column.strings(from: try row.string("gold_labels"))
-            let correct = Set(answered) == Set(reference)
+            let correct = LabelMatch.isSame(answered, as: reference)
             let person = try row.string("external_id")
             let name = try row.string("name")
             add(&people[person, default: (name, zero)].score, correct)

@@ -95,7 +95,7 @@ extension Store {
                 """).first()
             else { throw AssayError.conflict("item \(itemID) is no longer gold; the exam needs updating") }
             let reference = try Column.strings(from: try gold.string("gold_labels"))
-            let correct = Set(chosen) == Set(reference)
+            let correct = LabelMatch.isSame(chosen, as: reference)
             guard try await sql.raw("""
                 INSERT INTO exam_answers (attempt_id, item_id, labels, correct, answered_at_ms)
                 VALUES (\(bind: attempt), \(bind: itemID), \(bind: try Column.json(chosen)), \(bind: correct), \(bind: Column.millis(now)))

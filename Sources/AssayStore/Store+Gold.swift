@@ -225,20 +225,10 @@ extension Store {
                 """).first()?.int64("id")
         }
         guard let itemID = found else { return nil }
-        let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
-        guard let inserted = try await sql.raw("""
-            INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
-            VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
-                    \(bind: Column.millis(expires)))
-            ON CONFLICT DO NOTHING RETURNING id
-            """).first()
-        else {
+        guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {
             // A concurrent "next" of the same person won: hand back the lease they now hold.
             return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
         }
-        let assignment = Assignment(
-            id: try inserted.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
-            leasedAt: now, expiresAt: expires)
         return Lease(assignment: assignment, item: try await Self.item(itemID, sql))
     }
 
@@ -252,7 +242,7 @@ extension Store {
     static func scoreGoldAnswer(
         _ judgment: Judgment, reference: [String], by vendorID: UUID?, queue: Queue, now: Date, _ sql: any SQLDatabase
     ) async throws -> Bool {
-        let correct = Set(judgment.labels) == Set(reference)
+        let correct = LabelMatch.isSame(judgment.labels, as: reference)
         try await sql.raw("""
             INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
             VALUES (\(bind: judgment.id), \(bind: queue.id), \(bind: judgment.annotatorID), \(bind: judgment.itemID),
@@ -293,7 +283,7 @@ extension Store {
         for row in judgments {
             guard let gold = reference[try row.int64("item_id")] else { continue }
             let annotator = try row.uuid("annotator_id")
-            let correct = Set(try Column.strings(from: try row.string("labels"))) == Set(gold)
+            let correct = LabelMatch.isSame(try Column.strings(from: try row.string("labels")), as: gold)
             answers.append("""
                 (\(bind: try row.int64("id")), \(bind: queue.id), \(bind: annotator), \(bind: try row.int64("item_id")),
                  \(bind: correct), \(bind: try row.int64("submitted_at_ms")))

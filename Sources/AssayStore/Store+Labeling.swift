@@ -76,25 +76,32 @@ extension Store {
                 RETURNING \(unsafeRaw: Self.itemColumns)
                 """).first()
             guard let claimed else { continue }
-            let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
-            // The partial unique index (one live lease per person and queue) turns a concurrent second "next"
-            // from the same person into a no-op here: give the slot back and return the lease they hold.
-            guard let row = try await sql.raw("""
-                INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
-                VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
-                        \(bind: Column.millis(expires)))
-                ON CONFLICT DO NOTHING RETURNING id
-                """).first()
-            else {
+            guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {
                 try await Self.returnSlots(1, to: itemID, sql)
                 return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
             }
-            let assignment = Assignment(
-                id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
-                leasedAt: now, expiresAt: expires)
             return Lease(assignment: assignment, item: try Self.item(from: claimed))
         }
         return nil
+    }
+
+    /// Records a lease of an item to a person, expiring after the queue's lease time; nil when the person already
+    /// holds one in the queue. The partial unique index (one live lease per person and queue) makes a concurrent
+    /// second "next" of the same person a no-op here: the caller hands back the lease they hold instead.
+    static func insertLease(
+        of itemID: Int64, in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase
+    ) async throws -> Assignment? {
+        let expires = now.addingTimeInterval(TimeInterval(queue.leaseSeconds))
+        guard let row = try await sql.raw("""
+            INSERT INTO assignments (item_id, queue_id, annotator_id, state, leased_at_ms, expires_at_ms)
+            VALUES (\(bind: itemID), \(bind: queue.id), \(bind: person.id), 'leased', \(bind: Column.millis(now)),
+                    \(bind: Column.millis(expires)))
+            ON CONFLICT DO NOTHING RETURNING id
+            """).first()
+        else { return nil }
+        return Assignment(
+            id: try row.int64("id"), itemID: itemID, queueID: queue.id, annotatorID: person.id, state: .leased,
+            leasedAt: now, expiresAt: expires)
     }
 
     /// Records a judgment on an assignment and, when it completes the item, its final label.

@@ -173,7 +173,7 @@ extension Store {
                 throw AssayError.invalidInput(field: "labels", line: nil, reason: "blind review needs your own labels for the item")
             }
             let right = try queue.schema.canonicalLabels(labels)
-            return (Set(right) == Set(judged), right)
+            return (LabelMatch.isSame(right, as: judged), right)
         }
         guard let correct = verdict.correct else {
             throw AssayError.invalidInput(field: "correct", line: nil, reason: "say whether the judgment is correct")

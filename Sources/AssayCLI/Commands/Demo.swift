@@ -56,10 +56,10 @@ struct Demo: AsyncParsableCommand {
         try await ServerRunner.run(settings: Settings(database: location, hostname: hostname, port: port)) { _ in }
     }
 
-    /// Builds the workspace if it is empty, then issues tokens for the people worth signing in as.
     /// The seed a new workspace is built from.
     private var workspaceSeed: UInt64 { seed ?? 2026 }
 
+    /// Builds the workspace if it is empty, then issues tokens for the people worth signing in as.
     private func prepare(_ location: DatabaseLocation) async throws -> [(String, String)] {
         var logger = Logger(label: "assay.demo")
         logger.logLevel = .warning

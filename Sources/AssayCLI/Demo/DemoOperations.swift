@@ -110,7 +110,7 @@ struct DemoOperations {
             in: queueWork.queue, for: reviewers[done % reviewers.count], now: dayEnd)
         {
             let truth = queueWork.truth[task.item.externalID] ?? []
-            let correct = Set(task.judgedLabels ?? []) == Set(truth)
+            let correct = LabelMatch.isSame(task.judgedLabels ?? [], as: truth)
             let verdict = queueWork.queue.quality.qaBlind
                 ? QAVerdict(labels: truth, errorCategory: correct ? nil : "policy_misread", severity: correct ? nil : .minor)
                 : QAVerdict(

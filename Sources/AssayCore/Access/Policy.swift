@@ -61,7 +61,6 @@ public enum Policy {
         try require(actor, in: [.admin, .analyst], to: "export labels")
     }
 
-    /// Taking items and submitting judgments.
     /// Reference answers are what annotators are scored against: only those who decide them see or set them.
     public static func requireCanManageGold(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst, .arbitrator], to: "see or set gold answers")
@@ -87,6 +86,12 @@ public enum Policy {
     /// Arbitration files show every judgment of an item: for those who decide, and analysts who oversee them.
     public static func requireCanSeeArbitration(_ actor: Actor) throws {
         try require(actor, in: [.admin, .analyst, .arbitrator], to: "see arbitration cases")
+    }
+
+    /// Anyone who labels may sit an exam, people in training first of all (and those suspended from a queue, whose
+    /// exams lift the suspension).
+    public static func requireCanSitExams(_ actor: Actor) throws {
+        guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
     }
 
     /// A guideline change lists the gold items and recent final labels it touches: for those who keep gold and
@@ -120,6 +125,7 @@ public enum Policy {
         return vendorID
     }
 
+    /// Taking items and submitting judgments: for roles that label, and only while the person is not suspended.
     public static func requireCanLabel(_ actor: Actor) throws {
         guard actor.role.labels else {
             throw AssayError.forbidden("\(actor.role.withArticle) does not label items; use an annotator's token")

@@ -35,7 +35,7 @@ public struct AutoAcceptReport: Codable, Sendable, Equatable {
         }
 
         /// Whether the people agreed with the model (the same set of labels).
-        public var isAgreed: Bool { Set(predicted) == Set(decided) }
+        public var isAgreed: Bool { LabelMatch.isSame(predicted, as: decided) }
 
         enum CodingKeys: String, CodingKey {
             case predicted, decided

@@ -140,17 +140,17 @@ public struct ModelAlignment: Codable, Sendable, Equatable {
         gold = GoldComparison(
             model: GoldScore(
                 answered: goldPredictions.count,
-                correct: goldPredictions.count(where: { Set($0.predicted) == Set($0.reference) })),
+                correct: goldPredictions.count(where: { LabelMatch.isSame($0.predicted, as: $0.reference) })),
             people: peopleOnGold)
         var stamp = RubberStamp(
             accepted: GoldScore(answered: 0, correct: 0), acceptedWhenWrong: GoldScore(answered: 0, correct: 0),
             acceptedWhenRight: GoldScore(answered: 0, correct: 0))
         for judgment in suggested {
-            let took = Set(judgment.judged) == Set(judgment.suggested) ? judgment.count : 0
+            let took = LabelMatch.isSame(judgment.judged, as: judgment.suggested) ? judgment.count : 0
             stamp.accepted.answered += judgment.count
             stamp.accepted.correct += took
             guard let reference = judgment.reference else { continue }
-            if Set(judgment.suggested) == Set(reference) {
+            if LabelMatch.isSame(judgment.suggested, as: reference) {
                 stamp.acceptedWhenRight.answered += judgment.count
                 stamp.acceptedWhenRight.correct += took
             } else {

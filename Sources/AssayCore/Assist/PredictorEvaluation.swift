@@ -135,7 +135,7 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
         goldItems = gold.count
         let answered = gold.filter { $0.predicted != nil }
         unanswered = gold.count - answered.count
-        accuracy = GoldScore(answered: answered.count, correct: answered.count(where: { Set($0.predicted!) == Set($0.reference) }))
+        accuracy = GoldScore(answered: answered.count, correct: answered.count(where: { LabelMatch.isSame($0.predicted!, as: $0.reference) }))
         var counts: [String: (both: Int, predicted: Int, reference: Int)] = [:]
         var cells: [String: Confusion] = [:]
         for item in answered {

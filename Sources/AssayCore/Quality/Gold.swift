@@ -50,9 +50,6 @@ public struct GoldAnswer: Codable, Sendable, Equatable {
         case labels, rationale, state
         case itemID = "item_id", itemExternalID = "item_external_id"
     }
-
-    /// Whether `judged` labels match the reference: the same set of labels, whatever their order.
-    public func isMatched(by judged: [String]) -> Bool { Set(judged) == Set(labels) }
 }
 
 /// One annotator's standing in one queue, as the scores report gives it.

@@ -99,6 +99,6 @@ public struct KPIs: Sendable, Equatable {
 /// How a gold answer is compared with its reference in a breakdown by label: the same labels, in any order.
 enum GoldAnswerKey {
     static func same(_ given: String, _ reference: String) -> Bool {
-        Set(given.split(separator: "+")) == Set(reference.split(separator: "+"))
+        LabelMatch.isSame(given.split(separator: "+"), as: reference.split(separator: "+"))
     }
 }

@@ -162,7 +162,8 @@ struct BusinessReviewPage: Encodable {
         }
         let span = scope.date.map { scope.period.span(containing: $0) } ?? scope.period.lastComplete(before: now)
         // A vendor's review, with no queues named, covers the queues its people worked in this period and the one
-        // before (as a lead's home page offers them): the others would add rows of zeros and their open issues.
+        // before (the periods it compares; the home page looks back 90 days instead): the others would add rows of
+        // zeros and their open issues.
         if let vendor, scope.queues.isEmpty {
             let worked = try await store.queuesWorked(byVendor: vendor.id, since: scope.period.previous(of: span).start)
             let theirs = queues.filter { worked.contains($0.id) }

@@ -107,10 +107,10 @@ struct WebController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> View {
         let actor = try req.actor()
-        // A vendor lead has figures only where their vendor's people worked: the last 90 days' queues are theirs.
+        // A vendor lead has figures only where their vendor's people worked lately: those queues are theirs.
         var worked: Set<UUID>?
         if let vendorID = try Policy.vendorScope(of: actor) {
-            worked = try await req.store.queuesWorked(byVendor: vendorID, since: req.now.addingTimeInterval(-90 * 86_400))
+            worked = try await req.store.queuesOfVendorLead(vendorID: vendorID, now: req.now)
         }
         let showsProgress = (try? Policy.requireCanSeeStats(actor)) != nil
         let suspending = actor.role.labels ? try await req.store.queuesSuspending(actor.person) : []
@@ -205,9 +205,7 @@ struct WebController: RouteCollection {
         let vendorScope = try Policy.vendorScope(of: actor)
         // A lead's dashboards are the queues their people worked on lately, as their home page offers: elsewhere
         // every figure of theirs would be empty beside the queue's own progress.
-        if let vendorScope,
-            try await !req.store.queuesWorked(byVendor: vendorScope, since: req.now.addingTimeInterval(-90 * 86_400)).contains(queue.id)
-        {
+        if let vendorScope, try await !req.store.queuesOfVendorLead(vendorID: vendorScope, now: req.now).contains(queue.id) {
             throw AssayError.forbidden("none of your vendor's people worked on queue '\(queue.name)' in the last 90 days")
         }
         let facts = try await req.store.reportFacts(queues: [queue], from: period.from, to: period.to, vendorID: vendorScope)
@@ -231,7 +229,7 @@ struct WebController: RouteCollection {
     /// reference answer, why, and the guideline passage. Anyone who labels, people in training first of all.
     @Sendable func training(req: Request) async throws -> View {
         let actor = try req.actor()
-        guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
+        try Policy.requireCanSitExams(actor)
         let (queue, guideline) = try await Self.queueAndGuideline(req)
         let inProgress = try await req.store.answeredInOpenAttempts(by: actor.person, in: queue.id)
         let exams = try await req.store.exams(in: queue.id).map { exam in

@@ -64,3 +64,15 @@ struct EligibilityTests {
         #expect(throws: AssayError.self) { try Policy.requireCanManageWorkspace(Actor(person: analyst)) }
     }
 }
+
+@Suite("When two answers are the same")
+struct LabelMatchTests {
+    @Test("the same set of labels, whatever the order or repeats; a label missed or added is another answer")
+    func sets() {
+        #expect(LabelMatch.isSame(["spam", "scam"], as: ["scam", "spam"]))
+        #expect(LabelMatch.isSame(["spam", "spam"], as: ["spam"]))
+        #expect(!LabelMatch.isSame(["spam"], as: ["spam", "scam"]))
+        #expect(!LabelMatch.isSame(["spam", "scam", "hate"], as: ["spam", "scam"]))
+        #expect(LabelMatch.isSame("a+b".split(separator: "+"), as: "b+a".split(separator: "+")))
+    }
+}

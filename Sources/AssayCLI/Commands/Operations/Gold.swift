@@ -111,16 +111,19 @@ struct Scores: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if let window, !(1...10_000).contains(window) { throw ValidationError("--window must be 1 to 10000") }
-        if let days, !(days > 0) { throw ValidationError("--days must be above 0") }
+        do {
+            _ = try ScoresWindow(answers: window, days: days)
+        } catch let error as AssayError {
+            throw ValidationError("--\(error.description)")
+        }
     }
 
     func run() async throws {
         try await CommandFailure.reporting {
             try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
-                let since = days.map { Date().addingTimeInterval(-$0 * 86_400) }
-                let scores = try await store.scores(in: queue, window: window, since: since)
+                let scores = try await store.scores(
+                    in: queue, window: window, since: try ScoresWindow(answers: window, days: days).since(Date()))
                 print(CSVWriter.row([
                     "annotator", "name", "status", "answered", "correct", "accuracy", "lower", "upper",
                     "qa_reviewed", "qa_correct", "qa_accuracy", "qa_lower", "qa_upper",

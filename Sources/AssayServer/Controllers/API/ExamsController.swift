@@ -28,7 +28,7 @@ struct ExamsController: RouteCollection {
 
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
-        try Self.requireCandidate(actor)
+        try Policy.requireCanSitExams(actor)
         let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
         guard let item = try await req.store.nextExamItem(of: exam, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
@@ -38,15 +38,10 @@ struct ExamsController: RouteCollection {
 
     @Sendable func answer(req: Request) async throws -> JSONBody<ExamFeedback> {
         let actor = try req.actor()
-        try Self.requireCandidate(actor)
+        try Policy.requireCanSitExams(actor)
         let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
         let body = try req.jsonBody(ExamAnswerRequest.self)
         return JSONBody(try await req.store.answerExam(exam, item: body.itemID, labels: body.labels, by: actor.person, now: req.now))
-    }
-
-    /// Anyone who labels may sit an exam, people in training first of all.
-    private static func requireCandidate(_ actor: Actor) throws {
-        guard actor.role.labels else { throw AssayError.forbidden("exams are for people who label items") }
     }
 }
 

@@ -66,22 +66,24 @@ struct QualityController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let window = try req.query[String.self, at: "window"].map { text in
-            guard let window = Int(text), (1...10_000).contains(window) else {
+        let answers = try req.query[String.self, at: "window"].map { text in
+            guard let answers = Int(text) else {
                 throw AssayError.invalidInput(field: "window", line: nil, reason: "must be 1 to 10000 answers, got '\(text)'")
             }
-            return window
+            return answers
         }
-        let since = try req.query[String.self, at: "days"].map { text in
-            guard let days = Double(text), days > 0, days <= 3_660 else {
+        let days = try req.query[String.self, at: "days"].map { text in
+            guard let days = Double(text) else {
                 throw AssayError.invalidInput(field: "days", line: nil, reason: "must be a number of days above 0, got '\(text)'")
             }
-            return req.now.addingTimeInterval(-days * 86_400)
+            return days
         }
+        let window = try ScoresWindow(answers: answers, days: days)
+        let since = window.since(req.now)
         let scores = try await req.store.scores(
-            in: queue, window: window, since: since, vendorID: try Policy.vendorScope(of: actor))
+            in: queue, window: window.answers, since: since, vendorID: try Policy.vendorScope(of: actor))
         return ScoresResponse(
-            queueID: queue.id, window: window ?? queue.quality.goldWindow, since: since,
+            queueID: queue.id, window: window.answers ?? queue.quality.goldWindow, since: since,
             threshold: queue.quality.minGoldAccuracy, annotators: scores)
     }
 

@@ -33,7 +33,7 @@ struct ReportsController: RouteCollection {
                     String(row.personDaysAtLimit),
                 ])
             }
-            return Self.csvDownload(text, named: "\(queue.name)-exposure-\(period.label).csv")
+            return Response.download(named: "\(queue.name)-exposure-\(period.label).csv", as: .csvText, text: text)
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
@@ -63,7 +63,7 @@ struct ReportsController: RouteCollection {
             try response.content.encode(table, as: .json)
             return response
         case "csv":
-            return Self.csvDownload(table.csv, named: "kpis-by-\(dimension.rawValue)-\(period.label).csv")
+            return Response.download(named: "kpis-by-\(dimension.rawValue)-\(period.label).csv", as: .csvText, text: table.csv)
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
@@ -87,18 +87,10 @@ struct ReportsController: RouteCollection {
             case "annotators": text = ActivityCSV.annotators(activity)
             default: throw AssayError.invalidInput(field: "table", line: nil, reason: "must be days or annotators, got '\(table)'")
             }
-            return Self.csvDownload(text, named: "\(queue.name)-\(table)-\(period.label).csv")
+            return Response.download(named: "\(queue.name)-\(table)-\(period.label).csv", as: .csvText, text: text)
         case let other:
             throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
-    }
-
-    /// A CSV table as a download named `name`.
-    private static func csvDownload(_ text: String, named name: String) -> Response {
-        let response = Response(status: .ok, body: .init(string: text))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.contentDisposition = .init(.attachment, filename: name)
-        return response
     }
 }
 

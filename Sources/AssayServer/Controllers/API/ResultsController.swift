@@ -27,21 +27,11 @@ struct ResultsController: RouteCollection {
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let store = req.store
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
-            do {
-                try await FinalLabelWriter.write(queue, as: format, from: store, pageSize: 5_000) { text in
-                    try await writer.write(.buffer(ByteBuffer(string: text)))
-                }
-                try await writer.write(.end)
-            } catch {
-                try? await writer.write(.error(error))
-            }
-        }))
-        response.headers.contentType = format == .csv ? HTTPMediaType(type: "text", subType: "csv") :
-            HTTPMediaType(type: "application", subType: "x-ndjson")
-        let fileName = "\(queue.name)-final-labels.\(format.rawValue)".replacingOccurrences(of: "\"", with: "")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName)\"")
-        return response
+        return Response.download(
+            named: "\(queue.name)-final-labels.\(format.rawValue)", as: format == .csv ? .csvText : .jsonLines
+        ) { send in
+            _ = try await FinalLabelWriter.write(queue, as: format, from: store, pageSize: 5_000, to: send)
+        }
     }
 
     /// Streams the decided items as one JSON array of Label Studio tasks.
@@ -53,19 +43,8 @@ struct ResultsController: RouteCollection {
         // Checked before the stream starts, so the answer is a 422 rather than a cut-off body.
         try LabelStudioWriter.checkNames(fromName: fromName, toName: toName)
         let store = req.store
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
-            do {
-                try await LabelStudioWriter.write(queue, from: store, fromName: fromName, toName: toName) { text in
-                    try await writer.write(.buffer(ByteBuffer(string: text)))
-                }
-                try await writer.write(.end)
-            } catch {
-                try? await writer.write(.error(error))
-            }
-        }))
-        response.headers.contentType = .json
-        let fileName = "\(queue.name)-label-studio.json".replacingOccurrences(of: "\"", with: "")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName)\"")
-        return response
+        return Response.download(named: "\(queue.name)-label-studio.json", as: .json) { send in
+            _ = try await LabelStudioWriter.write(queue, from: store, fromName: fromName, toName: toName, to: send)
+        }
     }
 }
