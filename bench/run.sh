@@ -16,6 +16,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WHAT="${1:-all}"
+case "$WHAT" in
+  loop|import|export|consensus|dashboard|all) ;;
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench/run.sh: unknown benchmark '$WHAT'; choose loop, import, export, consensus, dashboard or all" >&2; exit 2 ;;
+esac
 CLIENTS="${CLIENTS:-16}"
 SECONDS_MEASURED="${SECONDS_MEASURED:-20}"
 ITEMS="${ITEMS:-1000000}"        # BACKENDS="sqlite postgres" by default

@@ -3,6 +3,10 @@
 # and compares them on ../shared/data/davidson2017 (see compare.py). Runs locally, bounded, and stops by itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+case "${1:-}" in
+  -h|--help) sed -n '2,3p' "$0" | sed 's/^# //'; exit 0 ;;
+  -*) echo "bench/learning/run.sh: unknown option '$1'; see --help" >&2; exit 2 ;;
+esac
 swift build -c release --package-path "$ROOT" --product assay >/dev/null
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 if [ "${1:-}" = "label-errors" ]; then

@@ -13,6 +13,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/bench/quality"
 WHAT="${1:-all}"
+case "$WHAT" in
+  check|speed|all) ;;
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "bench/quality/run.sh: unknown benchmark '$WHAT'; choose check, speed or all" >&2; exit 2 ;;
+esac
 VENV="$ROOT/bench/.venv-quality"
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
