@@ -42,7 +42,7 @@ extension Request {
         if let actor = auth.get(Actor.self) { return actor }
         if headers.bearerAuthorization != nil {
             throw AssayError.unauthenticated(
-                "that API token is unknown or was revoked (an admin issues a new one with `assay users token <person id>`)")
+                "that API token is unknown or was revoked (an admin issues a new one with `assay users token <person's external id>`)")
         }
         if let header = headers.first(name: .authorization), let scheme = header.split(separator: " ").first {
             // Label Studio's clients send "Token <key>".

@@ -143,9 +143,15 @@ struct ImportExportCommandTests {
             let listed = try ServerProcess.run(["queues"], environment: ["ASSAY_DB": viaEnvironment, "ASSAY_DATABASE_URL": ""])
             #expect(listed.status == 0 && listed.stdout.contains("envq"), "\(listed.stdout) \(listed.stderr)")
 
-            let badID = try cli.assay(["users", "token", "not-an-id"])
-            #expect(badID.status == 64, "\(badID.stderr)")
-            #expect(badID.stderr.contains("'not-an-id'") && badID.stderr.contains("Usage: assay users token"), "\(badID.stderr)")
+            // A token by the person's external id, as every --by names people; an unknown one is named.
+            #expect(try cli.assay(["users", "add", "Tok Person", "--external-id", "tok"]).status == 0)
+            let byExternalID = try cli.assay(["users", "token", "tok"])
+            #expect(byExternalID.status == 0 && byExternalID.stdout.hasPrefix("assay_"), "\(byExternalID.stderr)")
+            let unknown = try cli.assay(["users", "token", "not-an-id"])
+            #expect(unknown.status == 1 && unknown.stderr.contains("person 'not-an-id' was not found"), "\(unknown.stderr)")
+            #expect(try cli.assay(["queues", "create", created]).status == 0)
+            let empty = try cli.assay(["import", try cli.write("empty.jsonl", ""), "--queue", "envq"])
+            #expect(empty.status == 1 && empty.stderr.contains("empty.jsonl: the file has no rows"), "\(empty.stderr)")
         }
     }
 

@@ -55,6 +55,8 @@ struct Import: AsyncParsableCommand {
                     throw error
                 }
             }
+            // As the API answers an empty body: a file with no rows is most likely the wrong file.
+            guard report.received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the file has no rows") }
             print("Imported \(report.inserted) of \(report.received) rows into '\(queue)' "
                 + "(\(report.duplicates) already there\(judgments ? ", \(report.createdAnnotators) new annotators" : "")).")
         }

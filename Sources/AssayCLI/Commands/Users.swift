@@ -60,16 +60,21 @@ struct Users: AsyncParsableCommand {
     }
 
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Issue a new API token for a person, by id.")
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new API token for a person, by their id in the vendor's systems (as --by takes it) or their UUID.")
 
-        @Argument(help: "The person's id.", transform: ArgumentValues.id)
-        var personID: UUID
+        @Argument(help: "The person: their external id (e.g. maria-silva) or their UUID.")
+        var person: String
 
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             try await CommandFailure.reporting {
-                let token = try await database.withStore { try await $0.issueToken(for: personID, now: Date()) }
+                let token = try await database.withStore { store in
+                    let id: UUID
+                    if let given = UUID(uuidString: person) { id = given } else { id = try await store.person(externalID: person).id }
+                    return try await store.issueToken(for: id, now: Date())
+                }
                 print(token)
             }
         }

@@ -115,12 +115,16 @@ struct WebController: RouteCollection {
         let showsProgress = (try? Policy.requireCanSeeStats(actor)) != nil
         let suspending = actor.role.labels ? try await req.store.queuesSuspending(actor.person) : []
         var queues: [HomePage.QueueRow] = []
+        // Progress, as the API's stats, read for every queue at once: for those who may read them (not annotators,
+        // who never learn of gold).
+        let progress = showsProgress
+            ? Dictionary(try await req.store.statsOfEveryQueue().map { ($0.name, $0.stats) }, uniquingKeysWith: { first, _ in first })
+            : [:]
         for queue in try await req.store.queues() {
             let actions = Self.actions(on: queue, for: actor, suspended: suspending.contains(queue.id))
             // A queue in languages or markets someone does not cover offers them nothing; it is not listed.
             guard !actions.isEmpty, worked?.contains(queue.id) ?? true else { continue }
-            // Progress, as the API's stats: for those who may read them (not annotators, who never learn of gold).
-            let stats = showsProgress ? try await req.store.stats(of: queue.id) : nil
+            let stats = progress[queue.name]
             queues.append(HomePage.QueueRow(
                 name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
                 items: stats?.workItems ?? 0, gold: stats?.goldItems ?? 0, complete: stats?.completedItems ?? 0,

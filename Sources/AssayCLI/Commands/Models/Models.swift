@@ -317,7 +317,9 @@ struct Models: AsyncParsableCommand {
                 let usage = evaluation.usage
                 lines.append([
                     evaluation.predictor.description, "\(evaluation.accuracy.answered)/\(evaluation.goldItems)",
-                    rate(evaluation.accuracy), String(format: "%.3f", evaluation.macroF1),
+                    rate(evaluation.accuracy),
+                    // No answer on gold, no F1: a 0.000 would read as a model that got everything wrong.
+                    evaluation.accuracy.answered == 0 ? "–" : String(format: "%.3f", evaluation.macroF1),
                     usage?.costPerItem.map { String(format: "$%.6f", $0) } ?? "–",
                     usage?.medianLatency.map { String(format: "%.2f s", $0) } ?? "–", rate(evaluation.people),
                 ].joined(separator: " | "))
