@@ -55,8 +55,11 @@ extension Store {
             return try await sql.raw(query(ids.isEmpty ? [UUID()] : ids, references)).all()
         }
         func isID(_ row: any SQLRow, _ reference: String) throws -> Bool { try row.uuid("id") == UUID(uuidString: reference) }
+        // People are named by their external id (display names repeat), vendors and teams by their names.
         func unknown(_ field: String, _ reference: String, listedBy path: String) -> AssayError {
-            .invalidInput(field: "participants.\(field)", line: nil, reason: "'\(reference)' matches no id or name; \(path) lists them")
+            let names = field == "people" ? "external id" : "name"
+            return .invalidInput(
+                field: "participants.\(field)", line: nil, reason: "'\(reference)' matches no id or \(names); \(path) lists them")
         }
 
         let vendorRows = try await rows(for: wanted.vendors) {

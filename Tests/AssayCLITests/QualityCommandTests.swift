@@ -324,6 +324,20 @@ struct QualityCommandTests {
         #expect(emptyRun.stderr.contains("Error: \(empty):3: label: is empty"), "\(emptyRun.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("labels.csv")), "labels written despite the error")
 
+        // A setting the method has no use for is refused, not silently ignored.
+        let plain = try scratch.write("plain.csv", "item,worker,label\ni1,w1,cat\ni1,w2,cat\n")
+        let unused: [(arguments: [String], message: String)] = [
+            (["--method", "ds", "--restarts", "3"], "--restarts and --seed apply to --method mace only"),
+            (["--method", "glad", "--seed", "4"], "--restarts and --seed apply to --method mace only"),
+            (["--method", "mv", "--tolerance", "0.1"], "--tolerance applies to ds, ods, glad and mace"),
+            (["--method", "mv", "--max-iterations", "5"], "--max-iterations does not apply to mv"),
+        ]
+        for (arguments, message) in unused {
+            let run = try scratch.assay(["aggregate", plain] + arguments)
+            #expect(run.status != 0 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        #expect(try scratch.assay(["aggregate", plain, "--method", "mace", "--restarts", "2", "--seed", "3"]).status == 0)
+
         let missing = try scratch.write("no-worker.csv", "item,annotator,label\ni1,w1,cat\n")
         let missingRun = try scratch.assay(["aggregate", missing])
         #expect(missingRun.status != 0)

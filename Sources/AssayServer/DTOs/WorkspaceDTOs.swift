@@ -13,12 +13,10 @@ struct TokenResponse: Content {
 }
 
 /// `POST /api/v1/vendors` and `POST /api/v1/vendors/{vendor}/teams`.
-struct NameRequest: Content, Validatable {
+struct NameRequest: Content {
+    /// Checked by the store (1 to 200 characters, trimmed), after the body is known to be JSON: checked here first,
+    /// a form-encoded body got "name is required" where every other route answers 415.
     let name: String
-
-    static func validations(_ validations: inout Validations) {
-        validations.add("name", as: String.self, is: !.empty && .count(...200))
-    }
 }
 
 /// `PUT /api/v1/people/{personID}/status`.

@@ -169,6 +169,13 @@ struct BadInputTests {
             #expect(unreachable.status == .unprocessableEntity && unreachable.reason.hasPrefix("name: a queue name cannot hold '/'"),
                     "\(unreachable.reason)")
 
+            // A vendor sent as a form is a 415 as on every JSON route (it was "name is required"); an empty name, a 422.
+            let formVendor = try await server.request(
+                .POST, "/api/v1/vendors", body: Data("name=Acme".utf8), contentType: "application/x-www-form-urlencoded")
+            #expect(formVendor.status == .unsupportedMediaType, "\(formVendor.text)")
+            let blankVendor = try await server.request(.POST, "/api/v1/vendors", json: ["name": " "])
+            #expect(blankVendor.status == .unprocessableEntity && blankVendor.reason == "name: a vendor name must be 1 to 200 characters",
+                    "\(blankVendor.reason)")
             // A path id that is not one names the parameter and the value.
             let badAssignment = try await server.request(.POST, "/api/v1/assignments/abc/judgment", token: annotator, json: ["labels": ["spam"]])
             #expect(badAssignment.status == .unprocessableEntity && badAssignment.reason == "assignmentID: 'abc' is not a whole number",

@@ -145,6 +145,7 @@ struct CalibrationTests {
                 (["teams": ["Nights"]], "participants.teams: several vendors have a team 'Nights' (Acme, Globex); write it as vendor/team or give its id"),
                 (["teams": ["Acme/Days"]], "participants.teams: 'Acme/Days' matches no id or name; GET /api/v1/vendors/{id}/teams lists them"),
                 (["people": [.string(UUID().uuidString)]], "GET /api/v1/people lists them"),
+                (["people": ["Angelica Reyes"]], "participants.people: 'Angelica Reyes' matches no id or external id; GET /api/v1/people lists them"),
             ]
             for (participants, reason) in refused {
                 let reply = try await create(participants)

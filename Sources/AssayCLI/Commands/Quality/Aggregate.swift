@@ -64,11 +64,11 @@ struct Aggregate: AsyncParsableCommand {
     @Option(help: "Stop EM when the objective gains less than this per judgment.")
     var tolerance: Double?
 
-    @Option(help: "For mace: the number of random restarts.")
-    var restarts = 10
+    @Option(help: "For mace: the number of random restarts (default: 10).")
+    var restarts: Int?
 
-    @Option(help: "For mace: the seed of the random restarts.")
-    var seed: UInt64 = 0
+    @Option(help: "For mace: the seed of the random restarts (default: 0).")
+    var seed: UInt64?
 
     @Option(help: "Labels in order, comma-separated (ties and unused labels; default: sorted by name or value).")
     var order: String?
@@ -81,7 +81,17 @@ struct Aggregate: AsyncParsableCommand {
     func validate() throws {
         if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }
         if let tolerance, !(tolerance >= 0) { throw ValidationError("--tolerance must be 0 or more") }
-        guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
+        if let restarts, restarts < 1 { throw ValidationError("--restarts must be at least 1") }
+        // A setting the method has no use for is refused, not ignored: whoever typed it expects it to count.
+        if restarts != nil || seed != nil, method != .mace {
+            throw ValidationError("--restarts and --seed apply to --method mace only")
+        }
+        if tolerance != nil, method == .mv || method == .wmv {
+            throw ValidationError("--tolerance applies to ds, ods, glad and mace; \(method.rawValue) does not stop on one")
+        }
+        if maxIterations != nil, method == .mv || method == .wmv && weights != nil {
+            throw ValidationError("--max-iterations does not apply to \(method == .mv ? "mv" : "wmv with given --weights"): it does not iterate")
+        }
         if weights != nil, method != .wmv { throw ValidationError("--weights applies to --method wmv only") }
     }
 
@@ -151,7 +161,7 @@ struct Aggregate: AsyncParsableCommand {
             return GLAD(maxIterations: maxIterations ?? 100, tolerance: tolerance ?? 1e-5)
         case .mace:
             return MACE(
-                restarts: restarts, maxIterations: maxIterations ?? 50, tolerance: tolerance ?? 1e-5, seed: seed)
+                restarts: restarts ?? 10, maxIterations: maxIterations ?? 50, tolerance: tolerance ?? 1e-5, seed: seed ?? 0)
         }
     }
 

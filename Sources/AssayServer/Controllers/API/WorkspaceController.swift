@@ -76,7 +76,6 @@ struct WorkspaceController: RouteCollection {
     @Sendable func createVendor(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
-        try NameRequest.validate(content: req)
         let vendor = try await req.store.createVendor(
             named: try req.jsonBody(NameRequest.self).name, by: actor.person, now: req.now)
         return try await JSONBody(vendor).encodeResponse(status: .created, for: req)
@@ -93,7 +92,6 @@ struct WorkspaceController: RouteCollection {
     @Sendable func createTeam(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
-        try NameRequest.validate(content: req)
         let vendorID = try req.parameters.id("vendorID", as: UUID.self)
         let name = try req.jsonBody(NameRequest.self).name
         let team = try await req.store.createTeam(named: name, in: vendorID, by: actor.person, now: req.now)
