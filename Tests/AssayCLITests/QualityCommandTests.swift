@@ -502,5 +502,13 @@ struct QualityCommandTests {
         let absent = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "absent.csv"])
         #expect(absent.status != 0)
         #expect(absent.stderr.contains("absent.csv: no such file"), "\(absent.stderr)")
+
+        // A file of a header alone is named as that, not as "no shared item"; a label outside --order names its file.
+        try scratch.write("header.csv", "item,label\n")
+        let headerOnly = try scratch.assay(["metrics", "--truth", "header.csv", "--pred", "t.csv"])
+        #expect(headerOnly.status != 0 && headerOnly.stderr.contains("header.csv: the file has no rows, only a header"), "\(headerOnly.stderr)")
+        try scratch.write("p2.csv", "item,label\ni1,cat\ni2,bird\n")
+        let stray = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "p2.csv", "--order", "cat,dog"])
+        #expect(stray.status != 0 && stray.stderr.contains("p2.csv: label 'bird' is not in --order (cat,dog)"), "\(stray.stderr)")
     }
 }

@@ -51,12 +51,24 @@ struct Metrics: AsyncParsableCommand {
         let truthTable = try await QualityFiles.itemLabels(
             at: truth, itemColumn: itemColumn, labelColumn: truthLabelColumn ?? labelColumn)
         let predicted = try await QualityFiles.itemLabels(at: pred, itemColumn: itemColumn, labelColumn: labelColumn)
+        for (file, table) in [(truth, truthTable), (pred, predicted)] where table.items.isEmpty {
+            throw CommandFailure(description: "\(file): the file has no rows, only a header")
+        }
         let items = truthTable.items.filter { predicted.labels[$0] != nil }
         guard !items.isEmpty else {
             throw CommandFailure(
                 description: "\(truth) and \(pred) share no item: check that the \(itemColumn) columns name the same items")
         }
         let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        // A label outside --order is named with the file it comes from, so the user knows which to look at.
+        if let labelOrder {
+            let known = Set(labelOrder)
+            for (file, table) in [(truth, truthTable), (pred, predicted)] {
+                if let stray = items.compactMap({ table.labels[$0] }).first(where: { !known.contains($0) }) {
+                    throw CommandFailure(description: "\(file): label '\(stray)' is not in --order (\(labelOrder.joined(separator: ",")))")
+                }
+            }
+        }
         let report: ClassificationReport
         do {
             report = try ClassificationReport(
