@@ -72,10 +72,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Files on disk: item and judgment files read in two passes, final labels and Label Studio tasks written
+        // out. The one implementation behind `assay import`/`export` and the server's background jobs.
+        .target(name: "AssayFiles", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
         // The thin HTTP server.
         .target(
             name: "AssayServer",
             dependencies: [
+                "AssayFiles",
                 "AssayStore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -92,6 +96,7 @@ let package = Package(
         .target(
             name: "AssayCLI",
             dependencies: [
+                "AssayFiles",
                 "AssayServer",
                 "AssayLearning",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,6 +133,9 @@ let package = Package(
         .testTarget(
             name: "AssayServerTests",
             dependencies: ["AssayServer", "AssayStore", "AssayTesting", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayFilesTests", dependencies: ["AssayFiles", "AssayStore", "AssayTesting", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTesting"], swiftSettings: swiftSettings),
     ]

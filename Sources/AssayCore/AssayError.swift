@@ -51,4 +51,14 @@ extension AssayError {
         }
         return self
     }
+
+    /// The error as `FILE:LINE: reason` (or `FILE: reason`), as editors and the CLI show it.
+    public func located(in file: String) -> String {
+        if case .invalidInput(let field, let line?, let reason) = self {
+            return "\(file):\(line): " + (field.map { "\($0): " } ?? "") + reason
+        }
+        if case .notFound("file", file) = self { return "\(file): no such file" }
+        // Errors about the file itself (a folder, unreadable) name it already.
+        return description.hasPrefix(file) ? description : "\(file): \(description)"
+    }
 }

@@ -1,7 +1,6 @@
-import Foundation
 import ArgumentParser
 import AssayCore
-import AssayServer
+import Foundation
 
 /// Turns domain errors into messages that name the file and line, and a non-zero exit.
 ///

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayServer
+import AssayFiles
 import Foundation
 
 /// JSON in and out for the commands that mirror an API body: the same keys and ISO 8601 dates as the API, so a

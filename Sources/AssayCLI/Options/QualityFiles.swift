@@ -1,7 +1,7 @@
 import ArgumentParser
 import AssayCore
+import AssayFiles
 import AssayQuality
-import AssayServer
 import ConsoleKitTerminal
 import Foundation
 

@@ -1,5 +1,5 @@
 import AssayCore
-import AssayServer
+import AssayFiles
 import Foundation
 
 /// Reads the text files of `assay train` and `assay predict` in chunks, so a file of millions of texts is never

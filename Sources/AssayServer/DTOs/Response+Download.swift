@@ -1,3 +1,4 @@
+import AssayFiles
 import Vapor
 
 extension Response {

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayFiles
 import AssayStore
 import Vapor
 

@@ -4,7 +4,7 @@ import Foundation
 import SQLKit
 import Testing
 
-@testable import AssayServer
+@testable import AssayFiles
 @testable import AssayStore
 
 @Suite("Import files")

@@ -294,15 +294,3 @@ private final class BatchReader: @unchecked Sendable {
         try? handle.close()
     }
 }
-
-extension AssayError {
-    /// The error as `FILE:LINE: reason` (or `FILE: reason`), as editors and the CLI show it.
-    public func located(in file: String) -> String {
-        if case .invalidInput(_, let line?, _) = self {
-            return "\(file):\(line): \(description.replacingOccurrences(of: "line \(line): ", with: ""))"
-        }
-        if case .notFound("file", file) = self { return "\(file): no such file" }
-        // Errors about the file itself (a folder, unreadable) name it already.
-        return description.hasPrefix(file) ? description : "\(file): \(description)"
-    }
-}
