@@ -1,9 +1,11 @@
 import AssayCore
-import AssayStore
 import AssayTesting
 import Foundation
 import NIOHTTP1
+import SQLKit
 import Testing
+
+@testable import AssayStore
 
 @Suite("Background jobs for big files")
 struct JobsTests {
@@ -64,8 +66,20 @@ struct JobsTests {
             let unknownKind = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/imports?kind=labels&format=csv", body: Data(csv.utf8))
             #expect(unknownKind.status == .unprocessableEntity)
+            // An upload declared empty, or larger than the limit, is refused before a job is created.
+            let jobsBefore = try await jobCount(server)
+            let empty = try await server.request(.POST, "/api/v1/queues/\(queue.name)/imports?format=csv", body: Data())
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.text.contains("the upload is empty"), "\(empty.text)")
+            #expect(try await jobCount(server) == jobsBefore)
         }
     }
+
+    private func jobCount(_ server: LiveServer) async throws -> Int {
+        try await server.store.sql().raw("SELECT COUNT(*) AS n FROM jobs").first(decoding: Count.self)?.n ?? -1
+    }
+
+    private struct Count: Decodable { let n: Int }
 
     @Test("an export job writes every final label and offers it for download", arguments: TestBackend.allCases)
     func exportJob(on backend: TestBackend) async throws {

@@ -47,10 +47,9 @@ enum Upload {
     static func rows(of req: Request, requiredColumns: [[String]]) async throws -> [ImportRow] {
         let format = try self.format(of: req)
         let limit = req.application.importByteLimit
-        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > limit {
-            throw AssayError.tooLarge(
-                "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
-        }
+        try requireDeclaredLength(
+            of: req, atMost: limit,
+            "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
         var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
         var rows: [ImportRow] = []
         var received = 0
@@ -65,6 +64,15 @@ enum Upload {
         rows += try reader.finish()
         guard !rows.isEmpty else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the body has no rows") }
         return rows
+    }
+
+    /// Refuses a body whose `Content-Length` says it is empty or larger than `limit` before anything is read or
+    /// stored (a background import would otherwise leave a failed job behind); a chunked body is measured as it
+    /// arrives instead.
+    static func requireDeclaredLength(of req: Request, atMost limit: Int, _ tooLarge: @autoclosure () -> String) throws {
+        guard let declared = req.headers.first(name: .contentLength).flatMap(Int.init) else { return }
+        guard declared > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
+        guard declared <= limit else { throw AssayError.tooLarge(tooLarge()) }
     }
 
     static func format(of req: Request) throws -> ImportFormat {

@@ -20,8 +20,10 @@ struct JobsController: RouteCollection {
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let kind: Job.Kind = try JobRequest.importKind(req)
         let format = try Upload.format(of: req)
+        let limit = req.application.jobUploadByteLimit
+        try Upload.requireDeclaredLength(of: req, atMost: limit, "the upload is larger than \(limit / 1_048_576) MiB")
         let job = try await req.application.jobs.submitImport(
-            of: kind, into: queue, format: format, body: req.body, limit: req.application.jobUploadByteLimit,
+            of: kind, into: queue, format: format, body: req.body, limit: limit,
             by: actor.person)
         return try await JobResponse(job).encodeResponse(status: .accepted, for: req)
     }
