@@ -28,7 +28,7 @@ enum ArgumentValues {
 
     /// A calendar day as YYYY-MM-DD, read as that day in UTC.
     @Sendable static func day(_ text: String) throws -> Date {
-        guard let day = Calendar.utcDayFormatter.date(from: text) else { throw ValidationError("not a day as YYYY-MM-DD") }
+        guard let day = Timestamp.day(text) else { throw ValidationError("not a day as YYYY-MM-DD") }
         return day
     }
 

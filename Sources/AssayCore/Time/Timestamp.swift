@@ -31,6 +31,12 @@ public enum Timestamp {
         return date
     }
 
+    /// Parses a calendar day, `2026-11-02`, as its midnight in UTC, held to the rules of ``parse(_:)``: `2026-02-30`,
+    /// `2026-2-3` and `12026-01-01` are not days.
+    public static func day(_ text: String) -> Date? {
+        text.utf8.count == 10 ? parse(text) : nil
+    }
+
     /// Whether `text` begins `YYYY-MM-DDTHH:MM:SS` with a year of 1600–9999 and every field in range: what
     /// Foundation, which rolls `02-30` over to March, is trusted with.
     static func hasFieldsInRange(_ text: String) -> Bool {

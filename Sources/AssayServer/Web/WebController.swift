@@ -202,10 +202,8 @@ struct WebController: RouteCollection {
         try Policy.requireCanSeeScores(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let period = try ActivityPeriod(req)
-        let byName = req.query[String.self, at: "by"] ?? "week"
-        guard let dimension = ReportDimension(rawValue: byName), dimension != .queue else {
-            throw AssayError.invalidInput(field: "by", line: nil, reason: "must be week, day, vendor, team, annotator, market or label, got '\(byName)'")
-        }
+        let dimension = try req.query.choice(
+            "by", default: ReportDimension.week, among: [.week, .day, .vendor, .team, .annotator, .market, .label])
         let vendorScope = try Policy.vendorScope(of: actor)
         // A lead's dashboards are the queues their people worked on lately, as their home page offers: elsewhere
         // every figure of theirs would be empty beside the queue's own progress.
@@ -274,19 +272,9 @@ struct WebController: RouteCollection {
 extension ReviewScope {
     /// From a review page's query: `period` (week by default), `date`, `queues` (comma-separated), `vendor`, `market`.
     init(_ req: Request) throws {
-        let periodName = req.query[String.self, at: "period"] ?? "week"
-        guard let period = BusinessReview.Period(rawValue: periodName) else {
-            throw AssayError.invalidInput(field: "period", line: nil, reason: "must be week or month, got '\(periodName)'")
-        }
-        var date: Date?
-        if let text = req.query[String.self, at: "date"], !text.isEmpty {
-            guard let day = Calendar.utcDayFormatter.date(from: text) else {
-                throw AssayError.invalidInput(field: "date", line: nil, reason: "must be a day as YYYY-MM-DD, got '\(text)'")
-            }
-            date = day
-        }
-        let queues = (req.query[String.self, at: "queues"] ?? "").split(separator: ",")
-            .map { String($0).trimmingBlanksAndNewlines }.filter { !$0.isEmpty }
+        let period = try req.query.choice("period", default: BusinessReview.Period.week)
+        let date = try req.query.day("date")
+        let queues = req.query.list("queues")
         func optional(_ name: String) -> String? {
             req.query[String.self, at: name].map(\.trimmingBlanksAndNewlines).flatMap { $0.isEmpty ? nil : $0 }
         }

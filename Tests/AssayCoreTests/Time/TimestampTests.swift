@@ -88,6 +88,13 @@ struct TimestampTests {
         #expect(Timestamp.parse("9999-06-01") != nil)
     }
 
+    @Test func readsCalendarDaysOnly() {
+        #expect(Timestamp.day("2024-02-29") == Timestamp.parse("2024-02-29T00:00:00Z"))
+        for text in ["2026-02-30", "2026-2-3", "2026-02-03T00:00:00Z", "12026-01-01", "2026-13-01", "", "2026/02/03"] {
+            #expect(Timestamp.day(text) == nil, "\(text)")
+        }
+    }
+
     @Test func writesTheDocumentedShape() {
         #expect(Timestamp.format(Timestamp.parse("2026-11-02T14:05:00.250+01:00")!) == "2026-11-02T13:05:00.250Z")
         #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")

@@ -82,10 +82,15 @@ struct DashboardTests {
             #expect(scoped.annotators.map(\.name) == ["Ana Acme"])
             #expect(scoped.total.judgments == 12)
 
-            for bad in ["?days=0", "?days=x", "?from=2026-13-01", "?format=xml", "?format=csv&table=weeks", "?from=2026-02-01&to=2026-01-01"] {
+            for bad in [
+                "?days=0", "?days=x", "?from=2026-13-01", "?from=2026-02-30", "?to=2026-2-3", "?format=xml", "?format=csv&table=weeks",
+                "?from=2026-02-01&to=2026-01-01",
+            ] {
                 let refused = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity\(bad)", token: analyst)
                 #expect(refused.status == .unprocessableEntity, "\(bad): \(refused.status)")
             }
+            let namesChoices = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?format=csv&table=weeks", token: analyst)
+            #expect(namesChoices.text.contains("table: must be days or annotators, got 'weeks'"), "\(namesChoices.text)")
             #expect(try await server.request(.GET, path, token: try await Fixtures.token(server.store, role: .annotator, name: "Al")).status == .forbidden)
 
             // Gold answers counted for the confusion matrix are the ones the running sums count.

@@ -19,10 +19,7 @@ struct ArbitrationController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Page<ArbitrationFile> {
         try Policy.requireCanSeeArbitration(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
-        let stateName = req.query[String.self, at: "state"] ?? "open"
-        guard let state = ArbitrationCase.State(rawValue: stateName) else {
-            throw AssayError.invalidInput(field: "state", line: nil, reason: "must be open, decided or withdrawn, got '\(stateName)'")
-        }
+        let state = try req.query.choice("state", default: ArbitrationCase.State.open)
         let limit = try Paging.limit(req)
         let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit, now: req.now)
         return Page(data: files, next: files.count == limit ? files.last.map { String($0.arbitrationCase.id) } : nil)

@@ -22,10 +22,10 @@ struct ReportsController: RouteCollection {
         let rows = try await req.store.exposureByTeam(
             labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,
             vendorID: try Policy.vendorScope(of: actor))
-        switch req.query[String.self, at: "format"] ?? "json" {
-        case "json":
+        switch try req.query.choice("format", default: ReportFormat.json) {
+        case .json:
             return try await JSONBody(rows).encodeResponse(for: req)
-        case "csv":
+        case .csv:
             var text = CSVWriter.row(["team", "label", "items", "people", "highest_day", "person_days_at_limit"])
             for row in rows {
                 text += CSVWriter.row([
@@ -34,8 +34,6 @@ struct ReportsController: RouteCollection {
                 ])
             }
             return Response.download(named: "\(queue.name)-exposure-\(period.label).csv", as: .csvText, text: text)
-        case let other:
-            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
     }
 
@@ -44,28 +42,20 @@ struct ReportsController: RouteCollection {
     @Sendable func kpis(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let byName = req.query[String.self, at: "by"] ?? "day"
-        guard let dimension = ReportDimension(rawValue: byName) else {
-            throw AssayError.invalidInput(
-                field: "by", line: nil,
-                reason: "must be one of \(ReportDimension.allCases.map(\.rawValue).joined(separator: ", ")), got '\(byName)'")
-        }
-        let names = (req.query[String.self, at: "queues"] ?? "").split(separator: ",")
-            .map { String($0).trimmingBlanksAndNewlines }.filter { !$0.isEmpty }
+        let dimension = try req.query.choice("by", default: ReportDimension.day)
+        let names = req.query.list("queues")
         let queues = names.isEmpty ? try await req.store.queues() : try await names.asyncMap { try await req.store.queue($0) }
         let period = try ActivityPeriod(req)
         let facts = try await req.store.reportFacts(
             queues: queues, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
         let table = KPITable(dimension: dimension, rows: facts.breakdown(by: dimension), total: facts.total)
-        switch req.query[String.self, at: "format"] ?? "json" {
-        case "json":
+        switch try req.query.choice("format", default: ReportFormat.json) {
+        case .json:
             let response = Response(status: .ok)
             try response.content.encode(table, as: .json)
             return response
-        case "csv":
+        case .csv:
             return Response.download(named: "kpis-by-\(dimension.rawValue)-\(period.label).csv", as: .csvText, text: table.csv)
-        case let other:
-            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
         }
     }
 
@@ -76,21 +66,19 @@ struct ReportsController: RouteCollection {
         let period = try ActivityPeriod(req)
         let activity = try await req.store.activity(
             of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
-        switch req.query[String.self, at: "format"] ?? "json" {
-        case "json":
+        switch try req.query.choice("format", default: ReportFormat.json) {
+        case .json:
             return try await JSONBody(activity).encodeResponse(for: req)
-        case "csv":
-            let table = req.query[String.self, at: "table"] ?? "days"
-            let text: String
-            switch table {
-            case "days": text = ActivityCSV.days(activity)
-            case "annotators": text = ActivityCSV.annotators(activity)
-            default: throw AssayError.invalidInput(field: "table", line: nil, reason: "must be days or annotators, got '\(table)'")
-            }
-            return Response.download(named: "\(queue.name)-\(table)-\(period.label).csv", as: .csvText, text: text)
-        case let other:
-            throw AssayError.invalidInput(field: "format", line: nil, reason: "must be json or csv, got '\(other)'")
+        case .csv:
+            let table = try req.query.choice("table", default: ActivityTable.days)
+            let text = table == .days ? ActivityCSV.days(activity) : ActivityCSV.annotators(activity)
+            return Response.download(named: "\(queue.name)-\(table.rawValue)-\(period.label).csv", as: .csvText, text: text)
         }
+    }
+
+    /// The table of a queue's activity a CSV holds: by day, or by person.
+    enum ActivityTable: String, CaseIterable, ClosedChoice {
+        case days, annotators
     }
 }
 
@@ -100,16 +88,8 @@ struct ActivityPeriod {
     let to: Date
 
     init(_ req: Request) throws {
-        let formatter = Calendar.utcDayFormatter
-        func day(_ name: String) throws -> Date? {
-            guard let text = req.query[String.self, at: name] else { return nil }
-            guard let date = formatter.date(from: text) else {
-                throw AssayError.invalidInput(field: name, line: nil, reason: "must be a day as YYYY-MM-DD, got '\(text)'")
-            }
-            return date
-        }
-        let to = try day("to") ?? req.now
-        var from = try day("from")
+        let to = try req.query.day("to") ?? req.now
+        var from = try req.query.day("from")
         if from == nil {
             var days = 28
             if let text = req.query[String.self, at: "days"] {
