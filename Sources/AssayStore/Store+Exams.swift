@@ -176,12 +176,9 @@ extension Store {
                 ON CONFLICT (queue_id, person_id) DO UPDATE SET exam_id = excluded.exam_id,
                     granted_at_ms = excluded.granted_at_ms, expires_at_ms = excluded.expires_at_ms
                 """).run()
-            let member = try await memberStatus(of: person.id, in: queue.id, sql)
-            if member.status != .active {
-                try await changeStatus(
-                    of: person.id, in: queue.id, from: member.status, to: .active,
-                    reason: "requalified by passing exam '\(exam.name)'", by: nil, now: now, sql)
-            }
+            _ = try await setStatus(
+                of: person.id, in: queue.id, to: .active, reason: "requalified by passing exam '\(exam.name)'", by: nil,
+                now: now, sql)
         }
         try await AuditLog.append([
             AuditEvent(

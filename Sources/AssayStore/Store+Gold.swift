@@ -449,6 +449,27 @@ extension Store {
         return true
     }
 
+    /// Moves a person to `status` in a queue from whatever status they hold, and logs it; nil when they hold it
+    /// already, otherwise the status they had.
+    ///
+    /// The write is conditional on the status read (``changeStatus(of:in:from:to:reason:by:now:_:)``); when a
+    /// concurrent change got there first, such as a gold answer suspending a flagged person on PostgreSQL between
+    /// the read and the write, the status is read again, so a reinstatement is not answered as done while the
+    /// person stays suspended.
+    static func setStatus(
+        of personID: UUID, in queueID: UUID, to status: MemberStatus, reason: String, by actorID: UUID?, now: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> MemberStatus? {
+        for _ in 0..<5 {
+            let current = try await memberStatus(of: personID, in: queueID, sql).status
+            guard current != status else { return nil }
+            if try await changeStatus(of: personID, in: queueID, from: current, to: status, reason: reason, by: actorID, now: now, sql) {
+                return current
+            }
+        }
+        throw AssayError.conflict("the person's status in the queue kept changing under this request; try again")
+    }
+
     /// Puts a flagged or suspended annotator back to work in the queue. Logged with who did it and why.
     ///
     /// - Throws: ``AssayError/conflict(_:)`` when the person is already active there.
@@ -457,13 +478,9 @@ extension Store {
             guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
                 throw AssayError.notFound(entity: "person", id: personID.uuidString)
             }
-            let current = try await Self.memberStatus(of: personID, in: queue.id, sql)
-            guard current.status != .active else {
-                throw AssayError.conflict("the person is already active in queue '\(queue.name)'")
-            }
             let why = reason?.trimmingBlanksAndNewlines.nilIfEmpty ?? "reinstated by \(actor.name)"
-            try await Self.changeStatus(
-                of: personID, in: queue.id, from: current.status, to: .active, reason: why, by: actor.id, now: now, sql)
+            guard try await Self.setStatus(of: personID, in: queue.id, to: .active, reason: why, by: actor.id, now: now, sql) != nil
+            else { throw AssayError.conflict("the person is already active in queue '\(queue.name)'") }
         }
     }
 

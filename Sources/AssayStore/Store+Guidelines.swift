@@ -38,10 +38,8 @@ extension Store {
                     SELECT DISTINCT annotator_id FROM judgments WHERE queue_id = \(bind: queue.id)
                     """).all().map { try $0.uuid("annotator_id") }
                 for annotator in annotators.sorted(by: { $0.uuidString < $1.uuidString }) {
-                    let current = try await Self.memberStatus(of: annotator, in: queue.id, sql)
-                    guard current.status != .suspended else { continue }
-                    try await Self.changeStatus(
-                        of: annotator, in: queue.id, from: current.status, to: .suspended,
+                    _ = try await Self.setStatus(
+                        of: annotator, in: queue.id, to: .suspended,
                         reason: "recertification required for guidelines version \(next)", by: actor.id, now: now, sql)
                 }
             }
