@@ -117,8 +117,7 @@ extension Store {
             }
             let passage = try await sql.raw("""
                 SELECT passages FROM guidelines
-                WHERE queue_id = \(bind: queue.id) AND effective_at_ms <= \(bind: Column.millis(now))
-                ORDER BY version DESC LIMIT 1
+                WHERE queue_id = \(bind: queue.id) AND version = \(GuidelineVersions.inForce(in: queue.id, at: now))
                 """).first().map { try Column.decode([String: String].self, from: try $0.string("passages")) }
             return ExamFeedback(
                 recorded: true, correct: correct, reference: reference, rationale: try gold.optionalString("gold_rationale"),

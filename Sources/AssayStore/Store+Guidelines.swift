@@ -59,7 +59,7 @@ extension Store {
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func guideline(of queueID: UUID, version: Int?, now: Date) async throws -> Guideline {
         let condition: SQLQueryString = version.map { "version = \(bind: $0)" }
-            ?? "effective_at_ms <= \(bind: Column.millis(now)) ORDER BY version DESC LIMIT 1"
+            ?? "version = \(GuidelineVersions.inForce(in: queueID, at: now))"
         guard let row = try await sql().raw("""
             SELECT \(unsafeRaw: Self.guidelineColumns) FROM guidelines WHERE queue_id = \(bind: queueID) AND \(condition)
             """).first()
@@ -122,7 +122,18 @@ struct GuidelineVersions {
             """).all().map { (try $0.int("version"), try $0.int64("effective_at_ms")) })
     }
 
-    /// The newest version already in effect at `time`, as a live submit picks it; nil before the first.
+    /// The version of a queue's guidelines in force at `time`, as an SQL subquery: the newest already in effect
+    /// (NULL before the first). The one statement of the rule: a live submit stamps its judgment with it, the
+    /// guidelines shown and a training exam's passage are read by it, and ``version(inForceAt:)`` applies it to
+    /// versions read once for a batch of imported judgments.
+    static func inForce(in queueID: UUID, at time: Date) -> SQLQueryString {
+        """
+        (SELECT MAX(version) FROM guidelines WHERE queue_id = \(bind: queueID) AND effective_at_ms <= \(bind: Column.millis(time)))
+        """
+    }
+
+    /// ``inForce(in:at:)`` over the versions read by ``of(_:_:)``: the newest already in effect at `time`; nil
+    /// before the first.
     func version(inForceAt time: Date) -> Int? {
         let millis = Column.millis(time)
         return effective.filter { $0.atMillis <= millis }.map(\.version).max()

@@ -462,8 +462,7 @@ extension Store {
                     \(bind: assignment.id), \(bind: try Column.json(submission.labels)), \(bind: submission.rationale),
                     \(bind: timeSpent), \(bind: Column.millis(startedAt)), \(bind: Column.millis(now)), 'assay',
                     \(bind: submission.clientKey),
-                    (SELECT MAX(version) FROM guidelines
-                     WHERE queue_id = \(bind: assignment.queueID) AND effective_at_ms <= \(bind: Column.millis(now))),
+                    \(GuidelineVersions.inForce(in: assignment.queueID, at: now)),
                     \(bind: try submission.ranking.map(Column.json)))
             RETURNING id, guideline_version
             """).first()!
