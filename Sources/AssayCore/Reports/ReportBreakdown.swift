@@ -13,6 +13,9 @@ public enum ReportDimension: String, Sendable, CaseIterable, Codable, ClosedChoi
 
     /// Whether rows of this dimension carry the work figures (volume, handling time, QA): all but `label`.
     public var hasWork: Bool { self != .label }
+
+    /// The groupings of one queue's figures (every one but `queue`), in the order a dashboard offers them.
+    public static let withinAQueue: [ReportDimension] = [.week, .day, .vendor, .team, .annotator, .market, .label]
 }
 
 /// One row of a breakdown: a group and its figures.

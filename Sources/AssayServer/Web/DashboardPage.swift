@@ -64,6 +64,9 @@ struct DashboardPage: Encodable {
     let queue: String
     let period: String
     let days: Int
+    /// The period's first and last day (YYYY-MM-DD), which the grouping form carries so as to keep the period.
+    let from: String
+    let to: String
     let tiles: [Tile]
     let volumeChart: String
     let handlingChart: String
@@ -164,7 +167,7 @@ struct DashboardPage: Encodable {
         }
         self.dimension = dimension.rawValue
         dimensionTitle = dimension.rawValue.capitalized
-        dimensions = [ReportDimension.week, .day, .vendor, .team, .annotator, .market, .label].map {
+        dimensions = ReportDimension.withinAQueue.map {
             Choice(value: $0.rawValue, title: $0.rawValue.capitalized, selected: $0 == dimension)
         }
         showsWork = dimension.hasWork
@@ -195,7 +198,8 @@ struct DashboardPage: Encodable {
                     qaLower: person.qa.answered > 0 ? person.qa.interval.lower : -1, qaInterval: Figures.interval(person.qa))
             }
         let base = "/api/v1/queues/\(queue.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue.name)/activity"
-        let range = "from=\(formatter.string(from: period.from))&to=\(formatter.string(from: period.to))"
+        (from, to) = (formatter.string(from: period.from), formatter.string(from: period.to))
+        let range = "from=\(from)&to=\(to)"
         daysCSV = "\(base)?format=csv&table=days&\(range)"
         annotatorsCSV = "\(base)?format=csv&table=annotators&\(range)"
         let queueParameter = queue.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? queue.name

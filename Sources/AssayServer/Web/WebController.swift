@@ -202,8 +202,7 @@ struct WebController: RouteCollection {
         try Policy.requireCanSeeScores(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let period = try ActivityPeriod(req)
-        let dimension = try req.query.choice(
-            "by", default: ReportDimension.week, among: [.week, .day, .vendor, .team, .annotator, .market, .label])
+        let dimension = try req.query.choice("by", default: ReportDimension.week, among: ReportDimension.withinAQueue)
         let vendorScope = try Policy.vendorScope(of: actor)
         // A lead's dashboards are the queues their people worked on lately, as their home page offers: elsewhere
         // every figure of theirs would be empty beside the queue's own progress.

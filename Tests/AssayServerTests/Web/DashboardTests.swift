@@ -157,6 +157,16 @@ struct DashboardTests {
                 #expect(breakdownCSV.stringValue == apiCSV, "the breakdown's CSV is the API's")
                 _ = try await browser.script("document.getElementById('breakdown-heading').scrollIntoView(); return 0")
                 try await browser.screenshot("dashboard-breakdown")
+                // Grouping again keeps the period the page was opened with (the form carried only `days`).
+                let firstDay = Calendar.utcDayFormatter.string(from: server.clock.now.addingTimeInterval(-3 * 86_400))
+                let lastDay = Calendar.utcDayFormatter.string(from: server.clock.now.addingTimeInterval(-86_400))
+                try await browser.open(server.baseURL + "/dashboard/\(queue.name)?from=\(firstDay)&to=\(lastDay)&by=vendor")
+                _ = try await browser.script(
+                    "document.getElementById('by').value = 'team'; document.querySelector('.breakdown-form').submit(); return 0")
+                try await browser.waitUntil("the page grouped by team") { try await browser.currentURL().contains("by=team") }
+                #expect(try await browser.currentURL().contains("from=\(firstDay)&to=\(lastDay)"))
+                #expect(try await browser.text("#breakdown-heading") == "Key figures by team")
+                #expect(try await browser.text("p.status") == "\(firstDay) to \(lastDay) (UTC)")
                 // By label only gold accuracy is kept: the table shows it with its answers, under the labels' names.
                 try await browser.open(server.baseURL + "/dashboard/\(queue.name)?days=5&by=label")
                 #expect(try await browser.script(
