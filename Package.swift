@@ -75,6 +75,19 @@ let package = Package(
         // Files on disk: item and judgment files read in two passes, final labels and Label Studio tasks written
         // out. The one implementation behind `assay import`/`export` and the server's background jobs.
         .target(name: "AssayFiles", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
+        // LLM labeling runs: an OpenAI-compatible chat endpoint asked about a queue's items, with retries, a budget
+        // and resumption. Outbound HTTP only; `assay llm` drives it.
+        .target(
+            name: "AssayLLM",
+            dependencies: [
+                "AssayStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The thin HTTP server.
         .target(
             name: "AssayServer",
@@ -87,7 +100,6 @@ let package = Package(
                 .product(name: "LeafKit", package: "leaf-kit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
@@ -97,8 +109,10 @@ let package = Package(
             name: "AssayCLI",
             dependencies: [
                 "AssayFiles",
+                "AssayLLM",
                 "AssayServer",
                 "AssayLearning",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,6 +151,8 @@ let package = Package(
         .testTarget(
             name: "AssayFilesTests", dependencies: ["AssayFiles", "AssayStore", "AssayTesting", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayLLMTests", dependencies: ["AssayLLM", "AssayStore", "AssayTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayTesting"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayStore
 import Foundation
 import NIOCore
 import NIOPosix
@@ -23,7 +24,7 @@ extension AssayCommand {
     /// It must run first in the process, before other concurrency work is queued, so it lives here and not in
     /// `serve`; tests, which run inside the test runner's own executor, keep the default.
     public static func runAsExecutable() async {
-        if (ProcessInfo.processInfo.environment["ASSAY_DATABASE_URL"] ?? "").isEmpty {
+        if (ProcessInfo.processInfo.environment[DatabaseLocation.urlVariable] ?? "").isEmpty {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         await main()

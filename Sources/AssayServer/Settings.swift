@@ -51,13 +51,6 @@ public struct Settings: Sendable {
         self.chance = chance
         self.logsRequests = logsRequests
     }
-
-    /// The database named by `ASSAY_DATABASE_URL` if set, else the SQLite file at `path`.
-    public static func databaseLocation(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> DatabaseLocation
-    {
-        try DatabaseLocation(path: path, url: environment["ASSAY_DATABASE_URL"])
-    }
 }
 
 extension Settings {

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// For example:
 /// ```swift
-/// let location = try DatabaseLocation(path: "./assay.sqlite", url: ProcessInfo.processInfo.environment["ASSAY_DATABASE_URL"])
+/// let location = try DatabaseLocation(path: "./assay.sqlite", environment: ProcessInfo.processInfo.environment)
 /// ```
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     /// A SQLite database file (created if missing).
@@ -30,6 +30,15 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         }
         _ = try PostgresConnectionURL(url)
         self = .postgres(url: url)
+    }
+
+    /// The environment variable that names a PostgreSQL database and, when set, wins over any SQLite file.
+    public static let urlVariable = "ASSAY_DATABASE_URL"
+
+    /// The database `ASSAY_DATABASE_URL` names when it is set and not empty, else the SQLite file at `path`: the
+    /// rule of every command that opens a workspace.
+    public init(path: String, environment: [String: String]) throws {
+        try self.init(path: path, url: environment[Self.urlVariable])
     }
 
     /// Whether this is PostgreSQL.

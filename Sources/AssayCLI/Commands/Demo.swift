@@ -44,7 +44,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let location = try Settings.databaseLocation(path: path)
+        let location = try DatabaseLocation(path: path, environment: ProcessInfo.processInfo.environment)
         if rebuild, case .sqlite(let file) = location {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import AssayCore
 import AssayFiles
-import AssayServer
 import AssayStore
 import Foundation
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import AssayServer
 import AssayStore
 import Foundation
 import Logging
@@ -14,7 +13,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The SQLite file, or PostgreSQL when `ASSAY_DATABASE_URL` is set.
     func location() throws -> DatabaseLocation {
-        try Settings.databaseLocation(path: path)
+        try DatabaseLocation(path: path, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Opens and migrates the database, runs `body`, and closes it whatever happens.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayServer
+import AssayLLM
 import AssayStore
 import AsyncHTTPClient
 import ConsoleKitTerminal

@@ -1,5 +1,5 @@
 import AssayCore
-import AssayServer
+import AssayLLM
 import AssayStore
 import AssayTesting
 import AsyncHTTPClient
