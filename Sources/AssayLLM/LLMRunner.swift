@@ -85,6 +85,9 @@ public struct LLMRunner: Sendable {
             while remaining > 0 {
                 let page = try await store.pendingItems(of: run, after: after, limit: min(200, remaining))
                 guard let last = page.last else { break }
+                if after == nil, !page.contains(where: { config.template.quotesSomething(of: $0.content) }) {
+                    throw RunStopped(reason: ItemLabeler.nothingToQuote(page[0], template: config.template, among: page.count))
+                }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     var inFlight = 0
                     for item in page {
@@ -128,6 +131,12 @@ struct ItemLabeler: Sendable {
     let contact: ServerContact
 
     func label(_ item: Item) async throws -> LLMCallOutcome {
+        // An item the prompt would quote nothing of is not sent: the model would be paid to label an empty prompt.
+        guard config.template.quotesSomething(of: item.content) else {
+            return LLMCallOutcome(
+                itemID: item.id, answer: nil, error: Self.nothingToQuote(item, template: config.template), attempts: 0,
+                promptTokens: 0, completionTokens: 0, cost: 0, latency: 0)
+        }
         let request = ChatCompletionRequest(
             model: config.model, messages: config.template.render(item: item.content, schema: schema, guidelines: guidelines),
             temperature: config.temperature, maxTokens: config.maxTokens, responseFormat: config.jsonMode ? .jsonObject : nil)
@@ -182,6 +191,19 @@ struct ItemLabeler: Sendable {
             }
             try await Task.sleep(for: .seconds(policy.delay(afterAttempt: attempts, retryAfter: retryAfter, using: &rng)))
         }
+    }
+}
+
+extension ItemLabeler {
+    /// Why an item (or the first `count` items) was not sent: the fields the prompt quotes, the fields the item
+    /// has, and what to do.
+    static func nothingToQuote(_ item: Item, template: PromptTemplate, among count: Int = 1) -> String {
+        let quoted = template.itemFields.map { "'\($0)'" }.joined(separator: ", ")
+        let fields = item.content.keys.sorted()
+        let who = count == 1 ? "item '\(item.externalID)' has" : "none of the first \(count) items has"
+        let advice = fields.first.map { "; write a --template that quotes its fields, such as {{item.\($0)}}" } ?? ""
+        return "not sent: the prompt quotes \(quoted) and \(who) anything there (item '\(item.externalID)' has "
+            + (fields.isEmpty ? "no content fields" : fields.joined(separator: ", ")) + ")" + advice
     }
 }
 

@@ -105,6 +105,46 @@ struct LLMRunnerTests {
         }
     }
 
+    @Test("an item the prompt would quote nothing of is neither sent nor paid for; a run whose first items all lack the fields stops before any call",
+          arguments: TestBackend.allCases)
+    func itemsWithoutTheQuotedFields(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let queue = try await Self.queue(store, texts: ["c-1": "[id:c-1] [answer:spam] buy followers"])
+                _ = try await store.importItems([
+                    ItemDraft(externalID: "q-1", content: ["query": "cheap flights", "result": "Lisbon from $89"]),
+                    ItemDraft(externalID: "q-2", content: ["text": .null, "query": "hotels"]),
+                    ItemDraft(externalID: "q-3", content: ["text": "  \n"]),
+                ], into: queue, now: Date())
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(
+                    baseURL: server.baseURL, model: "test-model", apiKeyEnv: "TEST_LLM_KEY", concurrency: 2,
+                    requestsPerSecond: 200, timeoutSeconds: 4, maxAttempts: 2,
+                    pricing: ModelPricing(inputPerMillion: 1, outputPerMillion: 10))
+                let runner = LLMRunner(store: store, environment: ["TEST_LLM_KEY": "sk-test"])
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await runner.run(run)
+                #expect(finished.state == .completed)
+                #expect(finished.succeeded == 1 && finished.failed == 3, "\(finished)")
+                #expect(server.totalCalls == 1 && finished.calls == 1, "only c-1 was sent")
+                #expect(abs(finished.cost - (100.0 * 1 + 20.0 * 10) / 1_000_000) < 1e-12, "one call paid for")
+
+                // A queue whose items have none of the quoted fields: the run stops before its first call, saying why.
+                let search = try await Fixtures.queue(store, name: "search-relevance")
+                _ = try await store.importItems(
+                    (1...3).map { ItemDraft(externalID: "s-\($0)", content: ["query": .string("q\($0)"), "result": .string("r\($0)")]) }, into: search,
+                    now: Date())
+                let stopped = try await runner.run(
+                    try await store.startLLMRun(on: search, as: Self.predictor, config: config, by: analyst, now: Date()))
+                #expect(stopped.state == .failed && stopped.calls == 0 && server.totalCalls == 1)
+                let reason = stopped.error ?? ""
+                #expect(reason.contains("the prompt quotes 'text' and none of the first 3 items has anything there"), "\(reason)")
+                #expect(reason.contains("item 's-1' has query, result") && reason.contains("{{item.query}}"), "\(reason)")
+            }
+        }
+    }
+
     @Test("a wrong key stops the run as failed after one call per worker at most, and a second run of it is refused while unfinished",
           arguments: TestBackend.allCases)
     func wrongKeyStops(on backend: TestBackend) async throws {

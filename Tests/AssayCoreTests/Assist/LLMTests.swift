@@ -128,7 +128,7 @@ struct PromptTemplateTests {
         #expect(invalidInput { try longest.validated() } == nil)
     }
 
-    @Test("content that is not a string is written as compact JSON; a missing field as nothing")
+    @Test("content that is not a string is written as compact JSON; a missing or null field as nothing")
     func nonStringContent() {
         let template = PromptTemplate(
             name: "t", version: "1",
@@ -137,7 +137,19 @@ struct PromptTemplateTests {
             "n": 2, "tags": ["a", "b"], "meta": ["source": "web", "rank": 1.5], "flag": true, "nil": nil, "x": 0.25,
         ]
         let rendered = template.render(item: content, schema: schema, guidelines: [:])
-        #expect(rendered == [.user(#"[2][["a","b"]][{"rank":1.5,"source":"web"}][true][][web][null][0.25]"#)])
+        #expect(rendered == [.user(#"[2][["a","b"]][{"rank":1.5,"source":"web"}][true][][web][][0.25]"#)])
+    }
+
+    @Test("the fields a template quotes, and whether an item has anything in any of them (the quotesSomething example)")
+    func quotedFields() {
+        let template = PromptTemplate(name: "t", version: "1", system: "{{item.context}}", user: "{{labels}} {{item.text}} {{item.context}}")
+        #expect(template.itemFields == ["context", "text"])
+        #expect(template.quotesSomething(of: ["text": "hi"]), "a field missing from some items only is fine")
+        #expect(template.quotesSomething(of: ["context": ["thread": 3]]))
+        for content: [String: JSONValue] in [["query": "cheap flights"], ["text": nil], ["text": " \n", "context": ""], [:]] {
+            #expect(!template.quotesSomething(of: content), "\(content)")
+        }
+        #expect(!PromptTemplate(name: "t", version: "1", user: "{{item.text}}").quotesSomething(of: ["query": "cheap flights"]))
     }
 
     @Test("a dotted field is read whole first, then as a path")

@@ -139,7 +139,7 @@ struct PromptContext {
 
     private func value(of placeholder: PromptPlaceholder) -> String {
         switch placeholder {
-        case .item(let field): itemText(field)
+        case .item(let field): Self.text(of: field, in: content)
         case .labels: PromptTemplate.labelList(for: schema)
         case .labelCodes: schema.codes.joined(separator: ", ")
         case .guidelines: PromptTemplate.guidelineBlocks(for: schema, guidelines: guidelines)
@@ -149,13 +149,13 @@ struct PromptContext {
 
     /// The field as text: a string as it is, other JSON compact, a missing field empty. A dotted name is first
     /// looked up whole, then as a path into nested objects.
-    private func itemText(_ field: String) -> String {
+    static func text(of field: String, in content: [String: JSONValue]) -> String {
         var value = content[field]
         if value == nil, field.contains(".") {
             let path = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             value = path.dropFirst().reduce(content[path[0]]) { $0?[$1] }
         }
-        guard let value else { return "" }
+        guard let value, value != .null else { return "" }
         return value.stringValue ?? value.canonicalJSON
     }
 }

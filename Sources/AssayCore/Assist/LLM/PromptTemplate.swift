@@ -83,14 +83,31 @@ public struct PromptTemplate: Codable, Sendable, Equatable {
                 throw AssayError.invalidInput(field: field, line: nil, reason: "a '{{' is never closed with '}}'")
             }
         }
-        let showsItem = (PromptSegment.split(system) + PromptSegment.split(user)).contains {
-            if case .placeholder(_, .item?) = $0 { true } else { false }
-        }
-        guard showsItem else {
+        guard !itemFields.isEmpty else {
             throw AssayError.invalidInput(
                 field: "user", line: nil, reason: "the prompt never shows the item: add a placeholder such as {{item.text}}")
         }
         return self
+    }
+
+    /// The item fields the template quotes (`{{item.FIELD}}`), in the order they first appear.
+    public var itemFields: [String] {
+        (PromptSegment.split(system) + PromptSegment.split(user)).reduce(into: []) { fields, segment in
+            if case .placeholder(_, .item(let field)?) = segment, !fields.contains(field) { fields.append(field) }
+        }
+    }
+
+    /// Whether the prompt for an item with `content` quotes anything of it: false when every field of
+    /// ``itemFields`` is missing, null or blank there. Such a prompt asks the model, at a price, to label nothing,
+    /// and its answer would be stored as a prediction. A field missing from some items only (a context field,
+    /// say) is fine while another is there.
+    ///
+    /// ```swift
+    /// let template = PromptTemplate(name: "t", version: "1", user: "{{item.text}}")
+    /// template.quotesSomething(of: ["query": "cheap flights"])  // false
+    /// ```
+    public func quotesSomething(of content: [String: JSONValue]) -> Bool {
+        itemFields.contains { !PromptContext.text(of: $0, in: content).trimmingBlanksAndNewlines.isEmpty }
     }
 
     /// The messages to send for one item: the system message (left out when the system text is empty) and the
