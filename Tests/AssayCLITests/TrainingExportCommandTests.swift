@@ -22,14 +22,23 @@ struct TrainingExportCommandTests {
                         startedAt: nil, submittedAt: Date(), line: index + 2)
                 }
                 _ = try await store.importJudgments(judgments, into: queue, now: Date())
+                // A gold item with the text of p-9 (p-9 itself was labelled by people): p-9 stays out of the
+                // training data, as `assay train --queue` leaves it out, so that the gold stays a held-out test.
+                _ = try await store.importItems([ItemDraft(externalID: "gold-1", content: ["text": "Post number 9 "])], into: queue, now: Date())
+                let admin = try await store.createPerson(PersonDraft(name: "Ada", role: .admin), now: Date())
+                _ = try await store.importGold([GoldDraft(itemExternalID: "gold-1", labels: ["none"])], into: queue, by: admin, now: Date())
             }
             let written = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "data", "--splits", "80/10/10"])
             #expect(written.status == 0, "\(written.stderr)")
-            #expect(written.stdout.contains("Wrote 99 of 101 labelled items to data: 79 train, 10 validation, 10 test; left out: 0 duplicates, 0 copies labelled otherwise than most copies of their text, 2 copies of texts with no majority label."), "\(written.stdout)")
+            #expect(written.stdout.contains("Wrote 98 of 101 labelled items to data: 80 train, 9 validation, 9 test; left out: 0 duplicates, 0 copies labelled otherwise than most copies of their text, 2 copies of texts with no majority label, 1 copies of texts that are also gold (the held-out test)."), "\(written.stdout)")
+            let everyText = try ["train", "validation", "test"].map {
+                try String(contentsOf: cli.folder.appendingPathComponent("data/\($0).jsonl"), encoding: .utf8)
+            }.joined()
+            #expect(!everyText.contains("\"p-9\""), "the gold text's copy is left out")
             let test = try String(contentsOf: cli.folder.appendingPathComponent("data/test.jsonl"), encoding: .utf8)
             let rows = try test.split(separator: "\n").map { try JSONValue(parsing: Array($0.utf8)) }
-            #expect(rows.count == 10 && rows.allSatisfy { $0["split"] == "test" && $0["provenance"] == "unanimous" })
-            #expect(rows.filter { $0["labels"] == ["spam"] }.count == 3, "a tenth of the 25 spam texts, rounded: stratified")
+            #expect(rows.count == 9 && rows.allSatisfy { $0["split"] == "test" && $0["provenance"] == "unanimous" })
+            #expect(rows.filter { $0["labels"] == ["spam"] }.count == 2, "a tenth of the 24 spam texts, rounded: stratified")
             let csv = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "csv", "--format", "csv"])
             #expect(csv.status == 0)
             let header = try String(contentsOf: cli.folder.appendingPathComponent("csv/train.csv"), encoding: .utf8).split(separator: "\n")[0]

@@ -14,7 +14,8 @@ struct Export: AsyncParsableCommand {
             With --training, the items whose final label people decided (never the model's auto-accepted ones, nor \
             unresolved items) are written to DIR/train, DIR/validation and DIR/test (.jsonl or .csv): one row per \
             distinct text (normalised: Unicode folding, lower case, spaces) with the labels most of its copies \
-            have (outvoted copies, and texts whose copies tie, left out), each set stratified by label; each row \
+            have (outvoted copies, texts whose copies tie, and texts that are also gold left out), each set \
+            stratified by label; each row \
             carries external_id, text, labels, split, provenance, confidence, judgment_count and decided_at. The same data and --seed give the same split.
 
             With --label-studio, the decided items are written as one JSON array that Label Studio imports: each \
@@ -149,10 +150,16 @@ struct Export: AsyncParsableCommand {
     private func exportTrainingData() async throws {
         try await CommandFailure.reporting {
             let splitter = TrainingSplit(shares: try TrainingSplit.Shares(parsing: splits), seed: seed)
-            let examples = try await database.withStore { store in
-                try await store.labeledTexts(in: try await store.queue(queue), fields: textField)
+            let (examples, gold) = try await database.withStore { store in
+                let queue = try await store.queue(queue)
+                return (try await store.labeledTexts(in: queue, fields: textField), try await store.goldTexts(in: queue, fields: textField))
             }
-            let result = splitter.split(examples.map { example in
+            // Texts that are also gold are left out, as `assay train --queue` leaves them out: the gold is the queue's
+            // held-out test, and a model trained on the export and scored on the gold would otherwise be scored on
+            // what it learnt by heart.
+            let goldKeys = Set(gold.map { TrainingSplit.key(of: $0.text) })
+            let trainable = examples.filter { !goldKeys.contains(TrainingSplit.key(of: $0.text)) }
+            let result = splitter.split(trainable.map { example in
                 TrainingSplit.Example(
                     externalID: example.externalID, text: example.text, labels: example.labels,
                     provenance: example.provenance?.rawValue ?? "", confidence: example.confidence ?? 0,
@@ -171,7 +178,8 @@ struct Export: AsyncParsableCommand {
             print("Wrote \(result.rows.count) of \(examples.count) labelled items to \(outDir!): "
                 + TrainingSplit.Part.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                 + "; left out: \(result.duplicatesDropped) duplicates, \(result.outvotedDropped) copies labelled "
-                + "otherwise than most copies of their text, \(result.conflictsDropped) copies of texts with no majority label.")
+                + "otherwise than most copies of their text, \(result.conflictsDropped) copies of texts with no majority label, "
+                + "\(examples.count - trainable.count) copies of texts that are also gold (the held-out test).")
             let kept = Dictionary(grouping: result.rows) { $0.example.labels.sorted().joined(separator: "|") }.mapValues(\.count)
             print("Rows per label: " + kept.sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "(none)" : $0.key) \($0.value)" }
                 .joined(separator: ", ") + ".")
