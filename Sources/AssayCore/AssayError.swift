@@ -44,6 +44,12 @@ extension AssayError: CustomStringConvertible {
 }
 
 extension AssayError {
+    /// The line of the file or batch the error is about, if any.
+    public var line: Int? {
+        if case .invalidInput(_, let line, _) = self { return line }
+        return nil
+    }
+
     /// The same error with a line number attached, for errors raised while reading one row of a batch.
     public func at(line: Int) -> AssayError {
         if case .invalidInput(let field, nil, let reason) = self {

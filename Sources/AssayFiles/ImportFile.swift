@@ -75,6 +75,7 @@ public struct ImportFile: Sendable {
         limit: Int = 20, in queue: Queue, store: Store, heartbeat: () async throws -> Void = {}
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
+        var items = ItemRowCheck(queue: queue)
         do {
             try await forEachBatch(of: 20_000) { rows, _ in
                 try await heartbeat()
@@ -94,11 +95,7 @@ public struct ImportFile: Sendable {
                                 rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
                             }
                         } else {
-                            do {
-                                try ItemRows.draft(from: row).checkJudgeable(on: queue.schema)
-                            } catch let error as AssayError {
-                                throw error.at(line: row.line)
-                            }
+                            _ = try items.draft(from: row)
                         }
                     } catch let error as AssayError {
                         problems.append(error)
@@ -115,7 +112,8 @@ public struct ImportFile: Sendable {
         } catch let error as AssayError {
             problems.append(error)  // the file itself cannot be parsed past this point
         }
-        return problems
+        // In the file's order: a batch's unknown items are found after its other problems.
+        return problems.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }.map(\.element)
     }
 
     /// Pass two: stores the rows in `queue`, batch by batch, calling `progress` with the share of bytes read.

@@ -77,7 +77,7 @@ struct ImportExportCommandTests {
         }
     }
 
-    @Test("items keep the file's order and the first row of a repeated external id wins, across batches stored together",
+    @Test("items keep the file's order across batches stored together; an external id named twice in a file is refused, naming both lines",
           arguments: TestBackend.allCases)
     func batchesKeepFileOrder(on backend: TestBackend) async throws {
         try await CLISandbox.with(backend) { cli in
@@ -85,19 +85,35 @@ struct ImportExportCommandTests {
             try Data(#"{"name": "order", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#.utf8)
                 .write(to: queueFile)
             #expect(try cli.assay(["queues", "create", queueFile.path]).status == 0)
-            // Batches of 3: "b" again in the next batch, "a" again two batches on, "f" twice in one batch.
-            let ids = ["a", "b", "c", "b", "d", "e", "f", "a", "f", "g"]
-            let file = cli.folder.appendingPathComponent("items.jsonl")
-            let lines = ids.enumerated().map { #"{"external_id": "\#($1)", "text": "row \#($0 + 1)"}"# }
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
-            let imported = try cli.assay(["import", file.path, "--queue", "order", "--batch-size", "3"])
-            #expect(imported.status == 0, "\(imported.stderr)")
-            #expect(imported.stdout.contains("Imported 7 of 10 rows into 'order' (3 already there)"), "\(imported.stdout)")
-            let stored = try await cli.store { store in
-                try await store.items(in: try await store.queue("order").id, after: nil, limit: 100)
+            func write(_ name: String, _ ids: [String]) throws -> String {
+                let file = cli.folder.appendingPathComponent(name)
+                let lines = ids.enumerated().map { #"{"external_id": "\#($1)", "text": "row \#($0 + 1)"}"# }
+                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+                return file.path
             }
-            #expect(stored.map(\.externalID) == ["a", "b", "c", "d", "e", "f", "g"])
-            #expect(stored.map { $0.content["text"] } == ["row 1", "row 2", "row 3", "row 5", "row 6", "row 7", "row 10"].map { .string($0) })
+            // Batches of 3, stored two at a time on PostgreSQL.
+            let items = try write("items.jsonl", ["a", "b", "c", "d", "e", "f", "g"])
+            let imported = try cli.assay(["import", items, "--queue", "order", "--batch-size", "3"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("Imported 7 of 7 rows into 'order'"), "\(imported.stdout)")
+            func stored() async throws -> [Item] {
+                try await cli.store { store in try await store.items(in: try await store.queue("order").id, after: nil, limit: 100) }
+            }
+            #expect(try await stored().map(\.externalID) == ["a", "b", "c", "d", "e", "f", "g"])
+
+            // "b" again in the next batch, "a" two batches on, "h" twice in one batch: the second row's content
+            // would be lost as "already there", so the file is refused, every repeat named, and nothing stored.
+            let repeats = try write("repeats.jsonl", ["h", "b", "i", "b", "j", "h", "a", "k"])
+            let refused = try cli.assay(["import", repeats, "--queue", "order", "--batch-size", "3"])
+            #expect(refused.status == 1)
+            for line in ["repeats.jsonl:4: external_id: 'b' is already on line 2", "repeats.jsonl:6: external_id: 'h' is already on line 1"] {
+                #expect(refused.stderr.contains(line), "\(refused.stderr)")
+            }
+            #expect(try await stored().count == 7)
+            // A re-import of a file, by contrast, skips what is there: that is how an interrupted load is resumed.
+            let again = try cli.assay(["import", items, "--queue", "order", "--batch-size", "3"])
+            #expect(again.status == 0 && again.stdout.contains("Imported 0 of 7 rows into 'order' (7 already there)"), "\(again.stdout)")
+            #expect(try await stored().map { $0.content["text"] } == (1...7).map { .string("row \($0)") })
         }
     }
 

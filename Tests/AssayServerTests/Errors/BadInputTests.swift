@@ -188,4 +188,39 @@ struct BadInputTests {
             #expect(try await server.store.items(in: queue.id, after: nil, limit: 100).count == 3)
         }
     }
+
+    @Test("an item body lists every bad row in order: a language or market the queue does not serve, an external id named twice",
+          arguments: TestBackend.allCases)
+    func everyBadItemRow(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, name: "scoped-en", languages: ["en"], markets: ["US"])
+            let rows = [
+                #"{"external_id": "s-1", "text": "fine: en-GB is English", "language": "en-GB", "market": "US"}"#,
+                #"{"external_id": "s-2", "text": "olá", "language": "pt-BR"}"#,
+                #"{"external_id": "s-3", "text": "hi", "market": "ZZ"}"#,
+                #"{"external_id": "s-1", "text": "again"}"#,
+                #"{"external_id": "s-4", "priority": "high", "text": "x"}"#,
+            ].joined(separator: "\n")
+            let refused = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data(rows.utf8), contentType: "application/x-ndjson")
+            #expect(refused.status == .unprocessableEntity)
+            let lines = refused.reason.split(separator: "\n")
+            let expected = [
+                "line 2: language: 'pt-BR' is not a language of queue 'scoped-en' (en)", "line 3: market: 'ZZ' is not a market of queue 'scoped-en' (US)",
+                "line 4: external_id: 's-1' is already on line 1; a file names each item once", "line 5: priority: must be a whole number",
+            ]
+            #expect(lines.count == expected.count && zip(lines, expected).allSatisfy { $0.hasPrefix($1) }, "\(refused.reason)")
+            #expect(try await server.store.stats(of: queue.id).items == 0)
+            // The same file as a background job fails with the same lines.
+            let job = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports", body: Data(rows.utf8), contentType: "application/x-ndjson")
+            let link = try #require(try job.object()["links"]?["job"]?.stringValue)
+            var error: String?
+            for _ in 0..<100 where error == nil {
+                error = try await server.request(.GET, link).object()["job"]?["error"]?.stringValue
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(error?.hasSuffix(refused.reason) == true, "\(error ?? "no error")")
+        }
+    }
 }

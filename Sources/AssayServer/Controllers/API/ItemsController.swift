@@ -20,7 +20,9 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: false))
-        let report = try await req.store.importItems(try rows.map(ItemRows.draft(from:)), into: queue, now: req.now)
+        var check = ItemRowCheck(queue: queue)
+        let drafts = try rows.readEach { [try check.draft(from: $0)] }
+        let report = try await req.store.importItems(drafts, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
     }
 
@@ -36,7 +38,7 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: true))
-        let judgments = try rows.flatMap(JudgmentRows.judgments(from:))
+        let judgments = try rows.readEach(JudgmentRows.judgments(from:))
         let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
     }
