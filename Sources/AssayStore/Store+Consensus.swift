@@ -34,7 +34,9 @@ extension Store {
     /// Judgments are read a page at a time outside any transaction; the model is computed in memory; final labels
     /// are rewritten 2,000 items per transaction, and only where the label, its provenance or whether it is
     /// resolved changed (or the confidence moved by more than 0.01), so the writer is never held for long.
-    /// Items an arbitrator decided, or that wait for one on appeal, are left alone.
+    /// Items an arbitrator decided, or that wait for one on appeal, are left alone: each transaction locks its
+    /// items and reads their labels again, so a decision made while the model was fitted stands, and a second
+    /// estimate running at once (another server's) finds the change made and counts nothing twice.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a queue whose rule takes no model.
     public func estimateConsensus(of queue: Queue, now: Date) async throws -> ConsensusEstimate {
@@ -70,31 +72,38 @@ extension Store {
         var changed = 0
         let current = try await currentDecisions
         for start in stride(from: 0, to: current.count, by: 2_000) {
-            var updates: [FinalLabel] = []
-            var previous: [Int64: FinalLabel.Provenance] = [:]
+            // The labels that differ from the snapshot read at the start...
+            var candidates: [Int64: FinalLabel] = [:]
             for decision in current[start..<min(start + 2_000, current.count)] {
                 redecided += 1
                 let itemVotes = Self.votes(of: decision.itemID, in: matrix)
                 let (outcome, provenance) = decider.decide(itemVotes)
-                if outcome.labels == decision.labels, provenance == decision.provenance, outcome.reason == decision.reason,
-                    abs(outcome.agreement - decision.confidence) <= 0.01
-                {
-                    continue
-                }
-                previous[decision.itemID] = decision.provenance
-                updates.append(FinalLabel(
+                let label = FinalLabel(
                     itemID: decision.itemID, externalID: "", labels: outcome.labels, provenance: provenance,
                     confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
-                    decidedAt: now))
+                    decidedAt: now)
+                if !decision.matches(label) { candidates[decision.itemID] = label }
             }
-            guard !updates.isEmpty else { continue }
-            try await transaction { [updates, previous] sql in
+            guard !candidates.isEmpty else { continue }
+            // ...are written from what is there when the items are locked: since the snapshot an arbitrator may
+            // have decided one (it stays as decided), an appeal opened, or another estimate (another server's, say)
+            // written the same change (the counters would count it twice).
+            changed += try await transaction { [candidates, backend] sql in
+                try await Self.lockItems(Set(candidates.keys), backend: backend, sql)
+                let fresh = try await Self.decisions(of: candidates.keys.sorted(), sql)
+                var updates: [FinalLabel] = []
+                var previous: [Int64: FinalLabel.Provenance] = [:]
+                for (itemID, label) in candidates.sorted(by: { $0.key < $1.key }) {
+                    guard let there = fresh[itemID], there.isConsensus, !there.matches(label) else { continue }
+                    previous[itemID] = there.provenance
+                    updates.append(label)
+                }
                 var counters: QueueCounters.Changes = [:]
                 // Counters move from the previous provenance to the new one; completion does not change.
                 try await FinalLabels.write(updates, previous: previous, queue: queue, now: now, counters: &counters, sql)
                 try await QueueCounters.add(counters, to: queue.id, sql)
+                return updates.count
             }
-            changed += updates.count
         }
         let elapsed = ContinuousClock.now - started
         return ConsensusEstimate(
@@ -118,17 +127,46 @@ extension Store {
         var provenance: FinalLabel.Provenance
         var reason: ConsensusOutcome.Reason?
         var confidence: Double
+
+        /// Whether consensus may change it: not an arbitrator's decision, nor an item waiting on appeal.
+        var isConsensus: Bool { provenance != .arbitration && reason != .appealed }
+
+        /// Whether `label` says the same: the labels, how they were decided, why unresolved, and a confidence
+        /// within 0.01 (a smaller move is not worth a write).
+        func matches(_ label: FinalLabel) -> Bool {
+            labels == label.labels && provenance == label.provenance && reason == label.unresolvedReason
+                && abs(confidence - label.confidence) <= 0.01
+        }
+
+        init(itemID: Int64, labels: String?, provenance: String, confidence: Double, reason: String?) throws {
+            self.itemID = itemID
+            self.labels = try labels.map { try Column.strings(from: $0) }
+            self.provenance = FinalLabel.Provenance(rawValue: provenance) ?? .unresolved
+            self.reason = reason.flatMap(ConsensusOutcome.Reason.init(rawValue:))
+            self.confidence = confidence
+        }
+    }
+
+    /// The final labels of these items as they are now, in the caller's transaction.
+    private static func decisions(of itemIDs: [Int64], _ sql: any SQLDatabase) async throws -> [Int64: CurrentDecision] {
+        var found: [Int64: CurrentDecision] = [:]
+        for row in try await sql.raw("""
+            SELECT item_id, labels, provenance, confidence, unresolved_reason FROM final_labels WHERE item_id IN (\(binds: itemIDs))
+            """).all() {
+            let decision = try CurrentDecision(
+                itemID: try row.int64("item_id"), labels: try row.optionalString("labels"), provenance: try row.string("provenance"),
+                confidence: try row.decode(column: "confidence", as: Double.self), reason: try row.optionalString("unresolved_reason"))
+            found[decision.itemID] = decision
+        }
+        return found
     }
 
     /// The queue's final labels that consensus may change (not arbitrated, not on appeal), in item order.
     private static func currentDecisions(in queueID: UUID, _ store: Store) async throws -> [CurrentDecision] {
         var decisions: [CurrentDecision] = []
         func keep(_ item: Int64, _ labels: String?, _ provenance: String, _ confidence: Double, _ reason: String?) throws {
-            let decision = CurrentDecision(
-                itemID: item, labels: try labels.map { try Column.strings(from: $0) },
-                provenance: FinalLabel.Provenance(rawValue: provenance) ?? .unresolved,
-                reason: reason.flatMap(ConsensusOutcome.Reason.init(rawValue:)), confidence: confidence)
-            if decision.provenance != .arbitration, decision.reason != .appealed { decisions.append(decision) }
+            let decision = try CurrentDecision(itemID: item, labels: labels, provenance: provenance, confidence: confidence, reason: reason)
+            if decision.isConsensus { decisions.append(decision) }
         }
         if case .postgres(let database) = store.connections {
             // Decoded by position, as in forEachVote: by name, a third of a million rows took seconds.

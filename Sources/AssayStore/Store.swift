@@ -1,5 +1,6 @@
 import AssayCore
 import FluentKit
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 
@@ -69,13 +70,32 @@ public struct Store: Sendable {
     /// On SQLite the transaction is `BEGIN IMMEDIATE` on the one writer connection: it takes the write lock up
     /// front, so a read-then-write transaction never fails halfway with SQLITE_BUSY when another process (say
     /// `assay import` while the server runs) wrote in between; it waits for the lock instead.
+    ///
+    /// On PostgreSQL a transaction the server ends as a deadlock or a serialization failure is run again, up to
+    /// three times in all, after a short random pause: two transactions that lock rows in different orders (two
+    /// imports naming the same external ids in different orders, a decision during a re-estimate) are not a
+    /// mistake of either caller, and the retry succeeds once the other has committed. `body` must therefore do
+    /// nothing outside the database that it cannot do twice.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connections {
         case .postgres(let database):
-            return try await database().transaction { db in try await body(db as! any SQLDatabase) }
+            for attempt in 1... {
+                do {
+                    return try await database().transaction { db in try await body(db as! any SQLDatabase) }
+                } catch let error as PSQLError where attempt < 3 && Self.isRetryable(error) {
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
+                }
+            }
+            fatalError("unreachable")
         case .sqlite(let sqlite):
             return try await sqlite.transaction(body)
         }
+    }
+
+    /// Deadlock detected (40P01) or serialization failure (40001): PostgreSQL rolled the transaction back, and the
+    /// same work can succeed when run again.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        ["40P01", "40001"].contains(error.serverInfo?[.sqlState])
     }
 
     /// `FOR UPDATE SKIP LOCKED` on PostgreSQL, where concurrent transactions would otherwise queue on the same
