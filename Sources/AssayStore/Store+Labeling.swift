@@ -464,8 +464,15 @@ extension Store {
                     \(bind: submission.clientKey),
                     \(GuidelineVersions.inForce(in: assignment.queueID, at: now)),
                     \(bind: try submission.ranking.map(Column.json)))
+            ON CONFLICT (annotator_id, client_key) DO NOTHING
             RETURNING id, guideline_version
-            """).first()!
+            """).first()
+        // The key was free when checked, and another submit by the same person took it since (PostgreSQL runs
+        // both at once): the same conflict, now that the other has committed.
+        guard let row else {
+            try await requireUnused(submission.clientKey, by: assignment.annotatorID, sql)
+            throw AssayError.conflict("client_key '\(submission.clientKey ?? "")' was taken by another submit at the same moment; use a new key")
+        }
         return Judgment(
             id: try row.int64("id"), itemID: assignment.itemID, queueID: assignment.queueID,
             annotatorID: assignment.annotatorID, labels: submission.labels, rationale: submission.rationale,
