@@ -3,9 +3,9 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// Publishes the next version of a queue's guidelines. The version number comes from the primary key
-    /// (queue, version): two analysts publishing at once cannot both get the same number; the second retries
-    /// with the next. With `recertify`, every annotator who has judged in the queue is suspended from it until
+    /// Publishes the next version of a queue's guidelines. Publishes to one queue take turns on its row (locked on
+    /// PostgreSQL; SQLite has one writer), so two analysts publishing at once get the next two numbers; the
+    /// primary key (queue, version) holds it regardless. With `recertify`, every annotator who has judged in the queue is suspended from it until
     /// reinstated, each logged. Logged as `guideline.published`.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for an empty text or a passage for an unknown label.
@@ -13,7 +13,11 @@ extension Store {
         -> Guideline
     {
         let draft = try draft.validated(for: queue.schema)
-        return try await transaction { sql in
+        return try await transaction { [backend] sql in
+            if backend == .postgres {
+                // NO KEY: rows that only refer to the queue (judgments, items) do not wait for the publish.
+                try await sql.raw("SELECT id FROM queues WHERE id = \(bind: queue.id) FOR NO KEY UPDATE").run()
+            }
             let next = try await sql.raw("""
                 SELECT COALESCE(MAX(version), 0) + 1 AS next FROM guidelines WHERE queue_id = \(bind: queue.id)
                 """).first()!.int("next")
