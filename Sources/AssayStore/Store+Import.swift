@@ -473,7 +473,9 @@ extension Store {
         async throws -> [String: Int64]
     {
         var found: [String: Int64] = [:]
-        let all = Array(externalIDs)
+        // Stored ids are composed (``Swift/String/composed``); a decomposed spelling asked for finds its item, and
+        // Swift's lookups, which compare canonically, find it under either spelling.
+        let all = Array(Set(externalIDs.map(\.composed)))
         for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
             let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
             for row in try await sql.raw("""

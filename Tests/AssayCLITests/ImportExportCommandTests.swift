@@ -117,6 +117,34 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("an id's two Unicode spellings are one id: a file naming both is refused, and judgments under either find the item",
+          arguments: TestBackend.allCases)
+    func composedIDs(on backend: TestBackend) async throws {
+        try await CLISandbox.with(backend) { cli in
+            let queueFile = try cli.write("queue.json", #"{"name": "cafes", "overlap": 2, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#)
+            #expect(try cli.assay(["queues", "create", queueFile]).status == 0)
+            let (precomposed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+            #expect(precomposed == decomposed && Array(precomposed.utf8) != Array(decomposed.utf8), "equal to Swift, not to a database")
+            // In two batches, which PostgreSQL's loader stores two at a time.
+            let both = try cli.write("both.jsonl", [precomposed, "tea", decomposed].map { #"{"external_id": "\#($0)", "text": "x"}"# }.joined(separator: "\n"))
+            let refused = try cli.assay(["import", both, "--queue", "cafes", "--batch-size", "2"])
+            #expect(refused.status == 1 && refused.stderr.contains("both.jsonl:3: external_id: '\(precomposed)' is already on line 1"), "\(refused.stderr)")
+            let one = try cli.write("one.jsonl", #"{"external_id": "\#(decomposed)", "text": "x"}"#)
+            #expect(try cli.assay(["import", one, "--queue", "cafes"]).status == 0)
+            let judgments = try cli.write("judgments.csv", """
+                item_external_id,annotator_external_id,label,submitted_at
+                \(precomposed),ann-1,ok,2026-12-01T10:00:00Z
+                \(decomposed),ann-2,ok,2026-12-01T10:01:00Z
+                """)
+            let judged = try cli.assay(["import", judgments, "--queue", "cafes", "--judgments"])
+            #expect(judged.status == 0, "\(judged.stderr)")
+            let items = try await cli.store { store in try await store.items(in: try await store.queue("cafes").id, after: nil, limit: 10) }
+            #expect(items.count == 1 && Array(items[0].externalID.utf8) == Array(precomposed.utf8), "stored composed")
+            let stats = try await cli.store { store in try await store.stats(of: try await store.queue("cafes").id) }
+            #expect(stats.judgments == 2 && stats.completedItems == 1, "both judgments on the one item")
+        }
+    }
+
     @Test("a file that cannot be used fails with FILE[:LINE:COLUMN] and no usage line; a mistyped id is a usage mistake")
     func badFilesAndIDs() async throws {
         try await CLISandbox.with(.sqlite) { cli in

@@ -74,7 +74,7 @@ public struct ImportRow: Sendable, Equatable {
                 throw AssayError.invalidInput(
                     field: name, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
             }
-            return text
+            return text.composed
         }
         throw AssayError.invalidInput(field: names[0], line: line, reason: "is required")
     }

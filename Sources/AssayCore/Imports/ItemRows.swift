@@ -26,7 +26,7 @@ public enum ItemRows {
         if row.fields["external_id"] == nil, case .object(let meta)? = row.fields["meta"],
             case .string(let kept)? = meta["external_id"], !kept.trimmingBlanksAndNewlines.isEmpty
         {
-            return kept.trimmingBlanksAndNewlines
+            return kept.trimmingBlanksAndNewlines.composed
         }
         return try row.requiredID("external_id", "id", maxLength: 1_000)
     }

@@ -93,7 +93,7 @@ public struct PersonDraft: Codable, Sendable, Equatable {
         guard !external.isEmpty, external.count <= 200 else {
             throw AssayError.invalidInput(field: "external_id", line: nil, reason: "must be 1 to 200 characters")
         }
-        draft.externalID = external
+        draft.externalID = external.composed
         if role == .vendorLead, vendorID == nil {
             throw AssayError.invalidInput(field: "vendor_id", line: nil, reason: "a vendor lead must belong to a vendor")
         }
