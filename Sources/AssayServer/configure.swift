@@ -61,6 +61,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // A browser asking for an address with no page, or posting a form without its CSRF token, gets a page.
     app.middleware.use(WebErrorPages(onlyForBrowsers: true))
     app.middleware.use(RequestBodyErrors())
+    app.middleware.use(NULInAddress())
     // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .notice)) }
     app.middleware.use(UnexpectedErrorLogger())

@@ -33,6 +33,9 @@ public struct ImportRow: Sendable, Equatable {
                 throw AssayError.invalidInput(
                     field: nil, line: record.line, reason: "column \(column + 1) has a value but the header gives it no name")
             }
+            guard !value.utf8.contains(0) else {
+                throw AssayError.invalidInput(field: name, line: record.line, reason: NULCharacter.refusal)
+            }
             fields[name] = .string(value)
         }
         self.init(line: record.line, fields: fields)
@@ -52,6 +55,9 @@ public struct ImportRow: Sendable, Equatable {
         }
         guard case .object(let fields) = value else {
             throw AssayError.invalidInput(field: nil, line: line, reason: "each line must be a JSON object")
+        }
+        if let field = fields.first(where: { $0.key.utf8.contains(0) || $0.value.containsNUL }) {
+            throw AssayError.invalidInput(field: field.key.utf8.contains(0) ? nil : field.key, line: line, reason: NULCharacter.refusal)
         }
         self.init(line: line, fields: fields)
     }

@@ -23,7 +23,11 @@ extension Request {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         decoder.userInfo[.refusesUnknownKeys] = true
-        return try decoder.decode(Body.self, from: body.data.map { Data($0.readableBytesView) } ?? Data())
+        let data = body.data.map { Data($0.readableBytesView) } ?? Data()
+        guard !NULCharacter.isEscaped(inJSON: data) else {
+            throw AssayError.invalidInput(field: nil, line: nil, reason: "the body \(NULCharacter.refusal)")
+        }
+        return try decoder.decode(Body.self, from: data)
     }
 
     /// The body, read as JSON, of a request whose body may be left out: nil when there is none.

@@ -58,3 +58,14 @@ struct RequestBodyErrors: AsyncMiddleware {
         request.headers.first(name: .contentType).map { "it came as \($0)" } ?? "it came with no Content-Type"
     }
 }
+
+/// A path or query holding U+0000 (`%00`) is refused before any route looks it up (``NULCharacter``): PostgreSQL
+/// cannot compare text holding it, and `GET /queues/a%00b` was a server error there.
+struct NULInAddress: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard !request.url.string.lowercased().contains("%00") else {
+            throw AssayError.invalidInput(field: nil, line: nil, reason: "the address \(NULCharacter.refusal)")
+        }
+        return try await next.respond(to: request)
+    }
+}

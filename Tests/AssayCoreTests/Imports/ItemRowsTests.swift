@@ -173,4 +173,23 @@ struct ItemRowsTests {
             try JudgmentRows.judgment(from: ImportRow(line: 3, fields: ["item": "c", "worker": "w", "label": "a"]))
         }
     }
+
+    @Test("the NUL character is refused in a JSON line, a CSV cell and a JSON body, naming the field (the NULCharacter example)")
+    func nulCharacter() throws {
+        #expect(NULCharacter.isEscaped(inJSON: Array(#"{"name": "a\u0000b"}"#.utf8)))
+        #expect(!NULCharacter.isEscaped(inJSON: Array(#"{"name": "a\\u0000b"}"#.utf8)), "an escaped backslash, then text")
+        #expect(NULCharacter.isEscaped(inJSON: Array(#"{"name": "a\\\u0000b"}"#.utf8)), "a backslash, then the escape")
+        #expect(NULCharacter.isEscaped(inJSON: Array(#"{"name": "a\u00001"}"#.utf8)), "NUL, then the digit 1")
+        #expect(!NULCharacter.isEscaped(inJSON: Array(#"{"x": "\u0001 \u000"}"#.utf8)))
+        #expect(throws: AssayError.invalidInput(field: "text", line: 4, reason: NULCharacter.refusal)) {
+            try ImportRow(jsonLine: Array(#"{"external_id": "c-1", "text": "a\u0000b"}"#.utf8), line: 4)
+        }
+        #expect(throws: AssayError.invalidInput(field: "data", line: 2, reason: NULCharacter.refusal)) {
+            try ImportRow(jsonLine: Array(#"{"external_id": "c-1", "data": {"text": ["\u0000"]}}"#.utf8), line: 2)
+        }
+        let record = CSVRecord(line: 3, fields: ["c-1", "a\u{0}b"])
+        #expect(throws: AssayError.invalidInput(field: "text", line: 3, reason: NULCharacter.refusal)) {
+            try ImportRow(csv: record, header: ["external_id", "text"])
+        }
+    }
 }

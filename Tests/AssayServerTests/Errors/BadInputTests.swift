@@ -223,4 +223,22 @@ struct BadInputTests {
             #expect(error?.hasSuffix(refused.reason) == true, "\(error ?? "no error")")
         }
     }
+
+    @Test("the NUL character is a 422 on both databases: in a body, a path, a query and an import row", arguments: TestBackend.allCases)
+    func nulCharacter(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store)
+            let person = try await server.request(.POST, "/api/v1/people", json: ["name": "Al\u{0}ice", "role": "annotator"])
+            #expect(person.status == .unprocessableEntity && person.reason == "the body \(NULCharacter.refusal)", "\(person.text)")
+            for path in ["/api/v1/queues/a%00b", "/api/v1/people?after=a%00", "/api/v1/audit?entity_id=a%00"] {
+                let refused = try await server.request(.GET, path)
+                #expect(refused.status == .unprocessableEntity && refused.reason == "the address \(NULCharacter.refusal)", "\(path): \(refused.text)")
+            }
+            let rows = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/items", body: Data(#"{"external_id": "n\u0000", "text": "x"}"#.utf8),
+                contentType: "application/x-ndjson")
+            #expect(rows.status == .unprocessableEntity && rows.reason == "line 1: external_id: \(NULCharacter.refusal)", "\(rows.text)")
+            #expect(try await server.store.stats(of: queue.id).items == 0)
+        }
+    }
 }
