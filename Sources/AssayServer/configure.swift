@@ -38,16 +38,12 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.jobUploadByteLimit = settings.maxJobUploadBytes
     app.jobs = try JobRunner(
         folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger)
-    try await database.store.failInterruptedJobs(
-        silentSince: settings.clock.now.addingTimeInterval(-JobRunner.givenUpAfter), now: settings.clock.now)
+    try await app.jobs.failInterruptedJobs()
+    await app.jobs.removeLeftovers()
     app.lifecycle.use(DatabaseCloser())
     // Registered after the closer, so it runs before it: handlers shut down in reverse order.
     app.lifecycle.use(JobStopper())
-    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { app in
-        try await app.store.failInterruptedJobs(
-            silentSince: app.clock.now.addingTimeInterval(-JobRunner.givenUpAfter), now: app.clock.now,
-            sparing: app.jobs.runningJobIDs)
-    })
+    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { try await $0.jobs.failInterruptedJobs() })
     app.lifecycle.use(PeriodicTask(name: "lease sweep", interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))) {
         try await $0.store.reclaimExpiredLeases(now: $0.clock.now)
     })

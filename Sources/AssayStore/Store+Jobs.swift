@@ -104,7 +104,7 @@ extension Store {
     /// 10 seconds and is left alone. (Each server stamps beats by its own clock: clocks more than the allowed
     /// silence apart would fail live jobs.)
     @discardableResult
-    public func failInterruptedJobs(silentSince cutoff: Date, now: Date, sparing ownJobs: [UUID] = []) async throws -> Int {
+    public func failInterruptedJobs(silentSince cutoff: Date, now: Date, sparing ownJobs: [UUID] = []) async throws -> [UUID] {
         let spared: SQLQueryString = ownJobs.isEmpty ? "" : "AND id NOT IN (\(binds: ownJobs))"
         return try await failJobs(
             "state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: Column.millis(cutoff)) \(spared)",
@@ -113,8 +113,8 @@ extension Store {
 
     /// Fails the given jobs, which this process was running and will not finish (its server is shutting down).
     @discardableResult
-    public func failStoppedJobs(_ ids: [UUID], now: Date) async throws -> Int {
-        guard !ids.isEmpty else { return 0 }
+    public func failStoppedJobs(_ ids: [UUID], now: Date) async throws -> [UUID] {
+        guard !ids.isEmpty else { return [] }
         return try await failJobs(
             "state IN ('queued', 'running') AND id IN (\(binds: ids))", reason: "stopped when its server shut down",
             now: now)
@@ -122,7 +122,7 @@ extension Store {
 
     /// Marks failed the unfinished jobs `condition` picks, saying what became of their work: an import keeps the
     /// batches it loaded, and running it again skips their rows, since their external ids are known.
-    private func failJobs(_ condition: SQLQueryString, reason: String, now: Date) async throws -> Int {
+    private func failJobs(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [UUID] {
         let importAdvice = "\(reason) before it finished; import the file again (the rows already loaded are skipped)"
         let exportAdvice = "\(reason) before it finished; export again"
         return try await sql().raw("""
@@ -130,7 +130,7 @@ extension Store {
                 error = CASE WHEN kind = 'export' THEN \(bind: exportAdvice) ELSE \(bind: importAdvice) END
             WHERE \(condition)
             RETURNING id
-            """).all().count
+            """).all().map { try $0.uuid("id") }
     }
 }
 

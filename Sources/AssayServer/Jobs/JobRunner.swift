@@ -108,6 +108,39 @@ final class JobRunner: Sendable {
         }
     }
 
+    /// Fails the jobs of other processes silent for ``givenUpAfter`` (their process died) and removes their files:
+    /// an upload nobody will import, or half an export nobody may download. The server calls this as it starts,
+    /// then every minute.
+    func failInterruptedJobs() async throws {
+        let failed = try await store.failInterruptedJobs(
+            silentSince: clock.now.addingTimeInterval(-Self.givenUpAfter), now: clock.now, sparing: runningJobIDs)
+        for id in failed { removeFiles(of: id) }
+    }
+
+    /// Removes what a crash left in the folder: uploads of jobs that are no longer waiting to be imported, and
+    /// exports that did not succeed. Another process's live job, and finished exports, are kept. Called as the
+    /// server starts, after ``failInterruptedJobs()``: a job another server failed while this one was down left its
+    /// files here.
+    func removeLeftovers() async {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names {
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, let id = UUID(uuidString: String(parts[0])), parts[1] == "upload" || parts[1] == "export" else { continue }
+            let job = try? await store.job(id)
+            let keep = parts[1] == "upload" ? [.queued, .running].contains(job?.state) : job?.state == .succeeded
+            if !keep { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        }
+    }
+
+    /// The files of a job that failed elsewhere: its upload, or its partial export.
+    private func removeFiles(of id: UUID) {
+        for format in ImportFormat.allCases {
+            for kind in ["upload", "export"] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent("\(id.uuidString).\(kind).\(format.rawValue)"))
+            }
+        }
+    }
+
     /// The finished export's file.
     func download(of job: Job) -> URL {
         folder.appendingPathComponent("\(job.id.uuidString).export.\(job.format.rawValue)")

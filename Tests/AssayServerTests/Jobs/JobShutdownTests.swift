@@ -46,4 +46,50 @@ struct JobShutdownTests {
             #expect(try await store.job(finished.id).state == .succeeded)
         }
     }
+
+    @Test("a job another process left silent is failed and its files removed; at start, what a crash left is removed and live files kept",
+          arguments: TestBackend.allCases)
+    func interruptedJobsLeaveNoFiles(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store, overlap: 1)
+            let start = Date()
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let clock = AdjustableTime()
+            let runner = try JobRunner(folder: folder, store: store, clock: clock, logger: Logger(label: "test"))
+            func file(_ id: UUID, _ kind: String, _ format: String = "csv") throws -> URL {
+                let url = folder.appendingPathComponent("\(id.uuidString).\(kind).\(format)")
+                try Data("external_id\nx-1\n".utf8).write(to: url)
+                return url
+            }
+            // Another process's import, silent since it died with its upload here.
+            let dead = try await store.createJob(.importItems, on: queue.id, format: .csv, by: nil, now: start)
+            let deadUpload = try file(dead.id, "upload")
+            // Another process's live import, beating.
+            let live = try await store.createJob(.importItems, on: queue.id, format: .jsonl, by: nil, now: start)
+            let liveUpload = try file(live.id, "upload", "jsonl")
+            // A finished export, still to download; a failed one's half file; an upload no job names.
+            let done = try await store.createJob(.export, on: queue.id, format: .csv, by: nil, now: start)
+            #expect(try await store.startJob(done.id, now: start))
+            try await store.finishJob(done.id, exportedRows: 1, now: start)
+            let doneExport = try file(done.id, "export")
+            let failed = try await store.createJob(.export, on: queue.id, format: .csv, by: nil, now: start)
+            try await store.failJob(failed.id, reason: "disk full", now: start)
+            let failedExport = try file(failed.id, "export")
+            let stray = try file(UUID(), "upload")
+
+            clock.advance(by: JobRunner.givenUpAfter + 60)
+            #expect(try await store.touchJob(live.id, now: clock.now))
+            try await runner.failInterruptedJobs()
+            #expect(try await store.job(dead.id).state == .failed)
+            #expect(!FileManager.default.fileExists(atPath: deadUpload.path), "the dead job's upload is removed with it")
+            #expect(FileManager.default.fileExists(atPath: liveUpload.path))
+
+            await runner.removeLeftovers()
+            let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+            #expect(left == [liveUpload.lastPathComponent, doneExport.lastPathComponent], "\(left)")
+            #expect(!left.contains(failedExport.lastPathComponent) && !left.contains(stray.lastPathComponent))
+        }
+    }
 }
