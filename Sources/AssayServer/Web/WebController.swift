@@ -136,12 +136,13 @@ struct WebController: RouteCollection {
     }
 
     /// The screens of a queue a person may open, as the policy and the queue's routing decide. Someone the queue
-    /// suspended is offered its exams (passing one lifts the suspension), not its work.
+    /// suspended, someone in training or suspended from labeling altogether, is offered its exams (passing one
+    /// lifts a queue's suspension), not its work.
     private static func actions(on queue: Queue, for actor: Actor, suspended: Bool) -> [Chrome.Link] {
         let path = queue.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? queue.name
         var links: [Chrome.Link] = []
         if actor.role.labels, (try? Eligibility.requireCanWork(actor.person, on: queue)) != nil {
-            if !suspended { links.append(Chrome.Link(title: "Label", href: "/work/\(path)")) }
+            if !suspended, (try? Policy.requireCanLabel(actor)) != nil { links.append(Chrome.Link(title: "Label", href: "/work/\(path)")) }
             links.append(Chrome.Link(title: "Exams", href: "/training/\(path)"))
         }
         if (try? Policy.requireCanReview(actor)) != nil { links.append(Chrome.Link(title: "Review", href: "/review/\(path)")) }
@@ -232,6 +233,8 @@ struct WebController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanSitExams(actor)
         let (queue, guideline) = try await Self.queueAndGuideline(req)
+        // As the exams API: an exam's items are the queue's gold, for the people the queue serves.
+        try Eligibility.requireCanWork(actor.person, on: queue)
         let inProgress = try await req.store.answeredInOpenAttempts(by: actor.person, in: queue.id)
         let exams = try await req.store.exams(in: queue.id).map { exam in
             TrainingPage.ExamRow(

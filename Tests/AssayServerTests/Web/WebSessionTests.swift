@@ -178,6 +178,23 @@ struct WebSessionTests {
             let html: HTTPHeaders = ["Cookie": cookie, "Accept": "text/html"]
             let german = try await server.request(.GET, "/work/reviews-de", token: .some(nil), headers: html)
             #expect(german.status == .forbidden && german.text.contains("does not review de"), "\(german.text.prefix(300))")
+            // Nor are its exams, whose items are the queue's gold with their answers: not on the page, nor by the API.
+            let germanExams = try await server.request(.GET, "/training/reviews-de", token: .some(nil), headers: html)
+            #expect(germanExams.status == .forbidden && germanExams.text.contains("does not review de"), "\(germanExams.text.prefix(300))")
+            let germanQueue = try await server.store.queue("reviews-de")
+            try await Fixtures.items(server.store, into: germanQueue, count: 1, prefix: "de")
+            let admin = try #require(try await server.store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            let deItem = try #require(try await server.store.items(in: germanQueue.id, after: nil, limit: 1).first)
+            _ = try await server.store.setGold(labels: ["spam"], rationale: "why", onItem: deItem.id, by: admin, now: now)
+            let exam = try await server.request(.POST, "/api/v1/queues/reviews-de/exams", json: [
+                "name": "Grundlagen", "items": [.string(deItem.externalID)], "pass_mark": 1, "training": true,
+            ])
+            let examID = try #require(try exam.object()["id"]?.stringValue, "\(exam.text)")
+            let sit = try await server.request(.POST, "/api/v1/exams/\(examID)/next", token: annotator.token)
+            #expect(sit.status == .forbidden && sit.reason.contains("does not review de"), "\(sit.text)")
+            let answer = try await server.request(
+                .POST, "/api/v1/exams/\(examID)/answers", token: annotator.token, json: ["item_id": .number(Double(deItem.id)), "labels": ["spam"]])
+            #expect(answer.status == .forbidden, "\(answer.text)")
             // Suspended from a queue (here, until they requalify under a new guideline), its work is no longer
             // offered; its exams are, as passing one lifts the suspension.
             _ = try await server.store.importJudgments([
@@ -187,6 +204,13 @@ struct WebSessionTests {
             let ana = try await server.store.person(authenticatedBy: TokenSecret(analyst))!
             _ = try await server.store.publishGuideline(
                 GuidelineDraft(markdown: "# Policy", recertify: true), for: reviews, by: ana, now: now)
+            // Someone in training is offered the exams of the queues they will work, not the work.
+            let trainee = try await Fixtures.annotators(server.store, count: 1, prefix: "trainee", languages: ["en"])[0]
+            #expect(try await server.request(.PUT, "/api/v1/people/\(trainee.person.id)/status", json: ["status": "in_training"]).status == .ok)
+            let traineeCookie = try #require(try await Self.signIn(server, token: trainee.token).cookie)
+            let traineeHome = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": traineeCookie])
+            #expect(!traineeHome.text.contains("href=\"/work/") && traineeHome.text.contains("href=\"/training/reviews-en\""),
+                    "\(traineeHome.text)")
             let suspendedHome = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
             #expect(!suspendedHome.text.contains("href=\"/work/reviews-en\"") && suspendedHome.text.contains("href=\"/training/reviews-en\""),
                     "\(suspendedHome.text)")

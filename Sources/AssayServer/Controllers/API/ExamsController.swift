@@ -28,8 +28,7 @@ struct ExamsController: RouteCollection {
 
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
-        try Policy.requireCanSitExams(actor)
-        let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
+        let exam = try await Self.examToSit(req, actor)
         guard let item = try await req.store.nextExamItem(of: exam, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
         }
@@ -38,10 +37,21 @@ struct ExamsController: RouteCollection {
 
     @Sendable func answer(req: Request) async throws -> JSONBody<ExamFeedback> {
         let actor = try req.actor()
-        try Policy.requireCanSitExams(actor)
-        let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
+        let exam = try await Self.examToSit(req, actor)
         let body = try req.jsonBody(ExamAnswerRequest.self)
         return JSONBody(try await req.store.answerExam(exam, item: body.itemID, labels: body.labels, by: actor.person, now: req.now))
+    }
+}
+
+extension ExamsController {
+    /// The exam the path names, if the caller may sit it: someone who labels, whose languages and markets the
+    /// exam's queue serves. An exam's items are the queue's gold, and a training exam shows their answers; someone
+    /// the queue would never serve has no business reading them, nor a qualification for it.
+    static func examToSit(_ req: Request, _ actor: Actor) async throws -> Exam {
+        try Policy.requireCanSitExams(actor)
+        let exam = try await req.store.exam(try req.parameters.id("examID", as: UUID.self))
+        try Eligibility.requireCanWork(actor.person, on: try await req.store.queue(exam.queueID.uuidString))
+        return exam
     }
 }
 
