@@ -16,13 +16,13 @@ struct ReviewBrowserTests {
             let now = server.clock.now
             // A QA queue where one annotator called a scam "none"; a second queue where two annotators tie on both items.
             var audited = try await Fixtures.queue(store, name: "ads-qa")
-            try await Fixtures.items(store, into: audited, count: 1, prefix: "ad")
+            try await Fixtures.items(store, into: audited, count: 2, prefix: "ad")
             let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
             audited = try await store.updateQuality(of: audited, to: QualitySettings(qaRate: 1), by: analyst, now: now)
             let tied = try await Fixtures.queue(store, name: "ads-tie", overlap: 2)
             try await Fixtures.items(store, into: tied, count: 2, prefix: "tie")
             let people = try await Fixtures.annotators(store, count: 2)
-            for (queue, answers, items) in [(audited.name, ["none"], 1), (tied.name, ["spam", "none"], 2)] {
+            for (queue, answers, items) in [(audited.name, ["none"], 2), (tied.name, ["spam", "none"], 2)] {
                 for (person, label) in zip(people, answers) {
                     for _ in 0..<items {
                         let lease = try await server.request(.POST, "/api/v1/queues/\(queue)/next", token: person.token).object()
@@ -42,6 +42,21 @@ struct ReviewBrowserTests {
                 try await browser.open(server.baseURL + "/review/\(audited.name)")
                 try await browser.waitUntil("the review is shown") { try await browser.text("#item-id") == "ad-0001" }
                 #expect(try await browser.text("#judged-labels") == "No violation", "labels are named as the buttons name them")
+                // Left open past its lease, the review goes to another reviewer, who answers first: pressing C here
+                // says so and moves on to the next review.
+                server.clock.advance(by: Double(audited.leaseSeconds) + 1)
+                let otherReviewer = try await Fixtures.token(store, role: .qaReviewer, name: "Ola")
+                let taken = try await server.request(.POST, "/api/v1/queues/\(audited.name)/qa/next", token: otherReviewer).object()
+                #expect(taken["item"]?["external_id"] == "ad-0001", "\(taken)")
+                let takenID = Int(try #require(taken["review"]?["id"]?.doubleValue))
+                let answered = try await server.request(.POST, "/api/v1/qa/\(takenID)", token: otherReviewer, json: ["correct": true])
+                #expect(answered.status == .ok, "\(answered.text)")
+                try await browser.press("c")
+                try await browser.waitUntil("the next review, and why") {
+                    try await browser.text("#status") == "QA review \(takenID) went to another reviewer meanwhile; here is the next one."
+                }
+                #expect(try await browser.text("#item-id") == "ad-0002")
+                #expect(try await browser.text("#tally") == "0")
                 try await browser.press("w")
                 try await browser.press("3")  // spam
                 try await browser.press("k")  // critical
@@ -49,8 +64,9 @@ struct ReviewBrowserTests {
                 try await browser.press("\n")
                 try await browser.waitUntil("the verdict is saved") { try await browser.text("#tally") == "1" }
             }
-            let overturned = try #require(try await store.finalLabels(in: audited.id, after: nil, limit: 1).first)
-            #expect(overturned.labels == ["spam"] && overturned.provenance == .qaOverturn)
+            let finals = try await store.finalLabels(in: audited.id, after: nil, limit: 2)
+            #expect(finals.map(\.externalID) == ["ad-0001", "ad-0002"])
+            #expect(finals[0].labels == ["none"] && finals[1].labels == ["spam"] && finals[1].provenance == .qaOverturn)
 
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: arbitrator)

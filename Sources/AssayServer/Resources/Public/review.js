@@ -25,7 +25,11 @@
     picker.clear();
     setSeverity(null);
     category.value = "";
-    if (!blind) correction.hidden = true;
+    if (!blind) {
+      correction.hidden = true;
+      el("judged-labels").textContent = "";
+      el("judged-rationale").textContent = "";
+    }
     itemView.hidden = true;
     el("item-id").textContent = "–";
     say("Loading the next review…");
@@ -48,6 +52,14 @@
     busy = true;
     const reply = await Assay.api("POST", "/qa/" + task.review.id, verdict);
     busy = false;
+    if (reply.status === 409 || reply.status === 404) {
+      // Another reviewer took it after this page sat past its lease (404: not ours), or reviewed it first (409):
+      // move on rather than stay on a review that is not ours to answer.
+      const taken = task.review.id;
+      await next();
+      say("QA review " + taken + " went to another reviewer meanwhile; " + (task ? "here is the next one." : statusLine.textContent));
+      return;
+    }
     if (reply.status >= 300) { say(Assay.reason(reply, "The verdict was not saved")); return; }
     el("tally").textContent = String(Number(el("tally").textContent) + 1);
     await next();
