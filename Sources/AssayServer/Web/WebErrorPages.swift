@@ -7,10 +7,19 @@ import Vapor
 /// On the page routes it answers every error. Installed for the whole app with `onlyForBrowsers`, it answers only
 /// what a browser asked for as a page (outside `/api/`, accepting HTML): an address with no page, or a form that
 /// lost its CSRF token. API clients keep their JSON errors.
+///
+/// On the page routes every answer, page or error, is marked `Cache-Control: no-store`: on a workstation a BPO
+/// floor shares, Back after signing out showed the last person's workbench or dashboard from the browser's cache.
 struct WebErrorPages: AsyncMiddleware {
     var onlyForBrowsers = false
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await pageOrError(request, next)
+        if !onlyForBrowsers { response.headers.replaceOrAdd(name: .cacheControl, value: "no-store") }
+        return response
+    }
+
+    private func pageOrError(_ request: Request, _ next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch let error as AssayError {

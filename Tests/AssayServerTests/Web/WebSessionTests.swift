@@ -51,6 +51,7 @@ struct WebSessionTests {
             let cookie = try #require(signedIn.cookie)
             let home = try await server.request(.GET, "/", token: .some(nil), headers: ["Cookie": cookie])
             #expect(home.status == .ok && home.text.contains("Annotator 1"), "\(home.status)")
+            #expect(home.headers["Cache-Control"] == ["no-store"], "Back after signing out must not show it from the cache")
             let csrf = String(try #require(home.text.firstMatch(of: /data-csrf="([^"]+)"/)?.1))
 
             // The cookie alone cannot change anything: a request another site triggers carries no token.
