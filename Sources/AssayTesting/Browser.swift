@@ -138,6 +138,30 @@ public final class Browser: @unchecked Sendable {
         try await command(.GET, "/element/\(try await element(selector))/text", nil).stringValue ?? ""
     }
 
+    /// Sets the window's size (a phone is 375 wide).
+    public func resize(width: Int, height: Int) async throws {
+        _ = try await command(.POST, "/window/rect", ["width": .number(Double(width)), "height": .number(Double(height))])
+    }
+
+    /// How far the page is wider than the window, in CSS pixels: 0 when nothing makes it scroll sideways.
+    public func overflowWidth() async throws -> Double {
+        try await script("return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)")
+            .doubleValue ?? 0
+    }
+
+    /// The elements that reach past the window's right edge, innermost first, as `tag#id.class` and their right
+    /// edge: what to look at when ``overflowWidth()`` is not 0.
+    public func widestElements() async throws -> String {
+        try await script("""
+            const width = document.documentElement.clientWidth;
+            return Array.from(document.querySelectorAll('body *'))
+              .filter(e => e.getBoundingClientRect().right > width + 0.5 && !Array.from(e.children).some(c => c.getBoundingClientRect().right > width + 0.5))
+              .slice(0, 5)
+              .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(e.getBoundingClientRect().right))
+              .join(', ');
+            """).stringValue ?? ""
+    }
+
     /// Clicks an element.
     public func click(_ selector: String) async throws {
         _ = try await command(.POST, "/element/\(try await element(selector))/click", [:])

@@ -38,14 +38,24 @@ struct AccessibilityBrowserTests {
                 #expect(found.count == 2 && found.contains { $0.hasPrefix("contrast") } && found.contains { $0.contains("input#unlabelled") },
                         "\(found)")
                 try await browser.signIn(at: server.baseURL, token: analyst)
-                for page in ["/", "/dashboard/\(queue.name)?days=5&by=vendor", "/report?period=month&date=\(month)"] {
+                let pages = ["/", "/dashboard/\(queue.name)?days=5&by=vendor", "/report?period=month&date=\(month)"]
+                for page in pages {
                     try await browser.open(server.baseURL + page)
                     #expect(try await browser.accessibilityProblems() == [], "\(page)")
+                }
+                // On a phone nothing pushes the page wider than the screen (the top bar wraps; wide tables scroll
+                // on their own), so the navigation and Sign out stay in reach.
+                try await browser.resize(width: 375, height: 812)
+                for page in pages {
+                    try await browser.open(server.baseURL + page)
+                    let overflow = try await browser.overflowWidth()
+                    let widest = overflow == 0 ? "" : try await browser.widestElements()
+                    #expect(overflow == 0, "\(page) at 375 px: \(overflow) px too wide; \(widest)")
                 }
             }
             for (token, page, ready) in [
                 (annotator, "/work/\(queue.name)", "#item-id"), (reviewer, "/review/\(queue.name)", "h1"),
-                (arbitrator, "/arbitration/\(queue.name)", "h1"),
+                (arbitrator, "/arbitration/\(queue.name)", "h1"), (annotator, "/training/\(queue.name)", "h1"),
             ] {
                 try await Browser.with { browser in
                     try await browser.signIn(at: server.baseURL, token: token)
@@ -56,6 +66,10 @@ struct AccessibilityBrowserTests {
                         try await Task.sleep(for: .milliseconds(500))  // the page's first lookup
                     }
                     #expect(try await browser.accessibilityProblems() == [], "\(page)")
+                    try await browser.resize(width: 375, height: 812)
+                    let overflow = try await browser.overflowWidth()
+                    let widest = overflow == 0 ? "" : try await browser.widestElements()
+                    #expect(overflow == 0, "\(page) at 375 px: \(overflow) px too wide; \(widest)")
                 }
             }
         }
