@@ -149,6 +149,7 @@ public enum PredictionRows {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func prediction(from row: ImportRow) throws -> PredictionDraft {
+        try row.refuseMisspellings(of: ["external_id", "item_external_id", "item", "labels", "label", "confidence", "uncertainty"])
         let item = try row.requiredText("external_id", "item_external_id", "item")
         let labels = try row.labelList()
         guard let confidence = try row.optionalNumber("confidence") else {

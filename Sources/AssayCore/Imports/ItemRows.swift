@@ -100,6 +100,7 @@ public enum JudgmentRows {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
+        try row.refuseMisspellings(of: columns)
         let item = try row.requiredID("item_external_id", "item", maxLength: 1_000)
         // As long as the people API allows: a judgments import makes a person of an unknown annotator.
         let annotator = try row.requiredID("annotator_external_id", "annotator", "worker", maxLength: 200)
@@ -109,6 +110,11 @@ public enum JudgmentRows {
             throw AssayError.invalidInput(field: "submitted_at", line: row.line, reason: "is required")
         }
         let started = try row.optionalDate("started_at")
+        if started == nil, row.fields["time_spent_ms"] != nil {
+            throw AssayError.invalidInput(
+                field: "time_spent_ms", line: row.line,
+                reason: "is not read: the time spent is submitted_at − started_at; give started_at instead")
+        }
         if let started, started > submitted {
             throw AssayError.invalidInput(field: "started_at", line: row.line, reason: "is after submitted_at")
         }
@@ -119,14 +125,26 @@ public enum JudgmentRows {
     }
 }
 
+extension JudgmentRows {
+    /// The columns a judgment row is read from, every name each may go by.
+    public static let columns = [
+        "item_external_id", "item", "annotator_external_id", "annotator", "worker", "ranking", "labels", "label", "rationale",
+        "started_at", "submitted_at",
+    ]
+}
+
 /// Reads a gold set: which item (by external id) has which reference answer.
 public enum GoldRows {
+    /// The columns a gold row is read from, every name each may go by.
+    public static let columns = ["external_id", "item_external_id", "item", "labels", "label", "rationale"]
+
     /// The gold answer a row gives: `external_id` (or `item_external_id`, `item`), `labels` (a list, or text with
     /// `|` between labels, or `label`) and an optional `rationale`, the explanation shown in training.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func gold(from row: ImportRow) throws -> GoldDraft {
-        GoldDraft(
+        try row.refuseMisspellings(of: columns)
+        return GoldDraft(
             itemExternalID: try row.requiredText("external_id", "item_external_id", "item"), labels: try row.labelList(),
             rationale: try row.optionalText("rationale"), line: row.line)
     }

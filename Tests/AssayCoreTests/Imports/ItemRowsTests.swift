@@ -1,4 +1,4 @@
-import AssayCore
+@testable import AssayCore
 import Foundation
 import Testing
 
@@ -191,5 +191,32 @@ struct ItemRowsTests {
         #expect(throws: AssayError.invalidInput(field: "text", line: 3, reason: NULCharacter.refusal)) {
             try ImportRow(csv: record, header: ["external_id", "text"])
         }
+    }
+
+    @Test("a misspelt column of a judgment, gold or prediction row is refused with the name meant; a tool's own columns are not")
+    func misspelledColumns() throws {
+        func judgment(_ extra: [String: JSONValue]) throws -> ImportedJudgment {
+            var fields: [String: JSONValue] = ["item": "c-1", "worker": "w-1", "label": "spam", "submitted_at": "2026-12-01T10:00:00Z"]
+            fields.merge(extra) { $1 }
+            return try JudgmentRows.judgment(from: ImportRow(line: 2, fields: fields))
+        }
+        for (column, meant) in [("rationnale", "rationale"), ("submited_at", "submitted_at"), ("Rationale", "rationale"), ("lables", "labels"), ("statred_at", "started_at")] {
+            #expect(throws: AssayError.invalidInput(field: column, line: 2, reason: "not a column Assay reads; did you mean \(meant)?")) {
+                try judgment([column: "x"])
+            }
+        }
+        // A tool's own columns are not slips of Assay's: they are left unread, as before.
+        #expect(try judgment(["project": "p-9", "lead_time": 12, "task": "t", "labeler": "w-1", "level": "2"]).labels == ["spam"])
+        #expect(throws: AssayError.self, "time spent without a start is not silently dropped") { try judgment(["time_spent_ms": 1200]) }
+        #expect(try judgment(["time_spent_ms": 1200, "started_at": "2026-12-01T09:59:00Z"]).startedAt != nil)
+        #expect(throws: AssayError.invalidInput(field: "rationnale", line: 3, reason: "not a column Assay reads; did you mean rationale?")) {
+            try GoldRows.gold(from: ImportRow(line: 3, fields: ["external_id": "c-1", "label": "spam", "rationnale": "why"]))
+        }
+        #expect(throws: AssayError.invalidInput(field: "confidance", line: 4, reason: "not a column Assay reads; did you mean confidence?")) {
+            try PredictionRows.prediction(from: ImportRow(line: 4, fields: ["item": "c-1", "label": "spam", "confidance": 0.9]))
+        }
+        #expect(ImportRow.editDistance(Array("ca"), Array("abc"), atMost: 5) == 3)
+        #expect(ImportRow.editDistance(Array("abcd"), Array("abdc"), atMost: 5) == 1, "a swap is one edit")
+        #expect(ImportRow.editDistance(Array(""), Array("abc"), atMost: 5) == 3)
     }
 }
