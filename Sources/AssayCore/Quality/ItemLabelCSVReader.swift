@@ -65,8 +65,9 @@ public struct ItemLabelCSVReader {
         }
         let (itemPosition, labelPosition) = positions!
         for record in records {
-            let item = record.fields[itemPosition]
-            let label = record.fields[labelPosition]
+            // Spaces around a value are not part of it, as in the judgments files (``JudgmentCSVReader``).
+            let item = record.fields[itemPosition].trimmingBlanks
+            let label = record.fields[labelPosition].trimmingBlanks
             for (name, value) in [(itemColumn, item), (labelColumn, label)] where value.isEmpty {
                 throw AssayError.invalidInput(field: name, line: record.line, reason: "is empty")
             }

@@ -88,9 +88,11 @@ public struct JudgmentCSVReader {
         guard !records.isEmpty else { return }
         let (itemColumn, workerColumn, labelColumn) = try columnPositions()
         for record in records {
-            let item = record.fields[itemColumn]
-            let worker = record.fields[workerColumn]
-            let label = record.fields[labelColumn]
+            // Spaces around a value are not part of it: a spreadsheet saved with ", " would otherwise make " spam"
+            // another label than "spam", and every agreement figure wrong.
+            let item = record.fields[itemColumn].trimmingBlanks
+            let worker = record.fields[workerColumn].trimmingBlanks
+            let label = record.fields[labelColumn].trimmingBlanks
             for (name, value) in [(columns.item, item), (columns.worker, worker), (columns.label, label)]
             where value.isEmpty {
                 throw AssayError.invalidInput(field: name, line: record.line, reason: "is empty")

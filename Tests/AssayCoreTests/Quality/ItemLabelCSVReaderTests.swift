@@ -20,6 +20,11 @@ private func read(
 struct ItemLabelCSVReaderTests {
     static let text = "item,label,confidence\r\npost-2,spam,0.9\r\n\"post-1, again\",\"ham\nor eggs\",1.0\r\n\r\npost-3,café,\n"
 
+    @Test func spacesAroundAValueAreNotPartOfIt() throws {
+        let table = try read("item,label\npost-1 , spam\npost-2,ham \n")
+        #expect(table.labels == ["post-1": "spam", "post-2": "ham"])
+    }
+
     @Test func docExample() throws {
         var reader = ItemLabelCSVReader()
         try reader.feed(Array("item,label\npost-1,spam\npost-2,ham\n".utf8))

@@ -26,6 +26,13 @@ private func same(_ a: JudgmentMatrix, _ b: JudgmentMatrix) -> Bool {
 
 @Suite("JudgmentCSVReader")
 struct JudgmentCSVReaderTests {
+    @Test("spaces around a value are not part of it: ' a' and 'a' are one label, as a spreadsheet's ', ' makes them")
+    func trimsValues() throws {
+        let spaced = try read("item,worker,label\ni1,w1,a\ni1, w2 , a\ni2,w1,b\ni2,w2,b \n")
+        #expect(spaced.labelCoding.values == ["a", "b"] && Set(spaced.workerCoding.values) == ["w1", "w2"])
+        #expect(throws: AssayError.invalidInput(field: "label", line: 2, reason: "is empty")) { try read("item,worker,label\ni1,w1,  \n") }
+    }
+
     static let text = """
         item,worker,label\r
         post-1,ann,spam\r
