@@ -174,6 +174,10 @@ import Testing
         let noID = try sandbox.write("noid.csv", "id,text\n1,hello\n,world\n")
         run = try sandbox.assay(["predict", "--model", "ok.model", noID])
         #expect(run.status != 0 && run.stderr.contains("noid.csv:3") && run.stderr.contains("id"), "\(run.stderr)")
+        run = try sandbox.assay(["predict", "--model", "ok.model", good, "--text-column", "tweet"])
+        #expect(run.status != 0 && run.stdout.isEmpty, "nothing on standard output before the failure, not even the header: \(run.stdout)")
+        run = try sandbox.assay(["label-errors", good, "--min-confidence", "1.5"])
+        #expect(run.status == 64 && run.stderr.contains("--min-confidence must be 0 to 1"), "\(run.stderr)")
 
         var damaged = try Data(contentsOf: URL(fileURLWithPath: sandbox.path("ok.model")))
         damaged[damaged.count / 2] ^= 0xFF

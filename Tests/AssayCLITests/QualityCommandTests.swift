@@ -211,6 +211,19 @@ struct QualityCommandTests {
         #expect(!showsNaN(run.stdout + run.stderr))
     }
 
+    @Test("agree --level ordinal on text labels without --order is a usage mistake, exit 1; with --order it measures")
+    func agreeOrdinalNeedsOrder() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let file = try scratch.write("levels.csv", "item,worker,label\ni1,ann,low\ni1,bob,mid\ni2,ann,high\ni2,bob,high\n")
+        let run = try scratch.assay(["agree", file, "--level", "ordinal"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("--level ordinal needs --order for labels that are not numbers, lowest first (the labels of \(file): high, low, mid)"),
+                "\(run.stderr)")
+        let ordered = try scratch.assay(["agree", file, "--level", "ordinal", "--order", "low,mid,high", "--json"])
+        #expect(ordered.status == 0, "\(ordered.stderr)")
+    }
+
     @Test("agree reports a bad judgments file with FILE:LINE")
     func agreeBadFile() throws {
         let scratch = try Scratch()

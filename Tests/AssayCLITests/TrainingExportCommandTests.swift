@@ -43,6 +43,8 @@ struct TrainingExportCommandTests {
             #expect(csv.status == 0)
             let header = try String(contentsOf: cli.folder.appendingPathComponent("csv/train.csv"), encoding: .utf8).split(separator: "\n")[0]
             #expect(header == "external_id,text,labels,split,provenance,confidence,judgment_count,decided_at")
+            let onAFile = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "data/test.jsonl"])
+            #expect(onAFile.status == 1 && onAFile.stderr.contains("data/test.jsonl: is a file; --out-dir names a folder"), "\(onAFile.stderr)")
             let bad = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "x", "--splits", "80/30/10"])
             #expect(bad.status != 0 && bad.stderr.contains("splits"), "\(bad.stderr)")
         }

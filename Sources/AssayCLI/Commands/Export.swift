@@ -147,6 +147,21 @@ struct Export: AsyncParsableCommand {
         }
     }
 
+    /// Makes the folder for the training files, or says in a sentence why it cannot be made (Foundation's own
+    /// error reads "NSCocoaErrorDomain Code=516").
+    private static func makeFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw CommandFailure(description: "\(path): is a file; --out-dir names a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(description: "\(path): cannot make the folder (\((error as NSError).localizedDescription))")
+        }
+    }
+
     private func exportTrainingData() async throws {
         try await CommandFailure.reporting {
             let splitter = TrainingSplit(shares: try TrainingSplit.Shares(parsing: splits), seed: seed)
@@ -165,7 +180,7 @@ struct Export: AsyncParsableCommand {
                     provenance: example.provenance?.rawValue ?? "", confidence: example.confidence ?? 0,
                     judgmentCount: example.judgmentCount ?? 0, decidedAt: example.decidedAt ?? Date(timeIntervalSince1970: 0))
             })
-            try FileManager.default.createDirectory(atPath: outDir!, withIntermediateDirectories: true)
+            try Self.makeFolder(outDir!)
             for part in TrainingSplit.Part.allCases {
                 let path = (outDir! as NSString).appendingPathComponent("\(part.rawValue).\(format.rawValue)")
                 let output = try OutputFile(path: path)

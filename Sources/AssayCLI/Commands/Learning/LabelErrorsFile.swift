@@ -48,6 +48,11 @@ struct LabelErrorsFile: AsyncParsableCommand {
     @Option(help: "Where to write the flagged rows (- for standard output).")
     var out = "-"
 
+    func validate() throws {
+        guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be 0 to 1") }
+        guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20") }
+    }
+
     func run() async throws {
         var ids: [String] = [], texts: [String] = [], labels: [String] = []
         try await CommandFailure.reporting(file: data) {

@@ -79,7 +79,6 @@ struct Predict: AsyncParsableCommand {
         // --item-column`).
         var header = [idColumn, "label", "confidence"]
         if probabilities { header += classifier.labels.map { "p_\($0)" } }
-        output.write(CSVWriter.row(header))
         var written = 0
         try await CommandFailure.reporting(file: data) {
             try TextExampleFiles.forEachBatch(
@@ -92,6 +91,9 @@ struct Predict: AsyncParsableCommand {
                     if probabilities { fields += prediction.probabilities.map(Self.format) }
                     text += CSVWriter.row(fields)
                 }
+                // The header goes with the first rows, once the file has shown it has its columns: written first,
+                // a pipe read a header-only "result" of a command that then failed.
+                if written == 0 { output.write(CSVWriter.row(header)) }
                 output.write(text)
                 written += batch.count
             }

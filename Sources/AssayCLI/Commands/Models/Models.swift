@@ -234,6 +234,7 @@ struct Models: AsyncParsableCommand {
         func validate() throws {
             if review, by == nil { throw ValidationError("--review needs --by: appeals are logged with who made them") }
             guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be 0 to 1") }
+            guard (2...20).contains(folds) else { throw ValidationError("--folds must be 2 to 20") }
             guard limit > 0 else { throw ValidationError("--limit must be above 0") }
         }
 

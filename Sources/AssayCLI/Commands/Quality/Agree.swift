@@ -55,6 +55,12 @@ struct Agree: AsyncParsableCommand {
         let start = ContinuousClock.now
         let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
         let read = ContinuousClock.now - start
+        // A usage mistake, not a coefficient the data leave undefined: say so and stop, rather than print "n/a".
+        if level != .nominal, labelOrder == nil, judgments.labelCoding.values.contains(where: { Double($0) == nil }) {
+            throw CommandFailure(
+                description: "--level \(level.rawValue) needs --order for labels that are not numbers, lowest first "
+                    + "(the labels of \(file): \(judgments.labelCoding.values.prefix(12).joined(separator: ", ")))")
+        }
         let report = try AgreementReport(
             judgments, level: level, order: labelOrder, bootstrap: bootstrap, confidence: confidence, seed: seed)
         if !quiet {
