@@ -77,6 +77,37 @@ extension Store {
         return items.compactMap { item in labels[item.id].map { (item, $0) } }
     }
 
+    /// Every judgment of a queue, by external ids, oldest first, a page at a time (keyset on the judgment id; the next
+    /// page is read while `body` handles this one): what a judgments export writes.
+    public func forEachJudgmentPage(
+        in queueID: UUID, pageSize: Int = 10_000, _ body: ([JudgmentRecord]) async throws -> Void
+    ) async throws {
+        func page(after id: Int64) async throws -> (records: [JudgmentRecord], last: Int64?) {
+            let rows = try await sql().raw("""
+                SELECT j.id, i.external_id AS item, p.external_id AS annotator, j.labels, j.rationale, j.started_at_ms,
+                       j.submitted_at_ms, j.ranking
+                FROM judgments j JOIN items i ON i.id = j.item_id JOIN people p ON p.id = j.annotator_id
+                WHERE j.queue_id = \(bind: queueID) AND j.id > \(bind: id) ORDER BY j.id LIMIT \(bind: pageSize)
+                """).all()
+            let records = try rows.map { row in
+                JudgmentRecord(
+                    itemExternalID: try row.string("item"), annotatorExternalID: try row.string("annotator"),
+                    labels: try Column.strings(from: try row.string("labels")), rationale: try row.optionalString("rationale"),
+                    startedAt: try row.optionalDate("started_at_ms"), submittedAt: try row.date("submitted_at_ms"),
+                    ranking: try row.optionalString("ranking").map(Column.strings(from:)))
+            }
+            return (records, try rows.last?.int64("id"))
+        }
+        var next = Task { try await page(after: 0) }
+        defer { next.cancel() }
+        while true {
+            let (records, last) = try await next.value
+            guard let last else { return }
+            next = Task { try await page(after: last) }
+            try await body(records)
+        }
+    }
+
     /// The judgments of one item, oldest first.
     public func judgments(of itemID: Int64) async throws -> [Judgment] {
         try await sql().raw("""

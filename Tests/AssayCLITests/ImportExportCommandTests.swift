@@ -145,6 +145,47 @@ struct ImportExportCommandTests {
         }
     }
 
+    @Test("export --judgments writes every answer in the import's columns: it goes into assay agree, and back into a queue, as it is",
+          arguments: TestBackend.allCases)
+    func judgmentsRoundTrip(on backend: TestBackend) async throws {
+        try await CLISandbox.with(backend) { cli in
+            for name in ["first", "second"] {
+                let queue = try cli.write("\(name).json", #"{"name": "\#(name)", "overlap": 2, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#)
+                #expect(try cli.assay(["queues", "create", queue]).status == 0)
+                #expect(try cli.assay(["import", try cli.write("items-\(name).csv", "external_id,text\nc-1,a\nc-2,b\nc-3,c\n"), "--queue", name]).status == 0)
+            }
+            let judgments = try cli.write("judgments.csv", """
+                item_external_id,annotator_external_id,labels,rationale,started_at,submitted_at
+                c-1,w-1,ok,,,2026-12-01T10:00:00Z
+                c-1,w-2,ok,"looks fine, really",2026-12-01T09:59:30Z,2026-12-01T10:01:00Z
+                c-2,w-1,spam,,,2026-12-01T10:02:00Z
+                c-2,w-2,ok,,,2026-12-01T10:03:00Z
+                c-3,w-1,spam,,,2026-12-01T10:04:00Z
+                """)
+            #expect(try cli.assay(["import", judgments, "--queue", "first", "--judgments"]).status == 0)
+
+            let exported = try cli.assay(["export", "--queue", "first", "--judgments", "--format", "csv", "--out", "out.csv"])
+            #expect(exported.status == 0 && exported.stdout.contains("Wrote 5 judgments to out.csv."), "\(exported.stderr)")
+            let text = try String(contentsOf: cli.folder.appendingPathComponent("out.csv"), encoding: .utf8)
+            #expect(text.split(separator: "\n").first == "item_external_id,annotator_external_id,labels,rationale,started_at,submitted_at,ranking")
+            #expect(text.contains(#"c-1,w-2,ok,"looks fine, really",2026-12-01T09:59:30.000Z,2026-12-01T10:01:00.000Z,"#), "\(text)")
+            // `agree` reads a file, not the workspace: run without the sandbox's database arguments.
+            let agreed = try ServerProcess.run([
+                "agree", cli.folder.appendingPathComponent("out.csv").path, "--item-column", "item_external_id",
+                "--worker-column", "annotator_external_id", "--label-column", "labels", "--json",
+            ], environment: [:], currentDirectory: cli.folder)
+            #expect(agreed.status == 0 && agreed.stdout.contains(#""percent_agreement" : 0.5"#), "\(agreed.stdout) \(agreed.stderr)")
+            let reimported = try cli.assay(["import", cli.folder.appendingPathComponent("out.csv").path, "--queue", "second", "--judgments"])
+            #expect(reimported.status == 0, "\(reimported.stderr)")
+            let jsonl = try cli.assay(["export", "--queue", "second", "--judgments"])
+            #expect(jsonl.stdout.split(separator: "\n").count == 5)
+            #expect(jsonl.stdout.contains(#"{"annotator_external_id":"w-2","item_external_id":"c-1","labels":["ok"],"rationale":"looks fine, really","started_at":"2026-12-01T09:59:30.000Z","submitted_at":"2026-12-01T10:01:00.000Z"}"#),
+                    "\(jsonl.stdout)")
+            let both = try cli.assay(["export", "--queue", "first", "--judgments", "--label-studio"])
+            #expect(both.status == 64, "one kind of export at a time")
+        }
+    }
+
     @Test("a file that cannot be used fails with FILE[:LINE:COLUMN] and no usage line; a mistyped id is a usage mistake")
     func badFilesAndIDs() async throws {
         try await CLISandbox.with(.sqlite) { cli in

@@ -40,6 +40,9 @@ struct Export: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
     var out: String?
 
+    @Flag(help: "Write every judgment (who labelled which item how, and when) rather than the final labels: the columns a judgments import reads, and a file for assay agree and aggregate.")
+    var judgments = false
+
     @Flag(help: "Write training data (de-duplicated, stratified splits) to --out-dir.")
     var training = false
 
@@ -70,8 +73,8 @@ struct Export: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
-        if [preferences, training, labelStudio].filter({ $0 }).count > 1 {
-            throw ValidationError("--preferences, --training and --label-studio are three kinds of export; choose one")
+        if [judgments, preferences, training, labelStudio].filter({ $0 }).count > 1 {
+            throw ValidationError("--judgments, --preferences, --training and --label-studio are four kinds of export; choose one")
         }
         if training, outDir == nil { throw ValidationError("--training writes three files: name their folder with --out-dir") }
         if !training, outDir != nil { throw ValidationError("--out-dir goes with --training; use --out for one file") }
@@ -81,6 +84,7 @@ struct Export: AsyncParsableCommand {
         if training { return try await exportTrainingData() }
         if preferences { return try await exportPreferencePairs() }
         if labelStudio { return try await exportLabelStudioTasks() }
+        if judgments { return try await exportJudgments() }
         try await CommandFailure.reporting {
             let output = try OutputFile(path: out)
             defer { output.close() }
@@ -92,6 +96,18 @@ struct Export: AsyncParsableCommand {
             let unresolved = written.unresolved == 0 ? "" : " (\(written.unresolved) unresolved, without a label: ties, "
                 + "failed unanimity or appeals awaiting arbitration)"
             if let out { print("Wrote \(written.rows) final labels to \(out)\(unresolved).") }
+        }
+    }
+
+    private func exportJudgments() async throws {
+        try await CommandFailure.reporting {
+            let output = try OutputFile(path: out)
+            defer { output.close() }
+            let written = try await database.withStore { store in
+                try await JudgmentWriter.write(try await store.queue(self.queue), as: format, from: store) { output.write($0) }
+            }
+            try output.finish()
+            if let out { print("Wrote \(written) judgments to \(out).") }
         }
     }
 

@@ -5,13 +5,29 @@ import Vapor
 
 /// Results: `GET /api/v1/queues/{queue}/final-labels` (paged JSON),
 /// `GET /api/v1/queues/{queue}/export?format=jsonl|csv` (streamed file) and
-/// `GET /api/v1/queues/{queue}/export/label-studio` (the decided items as a Label Studio JSON import, streamed).
+/// `GET /api/v1/queues/{queue}/export/label-studio` (the decided items as a Label Studio JSON import, streamed) and
+/// `GET /api/v1/queues/{queue}/export/judgments?format=jsonl|csv` (every judgment, streamed).
 struct ResultsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let queue = routes.grouped("queues", ":queue")
         queue.get("final-labels", use: finalLabels)
         queue.get("export", use: export)
         queue.get("export", "label-studio", use: exportLabelStudio)
+        queue.get("export", "judgments", use: exportJudgments)
+    }
+
+    /// Streams every judgment of the queue (who labelled which item how, and when), in the columns a judgments
+    /// import reads.
+    @Sendable func exportJudgments(req: Request) async throws -> Response {
+        try Policy.requireCanExport(try req.actor())
+        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let format = try ImportFormat.named(req.query[String.self, at: "format"])
+        let store = req.store
+        return Response.download(
+            named: "\(queue.name)-judgments.\(format.rawValue)", as: format == .csv ? .csvText : .jsonLines
+        ) { send in
+            _ = try await JudgmentWriter.write(queue, as: format, from: store, to: send)
+        }
     }
 
     @Sendable func finalLabels(req: Request) async throws -> Page<FinalLabel> {
