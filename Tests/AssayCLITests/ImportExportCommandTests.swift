@@ -74,6 +74,13 @@ struct ImportExportCommandTests {
             let duplicate = try cli.assay(["users", "add", "Maria Silva"])
             #expect(duplicate.status != 0)
             #expect(duplicate.stderr.contains("already exists"))
+            try await cli.store { store in
+                let vendor = try await store.createVendor(named: "Northwind BPO", now: Date())
+                for team in ["Manila B", "Manila A"] { _ = try await store.createTeam(named: team, in: vendor.id, by: nil, now: Date()) }
+            }
+            let wrongTeam = try cli.assay(["users", "add", "Lena Park", "--role", "vendor_lead", "--vendor", "Northwind BPO", "--team", "Nights"])
+            #expect(wrongTeam.status == 1 && wrongTeam.stderr.contains("team 'Nights' was not found: its teams are Manila A, Manila B"),
+                    "\(wrongTeam.stderr)")
         }
     }
 

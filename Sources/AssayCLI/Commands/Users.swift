@@ -44,7 +44,16 @@ struct Users: AsyncParsableCommand {
                 let (person, token) = try await database.withStore(creating: true) { store in
                     let vendorID = try await store.vendorID(vendor)
                     var teamID: UUID?
-                    if let vendorID, let team { teamID = try await store.team(team, of: vendorID).id }
+                    if let vendorID, let team {
+                        do {
+                            teamID = try await store.team(team, of: vendorID).id
+                        } catch AssayError.notFound {
+                            // Naming the vendor's teams: the usual slip is a name a little off, or another vendor's team.
+                            let teams = try await store.teams(of: vendorID).map(\.name).sorted()
+                            throw CommandFailure(description: "team '\(team)' was not found: "
+                                + (teams.isEmpty ? "the vendor has no teams yet" : "its teams are \(teams.joined(separator: ", "))"))
+                        }
+                    }
                     let draft = PersonDraft(
                         externalID: externalID, name: name, role: role, vendorID: vendorID, teamID: teamID,
                         languages: Self.list(languages), markets: Self.list(markets))

@@ -144,12 +144,12 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         }
         let overlap = self.overlap ?? 1
         guard (1...50).contains(overlap) else {
-            throw AssayError.invalidInput(field: "overlap", line: nil, reason: "overlap must be 1 to 50, got \(overlap)")
+            throw AssayError.invalidInput(field: "overlap", line: nil, reason: "must be 1 to 50, got \(overlap)")
         }
         let lease = leaseSeconds ?? 600
         guard (5...86_400).contains(lease) else {
             throw AssayError.invalidInput(
-                field: "lease_seconds", line: nil, reason: "lease must be 5 seconds to 1 day, got \(lease)")
+                field: "lease_seconds", line: nil, reason: "must be 5 seconds to 1 day, got \(lease)")
         }
         return Queue(
             id: id, name: trimmed, description: description ?? "", domain: domain ?? "general",

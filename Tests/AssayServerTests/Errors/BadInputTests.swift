@@ -132,7 +132,7 @@ struct BadInputTests {
             let badQueue = try await server.request(
                 .POST, "/api/v1/queues", json: ["name": "q", "overlap": 0, "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])
             #expect(badQueue.status == .unprocessableEntity)
-            #expect(badQueue.reason.contains("overlap must be 1 to 50"))
+            #expect(badQueue.reason.contains("overlap: must be 1 to 50"), "\(badQueue.reason)")
 
             let duplicateQueue = try await server.request(
                 .POST, "/api/v1/queues", json: ["name": .string(queue.name), "schema": ["kind": "single_choice", "labels": [["code": "a"], ["code": "b"]]]])

@@ -43,7 +43,7 @@ struct Models: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import predictions, all or nothing: external_id, labels (a list, or 'a|b' in CSV) or label, confidence.")
 
-        @Argument(help: "The file: .jsonl/.ndjson or .csv.")
+        @Argument(help: "The file: .jsonl/.ndjson, .csv, or .json (one JSON array, as Label Studio exports).")
         var file: String
 
         @Option(help: "The queue, by name or id.")

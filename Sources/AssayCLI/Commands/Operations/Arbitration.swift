@@ -101,7 +101,7 @@ struct Arbitration: AsyncParsableCommand {
     struct Appeal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reopen an item's final label as an arbitration case.")
 
-        @Argument(help: "The item id.")
+        @Argument(help: "The item's number: the item_id column of `assay export`, not its external id.")
         var itemID: Int64
 
         @Option(help: "What is wrong with the final label.")

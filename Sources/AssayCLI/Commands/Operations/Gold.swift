@@ -18,7 +18,7 @@ struct Gold: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a gold set, all or nothing: external_id, labels (a list, or 'a|b' in CSV), rationale.")
 
-        @Argument(help: "The file: .jsonl/.ndjson or .csv.")
+        @Argument(help: "The file: .jsonl/.ndjson, .csv, or .json (one JSON array, as Label Studio exports).")
         var file: String
 
         @Option(help: "The queue, by name or id.")

@@ -185,7 +185,7 @@ struct AgreementReport: Encodable {
         }
         var lines = [
             "\(file): \(judgments) judgments of \(items) items by \(workers) workers; "
-                + "\(pairableItems) items judged at least twice",
+                + "\(pairableItems) \(pairableItems == 1 ? "item" : "items") judged at least twice",
             "labels: \(labels.joined(separator: ", "))",
             "",
             row("percent agreement", percentAgreement, .percentAgreement),
