@@ -402,6 +402,14 @@ struct WorkbenchPage: Encodable {
         let name: String
         let items: Int
         let limit: Int?
+        /// Whether today's items reached the limit: the badge is drawn so from the start, as the page's script
+        /// draws it once a submit reaches it.
+        let atLimit: Bool
+
+        init(code: String, name: String, items: Int, limit: Int?) {
+            (self.code, self.name, self.items, self.limit) = (code, name, items, limit)
+            atLimit = limit.map { items >= $0 } ?? false
+        }
     }
 
     let chrome: Chrome

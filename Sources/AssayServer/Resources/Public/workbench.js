@@ -36,6 +36,8 @@
     rationale.value = "";
     itemView.hidden = true;
     el("item-id").textContent = "–";
+    el("lease").textContent = "–";
+    el("timer").textContent = "–";
     say("Loading the next item…");
     const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/next");
     busy = false;
@@ -48,7 +50,8 @@
     Assay.renderItem(itemView, lease.item, { blurAllMedia });
     showSuggestion(lease.suggestion);
     say("");
-    (picker.buttons[0] || rationale).focus();
+    // Not while a break reminder or a break holds the focus: Enter there would submit instead.
+    if (el("break").hidden && el("on-break").hidden) (picker.buttons[0] || rationale).focus();
   }
 
   // The queue's model suggestion, when the queue shows one. It is shown, never pre-selected: a pre-selected answer
@@ -156,7 +159,8 @@
     stretchStart = serverTime();
     lastWork = stretchStart;
     remindAt = stretchStart + breakAfter;
-    if (lease) itemView.hidden = false; else next();
+    // The item waited for the length of its lease; after a longer break it may be someone else's, so take the next.
+    if (lease && lease.expiresAt > Date.now()) itemView.hidden = false; else next();
   }
 
   async function skip() {
@@ -175,7 +179,11 @@
     el("timer").textContent = Assay.clock(Math.floor((Date.now() - shownAt) / 1000));
     const left = Math.max(0, Math.floor((lease.expiresAt - Date.now()) / 1000));
     el("lease").textContent = Assay.clock(left);
-    if (left === 0) say("The lease expired: this item went back to the pool. Skip to get another.");
+    // Said once (the status line is a live region): a late answer still counts while nobody else has the item.
+    if (left === 0 && !lease.expirySaid) {
+      lease.expirySaid = true;
+      say("The lease ran out: submit now and the answer still counts if nobody else has taken the item, or press S for another.");
+    }
   }
 
   el("submit").addEventListener("click", submit);
