@@ -6,7 +6,9 @@ import SQLKit
 extension Store {
     /// Creates a calibration session over items with reference answers (gold, active or retired).
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item without a reference.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item without a reference;
+    ///   ``AssayError/conflict(_:)`` for a name the queue's sessions already have (kept by a unique index, so two
+    ///   creates at once, or a retried one, make one session).
     public func createCalibration(_ draft: CalibrationDraft, in queue: Queue, now: Date) async throws -> CalibrationSession {
         let draft = try draft.validated(now: now)
         return try await transaction { sql in
@@ -27,12 +29,16 @@ extension Store {
                 id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
                 participants: try await Self.resolve(draft.participants, sql), opensAt: draft.opensAt ?? now,
                 closesAt: draft.closesAt, createdAt: now)
-            try await sql.raw("""
+            guard try await sql.raw("""
                 INSERT INTO calibration_sessions (id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms)
                 VALUES (\(bind: session.id), \(bind: queue.id), \(bind: session.name), \(bind: try Column.json(itemIDs)),
                         \(bind: try Column.json(session.participants)), \(bind: Column.millis(session.opensAt)),
                         \(bind: Column.millis(session.closesAt)), \(bind: Column.millis(now)))
-                """).run()
+                ON CONFLICT (queue_id, name) DO NOTHING RETURNING id
+                """).first() != nil
+            else {
+                throw AssayError.conflict("queue '\(queue.name)' has a calibration session named '\(session.name)' already; name this one otherwise")
+            }
             return session
         }
     }

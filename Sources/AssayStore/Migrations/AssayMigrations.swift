@@ -53,5 +53,6 @@ public enum AssayMigrations {
         LeaseArbitrationCases(),
         OneRunningLLMRunPerPredictor(),
         NormalizeLanguageCodes(),
+        UniqueCalibrationNames(),
     ]
 }

@@ -67,3 +67,51 @@ struct OneRunningLLMRunTests {
         }
     }
 }
+
+/// A queue's calibration sessions have one name each, as its exams do.
+@Suite("Migration 046: unique calibration names")
+struct UniqueCalibrationNamesTests {
+    @Test("sessions of older versions sharing a name keep the oldest's and get their ids after theirs; a second create is a 409",
+          arguments: TestBackend.allCases)
+    func duplicatesRenamedThenRefused(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            let other = try await Fixtures.queue(store, name: "other")
+            // As an older version could store them: no index, three "Week 48" in one queue, one in another (on the
+            // writer: schema changes on SQLite go through the connection that writes).
+            let ids = (0..<4).map { _ in UUID() }
+            try await store.transaction { [queue, other] sql in
+                try await sql.raw("DROP INDEX calibration_sessions_by_name").run()
+                for (index, (id, queueID)) in zip(ids, [queue.id, queue.id, queue.id, other.id]).enumerated() {
+                    try await sql.raw("""
+                        INSERT INTO calibration_sessions (id, queue_id, name, item_ids, participants, opens_at_ms, closes_at_ms, created_at_ms)
+                        VALUES (\(bind: id), \(bind: queueID), 'Week 48', '[]', '{}', 0, 1, \(bind: Int64(index)))
+                        """).run()
+                }
+                try await sql.raw("CREATE INDEX calibration_sessions_by_name ON calibration_sessions (queue_id)").run()  // what revert drops
+            }
+            let sql = try store.sql()
+
+            try await database.rerun([UniqueCalibrationNames()])
+
+            let names = Dictionary(uniqueKeysWithValues: try await sql.raw("SELECT id, name FROM calibration_sessions").all().map {
+                (try $0.uuid("id"), try $0.string("name"))
+            })
+            #expect(names[ids[0]] == "Week 48" && names[ids[3]] == "Week 48", "the oldest in each queue keeps its name")
+            for id in ids[1...2] { #expect(names[id] == "Week 48 (\(id.uuidString.lowercased()))" || names[id] == "Week 48 (\(id.uuidString))", "\(names[id] ?? "")") }
+            // A create of a taken name is a conflict; the same draft named otherwise is made.
+            try await Fixtures.items(store, into: queue, count: 1)
+            let admin = try await store.createPerson(PersonDraft(name: "Ada", role: .admin), now: Date())
+            let item = try #require(try await store.items(in: queue.id, after: nil, limit: 1).first)
+            _ = try await store.setGold(labels: ["spam"], rationale: nil, onItem: item.id, by: admin, now: Date())
+            var draft = CalibrationDraft(
+                name: "Week 48", items: [item.externalID], participants: .init(people: ["ada"]), closesAt: Date().addingTimeInterval(86_400))
+            await #expect(throws: AssayError.conflict("queue '\(queue.name)' has a calibration session named 'Week 48' already; name this one otherwise")) {
+                try await store.createCalibration(draft, in: queue, now: Date())
+            }
+            draft.name = "Week 49"
+            #expect(try await store.createCalibration(draft, in: queue, now: Date()).name == "Week 49")
+        }
+    }
+}

@@ -38,6 +38,7 @@ struct MigrationTests {
         "043-lease-arbitration-cases",
         "044-one-running-llm-run-per-predictor",
         "045-normalize-language-codes",
+        "046-unique-calibration-names",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
