@@ -38,7 +38,8 @@ extension Store {
 
     /// A queue's exams, by name.
     public func exams(in queueID: UUID) async throws -> [Exam] {
-        try await sql().raw("SELECT \(unsafeRaw: Self.examColumns) FROM exams WHERE queue_id = \(bind: queueID) ORDER BY name")
+        let sql = try sql()
+        return try await sql.raw("SELECT \(unsafeRaw: Self.examColumns) FROM exams WHERE queue_id = \(bind: queueID) ORDER BY name\(unsafeRaw: sql.bytewise)")
             .all().map(Self.exam(from:))
     }
 

@@ -520,7 +520,7 @@ extension Store {
             LEFT JOIN qa q ON q.annotator_id = s.annotator_id
             LEFT JOIN queue_members m ON m.queue_id = \(bind: queue.id) AND m.annotator_id = p.id
             \(vendorFilter)
-            ORDER BY p.name, p.id
+            ORDER BY p.name\(unsafeRaw: backend.bytewise), p.id
             """).all().map { row in
             AnnotatorScore(
                 annotatorID: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),

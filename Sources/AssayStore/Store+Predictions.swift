@@ -134,7 +134,7 @@ extension Store {
         try await sql().raw("""
             SELECT r.id, r.name, r.version, r.kind, r.created_at_ms,
                    (SELECT COUNT(*) FROM predictions p WHERE p.predictor_id = r.id) AS predictions
-            FROM predictors r ORDER BY r.name, r.version
+            FROM predictors r ORDER BY r.name\(unsafeRaw: backend.bytewise), r.version\(unsafeRaw: backend.bytewise)
             """).all().map { row in
             Predictor(
                 id: try row.uuid("id"),

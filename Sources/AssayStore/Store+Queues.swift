@@ -78,7 +78,8 @@ extension Store {
 
     /// Every queue, by name.
     public func queues() async throws -> [Queue] {
-        try await sql().raw("SELECT \(unsafeRaw: Self.queueColumns) FROM queues ORDER BY name").all()
+        let sql = try sql()
+        return try await sql.raw("SELECT \(unsafeRaw: Self.queueColumns) FROM queues ORDER BY name\(unsafeRaw: sql.bytewise)").all()
             .map(Self.queue(from:))
     }
 
@@ -199,7 +200,7 @@ enum QueueCounters {
     static func readAll(_ sql: any SQLDatabase) async throws -> [(name: String, stats: QueueStats)] {
         try await sql.raw("""
             SELECT q.name, \(unsafeRaw: sums) FROM queues q LEFT JOIN queue_counters c ON c.queue_id = q.id
-            GROUP BY q.id, q.name ORDER BY q.name
+            GROUP BY q.id, q.name ORDER BY q.name\(unsafeRaw: sql.bytewise)
             """).all().map { (try $0.string("name"), try stats(from: $0)) }
     }
 

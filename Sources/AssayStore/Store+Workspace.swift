@@ -33,7 +33,8 @@ extension Store {
 
     /// Every vendor, by name.
     public func vendors() async throws -> [Vendor] {
-        try await sql().raw("SELECT id, name FROM vendors ORDER BY name").all().map {
+        let sql = try sql()
+        return try await sql.raw("SELECT id, name FROM vendors ORDER BY name\(unsafeRaw: sql.bytewise)").all().map {
             Vendor(id: try $0.uuid("id"), name: try $0.string("name"))
         }
     }
@@ -93,7 +94,7 @@ extension Store {
     ///   vendor without teams).
     public func teams(of vendorID: UUID) async throws -> [Team] {
         let sql = try sql()
-        let teams = try await sql.raw("SELECT id, vendor_id, name FROM teams WHERE vendor_id = \(bind: vendorID) ORDER BY name")
+        let teams = try await sql.raw("SELECT id, vendor_id, name FROM teams WHERE vendor_id = \(bind: vendorID) ORDER BY name\(unsafeRaw: sql.bytewise)")
             .all().map { Team(id: try $0.uuid("id"), vendorID: try $0.uuid("vendor_id"), name: try $0.string("name")) }
         if teams.isEmpty, try await sql.raw("SELECT id FROM vendors WHERE id = \(bind: vendorID)").first() == nil {
             throw AssayError.notFound(entity: "vendor", id: vendorID.uuidString)
@@ -189,10 +190,11 @@ extension Store {
     ///   - limit: page size.
     public func people(ofVendor vendorID: UUID?, after afterExternalID: String?, limit: Int) async throws -> [Person] {
         let vendorFilter: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0)" } ?? ""
-        let pageFilter: SQLQueryString = afterExternalID.map { "AND external_id > \(bind: $0)" } ?? ""
-        return try await sql().raw("""
+        let sql = try sql()
+        let pageFilter: SQLQueryString = afterExternalID.map { "AND external_id\(unsafeRaw: sql.bytewise) > \(bind: $0)" } ?? ""
+        return try await sql.raw("""
             SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE 1 = 1 \(vendorFilter) \(pageFilter)
-            ORDER BY external_id LIMIT \(bind: limit)
+            ORDER BY external_id\(unsafeRaw: sql.bytewise) LIMIT \(bind: limit)
             """).all().map(Self.person(from:))
     }
 

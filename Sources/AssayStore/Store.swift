@@ -22,6 +22,8 @@ public struct Store: Sendable {
         case postgres
 
         var skipLocked: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+        /// ` COLLATE "C"` on PostgreSQL, nothing on SQLite (``SQLKit/SQLDatabase/bytewise``).
+        var bytewise: String { self == .postgres ? #" COLLATE "C""# : "" }
     }
 
     /// The dialect.
@@ -104,6 +106,13 @@ public struct Store: Sendable {
 
     /// `FOR UPDATE` on PostgreSQL; nothing on SQLite.
     var forUpdate: String { backend == .postgres ? " FOR UPDATE" : "" }
+}
+
+extension SQLDatabase {
+    /// ` COLLATE "C"` on PostgreSQL, nothing on SQLite: text ordered by its bytes, as SQLite orders it, whatever
+    /// collation the PostgreSQL database was created with (lists by name, and keyset paging by external id, came in
+    /// another order on an `en_US` database, and the same `after` gave another page).
+    var bytewise: String { (dialect.name == "postgresql" ? Store.Backend.postgres : .sqlite).bytewise }
 }
 
 // MARK: - Values as stored

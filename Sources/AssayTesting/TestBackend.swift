@@ -43,7 +43,11 @@ public enum TestBackend: String, Sendable, CaseIterable {
     }
 
     /// A new, empty database location of this kind, and a cleanup that removes it.
-    public func makeScratchLocation() async throws -> (location: DatabaseLocation, cleanup: @Sendable () async -> Void) {
+    ///
+    /// - Parameter postgresOptions: what follows `CREATE DATABASE name` on PostgreSQL (another collation, say).
+    public func makeScratchLocation(postgresOptions: String = "") async throws
+        -> (location: DatabaseLocation, cleanup: @Sendable () async -> Void)
+    {
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-test-\(UUID().uuidString)")
@@ -53,7 +57,7 @@ public enum TestBackend: String, Sendable, CaseIterable {
         case .postgres:
             let serverURL = try Self.postgresServerURL()
             let name = "assay_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            try await PostgresAdmin.run("CREATE DATABASE \(name)", serverURL: serverURL)
+            try await PostgresAdmin.run("CREATE DATABASE \(name) \(postgresOptions)", serverURL: serverURL)
             var parts = URLComponents(string: serverURL)!
             parts.path = "/" + name
             let url = parts.string!
@@ -66,8 +70,10 @@ public enum TestBackend: String, Sendable, CaseIterable {
     /// Opens a fresh, migrated database, runs `body`, then closes and removes it.
     ///
     /// The store's random choices come from a fixed seed unless `chance` says otherwise (see ``LiveServer``).
-    public func withDatabase<T>(chance: Chance = .seeded(1), _ body: (AssayDatabase) async throws -> T) async throws -> T {
-        let (location, cleanup) = try await makeScratchLocation()
+    public func withDatabase<T>(
+        chance: Chance = .seeded(1), postgresOptions: String = "", _ body: (AssayDatabase) async throws -> T
+    ) async throws -> T {
+        let (location, cleanup) = try await makeScratchLocation(postgresOptions: postgresOptions)
         let database = try await AssayDatabase.open(location, logger: Logger(label: "assay.test"), chance: chance)
         do {
             try await database.migrate()

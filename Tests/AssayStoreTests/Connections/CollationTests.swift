@@ -1,0 +1,40 @@
+import AssayCore
+import AssayTesting
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AssayStore
+
+/// Lists by name and pages by external id come in one order on both databases, whatever collation a PostgreSQL
+/// database was made with: SQLite's, by bytes.
+@Suite("Text order")
+struct CollationTests {
+    @Test("queues, vendors and people in byte order, and keyset pages that follow it, on an en-US PostgreSQL database too",
+          arguments: TestBackend.allCases)
+    func byteOrder(on backend: TestBackend) async throws {
+        // An ICU en-US database sorts "_x, Alpha, alpha2, beta, Zed"; SQLite sorts by bytes.
+        let options = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8' ENCODING 'UTF8'"
+        try await backend.withDatabase(postgresOptions: options) { database in
+            let store = database.store
+            if backend == .postgres {
+                let locale = try await store.sql().raw("SELECT daticulocale FROM pg_database WHERE datname = current_database()")
+                    .first()?.decode(column: "daticulocale", as: String?.self)
+                try #require(locale == "en-US", "the database sorts as en-US, unlike SQLite: \(String(describing: locale))")
+            }
+            let now = Date()
+            let names = ["beta", "Alpha", "alpha2", "_x", "Zed"]
+            for name in names {
+                _ = try await Fixtures.queue(store, name: name, now: now)
+                _ = try await store.createVendor(named: name, now: now)
+                _ = try await store.createPerson(PersonDraft(externalID: name, name: name, role: .annotator), now: now)
+            }
+            let bytewise = ["Alpha", "Zed", "_x", "alpha2", "beta"]
+            #expect(try await store.queues().map(\.name) == bytewise)
+            #expect(try await store.vendors().map(\.name) == bytewise)
+            let first = try await store.people(ofVendor: nil, after: nil, limit: 2).map(\.externalID)
+            let rest = try await store.people(ofVendor: nil, after: first.last, limit: 10).map(\.externalID)
+            #expect(first + rest == bytewise)
+        }
+    }
+}
