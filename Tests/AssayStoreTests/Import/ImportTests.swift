@@ -24,6 +24,24 @@ struct ImportTests {
         }
     }
 
+    @Test("two imports of the same ids in opposite orders at once both succeed, every item once (PostgreSQL deadlocked one)",
+          arguments: TestBackend.allCases)
+    func crossedImports(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            let drafts = (1...5_000).map { ItemDraft(externalID: "x-\($0)", content: ["text": .string("row \($0)")]) }
+            for round in 0..<3 {
+                let ids = drafts.map { ItemDraft(externalID: "\(round)-\($0.externalID)", content: $0.content) }
+                async let forwards = store.importItems(ids, into: queue, now: Date())
+                async let backwards = store.importItems(ids.reversed(), into: queue, now: Date())
+                let (one, two) = try await (forwards, backwards)
+                #expect(one.inserted + two.inserted == 5_000 && one.duplicates + two.duplicates == 5_000, "\(one) \(two)")
+            }
+            #expect(try await store.stats(of: queue.id).items == 15_000)
+        }
+    }
+
     @Test("a batch commits only if what it waits for before committing succeeds; batches commit in the order they chain",
           arguments: TestBackend.allCases)
     func batchesCommitInOrder(on backend: TestBackend) async throws {
