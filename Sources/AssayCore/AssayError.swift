@@ -63,6 +63,15 @@ extension AssayError {
         if case .invalidInput(let field, let line?, let reason) = self {
             return "\(file):\(line): " + (field.map { "\($0): " } ?? "") + reason
         }
+        // Several rows' problems (``rows(_:)``), each `line N: …` on a line of its own: each as `FILE:N: …`.
+        if case .invalidInput(nil, nil, let reason) = self, reason.contains("\n") {
+            return reason.split(separator: "\n").map { problem in
+                guard problem.hasPrefix("line "), let colon = problem.firstIndex(of: ":"),
+                    let number = Int(problem[problem.index(problem.startIndex, offsetBy: 5)..<colon])
+                else { return "\(file): \(problem)" }
+                return "\(file):\(number):\(problem[problem.index(after: colon)...])"
+            }.joined(separator: "\n")
+        }
         if case .notFound("file", file) = self { return "\(file): no such file" }
         // Errors about the file itself (a folder, unreadable) name it already.
         return description.hasPrefix(file) ? description : "\(file): \(description)"

@@ -45,27 +45,21 @@ extension Store {
         -> GoldImportReport
     {
         var lines: [String: Int?] = [:]
-        var entries: [(draft: GoldDraft, labels: [String])] = []
-        for draft in drafts {
+        let checked = try drafts.mapEach { draft -> (draft: GoldDraft, labels: [String]) in
             if let first = lines.updateValue(draft.line, forKey: draft.itemExternalID) {
                 throw AssayError.invalidInput(
                     field: "external_id", line: draft.line,
                     reason: "item '\(draft.itemExternalID)' already has a row\(first.map { " on line \($0)" } ?? ""); keep one")
             }
             do {
-                entries.append((draft, try queue.schema.canonicalLabels(draft.labels)))
+                return (draft, try queue.schema.canonicalLabels(draft.labels))
             } catch let error as AssayError {
                 throw draft.line.map { error.at(line: $0) } ?? error
             }
         }
-        let checked = entries
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(drafts.map(\.itemExternalID)), in: queue.id, sql)
-            if let missing = checked.first(where: { ids[$0.draft.itemExternalID] == nil }) {
-                throw AssayError.invalidInput(
-                    field: "external_id", line: missing.draft.line,
-                    reason: "no item '\(missing.draft.itemExternalID)' in queue '\(queue.name)'; import the item first")
-            }
+            try Self.requireItems(checked.map { ($0.draft.itemExternalID, $0.draft.line) }, in: ids, of: queue)
             let changed = try await Self.setGold(
                 checked.map {
                     GoldEntry(

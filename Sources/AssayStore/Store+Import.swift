@@ -457,6 +457,16 @@ extension Store {
         }
     }
 
+    /// Refuses rows (an item's external id and the row's line) that name no item of the queue, every one of them
+    /// (up to 20) in one error.
+    static func requireItems(_ rows: [(externalID: String, line: Int?)], in ids: [String: Int64], of queue: Queue) throws {
+        let missing = rows.filter { ids[$0.externalID] == nil }.prefix(20).map { row in
+            AssayError.invalidInput(
+                field: "external_id", line: row.line, reason: "no item '\(row.externalID)' in queue '\(queue.name)'; import the item first")
+        }
+        guard missing.isEmpty else { throw AssayError.rows(missing) }
+    }
+
     /// The external ids, of those given, that name no item in the queue: for checking a judgments file before
     /// loading any of it.
     public func missingItems(_ externalIDs: Set<String>, in queueID: UUID) async throws -> Set<String> {

@@ -25,11 +25,7 @@ extension Store {
         let checked = try Self.checked(drafts, against: queue.schema)
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(checked.map(\.itemExternalID)), in: queue.id, sql)
-            if let missing = checked.first(where: { ids[$0.itemExternalID] == nil }) {
-                throw AssayError.invalidInput(
-                    field: "external_id", line: missing.line,
-                    reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the item first")
-            }
+            try Self.requireItems(checked.map { ($0.itemExternalID, $0.line) }, in: ids, of: queue)
             let predictorID = try await Self.predictorID(of: reference, kind: kind, now: now, sql)
             var rng = SplitMix64(seed: auditSeed)
             let (replaced, routed) = try await Self.store(
@@ -82,7 +78,7 @@ extension Store {
     /// The drafts with canonical labels, or the first bad row's error.
     private static func checked(_ drafts: [PredictionDraft], against schema: LabelSchema) throws -> [PredictionDraft] {
         var lines: [String: Int?] = [:]
-        return try drafts.map { draft in
+        return try drafts.mapEach { draft in
             if let first = lines.updateValue(draft.line, forKey: draft.itemExternalID) {
                 throw AssayError.invalidInput(
                     field: "external_id", line: draft.line,

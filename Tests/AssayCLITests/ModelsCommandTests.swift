@@ -19,10 +19,19 @@ struct ModelsCommandTests {
             #expect(try cli.assay(["users", "add", "Ana", "--role", "analyst", "--external-id", "ana"]).status == 0)
             #expect(try cli.assay(["users", "add", "Al", "--role", "annotator", "--external-id", "al"]).status == 0)
 
-            let bad = try cli.write("bad.csv", "external_id,label,confidence\nad-1,scam,0.99\nad-2,fraud,0.9\n")
+            let bad = try cli.write("bad.csv", "external_id,label,confidence\nad-1,scam,0.99\nad-2,fraud,0.9\nad-3,ok,\nzz,ok,0.5\n")
             let refused = try cli.assay(["models", "import", bad, "--queue", "ads", "--predictor", "ad-llm@3", "--by", "ana"])
             #expect(refused.status != 0)
-            #expect(refused.stderr.contains("bad.csv:3: labels: 'fraud' is not a label"), "\(refused.stderr)")
+            // Every bad row at once, each as FILE:LINE, not one per run.
+            #expect(refused.stderr.contains("bad.csv:4: confidence: is required"), "\(refused.stderr)")
+            let labels = try cli.write("labels.csv", "external_id,label,confidence\nad-1,scam,0.99\nad-2,fraud,0.9\nad-1,ok,0.5\n")
+            let both = try cli.assay(["models", "import", labels, "--queue", "ads", "--predictor", "ad-llm@3", "--by", "ana"])
+            #expect(both.stderr.contains("labels.csv:3: labels: 'fraud' is not a label") && both.stderr.contains("labels.csv:4: external_id: item 'ad-1' already has a row on line 2"),
+                    "\(both.stderr)")
+            let unknown = try cli.write("unknown.csv", "external_id,label,confidence\nzz,ok,0.5\nyy,ok,0.5\n")
+            let missing = try cli.assay(["models", "import", unknown, "--queue", "ads", "--predictor", "ad-llm@3", "--by", "ana"])
+            #expect(missing.stderr.contains("unknown.csv:2: external_id: no item 'zz'") && missing.stderr.contains("unknown.csv:3: external_id: no item 'yy'"),
+                    "\(missing.stderr)")
             let noVersion = try cli.assay(["models", "import", bad, "--queue", "ads", "--predictor", "ad-llm", "--by", "ana"])
             #expect(noVersion.status != 0 && noVersion.stderr.contains("NAME@VERSION"), "\(noVersion.stderr)")
             let good = try cli.write("predictions.csv", """

@@ -66,23 +66,36 @@ extension AssayError {
     }
 }
 
-extension Array where Element == ImportRow {
-    /// Reads every row with `read`, going on past a bad row so that one answer lists every problem (up to `limit`),
-    /// as an import file's check does.
+extension Sequence {
+    /// Maps every element with `transform`, going on past one that fails so that one answer lists every problem
+    /// (up to `limit`), as an import file's check does.
     ///
-    /// - Throws: ``AssayError/rows(_:)`` when any row is bad.
-    public func readEach<Value>(limit: Int = 20, _ read: (ImportRow) throws -> [Value]) throws -> [Value] {
+    /// - Throws: ``AssayError/rows(_:)`` when any element fails with an ``AssayError``.
+    public func mapEach<Value>(limit: Int = 20, _ transform: (Element) throws -> Value) throws -> [Value] {
         var values: [Value] = []
         var problems: [AssayError] = []
-        for row in self {
+        for element in self {
             do {
-                values += try read(row)
+                values.append(try transform(element))
             } catch let error as AssayError {
-                problems.append(error.line == nil ? error.at(line: row.line) : error)
+                problems.append(error)
                 if problems.count == limit { break }
             }
         }
         guard problems.isEmpty else { throw AssayError.rows(problems) }
         return values
+    }
+}
+
+extension Array where Element == ImportRow {
+    /// Reads every row with `read` (``Swift/Sequence/mapEach(limit:_:)``), each problem on its row's line.
+    public func readEach<Value>(limit: Int = 20, _ read: (ImportRow) throws -> [Value]) throws -> [Value] {
+        try mapEach(limit: limit) { row in
+            do {
+                return try read(row)
+            } catch let error as AssayError {
+                throw error.line == nil ? error.at(line: row.line) : error
+            }
+        }.flatMap { $0 }
     }
 }

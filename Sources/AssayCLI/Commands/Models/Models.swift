@@ -63,7 +63,7 @@ struct Models: AsyncParsableCommand {
             try await CommandFailure.reporting(file: file) {
                 let reference = try Predictor.Reference(parsing: predictor)
                 let rows = try FileRows.read(file, format: format, requiredColumns: PredictionRows.requiredColumns)
-                let drafts = try rows.flatMap { try PredictionRows.predictions(from: $0, modelVersion: reference.version) }
+                let drafts = try rows.readEach { try PredictionRows.predictions(from: $0, modelVersion: reference.version) }
                 let report = try await database.withStore { store in
                     _ = try await acting.person(in: store, allowedBy: Policy.requireCanManageModels)
                     return try await store.importPredictions(drafts, from: reference, into: try await store.queue(queue), now: Date())

@@ -36,7 +36,7 @@ struct Gold: AsyncParsableCommand {
                 let rows = try FileRows.read(file, format: format, requiredColumns: [
                     ["external_id", "item_external_id", "item"], ["labels", "label"],
                 ])
-                let drafts = try rows.map(GoldRows.gold(from:))
+                let drafts = try rows.readEach { [try GoldRows.gold(from: $0)] }
                 let report = try await database.withStore { store in
                     let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageGold)
                     return try await store.importGold(drafts, into: try await store.queue(queue), by: person, now: Date())

@@ -32,7 +32,7 @@ struct PredictionsController: RouteCollection {
             throw AssayError.invalidInput(field: "predictor", line: nil, reason: "name the model as ?predictor=NAME@VERSION")
         }
         let rows = try await Upload.rows(of: req, requiredColumns: PredictionRows.requiredColumns)
-        let drafts = try rows.flatMap { try PredictionRows.predictions(from: $0, modelVersion: predictor.version) }
+        let drafts = try rows.readEach { try PredictionRows.predictions(from: $0, modelVersion: predictor.version) }
         return JSONBody(try await req.store.importPredictions(drafts, from: predictor, into: queue, now: req.now))
     }
 

@@ -51,7 +51,7 @@ struct QualityController: RouteCollection {
         try Policy.requireCanManageGold(actor)
         let queue = try await req.store.queue(try req.parameters.require("queue"))
         let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "item_external_id", "item"], ["labels", "label"]])
-        let drafts = try rows.map(GoldRows.gold(from:))
+        let drafts = try rows.readEach { [try GoldRows.gold(from: $0)] }
         return JSONBody(try await req.store.importGold(drafts, into: queue, by: actor.person, now: req.now))
     }
 
