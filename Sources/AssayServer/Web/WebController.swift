@@ -126,7 +126,8 @@ struct WebController: RouteCollection {
             guard !actions.isEmpty, worked?.contains(queue.id) ?? true else { continue }
             let stats = progress[queue.name]
             queues.append(HomePage.QueueRow(
-                name: queue.name, markets: queue.markets.joined(separator: ", "), languages: queue.languages.joined(separator: ", "),
+                name: queue.name, markets: queue.markets.isEmpty ? "any" : queue.markets.joined(separator: ", "),
+                languages: queue.languages.isEmpty ? "any" : queue.languages.joined(separator: ", "),
                 items: stats?.workItems ?? 0, gold: stats?.goldItems ?? 0, complete: stats?.completedItems ?? 0,
                 percent: Int(((stats?.completion ?? 0) * 100).rounded(.down)),
                 actions: actions))

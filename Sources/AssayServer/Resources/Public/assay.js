@@ -14,7 +14,11 @@ window.Assay = (function () {
     });
     let payload = null;
     if (response.status !== 204) { try { payload = await response.json(); } catch (e) { payload = null; } }
-    if (response.status === 401) window.location.assign("/sign-in");
+    // Back to this page after signing in again, as the server's own redirect does.
+    if (response.status === 401) {
+      const here = location.pathname + location.search;
+      window.location.assign(here === "/" ? "/sign-in" : "/sign-in?next=" + encodeURIComponent(here));
+    }
     return { status: response.status, body: payload };
   }
 
