@@ -31,12 +31,8 @@ public struct ImportFile: Sendable {
     ///   when the format cannot be told.
     public init(path: String, format explicit: ImportFormat?, judgments: Bool) throws {
         try Self.requireReadable(path)
-        guard let format = explicit ?? ImportFormat(fileName: path) else {
-            throw AssayError.invalidInput(
-                field: "format", line: nil, reason: "cannot tell the format from the file name; say jsonl or csv")
-        }
         self.path = path
-        self.format = format
+        self.format = try ImportFormat.of(path, given: explicit)
         self.judgments = judgments
     }
 

@@ -127,11 +127,7 @@ enum FileRows {
     /// - Throws: ``AssayError`` naming the line of the first bad row, a missing column, or an unreadable file.
     static func read(_ path: String, format: ImportFormat?, requiredColumns: [[String]]) throws -> [ImportRow] {
         try ImportFile.requireReadable(path)
-        guard let format = format ?? ImportFormat(fileName: path) else {
-            throw AssayError.invalidInput(
-                field: "format", line: nil, reason: "cannot tell the format from the file name; say --format jsonl or csv")
-        }
-        var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
+        var reader = ImportRowReader(format: try ImportFormat.of(path, given: format), requiredColumns: requiredColumns)
         var rows: [ImportRow] = []
         try QualityFiles.forEachChunk(of: path, title: "Reading \(path)") { rows += try reader.feed($0) }
         rows += try reader.finish()

@@ -14,11 +14,7 @@ enum TextExampleFiles {
         of path: String, format: ImportFormat?, columns: TextExample.Columns, _ body: ([TextExample]) throws -> Void
     ) throws {
         try ImportFile.requireReadable(path)
-        guard let format = format ?? ImportFormat(fileName: path) else {
-            throw AssayError.invalidInput(
-                field: "format", line: nil,
-                reason: "cannot tell the format from the file name (.csv, .jsonl); say --format jsonl or csv")
-        }
+        let format = try ImportFormat.of(path, given: format)
         var reader = ImportRowReader(format: format, requiredColumns: format == .csv ? columns.required : [])
         var rowCount = 0
         try QualityFiles.forEachChunk(of: path, title: "Reading \(path)") { chunk in

@@ -21,6 +21,18 @@ public enum ImportFormat: String, Codable, Sendable, CaseIterable, ClosedChoice 
         }
     }
 
+    /// The format given, else the one the file name suggests.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` when neither says, asking for it.
+    public static func of(_ fileName: String, given explicit: ImportFormat?) throws -> ImportFormat {
+        guard let format = explicit ?? ImportFormat(fileName: fileName) else {
+            throw AssayError.invalidInput(
+                field: "format", line: nil,
+                reason: "cannot tell the format from the file name (.csv, .jsonl, .ndjson, .json); say --format jsonl or csv")
+        }
+        return format
+    }
+
     /// The format an HTTP content type names (`text/csv`, `application/x-ndjson`, `application/jsonl`,
     /// `application/json`).
     public init?(contentType: String) {
