@@ -32,10 +32,15 @@ public struct Settings: Sendable {
     /// Whether to log each request.
     public var logsRequests: Bool
 
+    /// The largest body a direct import takes: 32 MiB, about 100,000 rows (bigger files go to a background job).
+    public static let defaultMaxImportBytes = 32 * 1024 * 1024
+    /// The largest upload an import job takes: 8 GiB.
+    public static let defaultMaxJobUploadBytes = 8 * 1024 * 1024 * 1024
+
     /// Settings with defaults for a local server.
     public init(
         database: DatabaseLocation, hostname: String = "127.0.0.1", port: Int = 8080,
-        maxImportBytes: Int = 32 * 1024 * 1024, maxJobUploadBytes: Int = 8 * 1024 * 1024 * 1024,
+        maxImportBytes: Int = Settings.defaultMaxImportBytes, maxJobUploadBytes: Int = Settings.defaultMaxJobUploadBytes,
         jobsDirectory: String? = nil, leaseSweepSeconds: Double = 5, consensusSeconds: Double = 300,
         clock: any TimeSource = SystemTime(), chance: Chance = .system, logsRequests: Bool = false
     ) {

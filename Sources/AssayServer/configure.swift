@@ -84,7 +84,7 @@ extension Application {
 
     /// The largest import body accepted, in bytes.
     var importByteLimit: Int {
-        get { storage[ImportLimitKey.self] ?? 32 * 1024 * 1024 }
+        get { storage[ImportLimitKey.self] ?? Settings.defaultMaxImportBytes }
         set { storage[ImportLimitKey.self] = newValue }
     }
 
@@ -94,7 +94,7 @@ extension Application {
 
     /// The largest upload an import job accepts, in bytes.
     var jobUploadByteLimit: Int {
-        get { storage[JobUploadLimitKey.self] ?? 8 * 1024 * 1024 * 1024 }
+        get { storage[JobUploadLimitKey.self] ?? Settings.defaultMaxJobUploadBytes }
         set { storage[JobUploadLimitKey.self] = newValue }
     }
 }
