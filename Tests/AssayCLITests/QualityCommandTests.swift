@@ -222,6 +222,10 @@ struct QualityCommandTests {
                 "\(run.stderr)")
         let ordered = try scratch.assay(["agree", file, "--level", "ordinal", "--order", "low,mid,high", "--json"])
         #expect(ordered.status == 0, "\(ordered.stderr)")
+        for bad in ["low,,high", "low,mid,low", "low,mid,"] {
+            let refused = try scratch.assay(["agree", file, "--level", "ordinal", "--order", bad])
+            #expect(refused.status == 64 && refused.stderr.contains("--order"), "\(bad): \(refused.stderr)")
+        }
     }
 
     @Test("agree reports a bad judgments file with FILE:LINE")

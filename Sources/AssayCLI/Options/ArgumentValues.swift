@@ -19,6 +19,15 @@ enum ArgumentValues {
         return id
     }
 
+    /// Labels in order, comma-separated (`--order low,mid,high`), spaces around each ignored; a blank or repeated
+    /// label is refused rather than made a label of its own.
+    @Sendable static func labelOrder(_ text: String) throws -> [String] {
+        let labels = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !labels.contains("") else { throw ValidationError("a label in the list is blank (two commas, or one at an end)") }
+        guard Set(labels).count == labels.count else { throw ValidationError("a label is listed twice") }
+        return labels
+    }
+
     /// A TCP port, 0 to 65535 (0 lets the system pick a free one). Swift's `Int` would take 99999, and the server
     /// would then listen on 99999 modulo 65536 without a word.
     @Sendable static func port(_ text: String) throws -> Int {

@@ -70,8 +70,9 @@ struct Aggregate: AsyncParsableCommand {
     @Option(help: "For mace: the seed of the random restarts (default: 0).")
     var seed: UInt64?
 
-    @Option(help: "Labels in order, comma-separated (ties and unused labels; default: sorted by name or value).")
-    var order: String?
+    @Option(help: "Labels in order, comma-separated (ties and unused labels; default: sorted by name or value).",
+            transform: ArgumentValues.labelOrder)
+    var order: [String]?
 
     @Flag(help: "Print no summary on standard error.")
     var quiet = false
@@ -96,7 +97,7 @@ struct Aggregate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let labelOrder = order
         let delimiter = try columns.delimiterByte()
         let start = ContinuousClock.now
         let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)

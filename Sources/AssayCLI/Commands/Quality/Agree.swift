@@ -25,8 +25,9 @@ struct Agree: AsyncParsableCommand {
     @Option(help: "The measurement level for Krippendorff's α: nominal, ordinal, interval or ratio.")
     var level: KrippendorffAlpha.Level = .nominal
 
-    @Option(help: "Labels from lowest to highest, comma-separated (ordinal level; default: by numeric value).")
-    var order: String?
+    @Option(help: "Labels from lowest to highest, comma-separated (ordinal level; default: by numeric value).",
+            transform: ArgumentValues.labelOrder)
+    var order: [String]?
 
     @Option(help: "Bootstrap replicates for a confidence interval on α (0 for none).")
     var bootstrap = 0
@@ -51,7 +52,7 @@ struct Agree: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let labelOrder = order
         let start = ContinuousClock.now
         let judgments = try await QualityFiles.judgments(at: file, options: columns, labelOrder: labelOrder)
         let read = ContinuousClock.now - start

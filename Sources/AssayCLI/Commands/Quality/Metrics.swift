@@ -34,8 +34,8 @@ struct Metrics: AsyncParsableCommand {
     @Option(help: "The truth file's label column, when it is another (`labels` in a file of assay export --training).")
     var truthLabelColumn: String?
 
-    @Option(help: "Labels in order, comma-separated (default: every label that occurs, sorted).")
-    var order: String?
+    @Option(help: "Labels in order, comma-separated (default: every label that occurs, sorted).", transform: ArgumentValues.labelOrder)
+    var order: [String]?
 
     @Option(help: "The coverage of the Wilson intervals.")
     var confidence = 0.95
@@ -59,7 +59,7 @@ struct Metrics: AsyncParsableCommand {
             throw CommandFailure(
                 description: "\(truth) and \(pred) share no item: check that the \(itemColumn) columns name the same items")
         }
-        let labelOrder = order.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let labelOrder = order
         // A label outside --order is named with the file it comes from, so the user knows which to look at.
         if let labelOrder {
             let known = Set(labelOrder)
