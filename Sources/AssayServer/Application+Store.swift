@@ -37,6 +37,13 @@ extension Request {
     /// The current time from the application's clock.
     public var now: Date { application.clock.now }
 
+    /// The queue the path's `{queue}` names, by name or id.
+    ///
+    /// - Throws: ``AssayError/notFound(entity:id:)`` for a queue that does not exist.
+    func pathQueue() async throws -> Queue {
+        try await store.queue(try parameters.require("queue"))
+    }
+
     /// The authenticated caller; throws 401 when the token was missing or wrong, saying which.
     public func actor() throws -> Actor {
         if let actor = auth.get(Actor.self) { return actor }

@@ -202,7 +202,7 @@ struct WebController: RouteCollection {
     @Sendable func dashboard(req: Request) async throws -> View {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let period = try ActivityPeriod(req)
         let dimension = try req.query.choice("by", default: ReportDimension.week, among: ReportDimension.withinAQueue)
         let vendorScope = try Policy.vendorScope(of: actor)
@@ -261,7 +261,7 @@ struct WebController: RouteCollection {
 
     /// The queue the path names and its guidelines in force (nil when it has none).
     private static func queueAndGuideline(_ req: Request) async throws -> (Queue, Guideline?) {
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         do {
             return (queue, try await req.store.guideline(of: queue.id, version: nil, now: req.now))
         } catch AssayError.notFound {

@@ -18,7 +18,7 @@ struct ArbitrationController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Page<ArbitrationFile> {
         try Policy.requireCanSeeArbitration(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let state = try req.query.choice("state", default: ArbitrationCase.State.open)
         let limit = try Paging.limit(req)
         let files = try await req.store.arbitrationFiles(in: queue, state: state, after: try Paging.afterID(req), limit: limit, now: req.now)
@@ -29,7 +29,7 @@ struct ArbitrationController: RouteCollection {
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanArbitrate(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         guard let file = try await req.store.leaseArbitrationCase(in: queue, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
         }
@@ -62,7 +62,7 @@ struct ArbitrationController: RouteCollection {
 
     @Sendable func estimate(req: Request) async throws -> JSONBody<ConsensusEstimate> {
         try Policy.requireCanManageQuality(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.estimateConsensus(of: queue, now: req.now))
     }
 }

@@ -16,7 +16,7 @@ struct CalibrationController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         try Policy.requireCanManageQuality(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let session = try await req.store.createCalibration(try req.jsonBody(CalibrationDraft.self), in: queue, now: req.now)
         return try await JSONBody(session).encodeResponse(status: .created, for: req)
     }

@@ -14,7 +14,7 @@ struct ExamsController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         try Policy.requireCanManageGold(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let exam = try await req.store.createExam(try req.jsonBody(ExamDraft.self), in: queue, now: req.now)
         return try await JSONBody(exam).encodeResponse(status: .created, for: req)
     }
@@ -22,7 +22,7 @@ struct ExamsController: RouteCollection {
     /// Everyone sees which exams exist; which items they hold stays with those who manage gold.
     @Sendable func list(req: Request) async throws -> JSONBody<[ExamSummary]> {
         _ = try req.actor()
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.exams(in: queue.id).map(ExamSummary.init))
     }
 

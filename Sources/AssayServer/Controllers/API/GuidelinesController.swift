@@ -17,7 +17,7 @@ struct GuidelinesController: RouteCollection {
     @Sendable func publish(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let draft = try req.jsonBody(GuidelineDraft.self)
         let published = try await req.store.publishGuideline(draft, for: queue, by: actor.person, now: req.now)
         return try await JSONBody(published).encodeResponse(status: .created, for: req)
@@ -26,25 +26,25 @@ struct GuidelinesController: RouteCollection {
     /// Anyone with a token reads the guidelines: annotators label by them.
     @Sendable func list(req: Request) async throws -> JSONBody<[Guideline]> {
         _ = try req.actor()
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.guidelines(of: queue.id))
     }
 
     @Sendable func current(req: Request) async throws -> JSONBody<Guideline> {
         _ = try req.actor()
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.guideline(of: queue.id, version: nil, now: req.now))
     }
 
     @Sendable func show(req: Request) async throws -> JSONBody<Guideline> {
         _ = try req.actor()
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.guideline(of: queue.id, version: try req.parameters.id("version", as: Int.self), now: req.now))
     }
 
     @Sendable func change(req: Request) async throws -> JSONBody<GuidelineChange> {
         try Policy.requireCanReviewGuidelineChanges(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let version = try req.parameters.id("version", as: Int.self)
         let from = try req.query[String.self, at: "from"].map { text in
             guard let from = Int(text), from >= 1 else {

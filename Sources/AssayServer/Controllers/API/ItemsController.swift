@@ -18,7 +18,7 @@ struct ItemsController: RouteCollection {
     /// All rows land or none do; a row whose external id is already in the queue is counted as a duplicate.
     @Sendable func importItems(req: Request) async throws -> Response {
         try Policy.requireCanManageData(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: false))
         var check = ItemRowCheck(queue: queue)
         let drafts = try rows.readEach { [try check.draft(from: $0)] }
@@ -28,7 +28,7 @@ struct ItemsController: RouteCollection {
 
     @Sendable func listItems(req: Request) async throws -> Page<Item> {
         try Policy.requireCanManageData(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let limit = try Paging.limit(req)
         let items = try await req.store.items(in: queue.id, after: try Paging.afterID(req), limit: limit)
         return Page(data: items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
@@ -36,7 +36,7 @@ struct ItemsController: RouteCollection {
 
     @Sendable func importJudgments(req: Request) async throws -> Response {
         try Policy.requireCanManageData(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: true))
         let judgments = try rows.readEach(JudgmentRows.judgments(from:))
         let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)

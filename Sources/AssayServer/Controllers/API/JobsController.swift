@@ -17,7 +17,7 @@ struct JobsController: RouteCollection {
     @Sendable func submitImport(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanManageData(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let kind: Job.Kind = try JobRequest.importKind(req)
         let format = try Upload.format(of: req)
         let limit = req.application.jobUploadByteLimit
@@ -31,7 +31,7 @@ struct JobsController: RouteCollection {
     @Sendable func submitExport(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanExport(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let job = try await req.application.jobs.submitExport(of: queue, format: format, by: actor.person)
         return try await JobResponse(job).encodeResponse(status: .accepted, for: req)

@@ -16,7 +16,7 @@ struct LabelingController: RouteCollection {
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         try Eligibility.requireCanWork(actor.person, on: queue)
         let now = req.now
         guard let lease = try await req.store.leaseNextItem(in: queue, for: actor.person, now: now) else {

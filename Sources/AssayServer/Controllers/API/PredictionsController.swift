@@ -27,7 +27,7 @@ struct PredictionsController: RouteCollection {
     /// Predictions as CSV or JSON Lines (`external_id`, `labels` or `label`, `confidence`), all or nothing.
     @Sendable func importPredictions(req: Request) async throws -> JSONBody<PredictionImportReport> {
         try Policy.requireCanManageModels(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         guard let predictor = try Self.predictor(of: req) else {
             throw AssayError.invalidInput(field: "predictor", line: nil, reason: "name the model as ?predictor=NAME@VERSION")
         }
@@ -39,34 +39,34 @@ struct PredictionsController: RouteCollection {
     @Sendable func updateAssist(req: Request) async throws -> JSONBody<Queue> {
         let actor = try req.actor()
         try Policy.requireCanManageModels(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let settings = try req.jsonBody(AssistSettings.self)
         return JSONBody(try await req.store.updateAssist(of: queue, to: settings, by: actor.person, now: req.now))
     }
 
     @Sendable func autoAccept(req: Request) async throws -> JSONBody<AutoAcceptReport> {
         try Policy.requireCanManageModels(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.autoAcceptReport(of: queue, predictor: try Self.predictor(of: req)))
     }
 
     @Sendable func alignment(req: Request) async throws -> JSONBody<ModelAlignment> {
         try Policy.requireCanManageModels(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.alignment(of: queue, predictor: try Self.predictor(of: req)))
     }
 
     /// Each `predictor` named (or the queue's own) scored on the queue's gold, in the order asked.
     @Sendable func evaluation(req: Request) async throws -> JSONBody<[PredictorEvaluation]> {
         try Policy.requireCanManageModels(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let named = try (req.query[[String].self, at: "predictor"] ?? []).map { try Predictor.Reference(parsing: $0) }
         return JSONBody(try await req.store.evaluations(of: queue, predictors: named))
     }
 
     @Sendable func llmRuns(req: Request) async throws -> JSONBody<[LLMRun]> {
         try Policy.requireCanManageModels(try req.actor())
-        return JSONBody(try await req.store.llmRuns(in: try await req.store.queue(try req.parameters.require("queue"))))
+        return JSONBody(try await req.store.llmRuns(in: try await req.pathQueue()))
     }
 
     /// `?predictor=NAME@VERSION`, if given.

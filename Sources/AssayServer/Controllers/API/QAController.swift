@@ -14,7 +14,7 @@ struct QAController: RouteCollection {
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanReview(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         guard let task = try await req.store.nextQAReview(in: queue, for: actor.person, now: req.now) else {
             return Response(status: .noContent)
         }
@@ -33,7 +33,7 @@ struct QAController: RouteCollection {
     @Sendable func report(req: Request) async throws -> JSONBody<QAReport> {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.qaReport(of: queue, vendorID: try Policy.vendorScope(of: actor)))
     }
 }

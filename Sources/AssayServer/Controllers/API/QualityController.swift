@@ -40,7 +40,7 @@ struct QualityController: RouteCollection {
 
     @Sendable func listGold(req: Request) async throws -> Page<GoldAnswer> {
         try Policy.requireCanManageGold(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let limit = try Paging.limit(req)
         let gold = try await req.store.gold(in: queue.id, after: try Paging.afterID(req), limit: limit)
         return Page(data: gold, next: gold.count == limit ? gold.last.map { String($0.itemID) } : nil)
@@ -49,7 +49,7 @@ struct QualityController: RouteCollection {
     @Sendable func importGold(req: Request) async throws -> JSONBody<GoldImportReport> {
         let actor = try req.actor()
         try Policy.requireCanManageGold(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "item_external_id", "item"], ["labels", "label"]])
         let drafts = try rows.readEach { [try GoldRows.gold(from: $0)] }
         return JSONBody(try await req.store.importGold(drafts, into: queue, by: actor.person, now: req.now))
@@ -58,14 +58,14 @@ struct QualityController: RouteCollection {
     @Sendable func goldHealth(req: Request) async throws -> JSONBody<GoldHealth> {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return JSONBody(try await req.store.goldHealth(of: queue, vendorID: try Policy.vendorScope(of: actor)))
     }
 
     @Sendable func scores(req: Request) async throws -> ScoresResponse {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let answers = try req.query[String.self, at: "window"].map { text in
             guard let answers = Int(text) else {
                 throw AssayError.invalidInput(field: "window", line: nil, reason: "must be 1 to 10000 answers, got '\(text)'")
@@ -90,7 +90,7 @@ struct QualityController: RouteCollection {
     @Sendable func reinstate(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let body = try req.optionalJSONBody(ReinstateRequest.self)
         try await req.store.reinstate(
             try req.parameters.id("personID", as: UUID.self), in: queue, by: actor.person, reason: body?.reason,
@@ -101,7 +101,7 @@ struct QualityController: RouteCollection {
     @Sendable func updateQuality(req: Request) async throws -> JSONBody<Queue> {
         let actor = try req.actor()
         try Policy.requireCanManageQuality(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let settings = try req.jsonBody(QualitySettings.self)
         return JSONBody(try await req.store.updateQuality(of: queue, to: settings, by: actor.person, now: req.now))
     }

@@ -26,14 +26,14 @@ struct QueuesController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> QueueResponse {
         let actor = try req.actor()
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let canSeeStats = (try? Policy.requireCanSeeStats(actor)) != nil
         return QueueResponse(queue: queue, stats: canSeeStats ? StatsResponse(try await req.store.stats(of: queue.id)) : nil)
     }
 
     @Sendable func stats(req: Request) async throws -> StatsResponse {
         try Policy.requireCanSeeStats(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         return StatsResponse(try await req.store.stats(of: queue.id))
     }
 }

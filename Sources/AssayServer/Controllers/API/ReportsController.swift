@@ -17,7 +17,7 @@ struct ReportsController: RouteCollection {
     @Sendable func exposure(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let period = try ActivityPeriod(req)
         let rows = try await req.store.exposureByTeam(
             labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,
@@ -62,7 +62,7 @@ struct ReportsController: RouteCollection {
     @Sendable func activity(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let period = try ActivityPeriod(req)
         let activity = try await req.store.activity(
             of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))

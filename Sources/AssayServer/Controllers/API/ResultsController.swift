@@ -20,7 +20,7 @@ struct ResultsController: RouteCollection {
     /// import reads.
     @Sendable func exportJudgments(req: Request) async throws -> Response {
         try Policy.requireCanExport(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let store = req.store
         return Response.download(
@@ -32,7 +32,7 @@ struct ResultsController: RouteCollection {
 
     @Sendable func finalLabels(req: Request) async throws -> Page<FinalLabel> {
         try Policy.requireCanExport(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let limit = try Paging.limit(req)
         let labels = try await req.store.finalLabels(in: queue.id, after: try Paging.afterID(req), limit: limit)
         return Page(data: labels, next: labels.count == limit ? labels.last.map { String($0.itemID) } : nil)
@@ -41,7 +41,7 @@ struct ResultsController: RouteCollection {
     /// Streams every final label page by page, so memory stays flat however big the queue.
     @Sendable func export(req: Request) async throws -> Response {
         try Policy.requireCanExport(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let store = req.store
         return Response.download(
@@ -54,7 +54,7 @@ struct ResultsController: RouteCollection {
     /// Streams the decided items as one JSON array of Label Studio tasks.
     @Sendable func exportLabelStudio(req: Request) async throws -> Response {
         try Policy.requireCanExport(try req.actor())
-        let queue = try await req.store.queue(try req.parameters.require("queue"))
+        let queue = try await req.pathQueue()
         let fromName = req.query[String.self, at: "from_name"] ?? "label"
         let toName = req.query[String.self, at: "to_name"] ?? "text"
         // Checked before the stream starts, so the answer is a 422 rather than a cut-off body.
