@@ -365,8 +365,8 @@ extension Store {
             try await AuditLog.append([
                 AuditEvent(
                     at: now, actorID: actor.id, action: .finalLabelArbitrated, entity: "item",
-                    entityID: String(found.itemID), queueID: queue.id, before: before.map(Self.finalLabelValue),
-                    after: Self.finalLabelValue(label), reason: rationale)
+                    entityID: String(found.itemID), queueID: queue.id, before: before.map(\.auditValue),
+                    after: label.auditValue, reason: rationale)
             ], sql)
             if promoteToGold {
                 _ = try await Self.setGold(
@@ -450,18 +450,12 @@ extension Store {
         try await AuditLog.append([
             AuditEvent(
                 at: now, actorID: actor.id, action: .finalLabelAppealed, entity: "item", entityID: String(itemID),
-                queueID: queue.id, before: Self.finalLabelValue(before), after: Self.finalLabelValue(reopened),
+                queueID: queue.id, before: before.auditValue, after: reopened.auditValue,
                 reason: note)
         ], sql)
         return try Self.arbitrationCase(from: opened)
     }
 
-    private static func finalLabelValue(_ label: FinalLabel) -> JSONValue {
-        [
-            "labels": label.labels.map { .array($0.map(JSONValue.string)) } ?? .null,
-            "provenance": .string(label.provenance.rawValue), "confidence": .number(label.confidence),
-        ]
-    }
 
     static let caseColumns = """
         id, queue_id, item_id, reason, note, state, opened_at_ms, opened_by, decided_at_ms, decided_by, labels, rationale,

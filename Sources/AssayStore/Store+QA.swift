@@ -215,10 +215,7 @@ extension Store {
         try await FinalLabels.write(
             [overturned], previous: [itemID: current.provenance], queue: queue, now: now, counters: &counters, sql)
         try await QueueCounters.add(counters, to: queue.id, sql)
-        func value(_ label: FinalLabel) -> JSONValue {
-            ["labels": label.labels.map { .array($0.map(JSONValue.string)) } ?? .null, "provenance": .string(label.provenance.rawValue)]
-        }
-        return (value(current), value(overturned))
+        return (current.auditValue, overturned.auditValue)
     }
 
     private static func task(for review: QAReview, queue: Queue, _ sql: any SQLDatabase) async throws -> QATask {

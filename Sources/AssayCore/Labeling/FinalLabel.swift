@@ -122,3 +122,14 @@ extension QueueStats {
         case goldItems = "gold_items"
     }
 }
+
+extension FinalLabel {
+    /// The final label as the audit log records it before and after a change: its labels, how they were decided and
+    /// how sure. One shape for every event that changes one (arbitrated, appealed, overturned by QA).
+    public var auditValue: JSONValue {
+        [
+            "labels": labels.map { .array($0.map(JSONValue.string)) } ?? .null,
+            "provenance": .string(provenance.rawValue), "confidence": .number(confidence),
+        ]
+    }
+}
