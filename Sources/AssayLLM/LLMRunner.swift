@@ -200,9 +200,9 @@ extension ItemLabeler {
     static func nothingToQuote(_ item: Item, template: PromptTemplate, among count: Int = 1) -> String {
         let quoted = template.itemFields.map { "'\($0)'" }.joined(separator: ", ")
         let fields = item.content.keys.sorted()
-        let who = count == 1 ? "item '\(item.externalID)' has" : "none of the first \(count) items has"
+        let who = count == 1 ? "item '\(item.externalID)' has nothing there" : "none of the first \(count) items has anything there"
         let advice = fields.first.map { "; write a --template that quotes its fields, such as {{item.\($0)}}" } ?? ""
-        return "not sent: the prompt quotes \(quoted) and \(who) anything there (item '\(item.externalID)' has "
+        return "not sent: the prompt quotes \(quoted) and \(who) (item '\(item.externalID)' has "
             + (fields.isEmpty ? "no content fields" : fields.joined(separator: ", ")) + ")" + advice
     }
 }

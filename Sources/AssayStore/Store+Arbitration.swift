@@ -215,6 +215,9 @@ extension Store {
     func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID?, now: Date, _ sql: any SQLDatabase)
         async throws -> ArbitrationCase
     {
+        // The item's row first, locked, as a decision and a re-estimate take it: a re-estimate running meanwhile
+        // then sees the reopened label and leaves it to the arbitrator.
+        if backend == .postgres { try await sql.raw("SELECT id FROM items WHERE id = \(bind: itemID) FOR UPDATE").run() }
         let item = try await Self.item(itemID, sql)
         if let vendorScope {
             guard try await sql.raw("""

@@ -503,7 +503,9 @@ extension Store {
         forExternalIDs externalIDs: Set<String>, for queue: Queue, now: Date, _ sql: any SQLDatabase
     ) async throws -> (ids: [String: UUID], created: Int) {
         var found: [String: UUID] = [:]
-        let all = Array(externalIDs)
+        // Composed, as people's external ids are stored (``Swift/String/composed``): a Label Studio export's
+        // decomposed "josé" is the same person as the composed one.
+        let all = Array(Set(externalIDs.map(\.composed)))
         for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
             let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
             for row in try await sql.raw("SELECT id, external_id FROM people WHERE external_id IN (\(binds: chunk))").all() {

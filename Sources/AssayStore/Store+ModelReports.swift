@@ -51,7 +51,7 @@ extension Store {
             WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND f.labels IS NOT NULL
               AND f.provenance <> \(bind: model) AND f.provenance <> \(bind: unresolved)
             GROUP BY p.labels, f.labels, f.decided_at_ms / 86400000
-            ORDER BY day, model, people
+            ORDER BY day, model\(unsafeRaw: sql.bytewise), people\(unsafeRaw: sql.bytewise)
             """).all().map { row in
             ModelAlignment.Pair(
                 model: try Column.strings(from: try row.string("model")), people: try Column.strings(from: try row.string("people")),
@@ -63,7 +63,7 @@ extension Store {
             FROM predictions p JOIN items i ON i.id = p.item_id
             WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND i.gold_labels IS NOT NULL
             GROUP BY p.labels, i.gold_labels
-            ORDER BY model, reference
+            ORDER BY model\(unsafeRaw: sql.bytewise), reference\(unsafeRaw: sql.bytewise)
             """).all() {
             let pair = (try Column.strings(from: try row.string("model")), try Column.strings(from: try row.string("reference")))
             goldPredictions += Array(repeating: pair, count: try row.int("n"))
@@ -75,7 +75,7 @@ extension Store {
                  JOIN items i ON i.id = j.item_id
             WHERE j.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID)
             GROUP BY p.labels, j.labels, i.gold_labels
-            ORDER BY suggested, judged, reference
+            ORDER BY suggested\(unsafeRaw: sql.bytewise), judged\(unsafeRaw: sql.bytewise), reference\(unsafeRaw: sql.bytewise)
             """).all().map { row in
             ModelAlignment.SuggestedJudgment(
                 suggested: try Column.strings(from: try row.string("suggested")),

@@ -175,7 +175,7 @@ extension Store {
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func person(externalID: String) async throws -> Person {
         guard let row = try await sql().raw("""
-            SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE external_id = \(bind: externalID)
+            SELECT \(unsafeRaw: Self.personColumns) FROM people WHERE external_id = \(bind: externalID.composed)
             """).first()
         else { throw AssayError.notFound(entity: "person", id: externalID) }
         return try Self.person(from: row)

@@ -140,15 +140,15 @@ struct ImportExportCommandTests {
             #expect(try cli.assay(["import", one, "--queue", "cafes"]).status == 0)
             let judgments = try cli.write("judgments.csv", """
                 item_external_id,annotator_external_id,label,submitted_at
-                \(precomposed),ann-1,ok,2026-12-01T10:00:00Z
-                \(decomposed),ann-2,ok,2026-12-01T10:01:00Z
+                \(precomposed),jos\u{E9},ok,2026-12-01T10:00:00Z
+                \(decomposed),jose\u{301},ok,2026-12-01T10:01:00Z
                 """)
             let judged = try cli.assay(["import", judgments, "--queue", "cafes", "--judgments"])
             #expect(judged.status == 0, "\(judged.stderr)")
             let items = try await cli.store { store in try await store.items(in: try await store.queue("cafes").id, after: nil, limit: 10) }
             #expect(items.count == 1 && Array(items[0].externalID.utf8) == Array(precomposed.utf8), "stored composed")
             let stats = try await cli.store { store in try await store.stats(of: try await store.queue("cafes").id) }
-            #expect(stats.judgments == 2 && stats.completedItems == 1, "both judgments on the one item")
+            #expect(stats.judgments == 1 && stats.completedItems == 0, "one item, one person (josé spelt two ways): the second row is the same judgment")
         }
     }
 
@@ -159,7 +159,7 @@ struct ImportExportCommandTests {
             for name in ["first", "second"] {
                 let queue = try cli.write("\(name).json", #"{"name": "\#(name)", "overlap": 2, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#)
                 #expect(try cli.assay(["queues", "create", queue]).status == 0)
-                #expect(try cli.assay(["import", try cli.write("items-\(name).csv", "external_id,text\nc-1,a\nc-2,b\nc-3,c\n"), "--queue", name]).status == 0)
+                #expect(try cli.assay(["import", try cli.write("items-\(name).csv", "external_id,text\nc-1,a\nc-2,b\nc-3,c\n-x1,d\n"), "--queue", name]).status == 0)
             }
             let judgments = try cli.write("judgments.csv", """
                 item_external_id,annotator_external_id,labels,rationale,started_at,submitted_at
@@ -168,11 +168,12 @@ struct ImportExportCommandTests {
                 c-2,w-1,spam,,,2026-12-01T10:02:00Z
                 c-2,w-2,ok,,,2026-12-01T10:03:00Z
                 c-3,w-1,spam,,,2026-12-01T10:04:00Z
+                -x1,josé,spam,,,2026-12-01T10:05:00Z
                 """)
             #expect(try cli.assay(["import", judgments, "--queue", "first", "--judgments"]).status == 0)
 
             let exported = try cli.assay(["export", "--queue", "first", "--judgments", "--format", "csv", "--out", "out.csv"])
-            #expect(exported.status == 0 && exported.stdout.contains("Wrote 5 judgments to out.csv."), "\(exported.stderr)")
+            #expect(exported.status == 0 && exported.stdout.contains("Wrote 6 judgments to out.csv."), "\(exported.stderr)")
             let text = try String(contentsOf: cli.folder.appendingPathComponent("out.csv"), encoding: .utf8)
             #expect(text.split(separator: "\n").first == "item_external_id,annotator_external_id,labels,rationale,started_at,submitted_at,ranking")
             #expect(text.contains(#"c-1,w-2,ok,"looks fine, really",2026-12-01T09:59:30.000Z,2026-12-01T10:01:00.000Z,"#), "\(text)")
@@ -185,7 +186,8 @@ struct ImportExportCommandTests {
             let reimported = try cli.assay(["import", cli.folder.appendingPathComponent("out.csv").path, "--queue", "second", "--judgments"])
             #expect(reimported.status == 0, "\(reimported.stderr)")
             let jsonl = try cli.assay(["export", "--queue", "second", "--judgments"])
-            #expect(jsonl.stdout.split(separator: "\n").count == 5)
+            #expect(jsonl.stdout.split(separator: "\n").count == 6, "an id that looks like a formula goes back as it is: \(jsonl.stdout)")
+            #expect(text.contains("\n-x1,josé,spam,"), "written as it is, not neutralised: \(text)")
             #expect(jsonl.stdout.contains(#"{"annotator_external_id":"w-2","item_external_id":"c-1","labels":["ok"],"rationale":"looks fine, really","started_at":"2026-12-01T09:59:30.000Z","submitted_at":"2026-12-01T10:01:00.000Z"}"#),
                     "\(jsonl.stdout)")
             let both = try cli.assay(["export", "--queue", "first", "--judgments", "--label-studio"])

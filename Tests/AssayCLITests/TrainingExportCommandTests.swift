@@ -30,7 +30,7 @@ struct TrainingExportCommandTests {
             }
             let written = try cli.assay(["export", "--queue", "posts", "--training", "--out-dir", "data", "--splits", "80/10/10"])
             #expect(written.status == 0, "\(written.stderr)")
-            #expect(written.stdout.contains("Wrote 98 of 101 labelled items to data: 80 train, 9 validation, 9 test; left out: 0 duplicates, 0 copies labelled otherwise than most copies of their text, 2 copies of texts with no majority label, 1 copies of texts that are also gold (the held-out test)."), "\(written.stdout)")
+            #expect(written.stdout.contains("Wrote 98 of 101 labelled items to data: 80 train, 9 validation, 9 test; left out: 0 duplicates, 0 copies labelled otherwise than most copies of their text, 2 copies of texts with no majority label, 1 copy of a text that is also gold (the held-out test)."), "\(written.stdout)")
             let everyText = try ["train", "validation", "test"].map {
                 try String(contentsOf: cli.folder.appendingPathComponent("data/\($0).jsonl"), encoding: .utf8)
             }.joined()

@@ -1,10 +1,12 @@
 import AssayCore
 import AssayLLM
-import AssayStore
+import SQLKit
 import AssayTesting
 import AsyncHTTPClient
 import Foundation
 import Testing
+
+@testable import AssayStore
 
 /// The LLM runner against an OpenAI-compatible test server on 127.0.0.1 that answers well, badly, slowly, with 429
 /// and 500.
@@ -127,6 +129,10 @@ struct LLMRunnerTests {
                 let finished = try await runner.run(run)
                 #expect(finished.state == .completed)
                 #expect(finished.succeeded == 1 && finished.failed == 3, "\(finished)")
+                let reasons = try await store.sql().raw("SELECT error FROM llm_calls WHERE error IS NOT NULL ORDER BY error").all()
+                    .map { try $0.string("error") }
+                #expect(reasons.contains("not sent: the prompt quotes 'text' and item 'q-1' has nothing there (item 'q-1' has query, result); write a --template that quotes its fields, such as {{item.query}}"),
+                        "\(reasons)")
                 #expect(server.totalCalls == 1 && finished.calls == 1, "only c-1 was sent")
                 #expect(abs(finished.cost - (100.0 * 1 + 20.0 * 10) / 1_000_000) < 1e-12, "one call paid for")
 

@@ -210,7 +210,9 @@ struct Export: AsyncParsableCommand {
                 + TrainingSplit.Part.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
                 + "; left out: \(result.duplicatesDropped) duplicates, \(result.outvotedDropped) copies labelled "
                 + "otherwise than most copies of their text, \(result.conflictsDropped) copies of texts with no majority label, "
-                + "\(examples.count - trainable.count) copies of texts that are also gold (the held-out test).")
+                + (examples.count - trainable.count == 1
+                    ? "1 copy of a text that is also gold" : "\(examples.count - trainable.count) copies of texts that are also gold")
+                + " (the held-out test).")
             let kept = Dictionary(grouping: result.rows) { $0.example.labels.sorted().joined(separator: "|") }.mapValues(\.count)
             print("Rows per label: " + kept.sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "(none)" : $0.key) \($0.value)" }
                 .joined(separator: ", ") + ".")

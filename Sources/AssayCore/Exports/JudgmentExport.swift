@@ -43,8 +43,10 @@ public enum JudgmentExport {
         format == .csv ? CSVWriter.row(csvColumns) : ""
     }
 
-    /// One judgment as a line of the file, newline included. CSV puts several labels in one cell separated by `|`
-    /// and neutralises spreadsheet formulas; JSON Lines keeps lists as arrays and leaves out what is absent.
+    /// One judgment as a line of the file, newline included. CSV puts several labels in one cell separated by `|`,
+    /// and writes every value as it is (the final-labels export, made for spreadsheets, neutralises formulas; this
+    /// one goes back into Assay, where `'-x1` would not name the item `-x1`); JSON Lines keeps lists as arrays and
+    /// leaves out what is absent.
     public static func line(for judgment: JudgmentRecord, as format: ImportFormat) -> String {
         switch format {
         case .csv:
@@ -53,7 +55,7 @@ public enum JudgmentExport {
                     judgment.itemExternalID, judgment.annotatorExternalID, judgment.labels.joined(separator: "|"),
                     judgment.rationale ?? "", judgment.startedAt.map(Timestamp.format) ?? "", Timestamp.format(judgment.submittedAt),
                     judgment.ranking?.joined(separator: "|") ?? "",
-                ], neutralizingFormulas: true)
+                ])
         case .jsonl:
             var fields: [String: JSONValue] = [
                 "item_external_id": .string(judgment.itemExternalID), "annotator_external_id": .string(judgment.annotatorExternalID),

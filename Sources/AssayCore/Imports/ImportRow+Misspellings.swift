@@ -3,8 +3,8 @@ extension ImportRow {
     /// otherwise be read without it, and its value lost without a word. Other fields a row carries (a tool's own
     /// columns, such as `project` or `lead_time`) are left alone: they are not Assay's to read.
     ///
-    /// A slip is one edit (a letter added, dropped, changed or two swapped) from a known name, or two from one of
-    /// eight letters or more.
+    /// A slip is one edit (a letter added, dropped, changed or two swapped) from a known name of six letters or
+    /// more, or two from one of ten or more.
     ///
     /// ```swift
     /// try ImportRow(line: 2, fields: ["rationnale": "spam link"]).refuseMisspellings(of: ["rationale", "labels"])
@@ -22,8 +22,10 @@ extension ImportRow {
 
     static func isSlip(_ name: String, of known: String) -> Bool {
         if name == known { return true }  // another case: `Rationale`
-        let allowed = known.count >= 8 ? 2 : 1
-        guard known.count >= 4, abs(name.count - known.count) <= allowed else { return false }
+        // Short names are one edit from many a tool's own columns (`items`, `label2`, `annotation`): only longer
+        // ones are taken for slips, and a trailing digit marks a column of its own.
+        let allowed = known.count >= 10 ? 2 : 1
+        guard known.count >= 6, name.last?.isNumber != true, abs(name.count - known.count) <= allowed else { return false }
         return editDistance(Array(name), Array(known), atMost: allowed) <= allowed
     }
 

@@ -117,17 +117,24 @@ final class JobRunner: Sendable {
         for id in failed { removeFiles(of: id) }
     }
 
-    /// Removes what a crash left in the folder: uploads of jobs that are no longer waiting to be imported, and
-    /// exports that did not succeed. Another process's live job, and finished exports, are kept. Called as the
-    /// server starts, after ``failInterruptedJobs()``: a job another server failed while this one was down left its
-    /// files here.
+    /// Removes what a crash left in the folder: the files of jobs that failed, or that no job names. The files of
+    /// another process's live jobs (an upload, an export being written) and finished exports are kept, and so is any
+    /// file whose job could not be looked up. Called as the server starts, after ``failInterruptedJobs()``: a job
+    /// another server failed while this one was down left its files here.
     func removeLeftovers() async {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for name in names {
             let parts = name.split(separator: ".")
             guard parts.count == 3, let id = UUID(uuidString: String(parts[0])), parts[1] == "upload" || parts[1] == "export" else { continue }
-            let job = try? await store.job(id)
-            let keep = parts[1] == "upload" ? [.queued, .running].contains(job?.state) : job?.state == .succeeded
+            let job: Job?
+            do {
+                job = try await store.job(id)
+            } catch AssayError.notFound {
+                job = nil
+            } catch {
+                continue  // the database cannot say: leave it for the next start
+            }
+            let keep = parts[1] == "upload" ? [.queued, .running].contains(job?.state) : [.queued, .running, .succeeded].contains(job?.state)
             if !keep { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
         }
     }

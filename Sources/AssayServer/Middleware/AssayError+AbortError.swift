@@ -63,7 +63,7 @@ struct RequestBodyErrors: AsyncMiddleware {
 /// cannot compare text holding it, and `GET /queues/a%00b` was a server error there.
 struct NULInAddress: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard !request.url.string.lowercased().contains("%00") else {
+        guard !request.url.string.contains("%00") else {
             throw AssayError.invalidInput(field: nil, line: nil, reason: "the address \(NULCharacter.refusal)")
         }
         return try await next.respond(to: request)

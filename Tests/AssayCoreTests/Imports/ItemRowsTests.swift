@@ -206,7 +206,9 @@ struct ItemRowsTests {
             }
         }
         // A tool's own columns are not slips of Assay's: they are left unread, as before.
-        #expect(try judgment(["project": "p-9", "lead_time": 12, "task": "t", "labeler": "w-1", "level": "2"]).labels == ["spam"])
+        #expect(try judgment([
+            "project": "p-9", "lead_time": 12, "task": "t", "labeler": "w-1", "level": "2", "annotation": "x", "items": "3", "label2": "ok",
+        ]).labels == ["spam"])
         #expect(throws: AssayError.self, "time spent without a start is not silently dropped") { try judgment(["time_spent_ms": 1200]) }
         #expect(try judgment(["time_spent_ms": 1200, "started_at": "2026-12-01T09:59:00Z"]).startedAt != nil)
         #expect(throws: AssayError.invalidInput(field: "rationnale", line: 3, reason: "not a column Assay reads; did you mean rationale?")) {

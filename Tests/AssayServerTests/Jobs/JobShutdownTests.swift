@@ -78,9 +78,14 @@ struct JobShutdownTests {
             try await store.failJob(failed.id, reason: "disk full", now: start)
             let failedExport = try file(failed.id, "export")
             let stray = try file(UUID(), "upload")
+            // Another process's export, being written.
+            let writing = try await store.createJob(.export, on: queue.id, format: .jsonl, by: nil, now: start)
+            #expect(try await store.startJob(writing.id, now: start))
+            let writingExport = try file(writing.id, "export", "jsonl")
 
             clock.advance(by: JobRunner.givenUpAfter + 60)
             #expect(try await store.touchJob(live.id, now: clock.now))
+            #expect(try await store.touchJob(writing.id, now: clock.now))
             try await runner.failInterruptedJobs()
             #expect(try await store.job(dead.id).state == .failed)
             #expect(!FileManager.default.fileExists(atPath: deadUpload.path), "the dead job's upload is removed with it")
@@ -88,7 +93,7 @@ struct JobShutdownTests {
 
             await runner.removeLeftovers()
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
-            #expect(left == [liveUpload.lastPathComponent, doneExport.lastPathComponent], "\(left)")
+            #expect(left == [liveUpload.lastPathComponent, doneExport.lastPathComponent, writingExport.lastPathComponent], "\(left)")
             #expect(!left.contains(failedExport.lastPathComponent) && !left.contains(stray.lastPathComponent))
         }
     }
