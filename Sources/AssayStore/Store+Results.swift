@@ -77,8 +77,8 @@ extension Store {
         return items.compactMap { item in labels[item.id].map { (item, $0) } }
     }
 
-    /// Every judgment of a queue, by external ids, oldest first, a page at a time (keyset on the judgment id; the next
-    /// page is read while `body` handles this one): what a judgments export writes.
+    /// Every judgment of a queue, by external ids, in the order they were stored, a page at a time (keyset on the
+    /// judgment id; the next page is read while `body` handles this one): what a judgments export writes.
     public func forEachJudgmentPage(
         in queueID: UUID, pageSize: Int = 10_000, _ body: ([JudgmentRecord]) async throws -> Void
     ) async throws {

@@ -29,6 +29,9 @@ public struct JudgmentRecord: Sendable, Equatable {
 /// judgments import reads (``JudgmentRows``), so the file goes back into Assay, or into `assay agree` and
 /// `assay aggregate`, as it is.
 ///
+/// The time spent is not a column: an import takes it as `submitted_at − started_at`, so a judgment made in Assay,
+/// whose time spent is measured in the browser, comes back with its lease-to-submit time instead.
+///
 /// For example:
 /// ```swift
 /// var out = JudgmentExport.header(for: .csv)   // item_external_id,annotator_external_id,labels,…
