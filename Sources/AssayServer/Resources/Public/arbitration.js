@@ -94,7 +94,10 @@
     if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); decide(); return; }
     if (typing || event.ctrlKey || !file) return;
     if (event.key === "g" || event.key === "G") { event.preventDefault(); promote.checked = !promote.checked; return; }
-    if (picker.key(event.key)) event.preventDefault();
+    if (picker.key(event.key)) { event.preventDefault(); chose(); }
   });
+  // The reminder to choose a label goes once one is chosen, by key or by click, as on the other screens.
+  function chose() { if (statusLine.textContent.startsWith("Choose")) say(""); }
+  el("labels").addEventListener("click", chose);
   next();
 })();

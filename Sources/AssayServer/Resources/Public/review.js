@@ -92,6 +92,8 @@
     const key = event.key.toLowerCase();
     if (!blind && key === "c" && correction.hidden) { event.preventDefault(); send({ correct: true }); return; }
     if (!blind && key === "w") { event.preventDefault(); openCorrection(); return; }
+    // Esc closes a correction opened by mistake, back to C or W.
+    if (!blind && event.key === "Escape" && !correction.hidden) { event.preventDefault(); correction.hidden = true; picker.clear(); say(""); return; }
     if (correction.hidden) return;
     if (key === "k") { event.preventDefault(); setSeverity("critical"); answered(); return; }
     if (key === "m") { event.preventDefault(); setSeverity("minor"); answered(); return; }
