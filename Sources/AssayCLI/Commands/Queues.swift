@@ -17,7 +17,7 @@ struct Queues: AsyncParsableCommand {
             try await database.withStore { store in
                 for queue in try await store.queues() {
                     let stats = try await store.stats(of: queue.id)
-                    print("\(queue.name)\t\(stats.items) items (\(stats.goldItems) gold)\t\(stats.completedItems) complete\t\(stats.judgments) judgments")
+                    print("\(queue.name)\t\(stats.items) items (\(stats.goldItems) gold without a label, outside progress)\t\(stats.completedItems) complete\t\(stats.judgments) judgments")
                 }
             }
         }
