@@ -94,7 +94,11 @@ extension Store {
                 var updates: [FinalLabel] = []
                 var previous: [Int64: FinalLabel.Provenance] = [:]
                 for (itemID, label) in candidates.sorted(by: { $0.key < $1.key }) {
-                    guard let there = fresh[itemID], there.isConsensus, !there.matches(label) else { continue }
+                    // Left as it is: an arbitrator's or an appeal's, or decided from a judgment the model has not seen
+                    // (a submit since the snapshot; the next estimate takes it in), or already what the model says.
+                    guard let there = fresh[itemID], there.isConsensus, there.judgmentCount == label.judgmentCount,
+                        !there.matches(label)
+                    else { continue }
                     previous[itemID] = there.provenance
                     updates.append(label)
                 }
@@ -127,6 +131,8 @@ extension Store {
         var provenance: FinalLabel.Provenance
         var reason: ConsensusOutcome.Reason?
         var confidence: Double
+        /// The judgments the label was decided from (read with the fresh labels only).
+        var judgmentCount: Int?
 
         /// Whether consensus may change it: not an arbitrator's decision, nor an item waiting on appeal.
         var isConsensus: Bool { provenance != .arbitration && reason != .appealed }
@@ -138,7 +144,10 @@ extension Store {
                 && abs(confidence - label.confidence) <= 0.01
         }
 
-        init(itemID: Int64, labels: String?, provenance: String, confidence: Double, reason: String?) throws {
+        init(
+            itemID: Int64, labels: String?, provenance: String, confidence: Double, reason: String?, judgmentCount: Int? = nil
+        ) throws {
+            self.judgmentCount = judgmentCount
             self.itemID = itemID
             self.labels = try labels.map { try Column.strings(from: $0) }
             self.provenance = FinalLabel.Provenance(rawValue: provenance) ?? .unresolved
@@ -151,11 +160,13 @@ extension Store {
     private static func decisions(of itemIDs: [Int64], _ sql: any SQLDatabase) async throws -> [Int64: CurrentDecision] {
         var found: [Int64: CurrentDecision] = [:]
         for row in try await sql.raw("""
-            SELECT item_id, labels, provenance, confidence, unresolved_reason FROM final_labels WHERE item_id IN (\(binds: itemIDs))
+            SELECT item_id, labels, provenance, confidence, unresolved_reason, judgment_count FROM final_labels
+            WHERE item_id IN (\(binds: itemIDs))
             """).all() {
             let decision = try CurrentDecision(
                 itemID: try row.int64("item_id"), labels: try row.optionalString("labels"), provenance: try row.string("provenance"),
-                confidence: try row.decode(column: "confidence", as: Double.self), reason: try row.optionalString("unresolved_reason"))
+                confidence: try row.decode(column: "confidence", as: Double.self), reason: try row.optionalString("unresolved_reason"),
+                judgmentCount: try row.int("judgment_count"))
             found[decision.itemID] = decision
         }
         return found

@@ -29,6 +29,13 @@ public struct ItemRowCheck: Sendable {
     public mutating func draft(from row: ImportRow) throws -> ItemDraft {
         do {
             let draft = try ItemRows.draft(from: row)
+            // Noted first, so a later row repeating a refused one is reported as a repeat too.
+            if let first = lines[draft.externalID] {
+                throw AssayError.invalidInput(
+                    field: "external_id", line: row.line,
+                    reason: "'\(draft.externalID)' is already on line \(first); a file names each item once")
+            }
+            lines[draft.externalID] = row.line
             try draft.checkJudgeable(on: queue.schema)
             if let language = draft.language, !queue.languages.isEmpty,
                 !queue.languages.contains(where: { Eligibility.speaks($0, language) })
@@ -44,12 +51,6 @@ public struct ItemRowCheck: Sendable {
                     reason: "'\(market)' is not a market of queue '\(queue.name)' (\(queue.markets.joined(separator: ", "))); "
                         + "nobody would be given the item: add the market to the queue, or import it into a queue that has it")
             }
-            if let first = lines[draft.externalID] {
-                throw AssayError.invalidInput(
-                    field: "external_id", line: row.line,
-                    reason: "'\(draft.externalID)' is already on line \(first); a file names each item once")
-            }
-            lines[draft.externalID] = row.line
             return draft
         } catch let error as AssayError {
             throw error.at(line: row.line)

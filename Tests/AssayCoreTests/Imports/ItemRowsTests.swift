@@ -200,11 +200,16 @@ struct ItemRowsTests {
             fields.merge(extra) { $1 }
             return try JudgmentRows.judgment(from: ImportRow(line: 2, fields: fields))
         }
-        for (column, meant) in [("rationnale", "rationale"), ("submited_at", "submitted_at"), ("Rationale", "rationale"), ("lables", "labels"), ("statred_at", "started_at")] {
+        for (column, meant) in [("rationnale", "rationale"), ("anotator", "annotator"), ("Rationale", "rationale"), ("lables", "labels"), ("statred_at", "started_at")] {
             #expect(throws: AssayError.invalidInput(field: column, line: 2, reason: "not a column Assay reads; did you mean \(meant)?")) {
                 try judgment([column: "x"])
             }
         }
+        // A misspelt submitted_at, with no submitted_at beside it; beside one, a column of the tool's own.
+        #expect(throws: AssayError.invalidInput(field: "submited_at", line: 2, reason: "not a column Assay reads; did you mean submitted_at?")) {
+            try JudgmentRows.judgment(from: ImportRow(line: 2, fields: ["item": "c-1", "worker": "w-1", "label": "spam", "submited_at": "2026-12-01T10:00:00Z"]))
+        }
+        #expect(try judgment(["submited_at": "x", "workers": "3"]).labels == ["spam"], "beside submitted_at and worker")
         // A tool's own columns are not slips of Assay's: they are left unread, as before.
         #expect(try judgment([
             "project": "p-9", "lead_time": 12, "task": "t", "labeler": "w-1", "level": "2", "annotation": "x", "items": "3", "label2": "ok",
