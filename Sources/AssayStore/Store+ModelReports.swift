@@ -36,7 +36,8 @@ extension Store {
     /// does on the same gold, and whether people rubber-stamp its suggestions (``ModelAlignment``).
     ///
     /// Every figure comes from grouped queries (label pairs per day), so the work in Swift grows with the number of
-    /// distinct answers, not of items. The groups come in a fixed order: sums of fractions taken in another order
+    /// distinct answers, not of items. The groups come in a fixed order, by the grouped columns themselves (PostgreSQL
+    /// takes an output name in ORDER BY only bare, not under COLLATE): sums of fractions taken in another order
     /// differ in their last digit, and both databases must give the same figures.
     ///
     /// - Throws: as ``autoAcceptReport(of:predictor:)``.
@@ -51,7 +52,7 @@ extension Store {
             WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND f.labels IS NOT NULL
               AND f.provenance <> \(bind: model) AND f.provenance <> \(bind: unresolved)
             GROUP BY p.labels, f.labels, f.decided_at_ms / 86400000
-            ORDER BY day, model\(unsafeRaw: sql.bytewise), people\(unsafeRaw: sql.bytewise)
+            ORDER BY day, p.labels\(unsafeRaw: sql.bytewise), f.labels\(unsafeRaw: sql.bytewise)
             """).all().map { row in
             ModelAlignment.Pair(
                 model: try Column.strings(from: try row.string("model")), people: try Column.strings(from: try row.string("people")),
@@ -63,7 +64,7 @@ extension Store {
             FROM predictions p JOIN items i ON i.id = p.item_id
             WHERE p.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID) AND i.gold_labels IS NOT NULL
             GROUP BY p.labels, i.gold_labels
-            ORDER BY model\(unsafeRaw: sql.bytewise), reference\(unsafeRaw: sql.bytewise)
+            ORDER BY p.labels\(unsafeRaw: sql.bytewise), i.gold_labels\(unsafeRaw: sql.bytewise)
             """).all() {
             let pair = (try Column.strings(from: try row.string("model")), try Column.strings(from: try row.string("reference")))
             goldPredictions += Array(repeating: pair, count: try row.int("n"))
@@ -75,7 +76,7 @@ extension Store {
                  JOIN items i ON i.id = j.item_id
             WHERE j.queue_id = \(bind: queue.id) AND p.predictor_id = \(bind: predictorID)
             GROUP BY p.labels, j.labels, i.gold_labels
-            ORDER BY suggested\(unsafeRaw: sql.bytewise), judged\(unsafeRaw: sql.bytewise), reference\(unsafeRaw: sql.bytewise)
+            ORDER BY p.labels\(unsafeRaw: sql.bytewise), j.labels\(unsafeRaw: sql.bytewise), i.gold_labels\(unsafeRaw: sql.bytewise)
             """).all().map { row in
             ModelAlignment.SuggestedJudgment(
                 suggested: try Column.strings(from: try row.string("suggested")),
