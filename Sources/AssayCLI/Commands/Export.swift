@@ -9,7 +9,7 @@ import Foundation
 /// train, validation and test files; with `--label-studio`, the decided items as a Label Studio JSON import.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export a queue's final labels as JSON Lines or CSV, training data split into train/validation/test, preference pairs, or Label Studio tasks.",
+        abstract: "Export a queue's final labels or every judgment as JSON Lines or CSV, training data split into train/validation/test, preference pairs, or Label Studio tasks.",
         discussion: """
             With --training, the items whose final label people decided (never the model's auto-accepted ones, nor \
             unresolved items) are written to DIR/train, DIR/validation and DIR/test (.jsonl or .csv): one row per \
@@ -24,7 +24,14 @@ struct Export: AsyncParsableCommand {
             the object --to-name) for reviewers to accept or correct, and Assay's external id, item id, provenance \
             and agreement in meta.
 
+            With --judgments, every person's answer (gold items' too), in the order stored, in the columns a \
+            judgments import reads: item_external_id, annotator_external_id, labels ('a|b' in CSV), rationale, \
+            started_at, submitted_at, ranking. The CSV imports into a queue holding the same items, and assay \
+            agree and aggregate read it with --item-column item_external_id --worker-column annotator_external_id \
+            --label-column labels. The time spent is not a column: an import takes it as submitted_at - started_at.
+
             Examples:
+              assay export --queue comments-en --judgments --format csv --out judgments.csv
               assay export --queue comments-en --training --splits 80/10/10 \\
                   --out-dir data/ --format jsonl
               assay export --queue comments-en --label-studio \\

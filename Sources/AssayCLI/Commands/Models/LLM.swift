@@ -20,7 +20,10 @@ struct LLM: AsyncParsableCommand {
                 Works with vLLM, llama.cpp's server, Ollama and hosted APIs. The prompt is a versioned template (see \
                 `--template`; the default shows the labels, their guideline passages and the item's text). Each \
                 answer is parsed into the queue's labels; one that never parses is recorded as a failure, never \
-                guessed. Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \
+                guessed. An item with nothing in any field the prompt quotes is not sent (nor paid for) and is \
+                recorded as a failure naming the fields; a run whose first items all lack them stops before its \
+                first call (queues without text, such as search relevance, need a --template quoting their \
+                fields, such as {{item.query}}). Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \
                 finishes, so after a crash the same command carries on where it stopped.
 
                 Examples:

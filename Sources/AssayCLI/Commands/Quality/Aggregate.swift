@@ -70,7 +70,7 @@ struct Aggregate: AsyncParsableCommand {
     @Option(help: "For mace: the seed of the random restarts (default: 0).")
     var seed: UInt64?
 
-    @Option(help: "Labels in order, comma-separated (ties and unused labels; default: sorted by name or value).",
+    @Option(help: "Labels in order, comma-separated, each once (ties and unused labels; default: sorted by name or value).",
             transform: ArgumentValues.labelOrder)
     var order: [String]?
 

@@ -25,7 +25,7 @@ struct Agree: AsyncParsableCommand {
     @Option(help: "The measurement level for Krippendorff's α: nominal, ordinal, interval or ratio.")
     var level: KrippendorffAlpha.Level = .nominal
 
-    @Option(help: "Labels from lowest to highest, comma-separated (ordinal level; default: by numeric value).",
+    @Option(help: "Labels from lowest to highest, comma-separated, each once (ordinal, interval or ratio level; default: by numeric value, so labels that are not numbers need it).",
             transform: ArgumentValues.labelOrder)
     var order: [String]?
 

@@ -34,7 +34,7 @@ struct Metrics: AsyncParsableCommand {
     @Option(help: "The truth file's label column, when it is another (`labels` in a file of assay export --training).")
     var truthLabelColumn: String?
 
-    @Option(help: "Labels in order, comma-separated (default: every label that occurs, sorted).", transform: ArgumentValues.labelOrder)
+    @Option(help: "Labels in order, comma-separated, each once (default: every label that occurs, sorted).", transform: ArgumentValues.labelOrder)
     var order: [String]?
 
     @Option(help: "The coverage of the Wilson intervals.")
