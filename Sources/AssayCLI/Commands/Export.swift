@@ -25,10 +25,10 @@ struct Export: AsyncParsableCommand {
             and agreement in meta.
 
             With --judgments, every person's answer (gold items' too), in the order stored, in the columns a \
-            judgments import reads: item_external_id, annotator_external_id, labels ('a|b' in CSV), rationale, \
-            started_at, submitted_at, ranking. The CSV imports into a queue holding the same items, and assay \
-            agree and aggregate read it with --item-column item_external_id --worker-column annotator_external_id \
-            --label-column labels. The time spent is not a column: an import takes it as submitted_at - started_at.
+            judgments import reads (labels as 'a|b' in CSV). The CSV imports into a queue holding the same items, \
+            and assay agree and aggregate read it with --item-column item_external_id --worker-column \
+            annotator_external_id --label-column labels. The time spent is not a column: an import takes it as \
+            submitted_at - started_at.
 
             Examples:
               assay export --queue comments-en --judgments --format csv --out judgments.csv
