@@ -54,5 +54,6 @@ public enum AssayMigrations {
         OneRunningLLMRunPerPredictor(),
         NormalizeLanguageCodes(),
         UniqueCalibrationNames(),
+        ComposeExternalIDs(),
     ]
 }

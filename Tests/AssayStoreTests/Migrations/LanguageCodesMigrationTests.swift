@@ -115,3 +115,34 @@ struct UniqueCalibrationNamesTests {
         }
     }
 }
+
+/// Ids stored decomposed by older versions are found again under their own spelling.
+@Suite("Migration 047: composed external ids")
+struct ComposeExternalIDsTests {
+    @Test("decomposed item and person ids are composed; one whose composed form is taken is left", arguments: TestBackend.allCases)
+    func composesStoredIDs(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+            _ = try await store.importItems(
+                [ItemDraft(externalID: "x-1", content: ["text": "a"]), ItemDraft(externalID: "x-2", content: ["text": "b"]),
+                 ItemDraft(externalID: "na\u{EF}ve", content: ["text": "c"])],
+                into: queue, now: Date())
+            let person = try await store.createPerson(PersonDraft(externalID: "p-1", name: "Jo", role: .annotator), now: Date())
+            // As an older version stored them: two decomposed ids, one of which composes to a taken one.
+            try await store.transaction { sql in
+                try await sql.raw("UPDATE items SET external_id = \(bind: decomposed) WHERE external_id = 'x-1'").run()
+                try await sql.raw("UPDATE items SET external_id = \(bind: "nai\u{308}ve") WHERE external_id = 'x-2'").run()
+                try await sql.raw("UPDATE people SET external_id = \(bind: "jose\u{301}") WHERE id = \(bind: person.id)").run()
+            }
+
+            try await database.rerun([ComposeExternalIDs()])
+
+            let ids = try await store.items(in: queue.id, after: nil, limit: 10).map { Array($0.externalID.utf8) }
+            #expect(ids.contains(Array(composed.utf8)), "composed")
+            #expect(ids.contains(Array("nai\u{308}ve".utf8)), "left decomposed: its composed form is another item's")
+            #expect(Array(try await store.person(person.id).externalID.utf8) == Array("jos\u{E9}".utf8))
+        }
+    }
+}

@@ -39,6 +39,7 @@ struct MigrationTests {
         "044-one-running-llm-run-per-predictor",
         "045-normalize-language-codes",
         "046-unique-calibration-names",
+        "047-compose-external-ids",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
