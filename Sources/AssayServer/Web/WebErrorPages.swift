@@ -33,6 +33,14 @@ struct WebErrorPages: AsyncMiddleware {
             let message = error.status == .notFound && error.reason == HTTPResponseStatus.notFound.reasonPhrase
                 ? "There is no page at \(request.url.path)." : error.reason
             return try await Self.page(status: error.status, message: message, for: request)
+        } catch {
+            // What the domain did not expect (a database or driver error). Outside the page routes it goes on to
+            // the logger and Vapor's error middleware; on them it is logged here and answered as a page, so that
+            // it too carries `no-store`.
+            guard !onlyForBrowsers else { throw error }
+            request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
+            return try await Self.page(
+                status: .internalServerError, message: "Something went wrong on the server; it has been logged.", for: request)
         }
     }
 

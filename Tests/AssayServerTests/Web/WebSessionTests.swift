@@ -1,8 +1,9 @@
 import AssayCore
-import AssayStore
+@testable import AssayStore
 import AssayTesting
 import Foundation
 import NIOHTTP1
+import SQLKit
 import Testing
 
 /// Browser sign-in over plain HTTP: the session cookie, its flags, CSRF on every change, sign-out.
@@ -131,6 +132,13 @@ struct WebSessionTests {
             let css = try await server.request(.GET, "/assets/assay.css", token: .some(nil))
             #expect(css.status == .ok && css.text.contains("--accent"))
             #expect(try await server.request(.GET, "/assets/nothing.js", token: .some(nil)).status == .notFound)
+
+            // What the domain did not expect (here a table gone from under the dashboard) is a page too, and, like
+            // every page, not kept in the browser's cache.
+            try await server.store.sql().raw("ALTER TABLE agreement_days RENAME TO agreement_days_gone").run()
+            let broken = try await server.request(.GET, "/dashboard/comments-en", token: .some(nil), headers: html)
+            #expect(broken.status == .internalServerError && broken.text.contains("Something went wrong on the server"), "\(broken.text.prefix(300))")
+            #expect(broken.headers["Cache-Control"] == ["no-store"] && broken.text.contains("Sign out"))
         }
     }
 
