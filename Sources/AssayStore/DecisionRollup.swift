@@ -117,25 +117,30 @@ enum DecisionRollup {
                  \(bind: change.appealsOverturned), \(bind: change.modelDecided))
                 """
         }
-        try await sql.raw("""
-            INSERT INTO decision_days (queue_id, day, market, shard, decided, unanimous, unresolved, units, first_resolved,
-                                       sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned,
-                                       model_decided)
-            VALUES \(SQLList(rows))
-            ON CONFLICT (queue_id, day, market, shard) DO UPDATE SET
-                decided = decision_days.decided + excluded.decided,
-                unanimous = decision_days.unanimous + excluded.unanimous,
-                unresolved = decision_days.unresolved + excluded.unresolved,
-                units = decision_days.units + excluded.units,
-                first_resolved = decision_days.first_resolved + excluded.first_resolved,
-                sla_counted = decision_days.sla_counted + excluded.sla_counted,
-                sla_met = decision_days.sla_met + excluded.sla_met,
-                wait_ms = decision_days.wait_ms + excluded.wait_ms,
-                arbitrated = decision_days.arbitrated + excluded.arbitrated,
-                appeals_decided = decision_days.appeals_decided + excluded.appeals_decided,
-                appeals_overturned = decision_days.appeals_overturned + excluded.appeals_overturned,
-                model_decided = decision_days.model_decided + excluded.model_decided
-            """).run()
+        // In chunks like every multi-row statement here: the keys are few (decisions count on the day they are
+        // made, so a transaction has one day, or two at midnight, times the items' markets), but no statement may
+        // pass SQLite's limit on bound parameters.
+        for chunk in rows.chunks() {
+            try await sql.raw("""
+                INSERT INTO decision_days (queue_id, day, market, shard, decided, unanimous, unresolved, units, first_resolved,
+                                           sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned,
+                                           model_decided)
+                VALUES \(SQLList(chunk))
+                ON CONFLICT (queue_id, day, market, shard) DO UPDATE SET
+                    decided = decision_days.decided + excluded.decided,
+                    unanimous = decision_days.unanimous + excluded.unanimous,
+                    unresolved = decision_days.unresolved + excluded.unresolved,
+                    units = decision_days.units + excluded.units,
+                    first_resolved = decision_days.first_resolved + excluded.first_resolved,
+                    sla_counted = decision_days.sla_counted + excluded.sla_counted,
+                    sla_met = decision_days.sla_met + excluded.sla_met,
+                    wait_ms = decision_days.wait_ms + excluded.wait_ms,
+                    arbitrated = decision_days.arbitrated + excluded.arbitrated,
+                    appeals_decided = decision_days.appeals_decided + excluded.appeals_decided,
+                    appeals_overturned = decision_days.appeals_overturned + excluded.appeals_overturned,
+                    model_decided = decision_days.model_decided + excluded.model_decided
+                """).run()
+        }
         var pairs: [SQLQueryString] = []
         for key in keys {
             let change = changes.byKey[key]!
@@ -146,10 +151,10 @@ enum DecisionRollup {
                     """)
             }
         }
-        for start in stride(from: 0, to: pairs.count, by: 500) {
+        for chunk in pairs.chunks() {
             try await sql.raw("""
                 INSERT INTO agreement_days (queue_id, day, market, shard, first_value, second_value, weight)
-                VALUES \(SQLList(Array(pairs[start..<min(start + 500, pairs.count)])))
+                VALUES \(SQLList(chunk))
                 ON CONFLICT (queue_id, day, market, shard, first_value, second_value) DO UPDATE SET
                     weight = agreement_days.weight + excluded.weight
                 """).run()

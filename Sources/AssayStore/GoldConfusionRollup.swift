@@ -25,8 +25,8 @@ enum GoldConfusionRollup {
     /// Adds counts to their rows, creating them as needed; 500 rows per statement, in key order.
     static func add(_ counts: [Key: Int], _ sql: any SQLDatabase) async throws {
         let keys = counts.keys.sorted()
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let values = keys[start..<min(start + 500, keys.count)].map { key -> SQLQueryString in
+        for chunk in keys.chunks() {
+            let values = chunk.map { key -> SQLQueryString in
                 """
                 (\(bind: key.queueID), \(bind: key.day), \(bind: key.vendorID ?? noVendor), \(bind: key.reference),
                  \(bind: key.given), \(bind: counts[key]!))

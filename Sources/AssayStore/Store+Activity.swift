@@ -73,8 +73,8 @@ enum ActivityRollup {
     /// for concurrent writers on PostgreSQL).
     static func add(_ changes: [Key: Change], _ sql: any SQLDatabase) async throws {
         let keys = changes.keys.sorted()
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let values = keys[start..<min(start + 500, keys.count)].map { key -> SQLQueryString in
+        for chunk in keys.chunks() {
+            let values = chunk.map { key -> SQLQueryString in
                 let change = changes[key]!
                 return """
                     (\(bind: key.queueID), \(bind: key.day), \(bind: key.annotatorID), \(bind: key.market),
@@ -108,8 +108,7 @@ enum ActivityRollup {
     static func markets(of itemIDs: some Collection<Int64>, _ sql: any SQLDatabase) async throws -> [Int64: String] {
         let ids = Array(itemIDs)
         var markets: [Int64: String] = [:]
-        for start in stride(from: 0, to: ids.count, by: Store.rowsPerStatement) {
-            let chunk = Array(ids[start..<min(start + Store.rowsPerStatement, ids.count)])
+        for chunk in ids.chunks() {
             for row in try await sql.raw("SELECT id, market FROM items WHERE id IN (\(binds: chunk))").all() {
                 markets[try row.int64("id")] = try row.optionalString("market") ?? ""
             }

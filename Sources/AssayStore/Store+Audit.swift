@@ -50,8 +50,8 @@ extension Store {
 enum AuditLog {
     /// Appends `events`, in the caller's transaction, so an entry exists exactly when its change does.
     static func append(_ events: [AuditEvent], _ sql: any SQLDatabase) async throws {
-        for start in stride(from: 0, to: events.count, by: 500) {
-            let rows = events[start..<min(start + 500, events.count)].map { event -> SQLQueryString in
+        for chunk in events.chunks() {
+            let rows = chunk.map { event -> SQLQueryString in
                 """
                 (\(bind: Column.millis(event.at)), \(bind: event.actorID), \(bind: event.action.rawValue), \(bind: event.entity),
                  \(bind: event.entityID), \(bind: event.queueID), \(bind: event.vendorID),

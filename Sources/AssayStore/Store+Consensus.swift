@@ -71,10 +71,10 @@ extension Store {
         var redecided = 0
         var changed = 0
         let current = try await currentDecisions
-        for start in stride(from: 0, to: current.count, by: 2_000) {
+        for chunk in current.chunks(of: 2_000) {
             // The labels that differ from the snapshot read at the start...
             var candidates: [Int64: FinalLabel] = [:]
-            for decision in current[start..<min(start + 2_000, current.count)] {
+            for decision in chunk {
                 redecided += 1
                 let itemVotes = Self.votes(of: decision.itemID, in: matrix)
                 let (outcome, provenance) = decider.decide(itemVotes)

@@ -120,8 +120,7 @@ extension Store {
         var events: [AuditEvent] = []
         var leftUnlabelled = 0
         let entries = entries.sorted { $0.itemID < $1.itemID }
-        for start in stride(from: 0, to: entries.count, by: rowsPerStatement) {
-            let chunk = Array(entries[start..<min(start + rowsPerStatement, entries.count)])
+        for chunk in entries.chunks() {
             try await lockItems(Set(chunk.map(\.itemID)), backend: backend, sql)
             let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
             let byID = Dictionary(current.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -261,8 +260,7 @@ extension Store {
         let itemIDs = Array(Set(try judgments.map { try $0.int64("item_id") })).sorted()
         var reference: [Int64: [String]] = [:]
         var markets: [Int64: String] = [:]
-        for start in stride(from: 0, to: itemIDs.count, by: rowsPerStatement) {
-            let chunk = Array(itemIDs[start..<min(start + rowsPerStatement, itemIDs.count)])
+        for chunk in itemIDs.chunks() {
             for row in try await sql.raw("""
                 SELECT id, gold_labels, market FROM items WHERE id IN (\(binds: chunk)) AND gold_labels IS NOT NULL
                 """).all() {
@@ -291,10 +289,10 @@ extension Store {
         }
         try await ActivityRollup.add(rollup, sql)
         try await GoldConfusionRollup.add(try await confusion(of: judgments, reference: reference, queue: queue, sql), sql)
-        for start in stride(from: 0, to: answers.count, by: rowsPerStatement) {
+        for chunk in answers.chunks() {
             try await sql.raw("""
                 INSERT INTO gold_answers (judgment_id, queue_id, annotator_id, item_id, correct, answered_at_ms)
-                VALUES \(SQLList(Array(answers[start..<min(start + rowsPerStatement, answers.count)])))
+                VALUES \(SQLList(chunk))
                 """).run()
         }
         if queue.quality.minGoldAccuracy != nil {
@@ -313,10 +311,10 @@ extension Store {
             reference[try row.int64("item_id")] == nil ? nil : try row.uuid("annotator_id")
         }))
         var vendors: [UUID: UUID] = [:]
-        for start in stride(from: 0, to: annotators.count, by: rowsPerStatement) {
+        for chunk in annotators.chunks() {
             for row in try await sql.raw("""
                 SELECT id, vendor_id FROM people
-                WHERE id IN (\(binds: Array(annotators[start..<min(start + rowsPerStatement, annotators.count)])))
+                WHERE id IN (\(binds: chunk))
                 """).all() {
                 if let vendor = try row.optionalUUID("vendor_id") { vendors[try row.uuid("id")] = vendor }
             }

@@ -378,8 +378,7 @@ extension Store {
         judged.reserveCapacity(added.count)
         for (change, items) in groups.sorted(by: { $0.value.min()! < $1.value.min()! }) {
             let items = items.sorted()
-            for start in stride(from: 0, to: items.count, by: rowsPerStatement) {
-                let chunk = Array(items[start..<min(start + rowsPerStatement, items.count)])
+            for chunk in items.chunks() {
                 for row in try await sql.raw("""
                     UPDATE items SET judgment_count = judgment_count + \(bind: change.added),
                         open_slots = CASE WHEN open_slots > \(bind: change.taken) THEN open_slots - \(bind: change.taken) ELSE 0 END
@@ -451,8 +450,7 @@ extension Store {
     static func lockItems(_ ids: Set<Int64>, backend: Backend, _ sql: any SQLDatabase) async throws {
         guard backend == .postgres, !ids.isEmpty else { return }
         let sorted = ids.sorted()
-        for start in stride(from: 0, to: sorted.count, by: rowsPerStatement) {
-            let chunk = Array(sorted[start..<min(start + rowsPerStatement, sorted.count)])
+        for chunk in sorted.chunks() {
             try await sql.raw("SELECT id FROM items WHERE id IN (\(binds: chunk)) ORDER BY id FOR UPDATE").run()
         }
     }
@@ -486,8 +484,7 @@ extension Store {
         // Stored ids are composed (``Swift/String/composed``); a decomposed spelling asked for finds its item, and
         // Swift's lookups, which compare canonically, find it under either spelling.
         let all = Array(Set(externalIDs.map(\.composed)))
-        for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
-            let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
+        for chunk in all.chunks() {
             for row in try await sql.raw("""
                 SELECT id, external_id FROM items WHERE queue_id = \(bind: queueID) AND external_id IN (\(binds: chunk))
                 """).all() {
@@ -506,8 +503,7 @@ extension Store {
         // Composed, as people's external ids are stored (``Swift/String/composed``): a Label Studio export's
         // decomposed "josé" is the same person as the composed one.
         let all = Array(Set(externalIDs.map(\.composed)))
-        for start in stride(from: 0, to: all.count, by: rowsPerStatement) {
-            let chunk = Array(all[start..<min(start + rowsPerStatement, all.count)])
+        for chunk in all.chunks() {
             for row in try await sql.raw("SELECT id, external_id FROM people WHERE external_id IN (\(binds: chunk))").all() {
                 found[try row.string("external_id")] = try row.uuid("id")
             }

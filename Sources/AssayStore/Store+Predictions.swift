@@ -45,8 +45,7 @@ extension Store {
         in queue: Queue, now: Date, rng: inout SplitMix64, _ sql: any SQLDatabase
     ) async throws -> (replaced: Int, routed: [ModelRoute: Int]) {
         var replaced = 0
-        for start in stride(from: 0, to: predictions.count, by: rowsPerStatement) {
-            let chunk = predictions[start..<min(start + rowsPerStatement, predictions.count)]
+        for chunk in predictions.chunks() {
             replaced += try await sql.raw("""
                 SELECT COUNT(*) AS n FROM predictions
                 WHERE predictor_id = \(bind: predictorID) AND item_id IN (\(binds: chunk.map(\.itemID)))

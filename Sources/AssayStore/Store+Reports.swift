@@ -102,11 +102,11 @@ extension Store {
 
         let personIDs = Array(Set(work.map(\.annotatorID)))
         var directory: [UUID: ReportFacts.Person] = [:]
-        for start in stride(from: 0, to: personIDs.count, by: 500) {
+        for chunk in personIDs.chunks() {
             for row in try await sql.raw("""
                 SELECT p.id, p.external_id, p.name, p.vendor_id, v.name AS vendor, t.name AS team
                 FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id LEFT JOIN teams t ON t.id = p.team_id
-                WHERE p.id IN (\(binds: Array(personIDs[start..<min(start + 500, personIDs.count)])))
+                WHERE p.id IN (\(binds: chunk))
                 """).all() {
                 let person = ReportFacts.Person(
                     id: try row.uuid("id"), externalID: try row.string("external_id"), name: try row.string("name"),

@@ -162,8 +162,7 @@ enum FinalLabels {
         written.reserveCapacity(complete.count)
         // Summed over every chunk and added once: one shard per transaction (see `DecisionRollup.add`).
         var decisions = DecisionRollup.Changes()
-        for start in stride(from: 0, to: complete.count, by: Store.rowsPerStatement) {
-            let chunk = complete[start..<min(start + Store.rowsPerStatement, complete.count)]
+        for chunk in complete.chunks() {
             let ids = chunk.map(\.itemID)
             // Each item's votes in judgment order, with its current final label (if any) alongside.
             var votes: [Int64: [(annotator: String, labels: [String])]] = [:]

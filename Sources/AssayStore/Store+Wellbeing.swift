@@ -82,8 +82,8 @@ extension Store {
     /// Adds exposure counts to their rows, 500 per statement, in key order (one lock order on PostgreSQL).
     static func recordExposure(_ counts: [ExposureKey: Int], _ sql: any SQLDatabase) async throws {
         let keys = counts.keys.sorted { ($0.personID.uuidString, $0.day, $0.label) < ($1.personID.uuidString, $1.day, $1.label) }
-        for start in stride(from: 0, to: keys.count, by: 500) {
-            let values = keys[start..<min(start + 500, keys.count)].map { key -> SQLQueryString in
+        for chunk in keys.chunks() {
+            let values = chunk.map { key -> SQLQueryString in
                 "(\(bind: key.personID), \(bind: key.day), \(bind: key.label), \(bind: counts[key]!))"
             }
             try await sql.raw("""
