@@ -1,30 +1,5 @@
 import Foundation
 
-/// One judgment as a file carries it: who judged which item how, and when, by external ids.
-public struct JudgmentRecord: Sendable, Equatable {
-    public var itemExternalID: String
-    public var annotatorExternalID: String
-    public var labels: [String]
-    public var rationale: String?
-    public var startedAt: Date?
-    public var submittedAt: Date
-    /// On a preference queue, every response ranked best first.
-    public var ranking: [String]?
-
-    public init(
-        itemExternalID: String, annotatorExternalID: String, labels: [String], rationale: String?, startedAt: Date?,
-        submittedAt: Date, ranking: [String]? = nil
-    ) {
-        self.itemExternalID = itemExternalID
-        self.annotatorExternalID = annotatorExternalID
-        self.labels = labels
-        self.rationale = rationale
-        self.startedAt = startedAt
-        self.submittedAt = submittedAt
-        self.ranking = ranking
-    }
-}
-
 /// How a queue's judgments are written to files: every person's answer, not the final label, in the columns a
 /// judgments import reads (``JudgmentRows``), so the file goes back into Assay, or into `assay agree` and
 /// `assay aggregate`, as it is.

@@ -112,13 +112,14 @@ public struct JudgmentSubmission: Codable, Sendable, Equatable {
     }
 }
 
-/// A judgment made in another tool, as read from an import file.
-public struct ImportedJudgment: Sendable, Equatable {
+/// One judgment as a file carries it: who judged which item how, and when, by external ids. Judgments exports
+/// write it (``JudgmentExport``); judgments imports read it, with its line (``ImportedJudgment``).
+public struct JudgmentRecord: Sendable, Equatable {
     /// The item's external id in the queue.
     public var itemExternalID: String
-    /// The annotator's external id (a person is created for an unknown one).
+    /// The annotator's external id.
     public var annotatorExternalID: String
-    /// The labels (validated against the queue's schema).
+    /// The labels.
     public var labels: [String]
     /// The rationale.
     public var rationale: String?
@@ -126,15 +127,13 @@ public struct ImportedJudgment: Sendable, Equatable {
     public var startedAt: Date?
     /// When the annotator submitted.
     public var submittedAt: Date
-    /// The file line, for errors found when the row meets the database.
-    public var line: Int
     /// On a preference queue, every response ranked best first.
     public var ranking: [String]?
 
-    /// Makes an imported judgment.
+    /// Makes a record.
     public init(
         itemExternalID: String, annotatorExternalID: String, labels: [String], rationale: String?, startedAt: Date?,
-        submittedAt: Date, line: Int, ranking: [String]? = nil
+        submittedAt: Date, ranking: [String]? = nil
     ) {
         self.itemExternalID = itemExternalID
         self.annotatorExternalID = annotatorExternalID
@@ -142,7 +141,6 @@ public struct ImportedJudgment: Sendable, Equatable {
         self.rationale = rationale
         self.startedAt = startedAt
         self.submittedAt = submittedAt
-        self.line = line
         self.ranking = ranking
     }
 
@@ -151,6 +149,38 @@ public struct ImportedJudgment: Sendable, Equatable {
         guard let startedAt else { return 0 }
         // Times are read within 1600–9999, so this fits; `exactly` keeps a bad time from trapping the process.
         return max(0, Int(exactly: (submittedAt.timeIntervalSince(startedAt) * 1000).rounded()) ?? 0)
+    }
+}
+
+/// A judgment made in another tool, as read from an import file: the record, and the line it was read from.
+/// An unknown annotator external id makes a person; the labels are validated against the queue's schema.
+///
+/// The record's fields read through it: `judgment.itemExternalID`.
+@dynamicMemberLookup
+public struct ImportedJudgment: Sendable, Equatable {
+    /// What the row says.
+    public var record: JudgmentRecord
+    /// The file line, for errors found when the row meets the database.
+    public var line: Int
+
+    /// Makes an imported judgment.
+    public init(
+        itemExternalID: String, annotatorExternalID: String, labels: [String], rationale: String?, startedAt: Date?,
+        submittedAt: Date, line: Int, ranking: [String]? = nil
+    ) {
+        record = JudgmentRecord(
+            itemExternalID: itemExternalID, annotatorExternalID: annotatorExternalID, labels: labels, rationale: rationale,
+            startedAt: startedAt, submittedAt: submittedAt, ranking: ranking)
+        self.line = line
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<JudgmentRecord, Value>) -> Value {
+        get { record[keyPath: field] }
+        set { record[keyPath: field] = newValue }
+    }
+
+    public subscript<Value>(dynamicMember field: KeyPath<JudgmentRecord, Value>) -> Value {
+        record[keyPath: field]
     }
 }
 
