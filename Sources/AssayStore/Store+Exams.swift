@@ -3,27 +3,38 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// Creates an exam from active gold items of the queue.
+    /// Creates an exam from gold items of the queue, logged as `exam.created`.
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item that is not active
-    ///   gold in the queue; ``AssayError/conflict(_:)`` for a name the queue already uses.
-    public func createExam(_ draft: ExamDraft, in queue: Queue, now: Date) async throws -> Exam {
+    /// A qualification exam takes active gold: it never shows answers, so its items go on checking people in the
+    /// queue. A training exam shows each item's reference after the answer, so its items leave the gold people are
+    /// scored on: the active ones are retired here (logged as `gold.retired`), and retired gold may be used again.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad draft or an item that is not gold (active
+    ///   gold, for a qualification exam) in the queue; ``AssayError/conflict(_:)`` for a name the queue already uses.
+    public func createExam(_ draft: ExamDraft, in queue: Queue, by actor: Person, now: Date) async throws -> Exam {
         let draft = try draft.validated()
+        let training = draft.training ?? false
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
             var itemIDs: [Int64] = []
+            var toRetire: [Int64] = []
             for externalID in draft.items {
-                guard let id = ids[externalID],
-                    try await sql.raw("SELECT id FROM items WHERE id = \(bind: id) AND gold_state = 'active'").first() != nil
-                else {
+                var state: String?
+                if let id = ids[externalID] {
+                    state = try await sql.raw("SELECT gold_state FROM items WHERE id = \(bind: id) AND gold_labels IS NOT NULL")
+                        .first()?.optionalString("gold_state")
+                }
+                guard let id = ids[externalID], state == "active" || (training && state == "retired") else {
                     throw AssayError.invalidInput(
-                        field: "items", line: nil, reason: "'\(externalID)' is not an active gold item of queue '\(queue.name)'")
+                        field: "items", line: nil,
+                        reason: "'\(externalID)' is not \(training ? "a gold item" : "an active gold item") of queue '\(queue.name)'")
                 }
                 itemIDs.append(id)
+                if training, state == "active" { toRetire.append(id) }
             }
             let exam = Exam(
                 id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
-                passMark: draft.passMark, qualificationDays: draft.qualificationDays ?? 90, training: draft.training ?? false,
+                passMark: draft.passMark, qualificationDays: draft.qualificationDays ?? 90, training: training,
                 createdAt: now)
             guard try await sql.raw("""
                 INSERT INTO exams (id, queue_id, name, item_ids, pass_mark, qualification_days, training, created_at_ms)
@@ -32,6 +43,24 @@ extension Store {
                 ON CONFLICT DO NOTHING RETURNING id
                 """).first() != nil
             else { throw AssayError.conflict("queue '\(queue.name)' already has an exam named '\(exam.name)'") }
+            var events = [
+                AuditEvent(
+                    at: now, actorID: actor.id, action: .examCreated, entity: "exam", entityID: exam.id.uuidString,
+                    queueID: queue.id, before: nil,
+                    after: ["name": .string(exam.name), "items": .number(Double(itemIDs.count)), "training": .bool(training),
+                            "pass_mark": .number(exam.passMark)])
+            ]
+            for chunk in toRetire.chunks() {
+                for row in try await sql.raw("""
+                    UPDATE items SET gold_state = 'retired' WHERE id IN (\(binds: chunk)) AND gold_state = 'active' RETURNING id
+                    """).all() {
+                    events.append(AuditEvent(
+                        at: now, actorID: actor.id, action: .goldRetired, entity: "item", entityID: String(try row.int64("id")),
+                        queueID: queue.id, before: ["state": "active"], after: ["state": "retired"],
+                        reason: "shown with its answer in training exam '\(exam.name)'"))
+                }
+            }
+            try await AuditLog.append(events, sql)
             return exam
         }
     }
@@ -78,7 +107,8 @@ extension Store {
 
     /// Records the person's answer to one item of their attempt. In training, the feedback shows the reference,
     /// its rationale and the guideline passage for the reference's first label. After the last item, the attempt is
-    /// scored; passing grants (or renews) the queue qualification and lifts a suspension from the queue.
+    /// scored; passing a qualification exam grants (or renews) the queue qualification and lifts a suspension from
+    /// the queue, passing a training exam neither.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)`` for an item not in the exam; ``AssayError/conflict(_:)`` for
     ///   an item already answered in this attempt; ``AssayError/invalidInput(field:line:reason:)`` for labels the
@@ -167,7 +197,10 @@ extension Store {
             WHERE id = \(bind: attempt)
             """).run()
         var until: Date?
-        if passed {
+        // A training exam shows its answers as it goes, and can be sat again at once: passing it says the person
+        // learnt, not that they qualify. Only a qualification exam, which shows none, grants a qualification or lifts
+        // a suspension (one for failing gold could otherwise be undone by sitting a training exam twice).
+        if passed, !exam.training {
             let expires = now.addingTimeInterval(Double(exam.qualificationDays) * 86_400)
             until = expires
             try await sql.raw("""

@@ -71,12 +71,12 @@ struct DemoWorkspace {
             }
             _ = try await store.importGold(gold, into: queue, by: arbitrator, now: start)
             summary.goldItems += gold.count
-            // A training exam on ten of them, for new people to practise on (/training/{queue}).
+            // A training exam on ten of them, for new people to practise on (/training/{queue}). It shows their
+            // answers, so they leave the gold people are scored on.
+            let trainingIDs = gold.prefix(10).map(\.itemExternalID)
             _ = try await store.createExam(
-                ExamDraft(
-                    name: "Policy basics (training)", items: gold.prefix(10).map(\.itemExternalID), passMark: 0.8,
-                    training: true),
-                in: queue, now: start)
+                ExamDraft(name: "Policy basics (training)", items: trainingIDs, passMark: 0.8, training: true),
+                in: queue, by: arbitrator, now: start)
             // The policy in force from the start: the workbench shows the focused label's passage beside the item,
             // and every judgment records the version it was made under.
             let analyst = staff.first { $0.role == .analyst }!.person
@@ -92,11 +92,13 @@ struct DemoWorkspace {
                 queue = try await store.updateAssist(of: queue, to: DemoModel.settings, by: analyst, now: start)
             }
             let eligible = workers.filter { (try? Eligibility.requireCanWork($0.person, on: queue)) != nil }
-            let goldIDs = Set(gold.map(\.itemExternalID))
+            // The training exam's items are retired gold: served to nobody.
+            let served = items.filter { !trainingIDs.contains($0.draft.externalID) }
+            let goldIDs = Set(gold.map(\.itemExternalID)).subtracting(trainingIDs)
             var simulator = ActivitySimulator(queue: queue, plan: plan, workers: eligible, goldIDs: goldIDs, now: now)
-            let judgments = simulator.judgments(for: items, rng: &rng)
+            let judgments = simulator.judgments(for: served, rng: &rng)
             simulated.append(DemoOperations.QueueWork(
-                queue: queue, simulator: simulator, items: items.filter { !goldIDs.contains($0.draft.externalID) },
+                queue: queue, simulator: simulator, items: served.filter { !goldIDs.contains($0.draft.externalID) },
                 judgments: judgments,
                 truth: Dictionary(uniqueKeysWithValues: items.map { ($0.draft.externalID, $0.truth) })))
         }

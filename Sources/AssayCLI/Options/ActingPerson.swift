@@ -43,13 +43,13 @@ struct QueueDraftFile: ParsableArguments {
     /// - Throws: a `ValidationError` naming the file for a bad file or a refused draft.
     func create<Draft: Decodable, Created>(
         _ type: Draft.Type, shapedLike what: String, allowedBy policy: (Actor) throws -> Void,
-        _ make: (Store, Draft, Queue) async throws -> Created
+        _ make: (Store, Draft, Queue, Person) async throws -> Created
     ) async throws -> Created {
         let draft = try JSONFiles.decode(type, at: file, shapedLike: what)
         return try await CommandFailure.reporting(file: file) {
             try await database.withStore { store in
-                _ = try await acting.person(in: store, allowedBy: policy)
-                return try await make(store, draft, try await store.queue(queue))
+                let person = try await acting.person(in: store, allowedBy: policy)
+                return try await make(store, draft, try await store.queue(queue), person)
             }
         }
     }

@@ -21,9 +21,11 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable, ClosedChoice {
     case memberStatusChanged = "member.status_changed"
     /// An item escalated by its annotator.
     case itemEscalated = "item.escalated"
-    /// A qualification exam passed.
+    /// An exam created (its items are gold that candidates will see).
+    case examCreated = "exam.created"
+    /// An exam passed.
     case examPassed = "exam.passed"
-    /// A qualification exam failed.
+    /// An exam failed.
     case examFailed = "exam.failed"
     /// A guideline version published.
     case guidelinePublished = "guideline.published"

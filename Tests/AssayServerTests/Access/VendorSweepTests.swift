@@ -70,7 +70,7 @@ struct VendorSweepTests {
                 _ = try await store.setGold(labels: ["none"], rationale: nil, onItem: item.id, by: admin, now: now)
             }
             let goldIDs = goldItems.map(\.externalID)
-            let exam = try await store.createExam(ExamDraft(name: "Entry", items: goldIDs, passMark: 0.5), in: queue, now: now)
+            let exam = try await store.createExam(ExamDraft(name: "Entry", items: goldIDs, passMark: 0.5), in: queue, by: admin, now: now)
             let session = try await store.createCalibration(
                 CalibrationDraft(name: "Week 1", items: goldIDs, participants: .init(.init(vendors: [acme.id, globex.id])),
                                  closesAt: now.addingTimeInterval(86_400)),

@@ -8,16 +8,16 @@ import Testing
 /// Qualification exams over real HTTP.
 @Suite("Qualification exams")
 struct ExamTests {
-    @Test("a queue that requires qualification admits only those who passed; training shows the answers; passing lifts a suspension",
+    @Test("a queue that requires qualification admits only those who passed one; passing lifts a suspension; a training exam shows the answers, retires its gold and grants nothing",
           arguments: TestBackend.allCases)
     func qualification(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
             let store = server.store
             let queue = try await Fixtures.queue(store)
-            try await Fixtures.items(store, into: queue, count: 4, prefix: "exam")
+            try await Fixtures.items(store, into: queue, count: 6, prefix: "exam")
             try await Fixtures.items(store, into: queue, count: 15)
             let arbitrator = try await Fixtures.token(store, role: .arbitrator, name: "Arb")
-            let gold = (1...4).map { #"{"external_id": "exam-000\#($0)", "labels": ["\#($0 <= 2 ? "spam" : "none")"], "rationale": "reason \#($0)"}"# }
+            let gold = (1...6).map { #"{"external_id": "exam-000\#($0)", "labels": ["\#($0 <= 2 ? "spam" : "none")"], "rationale": "reason \#($0)"}"# }
             let imported = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/gold", token: arbitrator, body: Data(gold.joined(separator: "\n").utf8),
                 contentType: "application/x-ndjson")
@@ -28,7 +28,7 @@ struct ExamTests {
             #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["requires_qualification": true]).status == .ok)
             let items: [JSONValue] = (1...4).map { .string("exam-000\($0)") }
             let exam = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
-                "name": "Spam basics", "items": .array(items), "pass_mark": 0.75, "qualification_days": 30, "training": true,
+                "name": "Spam basics", "items": .array(items), "pass_mark": 0.75, "qualification_days": 30,
             ])
             try #require(exam.status == .created, "\(exam.text)")
             let examID = try #require(try exam.object()["id"]?.stringValue)
@@ -43,25 +43,60 @@ struct ExamTests {
             let blocked = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
             #expect(blocked.status == .forbidden && blocked.reason.contains("needs a current qualification"))
 
+            // A training exam on two more gold items: it shows their answers, so they leave the scored gold.
+            let practice = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Spam practice", "items": ["exam-0005", "exam-0006"], "pass_mark": 0.5, "training": true,
+            ])
+            try #require(practice.status == .created, "\(practice.text)")
+            let practiceID = try #require(try practice.object()["id"]?.stringValue)
+            let goldList = try await server.request(.GET, "/api/v1/queues/\(queue.name)/gold", token: arbitrator)
+            let states = Dictionary(uniqueKeysWithValues: try #require(try goldList.object()["data"]?.arrayValue).compactMap {
+                item -> (String, String)? in
+                guard let id = item.objectValue?["item_external_id"]?.stringValue, let state = item.objectValue?["state"]?.stringValue else { return nil }
+                return (id, state)
+            })
+            #expect(states == ["exam-0001": "active", "exam-0002": "active", "exam-0003": "active", "exam-0004": "active",
+                               "exam-0005": "retired", "exam-0006": "retired"], "\(goldList.text)")
+            let retirements = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&action=gold.retired")
+            #expect(try #require(try retirements.object()["data"]?.arrayValue).count == 2
+                    && retirements.text.contains("shown with its answer in training exam 'Spam practice'"), "\(retirements.text)")
+            let created = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&action=exam.created")
+            #expect(try #require(try created.object()["data"]?.arrayValue).count == 2)
+            let reused = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Spam practice 2", "items": ["exam-0005"], "pass_mark": 0.5, "training": true,
+            ])
+            #expect(reused.status == .created, "retired gold may be used again in training: \(reused.text)")
+            let shown = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Entry 2", "items": ["exam-0005"], "pass_mark": 0.5,
+            ])
+            #expect(shown.status == .unprocessableEntity && shown.reason.contains("not an active gold item"),
+                    "a qualification exam takes no gold whose answer training showed: \(shown.text)")
+
             // First attempt: wrong on two of four (50% < 75%): failed, still not qualified.
-            func sit(wrongOn wrong: Set<String>) async throws -> [String: JSONValue] {
-                for _ in 0..<4 {
+            func sit(_ examID: String = examID, answers: [String: String] = [
+                "exam-0001": "spam", "exam-0002": "spam", "exam-0003": "none", "exam-0004": "none",
+            ], training: Bool = false, wrongOn wrong: Set<String>) async throws -> [String: JSONValue] {
+                for _ in 0..<answers.count {
                     let next = try await server.request(.POST, "/api/v1/exams/\(examID)/next", token: annotator.token)
                     try #require(next.status == .ok, "\(next.text)")
                     let item = try next.object()
                     let externalID = try #require(item["external_id"]?.stringValue)
-                    let right = ["exam-0001", "exam-0002"].contains(externalID) ? "spam" : "none"
+                    let right = try #require(answers[externalID])
                     let answer = wrong.contains(externalID) ? (right == "spam" ? "none" : "spam") : right
                     let reply = try await server.request(.POST, "/api/v1/exams/\(examID)/answers", token: annotator.token, json: [
                         "item_id": item["id"]!, "labels": [.string(answer)],
                     ])
                     try #require(reply.status == .ok, "\(reply.text)")
                     let feedback = try reply.object()
-                    #expect(feedback["reference"]?.arrayValue == [.string(right)], "training shows the reference")
-                    if right == "spam" { #expect(feedback["guideline_passage"]?.stringValue == "Unsolicited ads and scams.") }
+                    if training {
+                        #expect(feedback["reference"]?.arrayValue == [.string(right)], "training shows the reference")
+                        if right == "spam" { #expect(feedback["guideline_passage"]?.stringValue == "Unsolicited ads and scams.") }
+                    } else {
+                        #expect(feedback["reference"] == nil && feedback["correct"] == nil, "a qualification exam shows no answer")
+                    }
                     if feedback["result"] != nil { return feedback }
                 }
-                Issue.record("four answers did not finish the attempt")
+                Issue.record("\(answers.count) answers did not finish the attempt")
                 return [:]
             }
             let failed = try await sit(wrongOn: ["exam-0001", "exam-0003"])
@@ -78,6 +113,13 @@ struct ExamTests {
             _ = try await store.publishGuideline(
                 GuidelineDraft(markdown: "# Policy v2", passages: ["spam": "Unsolicited ads and scams."], recertify: true),
                 for: queue, by: try #require(try await store.person(authenticatedBy: TokenSecret(server.adminToken))), now: server.clock.now)
+            // Passing the training exam, whose answers it shows, neither qualifies nor lifts the suspension.
+            let practised = try await sit(
+                practiceID, answers: ["exam-0005": "none", "exam-0006": "none"], training: true, wrongOn: [])
+            #expect(practised["result"]?.objectValue?["passed"] == .bool(true))
+            #expect(practised["result"]?.objectValue?["qualified_until"] == nil, "\(practised)")
+            let stillOut = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(stillOut.status == .forbidden, "\(stillOut.text)")
             let passed = try await sit(wrongOn: ["exam-0004"])
             let result = try #require(passed["result"]?.objectValue)
             #expect(result["passed"] == .bool(true) && result["score"]?.doubleValue == 0.75)
@@ -101,7 +143,7 @@ struct ExamTests {
             #expect(served.count == 13 && served.allSatisfy { $0.hasPrefix("item-") }, "\(served)")
             let audit = try await server.request(.GET, "/api/v1/audit?queue=\(queue.name)&entity=person&entity_id=\(annotator.person.id)")
             let actions = try #require(try audit.object()["data"]?.arrayValue).compactMap { $0.objectValue?["action"]?.stringValue }
-            #expect(actions == ["exam.passed", "member.status_changed", "member.status_changed", "exam.failed"])
+            #expect(actions == ["exam.passed", "member.status_changed", "exam.passed", "member.status_changed", "exam.failed"])
         }
     }
 }

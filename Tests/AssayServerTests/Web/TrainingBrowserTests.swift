@@ -26,7 +26,7 @@ struct TrainingBrowserTests {
                 for: queue, by: arbitrator, now: now.addingTimeInterval(-60))
             _ = try await store.createExam(
                 ExamDraft(name: "Spam basics", items: ["train-0001", "train-0002"], passMark: 0.5, training: true),
-                in: queue, now: now)
+                in: queue, by: arbitrator, now: now)
             let trainee = try await Fixtures.annotators(store, count: 1, prefix: "tia")[0]
 
             try await Browser.with { browser in

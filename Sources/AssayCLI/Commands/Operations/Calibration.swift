@@ -25,7 +25,7 @@ struct Calibration: AsyncParsableCommand {
         func run() async throws {
             let session = try await input.create(
                 CalibrationDraft.self, shapedLike: "a calibration session", allowedBy: Policy.requireCanManageQuality
-            ) { store, draft, queue in try await store.createCalibration(draft, in: queue, now: Date()) }
+            ) { store, draft, queue, _ in try await store.createCalibration(draft, in: queue, now: Date()) }
             print("Created calibration session '\(session.name)' (id \(session.id)), open until \(Timestamp.format(session.closesAt)).")
         }
     }

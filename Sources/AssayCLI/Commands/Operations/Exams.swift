@@ -22,7 +22,7 @@ struct Exams: AsyncParsableCommand {
 
         func run() async throws {
             let exam = try await input.create(ExamDraft.self, shapedLike: "an exam", allowedBy: Policy.requireCanManageGold) {
-                store, draft, queue in try await store.createExam(draft, in: queue, now: Date())
+                store, draft, queue, person in try await store.createExam(draft, in: queue, by: person, now: Date())
             }
             print("Created exam '\(exam.name)' (id \(exam.id)): \(exam.itemIDs.count) items, pass mark "
                 + String(format: "%.0f%%", exam.passMark * 100) + ".")

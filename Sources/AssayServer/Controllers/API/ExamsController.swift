@@ -13,9 +13,10 @@ struct ExamsController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        try Policy.requireCanManageGold(try req.actor())
+        let actor = try req.actor()
+        try Policy.requireCanManageGold(actor)
         let queue = try await req.pathQueue()
-        let exam = try await req.store.createExam(try req.jsonBody(ExamDraft.self), in: queue, now: req.now)
+        let exam = try await req.store.createExam(try req.jsonBody(ExamDraft.self), in: queue, by: actor.person, now: req.now)
         return try await JSONBody(exam).encodeResponse(status: .created, for: req)
     }
 
