@@ -61,7 +61,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
     if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .notice)) }
     app.middleware.use(UnexpectedErrorLogger())
-    app.middleware.use(TokenAuthenticator(cache: TokenCache()))
+    app.tokenCache = TokenCache()
+    app.middleware.use(TokenAuthenticator(cache: app.tokenCache))
     app.middleware.use(WebSessionAuthenticator())
     useShippedViews(app)
     app.middleware.use(AssetMiddleware(folder: ServerResources.folder.appendingPathComponent("Public").path + "/"))

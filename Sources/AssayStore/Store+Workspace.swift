@@ -198,12 +198,20 @@ extension Store {
             """).all().map(Self.person(from:))
     }
 
-    /// Changes whether a person may take work. Logged as `person.status_changed` when it changes.
+    /// Changes whether a person who labels may take work. Logged as `person.status_changed` when it changes.
     ///
-    /// - Throws: ``AssayError/notFound(entity:id:)``.
+    /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/invalidInput(field:line:reason:)`` for an admin,
+    ///   analyst or vendor lead, whom a status would not stop.
     public func setStatus(_ status: PersonStatus, of personID: UUID, by actor: Person?, now: Date) async throws {
         try await transaction { sql in
             let person = try await Self.person(personID, lock: self.forUpdate, sql)
+            // The status says whether someone may take work: it would change nothing for an admin, analyst or vendor
+            // lead, and a client must not believe it stopped one.
+            guard person.role.labels else {
+                throw AssayError.invalidInput(
+                    field: "status", line: nil,
+                    reason: "\(person.name) (role \(person.role.rawValue)) takes no work, so a status would change nothing; to stop their access, revoke their tokens (DELETE /api/v1/people/{id}/tokens)")
+            }
             guard person.status != status else { return }
             try await sql.raw("UPDATE people SET status = \(bind: status.rawValue) WHERE id = \(bind: personID)").run()
             try await AuditLog.append([

@@ -32,8 +32,9 @@ struct TokenAuthenticator: Middleware {
 
 /// Recently verified tokens and their people, for `lifetime` seconds.
 ///
-/// The lifetime bounds how long a revoked token, or a change to a person's role or status, can go unnoticed by
-/// a running server: 5 seconds by default. Unknown tokens are never cached, so a new token works at once.
+/// The lifetime bounds how long a revoked token, or a change to a person's status, can go unnoticed by another
+/// server over the same database: 5 seconds by default. The server that made the change forgets the person's
+/// entries at once (``forget(_:)``). Unknown tokens are never cached, so a new token works at once.
 final class TokenCache: Sendable {
     private let lifetime: TimeInterval
     private let entries = Mutex<[String: (person: Person, expires: Date)]>([:])
@@ -53,10 +54,30 @@ final class TokenCache: Sendable {
         }
     }
 
+    /// Drops every entry of the person: their tokens were revoked or their status changed.
+    func forget(_ personID: UUID) {
+        entries.withLock { entries in entries = entries.filter { $0.value.person.id != personID } }
+    }
+
     func remember(_ person: Person, for token: String, now: Date) {
         entries.withLock { entries in
             if entries.count >= 50_000 { entries = entries.filter { $0.value.expires > now } }
             entries[token] = (person, now.addingTimeInterval(lifetime))
         }
+    }
+}
+
+extension Application {
+    private struct TokenCacheKey: StorageKey {
+        typealias Value = TokenCache
+    }
+
+    /// The tokens this server verified lately; set by ``configure(_:settings:)``.
+    var tokenCache: TokenCache {
+        get {
+            guard let cache = storage[TokenCacheKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return cache
+        }
+        set { storage[TokenCacheKey.self] = newValue }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("API tokens")
 struct TokenTests {
-    @Test("an admin creates a person and the token shown once works; a revoked token stops within 5 s",
+    @Test("an admin creates a person and the token shown once works; a token revoked elsewhere stops within 5 s, here at once",
           arguments: TestBackend.allCases)
     func lifecycle(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
@@ -28,6 +28,25 @@ struct TokenTests {
             #expect(try await server.request(.GET, "/api/v1/me", token: token).status == .ok, "still cached")
             server.clock.advance(by: 6)
             #expect(try await server.request(.GET, "/api/v1/me", token: token).status == .unauthorized)
+
+            // Revoked or suspended through this server, the change holds at its next request.
+            let other = try await server.request(.POST, "/api/v1/people/\(personID)/tokens")
+            let second = try #require(try other.object()["token"]?.stringValue)
+            #expect(try await server.request(.GET, "/api/v1/me", token: second).status == .ok)
+            let suspended = try await server.request(.PUT, "/api/v1/people/\(personID)/status", json: ["status": "suspended"])
+            #expect(suspended.status == .ok)
+            let me2 = try await server.request(.GET, "/api/v1/me", token: second)
+            #expect(try me2.object()["status"] == "suspended", "\(me2.text)")
+            #expect(try await server.request(.DELETE, "/api/v1/people/\(personID)/tokens").status == .noContent)
+            #expect(try await server.request(.GET, "/api/v1/me", token: second).status == .unauthorized)
+
+            // A status stops nobody who takes no work: an analyst cannot "suspend" an admin and think it done.
+            let analyst = try await Fixtures.token(server.store, role: .analyst, name: "Ana")
+            let admin = try #require(try await server.store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            let refused = try await server.request(
+                .PUT, "/api/v1/people/\(admin.id)/status", token: analyst, json: ["status": "suspended"])
+            #expect(refused.status == .unprocessableEntity && refused.reason.contains("revoke their tokens"), "\(refused.text)")
+            #expect(try await server.store.person(admin.id).status == .active)
         }
     }
 

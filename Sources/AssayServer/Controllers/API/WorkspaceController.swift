@@ -53,13 +53,14 @@ struct WorkspaceController: RouteCollection {
         return try await TokenResponse(token: token.value).encodeResponse(status: .created, for: req)
     }
 
-    /// Revokes every token of a person (a lost laptop, a leaked token) and ends their web sessions; running servers
-    /// notice a revoked token within 5 s, an ended session at once.
+    /// Revokes every token of a person (a lost laptop, a leaked token) and ends their web sessions: at once on this
+    /// server, within 5 s on others over the same database.
     @Sendable func revokeTokens(req: Request) async throws -> HTTPStatus {
         let actor = try req.actor()
         try Policy.requireCanManageWorkspace(actor)
         let personID = try req.parameters.id("personID", as: UUID.self)
         try await req.store.revokeTokens(of: personID, by: actor.person, now: req.now)
+        req.application.tokenCache.forget(personID)
         return .noContent
     }
 
@@ -70,6 +71,7 @@ struct WorkspaceController: RouteCollection {
         let personID = try req.parameters.id("personID", as: UUID.self)
         let status = try req.jsonBody(StatusRequest.self).status
         try await req.store.setStatus(status, of: personID, by: actor.person, now: req.now)
+        req.application.tokenCache.forget(personID)
         return JSONBody(try await req.store.person(personID))
     }
 
