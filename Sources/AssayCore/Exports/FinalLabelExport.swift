@@ -31,7 +31,7 @@ public enum FinalLabelExport {
                     label.externalID, String(label.itemID), (label.labels ?? []).joined(separator: "|"),
                     label.provenance.rawValue, String(format: "%.4f", label.confidence), String(label.judgmentCount),
                     label.unresolvedReason?.rawValue ?? "", Timestamp.format(label.decidedAt),
-                ], neutralizingFormulas: true)
+                ])
         case .jsonl:
             var output: [UInt8] = []
             output.reserveCapacity(192)

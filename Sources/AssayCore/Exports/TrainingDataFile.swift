@@ -27,7 +27,7 @@ public enum TrainingDataFile {
                 [
                     example.externalID, example.text, example.labels.joined(separator: "|"), part.rawValue, example.provenance,
                     String(format: "%.4f", example.confidence), String(example.judgmentCount), Timestamp.format(example.decidedAt),
-                ], neutralizingFormulas: true)
+                ])
         case .jsonl:
             let object: JSONValue = .object([
                 "external_id": .string(example.externalID), "text": .string(example.text),

@@ -2,7 +2,8 @@ import AssayQuality
 import Foundation
 
 /// The dashboard's tables as CSV, for spreadsheets and BI tools: the same numbers the API answers, one row per
-/// day or per person, rates with their 95% interval bounds.
+/// day or per person, rates with their 95% interval bounds. Made to be opened in spreadsheets, so a name or
+/// external id a spreadsheet would run as a formula is written with a leading `'` (``CSVWriter``).
 public enum ActivityCSV {
     /// `day, judgments, average_handling_seconds, gold_…, qa_…`, oldest day first.
     public static func days(_ activity: QueueActivity) -> String {
@@ -10,7 +11,7 @@ public enum ActivityCSV {
             + GoldScore.csvHeader(prefix: "qa"))
         for day in activity.days {
             out += CSVWriter.row([day.day, String(day.judgments), seconds(day.averageHandlingSeconds)] + day.gold.csvColumns
-                + day.qa.csvColumns)
+                + day.qa.csvColumns, neutralizingFormulas: true)
         }
         return out
     }
@@ -24,7 +25,7 @@ public enum ActivityCSV {
             out += CSVWriter.row([
                 person.externalID, person.name, person.vendorID?.uuidString ?? "", String(person.judgments),
                 seconds(person.averageHandlingSeconds),
-            ] + person.gold.csvColumns + person.qa.csvColumns + [person.vendor ?? ""])
+            ] + person.gold.csvColumns + person.qa.csvColumns + [person.vendor ?? ""], neutralizingFormulas: true)
         }
         return out
     }

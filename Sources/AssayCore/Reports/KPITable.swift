@@ -21,7 +21,8 @@ public struct KPITable: Encodable, Sendable {
         self.total = total
     }
 
-    /// One line per row, then `total`.
+    /// One line per row, then `total`; for spreadsheets, so a title a spreadsheet would run as a formula (a name
+    /// or external id from a vendor's file) is written with a leading `'`.
     public var csv: String {
         var out = CSVWriter.row(
             [dimension.rawValue, "title", "judgments", "average_handling_seconds"] + GoldScore.csvHeader(prefix: "gold")
@@ -38,7 +39,8 @@ public struct KPITable: Encodable, Sendable {
                     + [kpis.decisions.map { String($0.decided) } ?? "", Self.decimal(kpis.alpha, 4)]
                     + (kpis.unanimity?.csvColumns ?? empty) + (kpis.arbitrationRate?.csvColumns ?? empty)
                     + (kpis.sla?.csvColumns ?? empty) + (kpis.appealOverturns?.csvColumns ?? empty)
-                    + [Self.decimal(kpis.averageWaitHours, 2)] + (kpis.modelDecisions?.csvColumns ?? empty))
+                    + [Self.decimal(kpis.averageWaitHours, 2)] + (kpis.modelDecisions?.csvColumns ?? empty),
+                neutralizingFormulas: true)
         }
         return out
     }

@@ -49,4 +49,21 @@ struct FinalLabelExportTests {
         read.decidedAt = label.decidedAt
         #expect(read == label)
     }
+
+    @Test("CSV data files keep every value as it is (an id like -x1 or @alice joins back); CSV reports for spreadsheets neutralise formulas")
+    func formulasInDataAndReports() throws {
+        let label = FinalLabel(
+            itemID: 7, externalID: "-x1", labels: ["spam"], provenance: .majority, confidence: 1, judgmentCount: 3,
+            unresolvedReason: nil, decidedAt: Date(timeIntervalSince1970: 0))
+        #expect(try FinalLabelExport.line(for: label, as: .csv).hasPrefix("-x1,7,spam,"))
+        let example = TrainingSplit.Example(
+            externalID: "@alice", text: "=HYPERLINK(\"x\") @bob", labels: ["spam"], provenance: "majority", confidence: 1,
+            judgmentCount: 3, decidedAt: Date(timeIntervalSince1970: 0))
+        #expect(try TrainingDataFile.line(example, part: .train, as: .csv)
+            .hasPrefix(#"@alice,"=HYPERLINK(""x"") @bob",spam,train,"#))
+        let table = KPITable(
+            dimension: .annotator, rows: [ReportRow(key: "=HYPERLINK(\"http://evil.example\")", title: "@name", kpis: KPIs())],
+            total: KPIs())
+        #expect(table.csv.contains("\n" + #""'=HYPERLINK(""http://evil.example"")",'@name,0,"#), "\(table.csv)")
+    }
 }

@@ -31,7 +31,7 @@ struct ReportsController: RouteCollection {
                 text += CSVWriter.row([
                     row.team, row.label, String(row.items), String(row.people), String(row.highestDay),
                     String(row.personDaysAtLimit),
-                ])
+                ], neutralizingFormulas: true)
             }
             return Response.download(named: "\(queue.name)-exposure-\(period.label).csv", as: .csvText, text: text)
         }
