@@ -199,11 +199,13 @@ extension Store {
     }
 
     /// Sets an item's final label to a reviewer's right answer, unless an arbitrator decided it or it already is.
+    /// An unresolved item is left too: it waits for its arbitrator, whose decision is the one that settles a tie
+    /// (and counts as its resolution, against the SLA); the verdict still counts toward the annotator's QA score.
     private static func overturn(_ itemID: Int64, to right: [String], queue: Queue, now: Date, _ sql: any SQLDatabase)
         async throws -> (before: JSONValue, after: JSONValue)?
     {
-        guard let current = try await FinalLabels.labels(of: [itemID], sql)[itemID], current.provenance != .arbitration,
-            current.labels != right
+        guard let current = try await FinalLabels.labels(of: [itemID], sql)[itemID],
+            ![.arbitration, .unresolved].contains(current.provenance), current.labels != right
         else { return nil }
         var overturned = current
         overturned.labels = right

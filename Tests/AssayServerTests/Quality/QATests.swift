@@ -119,6 +119,44 @@ struct QATests {
         }
     }
 
+    @Test("a wrong judgment on a tied item leaves it to its arbitrator: still unresolved, its case open, no resolution counted",
+          arguments: TestBackend.allCases)
+    func tieWaitsForArbitration(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, overlap: 2)
+            try await Fixtures.items(server.store, into: queue, count: 1)
+            #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["qa_rate": 1]).status == .ok)
+            for (annotator, label) in zip(try await Fixtures.annotators(server.store, count: 2), ["spam", "none"]) {
+                let client = LoopClient(server: server, token: annotator.token)
+                _ = try await client.submit(try #require(try await client.next(queue.name)).assignmentID, labels: [label])
+            }
+            let reviewer = try await Fixtures.token(server.store, role: .qaReviewer, name: "Rev")
+            let next = try await server.request(.POST, "/api/v1/queues/\(queue.name)/qa/next", token: reviewer)
+            try #require(next.status == .ok, "\(next.text)")
+            let reviewID = Int64(try #require(try next.object()["review"]?.objectValue?["id"]?.doubleValue))
+            let judged = try #require(try next.object()["judged_labels"]?.arrayValue?.first?.stringValue)
+            let right = judged == "spam" ? "none" : "spam"
+            let done = try await server.request(
+                .POST, "/api/v1/qa/\(reviewID)", token: reviewer, json: ["correct": false, "labels": [.string(right)], "severity": "minor"])
+            #expect(done.status == .ok, "\(done.text)")
+            let final = try #require(try await server.store.finalLabels(in: queue.id, after: nil, limit: 1).first)
+            #expect(final.provenance == .unresolved, "a QA reviewer does not settle a tie: \(final)")
+            let open = try await server.store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 10, now: server.clock.now)
+            #expect(open.count == 1, "the case waits for its arbitrator")
+            #expect(try await server.store.stats(of: queue.id).resolvedItems == 0)
+            // The arbitrator settles it, and the resolution counts once, alike in the stats and the KPIs.
+            let arbitrator = try await Fixtures.token(server.store, role: .arbitrator, name: "Arb")
+            let decided = try await server.request(
+                .POST, "/api/v1/arbitration/\(try #require(open.first).arbitrationCase.id)/decision", token: arbitrator,
+                json: ["labels": [.string(right)]])
+            #expect(decided.status == .ok, "\(decided.text)")
+            #expect(try await server.store.stats(of: queue.id).resolvedItems == 1)
+            let kpis = try await server.request(.GET, "/api/v1/kpis?by=queue&queues=\(queue.name)&days=1")
+            // (The queue has no SLA; resolved items are the denominator of the model-decided share.)
+            #expect(try kpis.object()["total"]?.objectValue?["model_decided"]?.objectValue?["answered"]?.doubleValue == 1, "\(kpis.text)")
+        }
+    }
+
     @Test("a reviewer is never given their own judgment", arguments: TestBackend.allCases)
     func notOwnJudgment(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
