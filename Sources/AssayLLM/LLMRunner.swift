@@ -69,6 +69,9 @@ public struct LLMRunner: Sendable {
         // decides instead.
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        // As many connections as calls in flight: the pool's default of 8 per host held `--concurrency 16` to 8 calls,
+        // and the time the others waited for a connection counted as latency and against the timeout.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, config.concurrency)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         defer { http.shutdown { _ in } }
         let labeler = ItemLabeler(

@@ -103,7 +103,9 @@ extension Store {
     }
 
     /// Records what became of one item, and for an answer its prediction (routed as any prediction is), in one
-    /// transaction.
+    /// transaction. The prediction is routed under the queue's model settings as they are now, not as the run
+    /// found them: an analyst who turns auto-accept off stops a running run from accepting (within the 5 seconds
+    /// another process may keep the queue cached).
     ///
     /// - Returns: false when the item was already recorded for this run (nothing changed).
     @discardableResult
@@ -126,8 +128,9 @@ extension Store {
                 let predictorID = try await Self.predictorID(of: run.predictor, kind: .llm, now: now, sql)
                 let draft = PredictionDraft(itemExternalID: item.externalID, labels: answer.labels, confidence: answer.confidence)
                 var rng = SplitMix64(seed: auditSeed)
+                let current = try await self.queue(id: queue.id, sql)
                 _ = try await Self.store(
-                    [(draft, item.id)], by: predictorID, as: run.predictor, in: queue, now: now, rng: &rng, sql)
+                    [(draft, item.id)], by: predictorID, as: run.predictor, in: current, now: now, rng: &rng, sql)
             }
             return true
         }

@@ -36,6 +36,8 @@ public final class FakeChatServer: Sendable {
         var slowSeconds: Double = 6
         var lastRequest: ChatCompletionRequest?
         var authorizations: [String] = []
+        var inFlight = 0
+        var mostInFlight = 0
     }
 
     private init(baseURL: String, app: Application, state: NIOLockedValueBox<State>) {
@@ -74,6 +76,9 @@ public final class FakeChatServer: Sendable {
     public var lastRequest: ChatCompletionRequest? { state.withLockedValue { $0.lastRequest } }
     /// The `Authorization` headers received.
     public var authorizations: [String] { state.withLockedValue { $0.authorizations } }
+
+    /// The most calls the server was answering at one time.
+    public var mostInFlight: Int { state.withLockedValue { $0.mostInFlight } }
     /// Seconds every call waits before answering.
     public func setDelay(_ seconds: Double) { state.withLockedValue { $0.delay = seconds } }
     /// Answer every call with this status (nil: answer normally).
@@ -87,8 +92,11 @@ public final class FakeChatServer: Sendable {
             state.calls[id, default: 0] += 1
             state.lastRequest = request
             if let authorization = req.headers.first(name: .authorization) { state.authorizations.append(authorization) }
+            state.inFlight += 1
+            state.mostInFlight = max(state.mostInFlight, state.inFlight)
             return (state.calls[id]!, state.delay, state.status, state.slowSeconds)
         }
+        defer { state.withLockedValue { $0.inFlight -= 1 } }
         if delay > 0 { try await Task.sleep(for: .milliseconds(Int(delay * 1000))) }
         if let status { return Response(status: HTTPResponseStatus(statusCode: status), body: .init(string: #"{"error": "no"}"#)) }
         if count == 1, prompt.contains("[429-once]") {

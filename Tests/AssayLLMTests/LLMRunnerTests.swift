@@ -22,6 +22,56 @@ struct LLMRunnerTests {
         return queue
     }
 
+    @Test("sixteen calls at once at --concurrency 16: the HTTP client's pool does not hold them to 8", arguments: [TestBackend.sqlite])
+    func concurrencyAboveEight(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                server.setDelay(0.5)
+                let texts = Dictionary(uniqueKeysWithValues: (1...16).map { ("c-\($0)", "[id:c-\($0)] [answer:spam] text \($0)") })
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(
+                    baseURL: server.baseURL, model: "test-model", apiKeyEnv: "TEST_LLM_KEY", concurrency: 16,
+                    requestsPerSecond: 1_000, timeoutSeconds: 20)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await LLMRunner(store: store, environment: ["TEST_LLM_KEY": "k"]).run(run)
+                #expect(finished.succeeded == 16)
+                #expect(server.mostInFlight > 8, "\(server.mostInFlight) calls at once")
+            }
+        }
+    }
+
+    @Test("an answer recorded after auto-accept was turned off is not accepted, though the run started with it on",
+          arguments: TestBackend.allCases)
+    func autoAcceptTurnedOffMidRun(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            var queue = try await Self.queue(store, texts: ["c-0": "hello", "c-1": "buy followers", "c-2": "click here"])
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+            let config = LLMRunConfig(baseURL: "http://127.0.0.1:9/v1", model: "m", apiKeyEnv: "KEY")
+            let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+            let ids = try await store.itemIDs(forExternalIDs: ["c-0", "c-1", "c-2"], in: queue.id)
+            func record(_ externalID: String) async throws {
+                try await store.recordLLMCall(
+                    LLMCallOutcome(
+                        itemID: ids[externalID]!, answer: LLMAnswer(labels: ["spam"], confidence: 0.99), error: nil, attempts: 1,
+                        promptTokens: 10, completionTokens: 2, cost: 0, latency: 0.1),
+                    in: run, queue: queue, now: Date())
+            }
+            try await record("c-0")  // the predictor's first answer, before the queue accepts with it
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: Self.predictor, autoAccept: AutoAccept(threshold: 0.9, auditRate: 0)),
+                by: analyst, now: Date())
+            try await record("c-1")
+            _ = try await store.updateAssist(of: queue, to: AssistSettings(predictor: Self.predictor), by: analyst, now: Date())
+            try await record("c-2")  // with the queue as the run found it
+            let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 10)
+            // c-0's answer was routed when auto-accept was turned on, c-1's as it came; c-2's came after it was off.
+            #expect(finals.map(\.externalID) == ["c-0", "c-1"] && finals.allSatisfy { $0.provenance == .model }, "\(finals)")
+        }
+    }
+
     @Test("valid, malformed, slow, 429 and 500 answers: retried as they should be, parsed into the schema, never guessed",
           arguments: TestBackend.allCases)
     func answersAndRetries(on backend: TestBackend) async throws {
