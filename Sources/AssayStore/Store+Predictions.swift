@@ -40,16 +40,38 @@ extension Store {
     /// Upserts checked predictions of items (by id), keeps the items' uncertainty when the queue uses this
     /// predictor, and routes them when it auto-accepts with it. Returns how many replaced an earlier prediction and
     /// how many took each route.
+    ///
+    /// A replaced prediction that went to people (route `human`) is routed again under the settings in force, so
+    /// one that became confident can be accepted while nobody has the item. One whose route changed its item (a final
+    /// label accepted, an audit, a review plan) cannot change: the item would keep a decision its prediction no
+    /// longer says. Such a row is refused unless it repeats the prediction; a new version predicts afresh.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a row that would change a routed prediction.
     static func store(
         _ predictions: [(draft: PredictionDraft, itemID: Int64)], by predictorID: UUID, as reference: Predictor.Reference,
         in queue: Queue, now: Date, rng: inout SplitMix64, _ sql: any SQLDatabase
     ) async throws -> (replaced: Int, routed: [ModelRoute: Int]) {
         var replaced = 0
         for chunk in predictions.chunks() {
-            replaced += try await sql.raw("""
-                SELECT COUNT(*) AS n FROM predictions
+            var earlier: [Int64: (labels: [String], confidence: Double, route: ModelRoute?)] = [:]
+            for row in try await sql.raw("""
+                SELECT item_id, labels, confidence, route FROM predictions
                 WHERE predictor_id = \(bind: predictorID) AND item_id IN (\(binds: chunk.map(\.itemID)))
-                """).first()!.int("n")
+                """).all() {
+                earlier[try row.int64("item_id")] = (
+                    try Column.strings(from: try row.string("labels")), try row.decode(column: "confidence", as: Double.self),
+                    try row.optionalString("route").flatMap(ModelRoute.init(rawValue:)))
+            }
+            replaced += earlier.count
+            _ = try chunk.mapEach { draft, itemID in
+                guard let before = earlier[itemID], let route = before.route, route != .human,
+                    before.labels != draft.labels || abs(before.confidence - draft.confidence) > 1e-9
+                else { return }
+                throw AssayError.invalidInput(
+                    field: "labels", line: draft.line,
+                    reason: "item '\(draft.itemExternalID)' was already routed (\(route.rawValue)) on \(reference)'s earlier prediction "
+                        + "(\(before.labels.joined(separator: "|")) at \(before.confidence)); predict it again under a new version")
+            }
             let rows = try chunk.map { draft, itemID -> SQLQueryString in
                 """
                 (\(bind: predictorID), \(bind: itemID), \(bind: queue.id), \(bind: try Column.json(draft.labels)),
@@ -61,7 +83,8 @@ extension Store {
                 VALUES \(SQLList(rows))
                 ON CONFLICT (predictor_id, item_id) DO UPDATE SET labels = excluded.labels,
                     confidence = excluded.confidence, uncertainty = excluded.uncertainty,
-                    created_at_ms = excluded.created_at_ms
+                    created_at_ms = excluded.created_at_ms,
+                    route = CASE WHEN predictions.route = 'human' THEN NULL ELSE predictions.route END
                 """).run()
             if queue.assist.predictor == reference {
                 try await refreshUncertainty(of: predictorID, where: "id IN (\(binds: chunk.map(\.itemID)))", sql)

@@ -123,6 +123,47 @@ struct AutoAcceptTests {
         }
     }
 
+    @Test("a re-imported prediction that went to people is routed again; one that was accepted may only repeat itself",
+          arguments: TestBackend.allCases)
+    func reimportedPredictions(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            var queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 3)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+            let first = [
+                PredictionDraft(itemExternalID: "item-0001", labels: ["spam"], confidence: 0.99, line: 2),
+                PredictionDraft(itemExternalID: "item-0002", labels: ["spam"], confidence: 0.5, line: 3),
+            ]
+            _ = try await store.importPredictions(first, from: Self.model, into: queue, now: Date())
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(predictor: Self.model, autoAccept: AutoAccept(threshold: 0.9, auditRate: 0)),
+                by: analyst, now: Date())
+            #expect(try await store.finalLabels(in: queue.id, after: nil, limit: 10).map(\.externalID) == ["item-0001"])
+
+            // item-0002 went to people; now confident, and still free, it is accepted.
+            let raised = try await store.importPredictions(
+                [PredictionDraft(itemExternalID: "item-0002", labels: ["none"], confidence: 0.99, line: 2)], from: Self.model,
+                into: queue, now: Date())
+            #expect(raised.replaced == 1 && raised.routed == [.autoAccepted: 1], "\(raised)")
+            let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 10)
+            #expect(finals.map(\.externalID) == ["item-0001", "item-0002"] && finals[1].labels == ["none"])
+
+            // item-0001 was accepted on its prediction: the same prediction again is fine, another one is refused.
+            let repeated = try await store.importPredictions([first[0]], from: Self.model, into: queue, now: Date())
+            #expect(repeated.replaced == 1)
+            await #expect {
+                try await store.importPredictions(
+                    [PredictionDraft(itemExternalID: "item-0001", labels: ["none"], confidence: 0.99, line: 7)], from: Self.model,
+                    into: queue, now: Date())
+            } throws: { error in
+                guard case AssayError.invalidInput(_, let line, let reason) = error else { return false }
+                return line == 7 && reason.contains("already routed (auto_accepted)") && reason.contains("new version")
+            }
+            #expect(try await store.finalLabels(in: queue.id, after: nil, limit: 10)[0].labels == ["spam"])
+        }
+    }
+
     @Test("a bad predictions file changes nothing, and says which line is wrong", arguments: TestBackend.allCases)
     func badFiles(on backend: TestBackend) async throws {
         try await backend.withDatabase { database in
