@@ -72,21 +72,28 @@ struct TrainingExportCommandTests {
                 {"external_id": "r-1", "prompt": "Capital of France?", "responses": ["Paris.", "Lyon, obviously."]}
                 {"external_id": "r-2", "prompt": "Say hi", "response_a": "Go away.", "response_b": "Hello! How can I help?"}
                 {"external_id": "r-3", "prompt": "2+2?", "responses": ["4", "5"]}
+                {"external_id": "r-4", "prompt": "capital of  France?", "responses": ["Paris.", "Lyon, obviously."]}
+                {"external_id": "r-5", "prompt": "2+2?", "responses": ["5", "4"]}
                 """)
             #expect(try cli.assay(["import", items, "--queue", "rlhf"]).status == 0)
             var rows = "item_external_id,annotator_external_id,label,rationale,submitted_at\n"
-            for (item, votes) in [("r-1", ["A", "A", "B"]), ("r-2", ["B", "B", "B"]), ("r-3", ["A", "B", "B"])] {
+            // r-4 asks r-1's question again and is decided the same way (a copy); r-3 and r-5 decide 2+2 both ways.
+            for (item, votes) in [("r-1", ["A", "A", "B"]), ("r-2", ["B", "B", "B"]), ("r-3", ["A", "B", "B"]),
+                                  ("r-4", ["A", "A", "A"]), ("r-5", ["B", "B", "A"])] {
                 for (index, vote) in votes.enumerated() { rows += "\(item),rater-\(index),\(vote),clearer answer,2026-11-30T10:00:0\(index)Z\n" }
             }
             #expect(try cli.assay(["import", try cli.write("judgments.csv", rows), "--queue", "rlhf", "--judgments"]).status == 0)
             let exported = try cli.assay(["export", "--queue", "rlhf", "--preferences", "--out", "pairs.jsonl"])
             #expect(exported.status == 0, "\(exported.stderr)")
-            #expect(exported.stdout.contains("Wrote 3 chosen/rejected pairs from 3 decided items"), "\(exported.stdout)")
+            #expect(exported.stdout.contains(
+                "Wrote 2 distinct chosen/rejected pairs from 2 items to pairs.jsonl; left out of 5: 1 copies of pairs written, 0 the other way round from most copies, 2 decided as often each way, 0 of two identical responses."),
+                "\(exported.stdout)")
             let lines = try String(contentsOf: cli.folder.appendingPathComponent("pairs.jsonl"), encoding: .utf8).split(separator: "\n")
             let pairs = try lines.map { try JSONDecoder().decode(PreferencePair.self, from: Data($0.utf8)) }
-            #expect(pairs.map(\.chosen) == ["Paris.", "Hello! How can I help?", "5"])
-            #expect(pairs.map(\.rejected) == ["Lyon, obviously.", "Go away.", "4"])
-            #expect(pairs.map(\.agreement).map { ($0 * 100).rounded() } == [67, 100, 67])
+            #expect(pairs.map(\.chosen) == ["Paris.", "Hello! How can I help?"])
+            #expect(pairs.map(\.rejected) == ["Lyon, obviously.", "Go away."])
+            #expect(pairs.map(\.agreement).map { ($0 * 100).rounded() } == [67, 100])
+            #expect(pairs.map(\.provenance) == ["majority", "unanimous"])
             let notPreference = try cli.assay(["export", "--queue", "rlhf", "--preferences", "--training", "--out-dir", "x"])
             #expect(notPreference.status != 0)
         }

@@ -53,7 +53,7 @@ struct Export: AsyncParsableCommand {
     @Flag(help: "Write training data (de-duplicated, stratified splits) to --out-dir.")
     var training = false
 
-    @Flag(help: "For a preference queue: write chosen/rejected pairs as JSON Lines, for DPO or reward-model training.")
+    @Flag(help: "For a preference queue: write chosen/rejected pairs as JSON Lines, for DPO or reward-model training: pairs people decided, each distinct pair once, the way round most of its copies have it.")
     var preferences = false
 
     @Flag(help: "Write the decided items as a Label Studio JSON import: content as data, the final label as a prediction.")
@@ -124,36 +124,62 @@ struct Export: AsyncParsableCommand {
             defer { output.close() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let (items, pairs) = try await database.withStore { store -> (Int, Int) in
+            let (written, items, pairs, modelDecided, set) = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
                 guard queue.schema.kind == .preference else {
                     throw AssayError.invalidInput(
                         field: "queue", line: nil, reason: "'\(queue.name)' is a \(queue.schema.kind.rawValue) queue, not a preference queue")
                 }
-                var after: Int64?
-                var items = 0
-                var pairs = 0
-                while true {
-                    let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
-                    guard let last = page.last else { return (items, pairs) }
-                    var text = ""
-                    for (item, label) in page {
-                        guard let chosen = label.labels?.first else { continue }
-                        for pair in try PreferencePair.pairs(
-                            content: item.content, chosen: chosen, schema: queue.schema, externalID: item.externalID,
-                            agreement: label.confidence)
-                        {
-                            text += String(decoding: try encoder.encode(pair), as: UTF8.self) + "\n"
-                            pairs += 1
+                // The pairs of the items people decided (a model's auto-accepted choices are not human preferences),
+                // page by page: once to count each pair's two ways round, once to write each distinct pair.
+                var modelDecided = 0
+                func forEachPair(_ body: (PreferencePair) throws -> Void) async throws {
+                    var after: Int64?
+                    modelDecided = 0
+                    while true {
+                        let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
+                        guard let last = page.last else { return }
+                        for (item, label) in page {
+                            guard label.provenance != .model else {
+                                modelDecided += 1
+                                continue
+                            }
+                            guard let chosen = label.labels?.first else { continue }
+                            for pair in try PreferencePair.pairs(
+                                content: item.content, chosen: chosen, schema: queue.schema, externalID: item.externalID,
+                                agreement: label.confidence, provenance: label.provenance.rawValue)
+                            {
+                                try body(pair)
+                            }
                         }
-                        items += 1
+                        after = last.item.id
                     }
-                    output.write(text)
-                    after = last.item.id
                 }
+                var set = PreferencePairSet()
+                var pairs = 0
+                try await forEachPair { set.count($0); pairs += 1 }
+                var written = 0
+                var items = Set<String>()
+                var text = ""
+                try await forEachPair { pair in
+                    guard set.take(pair) else { return }
+                    text += String(decoding: try encoder.encode(pair), as: UTF8.self) + "\n"
+                    written += 1
+                    items.insert(pair.itemExternalID)
+                    if text.utf8.count > 1 << 20 {
+                        output.write(text)
+                        text = ""
+                    }
+                }
+                output.write(text)
+                return (written, items.count, pairs, modelDecided, set)
             }
             try output.finish()
-            if let out { print("Wrote \(pairs) chosen/rejected pairs from \(items) decided items to \(out).") }
+            guard let out else { return }
+            print("Wrote \(written) distinct chosen/rejected pairs from \(items) items to \(out); left out of \(pairs): "
+                + "\(set.duplicates) copies of pairs written, \(set.outvoted) the other way round from most copies, "
+                + "\(set.conflicting) decided as often each way, \(set.identical) of two identical responses"
+                + (modelDecided > 0 ? "; and \(modelDecided) items a model decided (not people's preferences)." : "."))
         }
     }
 

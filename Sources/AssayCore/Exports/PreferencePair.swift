@@ -25,18 +25,23 @@ public struct PreferencePair: Codable, Sendable, Equatable {
     public var itemExternalID: String
     /// The share of judgments that chose the winner.
     public var agreement: Double
+    /// How the item's final label was decided (`majority`, `unanimous`, `arbitration`, …).
+    public var provenance: String?
 
     /// Makes a pair.
-    public init(prompt: String, chosen: String, rejected: String, itemExternalID: String, agreement: Double) {
+    public init(
+        prompt: String, chosen: String, rejected: String, itemExternalID: String, agreement: Double, provenance: String? = nil
+    ) {
         self.prompt = prompt
         self.chosen = chosen
         self.rejected = rejected
         self.itemExternalID = itemExternalID
         self.agreement = agreement
+        self.provenance = provenance
     }
 
     enum CodingKeys: String, CodingKey {
-        case prompt, chosen, rejected, agreement
+        case prompt, chosen, rejected, agreement, provenance
         case itemExternalID = "item_external_id"
     }
 
@@ -66,12 +71,15 @@ public struct PreferencePair: Codable, Sendable, Equatable {
     ///
     /// - Throws: as ``responses(in:schema:)``.
     public static func pairs(
-        content: [String: JSONValue], chosen: String, schema: LabelSchema, externalID: String, agreement: Double
+        content: [String: JSONValue], chosen: String, schema: LabelSchema, externalID: String, agreement: Double,
+        provenance: String? = nil
     ) throws -> [PreferencePair] {
         let (prompt, responses) = try responses(in: content, schema: schema)
         guard let winner = responses[chosen] else { return [] }
         return schema.codes.filter { $0 != chosen }.map { code in
-            PreferencePair(prompt: prompt, chosen: winner, rejected: responses[code]!, itemExternalID: externalID, agreement: agreement)
+            PreferencePair(
+                prompt: prompt, chosen: winner, rejected: responses[code]!, itemExternalID: externalID, agreement: agreement,
+                provenance: provenance)
         }
     }
 
@@ -81,5 +89,72 @@ public struct PreferencePair: Codable, Sendable, Equatable {
         case nil, .null?: return nil
         case let other?: return other.canonicalJSON
         }
+    }
+}
+
+/// Preference pairs as training data: each distinct pair once, the way round most of its copies have it.
+///
+/// The same prompt with the same two responses often comes from several items (a prompt asked again, responses
+/// sampled again), and people do not always prefer the same one. A DPO set should hold the pair once, chosen over
+/// rejected as most items decided it, and not its reverse: that is what this keeps, in two passes over the pairs,
+/// comparing texts as the training export does (``TrainingSplit/normalized(_:)``). A pair whose two ways round are
+/// decided equally often is left out (the people do not agree), and so is a pair of two identical responses.
+///
+/// ```swift
+/// var set = PreferencePairSet()
+/// for pair in pairs { set.count(pair) }              // first pass: every pair
+/// let kept = pairs.filter { set.take($0) }           // second pass, in the same order
+/// set.duplicates                                     // copies left out, set.outvoted, set.conflicting, …
+/// ```
+public struct PreferencePairSet: Sendable {
+    private var ways: [UInt64: (forward: Int, backward: Int)] = [:]
+    private var taken: Set<UInt64> = []
+    /// Copies of a pair already kept.
+    public private(set) var duplicates = 0
+    /// Pairs the other way round from most of their copies.
+    public private(set) var outvoted = 0
+    /// Pairs decided as often one way as the other.
+    public private(set) var conflicting = 0
+    /// Pairs whose two responses are the same text.
+    public private(set) var identical = 0
+
+    public init() {}
+
+    /// Counts a pair in the first pass.
+    public mutating func count(_ pair: PreferencePair) {
+        guard let (key, forward) = Self.key(of: pair) else { return }
+        if forward { ways[key, default: (0, 0)].forward += 1 } else { ways[key, default: (0, 0)].backward += 1 }
+    }
+
+    /// Whether to write the pair, in the second pass: the first copy of a distinct pair, the way round most copies
+    /// have it.
+    public mutating func take(_ pair: PreferencePair) -> Bool {
+        guard let (key, forward) = Self.key(of: pair) else {
+            identical += 1
+            return false
+        }
+        let counted = ways[key] ?? (0, 0)
+        guard counted.forward != counted.backward else {
+            conflicting += 1
+            return false
+        }
+        guard (counted.forward > counted.backward) == forward else {
+            outvoted += 1
+            return false
+        }
+        guard taken.insert(key).inserted else {
+            duplicates += 1
+            return false
+        }
+        return true
+    }
+
+    /// The pair's key, the same both ways round, and which way round it is; nil for identical responses.
+    private static func key(of pair: PreferencePair) -> (UInt64, forward: Bool)? {
+        let chosen = TrainingSplit.normalized(pair.chosen)
+        let rejected = TrainingSplit.normalized(pair.rejected)
+        guard chosen != rejected else { return nil }
+        let (first, second) = chosen < rejected ? (chosen, rejected) : (rejected, chosen)
+        return (TrainingSplit.hash(TrainingSplit.normalized(pair.prompt) + "\u{0}" + first + "\u{0}" + second), chosen < rejected)
     }
 }
