@@ -5,8 +5,9 @@ import Vapor
 /// The answer to `POST /api/v1/queues/{queue}/next`: the assignment and the item, as the annotator sees it.
 ///
 /// Only content and the fields an annotator needs are shown: never scores, other judgments or provenance, nor the
-/// item's id. Ids follow import order, so a gold set imported apart from the work would stand out by its ids; the
-/// assignment's id is what submit and skip take.
+/// item's id or external id. Both usually follow import order, and ordinary work is served in that order, so a
+/// gold item stood out by its id out of sequence (an auditor picked 34 of 38 gold items by external id alone); the
+/// assignment's id is what submit, skip and escalate take, and what the workbench shows.
 struct LeaseResponse: Content {
     struct AssignmentView: Codable {
         let id: Int64
@@ -22,7 +23,8 @@ struct LeaseResponse: Content {
     struct ItemView: Codable {
         /// Shown in calibration sessions and exams, whose answers name the item; never on a lease (absent there).
         let id: Int64?
-        let externalID: String
+        /// Shown in calibration sessions and exams; never on a lease (absent there).
+        let externalID: String?
         let content: [String: JSONValue]
         let market: String?
         let language: String?
@@ -37,7 +39,7 @@ struct LeaseResponse: Content {
                 id: item.id, externalID: item.externalID, content: item.content, market: item.market, language: item.language)
         }
 
-        init(id: Int64?, externalID: String, content: [String: JSONValue], market: String?, language: String?) {
+        init(id: Int64?, externalID: String?, content: [String: JSONValue], market: String?, language: String?) {
             self.id = id
             self.externalID = externalID
             self.content = content
@@ -56,7 +58,7 @@ struct LeaseResponse: Content {
             id: lease.assignment.id, expiresAt: lease.assignment.expiresAt,
             leaseSeconds: max(0, Int(lease.assignment.expiresAt.timeIntervalSince(now).rounded())))
         item = ItemView(
-            id: nil, externalID: lease.item.externalID, content: lease.item.content, market: lease.item.market,
+            id: nil, externalID: nil, content: lease.item.content, market: lease.item.market,
             language: lease.item.language)
         suggestion = lease.suggestion
     }

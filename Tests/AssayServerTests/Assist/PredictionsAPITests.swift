@@ -49,9 +49,9 @@ struct PredictionsAPITests {
                 let next = try await server.request(.POST, "/api/v1/queues/ads/next", token: annotator)
                 guard next.status == .ok else { #expect(next.status == .noContent); break }
                 let body = try next.object()
-                let item = try #require(body["item"]?.objectValue?["external_id"]?.stringValue)
-                seen[item] = body["suggestion"]
                 let assignment = Int64(try #require(body["assignment"]?.objectValue?["id"]?.doubleValue))
+                let item = try await LoopClient.item(ofAssignment: assignment, on: server).externalID
+                seen[item] = body["suggestion"]
                 let submitted = try await server.request(
                     .POST, "/api/v1/assignments/\(assignment)/judgment", token: annotator, json: ["labels": ["none"]])
                 #expect(submitted.status == .created)

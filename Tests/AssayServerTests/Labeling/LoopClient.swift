@@ -1,8 +1,9 @@
 import AssayCore
-import AssayStore
+@testable import AssayStore
 import AssayTesting
 import Foundation
 import NIOHTTP1
+import SQLKit
 import Testing
 
 /// The annotator's side of the loop over HTTP, as a client would drive it.
@@ -22,15 +23,19 @@ struct LoopClient {
         if reply.status == .noContent { return nil }
         try #require(reply.status == .ok, "next: \(reply.status) \(reply.text)")
         let body = try reply.object()
-        let assignment = try #require(body["assignment"]?.objectValue)
+        let assignmentID = Int64(try #require(body["assignment"]?["id"]?.doubleValue))
         let item = try #require(body["item"]?.objectValue)
-        let externalID = try #require(item["external_id"]?.stringValue)
-        // An annotator is not shown the item's id; the test looks it up.
-        let queueID = try await server.store.queue(queue).id
-        return Leased(
-            assignmentID: Int64(try #require(assignment["id"]?.doubleValue)),
-            itemID: try #require(try await server.store.itemIDs(forExternalIDs: [externalID], in: queueID)[externalID]),
-            externalID: externalID)
+        #expect(item["id"] == nil && item["external_id"] == nil, "an annotator is shown neither of the item's ids")
+        let (itemID, externalID) = try await Self.item(ofAssignment: assignmentID, on: server)
+        return Leased(assignmentID: assignmentID, itemID: itemID, externalID: externalID)
+    }
+
+    /// The item an assignment leased, looked up as the test (not the annotator, who is shown neither id) can.
+    static func item(ofAssignment assignmentID: Int64, on server: LiveServer) async throws -> (id: Int64, externalID: String) {
+        let row = try #require(try await server.store.sql().raw("""
+            SELECT i.id, i.external_id FROM assignments a JOIN items i ON i.id = a.item_id WHERE a.id = \(bind: assignmentID)
+            """).first())
+        return (try row.int64("id"), try row.string("external_id"))
     }
 
     /// `POST /assignments/{id}/judgment`.

@@ -108,8 +108,8 @@ struct CalibrationTests {
                 let next = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: people[0].token)
                 guard next.status == .ok else { break }
                 let lease = try next.object()
-                served.append(try #require(lease["item"]?.objectValue?["external_id"]?.stringValue))
                 let assignment = Int64(try #require(lease["assignment"]?.objectValue?["id"]?.doubleValue))
+                served.append(try await LoopClient.item(ofAssignment: assignment, on: server).externalID)
                 _ = try await server.request(
                     .POST, "/api/v1/assignments/\(assignment)/judgment", token: people[0].token, json: ["labels": ["spam"]])
             }

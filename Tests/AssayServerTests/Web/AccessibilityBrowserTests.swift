@@ -54,14 +54,14 @@ struct AccessibilityBrowserTests {
                 }
             }
             for (token, page, ready) in [
-                (annotator, "/work/\(queue.name)", "#item-id"), (reviewer, "/review/\(queue.name)", "h1"),
+                (annotator, "/work/\(queue.name)", "#assignment-id"), (reviewer, "/review/\(queue.name)", "h1"),
                 (arbitrator, "/arbitration/\(queue.name)", "h1"), (annotator, "/training/\(queue.name)", "h1"),
             ] {
                 try await Browser.with { browser in
                     try await browser.signIn(at: server.baseURL, token: token)
                     try await browser.open(server.baseURL + page)
-                    if ready == "#item-id" {
-                        try await browser.waitUntil("an item is shown") { try await browser.text("#item-id") != "–" }
+                    if ready == "#assignment-id" {
+                        try await browser.waitUntil("an item is shown") { try await browser.text("#assignment-id") != "–" }
                     } else {
                         try await Task.sleep(for: .milliseconds(500))  // the page's first lookup
                     }

@@ -49,8 +49,8 @@ struct WorkbenchBrowserTests {
                 var seen: [String] = []
                 let keys = ["3", "4", "1", "4", "4"]  // spam, none, hate, none, none
                 for key in keys {
-                    try await browser.waitUntil("an item is shown") { try await browser.text("#item-id") != "–" }
-                    let itemID = try await browser.text("#item-id")
+                    try await browser.waitUntil("an item is shown") { try await browser.text("#assignment-id") != "–" }
+                    let itemID = try await browser.text("#assignment-id")
                     seen.append(itemID)
                     if seen.count == 2 {
                         // Right-to-left text and emoji arrive intact; the focused label shows its passage.
@@ -65,7 +65,7 @@ struct WorkbenchBrowserTests {
                     try await browser.press(key)
                     try await browser.press("\n")
                     try await browser.waitUntil("the next item replaces \(itemID)") {
-                        let current = try await browser.text("#item-id")
+                        let current = try await browser.text("#assignment-id")
                         return current != itemID && current != "–"
                     }
                 }
@@ -75,7 +75,7 @@ struct WorkbenchBrowserTests {
                 try await browser.open(server.baseURL + "/work/\(queue.name)")
                 try await browser.waitUntil("the tally after a reload") { try await browser.text("#tally") == "5" }
                 // Enter on a focused Skip presses Skip: the last item is skipped, not submitted with the label chosen.
-                try await browser.waitUntil("the last item") { try await browser.text("#item-id") != "–" }
+                try await browser.waitUntil("the last item") { try await browser.text("#assignment-id") != "–" }
                 try await browser.press("3")
                 _ = try await browser.script("document.getElementById('skip').focus()")
                 try await browser.press("\n")
@@ -111,7 +111,7 @@ struct WorkbenchBrowserTests {
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: annotator.token)
                 try await browser.open(server.baseURL + "/work/\(queue.name)")
-                try await browser.waitUntil("the item is shown") { try await browser.text("#item-id") == "c-1" }
+                try await browser.waitUntil("the item is shown") { try await browser.text("#item .text") == "free crypto giveaway, click here" }
                 #expect(try await browser.text("#suggestion-labels") == "Spam or scam")
                 #expect(try await browser.text("#suggestion-confidence") == "(87% sure)")
                 let pressed = try await browser.script("return document.querySelectorAll('#labels [aria-pressed=true]').length")
@@ -138,7 +138,7 @@ struct WorkbenchBrowserTests {
             try await Browser.with { browser in
                 try await browser.signIn(at: server.baseURL, token: annotator.token)
                 try await browser.open(server.baseURL + "/work/\(queue.name)")
-                try await browser.waitUntil("the item is shown") { try await browser.text("#item-id") == "ad-1" }
+                try await browser.waitUntil("the item is shown") { try await browser.text("#item .text") == "miracle pills" }
                 let pressed = "return Array.from(document.querySelectorAll('#labels [aria-pressed=true]')).map(b => b.dataset.code)"
                 try await browser.press("1")
                 try await browser.press("2")
@@ -190,7 +190,7 @@ struct WorkbenchBrowserTests {
                 try await browser.press("\u{E00C}")  // Escape: remind me later
                 #expect(try await browser.script("return document.getElementById('break').hidden") == .bool(true))
 
-                try await browser.waitUntil("an item is shown") { try await browser.text("#item-id") != "–" }
+                try await browser.waitUntil("an item is shown") { try await browser.text("#assignment-id") != "–" }
                 #expect(try await browser.script("return document.querySelectorAll('#item .shield.covered').length") == .number(1))
                 let filter = try await browser.script("return getComputedStyle(document.querySelector('#item .shield img')).filter")
                 #expect(filter.stringValue?.contains("blur") == true && filter.stringValue?.contains("grayscale") == true, "\(filter)")
@@ -200,11 +200,11 @@ struct WorkbenchBrowserTests {
 
                 // A severe label counts toward today's exposure.
                 #expect(try await browser.text(".exposure[data-code='gore'] .exposure-count") == "0")
-                let first = try await browser.text("#item-id")
+                let first = try await browser.text("#assignment-id")
                 try await browser.press("1")
                 try await browser.press("\n")
                 try await browser.waitUntil("the next item") {
-                    let current = try await browser.text("#item-id")
+                    let current = try await browser.text("#assignment-id")
                     return current != first && current != "–"
                 }
                 #expect(try await browser.text(".exposure[data-code='gore'] .exposure-count") == "1")
@@ -214,7 +214,7 @@ struct WorkbenchBrowserTests {
                 #expect(csv == "team,label,items,people,highest_day,person_days_at_limit\n(in-house) / (no team),gore,1,1,1,0\n", "\(csv)")
 
                 // E escalates, with the reason from the rationale box.
-                let escalated = try await browser.text("#item-id")
+                let escalated = try await browser.text("#assignment-id")
                 try await browser.type("#rationale", "Is this a real brand?")
                 _ = try await browser.script("document.activeElement.blur(); return 0")
                 try await browser.press("e")
@@ -222,7 +222,8 @@ struct WorkbenchBrowserTests {
                     try await browser.text("#status").contains("Escalated")
                 }
                 let cases = try await store.arbitrationFiles(in: queue, state: .open, after: nil, limit: 10, now: now)
-                #expect(cases.map(\.item.externalID) == [escalated])
+                let escalatedItem = try await LoopClient.item(ofAssignment: try #require(Int64(escalated)), on: server).externalID
+                #expect(cases.map(\.item.externalID) == [escalatedItem])
                 #expect(cases.first?.arbitrationCase.note == "Is this a real brand?")
             }
         }

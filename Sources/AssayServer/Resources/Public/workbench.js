@@ -35,7 +35,7 @@
     picker.clear();
     rationale.value = "";
     itemView.hidden = true;
-    el("item-id").textContent = "–";
+    el("assignment-id").textContent = "–";
     el("lease").textContent = "–";
     el("timer").textContent = "–";
     say("Loading the next item…");
@@ -46,7 +46,8 @@
     lease = reply.body;
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
     shownAt = Date.now();
-    el("item-id").textContent = lease.item.external_id;
+    // The assignment, not the item: an item's external id would tell gold apart (see LeaseResponse).
+    el("assignment-id").textContent = String(lease.assignment.id);
     Assay.renderItem(itemView, lease.item, { blurAllMedia });
     showSuggestion(lease.suggestion);
     say("");
