@@ -4,12 +4,15 @@ import SQLKit
 
 extension Store {
     /// A queue's activity (``QueueActivity``) over the UTC days from `from` to `to` (inclusive). `vendorID` keeps
-    /// to one vendor's people (a vendor lead's view).
+    /// to one vendor's people (a vendor lead's view, whose gold figures stop before `now`'s day).
     ///
     /// Read from the running sums per day and person (``ActivityRollup``), never by grouping the judgments: a
     /// dashboard over a month of a million judgments reads at most days × people rows.
-    public func activity(of queue: Queue, from: Date, to: Date, vendorID: UUID? = nil) async throws -> QueueActivity {
-        QueueActivity(try await reportFacts(queues: [queue], from: from, to: to, vendorID: vendorID), queueID: queue.id)
+    public func activity(of queue: Queue, from: Date, to: Date, vendorID: UUID? = nil, now: Date = Date()) async throws
+        -> QueueActivity
+    {
+        QueueActivity(
+            try await reportFacts(queues: [queue], from: from, to: to, vendorID: vendorID, now: now), queueID: queue.id)
     }
 
     /// The first UTC day any of the queues has work recorded (a judgment, a gold answer or a QA verdict), nil for none.

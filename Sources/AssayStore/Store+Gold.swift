@@ -359,12 +359,16 @@ extension Store {
     /// Every annotator with gold answers or QA reviews in the queue: their status, their running gold accuracy
     /// and their QA score (the share of their reviewed judgments found correct), each with its 95% Wilson
     /// interval, over their last `window` answers or reviews (the queue's `gold_window` by default), counting
-    /// only those since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view).
-    public func scores(in queue: Queue, window: Int? = nil, since: Date? = nil, vendorID: UUID? = nil) async throws
-        -> [AnnotatorScore]
-    {
+    /// only those since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view), whose
+    /// gold answers count up to the start of `now`'s UTC day (``Store/vendorGoldCutoff(now:)``).
+    public func scores(
+        in queue: Queue, window: Int? = nil, since: Date? = nil, vendorID: UUID? = nil, now: Date = Date()
+    ) async throws -> [AnnotatorScore] {
         let window = window ?? queue.quality.goldWindow
-        let goldSince: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
+        var goldSince: SQLQueryString = since.map { "AND answered_at_ms >= \(bind: Column.millis($0))" } ?? ""
+        if vendorID != nil {
+            goldSince = "\(goldSince) AND answered_at_ms < \(bind: Column.millis(Self.vendorGoldCutoff(now: now)))"
+        }
         let reviewSince: SQLQueryString = since.map { "AND reviewed_at_ms >= \(bind: Column.millis($0))" } ?? ""
         let vendorFilter: SQLQueryString = vendorID.map { "WHERE p.vendor_id = \(bind: $0)" } ?? ""
         return try await sql().raw("""

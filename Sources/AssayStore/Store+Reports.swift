@@ -8,11 +8,14 @@ extension Store {
     /// (inclusive): work per queue, day and person, decisions per queue, day and market, gold answers per person,
     /// reference and answer, and who the people are.
     ///
-    /// `vendorID` keeps to one vendor's people and leaves out decision figures, which mix every vendor's work.
+    /// `vendorID` keeps to one vendor's people and leaves out decision figures, which mix every vendor's work; its
+    /// gold figures stop at the end of the UTC day before `now` (``Store/vendorGoldCutoff(now:)``).
     /// Reads at most days × people rows of work and days × markets rows of decisions: a month over a million
     /// judgments reads a few thousand rows; gold answers come from their counts per day, vendor, reference and
     /// answer (`gold_confusion_days`).
-    public func reportFacts(queues: [Queue], from: Date, to: Date, vendorID: UUID? = nil) async throws -> ReportFacts {
+    public func reportFacts(queues: [Queue], from: Date, to: Date, vendorID: UUID? = nil, now: Date = Date()) async throws
+        -> ReportFacts
+    {
         let start = Calendar.utc.startOfDay(for: from)
         let end = Calendar.utc.startOfDay(for: to).addingTimeInterval(86_400)
         let days = ActivityRollup.day(Column.millis(start))...(ActivityRollup.day(Column.millis(end)) - 1)
@@ -26,6 +29,7 @@ extension Store {
         let people: SQLQueryString = vendorID == nil ? "" : "JOIN people p ON p.id = a.annotator_id"
         let vendor: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
 
+        let goldCutoff = vendorID.map { _ in ActivityRollup.day(Column.millis(Self.vendorGoldCutoff(now: now))) }
         var work: [ReportFacts.Work] = []
         for row in try await sql.raw("""
             SELECT a.queue_id, a.day, a.annotator_id, a.market, a.judgments, a.time_spent_ms, a.gold_answered, a.gold_correct,
@@ -33,10 +37,13 @@ extension Store {
             FROM activity_days a \(people)
             WHERE a.queue_id IN (\(binds: queueIDs)) AND a.day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(vendor)
             """).all() {
+            let day = try row.int64("day")
+            let goldShown = goldCutoff.map { day < $0 } ?? true
             work.append(ReportFacts.Work(
-                queueID: try row.uuid("queue_id"), day: try row.int64("day"), annotatorID: try row.uuid("annotator_id"),
+                queueID: try row.uuid("queue_id"), day: day, annotatorID: try row.uuid("annotator_id"),
                 market: try row.string("market"), judgments: try row.int("judgments"), timeSpentMs: try row.int("time_spent_ms"),
-                gold: GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct")),
+                gold: goldShown ? GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct"))
+                    : GoldScore(answered: 0, correct: 0),
                 qa: GoldScore(answered: try row.int("qa_reviewed"), correct: try row.int("qa_correct"))))
         }
 
@@ -88,7 +95,7 @@ extension Store {
         }
 
         var goldAnswers: [ReportFacts.GoldAnswers] = []
-        let goldVendor: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0)" } ?? ""
+        let goldVendor: SQLQueryString = vendorID.map { "AND vendor_id = \(bind: $0) AND day < \(bind: goldCutoff!)" } ?? ""
         for row in try await sql.raw("""
             SELECT queue_id, day, reference, given, CAST(SUM(answers) AS BIGINT) AS answers FROM gold_confusion_days
             WHERE queue_id IN (\(binds: queueIDs)) AND day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(goldVendor)
@@ -119,6 +126,11 @@ extension Store {
             days: days, queues: queues, work: work, decisionsIncluded: vendorID == nil, decisions: decisions,
             goldAnswers: goldAnswers, people: directory)
     }
+
+    /// When a vendor lead's gold figures stop: the start of `now`'s UTC day. Read live, a lead's figures changed
+    /// with each submit, so reading them before and after each of their people's answers told which items were gold
+    /// and whether the answer was right (30 of 30 in an audit); a day's lag leaves a day's count of gold, not which.
+    public static func vendorGoldCutoff(now: Date) -> Date { Calendar.utc.startOfDay(for: now) }
 
     /// What needs attention in a queue now (``QueueIssues``), from maintained counters and small indexed counts:
     /// open cases and waiting QA reviews are few by design. `vendorID` counts one vendor's people only (the

@@ -176,9 +176,10 @@ struct BusinessReviewPage: Encodable {
                 reason: "\(Calendar.utcDayFormatter.string(from: scope.date ?? now)) is in a \(scope.period.rawValue) that has not begun; choose a day up to today")
         }
         let previousSpan = scope.period.previous(of: span)
-        let current = try await store.reportFacts(queues: queues, from: span.start, to: span.lastDay, vendorID: vendor?.id)
+        let current = try await store.reportFacts(
+            queues: queues, from: span.start, to: span.lastDay, vendorID: vendor?.id, now: now)
         let previous = try await store.reportFacts(
-            queues: queues, from: previousSpan.start, to: previousSpan.lastDay, vendorID: vendor?.id)
+            queues: queues, from: previousSpan.start, to: previousSpan.lastDay, vendorID: vendor?.id, now: now)
         let review = BusinessReview(period: scope.period, span: span, current: current, previous: previous)
 
         var calibrations: [Calibration] = []

@@ -211,7 +211,8 @@ struct WebController: RouteCollection {
         if let vendorScope, try await !req.store.queuesOfVendorLead(vendorID: vendorScope, now: req.now).contains(queue.id) {
             throw AssayError.forbidden("none of your vendor's people worked on queue '\(queue.name)' in the last 90 days")
         }
-        let facts = try await req.store.reportFacts(queues: [queue], from: period.from, to: period.to, vendorID: vendorScope)
+        let facts = try await req.store.reportFacts(
+            queues: [queue], from: period.from, to: period.to, vendorID: vendorScope, now: req.now)
         let stats = try await req.store.stats(of: queue.id)
         let exposure = try await req.store.exposureByTeam(
             labels: queue.schema.severeCodes, from: period.from, to: period.to, limit: queue.quality.exposureLimit,

@@ -225,7 +225,8 @@ struct GoldTests {
         }
     }
 
-    @Test("a vendor lead sees scores and audit entries of their own vendor's people only", arguments: TestBackend.allCases)
+    @Test("a vendor lead sees scores and audit entries of their own vendor's people only, gold up to the end of yesterday",
+          arguments: TestBackend.allCases)
     func vendorLeadScope(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
             let store = server.store
@@ -262,6 +263,18 @@ struct GoldTests {
             let leadToken = try await store.issueToken(for: lead.id, now: now).value
             let all = try await server.request(.GET, "/api/v1/queues/\(queue.name)/scores")
             #expect(try all.object()["annotators"]?.arrayValue?.count == 2, "\(all.text)")
+            // Today's gold answers are not a lead's to see yet: read before and after each of their people's submits,
+            // they would say which items were gold. Tomorrow they are.
+            let today = try await server.request(.GET, "/api/v1/queues/\(queue.name)/scores", token: leadToken)
+            #expect(try today.object()["annotators"]?.arrayValue == [], "\(today.text)")
+            let todaysActivity = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?days=1", token: leadToken)
+            let ana = try #require(try todaysActivity.object()["annotators"]?.arrayValue?.first?.objectValue)
+            #expect(ana["judgments"]?.doubleValue ?? 0 > 0 && ana["gold"]?.objectValue?["answered"]?.doubleValue == 0, "\(ana)")
+            let analystsView = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?days=1")
+            #expect(try analystsView.object()["annotators"]?.arrayValue?.allSatisfy {
+                ($0.objectValue?["gold"]?.objectValue?["answered"]?.doubleValue ?? 0) > 0
+            } == true, "an analyst sees them at once: \(analystsView.text)")
+            server.clock.advance(by: 86_400)
             let scoped = try await server.request(.GET, "/api/v1/queues/\(queue.name)/scores", token: leadToken)
             let names = try #require(try scoped.object()["annotators"]?.arrayValue).compactMap { $0.objectValue?["name"]?.stringValue }
             #expect(names == ["Ana"])

@@ -81,7 +81,7 @@ struct QualityController: RouteCollection {
         let window = try ScoresWindow(answers: answers, days: days)
         let since = window.since(req.now)
         let scores = try await req.store.scores(
-            in: queue, window: window.answers, since: since, vendorID: try Policy.vendorScope(of: actor))
+            in: queue, window: window.answers, since: since, vendorID: try Policy.vendorScope(of: actor), now: req.now)
         return ScoresResponse(
             queueID: queue.id, window: window.answers ?? queue.quality.goldWindow, since: since,
             threshold: queue.quality.minGoldAccuracy, annotators: scores)

@@ -47,7 +47,7 @@ struct ReportsController: RouteCollection {
         let queues = names.isEmpty ? try await req.store.queues() : try await names.asyncMap { try await req.store.queue($0) }
         let period = try ActivityPeriod(req)
         let facts = try await req.store.reportFacts(
-            queues: queues, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+            queues: queues, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor), now: req.now)
         let table = KPITable(dimension: dimension, rows: facts.breakdown(by: dimension), total: facts.total)
         switch try req.query.choice("format", default: ReportFormat.json) {
         case .json:
@@ -65,7 +65,7 @@ struct ReportsController: RouteCollection {
         let queue = try await req.pathQueue()
         let period = try ActivityPeriod(req)
         let activity = try await req.store.activity(
-            of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor))
+            of: queue, from: period.from, to: period.to, vendorID: try Policy.vendorScope(of: actor), now: req.now)
         switch try req.query.choice("format", default: ReportFormat.json) {
         case .json:
             return try await JSONBody(activity).encodeResponse(for: req)
