@@ -54,6 +54,13 @@ extension Store {
                 var day: Int64
                 var market: String
             }
+            // Each queue's labels are its own: `none` in two taxonomies is two categories, and pooled as one it
+            // made α over several queues wrong (0.619 for the demo's total against 0.655). Scale points stay shared,
+            // so α over rating queues on one scale is ordinal over both.
+            let ownLabels = Set(queues.filter { $0.schema.kind != .rating }.map(\.id))
+            func category(_ value: String, of queueID: UUID) -> String {
+                ownLabels.contains(queueID) ? "\(queueID.uuidString)\u{1F}\(value)" : value
+            }
             var agreement: [Key: CoincidenceCounts] = [:]
             for row in try await sql.raw("""
                 SELECT queue_id, day, market, first_value, second_value, SUM(weight) AS weight FROM agreement_days
@@ -62,7 +69,8 @@ extension Store {
                 """).all() {
                 let key = Key(queueID: try row.uuid("queue_id"), day: try row.int64("day"), market: try row.string("market"))
                 agreement[key, default: CoincidenceCounts()].add(
-                    try Self.joinedLabels(try row.string("first_value")), try Self.joinedLabels(try row.string("second_value")),
+                    category(try Self.joinedLabels(try row.string("first_value")), of: key.queueID),
+                    category(try Self.joinedLabels(try row.string("second_value")), of: key.queueID),
                     weight: try row.decode(column: "weight", as: Double.self))
             }
             for row in try await sql.raw("""

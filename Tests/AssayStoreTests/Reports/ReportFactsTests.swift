@@ -11,6 +11,39 @@ import Testing
 struct ReportFactsTests {
     static let labels = ["hate", "harassment", "spam", "none"]
 
+    @Test("α over two queues keeps each queue's labels apart: `none` in one taxonomy is not `none` in another",
+          arguments: TestBackend.allCases)
+    func alphaAcrossQueues(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let start = Calendar.utc.startOfDay(for: Date()).addingTimeInterval(-2 * 86_400)
+            let first = try await Fixtures.queue(store, name: "first", overlap: 2, now: start)
+            let second = try await Fixtures.queue(store, name: "second", overlap: 2, now: start)
+            var units: [(queue: String, labels: [String])] = []
+            for (queue, votes) in [(first, [["spam", "none"], ["none", "none"], ["none", "none"]]),
+                                   (second, [["spam", "spam"], ["spam", "none"], ["spam", "spam"]])] {
+                try await Fixtures.items(store, into: queue, count: votes.count, now: start)
+                let rows = votes.enumerated().flatMap { index, pair in
+                    pair.enumerated().map { worker, label in
+                        ImportedJudgment(
+                            itemExternalID: String(format: "item-%04d", index + 1), annotatorExternalID: "w-\(worker)",
+                            labels: [label], rationale: nil, startedAt: nil, submittedAt: start, line: worker + 2)
+                    }
+                }
+                _ = try await store.importJudgments(rows, into: queue, now: start.addingTimeInterval(60))
+                units += votes.map { (queue.name, $0) }
+            }
+            var apart = CoincidenceCounts()
+            for unit in units { apart.addUnit(unit.labels.map { "\(unit.queue):\($0)" }) }
+            let expected = try KrippendorffAlpha().measure(apart).value
+            var pooled = CoincidenceCounts()
+            for unit in units { pooled.addUnit(unit.labels) }
+            #expect(abs(try KrippendorffAlpha().measure(pooled).value - expected) > 0.01, "the example tells the two apart")
+            let facts = try await store.reportFacts(queues: [first, second], from: start, to: start)
+            #expect(abs(try #require(facts.total.alpha) - expected) < 1e-9, "\(facts.total.alpha ?? .nan) vs \(expected)")
+        }
+    }
+
     @Test("decision sums match the judgments (α, unanimity, arbitration, SLA), arbitration and appeals count, a vendor's view has no decision figures",
           arguments: TestBackend.allCases)
     func decisionSums(on backend: TestBackend) async throws {
