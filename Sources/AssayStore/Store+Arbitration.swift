@@ -94,11 +94,14 @@ extension Store {
                 annotatorID: shows ? try row.uuid("annotator_id") : nil, annotatorName: shows ? try row.string("name") : nil))
         }
         let finals = try await FinalLabels.labels(of: ids, sql)
+        let gold = Dictionary(
+            uniqueKeysWithValues: try await Self.goldAnswers(where: "id IN (\(binds: ids)) AND gold_state = 'active'", sql)
+                .map { ($0.itemID, $0) })
         return try cases.map { found in
             guard let item = items[found.itemID] else { throw AssayError.notFound(entity: "item", id: String(found.itemID)) }
             return ArbitrationFile(
                 arbitrationCase: found, item: item, judgments: votes[found.itemID] ?? [], finalLabel: finals[found.itemID],
-                guideline: guideline)
+                guideline: guideline, gold: gold[found.itemID])
         }
     }
 
@@ -107,9 +110,12 @@ extension Store {
     /// `final_label.arbitrated` (and `gold.set`).
     ///
     /// A case another arbitrator holds (``leaseArbitrationCase(in:for:now:)``) is theirs until their lease runs out.
+    /// On an active gold item the decision must agree with the reference, or replace it (`promoteToGold`): a final
+    /// label that contradicts the gold it keeps scoring people against would leave one of them wrong.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/conflict(_:)`` for a case no longer open or held by
-    ///   another arbitrator; ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects.
+    ///   another arbitrator, or a decision against an active gold reference; ``AssayError/invalidInput(field:line:reason:)``
+    ///   for labels the schema rejects.
     public func decide(
         _ caseID: Int64, labels: [String], rationale: String?, promoteToGold: Bool, by actor: Person, now: Date
     ) async throws -> ArbitrationCase {
@@ -122,8 +128,14 @@ extension Store {
             // on it meanwhile waits, so what is read below (its final label, whether it is gold) is what the decision
             // changes.
             let locked = try await sql.raw("""
-                SELECT judgment_count, gold_state FROM items WHERE id = \(bind: found.itemID)\(unsafeRaw: self.forUpdate)
+                SELECT judgment_count, gold_state, gold_labels FROM items WHERE id = \(bind: found.itemID)\(unsafeRaw: self.forUpdate)
                 """).first()!
+            if !promoteToGold, try locked.optionalString("gold_state") == "active",
+                let reference = try locked.optionalString("gold_labels").map(Column.strings(from:)), Set(reference) != Set(decision)
+            {
+                throw AssayError.conflict(
+                    "the item is gold with the reference \(reference.joined(separator: ", ")): decide that, or make the decision its new reference (promote_to_gold)")
+            }
             let judgmentCount = try locked.int("judgment_count")
             let nowMs = Column.millis(now)
             guard try await sql.raw("""

@@ -159,7 +159,7 @@ extension Store {
          "state": .string(state.rawValue)]
     }
 
-    private static func goldAnswers(where condition: SQLQueryString, limit: Int? = nil, _ sql: any SQLDatabase)
+    static func goldAnswers(where condition: SQLQueryString, limit: Int? = nil, _ sql: any SQLDatabase)
         async throws -> [GoldAnswer]
     {
         let limitClause: SQLQueryString = limit.map { " LIMIT \(literal: $0)" } ?? ""

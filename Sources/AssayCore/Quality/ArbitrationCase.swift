@@ -86,19 +86,24 @@ public struct ArbitrationFile: Codable, Sendable, Equatable {
     public var finalLabel: FinalLabel?
     /// The queue's guidelines in force, which the decision applies (nil when the queue has none).
     public var guideline: Guideline?
+    /// The item's reference answer when it is active gold (an annotator escalated a gold item, or review routing
+    /// sent one): a decision must agree with it, or replace it (`promote_to_gold`).
+    public var gold: GoldAnswer?
 
     public init(
-        arbitrationCase: ArbitrationCase, item: Item, judgments: [Vote], finalLabel: FinalLabel?, guideline: Guideline? = nil
+        arbitrationCase: ArbitrationCase, item: Item, judgments: [Vote], finalLabel: FinalLabel?, guideline: Guideline? = nil,
+        gold: GoldAnswer? = nil
     ) {
         self.arbitrationCase = arbitrationCase
         self.item = item
         self.judgments = judgments
         self.finalLabel = finalLabel
         self.guideline = guideline
+        self.gold = gold
     }
 
     enum CodingKeys: String, CodingKey {
-        case item, judgments, guideline
+        case item, judgments, guideline, gold
         case arbitrationCase = "case", finalLabel = "final_label"
     }
 }

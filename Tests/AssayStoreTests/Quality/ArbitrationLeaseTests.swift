@@ -56,4 +56,43 @@ struct ArbitrationLeaseTests {
             #expect(decided.decidedBy == ada.id)
         }
     }
+
+    @Test("an escalated gold item shows its reference to the arbitrator, who keeps it or replaces it, never contradicts it",
+          arguments: TestBackend.allCases)
+    func escalatedGold(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date(timeIntervalSince1970: 1_796_310_000)
+            var queue = try await Fixtures.queue(store, now: now)
+            try await Fixtures.items(store, into: queue, count: 30, now: now)
+            let ada = try await store.createPerson(PersonDraft(name: "Ada", role: .arbitrator), now: now)
+            let gold = try #require(try await store.items(in: queue.id, after: nil, limit: 1).first)
+            _ = try await store.setGold(labels: ["spam"], rationale: "a fake giveaway", onItem: gold.id, by: ada, now: now)
+            queue = try await store.updateQuality(of: queue, to: QualitySettings(goldRate: 0.5), by: ada, now: now)
+            let annotator = try await Fixtures.annotators(store, count: 1, now: now)[0].person
+            // Labelling until the gold item comes (at a gold rate of 0.5, within a few leases), then escalating it.
+            var escalated = false
+            while !escalated, let lease = try await store.leaseNextItem(in: queue, for: annotator, now: now) {
+                if lease.item.id == gold.id {
+                    _ = try await store.escalate(lease.assignment.id, note: "unsure", by: annotator, now: now)
+                    escalated = true
+                } else {
+                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: annotator, now: now)
+                }
+            }
+            try #require(escalated)
+
+            let file = try #require(try await store.leaseArbitrationCase(in: queue, for: ada, now: now))
+            #expect(file.gold?.labels == ["spam"] && file.gold?.rationale == "a fake giveaway")
+            await #expect(throws: AssayError.self, "a decision against the reference is refused") {
+                try await store.decide(file.arbitrationCase.id, labels: ["none"], rationale: nil, promoteToGold: false, by: ada, now: now)
+            }
+            #expect(try await store.finalLabels(in: queue.id, after: nil, limit: 10).isEmpty, "nothing changed")
+            _ = try await store.decide(file.arbitrationCase.id, labels: ["none"], rationale: "not a scam", promoteToGold: true, by: ada, now: now)
+            let final = try #require(try await store.finalLabels(in: queue.id, after: nil, limit: 10).first)
+            #expect(final.labels == ["none"])
+            let reference = try await store.gold(in: queue.id, after: nil, limit: 10).first
+            #expect(reference?.labels == ["none"], "the decision is the new reference")
+        }
+    }
 }

@@ -52,6 +52,12 @@
     el("case-reason").textContent = (reasons[file.case.reason] || file.case.reason) + (file.case.note ? " — " + file.case.note : "");
     el("case-reason").dataset.reason = file.case.reason;
     Assay.renderItem(itemView, file.item);
+    // A gold item (escalated, or sent by review routing): its reference, which the decision must keep or replace.
+    el("gold").hidden = !file.gold;
+    if (file.gold) {
+      el("gold-labels").textContent = Assay.labelNames(file.gold.labels);
+      el("gold-rationale").textContent = file.gold.rationale || "";
+    }
     for (const vote of file.judgments) {
       const row = document.createElement("tr");
       cell(row, Assay.labelNames(vote.labels));
