@@ -93,6 +93,7 @@ extension Store {
                 let fresh = try await Self.decisions(of: candidates.keys.sorted(), sql)
                 var updates: [FinalLabel] = []
                 var previous: [Int64: FinalLabel.Provenance] = [:]
+                var events: [AuditEvent] = []
                 for (itemID, label) in candidates.sorted(by: { $0.key < $1.key }) {
                     // Left as it is: an arbitrator's or an appeal's, or decided from a judgment the model has not seen
                     // (a submit since the snapshot; the next estimate takes it in), or already what the model says.
@@ -101,11 +102,17 @@ extension Store {
                     else { continue }
                     previous[itemID] = there.provenance
                     updates.append(label)
+                    // Every change to a final label is in the audit log, a model's as much as a person's.
+                    events.append(AuditEvent(
+                        at: now, actorID: nil, action: .finalLabelReestimated, entity: "item", entityID: String(itemID),
+                        queueID: queue.id, before: there.auditValue, after: label.auditValue,
+                        reason: "consensus re-estimated (\(queue.consensus.kind.rawValue))"))
                 }
                 var counters: QueueCounters.Changes = [:]
                 // Counters move from the previous provenance to the new one; completion does not change.
                 try await FinalLabels.write(updates, previous: previous, queue: queue, now: now, counters: &counters, sql)
                 try await QueueCounters.add(counters, to: queue.id, sql)
+                try await AuditLog.append(events, sql)
                 return updates.count
             }
         }
@@ -136,6 +143,14 @@ extension Store {
 
         /// Whether consensus may change it: not an arbitrator's decision, nor an item waiting on appeal.
         var isConsensus: Bool { provenance != .arbitration && reason != .appealed }
+
+        /// As the audit log records a final label (``FinalLabel/auditValue``).
+        var auditValue: JSONValue {
+            [
+                "labels": labels.map { .array($0.map(JSONValue.string)) } ?? .null,
+                "provenance": .string(provenance.rawValue), "confidence": .number(confidence),
+            ]
+        }
 
         /// Whether `label` says the same: the labels, how they were decided, why unresolved, and a confidence
         /// within 0.01 (a smaller move is not worth a write).

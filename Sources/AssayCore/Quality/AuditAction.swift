@@ -9,6 +9,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable, ClosedChoice {
     case finalLabelAppealed = "final_label.appealed"
     /// A final label changed by a QA reviewer's correction.
     case finalLabelOverturned = "final_label.overturned"
+    /// A final label a consensus re-estimate (Dawid–Skene, weighted vote) changed.
+    case finalLabelReestimated = "final_label.re_estimated"
     /// A QA review given.
     case qaReviewed = "qa.reviewed"
     /// Predictions routed to auto-accept, audit or people.

@@ -46,6 +46,10 @@ struct ConsensusTests {
                 if rule.kind.isModelBased {
                     let estimate = try await store.estimateConsensus(of: queue, now: now)
                     #expect(estimate.judgments == 1_200 && estimate.annotators == 10 && estimate.converged)
+                    // Each label it changed is in the audit log, with what it was and what it became.
+                    let logged = try await store.auditEvents(AuditFilter(queueID: queue.id, action: .finalLabelReestimated, limit: 1_000))
+                    #expect(logged.count == estimate.itemsChanged && estimate.itemsChanged > 0, "\(logged.count) of \(estimate.itemsChanged)")
+                    #expect(logged.allSatisfy { $0.actorID == nil && $0.before != nil && $0.after != $0.before })
                 }
                 let finals = try await store.finalLabels(in: queue.id, after: nil, limit: 1_000)
                 #expect(finals.count == 400)
