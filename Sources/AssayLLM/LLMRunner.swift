@@ -176,7 +176,9 @@ struct ItemLabeler: Sendable {
                 guard let content = reply.content, !content.trimmingBlanksAndNewlines.isEmpty else {
                     throw LLMOutputError(reason: "the answer is empty")
                 }
-                return outcome(try LLMAnswer.parse(content, schema: schema), nil)
+                let answer = try LLMAnswer.parse(content, schema: schema)
+                await contact.itemAnswered()
+                return outcome(answer, nil)
             } catch let error as ChatCompletionClient.CallError {
                 failure = error.failure
                 retryAfter = error.retryAfter
@@ -190,6 +192,11 @@ struct ItemLabeler: Sendable {
                 throw RunStopped(reason: "\(failure.description) (\(config.baseURL))")
             }
             guard policy.allowsRetry(after: failure, attempts: attempts, invalidOutputs: invalidOutputs) else {
+                if case .status(let code) = failure, (400..<500).contains(code), ![408, 429].contains(code),
+                    await contact.itemRefused()
+                {
+                    throw RunStopped(reason: "the first items were all refused (\(failure.description)); fix the request (model, --no-json-mode, --max-tokens) and run again")
+                }
                 return outcome(nil, failure.description)
             }
             try await Task.sleep(for: .seconds(policy.delay(afterAttempt: attempts, retryAfter: retryAfter, using: &rng)))
@@ -233,9 +240,26 @@ actor RateGate {
 /// Whether the model server has answered anything (a reply, or an HTTP error status) in this call of the run.
 actor ServerContact {
     private(set) var hasAnswered = false
+    /// Items that ended refused with a client error, while no item has had an answer.
+    private var refusedItems = 0
+    private var anItemAnswered = false
 
     func answered() {
         hasAnswered = true
+    }
+
+    /// An item got an answer in the schema.
+    func itemAnswered() {
+        anItemAnswered = true
+    }
+
+    /// An item ended refused with a client error; whether the run should stop: the first `limit` items were all
+    /// refused, so the request itself is wrong for this server (a `response_format` it does not take, say) and
+    /// every item to come would be too.
+    func itemRefused(limit: Int = 10) -> Bool {
+        guard !anItemAnswered else { return false }
+        refusedItems += 1
+        return refusedItems >= limit
     }
 }
 

@@ -109,7 +109,7 @@ extension Store {
             """).all() {
             if let rationale = try row.optionalString("rationale") { rationales[try row.int64("item_id")] = rationale }
             calls.append(PredictorEvaluation.Call(
-                succeeded: try row.decode(column: "succeeded", as: Bool.self),
+                itemID: try row.int64("item_id"), succeeded: try row.decode(column: "succeeded", as: Bool.self),
                 latency: Double(try row.int64("latency_ms")) / 1000, cost: try row.decode(column: "cost", as: Double.self),
                 tokens: try row.int("tokens")))
         }

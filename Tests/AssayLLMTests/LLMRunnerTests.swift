@@ -229,6 +229,26 @@ struct LLMRunnerTests {
         }
     }
 
+    @Test("a server that refuses every request (400) stops the run after the first ten items, not after every item",
+          arguments: [TestBackend.sqlite])
+    func refusedRequestsStop(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let texts = Dictionary(uniqueKeysWithValues: (1...60).map { ("c-\($0)", "[id:c-\($0)] text \($0)") })
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                server.setStatus(400)
+                let config = LLMRunConfig(baseURL: server.baseURL, model: "m", concurrency: 2, requestsPerSecond: 200)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await LLMRunner(store: store).run(run)
+                #expect(finished.state == .failed)
+                #expect(finished.error?.contains("the first items were all refused") == true, "\(finished.error ?? "")")
+                #expect(server.totalCalls <= 12, "\(server.totalCalls) calls")
+            }
+        }
+    }
+
     @Test("two prompt versions run on the gold and compared side by side: accuracy, confusions with examples, cost",
           arguments: TestBackend.allCases)
     func promptVersionsOnGold(on backend: TestBackend) async throws {

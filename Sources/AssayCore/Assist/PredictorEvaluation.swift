@@ -47,6 +47,8 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
 
     /// What an LLM call on a gold item cost and took.
     public struct Call: Sendable, Equatable {
+        /// The item asked about.
+        public var itemID: Int64
         /// Whether it ended with an answer.
         public var succeeded: Bool
         /// Seconds.
@@ -57,7 +59,8 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
         public var tokens: Int
 
         /// Makes a value.
-        public init(succeeded: Bool, latency: Double, cost: Double, tokens: Int) {
+        public init(itemID: Int64, succeeded: Bool, latency: Double, cost: Double, tokens: Int) {
+            self.itemID = itemID
             self.succeeded = succeeded
             self.latency = latency
             self.cost = cost
@@ -91,7 +94,7 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
 
     /// LLM figures over the gold items' calls.
     public struct Usage: Codable, Sendable, Equatable {
-        /// Items whose call failed for good.
+        /// Items whose calls failed for good: no call on them ended with an answer (a later run's answer counts).
         public var failed: Int
         /// USD in all, and per answered item.
         public var cost: Double
@@ -182,7 +185,8 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
             latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int((share * Double(latencies.count)).rounded(.up)) - 1)]
         }
         return Usage(
-            failed: calls.count(where: { !$0.succeeded }), cost: cost, costPerItem: answered == 0 ? nil : cost / Double(answered),
+            failed: Set(calls.filter { !$0.succeeded }.map(\.itemID)).subtracting(calls.filter(\.succeeded).map(\.itemID)).count,
+            cost: cost, costPerItem: answered == 0 ? nil : cost / Double(answered),
             tokens: calls.reduce(0) { $0 + $1.tokens },
             meanLatency: answered == 0 ? nil : latencies.reduce(0, +) / Double(answered), medianLatency: percentile(0.5),
             p95Latency: percentile(0.95))

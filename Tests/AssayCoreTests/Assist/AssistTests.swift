@@ -172,8 +172,10 @@ struct PredictorEvaluationTests {
         for index in 0..<3 { gold.append(.init(itemExternalID: "m\(index)", text: "missed \(index)", reference: ["spam"], predicted: ["none"], rationale: "looks fine")) }
         for index in 0..<7 { gold.append(.init(itemExternalID: "n\(index)", text: "fine \(index)", reference: ["none"], predicted: ["none"])) }
         gold.append(.init(itemExternalID: "u0", text: "not answered", reference: ["none"], predicted: nil))
-        let calls = (1...20).map { PredictorEvaluation.Call(succeeded: true, latency: Double($0) / 10, cost: 0.001, tokens: 120) }
-            + [PredictorEvaluation.Call(succeeded: false, latency: 5, cost: 0.001, tokens: 0)]
+        // Item 21 failed for good; item 3 failed once and was answered by a later run.
+        let calls = (1...20).map { PredictorEvaluation.Call(itemID: Int64($0), succeeded: true, latency: Double($0) / 10, cost: 0.001, tokens: 120) }
+            + [PredictorEvaluation.Call(itemID: 21, succeeded: false, latency: 5, cost: 0.001, tokens: 0),
+               PredictorEvaluation.Call(itemID: 3, succeeded: false, latency: 5, cost: 0, tokens: 0)]
         let evaluation = PredictorEvaluation(
             predictor: Predictor.Reference(name: "m", version: "1"), gold: gold, calls: calls, people: GoldScore(answered: 0, correct: 0))
         #expect(evaluation.goldItems == 21 && evaluation.unanswered == 1)

@@ -393,6 +393,11 @@ struct LLMAnswerTests {
         ] {
             #expect(refusal(reply)?.hasPrefix("confidence must be a number from 0 to 1") == true, "\(reply)")
         }
+        // Between 1 and 10 it could be a percentage, a score out of ten or a share off its scale: asked again.
+        for reply in [#"{"label": "spam", "confidence": 1.5}"#, #"{"label": "spam", "confidence": 8}"#] {
+            #expect(refusal(reply)?.contains("could be a percentage or a score out of ten") == true, "\(reply)")
+        }
+        #expect(abs(try LLMAnswer.parse(#"{"label": "spam", "confidence": "8%"}"#, schema: schema).confidence - 0.08) < 1e-12)
     }
 
     @Test("never a guess: unknown labels, no labels, the wrong count and non-JSON are refused")

@@ -33,8 +33,9 @@ public struct LLMAnswer: Sendable, Equatable {
     /// - `labels`: a list of labels, or `label`: one label. Each must be a code of the queue, the same code in
     ///   another case, or a label's name in any case; numbers are read as codes (for rating scales). The labels
     ///   then go through ``LabelSchema/canonicalLabels(_:)``, which checks their count.
-    /// - `confidence`: optional; a number or a numeric string from 0 to 1. A value above 1 and up to 100 (or text
-    ///   ending in `%`) is a percentage. Missing or null is 0: unknown confidence is never auto-accepted.
+    /// - `confidence`: optional; a number or a numeric string from 0 to 1. A value from 10 to 100 (or text ending
+    ///   in `%`) is a percentage; one between 1 and 10 is refused as ambiguous. Missing or null is 0: unknown
+    ///   confidence is never auto-accepted.
     /// - `rationale`: optional text.
     ///
     /// For example:
@@ -125,6 +126,12 @@ public struct LLMAnswer: Sendable, Equatable {
             number = parsed
         case let other?:
             throw LLMOutputError(reason: "confidence must be a number from 0 to 1, got \(shortened(other.canonicalJSON))")
+        }
+        // A bare number from 10 to 100 is a percentage; between 1 and 10 it could be a percentage, a score out of
+        // ten or a share off its scale (1.5 read as 1.5% never auto-accepts what the model was sure of): refused,
+        // so the model is asked again.
+        if !isPercentage, number > 1, number < 10 {
+            throw LLMOutputError(reason: "confidence must be a number from 0 to 1, got \(shortened(value!.canonicalJSON)), which could be a percentage or a score out of ten")
         }
         if isPercentage || (number > 1 && number <= 100) { number /= 100 }
         guard number.isFinite, (0...1).contains(number) else {
