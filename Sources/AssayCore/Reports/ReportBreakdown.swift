@@ -118,6 +118,13 @@ extension ReportFacts {
             }
             rows[key]!.kpis.ratingOrder = ratingOrder(of: queueIDs.compactMap { queuesByID[$0] })
         }
+        if dimension == .week {
+            // A week the period covers only in part says so: the dashboard's 28 days from a Sunday made a one-day
+            // "week" that looked like a collapse in volume.
+            var covered: [String: Int] = [:]
+            for day in days { covered[timeKey(day).0, default: 0] += 1 }
+            for (key, count) in covered where count < 7 { rows[key]?.title = "\(key) (\(count) of 7 days)" }
+        }
         return rows.values.sorted { $0.key < $1.key }
     }
 

@@ -97,6 +97,11 @@ struct BusinessReviewTests {
         let before = facts(monday - 7, bobGold: 9)
         let after = facts(monday, bobGold: 5)
         #expect(after.breakdown(by: .week).map(\.key) == ["2026-W47"])
+        #expect(after.breakdown(by: .week).map(\.title) == ["2026-W47"], "a whole week")
+        var straddling = after
+        straddling.days = (monday - 1)...(monday + 1)
+        #expect(straddling.breakdown(by: .week).map(\.title) == ["2026-W46 (1 of 7 days)", "2026-W47 (2 of 7 days)"],
+                "weeks the period covers in part say so")
         #expect(after.breakdown(by: .day).count == 7)
         let vendors = after.breakdown(by: .vendor)
         #expect(vendors.map(\.key) == ["Acme", "Globex"])
