@@ -290,16 +290,24 @@ struct BusinessReviewPage: Encodable {
         return Figure(
             name: comparison.name, current: show(comparison.current, comparison.currentShare),
             previous: show(comparison.previous, comparison.previousShare), delta: delta,
-            direction: comparison.isImprovement.map { $0 ? "better" : "worse" } ?? "neutral",
+            direction: direction(comparison.isImprovement, shown: delta),
             detail: comparison.unit == .share ? Figures.interval(comparison.currentShare) : "",
             clear: comparison.isClearChange)
     }
 
     private static func mover(_ mover: BusinessReview.Mover) -> Mover {
-        Mover(
+        let change = Figures.points(mover.change)
+        return Mover(
             title: mover.title, previous: "\(Figures.rate(mover.previous)) of \(mover.previous.answered)",
-            current: "\(Figures.rate(mover.current)) of \(mover.current.answered)", change: Figures.points(mover.change),
-            direction: mover.change > 0 ? "better" : mover.change < 0 ? "worse" : "neutral", clear: mover.isClearChange)
+            current: "\(Figures.rate(mover.current)) of \(mover.current.answered)", change: change,
+            direction: direction(mover.change == 0 ? nil : mover.change > 0, shown: change), clear: mover.isClearChange)
+    }
+
+    /// `better`, `worse` or `neutral`; neutral too when the change as shown rounds to nothing ("+0.0 pp (worse)"
+    /// read as a contradiction).
+    static func direction(_ improvement: Bool?, shown: String) -> String {
+        guard let improvement, shown.contains(where: { ("1"..."9").contains($0) }) else { return "neutral" }
+        return improvement ? "better" : "worse"
     }
 
     static func cause(_ cause: BusinessReview.RootCause) -> Cause {

@@ -7,6 +7,15 @@ import Testing
 /// How the business review page lays out its figures.
 @Suite("Business review page")
 struct BusinessReviewPageTests {
+    @Test("a change that rounds to nothing as shown is neither better nor worse")
+    func roundedChangeIsNeutral() {
+        #expect(BusinessReviewPage.direction(false, shown: "+0.0 pp") == "neutral")
+        #expect(BusinessReviewPage.direction(true, shown: "-0.0 s") == "neutral")
+        #expect(BusinessReviewPage.direction(false, shown: "-0.2 pp") == "worse")
+        #expect(BusinessReviewPage.direction(true, shown: "+12 (+0.3%)") == "better")
+        #expect(BusinessReviewPage.direction(nil, shown: "+1.0 pp") == "neutral")
+    }
+
     @Test("a root cause with more than five groups shows the largest five and the rest summed, so its rows add up to the change")
     func causeRowsAddUp() throws {
         // Seven teams: each one's gold accuracy moves from 80% to 80% + 1 point × its number, on 100 answers each time.
