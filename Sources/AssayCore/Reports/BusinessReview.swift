@@ -141,7 +141,8 @@ public struct BusinessReview: Sendable {
     public var days: [ReportRow]
     /// Annotators with at least `minimumAnswers` gold answers in both periods, the largest accuracy change first.
     public var annotatorMovers: [Mover]
-    /// Reference labels, the largest accuracy change first.
+    /// Reference labels with at least `minimumAnswers` gold answers in both periods, the largest accuracy change
+    /// first (a label at "100% of 3" ranked among the largest movers on three answers).
     public var labelMovers: [Mover]
     /// For gold accuracy, QA score and handling time: one decomposition per dimension with two or more groups.
     public var rootCauses: [RootCause]
@@ -155,7 +156,7 @@ public struct BusinessReview: Sendable {
         kpis = Self.comparisons(self.current, self.previous)
         days = current.breakdown(by: .day)
         annotatorMovers = Self.movers(current.breakdown(by: .annotator), previous.breakdown(by: .annotator), minimumAnswers)
-        labelMovers = Self.movers(current.breakdown(by: .label), previous.breakdown(by: .label), 1)
+        labelMovers = Self.movers(current.breakdown(by: .label), previous.breakdown(by: .label), minimumAnswers)
 
         var causes: [RootCause] = []
         let figures: [(String, [ReportDimension], (KPIs) -> (weight: Double, value: Double)?)] = [

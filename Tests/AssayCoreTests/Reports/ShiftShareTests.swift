@@ -120,6 +120,9 @@ struct BusinessReviewTests {
         #expect(abs(byVendor.change.groups.first!.contribution - (-0.2)) < 1e-9, "Bob's 40-point drop on half the answers")
         #expect(review.annotatorMovers.first?.title == "Bob")
         #expect(review.labelMovers.first?.key == "spam")
+        // A label needs as many answers in both periods as a person does to be called a mover.
+        let strict = BusinessReview(period: .week, span: span, current: after, previous: before, minimumAnswers: 71)
+        #expect(strict.labelMovers.isEmpty && strict.annotatorMovers.isEmpty)
     }
 
     @Test("by label, rows are named as the queue names its labels; over several queues each queue's labels are apart")
