@@ -10,12 +10,20 @@ import Vapor
 ///
 /// On the page routes every answer, page or error, is marked `Cache-Control: no-store`: on a workstation a BPO
 /// floor shares, Back after signing out showed the last person's workbench or dashboard from the browser's cache.
+/// Nor may another site frame a page (a hidden workbench under a decoy would take a person's key presses), and
+/// nothing is read as another type than the one sent.
 struct WebErrorPages: AsyncMiddleware {
     var onlyForBrowsers = false
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await pageOrError(request, next)
-        if !onlyForBrowsers { response.headers.replaceOrAdd(name: .cacheControl, value: "no-store") }
+        if !onlyForBrowsers {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "frame-ancestors 'none'")
+            response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+            response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        }
         return response
     }
 
