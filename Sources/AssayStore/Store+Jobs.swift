@@ -108,7 +108,7 @@ extension Store {
         let spared: SQLQueryString = ownJobs.isEmpty ? "" : "AND id NOT IN (\(binds: ownJobs))"
         return try await failJobs(
             "state IN ('queued', 'running') AND COALESCE(heartbeat_at_ms, created_at_ms) < \(bind: Column.millis(cutoff)) \(spared)",
-            reason: "interrupted when its server stopped", now: now)
+            reason: "interrupted: its server stopped, or could no longer write to the database (its log says which)", now: now)
     }
 
     /// Fails the given jobs, which this process was running and will not finish (its server is shutting down).
@@ -123,8 +123,8 @@ extension Store {
     /// Marks failed the unfinished jobs `condition` picks, saying what became of their work: an import keeps the
     /// batches it loaded, and running it again skips their rows, since their external ids are known.
     private func failJobs(_ condition: SQLQueryString, reason: String, now: Date) async throws -> [UUID] {
-        let importAdvice = "\(reason) before it finished; import the file again (the rows already loaded are skipped)"
-        let exportAdvice = "\(reason) before it finished; export again"
+        let importAdvice = "\(reason); it had not finished: import the file again (the rows already loaded are skipped)"
+        let exportAdvice = "\(reason); it had not finished: export again"
         return try await sql().raw("""
             UPDATE jobs SET state = 'failed', finished_at_ms = \(bind: Column.millis(now)),
                 error = CASE WHEN kind = 'export' THEN \(bind: exportAdvice) ELSE \(bind: importAdvice) END

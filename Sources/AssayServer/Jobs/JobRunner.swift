@@ -53,7 +53,7 @@ final class JobRunner: Sendable {
         } catch {
             untrack(job, heartbeat)
             try? FileManager.default.removeItem(at: upload)
-            try? await store.failJob(job.id, reason: "the upload did not complete: \(error)", now: clock.now)
+            await recordFailure(of: job, reason: "the upload did not complete: \(Self.reason(for: error))")
             throw error
         }
         Task {
@@ -172,7 +172,7 @@ final class JobRunner: Sendable {
             try await store.finishJob(job.id, report: report, now: clock.now)
         } catch {
             logger.error("import job \(job.id) failed: \(String(reflecting: error))")
-            try? await store.failJob(job.id, reason: "\(error)", now: clock.now)
+            await recordFailure(of: job, reason: Self.reason(for: error))
         }
     }
 
@@ -193,7 +193,26 @@ final class JobRunner: Sendable {
         } catch {
             logger.error("export job \(job.id) failed: \(String(reflecting: error))")
             try? FileManager.default.removeItem(at: target)
-            try? await store.failJob(job.id, reason: "\(error)", now: clock.now)
+            await recordFailure(of: job, reason: Self.reason(for: error))
+        }
+    }
+
+    /// Why a job failed, as its record says it: a storage problem in words (a full disk), not SQLite's message.
+    private static func reason(for error: any Error) -> String {
+        StorageProblem.assayError(for: error).map { "\($0)" } ?? "\(error)"
+    }
+
+    /// Marks the job failed with its reason, trying again for a while when the database will not take the write
+    /// (a full disk fails the job and its record alike): left running, a sweep would later call it interrupted.
+    private func recordFailure(of job: Job, reason: String) async {
+        for attempt in 0..<6 {
+            do {
+                try await store.failJob(job.id, reason: reason, now: clock.now)
+                return
+            } catch {
+                logger.error("could not record that job \(job.id) failed (attempt \(attempt + 1)): \(String(reflecting: error))")
+                try? await Task.sleep(for: .seconds(1 << attempt))
+            }
         }
     }
 

@@ -19,10 +19,13 @@ extension AssayError: AbortError {
     /// The message, as the JSON error body's `reason`.
     public var reason: String { description }
 
-    /// A 401 tells the client how to authenticate.
+    /// A 401 tells the client how to authenticate; a 503 when to try again.
     public var headers: HTTPHeaders {
-        if case .unauthenticated = self { return ["WWW-Authenticate": "Bearer"] }
-        return [:]
+        switch self {
+        case .unauthenticated: return ["WWW-Authenticate": "Bearer"]
+        case .unavailable: return ["Retry-After": "30"]
+        default: return [:]
+        }
     }
 }
 

@@ -44,9 +44,11 @@ struct WebErrorPages: AsyncMiddleware {
         } catch {
             // What the domain did not expect (a database or driver error). Outside the page routes it goes on to
             // the logger and Vapor's error middleware; on them it is logged here and answered as a page, so that
-            // it too carries `no-store`.
+            // it too carries `no-store`: a 503 saying what is wrong for a failure of the database itself.
             guard !onlyForBrowsers else { throw error }
-            request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
+            if let problem = UnexpectedErrorLogger.logged(error, for: request) as? AssayError {
+                return try await Self.page(status: problem.status, message: problem.description, for: request)
+            }
             return try await Self.page(
                 status: .internalServerError, message: "Something went wrong on the server; it has been logged.", for: request)
         }

@@ -32,7 +32,7 @@ struct JobShutdownTests {
             await runner.stopAll()
             let stopped = try await store.job(held.id)
             #expect(stopped.state == .failed, "\(stopped)")
-            #expect(stopped.error == "stopped when its server shut down before it finished; export again", "\(String(describing: stopped.error))")
+            #expect(stopped.error == "stopped when its server shut down; it had not finished: export again", "\(String(describing: stopped.error))")
             // Its task notices at its next beat (or never starts) and lets go of it.
             for _ in 0..<100 where !runner.runningJobIDs.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
             #expect(runner.runningJobIDs.isEmpty)

@@ -26,8 +26,8 @@ struct InterruptedJobsTests {
             #expect(Set(failed) == [silentImport.id, silentExport.id])
             let importJob = try await store.job(silentImport.id)
             #expect(importJob.state == .failed)
-            #expect(importJob.error == "interrupted when its server stopped before it finished; import the file again (the rows already loaded are skipped)")
-            #expect(try await store.job(silentExport.id).error == "interrupted when its server stopped before it finished; export again")
+            #expect(importJob.error == "interrupted: its server stopped, or could no longer write to the database (its log says which); it had not finished: import the file again (the rows already loaded are skipped)")
+            #expect(try await store.job(silentExport.id).error == "interrupted: its server stopped, or could no longer write to the database (its log says which); it had not finished: export again")
             #expect(try await store.job(live.id).state == .running)
             #expect(try await store.job(done.id).state == .succeeded)
             // The runner learns at its next beat that its job was given up, and stops.

@@ -1,0 +1,39 @@
+import AssayCore
+import FluentPostgresDriver
+import VaporCSQLite
+
+/// A failure of the database itself rather than of the request: its disk is full, another process holds its lock,
+/// its file cannot be read or written, PostgreSQL is out of connections or shutting down. Such a failure is the
+/// server's condition, not the client's mistake nor a bug, so it becomes a 503 (``AssayError/unavailable(_:)``)
+/// that says what is wrong and that trying later may help, instead of a 500 quoting SQLite's message and the SQL.
+///
+/// ```swift
+/// StorageProblem.assayError(for: error)   // .unavailable("the database's disk is full: …")
+/// ```
+public enum StorageProblem {
+    /// The error as the domain names it, or nil when it is not a storage problem (a bug, say, which stays a 500).
+    public static func assayError(for error: any Error) -> AssayError? {
+        if let failure = error as? SQLiteHandle.Failure {
+            switch failure.code & 0xff {
+            case SQLITE_FULL:
+                return .unavailable("the database's disk is full; nothing was changed. Free space on it, then try again")
+            case SQLITE_BUSY, SQLITE_LOCKED:
+                return .unavailable("another process holds the database's write lock (a long import or export?); try again shortly")
+            case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY:
+                return .unavailable("the database's file cannot be written (\(failure.message)); nothing was changed")
+            default:
+                return nil
+            }
+        }
+        if let failure = error as? PSQLError, let state = failure.serverInfo?[.sqlState] {
+            switch state {
+            case "53100": return .unavailable("PostgreSQL's disk is full; nothing was changed. Free space on it, then try again")
+            case "53200": return .unavailable("PostgreSQL is out of memory; try again shortly")
+            case "53300": return .unavailable("PostgreSQL has no connection left for this server; try again shortly")
+            case "57P01", "57P02", "57P03": return .unavailable("PostgreSQL is shutting down or starting; try again shortly")
+            default: return nil
+            }
+        }
+        return nil
+    }
+}
