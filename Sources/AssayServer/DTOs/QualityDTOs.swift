@@ -3,14 +3,18 @@ import Foundation
 import Vapor
 
 /// `PUT /items/{id}/gold`: the reference labels, and why.
-struct GoldRequest: Content {
+struct GoldRequest: Content, ClosedBody {
     let labels: [String]
     let rationale: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case labels, rationale }
 }
 
 /// `POST /queues/{queue}/annotators/{id}/reinstate`: an optional note for the audit log.
-struct ReinstateRequest: Content {
+struct ReinstateRequest: Content, ClosedBody {
     let reason: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case reason }
 }
 
 /// `GET /queues/{queue}/scores`.

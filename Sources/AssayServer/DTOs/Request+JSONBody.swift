@@ -27,6 +27,7 @@ extension Request {
         guard !NULCharacter.isEscaped(inJSON: data) else {
             throw AssayError.invalidInput(field: nil, line: nil, reason: "the body \(NULCharacter.refusal)")
         }
+        if let closed = Body.self as? any ClosedBody.Type { try closed.refuseUnknownFields(in: data) }
         return try decoder.decode(Body.self, from: data)
     }
 
@@ -34,5 +35,22 @@ extension Request {
     func optionalJSONBody<Body: Decodable>(_ type: Body.Type) throws -> Body? {
         guard let body = body.data, body.readableBytes > 0 else { return nil }
         return try jsonBody(Body.self)
+    }
+}
+
+/// A request body whose fields are all named by its `CodingKeys`: a key it does not name is refused (422, naming
+/// it and the fields there are) rather than dropped, as the bodies that decode themselves do
+/// (`refuseUnknownKeys`). A gold PUT with `"rationnale"` lost the rationale without a word.
+protocol ClosedBody: Decodable {
+    associatedtype CodingKeys: CodingKey & CaseIterable
+}
+
+extension ClosedBody {
+    static func refuseUnknownFields(in data: Data) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        guard let unknown = object.keys.sorted().first(where: { !known.contains($0) }) else { return }
+        throw AssayError.invalidInput(
+            field: unknown, line: nil, reason: "not a field here (the fields are \(known.sorted().joined(separator: ", ")))")
     }
 }

@@ -13,13 +13,17 @@ struct TokenResponse: Content {
 }
 
 /// `POST /api/v1/vendors` and `POST /api/v1/vendors/{vendor}/teams`.
-struct NameRequest: Content {
+struct NameRequest: Content, ClosedBody {
     /// Checked by the store (1 to 200 characters, trimmed), after the body is known to be JSON: checked here first,
     /// a form-encoded body got "name is required" where every other route answers 415.
     let name: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name }
 }
 
 /// `PUT /api/v1/people/{personID}/status`.
-struct StatusRequest: Content {
+struct StatusRequest: Content, ClosedBody {
     let status: PersonStatus
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case status }
 }

@@ -176,6 +176,18 @@ struct BadInputTests {
             let blankVendor = try await server.request(.POST, "/api/v1/vendors", json: ["name": " "])
             #expect(blankVendor.status == .unprocessableEntity && blankVendor.reason == "name: a vendor name must be 1 to 200 characters",
                     "\(blankVendor.reason)")
+            // Every body refuses a key it does not know, the small ones too: a gold PUT's misspelt rationale was
+            // dropped without a word, a misspelt vendor name answered "name: is required".
+            let misspeltGold = try await server.request(
+                .PUT, "/api/v1/items/\(lease.itemID)/gold", json: ["labels": ["spam"], "rationnale": "why"])
+            #expect(misspeltGold.status == .unprocessableEntity && misspeltGold.reason == "rationnale: not a field here (the fields are labels, rationale)",
+                    "\(misspeltGold.reason)")
+            let misspeltNote = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/escalate", token: annotator, json: ["note": "odd", "priority": "high"])
+            #expect(misspeltNote.status == .unprocessableEntity && misspeltNote.reason.hasPrefix("priority: not a field here"), "\(misspeltNote.reason)")
+            let extraVendorField = try await server.request(.POST, "/api/v1/vendors", json: ["name": "Acme", "country": "PT"])
+            #expect(extraVendorField.status == .unprocessableEntity && extraVendorField.reason.hasPrefix("country: not a field here"),
+                    "\(extraVendorField.reason)")
             // A path id that is not one names the parameter and the value.
             let badAssignment = try await server.request(.POST, "/api/v1/assignments/abc/judgment", token: annotator, json: ["labels": ["spam"]])
             #expect(badAssignment.status == .unprocessableEntity && badAssignment.reason == "assignmentID: 'abc' is not a whole number",

@@ -88,7 +88,7 @@ struct GoldProgressTests {
             let unresolved = try await store.stats(of: queue.id).unresolvedItems
             #expect(issues.awaitingArbitration == 1 && unresolved == 0)
             let arbitrator = try await store.createPerson(PersonDraft(name: "Arbi", role: .arbitrator), now: now)
-            _ = try await store.decide(opened.id, labels: ["none"], rationale: nil, promoteToGold: false, by: arbitrator, now: now)
+            _ = try await store.decide(opened.id, labels: ["spam"], rationale: nil, promoteToGold: false, by: arbitrator, now: now)
 
             let stats = try await store.stats(of: queue.id)
             #expect(stats.goldItems == 2 && stats.completedItems == 1 + worked && stats.workItems == 11, "\(stats)")

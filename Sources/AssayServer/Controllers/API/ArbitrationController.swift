@@ -68,18 +68,20 @@ struct ArbitrationController: RouteCollection {
 }
 
 /// `POST /arbitration/{caseID}/decision`.
-struct DecisionRequest: Content {
+struct DecisionRequest: Content, ClosedBody {
     let labels: [String]
     let rationale: String?
     let promoteToGold: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case labels, rationale
         case promoteToGold = "promote_to_gold"
     }
 }
 
 /// `POST /items/{itemID}/appeal`.
-struct AppealRequest: Content {
+struct AppealRequest: Content, ClosedBody {
     let note: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case note }
 }

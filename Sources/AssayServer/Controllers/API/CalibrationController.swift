@@ -69,6 +69,8 @@ struct CalibrationController: RouteCollection {
 }
 
 /// `POST /calibrations/{id}/notes`.
-struct NoteRequest: Content {
+struct NoteRequest: Content, ClosedBody {
     let text: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case text }
 }

@@ -81,11 +81,11 @@ struct ExamSummary: Codable, Sendable {
 }
 
 /// `POST /exams/{examID}/answers`.
-struct ExamAnswerRequest: Content {
+struct ExamAnswerRequest: Content, ClosedBody {
     let itemID: Int64
     let labels: [String]
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case labels
         case itemID = "item_id"
     }

@@ -55,8 +55,10 @@ struct LabelingController: RouteCollection {
     }
 }
 
-struct EscalationRequest: Content {
+struct EscalationRequest: Content, ClosedBody {
     let note: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case note }
 }
 
 /// What an annotator learns of the case they opened: that it exists (not the item's other judgments).
