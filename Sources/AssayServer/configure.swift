@@ -53,13 +53,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     // Errors first, so that it renders what every later middleware and route throws.
     app.middleware = Middlewares()
-    app.middleware.use(ErrorMiddleware.default(environment: app.environment))
+    // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
+    if settings.logsRequests { app.middleware.use(RequestLog()) }
+    app.middleware.use(ErrorMiddleware.withoutQueries(environment: app.environment))
     // A browser asking for an address with no page, or posting a form without its CSRF token, gets a page.
     app.middleware.use(WebErrorPages(onlyForBrowsers: true))
     app.middleware.use(RequestBodyErrors())
     app.middleware.use(NULInAddress())
-    // At notice, the level `assay serve` logs at unless LOG_LEVEL says otherwise: asked for, they are shown.
-    if settings.logsRequests { app.middleware.use(RouteLoggingMiddleware(logLevel: .notice)) }
     app.middleware.use(UnexpectedErrorLogger())
     app.tokenCache = TokenCache()
     app.middleware.use(TokenAuthenticator(cache: app.tokenCache))

@@ -65,8 +65,8 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts `assay serve` on a free port of 127.0.0.1 over the given SQLite file, and waits until it says where it
     /// serves. Unlike a ``LiveServer``, it runs as users run it, with NIO as Swift's executor.
-    public static func serve(sqlitePath: String) throws -> ServerProcess {
-        try serve(arguments: ["--db", sqlitePath], environment: ["ASSAY_DATABASE_URL": nil])
+    public static func serve(sqlitePath: String, arguments: [String] = []) throws -> ServerProcess {
+        try serve(arguments: ["--db", sqlitePath] + arguments, environment: ["ASSAY_DATABASE_URL": nil])
     }
 
     /// - Parameter changes: Variables to set, or to remove (nil), in the test's environment.

@@ -1,7 +1,9 @@
 import AssayCore
+import AsyncHTTPClient
 import AssayStore
 import AssayTesting
 import Foundation
+import NIOCore
 import Testing
 
 /// `assay serve` on SQLite run as users run it. The process installs NIO as Swift's executor, so each transaction
@@ -35,5 +37,26 @@ struct ServedSQLiteTests {
         let database = try await AssayDatabase.open(location)
         try await HTTPAnnotators.expectOverlapKept(in: database.store, queue: queue, items: 100)
         try await database.close()
+    }
+
+    @Test("--log-requests logs a line per request with its status and time, and never the query")
+    func requestLog() async throws {
+        let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
+        defer { Task { await cleanup() } }
+        guard case .sqlite(let path) = location else { return }
+        let server = try ServerProcess.serve(sqlitePath: path, arguments: ["--log-requests"])
+        defer { server.stop() }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        for address in ["/healthz", "/api/v1/me?token=assay_secret_in_the_query"] {
+            _ = try await client.execute(HTTPClientRequest(url: server.baseURL + address), timeout: .seconds(10))
+        }
+        try await client.shutdown()
+        var log = ""
+        for _ in 0..<40 where !log.contains("GET /api/v1/me 401") {
+            try await Task.sleep(for: .milliseconds(50))
+            log = server.log
+        }
+        #expect(log.contains("GET /healthz 200") && log.contains("GET /api/v1/me 401"), "\(log)")
+        #expect(log.contains(" ms") && !log.contains("assay_secret_in_the_query"), "\(log)")
     }
 }
