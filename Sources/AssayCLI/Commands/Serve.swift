@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @ArgumentParser.Option(help: "The port to listen on (default: 8080; 0: any free port).", transform: ArgumentValues.port)
     var port = 8080
 
-    @ArgumentParser.Flag(help: "Log every request.")
+    @ArgumentParser.Flag(help: "Log every request: method, path (never the query), status and milliseconds.")
     var logRequests = false
 
     func run() async throws {
