@@ -46,6 +46,9 @@ public struct ChatCompletionClient: Sendable {
         self.http = http
     }
 
+    /// The largest reply read: a chat completion is a few kilobytes.
+    static let largestReply = 16 * 1024 * 1024
+
     /// Sends one request and returns the model's reply.
     ///
     /// - Throws: ``CallError``.
@@ -59,7 +62,11 @@ public struct ChatCompletionClient: Sendable {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(call, timeout: timeout)
-            body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+            body = try await response.body.collect(upTo: Self.largestReply)
+        } catch is NIOTooManyBytesError {
+            // An answer, and an unusable one: asked again only as often as any unusable answer, and not taken for a
+            // connection that failed (which was retried to the last attempt, each one paid for).
+            throw CallError(failure: .invalidOutput("the reply is over \(Self.largestReply / 1_048_576) MiB"), retryAfter: nil)
         } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
             throw CallError(failure: .timeout, retryAfter: nil)
         } catch {

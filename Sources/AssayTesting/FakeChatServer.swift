@@ -12,7 +12,8 @@ import Vapor
 /// - `[malformed-once]`: the first call gets prose with no JSON;
 /// - `[invalid-always]`: every call gets a label that is not in the schema;
 /// - `[429-once]` / `[500-once]`: the first call gets that status (429 with `Retry-After: 0`);
-/// - `[slow-once]`: the first call waits `slowSeconds` before answering.
+/// - `[slow-once]`: the first call waits `slowSeconds` before answering;
+/// - `[huge]`: every call gets a reply of 17 MiB.
 ///
 /// Every answer reports 100 prompt and 20 completion tokens. `delay` slows every call; `status` answers every call
 /// with that status (say 401).
@@ -107,6 +108,7 @@ public final class FakeChatServer: Sendable {
         var content = #"{"labels": ["\#(marker("answer", in: prompt) ?? "none")"], "confidence": \#(marker("confidence", in: prompt) ?? "0.9"), "rationale": "as the marker says"}"#
         if count == 1, prompt.contains("[malformed-once]") { content = "I would say this is probably spam." }
         if prompt.contains("[invalid-always]") { content = #"{"labels": ["not-a-label"], "confidence": 0.99}"# }
+        if prompt.contains("[huge]") { content = String(repeating: "x", count: 17 * 1_048_576) }
         let reply = ChatCompletionResponse(
             model: request.model, choices: [.init(message: .init(content: content), finishReason: "stop")],
             usage: .init(promptTokens: 100, completionTokens: 20))

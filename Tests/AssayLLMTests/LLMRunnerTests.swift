@@ -249,6 +249,23 @@ struct LLMRunnerTests {
         }
     }
 
+    @Test("a reply over 16 MiB is an unusable answer, asked again as such, not a connection that failed to the last attempt",
+          arguments: [TestBackend.sqlite])
+    func hugeReply(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let queue = try await Self.queue(store, texts: ["c-1": "[id:c-1] [huge] text"])
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(baseURL: server.baseURL, model: "m", requestsPerSecond: 200, maxAttempts: 5)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await LLMRunner(store: store).run(run)
+                #expect(finished.failed == 1)
+                #expect(server.calls(for: "c-1") == 3, "asked again twice, as any unusable answer: \(server.calls(for: "c-1"))")
+            }
+        }
+    }
+
     @Test("two prompt versions run on the gold and compared side by side: accuracy, confusions with examples, cost",
           arguments: TestBackend.allCases)
     func promptVersionsOnGold(on backend: TestBackend) async throws {

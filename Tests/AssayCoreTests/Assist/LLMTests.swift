@@ -398,6 +398,8 @@ struct LLMAnswerTests {
             #expect(refusal(reply)?.contains("could be a percentage or a score out of ten") == true, "\(reply)")
         }
         #expect(abs(try LLMAnswer.parse(#"{"label": "spam", "confidence": "8%"}"#, schema: schema).confidence - 0.08) < 1e-12)
+        let runaway = try LLMAnswer.parse(#"{"label": "spam", "rationale": "\#(String(repeating: "why ", count: 5_000))"}"#, schema: schema)
+        #expect(runaway.rationale?.count == LLMAnswer.longestRationale + 1 && runaway.rationale?.hasSuffix("…") == true)
     }
 
     @Test("never a guess: unknown labels, no labels, the wrong count and non-JSON are refused")

@@ -20,6 +20,9 @@ public struct LLMAnswer: Sendable, Equatable {
     public var rationale: String?
 
     /// Makes an answer.
+    /// The most of a rationale kept, in characters.
+    public static let longestRationale = 2_000
+
     public init(labels: [String], confidence: Double, rationale: String? = nil) {
         self.labels = labels
         self.confidence = confidence
@@ -36,7 +39,7 @@ public struct LLMAnswer: Sendable, Equatable {
     /// - `confidence`: optional; a number or a numeric string from 0 to 1. A value from 10 to 100 (or text ending
     ///   in `%`) is a percentage; one between 1 and 10 is refused as ambiguous. Missing or null is 0: unknown
     ///   confidence is never auto-accepted.
-    /// - `rationale`: optional text.
+    /// - `rationale`: optional text, kept to its first ``longestRationale`` characters.
     ///
     /// For example:
     /// ```swift
@@ -61,7 +64,9 @@ public struct LLMAnswer: Sendable, Equatable {
         } catch let AssayError.invalidInput(_, _, reason) {
             throw LLMOutputError(reason: reason)
         }
-        let rationale = object["rationale"]?.stringValue?.trimmingBlanksAndNewlines
+        // A rationale is a few sentences; a runaway one (5 MB was stored and printed in every evaluation) is cut.
+        var rationale = object["rationale"]?.stringValue?.trimmingBlanksAndNewlines
+        if let text = rationale, text.count > Self.longestRationale { rationale = String(text.prefix(Self.longestRationale)) + "…" }
         return LLMAnswer(
             labels: canonical, confidence: try confidence(object["confidence"]),
             rationale: rationale?.isEmpty == false ? rationale : nil)
