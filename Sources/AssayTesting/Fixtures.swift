@@ -58,4 +58,18 @@ public enum Fixtures {
         let person = try await store.createPerson(PersonDraft(name: name, role: role), now: now)
         return try await store.issueToken(for: person.id, now: now).value
     }
+
+    /// Labels the ordinary work `next` serves the person ("none") until it serves a gold item (`isGold`), and returns
+    /// that lease, with how many ordinary items were labelled first; nil when the work ran out before.
+    public static func leaseGold(
+        _ store: Store, in queue: Queue, for person: Person, now: Date, isGold: (Item) -> Bool
+    ) async throws -> (lease: Lease?, worked: Int) {
+        var worked = 0
+        while let next = try await store.leaseNextItem(in: queue, for: person, now: now) {
+            if isGold(next.item) { return (next, worked) }
+            _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: next.assignment.id, by: person, now: now)
+            worked += 1
+        }
+        return (nil, worked)
+    }
 }

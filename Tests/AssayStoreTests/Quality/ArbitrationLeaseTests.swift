@@ -71,16 +71,8 @@ struct ArbitrationLeaseTests {
             queue = try await store.updateQuality(of: queue, to: QualitySettings(goldRate: 0.5), by: ada, now: now)
             let annotator = try await Fixtures.annotators(store, count: 1, now: now)[0].person
             // Labelling until the gold item comes (at a gold rate of 0.5, within a few leases), then escalating it.
-            var escalated = false
-            while !escalated, let lease = try await store.leaseNextItem(in: queue, for: annotator, now: now) {
-                if lease.item.id == gold.id {
-                    _ = try await store.escalate(lease.assignment.id, note: "unsure", by: annotator, now: now)
-                    escalated = true
-                } else {
-                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: annotator, now: now)
-                }
-            }
-            try #require(escalated)
+            let lease = try #require(try await Fixtures.leaseGold(store, in: queue, for: annotator, now: now) { $0.id == gold.id }.lease)
+            _ = try await store.escalate(lease.assignment.id, note: "unsure", by: annotator, now: now)
 
             let file = try #require(try await store.leaseArbitrationCase(in: queue, for: ada, now: now))
             #expect(file.gold?.labels == ["spam"] && file.gold?.rationale == "a fake giveaway")

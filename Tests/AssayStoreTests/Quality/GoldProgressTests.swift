@@ -71,15 +71,8 @@ struct GoldProgressTests {
             // Gold is served beside ordinary work: label that until a gold item comes (the draws are seeded).
             try await Fixtures.items(store, into: queue, count: 10, prefix: "work", now: now)
             let annotator = try await store.createPerson(PersonDraft(name: "Ann", role: .annotator), now: now)
-            var lease: Lease?
-            var worked = 0
-            while lease == nil, let next = try await store.leaseNextItem(in: queue, for: annotator, now: now) {
-                if next.item.externalID.hasPrefix("item") {
-                    lease = next
-                } else {
-                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: next.assignment.id, by: annotator, now: now)
-                    worked += 1
-                }
+            let (lease, worked) = try await Fixtures.leaseGold(store, in: queue, for: annotator, now: now) {
+                $0.externalID.hasPrefix("item")
             }
             let gold = try #require(lease)
             let opened = try await store.escalate(gold.assignment.id, note: "is this really spam?", by: annotator, now: now)
