@@ -8,8 +8,10 @@ import Foundation
 /// When no label set has more copies than every other (one copy "spam", one "none"), no label is right for the text
 /// and it is left out.
 ///
-/// Normalisation: Unicode compatibility folding (NFKC), lower case, and runs of white space as one space, trimmed;
-/// so "Buy  NOW" and "buy now" are one text. The hash is 64-bit FNV-1a over the normalised UTF-8, stable across runs
+/// Normalisation: Unicode compatibility folding (NFKC), case folding ("Straße" is "STRASSE"), runs of white space as
+/// one space, trimmed, and every web address and `@handle` as one word, as the built-in classifier reads them; so
+/// "Buy  NOW" and "buy now" are one text, and so are "@kim click http://a.example" and "@lee click http://b.example"
+/// (a model sees the two alike: one in training and the other held out, it would be scored on what it learnt). The hash is 64-bit FNV-1a over the normalised UTF-8, stable across runs
 /// and machines (Swift's own `Hasher` is seeded per process).
 ///
 /// Stratified splitting: within each label (the sorted label set, for several labels), texts are ordered by their
@@ -199,8 +201,17 @@ public struct TrainingSplit: Sendable {
 
     /// The text as compared for duplicates.
     public static func normalized(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.lowercased()
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        text.precomposedStringWithCompatibilityMapping.folding(options: .caseInsensitive, locale: nil)
+            .split(whereSeparator: { $0.isWhitespace }).map(maskingAddresses).joined(separator: " ")
+    }
+
+    /// A word as the classifier reads it: a web address as `<url>`, an `@handle` as `<user>` (what follows the
+    /// handle, such as a colon, stays).
+    private static func maskingAddresses(_ word: Substring) -> Substring {
+        if word.hasPrefix("http://") || word.hasPrefix("https://") || word.hasPrefix("www.") { return "<url>" }
+        guard word.first == "@", let second = word.dropFirst().first, second.isLetter || second.isNumber else { return word }
+        let rest = word.dropFirst().drop { $0.isLetter || $0.isNumber || $0 == "_" }
+        return "<user>" + rest
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes.

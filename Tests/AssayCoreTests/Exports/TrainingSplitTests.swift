@@ -47,6 +47,12 @@ struct TrainingSplitTests {
         }
         #expect(TrainingSplit.normalized("  Ｂｕｙ\tNOW  ") == "buy now")
         #expect(TrainingSplit.hash("buy now") == TrainingSplit.hash(TrainingSplit.normalized("BUY   now")))
+        // As the classifier reads them: case folded, web addresses and handles one word each.
+        #expect(TrainingSplit.normalized("STRASSE") == TrainingSplit.normalized("Straße"))
+        #expect(TrainingSplit.normalized("RT @kim_1: click https://a.example/x now")
+                == TrainingSplit.normalized("rt @Lee: click www.b.example now"))
+        #expect(TrainingSplit.normalized("email me @ noon") == "email me @ noon", "a lone @ is no handle")
+        #expect(TrainingSplit.key(of: "@kim you look 14") == TrainingSplit.key(of: "@user95563 you look 14"))
     }
 
     @Test("preference pairs: the doc example, responses as fields, and items missing a response are refused")
