@@ -199,7 +199,10 @@ struct ItemLabeler: Sendable {
                 }
                 return outcome(nil, failure.description)
             }
-            try await Task.sleep(for: .seconds(policy.delay(afterAttempt: attempts, retryAfter: retryAfter, using: &rng)))
+            let delay = policy.delay(afterAttempt: attempts, retryAfter: retryAfter, using: &rng)
+            // A 429 is about the whole run's pace, not this item: every other item waits too.
+            if case .status(429) = failure { await gate.holdOff(seconds: delay) }
+            try await Task.sleep(for: .seconds(delay))
         }
     }
 }
@@ -234,6 +237,12 @@ actor RateGate {
     nonisolated func wait() async throws {
         let delay = await reserve()
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+    }
+
+    /// Holds every item's next call back (``TokenBucket/holdOff(seconds:now:)``).
+    func holdOff(seconds: Double) {
+        let elapsed = ContinuousClock.now - origin
+        bucket.holdOff(seconds: seconds, now: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
 

@@ -524,6 +524,19 @@ struct LLMCallPolicyTests {
         #expect(TokenBucket(ratePerSecond: 1, burst: 0).burst == 1)
     }
 
+    @Test("a 429 holds every call back: the next waits out the pause, then the rate goes on; a shorter pause changes nothing")
+    func bucketHoldOff() {
+        var bucket = TokenBucket(ratePerSecond: 10, burst: 1)
+        #expect(bucket.reserve(now: 0) == 0)
+        bucket.holdOff(seconds: 2, now: 0.05)
+        #expect(abs(bucket.reserve(now: 0.05) - 2.1) < 1e-9, "the pause, then its place at the rate")
+        #expect(abs(bucket.reserve(now: 0.05) - 2.2) < 1e-9)
+        bucket.holdOff(seconds: 0.5, now: 0.05)
+        #expect(abs(bucket.reserve(now: 0.05) - 2.3) < 1e-9, "a shorter pause does not shorten the longer one")
+        bucket.holdOff(seconds: 0, now: 0.05)
+        #expect(abs(bucket.reserve(now: 10) - 0) < 1e-9)
+    }
+
     @Test("pricing: the doc example, JSON keys and validation")
     func pricing() throws {
         let pricing = ModelPricing(inputPerMillion: 0.15, outputPerMillion: 0.60)

@@ -42,13 +42,25 @@ public struct TokenBucket: Sendable, Equatable {
     /// - Parameter now: the current time in seconds. A time earlier than the last call's counts as that time.
     /// - Returns: 0 when a token is free now, else the seconds until the token taken refills.
     public mutating func reserve(now: Double) -> Double {
+        refill(now: now)
+        tokens -= 1
+        return tokens >= 0 ? 0 : -tokens / ratePerSecond
+    }
+
+    /// Holds every call back for `seconds` from `now`: the server said it is rate-limiting (429), and every call
+    /// sent meanwhile would meet the same answer and count against the limit again.
+    public mutating func holdOff(seconds: Double, now: Double) {
+        guard seconds > 0 else { return }
+        refill(now: now)
+        tokens = min(tokens, -seconds * ratePerSecond)
+    }
+
+    private mutating func refill(now: Double) {
         if let updatedAt, now > updatedAt {
             tokens = min(Double(burst), tokens + (now - updatedAt) * ratePerSecond)
             self.updatedAt = now
         } else if updatedAt == nil {
             updatedAt = now
         }
-        tokens -= 1
-        return tokens >= 0 ? 0 : -tokens / ratePerSecond
     }
 }
