@@ -114,8 +114,8 @@ extension Store {
     /// label that contradicts the gold it keeps scoring people against would leave one of them wrong.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``; ``AssayError/conflict(_:)`` for a case no longer open or held by
-    ///   another arbitrator, or a decision against an active gold reference; ``AssayError/invalidInput(field:line:reason:)``
-    ///   for labels the schema rejects.
+    ///   another arbitrator; ``AssayError/invalidInput(field:line:reason:)`` for labels the schema rejects, or a
+    ///   decision against an active gold reference.
     public func decide(
         _ caseID: Int64, labels: [String], rationale: String?, promoteToGold: Bool, by actor: Person, now: Date
     ) async throws -> ArbitrationCase {
@@ -130,12 +130,6 @@ extension Store {
             let locked = try await sql.raw("""
                 SELECT judgment_count, gold_state, gold_labels FROM items WHERE id = \(bind: found.itemID)\(unsafeRaw: self.forUpdate)
                 """).first()!
-            if !promoteToGold, try locked.optionalString("gold_state") == "active",
-                let reference = try locked.optionalString("gold_labels").map(Column.strings(from:)), Set(reference) != Set(decision)
-            {
-                throw AssayError.conflict(
-                    "the item is gold with the reference \(reference.joined(separator: ", ")): decide that, or make the decision its new reference (promote_to_gold)")
-            }
             let judgmentCount = try locked.int("judgment_count")
             let nowMs = Column.millis(now)
             guard try await sql.raw("""
@@ -147,6 +141,15 @@ extension Store {
                 RETURNING id
                 """).first() != nil
             else { throw try await Self.undecidable(caseID, by: actor, now: now, sql) }
+            // Checked once the case is known to be this arbitrator's to decide; refused, the transaction undoes the
+            // update above.
+            if !promoteToGold, try locked.optionalString("gold_state") == "active",
+                let reference = try locked.optionalString("gold_labels").map(Column.strings(from:)), Set(reference) != Set(decision)
+            {
+                throw AssayError.invalidInput(
+                    field: "labels", line: nil,
+                    reason: "the item is gold with the reference \(reference.joined(separator: ", ")): decide that, or make the decision its new reference (promote_to_gold)")
+            }
             let before = try await FinalLabels.labels(of: [found.itemID], sql)[found.itemID]
             let item = try await Self.item(found.itemID, sql)
             let label = FinalLabel(

@@ -76,9 +76,14 @@ struct ArbitrationLeaseTests {
 
             let file = try #require(try await store.leaseArbitrationCase(in: queue, for: ada, now: now))
             #expect(file.gold?.labels == ["spam"] && file.gold?.rationale == "a fake giveaway")
-            await #expect(throws: AssayError.self, "a decision against the reference is refused") {
+            await #expect("a decision against the reference is refused, naming it") {
                 try await store.decide(file.arbitrationCase.id, labels: ["none"], rationale: nil, promoteToGold: false, by: ada, now: now)
+            } throws: { error in
+                guard case AssayError.invalidInput("labels", nil, let reason) = error else { return false }
+                return reason.contains("gold with the reference spam") && reason.contains("promote_to_gold")
             }
+            let still = try #require(try await store.leaseArbitrationCase(in: queue, for: ada, now: now))
+            #expect(still.arbitrationCase.id == file.arbitrationCase.id && still.arbitrationCase.state == .open, "the case stays open, Ada's")
             #expect(try await store.finalLabels(in: queue.id, after: nil, limit: 10).isEmpty, "nothing changed")
             _ = try await store.decide(file.arbitrationCase.id, labels: ["none"], rationale: "not a scam", promoteToGold: true, by: ada, now: now)
             let final = try #require(try await store.finalLabels(in: queue.id, after: nil, limit: 10).first)
