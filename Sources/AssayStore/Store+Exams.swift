@@ -16,6 +16,19 @@ extension Store {
         let training = draft.training ?? false
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
+            // A training exam shows its answers: none of its items may be one a qualification exam still asks.
+            if training {
+                for row in try await sql.raw("""
+                    SELECT name, item_ids FROM exams WHERE queue_id = \(bind: queue.id) AND training = \(bind: false) ORDER BY name
+                    """).all() {
+                    let asked = Set(try Column.decode([Int64].self, from: try row.string("item_ids")))
+                    if let shared = draft.items.first(where: { ids[$0].map(asked.contains) ?? false }) {
+                        throw AssayError.invalidInput(
+                            field: "items", line: nil,
+                            reason: "'\(shared)' is in the qualification exam '\(try row.string("name"))': a training exam shows its answer")
+                    }
+                }
+            }
             var itemIDs: [Int64] = []
             var toRetire: [Int64] = []
             for externalID in draft.items {
@@ -63,6 +76,16 @@ extension Store {
             try await AuditLog.append(events, sql)
             return exam
         }
+    }
+
+    /// The items a training exam of the queue shows with their answers: they stay out of the gold people are scored
+    /// on, whatever sets their reference again.
+    static func itemsShownInTraining(in queueID: UUID, _ sql: any SQLDatabase) async throws -> Set<Int64> {
+        var shown = Set<Int64>()
+        for row in try await sql.raw("SELECT item_ids FROM exams WHERE queue_id = \(bind: queueID) AND training = \(bind: true)").all() {
+            shown.formUnion(try Column.decode([Int64].self, from: try row.string("item_ids")))
+        }
+        return shown
     }
 
     /// A queue's exams, by name.

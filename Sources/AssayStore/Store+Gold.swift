@@ -120,6 +120,8 @@ extension Store {
         var events: [AuditEvent] = []
         var leftUnlabelled = 0
         let entries = entries.sorted { $0.itemID < $1.itemID }
+        // A reference a training exam has shown stays retired when set again (a gold file imported once more, say).
+        let shown = try await itemsShownInTraining(in: queueID, sql)
         for chunk in entries.chunks() {
             try await lockItems(Set(chunk.map(\.itemID)), backend: backend, sql)
             let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
@@ -134,19 +136,21 @@ extension Store {
             for entry in chunk {
                 let before = byID[entry.itemID]
                 let rationale = entry.rationale?.trimmingBlanksAndNewlines.nilIfEmpty
-                if let before, before.labels == entry.labels, before.rationale == rationale, before.state == .active {
+                let state: GoldAnswer.State = shown.contains(entry.itemID) ? .retired : .active
+                if let before, before.labels == entry.labels, before.rationale == rationale, before.state == state {
                     continue
                 }
                 try await sql.raw("""
                     UPDATE items SET gold_labels = \(bind: try Column.json(entry.labels)), gold_rationale = \(bind: rationale),
-                                     gold_state = 'active', open_slots = 0
+                                     gold_state = \(bind: state.rawValue), open_slots = 0
                     WHERE id = \(bind: entry.itemID)
                     """).run()
                 events.append(
                     AuditEvent(
                         at: now, actorID: actor.id, action: .goldSet, entity: "item", entityID: String(entry.itemID),
                         queueID: queueID, before: before.map { goldValue($0.labels, $0.rationale, $0.state) },
-                        after: goldValue(entry.labels, rationale, .active)))
+                        after: goldValue(entry.labels, rationale, state),
+                        reason: state == .retired ? "a training exam shows its answer: it stays retired" : nil))
             }
         }
         try await AuditLog.append(events, sql)
@@ -416,7 +420,7 @@ extension Store {
     ///
     /// `vendorID` makes it a vendor lead's view: the suspected leaks among that vendor's people, and no gold items
     /// (worn-out and disputed stay empty). Which items are gold is not a lead's to know: they could pass it on.
-    public func goldHealth(of queue: Queue, vendorID: UUID? = nil) async throws -> GoldHealth {
+    public func goldHealth(of queue: Queue, vendorID: UUID? = nil, now: Date = Date()) async throws -> GoldHealth {
         let sql = try sql()
         var labelCounts: [String: Int] = [:]
         var marketCounts: [String: Int] = [:]
@@ -448,11 +452,13 @@ extension Store {
             }
         }
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
+        // A lead's gold figures stop at the end of yesterday, as everywhere (``Store/vendorGoldCutoff(now:)``).
+        let goldCutoff: SQLQueryString = vendorID == nil ? "" : "AND g.answered_at_ms < \(bind: Column.millis(Self.vendorGoldCutoff(now: now)))"
         var gold: [UUID: (answers: Int, correct: Int)] = [:]
         for row in try await sql.raw("""
             SELECT g.annotator_id, COUNT(*) AS answers, CAST(SUM(CASE WHEN g.correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
             FROM gold_answers g JOIN people p ON p.id = g.annotator_id
-            WHERE g.queue_id = \(bind: queue.id) \(vendorFilter) GROUP BY g.annotator_id
+            WHERE g.queue_id = \(bind: queue.id) \(vendorFilter) \(goldCutoff) GROUP BY g.annotator_id
             """).all() {
             gold[try row.uuid("annotator_id")] = (try row.int("answers"), try row.int("correct"))
         }

@@ -55,5 +55,6 @@ public enum AssayMigrations {
         NormalizeLanguageCodes(),
         UniqueCalibrationNames(),
         ComposeExternalIDs(),
+        RetireTrainingExamGold(),
     ]
 }

@@ -71,6 +71,19 @@ struct ExamTests {
             ])
             #expect(shown.status == .unprocessableEntity && shown.reason.contains("not an active gold item"),
                     "a qualification exam takes no gold whose answer training showed: \(shown.text)")
+            let answersGivenAway = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Spam practice 3", "items": ["exam-0001"], "pass_mark": 0.5, "training": true,
+            ])
+            #expect(answersGivenAway.status == .unprocessableEntity
+                    && answersGivenAway.reason.contains("in the qualification exam 'Spam basics'"),
+                    "a training exam may not show the answers a qualification exam asks for: \(answersGivenAway.text)")
+            // Setting a shown item's reference again (the gold file imported once more) leaves it retired.
+            let again = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/gold", token: arbitrator, body: Data(gold.joined(separator: "\n").utf8),
+                contentType: "application/x-ndjson")
+            #expect(again.status == .ok, "\(again.text)")
+            let afterImport = try await server.request(.GET, "/api/v1/queues/\(queue.name)/gold", token: arbitrator)
+            #expect(afterImport.text.components(separatedBy: "\"retired\"").count - 1 == 2, "\(afterImport.text)")
 
             // First attempt: wrong on two of four (50% < 75%): failed, still not qualified.
             func sit(_ examID: String = examID, answers: [String: String] = [

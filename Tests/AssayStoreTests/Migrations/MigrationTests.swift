@@ -40,6 +40,7 @@ struct MigrationTests {
         "045-normalize-language-codes",
         "046-unique-calibration-names",
         "047-compose-external-ids",
+        "048-retire-training-exam-gold",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
