@@ -72,7 +72,7 @@ struct TrainingExportCommandTests {
                 {"external_id": "r-1", "prompt": "Capital of France?", "responses": ["Paris.", "Lyon, obviously."]}
                 {"external_id": "r-2", "prompt": "Say hi", "response_a": "Go away.", "response_b": "Hello! How can I help?"}
                 {"external_id": "r-3", "prompt": "2+2?", "responses": ["4", "5"]}
-                {"external_id": "r-4", "prompt": "capital of  France?", "responses": ["Paris.", "Lyon, obviously."]}
+                {"external_id": "r-4", "prompt": "Capital of  France?", "responses": ["Paris.", "Lyon, obviously."]}
                 {"external_id": "r-5", "prompt": "2+2?", "responses": ["5", "4"]}
                 """)
             #expect(try cli.assay(["import", items, "--queue", "rlhf"]).status == 0)

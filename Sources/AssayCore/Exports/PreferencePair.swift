@@ -97,7 +97,7 @@ public struct PreferencePair: Codable, Sendable, Equatable {
 /// The same prompt with the same two responses often comes from several items (a prompt asked again, responses
 /// sampled again), and people do not always prefer the same one. A DPO set should hold the pair once, chosen over
 /// rejected as most items decided it, and not its reverse: that is what this keeps, in two passes over the pairs,
-/// comparing texts as the training export does (``TrainingSplit/normalized(_:)``). A pair whose two ways round are
+/// comparing texts with compatibility forms and white space folded. A pair whose two ways round are
 /// decided equally often is left out (the people do not agree), and so is a pair of two identical responses.
 ///
 /// ```swift
@@ -151,10 +151,17 @@ public struct PreferencePairSet: Sendable {
 
     /// The pair's key, the same both ways round, and which way round it is; nil for identical responses.
     private static func key(of pair: PreferencePair) -> (UInt64, forward: Bool)? {
-        let chosen = TrainingSplit.normalized(pair.chosen)
-        let rejected = TrainingSplit.normalized(pair.rejected)
+        let chosen = normalized(pair.chosen)
+        let rejected = normalized(pair.rejected)
         guard chosen != rejected else { return nil }
         let (first, second) = chosen < rejected ? (chosen, rejected) : (rejected, chosen)
-        return (TrainingSplit.hash(TrainingSplit.normalized(pair.prompt) + "\u{0}" + first + "\u{0}" + second), chosen < rejected)
+        return (TrainingSplit.hash(normalized(pair.prompt) + "\u{0}" + first + "\u{0}" + second), chosen < rejected)
+    }
+
+    /// A text as pairs compare it: compatibility forms and white space folded, nothing else. Unlike the classifier's
+    /// view (``TrainingSplit/normalized(_:)``), case, links and handles stay: two responses that differ in a link or a
+    /// name are the very difference a preference is about.
+    static func normalized(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }
