@@ -74,6 +74,10 @@ public struct ChatCompletionClient: Sendable {
             throw CallError(failure: .transport(String(describing: error)), retryAfter: nil)
         }
         guard (200..<300).contains(response.status.code) else {
+            let text = String(buffer: body)
+            if response.status.code == 400, text.contains("content_filter") || text.contains("content_policy") {
+                throw CallError(failure: .contentFiltered, retryAfter: nil)
+            }
             let retryAfter = response.headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             throw CallError(failure: .status(Int(response.status.code)), retryAfter: retryAfter)
         }

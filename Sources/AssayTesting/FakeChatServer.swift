@@ -13,7 +13,8 @@ import Vapor
 /// - `[invalid-always]`: every call gets a label that is not in the schema;
 /// - `[429-once]` / `[500-once]`: the first call gets that status (429 with `Retry-After: 0`);
 /// - `[slow-once]`: the first call waits `slowSeconds` before answering;
-/// - `[huge]`: every call gets a reply of 17 MiB.
+/// - `[huge]`: every call gets a reply of 17 MiB;
+/// - `[filtered]`: every call gets 400 with Azure's `content_filter` error.
 ///
 /// Every answer reports 100 prompt and 20 completion tokens. `delay` slows every call; `status` answers every call
 /// with that status (say 401).
@@ -104,6 +105,9 @@ public final class FakeChatServer: Sendable {
             return Response(status: .tooManyRequests, headers: ["Retry-After": "0"], body: .init(string: #"{"error": "slow down"}"#))
         }
         if count == 1, prompt.contains("[500-once]") { return Response(status: .internalServerError) }
+        if prompt.contains("[filtered]") {
+            return Response(status: .badRequest, body: .init(string: #"{"error": {"code": "content_filter", "message": "filtered"}}"#))
+        }
         if count == 1, prompt.contains("[slow-once]") { try await Task.sleep(for: .milliseconds(Int(slow * 1000))) }
         var content = #"{"labels": ["\#(marker("answer", in: prompt) ?? "none")"], "confidence": \#(marker("confidence", in: prompt) ?? "0.9"), "rationale": "as the marker says"}"#
         if count == 1, prompt.contains("[malformed-once]") { content = "I would say this is probably spam." }

@@ -249,6 +249,25 @@ struct LLMRunnerTests {
         }
     }
 
+    @Test("items a content filter refuses fail alone, once each, and do not stop the run however many come first",
+          arguments: [TestBackend.sqlite])
+    func contentFilter(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                var texts = Dictionary(uniqueKeysWithValues: (1...15).map { (String(format: "c-%02d", $0), "[id:f\($0)] [filtered] severe \($0)") })
+                texts["c-99"] = "[id:ok] [answer:spam] fine"
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(baseURL: server.baseURL, model: "m", concurrency: 4, requestsPerSecond: 200)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await LLMRunner(store: store).run(run)
+                #expect(finished.state == .completed && finished.failed == 15 && finished.succeeded == 1, "\(finished)")
+                #expect(server.totalCalls == 16, "a filtered item is not asked again: \(server.totalCalls)")
+            }
+        }
+    }
+
     @Test("a reply over 16 MiB is an unusable answer, asked again as such, not a connection that failed to the last attempt",
           arguments: [TestBackend.sqlite])
     func hugeReply(on backend: TestBackend) async throws {

@@ -89,6 +89,10 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     /// The server answered, but the reply was not a usable answer (``LLMOutputError``); the text says why.
     case invalidOutput(String)
+    /// The server's content filter refused this item (Azure's `content_filter`, a `content_policy` error): the
+    /// item, not the request, so neither asked again nor taken as a sign that every call will fail. Moderation
+    /// queues hold exactly what such filters refuse.
+    case contentFiltered
 
     /// Whether making the same call again may succeed: rate limits (429), timeouts (408 and ours), server errors
     /// (500, 502, 503, 504), connection failures and unusable replies. Other statuses (400, 401, 403, 404…) mean
@@ -97,6 +101,7 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .status(let code): [408, 429, 500, 502, 503, 504].contains(code)
         case .timeout, .unreachable, .transport, .invalidOutput: true
+        case .contentFiltered: false
         }
     }
 
@@ -108,6 +113,7 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreachable(let reason): "could not connect to the model server: \(reason)"
         case .transport(let reason): "could not reach the model server: \(reason)"
         case .invalidOutput(let reason): "the model's answer was unusable: \(reason)"
+        case .contentFiltered: "the model server's content filter refused the item"
         }
     }
 
