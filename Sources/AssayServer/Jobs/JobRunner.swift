@@ -30,7 +30,8 @@ final class JobRunner: Sendable {
     static let givenUpAfter: TimeInterval = 120
 
     init(folder: URL, store: Store, clock: any TimeSource, logger: Logger) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Uploads and exports are the workspace's data: the folder is the server's user's only.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.folder = folder
         self.store = store
         self.clock = clock
@@ -53,7 +54,9 @@ final class JobRunner: Sendable {
         } catch {
             untrack(job, heartbeat)
             try? FileManager.default.removeItem(at: upload)
-            await recordFailure(of: job, reason: "the upload did not complete: \(Self.reason(for: error))")
+            // Once, in the request: its client is waiting for the answer. If the database takes no write now, the
+            // sweep fails the job once its beats stop.
+            try? await store.failJob(job.id, reason: "the upload did not complete: \(Self.reason(for: error))", now: clock.now)
             throw error
         }
         Task {
@@ -205,13 +208,14 @@ final class JobRunner: Sendable {
     /// Marks the job failed with its reason, trying again for a while when the database will not take the write
     /// (a full disk fails the job and its record alike): left running, a sweep would later call it interrupted.
     private func recordFailure(of job: Job, reason: String) async {
-        for attempt in 0..<6 {
+        let attempts = 6
+        for attempt in 1...attempts {
             do {
                 try await store.failJob(job.id, reason: reason, now: clock.now)
                 return
             } catch {
-                logger.error("could not record that job \(job.id) failed (attempt \(attempt + 1)): \(String(reflecting: error))")
-                try? await Task.sleep(for: .seconds(1 << attempt))
+                logger.error("could not record that job \(job.id) failed (attempt \(attempt) of \(attempts)): \(String(reflecting: error))")
+                if attempt < attempts { try? await Task.sleep(for: .seconds(1 << attempt)) }
             }
         }
     }
