@@ -24,9 +24,6 @@ extension AssayCommand {
     /// It must run first in the process, before other concurrency work is queued, so it lives here and not in
     /// `serve`; tests, which run inside the test runner's own executor, keep the default.
     public static func runAsExecutable() async {
-        // The files Assay makes (the database and its journal, job uploads and exports, models, reports) hold gold
-        // answers, token hashes and people's work: readable by their owner only, whatever the shell's umask.
-        umask(0o077)
         if (ProcessInfo.processInfo.environment[DatabaseLocation.urlVariable] ?? "").isEmpty {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }

@@ -45,7 +45,11 @@ public final class AssayDatabase: Sendable {
         case .sqlite(let path):
             // The store talks to SQLite through its own connections (see `SQLiteConnections`); Fluent's SQLite
             // driver is kept for the migrations only.
+            let isNew = !FileManager.default.fileExists(atPath: path)
             let sqlite = try SQLiteConnections(path: path, threadPool: threadPool, eventLoop: pinnedLoop, logger: logger)
+            // A new database is its owner's only, whatever the umask: it holds gold answers, token hashes and people's
+            // work (SQLite gives its journal files the same mode). One made earlier keeps the mode its owner gave it.
+            if isNew { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
             self.sqlite = sqlite
             self.store = Store(connections: .sqlite(sqlite), chance: chance)
         case .postgres:

@@ -55,11 +55,14 @@ struct GoldHealthTests {
             let leak = try #require(health.suspectedLeaks.first)
             #expect(leak.goldAccuracy == 1 && leak.peerAgreement == 0 && leak.goldAnswers == 30 && leak.ordinaryJudgments == 40)
 
-            // A vendor lead's view names no gold item, and only their own people's leaks.
-            let kestrels = try await store.goldHealth(of: queue, vendorID: kestrel.id)
+            // A vendor lead's view names no gold item, and only their own people's leaks, from their gold answers up
+            // to the end of yesterday: today's would move with each submit.
+            #expect(try await store.goldHealth(of: queue, vendorID: kestrel.id, now: now).suspectedLeaks.isEmpty,
+                    "today's gold answers are not the lead's to see yet")
+            let kestrels = try await store.goldHealth(of: queue, vendorID: kestrel.id, now: now.addingTimeInterval(86_400))
             #expect(kestrels.disputed.isEmpty && kestrels.overexposed.isEmpty && kestrels.suspectedLeaks.map(\.externalID) == ["leaker"])
             #expect(kestrels.activeItems == 30 && kestrels.uncoveredLabels == health.uncoveredLabels)
-            let atlases = try await store.goldHealth(of: queue, vendorID: atlas.id)
+            let atlases = try await store.goldHealth(of: queue, vendorID: atlas.id, now: now.addingTimeInterval(86_400))
             #expect(atlases.disputed.isEmpty && atlases.suspectedLeaks.isEmpty)
         }
     }

@@ -59,7 +59,7 @@ struct QualityController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanSeeScores(actor)
         let queue = try await req.pathQueue()
-        return JSONBody(try await req.store.goldHealth(of: queue, vendorID: try Policy.vendorScope(of: actor)))
+        return JSONBody(try await req.store.goldHealth(of: queue, vendorID: try Policy.vendorScope(of: actor), now: req.now))
     }
 
     @Sendable func scores(req: Request) async throws -> ScoresResponse {
