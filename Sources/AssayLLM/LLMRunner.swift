@@ -192,10 +192,11 @@ struct ItemLabeler: Sendable {
                 throw RunStopped(reason: "\(failure.description) (\(config.baseURL))")
             }
             guard policy.allowsRetry(after: failure, attempts: attempts, invalidOutputs: invalidOutputs) else {
-                if case .status(let code) = failure, (400..<500).contains(code), ![408, 429].contains(code),
-                    await contact.itemRefused()
-                {
-                    throw RunStopped(reason: "the first items were all refused (\(failure.description)); fix the request (model, --no-json-mode, --max-tokens) and run again")
+                // An item the content filter refused says nothing about the others; any other failure of each of the
+                // first items says the setup is wrong (a request the server refuses, a prompt it never answers in the
+                // schema, a confidence on another scale), and every item to come would fail, each paid for.
+                if failure != .contentFiltered, await contact.itemFailed() {
+                    throw RunStopped(reason: "the first \(ServerContact.failuresBeforeStopping) items all failed (the last: \(failure.description)); fix the setup (model, prompt, --no-json-mode, --max-tokens) and run again")
                 }
                 return outcome(nil, failure.description)
             }
@@ -224,6 +225,8 @@ extension ItemLabeler {
 actor RateGate {
     private var bucket: TokenBucket
     private let origin = ContinuousClock.now
+    /// Until when a 429 holds every call back: also those that reserved their start before it came.
+    private var pausedUntil: ContinuousClock.Instant?
 
     init(ratePerSecond: Double, burst: Int) {
         bucket = TokenBucket(ratePerSecond: ratePerSecond, burst: burst)
@@ -237,21 +240,27 @@ actor RateGate {
     nonisolated func wait() async throws {
         let delay = await reserve()
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
+        while let pause = await pausedUntil, pause > ContinuousClock.now { try await Task.sleep(until: pause) }
     }
 
-    /// Holds every item's next call back (``TokenBucket/holdOff(seconds:now:)``).
+    /// Holds every item's next call back (``TokenBucket/holdOff(seconds:now:)``), those already waiting their turn
+    /// too.
     func holdOff(seconds: Double) {
         let elapsed = ContinuousClock.now - origin
         bucket.holdOff(seconds: seconds, now: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let until = ContinuousClock.now + .seconds(seconds)
+        if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
     }
 }
 
 /// Whether the model server has answered anything (a reply, or an HTTP error status) in this call of the run.
 actor ServerContact {
     private(set) var hasAnswered = false
-    /// Items that ended refused with a client error, while no item has had an answer.
-    private var refusedItems = 0
+    /// Items that ended failed, while no item has had an answer.
+    private var failedItems = 0
     private var anItemAnswered = false
+    /// How many of the first items must all fail to stop the run.
+    static let failuresBeforeStopping = 10
 
     func answered() {
         hasAnswered = true
@@ -262,13 +271,11 @@ actor ServerContact {
         anItemAnswered = true
     }
 
-    /// An item ended refused with a client error; whether the run should stop: the first `limit` items were all
-    /// refused, so the request itself is wrong for this server (a `response_format` it does not take, say) and
-    /// every item to come would be too.
-    func itemRefused(limit: Int = 10) -> Bool {
+    /// An item ended failed; whether the run should stop: the first ``failuresBeforeStopping`` items all failed.
+    func itemFailed() -> Bool {
         guard !anItemAnswered else { return false }
-        refusedItems += 1
-        return refusedItems >= limit
+        failedItems += 1
+        return failedItems >= Self.failuresBeforeStopping
     }
 }
 

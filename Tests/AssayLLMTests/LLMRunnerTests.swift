@@ -243,7 +243,8 @@ struct LLMRunnerTests {
                 let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
                 let finished = try await LLMRunner(store: store).run(run)
                 #expect(finished.state == .failed)
-                #expect(finished.error?.contains("the first items were all refused") == true, "\(finished.error ?? "")")
+                #expect(finished.error?.contains("the first 10 items all failed") == true && finished.error?.contains("HTTP 400") == true,
+                        "\(finished.error ?? "")")
                 #expect(server.totalCalls <= 12, "\(server.totalCalls) calls")
             }
         }
