@@ -68,7 +68,7 @@ extension Store {
                     before.labels != draft.labels || abs(before.confidence - draft.confidence) > 1e-9
                 else { return }
                 throw AssayError.invalidInput(
-                    field: "labels", line: draft.line,
+                    field: before.labels != draft.labels ? "labels" : "confidence", line: draft.line,
                     reason: "item '\(draft.itemExternalID)' was already routed (\(route.rawValue)) on \(reference)'s earlier prediction "
                         + "(\(before.labels.joined(separator: "|")) at \(before.confidence)); predict it again under a new version")
             }

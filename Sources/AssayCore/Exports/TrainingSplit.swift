@@ -9,7 +9,8 @@ import Foundation
 /// and it is left out.
 ///
 /// Normalisation: Unicode compatibility folding (NFKC), case folding ("Straße" is "STRASSE"), runs of white space as
-/// one space, trimmed, and every web address and `@handle` as one word, as the built-in classifier reads them; so
+/// one space, trimmed, and every white-space-separated web address and `@handle` as one word, much as the built-in
+/// classifier reads them (since 2026-12-05: splits made before may differ); so
 /// "Buy  NOW" and "buy now" are one text, and so are "@kim click http://a.example" and "@lee click http://b.example"
 /// (a model sees the two alike: one in training and the other held out, it would be scored on what it learnt). The hash is 64-bit FNV-1a over the normalised UTF-8, stable across runs
 /// and machines (Swift's own `Hasher` is seeded per process).
@@ -17,7 +18,7 @@ import Foundation
 /// Stratified splitting: within each label (the sorted label set, for several labels), texts are ordered by their
 /// hash mixed with `seed` and cut at the shares, rounding so that every split of a label with enough texts gets its
 /// share; a label's first text goes to train. The same data and seed give the same split, and a text keeps its order
-/// key whatever else is in the queue.
+/// key whatever else is in the queue (in one version of this normalisation).
 ///
 /// For example:
 /// ```swift

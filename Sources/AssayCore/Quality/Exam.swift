@@ -1,8 +1,9 @@
 import Foundation
 
-/// A qualification exam: a set of a queue's gold items and a pass mark. Passing grants a qualification for the
-/// queue for `qualificationDays`, and lifts a suspension from it (the annotator has requalified). In training mode
-/// each answer is followed by the reference answer, its rationale and the guideline passage for the label.
+/// An exam: a set of a queue's gold items and a pass mark. Passing a qualification exam grants a qualification for
+/// the queue for `qualificationDays`, and lifts a suspension from it (the annotator has requalified). A training
+/// exam follows each answer with the reference answer, its rationale and the guideline passage for the label, so
+/// passing it grants nothing, and its items are retired from the gold people are scored on.
 public struct Exam: Codable, Sendable, Equatable {
     public var id: UUID
     public var queueID: UUID

@@ -47,7 +47,9 @@ struct WebErrorPages: AsyncMiddleware {
             // it too carries `no-store`: a 503 saying what is wrong for a failure of the database itself.
             guard !onlyForBrowsers else { throw error }
             if let problem = UnexpectedErrorLogger.logged(error, for: request) as? AssayError {
-                return try await Self.page(status: problem.status, message: problem.description, for: request)
+                let response = try await Self.page(status: problem.status, message: problem.description, for: request)
+                for (name, value) in problem.headers { response.headers.replaceOrAdd(name: name, value: value) }
+                return response
             }
             return try await Self.page(
                 status: .internalServerError, message: "Something went wrong on the server; it has been logged.", for: request)

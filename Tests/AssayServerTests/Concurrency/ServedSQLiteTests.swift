@@ -15,7 +15,7 @@ struct ServedSQLiteTests {
     func keepsOverlap() async throws {
         let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
         defer { Task { await cleanup() } }
-        guard case .sqlite(let path) = location else { return }
+        guard case .sqlite(let path) = location else { throw TestSetupError("a SQLite scratch location has a path") }
         let setup = try await AssayDatabase.open(location)
         try await setup.migrate()
         let queue = try await Fixtures.queue(setup.store, overlap: 2)
@@ -43,7 +43,7 @@ struct ServedSQLiteTests {
     func requestLog() async throws {
         let (location, cleanup) = try await TestBackend.sqlite.makeScratchLocation()
         defer { Task { await cleanup() } }
-        guard case .sqlite(let path) = location else { return }
+        guard case .sqlite(let path) = location else { throw TestSetupError("a SQLite scratch location has a path") }
         let server = try ServerProcess.serve(sqlitePath: path, arguments: ["--log-requests"])
         defer { server.stop() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)

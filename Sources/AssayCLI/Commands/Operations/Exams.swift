@@ -16,7 +16,7 @@ struct Exams: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an exam from a JSON file shaped like the body of POST /api/v1/queues/{queue}/exams.",
-            discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false}"#)
+            discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false}. A qualification exam takes active gold and passing it qualifies; a training exam ("training": true) shows each answer, grants nothing, and retires its items from the gold people are scored on."#)
 
         @OptionGroup var input: QueueDraftFile
 

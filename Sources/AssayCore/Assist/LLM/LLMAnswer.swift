@@ -20,7 +20,7 @@ public struct LLMAnswer: Sendable, Equatable {
     public var rationale: String?
 
     /// Makes an answer.
-    /// The most of a rationale kept, in characters.
+    /// The most of a rationale kept, in characters (a longer one is cut to this, its last an ellipsis).
     public static let longestRationale = 2_000
 
     public init(labels: [String], confidence: Double, rationale: String? = nil) {
@@ -66,7 +66,7 @@ public struct LLMAnswer: Sendable, Equatable {
         }
         // A rationale is a few sentences; a runaway one (5 MB was stored and printed in every evaluation) is cut.
         var rationale = object["rationale"]?.stringValue?.trimmingBlanksAndNewlines
-        if let text = rationale, text.count > Self.longestRationale { rationale = String(text.prefix(Self.longestRationale)) + "…" }
+        if let text = rationale, text.count > Self.longestRationale { rationale = String(text.prefix(Self.longestRationale - 1)) + "…" }
         return LLMAnswer(
             labels: canonical, confidence: try confidence(object["confidence"]),
             rationale: rationale?.isEmpty == false ? rationale : nil)
