@@ -1,22 +1,19 @@
 extension Collection {
     /// The elements in consecutive runs of at most `size`, in order, the last run the shorter: what one statement
-    /// takes at a time.
+    /// takes at a time. Each run is made as the loop reaches it, so a million ids are never copied whole.
     ///
     /// ```swift
     /// for chunk in itemIDs.chunks() {
     ///     try await sql.raw("SELECT id FROM items WHERE id IN (\(binds: chunk))").all()
     /// }
     /// ```
-    func chunks(of size: Int = Store.rowsPerStatement) -> [[Element]] {
+    func chunks(of size: Int = Store.rowsPerStatement) -> UnfoldSequence<[Element], Index> {
         precondition(size > 0, "a chunk holds at least one element")
-        var runs: [[Element]] = []
-        runs.reserveCapacity((count + size - 1) / size)
-        var start = startIndex
-        while start != endIndex {
+        return sequence(state: startIndex) { start in
+            guard start != endIndex else { return nil }
             let end = index(start, offsetBy: size, limitedBy: endIndex) ?? endIndex
-            runs.append(Array(self[start..<end]))
-            start = end
+            defer { start = end }
+            return Array(self[start..<end])
         }
-        return runs
     }
 }
