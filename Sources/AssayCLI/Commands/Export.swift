@@ -133,12 +133,17 @@ struct Export: AsyncParsableCommand {
                 // The pairs of the items people decided (a model's auto-accepted choices are not human preferences),
                 // page by page: once to count each pair's two ways round, once to write each distinct pair.
                 var modelDecided = 0
-                func forEachPair(_ body: (PreferencePair) throws -> Void) async throws {
+                var lastItem: Int64 = 0
+                // The second pass stops at the last item the first one read: an item decided between the two passes
+                // would otherwise be written without having been counted.
+                func forEachPair(through end: Int64? = nil, _ body: (PreferencePair) throws -> Void) async throws {
                     var after: Int64?
                     modelDecided = 0
                     while true {
                         let page = try await store.decidedItems(in: queue, after: after, limit: 2_000)
+                            .filter { end == nil || $0.item.id <= end! }
                         guard let last = page.last else { return }
+                        lastItem = max(lastItem, last.item.id)
                         for (item, label) in page {
                             guard label.provenance != .model else {
                                 modelDecided += 1
@@ -161,7 +166,7 @@ struct Export: AsyncParsableCommand {
                 var written = 0
                 var items = Set<String>()
                 var text = ""
-                try await forEachPair { pair in
+                try await forEachPair(through: lastItem) { pair in
                     guard set.take(pair) else { return }
                     text += String(decoding: try encoder.encode(pair), as: UTF8.self) + "\n"
                     written += 1
