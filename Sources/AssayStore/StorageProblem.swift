@@ -3,9 +3,10 @@ import FluentPostgresDriver
 import VaporCSQLite
 
 /// A failure of the database itself rather than of the request: its disk is full, another process holds its lock,
-/// its file cannot be read or written, PostgreSQL is out of connections or shutting down. Such a failure is the
-/// server's condition, not the client's mistake nor a bug, so it becomes a 503 (``AssayError/unavailable(_:)``)
-/// that says what is wrong and that trying later may help, instead of a 500 quoting SQLite's message and the SQL.
+/// its file cannot be read or written, PostgreSQL refuses more connections (SQLSTATE 53300) or is shutting down.
+/// Such a failure is the server's condition, not the client's mistake nor a bug, so it becomes a 503
+/// (``AssayError/unavailable(_:)``) that says what is wrong and that trying later may help, instead of a 500
+/// quoting SQLite's message and the SQL.
 ///
 /// ```swift
 /// StorageProblem.assayError(for: error)   // .unavailable("the database's disk is full: …")
@@ -19,8 +20,10 @@ public enum StorageProblem {
                 return .unavailable("the database's disk is full; nothing was changed. Free space on it, then try again")
             case SQLITE_BUSY, SQLITE_LOCKED:
                 return .unavailable("another process holds the database's write lock (a long import or export?); try again shortly")
-            case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY:
-                return .unavailable("the database's file cannot be written (\(failure.message)); nothing was changed")
+            case SQLITE_IOERR, SQLITE_CANTOPEN:
+                return .unavailable("the database's file cannot be read or written (\(failure.message))")
+            case SQLITE_READONLY:
+                return .unavailable("the database's file cannot be written (\(failure.message))")
             default:
                 return nil
             }
