@@ -27,7 +27,8 @@ ITEMS="${ITEMS:-1000000}"        # BACKENDS="sqlite postgres" by default
 LOOP_ITEMS="${LOOP_ITEMS:-200000}"  # the loop's queue; LOOP_ITEMS=10000000 for the loop on a 10M-item queue
 
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
-swift build -c release --package-path "$ROOT" --product assay >/dev/null
+# ASSAY_BINARY given (another build, to compare, or one made with --scratch-path), this tree's is not built.
+[ -n "${ASSAY_BINARY:-}" ] || swift build -c release --package-path "$ROOT" --product assay >/dev/null
 swift build -c release --package-path "$ROOT/bench" >/dev/null
 ASSAY="${ASSAY_BINARY:-$ROOT/.build/release/assay}"  # ASSAY_BINARY: another build, to compare
 BENCH="$ROOT/bench/.build/release/assay-bench"
