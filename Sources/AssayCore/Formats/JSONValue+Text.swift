@@ -30,7 +30,8 @@ extension JSONValue {
 
     /// Parses one JSON value (RFC 8259; surrounding whitespace allowed, nothing else after it).
     ///
-    /// A repeated object key keeps its last value, as `JSONDecoder` does.
+    /// A key repeated in one object is refused: RFC 8259 leaves its meaning open, and parsers disagree on which value
+    /// wins (`{"gold_rate": 0.2, "gold_rate": null}` read as 0.2 here and as null elsewhere).
     /// - Throws: ``SyntaxError``.
     public init(parsing bytes: some Collection<UInt8>) throws {
         let parsed = try bytes.withContiguousStorageIfAvailable { buffer in
@@ -177,7 +178,11 @@ private struct JSONTextParser {
             guard peek(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
             position += 1
             skipWhitespace()
-            fields[key] = try value()
+            let keyAt = position
+            guard fields.updateValue(try value(), forKey: key) == nil else {
+                position = keyAt
+                throw error("the key \"\(key)\" appears twice in one object")
+            }
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 position += 1

@@ -27,6 +27,13 @@ extension Request {
         guard !NULCharacter.isEscaped(inJSON: data) else {
             throw AssayError.invalidInput(field: nil, line: nil, reason: "the body \(NULCharacter.refusal)")
         }
+        // Read once by Assay's own parser first, which refuses a key given twice (Foundation's takes one of them
+        // without a word); a syntax error is left to the decoder, which says where it is.
+        do {
+            _ = try JSONValue(parsing: data)
+        } catch let error as JSONValue.SyntaxError where error.reason.contains("appears twice") {
+            throw Abort(.badRequest, reason: "the body is not valid JSON: \(error.reason)")
+        } catch {}
         if let closed = Body.self as? any ClosedBody.Type { try closed.refuseUnknownFields(in: data) }
         return try decoder.decode(Body.self, from: data)
     }

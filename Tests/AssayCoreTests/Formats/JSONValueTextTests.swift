@@ -24,8 +24,11 @@ struct JSONValueTextTests {
         #expect(try parse(text) == foundation(text))
     }
 
-    @Test func keepsTheLastOfARepeatedKey() throws {
-        #expect(try parse(#"{"a": 1, "a": 2}"#) == ["a": 2])
+    @Test("a key given twice in one object is refused: parsers disagree on which value wins")
+    func refusesARepeatedKey() throws {
+        let error = #expect(throws: JSONValue.SyntaxError.self) { try parse(#"{"a": 1, "b": {"c": 1, "c": 2}}"#) }
+        #expect(error?.reason == #"the key "c" appears twice in one object"#)
+        #expect(try parse(#"{"a": {"c": 1}, "b": {"c": 2}}"#) == ["a": ["c": 1], "b": ["c": 2]], "one key in two objects is fine")
     }
 
     @Test(arguments: [

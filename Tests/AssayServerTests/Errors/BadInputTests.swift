@@ -188,6 +188,11 @@ struct BadInputTests {
             let extraVendorField = try await server.request(.POST, "/api/v1/vendors", json: ["name": "Acme", "country": "PT"])
             #expect(extraVendorField.status == .unprocessableEntity && extraVendorField.reason.hasPrefix("country: not a field here"),
                     "\(extraVendorField.reason)")
+            // A key given twice is refused rather than one of its values taken without a word.
+            let twice = try await server.request(
+                .PUT, "/api/v1/queues/\(queue.name)/quality",
+                body: Data(#"{"qa_rate": 0.5, "gold_rate": 0.2, "gold_rate": null}"#.utf8), contentType: "application/json")
+            #expect(twice.status == .badRequest && twice.reason.contains(#"the key "gold_rate" appears twice"#), "\(twice.text)")
             // A path id that is not one names the parameter and the value.
             let badAssignment = try await server.request(.POST, "/api/v1/assignments/abc/judgment", token: annotator, json: ["labels": ["spam"]])
             #expect(badAssignment.status == .unprocessableEntity && badAssignment.reason == "assignmentID: 'abc' is not a whole number",
