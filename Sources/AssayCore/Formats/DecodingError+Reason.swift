@@ -20,6 +20,8 @@ extension DecodingError {
         switch self {
         case .keyNotFound(let key, let context):
             return "\(field(context.codingPath + [key])): is required"
+        case .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return "the JSON must not be null at its top level"
         case .valueNotFound(_, let context):
             return "\(field(context.codingPath)): must not be null"
         case .typeMismatch(let type, let context) where context.codingPath.isEmpty:

@@ -80,6 +80,7 @@ struct JSONSyntaxErrorTests {
         #expect(reason(#"{"name": "q", "overlap": 1.5, "labels": []}"#).hasPrefix("a number does not fit its field"))
         #expect(reason(#"{"name": "q", "overlap": 1, "labels": [{"code": "a"}, {}]}"#) == "labels[1].code: is required")
         #expect(reason(#"{"name": null, "overlap": 1, "labels": []}"#) == "name: must not be null")
+        #expect(reason("null") == "the JSON must not be null at its top level", "\(reason("null"))")
         #expect(reason(#"{"name": "q", "overlap": 1, "labels": {}}"#) == "labels: must be a list")
         // The end of the data is one column past its last character.
         #expect(reason(#"{"name": "q", "#) == "not valid JSON: line 1, column 15: unexpected end of file")
