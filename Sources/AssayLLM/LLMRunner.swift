@@ -148,6 +148,7 @@ struct ItemLabeler: Sendable {
         var attempts = 0
         var invalidOutputs = 0
         var usage = ChatCompletionResponse.Usage.zero
+        var everyReplyCounted = true
         // The time spent waiting on the model server, over every attempt; not the rate limit's waits before the
         // calls, nor the backoff between them, which are the run's own doing.
         var waited = Duration.zero
@@ -156,7 +157,8 @@ struct ItemLabeler: Sendable {
                 itemID: item.id, answer: answer, error: error, attempts: attempts, promptTokens: usage.promptTokens,
                 completionTokens: usage.completionTokens,
                 cost: config.pricing?.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens) ?? 0,
-                latency: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+                latency: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18,
+                tokensReported: everyReplyCounted)
         }
         func call() async throws -> ChatCompletionResponse {
             let sent = ContinuousClock.now
@@ -173,6 +175,7 @@ struct ItemLabeler: Sendable {
                 await contact.answered()
                 usage.promptTokens += reply.usage.promptTokens
                 usage.completionTokens += reply.usage.completionTokens
+                if !reply.reportsUsage { everyReplyCounted = false }
                 guard let content = reply.content, !content.trimmingBlanksAndNewlines.isEmpty else {
                     throw LLMOutputError(reason: "the answer is empty")
                 }

@@ -115,11 +115,11 @@ extension Store {
         try await transaction { sql in
             guard try await sql.raw("""
                 INSERT INTO llm_calls (run_id, item_id, succeeded, attempts, prompt_tokens, completion_tokens, cost,
-                                       latency_ms, error, rationale, created_at_ms)
+                                       latency_ms, error, rationale, created_at_ms, tokens_reported)
                 VALUES (\(bind: run.id), \(bind: outcome.itemID), \(bind: outcome.answer != nil), \(bind: outcome.attempts),
                         \(bind: outcome.promptTokens), \(bind: outcome.completionTokens), \(bind: outcome.cost),
                         \(bind: Int64((outcome.latency * 1000).rounded())), \(bind: outcome.error),
-                        \(bind: outcome.answer?.rationale), \(bind: Column.millis(now)))
+                        \(bind: outcome.answer?.rationale), \(bind: Column.millis(now)), \(bind: outcome.tokensReported))
                 ON CONFLICT (run_id, item_id) DO NOTHING RETURNING id
                 """).first() != nil
             else { return false }
@@ -154,6 +154,7 @@ extension Store {
                    (SELECT CAST(COALESCE(SUM(c.completion_tokens), 0) AS BIGINT) FROM llm_calls c WHERE c.run_id = r.id)
                        AS completion_tokens,
                    (SELECT COALESCE(SUM(c.cost), 0) FROM llm_calls c WHERE c.run_id = r.id) AS cost,
+                   (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND NOT c.tokens_reported) AS unreported,
                    (SELECT CAST(AVG(c.latency_ms) AS DOUBLE PRECISION) FROM llm_calls c WHERE c.run_id = r.id AND c.succeeded) AS latency
             FROM llm_runs r JOIN predictors p ON p.id = r.predictor_id
             WHERE \(condition) ORDER BY r.started_at_ms DESC
@@ -166,7 +167,7 @@ extension Store {
                 startedAt: try row.date("started_at_ms"), finishedAt: try row.optionalDate("finished_at_ms"),
                 succeeded: try row.int("succeeded"), failed: try row.int("failed"), calls: try row.int("calls"),
                 promptTokens: try row.int("prompt_tokens"), completionTokens: try row.int("completion_tokens"),
-                cost: try row.decode(column: "cost", as: Double.self),
+                cost: try row.decode(column: "cost", as: Double.self), itemsWithoutTokenCounts: try row.int("unreported"),
                 meanLatency: try row.decode(column: "latency", as: Double?.self).map { $0 / 1000 })
         }
     }

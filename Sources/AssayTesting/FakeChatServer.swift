@@ -14,7 +14,8 @@ import Vapor
 /// - `[429-once]` / `[500-once]`: the first call gets that status (429 with `Retry-After: 0`);
 /// - `[slow-once]`: the first call waits `slowSeconds` before answering;
 /// - `[huge]`: every call gets a reply of 17 MiB;
-/// - `[filtered]`: every call gets 400 with Azure's `content_filter` error.
+/// - `[filtered]`: every call gets 400 with Azure's `content_filter` error;
+/// - `[no-usage]`: replies carry no `usage`.
 ///
 /// Every answer reports 100 prompt and 20 completion tokens. `delay` slows every call; `status` answers every call
 /// with that status (say 401).
@@ -113,9 +114,17 @@ public final class FakeChatServer: Sendable {
         if count == 1, prompt.contains("[malformed-once]") { content = "I would say this is probably spam." }
         if prompt.contains("[invalid-always]") { content = #"{"labels": ["not-a-label"], "confidence": 0.99}"# }
         if prompt.contains("[huge]") { content = String(repeating: "x", count: 17 * 1_048_576) }
-        let reply = ChatCompletionResponse(
+        var reply = ChatCompletionResponse(
             model: request.model, choices: [.init(message: .init(content: content), finishReason: "stop")],
             usage: .init(promptTokens: 100, completionTokens: 20))
+        if prompt.contains("[no-usage]") {
+            reply = ChatCompletionResponse(model: request.model, choices: reply.choices, usage: .zero)
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            var object = try JSONValue(encoding: reply)
+            if case .object(var fields) = object { fields["usage"] = nil; object = .object(fields) }
+            return Response(status: .ok, headers: headers, body: .init(string: object.canonicalJSON))
+        }
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(data: try JSONEncoder().encode(reply)))

@@ -56,5 +56,6 @@ public enum AssayMigrations {
         UniqueCalibrationNames(),
         ComposeExternalIDs(),
         RetireTrainingExamGold(),
+        AddTokensReported(),
     ]
 }

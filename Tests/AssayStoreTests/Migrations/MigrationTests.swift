@@ -41,6 +41,7 @@ struct MigrationTests {
         "046-unique-calibration-names",
         "047-compose-external-ids",
         "048-retire-training-exam-gold",
+        "049-add-tokens-reported",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -112,6 +112,9 @@ struct LLM: AsyncParsableCommand {
                     return result
                 }
                 try JSONFiles.print(finished)
+                if finished.itemsWithoutTokenCounts > 0 {
+                    QualityFiles.note("The model server reported no token counts for \(finished.itemsWithoutTokenCounts) items: their cost is unknown, not counted.")
+                }
                 if finished.state == .failed { throw CommandFailure(description: "the run failed: \(finished.error ?? "unknown error")") }
             }
         }

@@ -140,12 +140,15 @@ public struct ChatCompletionResponse: Codable, Sendable, Equatable {
     public var choices: [Choice]
     /// The tokens used; zero when the server does not say.
     public var usage: Usage
+    /// Whether the server said (`usage` present): a call it did not count is not a free one.
+    public var reportsUsage: Bool
 
     /// Makes a response, for tests and stand-in servers.
-    public init(model: String?, choices: [Choice], usage: Usage = .zero) {
+    public init(model: String?, choices: [Choice], usage: Usage = .zero, reportsUsage: Bool = true) {
         self.model = model
         self.choices = choices
         self.usage = usage
+        self.reportsUsage = reportsUsage
     }
 
     /// The text of the first choice; nil when there is no choice or its content is `null`.
@@ -154,10 +157,11 @@ public struct ChatCompletionResponse: Codable, Sendable, Equatable {
     /// Decodes a response; missing `choices` are none and a missing `usage` is zero.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let usage = try container.decodeIfPresent(Usage.self, forKey: .usage)
         self.init(
             model: try container.decodeIfPresent(String.self, forKey: .model),
-            choices: try container.decodeIfPresent([Choice].self, forKey: .choices) ?? [],
-            usage: try container.decodeIfPresent(Usage.self, forKey: .usage) ?? .zero)
+            choices: try container.decodeIfPresent([Choice].self, forKey: .choices) ?? [], usage: usage ?? .zero,
+            reportsUsage: usage != nil)
     }
 
     enum CodingKeys: String, CodingKey {

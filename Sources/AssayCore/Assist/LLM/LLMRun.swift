@@ -200,8 +200,10 @@ public struct LLMRun: Codable, Sendable, Equatable, Identifiable {
     /// Tokens used.
     public var promptTokens: Int
     public var completionTokens: Int
-    /// The cost in USD by the configured prices (0 without prices).
+    /// The cost in USD by the configured prices (0 without prices), of the calls whose tokens the server reported.
     public var cost: Double
+    /// Items whose calls the server reported no tokens for: their cost is unknown, not 0.
+    public var itemsWithoutTokenCounts: Int
     /// Mean seconds per answered item, retries included.
     public var meanLatency: Double?
 
@@ -209,7 +211,8 @@ public struct LLMRun: Codable, Sendable, Equatable, Identifiable {
     public init(
         id: UUID, queueID: UUID, predictor: Predictor.Reference, config: LLMRunConfig, state: State, error: String? = nil,
         startedAt: Date, finishedAt: Date? = nil, succeeded: Int = 0, failed: Int = 0, calls: Int = 0,
-        promptTokens: Int = 0, completionTokens: Int = 0, cost: Double = 0, meanLatency: Double? = nil
+        promptTokens: Int = 0, completionTokens: Int = 0, cost: Double = 0, itemsWithoutTokenCounts: Int = 0,
+        meanLatency: Double? = nil
     ) {
         self.id = id
         self.queueID = queueID
@@ -225,6 +228,7 @@ public struct LLMRun: Codable, Sendable, Equatable, Identifiable {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.cost = cost
+        self.itemsWithoutTokenCounts = itemsWithoutTokenCounts
         self.meanLatency = meanLatency
     }
 
@@ -232,6 +236,7 @@ public struct LLMRun: Codable, Sendable, Equatable, Identifiable {
         case id, predictor, config, state, error, succeeded, failed, calls, cost
         case queueID = "queue_id", startedAt = "started_at", finishedAt = "finished_at"
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", meanLatency = "mean_latency"
+        case itemsWithoutTokenCounts = "items_without_token_counts"
     }
 }
 
@@ -252,11 +257,13 @@ public struct LLMCallOutcome: Sendable, Equatable {
     public var cost: Double
     /// Seconds from its first call to its last answer.
     public var latency: Double
+    /// Whether the server reported the tokens of every reply it sent for the item (else its cost is unknown).
+    public var tokensReported: Bool
 
     /// Makes an outcome.
     public init(
         itemID: Int64, answer: LLMAnswer?, error: String?, attempts: Int, promptTokens: Int, completionTokens: Int,
-        cost: Double, latency: Double
+        cost: Double, latency: Double, tokensReported: Bool = true
     ) {
         self.itemID = itemID
         self.answer = answer
@@ -266,5 +273,6 @@ public struct LLMCallOutcome: Sendable, Equatable {
         self.completionTokens = completionTokens
         self.cost = cost
         self.latency = latency
+        self.tokensReported = tokensReported
     }
 }
