@@ -1,9 +1,11 @@
 import AssayCore
+import AsyncKit
 import FluentPostgresDriver
 import VaporCSQLite
 
 /// A failure of the database itself rather than of the request: its disk is full, another process holds its lock,
-/// its file cannot be read or written, PostgreSQL refuses more connections (SQLSTATE 53300) or is shutting down.
+/// its file cannot be read or written, PostgreSQL refuses more connections (SQLSTATE 53300) or is shutting down,
+/// cannot be reached or dropped the connection, or no pooled connection came free in time.
 /// Such a failure is the server's condition, not the client's mistake nor a bug, so it becomes a 503
 /// (``AssayError/unavailable(_:)``) that says what is wrong and that trying later may help, instead of a 500
 /// quoting SQLite's message and the SQL.
@@ -34,9 +36,26 @@ public enum StorageProblem {
             case "53200": return .unavailable("PostgreSQL is out of memory; try again shortly")
             case "53300": return .unavailable("PostgreSQL has no connection left for this server; try again shortly")
             case "57P01", "57P02", "57P03": return .unavailable("PostgreSQL is shutting down or starting; try again shortly")
-            default: return nil
+            default: break
             }
+        }
+        if let failure = error as? PSQLError, Self.lostConnection.contains(failure.code) {
+            return .unavailable("PostgreSQL cannot be reached (\(DatabaseUnavailable.reason(for: failure))); try again shortly")
+        }
+        if error is ConnectionPoolTimeoutError {
+            // Every pooled connection stayed busy for the pool's whole wait: the server has more work than its
+            // connections, which passes, rather than a fault in the request.
+            return .unavailable("no database connection came free in time (the server is busy); try again shortly")
+        }
+        if let failure = error as? ConnectionPoolError, case .shutdown = failure {
+            return .unavailable("the server is shutting down; try again shortly")
         }
         return nil
     }
+
+    /// PostgresNIO's codes for a connection that could not be made or was lost: the server stopped, restarted, or
+    /// the network between dropped it. A connection made afresh on the next request may work.
+    private static let lostConnection: [PSQLError.Code] = [
+        .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed,
+    ]
 }

@@ -1,8 +1,12 @@
 import AssayCore
 @testable import AssayStore
+import AsyncKit
+import FluentPostgresDriver
+import Foundation
+import Logging
+import NIOPosix
 import Testing
 import VaporCSQLite
-import Foundation
 
 @Suite("Storage problems")
 struct StorageProblemTests {
@@ -41,5 +45,33 @@ struct DatabaseFileModeTests {
         let earlier = try await AssayDatabase.open(.sqlite(path: shared))
         try await earlier.close()
         #expect(try mode(shared) == 0o640, "the owner's choice stands")
+    }
+}
+
+@Suite("Storage problems on PostgreSQL")
+struct PostgresStorageProblemTests {
+    @Test("PostgreSQL out of reach and a pool with no free connection are 503s that say so")
+    func unreachable() async throws {
+        // A real refused connection: port 1 on loopback has no server.
+        let configuration = PostgresConnection.Configuration(
+            host: "127.0.0.1", port: 1, username: "assay", password: nil, database: "assay", tls: .disable)
+        let refused: any Error
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1,
+                logger: Logger(label: "test"))
+            try await connection.close()
+            Issue.record("a connection to port 1 was accepted")
+            return
+        } catch { refused = error }
+        guard case .unavailable(let message)? = StorageProblem.assayError(for: refused) else {
+            Issue.record("not a storage problem: \(refused)")
+            return
+        }
+        #expect(message.contains("PostgreSQL cannot be reached") && message.contains("connection refused"), "\(message)")
+
+        guard case .unavailable(let busy)? = StorageProblem.assayError(for: ConnectionPoolTimeoutError.connectionRequestTimeout)
+        else { Issue.record("a pool timeout is not a storage problem"); return }
+        #expect(busy.contains("no database connection came free"))
     }
 }
