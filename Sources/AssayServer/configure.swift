@@ -36,8 +36,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     app.assayDatabase = database
     app.jobUploadByteLimit = settings.maxJobUploadBytes
+    app.storageHealth = StorageHealth()
     app.jobs = try JobRunner(
-        folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger)
+        folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger,
+        health: app.storageHealth)
     try await app.jobs.failInterruptedJobs()
     await app.jobs.removeLeftovers()
     app.lifecycle.use(DatabaseCloser())

@@ -21,6 +21,8 @@ final class JobRunner: Sendable {
     private let store: Store
     private let clock: any TimeSource
     private let logger: Logger
+    /// Where a job's storage problem is noted for `/healthz`.
+    private let health: StorageHealth
     /// The jobs this process is running, so a shutdown can say they stopped.
     private let running = NIOLockedValueBox<Set<UUID>>([])
 
@@ -29,13 +31,14 @@ final class JobRunner: Sendable {
     /// How long a job may be silent before a server takes its process for dead and fails it: twelve beats.
     static let givenUpAfter: TimeInterval = 120
 
-    init(folder: URL, store: Store, clock: any TimeSource, logger: Logger) throws {
+    init(folder: URL, store: Store, clock: any TimeSource, logger: Logger, health: StorageHealth = StorageHealth()) throws {
         // Uploads and exports are the workspace's data: the folder is the server's user's only.
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.folder = folder
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.health = health
     }
 
     /// Saves an upload and starts importing it.
@@ -56,7 +59,7 @@ final class JobRunner: Sendable {
             try? FileManager.default.removeItem(at: upload)
             // Once, in the request: its client is waiting for the answer. If the database takes no write now, the
             // sweep fails the job once its beats stop.
-            try? await store.failJob(job.id, reason: "the upload did not complete: \(Self.reason(for: error))", now: clock.now)
+            try? await store.failJob(job.id, reason: "the upload did not complete: \(reason(for: error))", now: clock.now)
             throw error
         }
         Task {
@@ -175,7 +178,7 @@ final class JobRunner: Sendable {
             try await store.finishJob(job.id, report: report, now: clock.now)
         } catch {
             logger.error("import job \(job.id) failed: \(String(reflecting: error))")
-            await recordFailure(of: job, reason: Self.reason(for: error))
+            await recordFailure(of: job, reason: reason(for: error))
         }
     }
 
@@ -196,13 +199,16 @@ final class JobRunner: Sendable {
         } catch {
             logger.error("export job \(job.id) failed: \(String(reflecting: error))")
             try? FileManager.default.removeItem(at: target)
-            await recordFailure(of: job, reason: Self.reason(for: error))
+            await recordFailure(of: job, reason: reason(for: error))
         }
     }
 
-    /// Why a job failed, as its record says it: a storage problem in words (a full disk), not SQLite's message.
-    private static func reason(for error: any Error) -> String {
-        StorageProblem.assayError(for: error).map { "\($0)" } ?? "\(error)"
+    /// Why a job failed, as its record says it: a storage problem in words (a full disk), not SQLite's message, and
+    /// noted for `/healthz`.
+    private func reason(for error: any Error) -> String {
+        guard let problem = StorageProblem.assayError(for: error) else { return "\(error)" }
+        health.record("\(problem)", at: clock.now)
+        return "\(problem)"
     }
 
     /// Marks the job failed with its reason, trying again for a while when the database will not take the write

@@ -11,17 +11,28 @@ struct SystemController: RouteCollection {
         routes.get("metrics", use: metrics)
     }
 
-    /// 200 once the database answers; 503 otherwise.
+    /// 200 once the database answers; 503 `unavailable` when it does not, and 503 `degraded` for a minute after a
+    /// request or job met a failure of the database itself (a full disk fails writes while reads still answer).
     @Sendable func health(req: Request) async throws -> Response {
+        let kind = req.application.assayDatabase.location.isPostgres ? "postgres" : "sqlite"
+        let health: HealthResponse
         do {
             _ = try await req.store.queues()
-            return try await HealthResponse(status: "ok", database: req.application.assayDatabase.location.isPostgres ? "postgres" : "sqlite")
-                .encodeResponse(for: req)
+            if let problem = req.application.storageHealth.problem(now: req.now) {
+                health = HealthResponse(status: "degraded", database: kind, problem: problem.message, problemAt: problem.at.ISO8601Format())
+            } else {
+                health = HealthResponse(status: "ok", database: kind)
+            }
         } catch {
-            let response = try await HealthResponse(status: "unavailable", database: "\(error)").encodeResponse(for: req)
-            response.status = .serviceUnavailable
-            return response
+            health = HealthResponse(status: "unavailable", database: "\(error)")
         }
+        let response = try await health.encodeResponse(for: req)
+        if health.status != "ok" {
+            response.status = .serviceUnavailable
+            response.headers.replaceOrAdd(name: "Retry-After", value: "30")
+        }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 
     /// The document as `application/yaml`; to a browser (which would download that), as plain text it shows.
@@ -45,8 +56,18 @@ struct SystemController: RouteCollection {
 }
 
 struct HealthResponse: Content {
+    /// `ok`, `degraded` (the database answers, but a write failed within the last minute) or `unavailable`.
     let status: String
+    /// `sqlite` or `postgres`; when unavailable, the error.
     let database: String
+    /// When degraded: the failure, and when it was last met.
+    var problem: String? = nil
+    var problemAt: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case status, database, problem
+        case problemAt = "problem_at"
+    }
 }
 
 /// The OpenAPI document shipped with the server, read once from the bundle.
