@@ -102,7 +102,8 @@ extension Store {
         var rationales: [Int64: String] = [:]
         var calls: [PredictorEvaluation.Call] = []
         for row in try await sql.raw("""
-            SELECT c.item_id, c.succeeded, c.latency_ms, c.cost, c.prompt_tokens + c.completion_tokens AS tokens, c.rationale
+            SELECT c.item_id, c.succeeded, c.latency_ms, c.cost, c.prompt_tokens + c.completion_tokens AS tokens, c.rationale,
+                c.tokens_reported
             FROM llm_calls c JOIN llm_runs r ON r.id = c.run_id JOIN items i ON i.id = c.item_id
             WHERE r.queue_id = \(bind: queue.id) AND r.predictor_id = \(bind: predictorID) AND i.gold_labels IS NOT NULL
             ORDER BY c.id
@@ -111,7 +112,7 @@ extension Store {
             calls.append(PredictorEvaluation.Call(
                 itemID: try row.int64("item_id"), succeeded: try row.decode(column: "succeeded", as: Bool.self),
                 latency: Double(try row.int64("latency_ms")) / 1000, cost: try row.decode(column: "cost", as: Double.self),
-                tokens: try row.int("tokens")))
+                tokens: try row.int("tokens"), tokensReported: try row.decode(column: "tokens_reported", as: Bool.self)))
         }
         let gold = try await sql.raw("""
             SELECT i.id, i.external_id, i.content, i.gold_labels, p.labels AS predicted

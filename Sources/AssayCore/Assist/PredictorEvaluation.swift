@@ -57,14 +57,18 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
         public var cost: Double
         /// Tokens.
         public var tokens: Int
+        /// Whether the model server's reply said how many tokens it used; when it did not, `cost` and `tokens` are
+        /// 0 because they are unknown, not because the call was free.
+        public var tokensReported: Bool
 
         /// Makes a value.
-        public init(itemID: Int64, succeeded: Bool, latency: Double, cost: Double, tokens: Int) {
+        public init(itemID: Int64, succeeded: Bool, latency: Double, cost: Double, tokens: Int, tokensReported: Bool = true) {
             self.itemID = itemID
             self.succeeded = succeeded
             self.latency = latency
             self.cost = cost
             self.tokens = tokens
+            self.tokensReported = tokensReported
         }
     }
 
@@ -96,9 +100,14 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
     public struct Usage: Codable, Sendable, Equatable {
         /// Items whose calls failed for good: no call on them ended with an answer (a later run's answer counts).
         public var failed: Int
-        /// USD in all, and per answered item.
+        /// USD in all, as far as it is known (see `itemsWithoutTokenCounts`).
         public var cost: Double
+        /// USD per answered item, over the answered items whose every call reported its tokens: an item whose cost is
+        /// unknown would otherwise count as free and pull the figure down.
         public var costPerItem: Double?
+        /// Items with a call whose reply carried no token counts: their cost is unknown, and left out of
+        /// `costPerItem`.
+        public var itemsWithoutTokenCounts: Int
         /// Tokens in all.
         public var tokens: Int
         /// Seconds per answered item: mean, median, 95th percentile.
@@ -108,7 +117,7 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case failed, cost, tokens
-            case costPerItem = "cost_per_item", meanLatency = "mean_latency", medianLatency = "median_latency"
+            case costPerItem = "cost_per_item", itemsWithoutTokenCounts = "items_without_token_counts", meanLatency = "mean_latency", medianLatency = "median_latency"
             case p95Latency = "p95_latency"
         }
     }
@@ -181,12 +190,17 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
         let latencies = calls.filter(\.succeeded).map(\.latency).sorted()
         let answered = latencies.count
         let cost = calls.reduce(0) { $0 + $1.cost }
+        let uncounted = Set(calls.filter { !$0.tokensReported }.map(\.itemID))
+        let counted = calls.filter { !uncounted.contains($0.itemID) }
+        let countedAnswers = counted.count(where: \.succeeded)
         func percentile(_ share: Double) -> Double? {
             latencies.isEmpty ? nil : latencies[min(latencies.count - 1, Int((share * Double(latencies.count)).rounded(.up)) - 1)]
         }
         return Usage(
             failed: Set(calls.filter { !$0.succeeded }.map(\.itemID)).subtracting(calls.filter(\.succeeded).map(\.itemID)).count,
-            cost: cost, costPerItem: answered == 0 ? nil : cost / Double(answered),
+            cost: cost,
+            costPerItem: countedAnswers == 0 ? nil : counted.reduce(0) { $0 + $1.cost } / Double(countedAnswers),
+            itemsWithoutTokenCounts: uncounted.count,
             tokens: calls.reduce(0) { $0 + $1.tokens },
             meanLatency: answered == 0 ? nil : latencies.reduce(0, +) / Double(answered), medianLatency: percentile(0.5),
             p95Latency: percentile(0.95))

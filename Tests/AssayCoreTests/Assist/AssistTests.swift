@@ -193,6 +193,16 @@ struct PredictorEvaluationTests {
         #expect(abs(usage.cost - 0.021) < 1e-12 && abs((usage.costPerItem ?? 0) - 0.021 / 20) < 1e-12)
         #expect(usage.medianLatency == 1.0 && usage.p95Latency == 1.9)
         #expect(abs((usage.meanLatency ?? 0) - 1.05) < 1e-12)
+        #expect(usage.itemsWithoutTokenCounts == 0)
+
+        // Two answers whose replies carried no token counts: unknown cost, not free, so cost/item is of the other 18.
+        var unreported = calls
+        for index in [0, 1] { unreported[index] = .init(itemID: Int64(index + 1), succeeded: true, latency: 0.1, cost: 0, tokens: 0, tokensReported: false) }
+        let partly = try #require(PredictorEvaluation(
+            predictor: Predictor.Reference(name: "m", version: "1"), gold: gold, calls: unreported,
+            people: GoldScore(answered: 0, correct: 0)).usage)
+        #expect(partly.itemsWithoutTokenCounts == 2)
+        #expect(abs((partly.costPerItem ?? 0) - 0.019 / 18) < 1e-12, "\(partly.costPerItem ?? -1)")
     }
 }
 

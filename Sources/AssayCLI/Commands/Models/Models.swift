@@ -326,6 +326,13 @@ struct Models: AsyncParsableCommand {
                 ].joined(separator: " | "))
             }
             for evaluation in evaluations {
+                if let unknown = evaluation.usage?.itemsWithoutTokenCounts, unknown > 0 {
+                    lines.append("")
+                    lines.append("\(evaluation.predictor): the model server reported no token counts for \(unknown) items; "
+                        + "their cost is unknown and left out of cost/item.")
+                }
+            }
+            for evaluation in evaluations {
                 let misses = evaluation.confusion.filter { $0.reference != $0.predicted }.prefix(5)
                 guard !misses.isEmpty else { continue }
                 lines.append("")
