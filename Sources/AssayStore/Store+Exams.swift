@@ -48,11 +48,13 @@ extension Store {
             let exam = Exam(
                 id: UUID(), queueID: queue.id, name: draft.name.trimmingBlanksAndNewlines, itemIDs: itemIDs,
                 passMark: draft.passMark, qualificationDays: draft.qualificationDays ?? 90, training: training,
-                createdAt: now)
+                retakeAfterHours: draft.retakeWait, createdAt: now)
             guard try await sql.raw("""
-                INSERT INTO exams (id, queue_id, name, item_ids, pass_mark, qualification_days, training, created_at_ms)
+                INSERT INTO exams (id, queue_id, name, item_ids, pass_mark, qualification_days, training, retake_after_hours,
+                                   created_at_ms)
                 VALUES (\(bind: exam.id), \(bind: queue.id), \(bind: exam.name), \(bind: try Column.json(itemIDs)),
-                        \(bind: exam.passMark), \(bind: exam.qualificationDays), \(bind: exam.training), \(bind: Column.millis(now)))
+                        \(bind: exam.passMark), \(bind: exam.qualificationDays), \(bind: exam.training),
+                        \(bind: exam.retakeAfterHours), \(bind: Column.millis(now)))
                 ON CONFLICT DO NOTHING RETURNING id
                 """).first() != nil
             else { throw AssayError.conflict("queue '\(queue.name)' already has an exam named '\(exam.name)'") }
@@ -61,7 +63,7 @@ extension Store {
                     at: now, actorID: actor.id, action: .examCreated, entity: "exam", entityID: exam.id.uuidString,
                     queueID: queue.id, before: nil,
                     after: ["name": .string(exam.name), "items": .number(Double(itemIDs.count)), "training": .bool(training),
-                            "pass_mark": .number(exam.passMark)])
+                            "pass_mark": .number(exam.passMark), "retake_after_hours": .number(Double(exam.retakeAfterHours))])
             ]
             for chunk in toRetire.chunks() {
                 for row in try await sql.raw("""
@@ -187,8 +189,14 @@ extension Store {
             WHERE queue_id = \(bind: queue.id) AND person_id = \(bind: person.id) AND expires_at_ms > \(bind: Column.millis(now))
             """).first()
         guard current == nil else { return }
-        throw AssayError.forbidden(
-            "\(person.name) needs a current qualification for queue '\(queue.name)'; pass one of its exams first")
+        // Only a qualification exam qualifies: name them, or say there is none, which no candidate can remedy.
+        let exams = try await sql.raw("""
+            SELECT name FROM exams WHERE queue_id = \(bind: queue.id) AND training = \(bind: false) ORDER BY name\(unsafeRaw: sql.bytewise)
+            """).all(decodingColumn: "name", as: String.self)
+        let remedy = exams.isEmpty
+            ? "the queue has no qualification exam yet (a training exam does not qualify); ask an analyst or arbitrator to create one"
+            : "pass its qualification exam " + exams.map { "'\($0)'" }.joined(separator: " or ") + " first"
+        throw AssayError.forbidden("\(person.name) needs a current qualification for queue '\(queue.name)'; \(remedy)")
     }
 
     private static func openAttempt(of exam: Exam, for person: Person, now: Date, _ sql: any SQLDatabase) async throws
@@ -199,6 +207,19 @@ extension Store {
             """).first()
         {
             return try open.int64("id")
+        }
+        if exam.retakeAfterHours > 0,
+            let last = try await sql.raw("""
+                SELECT MAX(finished_at_ms) AS finished FROM exam_attempts
+                WHERE exam_id = \(bind: exam.id) AND person_id = \(bind: person.id) AND state = 'failed'
+                """).first(), let finished = try last.optionalDate("finished")
+        {
+            let again = finished.addingTimeInterval(Double(exam.retakeAfterHours) * 3_600)
+            if again > now {
+                throw AssayError.conflict(
+                    "\(person.name) failed exam '\(exam.name)' at \(finished.ISO8601Format()); it may be sat again "
+                        + "from \(again.ISO8601Format()), \(exam.retakeAfterHours) h after a failed attempt")
+            }
         }
         guard let started = try await sql.raw("""
             INSERT INTO exam_attempts (exam_id, person_id, state, started_at_ms, answered, correct)
@@ -245,13 +266,14 @@ extension Store {
         return ExamResult(examID: exam.id, answered: answered, correct: correct, score: score, passed: passed, qualifiedUntil: until)
     }
 
-    static let examColumns = "id, queue_id, name, item_ids, pass_mark, qualification_days, training, created_at_ms"
+    static let examColumns = "id, queue_id, name, item_ids, pass_mark, qualification_days, training, retake_after_hours, created_at_ms"
 
     static func exam(from row: any SQLRow) throws -> Exam {
         Exam(
             id: try row.uuid("id"), queueID: try row.uuid("queue_id"), name: try row.string("name"),
             itemIDs: try Column.decode([Int64].self, from: try row.string("item_ids")),
             passMark: try row.decode(column: "pass_mark", as: Double.self), qualificationDays: try row.int("qualification_days"),
-            training: try row.decode(column: "training", as: Bool.self), createdAt: try row.date("created_at_ms"))
+            training: try row.decode(column: "training", as: Bool.self), retakeAfterHours: try row.int("retake_after_hours"),
+            createdAt: try row.date("created_at_ms"))
     }
 }

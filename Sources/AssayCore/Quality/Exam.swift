@@ -4,6 +4,10 @@ import Foundation
 /// the queue for `qualificationDays`, and lifts a suspension from it (the annotator has requalified). A training
 /// exam follows each answer with the reference answer, its rationale and the guideline passage for the label, so
 /// passing it grants nothing, and its items are retired from the gold people are scored on.
+///
+/// After a failed attempt a qualification exam waits `retakeAfterHours` (24 by default) before it may be sat
+/// again: each attempt reports a score, so attempts without a wait would let a candidate find the answers one item
+/// at a time and pass on what they learnt of the exam, not of the policy.
 public struct Exam: Codable, Sendable, Equatable {
     public var id: UUID
     public var queueID: UUID
@@ -14,11 +18,13 @@ public struct Exam: Codable, Sendable, Equatable {
     public var passMark: Double
     public var qualificationDays: Int
     public var training: Bool
+    /// Hours from a failed attempt to the next; 0 lets it be sat again at once.
+    public var retakeAfterHours: Int
     public var createdAt: Date
 
     public init(
         id: UUID, queueID: UUID, name: String, itemIDs: [Int64], passMark: Double, qualificationDays: Int,
-        training: Bool, createdAt: Date
+        training: Bool, retakeAfterHours: Int = 0, createdAt: Date
     ) {
         self.id = id
         self.queueID = queueID
@@ -27,13 +33,14 @@ public struct Exam: Codable, Sendable, Equatable {
         self.passMark = passMark
         self.qualificationDays = qualificationDays
         self.training = training
+        self.retakeAfterHours = retakeAfterHours
         self.createdAt = createdAt
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, training
         case queueID = "queue_id", itemIDs = "item_ids", passMark = "pass_mark"
-        case qualificationDays = "qualification_days", createdAt = "created_at"
+        case qualificationDays = "qualification_days", retakeAfterHours = "retake_after_hours", createdAt = "created_at"
     }
 }
 
@@ -44,17 +51,27 @@ public struct ExamDraft: Codable, Sendable, Equatable {
     public var passMark: Double
     public var qualificationDays: Int?
     public var training: Bool?
+    /// Hours from a failed attempt to the next: 24 for a qualification exam unless given, 0 for training (which
+    /// shows its answers anyway).
+    public var retakeAfterHours: Int?
 
-    public init(name: String, items: [String], passMark: Double, qualificationDays: Int? = nil, training: Bool? = nil) {
+    public init(
+        name: String, items: [String], passMark: Double, qualificationDays: Int? = nil, training: Bool? = nil,
+        retakeAfterHours: Int? = nil
+    ) {
         self.name = name
         self.items = items
         self.passMark = passMark
         self.qualificationDays = qualificationDays
         self.training = training
+        self.retakeAfterHours = retakeAfterHours
     }
 
+    /// The wait after a failed attempt, in hours, as the draft gives it or by default.
+    public var retakeWait: Int { retakeAfterHours ?? ((training ?? false) ? 0 : 24) }
+
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for an empty name or item list, a repeated item,
-    ///   a pass mark outside (0, 1], or a qualification of no days.
+    ///   a pass mark outside (0, 1], a qualification of no days, or a retake wait outside 0 to 720 hours.
     public func validated() throws -> ExamDraft {
         guard !name.trimmingBlanksAndNewlines.isEmpty else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "an exam needs a name")
@@ -71,12 +88,15 @@ public struct ExamDraft: Codable, Sendable, Equatable {
         if let days = qualificationDays, !(1...3_650).contains(days) {
             throw AssayError.invalidInput(field: "qualification_days", line: nil, reason: "must be 1 to 3650, got \(days)")
         }
+        if let hours = retakeAfterHours, !(0...720).contains(hours) {
+            throw AssayError.invalidInput(field: "retake_after_hours", line: nil, reason: "must be 0 to 720 (30 days), got \(hours)")
+        }
         return self
     }
 
     enum CodingKeys: String, CodingKey {
         case name, items, training
-        case passMark = "pass_mark", qualificationDays = "qualification_days"
+        case passMark = "pass_mark", qualificationDays = "qualification_days", retakeAfterHours = "retake_after_hours"
     }
 }
 

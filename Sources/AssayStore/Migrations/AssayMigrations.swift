@@ -57,5 +57,6 @@ public enum AssayMigrations {
         ComposeExternalIDs(),
         RetireTrainingExamGold(),
         AddTokensReported(),
+        AddExamRetakeWait(),
     ]
 }

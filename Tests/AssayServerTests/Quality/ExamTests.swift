@@ -26,6 +26,9 @@ struct ExamTests {
                 "markdown": "# Policy", "passages": ["spam": "Unsolicited ads and scams."],
             ])
             #expect(try await server.request(.PUT, "/api/v1/queues/\(queue.name)/quality", json: ["requires_qualification": true]).status == .ok)
+            let annotator = try await Fixtures.annotators(store, count: 1)[0]
+            let noExam = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
+            #expect(noExam.status == .forbidden && noExam.reason.contains("has no qualification exam yet"), "\(noExam.text)")
             let items: [JSONValue] = (1...4).map { .string("exam-000\($0)") }
             let exam = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
                 "name": "Spam basics", "items": .array(items), "pass_mark": 0.75, "qualification_days": 30,
@@ -36,12 +39,17 @@ struct ExamTests {
                 "name": "Bad", "items": ["item-0001"], "pass_mark": 0.5,
             ])
             #expect(notGold.status == .unprocessableEntity && notGold.reason.contains("not an active gold item"))
+            let forever = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
+                "name": "Forever", "items": ["exam-0001"], "pass_mark": 0.5, "retake_after_hours": 721,
+            ])
+            #expect(forever.status == .unprocessableEntity && forever.reason.contains("retake_after_hours: must be 0 to 720"),
+                    "\(forever.text)")
 
-            let annotator = try await Fixtures.annotators(store, count: 1)[0]
             let listed = try await server.request(.GET, "/api/v1/queues/\(queue.name)/exams", token: annotator.token)
             #expect(!listed.text.contains("item_ids"), "candidates do not see which items are in the exam")
             let blocked = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token)
-            #expect(blocked.status == .forbidden && blocked.reason.contains("needs a current qualification"))
+            #expect(blocked.status == .forbidden && blocked.reason.contains("needs a current qualification")
+                    && blocked.reason.contains("pass its qualification exam 'Spam basics' first"), "\(blocked.text)")
 
             // A training exam on two more gold items: it shows their answers, so they leave the scored gold.
             let practice = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exams", token: arbitrator, json: [
@@ -115,6 +123,16 @@ struct ExamTests {
             let failed = try await sit(wrongOn: ["exam-0001", "exam-0003"])
             #expect(failed["result"]?.objectValue?["passed"] == .bool(false))
             #expect(try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: annotator.token).status == .forbidden)
+            // A failed attempt waits a day (the default) before the next: attempts at once would give the answers away
+            // one score at a time.
+            let tooSoon = try await server.request(.POST, "/api/v1/exams/\(examID)/next", token: annotator.token)
+            #expect(tooSoon.status == .conflict && tooSoon.reason.contains("may be sat again from")
+                    && tooSoon.reason.contains("24 h after a failed attempt"), "\(tooSoon.text)")
+            let summary = try await server.request(.GET, "/api/v1/queues/\(queue.name)/exams", token: annotator.token)
+            #expect(summary.text.contains(#""retake_after_hours":24"#), "\(summary.text)")
+            server.clock.advance(by: 23 * 3_600)
+            #expect(try await server.request(.POST, "/api/v1/exams/\(examID)/next", token: annotator.token).status == .conflict)
+            server.clock.advance(by: 3_600)
 
             // They label elsewhere meanwhile (a judgment imported from the vendor's tool), so a new guideline version
             // with recertification suspends them; a second attempt at 75% passes and requalifies.

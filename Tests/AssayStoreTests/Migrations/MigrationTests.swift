@@ -42,6 +42,7 @@ struct MigrationTests {
         "047-compose-external-ids",
         "048-retire-training-exam-gold",
         "049-add-tokens-reported",
+        "050-add-exam-retake-wait",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

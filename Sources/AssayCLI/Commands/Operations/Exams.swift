@@ -16,7 +16,7 @@ struct Exams: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an exam from a JSON file shaped like the body of POST /api/v1/queues/{queue}/exams.",
-            discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false}. A qualification exam takes active gold and passing it qualifies; a training exam ("training": true) shows each answer, grants nothing, and retires its items from the gold people are scored on."#)
+            discussion: #"For example: {"name": "Entry exam", "items": ["gold-001", "gold-002"], "pass_mark": 0.8, "qualification_days": 90, "training": false, "retake_after_hours": 24}. A qualification exam takes active gold and passing it qualifies; after a failed attempt it may be sat again only once retake_after_hours have passed (24 unless given, 0 to 720), so that its answers cannot be found one attempt at a time. A training exam ("training": true) shows each answer, grants nothing, retires its items from the gold people are scored on, and may be sat again at once."#)
 
         @OptionGroup var input: QueueDraftFile
 
@@ -40,11 +40,12 @@ struct Exams: AsyncParsableCommand {
         func run() async throws {
             try await CommandFailure.reporting {
                 let exams = try await database.withStore { store in try await store.exams(in: try await store.queue(queue).id) }
-                print(CSVWriter.row(["id", "name", "items", "pass_mark", "qualification_days", "training"]), terminator: "")
+                print(CSVWriter.row(["id", "name", "items", "pass_mark", "qualification_days", "training", "retake_after_hours"]),
+                      terminator: "")
                 for exam in exams {
                     print(CSVWriter.row([
                         exam.id.uuidString, exam.name, String(exam.itemIDs.count), String(exam.passMark),
-                        String(exam.qualificationDays), String(exam.training),
+                        String(exam.qualificationDays), String(exam.training), String(exam.retakeAfterHours),
                     ]), terminator: "")
                 }
             }

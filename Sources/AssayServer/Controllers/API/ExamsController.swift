@@ -64,6 +64,7 @@ struct ExamSummary: Codable, Sendable {
     let passMark: Double
     let qualificationDays: Int
     let training: Bool
+    let retakeAfterHours: Int
 
     init(_ exam: Exam) {
         id = exam.id
@@ -72,11 +73,12 @@ struct ExamSummary: Codable, Sendable {
         passMark = exam.passMark
         qualificationDays = exam.qualificationDays
         training = exam.training
+        retakeAfterHours = exam.retakeAfterHours
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, items, training
-        case passMark = "pass_mark", qualificationDays = "qualification_days"
+        case passMark = "pass_mark", qualificationDays = "qualification_days", retakeAfterHours = "retake_after_hours"
     }
 }
 
