@@ -214,7 +214,9 @@ extension Store {
 
     /// Gives an item back without judging it; the person will not be offered it again.
     ///
-    /// Skipping twice is harmless. - Throws: ``AssayError/conflict(_:)`` for a submitted assignment.
+    /// Skipping twice is harmless, and so is skipping a lease that expired: its item went back to the pool when
+    /// it was reclaimed, so neither is counted again. - Throws: ``AssayError/conflict(_:)`` for a submitted
+    /// assignment.
     public func skip(_ assignmentID: Int64, by person: Person, now: Date) async throws {
         try await transaction { sql in
             _ = try await self.release(assignmentID, by: person, sql)
@@ -225,15 +227,24 @@ extension Store {
     /// reason `escalated` and the person's note opens for the item (unless one is open already, which then
     /// stands). Logged as `item.escalated`.
     ///
+    /// Only a lease the person still holds can be escalated: an item skipped or let expire may have been decided
+    /// by others since, and reopening it would be an appeal, which is not an annotator's to make.
+    ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` without a note or with one over 2,000 characters;
-    ///   as `skip` for a submitted assignment or someone else's.
+    ///   ``AssayError/conflict(_:)`` for an assignment submitted, skipped or expired; as `skip` for someone else's.
     public func escalate(_ assignmentID: Int64, note: String, by person: Person, now: Date) async throws -> ArbitrationCase {
         let note = note.trimmingBlanksAndNewlines
         guard !note.isEmpty, note.count <= 2_000 else {
             throw AssayError.invalidInput(field: "note", line: nil, reason: "say in 1 to 2000 characters why an expert should look")
         }
         return try await transaction { sql in
-            let assignment = try await self.release(assignmentID, by: person, sql)
+            let (assignment, released) = try await self.release(assignmentID, by: person, sql)
+            guard released else {
+                throw AssayError.conflict(
+                    assignment.state == .skipped
+                        ? "assignment \(assignmentID) was skipped: only an item you hold can be escalated"
+                        : "the lease on assignment \(assignmentID) expired: only an item you hold can be escalated")
+            }
             let opened = try await sql.raw("""
                 INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by)
                 VALUES (\(bind: assignment.queueID), \(bind: assignment.itemID), 'escalated', \(bind: note), 'open',
@@ -259,22 +270,24 @@ extension Store {
         }
     }
 
-    /// Marks a person's assignment skipped and gives its slot back (once); returns it.
-    private func release(_ assignmentID: Int64, by person: Person, _ sql: any SQLDatabase) async throws -> Assignment {
+    /// Marks a person's lease skipped and gives its slot back; returns the assignment as it was, and whether this
+    /// released it. An assignment skipped before, or expired (its slot went back when the lease was reclaimed), has
+    /// nothing left to give back, and is neither changed nor counted.
+    private func release(_ assignmentID: Int64, by person: Person, _ sql: any SQLDatabase) async throws
+        -> (assignment: Assignment, released: Bool)
+    {
         let assignment = try await Self.assignment(assignmentID, of: person.id, lock: forUpdate, sql)
         switch assignment.state {
-        case .skipped:
-            return assignment
+        case .skipped, .expired:
+            return (assignment, false)
         case .submitted:
             throw AssayError.conflict("assignment \(assignmentID) was already submitted")
         case .leased:
             try await Self.returnSlots(1, to: assignment.itemID, sql)
-        case .expired:
-            break  // the slot went back when the lease was reclaimed
         }
         try await sql.raw("UPDATE assignments SET state = 'skipped' WHERE id = \(bind: assignmentID)").run()
         try await QueueCounters.add([.skips: 1], to: assignment.queueID, sql)
-        return assignment
+        return (assignment, true)
     }
 
     /// Returns the slots of every lease that has run out to the pool; the server calls this periodically.

@@ -130,6 +130,18 @@ struct LabelingLoopTests {
             #expect(late.reason.contains("expired"))
             #expect(try await ben.submit(taken.assignmentID, labels: ["spam"]).status == .created)
             #expect(try await server.store.judgments(of: held.itemID).count == 1)
+
+            // The item ana let expire was decided by ben: escalating it would reopen his decision (an appeal, which
+            // is not an annotator's), and skipping it gives back nothing.
+            let escalated = try await server.request(
+                .POST, "/api/v1/assignments/\(held.assignmentID)/escalate", token: people[0].token, json: ["note": "look again"])
+            #expect(escalated.status == .conflict && escalated.reason.contains("expired: only an item you hold can be escalated"),
+                    "\(escalated.text)")
+            #expect(try await ana.skip(held.assignmentID).status == .noContent)
+            #expect(try await server.store.stats(of: queue.id).skips == 0, "an expired lease is not a skip")
+            let cases = try await server.request(.GET, "/api/v1/queues/\(queue.name)/arbitration")
+            #expect(try #require(try cases.object()["data"]?.arrayValue).isEmpty, "\(cases.text)")
+            #expect(try await server.store.finalLabels(in: queue.id, after: nil, limit: 10).map(\.labels) == [["spam"]])
         }
     }
 
@@ -161,6 +173,9 @@ struct LabelingLoopTests {
             #expect(try await ana.next(queue.name) == nil)
             #expect(try await ben.next(queue.name)?.itemID == lease.itemID)
             #expect(try await ana.submit(lease.assignmentID, labels: ["none"]).status == .conflict)
+            let escalated = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/escalate", token: people[0].token, json: ["note": "unsure"])
+            #expect(escalated.status == .conflict && escalated.reason.contains("was skipped"), "\(escalated.text)")
             #expect(try await server.store.stats(of: queue.id).skips == 1)
         }
     }
