@@ -13,10 +13,7 @@ extension DecodingError {
     /// error.reason(decoding: body)   // "not valid JSON: line 1, column 13: unexpected end of file"
     /// ```
     public func reason(decoding document: Data? = nil) -> String {
-        func field(_ path: [any CodingKey]) -> String {
-            let text = path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
-            return text.hasPrefix(".") ? String(text.dropFirst()) : text
-        }
+        let field = Self.field
         switch self {
         case .keyNotFound(let key, let context):
             return "\(field(context.codingPath + [key])): is required"
@@ -48,6 +45,12 @@ extension DecodingError {
         @unknown default:
             return "could not be read: \(self)"
         }
+    }
+
+    /// A coding path as a JSON path: `schema.labels[2].code`.
+    static func field(_ path: [any CodingKey]) -> String {
+        let text = path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        return text.hasPrefix(".") ? String(text.dropFirst()) : text
     }
 
     /// Foundation's words for a bad id or time, in a client's; anything else (Assay's own messages) as it is.

@@ -35,7 +35,7 @@ extension Decoder {
         let names = Set(Known.allCases.map(\.stringValue))
         guard let unknown = keys.map(\.stringValue).sorted().first(where: { !names.contains($0) }) else { return }
         throw AssayError.invalidInput(
-            field: (codingPath.map(\.stringValue) + [unknown]).joined(separator: "."), line: nil,
+            field: DecodingError.field(codingPath + [AnyCodingKey(stringValue: unknown)]), line: nil,
             reason: "not a \(noun) here (the \(noun)s are \(names.sorted().joined(separator: ", ")))")
     }
 }

@@ -88,7 +88,12 @@ public struct CalibrationDraft: Codable, Sendable, Equatable {
                 people: participants.people.map(\.uuidString))
         }
 
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case vendors, teams, people
+        }
+
         public init(from decoder: any Decoder) throws {
+            try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
             let container = try decoder.container(keyedBy: CodingKeys.self)
             vendors = try container.decodeIfPresent([String].self, forKey: .vendors) ?? []
             teams = try container.decodeIfPresent([String].self, forKey: .teams) ?? []
@@ -129,9 +134,20 @@ public struct CalibrationDraft: Codable, Sendable, Equatable {
         return self
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, items, participants
         case opensAt = "opens_at", closesAt = "closes_at"
+    }
+
+    /// Decodes a draft; a key it does not know is refused.
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name), items: try container.decode([String].self, forKey: .items),
+            participants: try container.decode(Participants.self, forKey: .participants),
+            opensAt: try container.decodeIfPresent(Date.self, forKey: .opensAt),
+            closesAt: try container.decode(Date.self, forKey: .closesAt))
     }
 }
 

@@ -94,9 +94,21 @@ public struct ExamDraft: Codable, Sendable, Equatable {
         return self
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, items, training
         case passMark = "pass_mark", qualificationDays = "qualification_days", retakeAfterHours = "retake_after_hours"
+    }
+
+    /// Decodes a draft; a key it does not know is refused (`"trainig": true` made a qualification exam).
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name), items: try container.decode([String].self, forKey: .items),
+            passMark: try container.decode(Double.self, forKey: .passMark),
+            qualificationDays: try container.decodeIfPresent(Int.self, forKey: .qualificationDays),
+            training: try container.decodeIfPresent(Bool.self, forKey: .training),
+            retakeAfterHours: try container.decodeIfPresent(Int.self, forKey: .retakeAfterHours))
     }
 }
 

@@ -161,8 +161,18 @@ public struct ConsensusOutcome: Sendable, Equatable {
 }
 
 extension ConsensusRule {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case kind
         case minimumAgreement = "minimum_agreement"
+    }
+
+    /// Decodes a rule; from a person, a key it does not know is refused (`"minimum_agrement"` left the rule without
+    /// its threshold).
+    public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            kind: try container.decode(Kind.self, forKey: .kind),
+            minimumAgreement: try container.decodeIfPresent(Double.self, forKey: .minimumAgreement))
     }
 }

@@ -209,12 +209,13 @@ public struct LabelOption: Codable, Sendable, Equatable {
 }
 
 extension LabelSchema {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, labels, rationale
     }
 
-    /// Decodes a schema; `rationale` defaults to optional.
+    /// Decodes a schema; `rationale` defaults to optional. From a person, a key it does not know is refused.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             kind: try container.decode(Kind.self, forKey: .kind),
@@ -224,12 +225,14 @@ extension LabelSchema {
 }
 
 extension LabelOption {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case code, name, description, severe, exclusive
     }
 
-    /// Decodes a label; `name` defaults to the code, `severe` and `exclusive` to false.
+    /// Decodes a label; `name` defaults to the code, `severe` and `exclusive` to false. From a person, a key it does
+    /// not know is refused (`"exclusiv": true` left the label combinable without a word).
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             code: try container.decode(String.self, forKey: .code),
