@@ -73,7 +73,9 @@ public enum ItemRows {
         }
         return ItemDraft(
             externalID: externalID, content: content,
-            market: (try row.optionalText("market") ?? metaText("market")).flatMap(Locale.normalizedMarket),
+            market: try (try row.optionalText("market") ?? metaText("market")).flatMap {
+                try Locale.normalizedMarket($0, line: row.line)
+            },
             language: language,
             source: try row.optionalText("source"),
             priority: try row.optionalInteger("priority") ?? 0,

@@ -94,7 +94,9 @@ public struct QAVerdict: Codable, Sendable, Equatable {
         self.init(
             correct: try container.decodeIfPresent(Bool.self, forKey: .correct),
             labels: try container.decodeIfPresent([String].self, forKey: .labels),
-            errorCategory: try container.decodeIfPresent(String.self, forKey: .errorCategory),
+            // A blank category (a form's empty field) is no category, not a category named "".
+            errorCategory: try container.decodeIfPresent(String.self, forKey: .errorCategory)
+                .map(\.trimmingBlanksAndNewlines).flatMap { $0.isEmpty ? nil : $0 },
             severity: try container.decodeIfPresent(QAReview.Severity.self, forKey: .severity))
     }
 }

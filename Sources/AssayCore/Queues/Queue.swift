@@ -142,6 +142,12 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         guard trimmed != ".", trimmed != ".." else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a queue name cannot be '.' or '..'")
         }
+        // Every role reads the queue list, description included: a long policy belongs in the guidelines.
+        if let description, description.count > 20_000 {
+            throw AssayError.invalidInput(
+                field: "description", line: nil,
+                reason: "must be at most 20000 characters, got \(description.count); publish long policy as guidelines")
+        }
         let overlap = self.overlap ?? 1
         guard (1...50).contains(overlap) else {
             throw AssayError.invalidInput(field: "overlap", line: nil, reason: "must be 1 to 50, got \(overlap)")
@@ -153,7 +159,7 @@ public struct QueueDraft: Codable, Sendable, Equatable {
         }
         return Queue(
             id: id, name: trimmed, description: description ?? "", domain: domain ?? "general",
-            markets: Locale.normalizedMarkets(markets ?? []),
+            markets: try Locale.normalizedMarkets(markets ?? []),
             languages: try Locale.normalizedCodes(languages ?? []),
             schema: try schema.validated(), overlap: overlap, leaseSeconds: lease,
             consensus: try (consensus ?? .majority).validated(for: schema.kind), ordering: ordering ?? .priority,

@@ -6,12 +6,19 @@ import Foundation
 /// try Locale.normalizedCode(" PT_br ")   // "pt-BR"
 /// try Locale.normalizedCode("zh-hans-cn") // "zh-Hans-CN"
 /// try Locale.normalizedCode("english")   // throws: not a language code
-/// Locale.normalizedMarket(" br ")        // "BR"
+/// try Locale.normalizedMarket(" br ")    // "BR"
+/// try Locale.normalizedMarket("br\u{0B}") // throws: not a market code
 /// ```
 extension Locale {
-    /// Language codes normalised as ``normalizedCode(_:field:line:)`` does, blank ones dropped.
+    /// Language codes normalised as ``normalizedCode(_:field:line:)`` does, blank ones dropped, each once.
     static func normalizedCodes(_ codes: [String], field: String = "languages") throws -> [String] {
-        try codes.compactMap { try normalizedCode($0, field: field) }
+        once(try codes.compactMap { try normalizedCode($0, field: field) })
+    }
+
+    /// The codes in their order, each once: `["en", "EN"]` is one language after normalising.
+    private static func once(_ codes: [String]) -> [String] {
+        var seen = Set<String>()
+        return codes.filter { seen.insert($0).inserted }
     }
 
     /// A BCP 47 language tag in its usual casing: the language lower-case (`pt`), a script title-case (`Hans`), a
@@ -51,15 +58,32 @@ extension Locale {
         return parts.joined(separator: "-")
     }
 
-    /// Market codes normalised as ``normalizedMarket(_:)`` does, blank ones dropped.
-    static func normalizedMarkets(_ markets: [String]) -> [String] {
-        markets.compactMap(normalizedMarket)
+    /// Market codes normalised as ``normalizedMarket(_:field:line:)`` does, blank ones dropped, each once.
+    static func normalizedMarkets(_ markets: [String], field: String = "markets") throws -> [String] {
+        once(try markets.compactMap { try normalizedMarket($0, field: field) })
     }
 
     /// A market code trimmed and upper-cased (`br` → `BR`); nil for a blank one. Markets are the team's own
-    /// names (`BR`, `LATAM`), so only their case is made one.
-    static func normalizedMarket(_ raw: String) -> String? {
+    /// names (`BR`, `LATAM`, `EU_WEST`), so beyond their case only their shape is checked: up to 32 letters, digits,
+    /// `-` and `_`. A control character or a space in one made a market no reviewer's list would ever match.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for anything else.
+    public static func normalizedMarket(_ raw: String, field: String = "market", line: Int? = nil) throws -> String? {
+        // Most arrive as they are stored (`US`): every imported item may have one.
+        if (2...3).contains(raw.utf8.count), raw.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            return raw
+        }
         let trimmed = raw.trimmingBlanks.uppercased()
-        return trimmed.isEmpty ? nil : trimmed
+        guard !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= 32,
+            trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+        else {
+            let shown = trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control }
+                ? "a code holding a control character" : "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")'"
+            throw AssayError.invalidInput(
+                field: field, line: line,
+                reason: "\(shown) is not a market code: up to 32 letters, digits, - and _, such as US, BR or LATAM")
+        }
+        return trimmed
     }
 }

@@ -77,13 +77,17 @@ public struct PersonDraft: Codable, Sendable, Equatable {
 
     /// The draft with names trimmed and codes normalised, or an error naming the field that is wrong.
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for an empty name, or a vendor lead
-    ///   without a vendor.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for an empty name or one over 200 characters, a
+    ///   vendor lead without a vendor, or a language or market code that is not one.
     public func validated() throws -> PersonDraft {
         var draft = self
         draft.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !draft.name.isEmpty else {
             throw AssayError.invalidInput(field: "name", line: nil, reason: "a person needs a name")
+        }
+        // As vendor, team and queue names: a name is shown in every list and report row.
+        guard draft.name.count <= 200 else {
+            throw AssayError.invalidInput(field: "name", line: nil, reason: "must be at most 200 characters, got \(draft.name.count)")
         }
         let external = (externalID ?? Slug.make(from: draft.name)).trimmingCharacters(in: .whitespaces)
         if externalID == nil, external.isEmpty {
@@ -98,7 +102,7 @@ public struct PersonDraft: Codable, Sendable, Equatable {
             throw AssayError.invalidInput(field: "vendor_id", line: nil, reason: "a vendor lead must belong to a vendor")
         }
         draft.languages = try Locale.normalizedCodes(languages)
-        draft.markets = Locale.normalizedMarkets(markets)
+        draft.markets = try Locale.normalizedMarkets(markets)
         return draft
     }
 }
