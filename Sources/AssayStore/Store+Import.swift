@@ -213,11 +213,21 @@ extension Store {
     ///
     /// Each stored judgment also records a submitted assignment, so the annotator is never routed that item.
     ///
+    /// A row naming a person who does not label (an admin, analyst or vendor lead) is refused: their "judgments"
+    /// would count toward overlap and consensus. So is one submitted more than five minutes from now, a clock or
+    /// time-zone mistake that would date work in weeks to come.
+    ///
     /// - Parameter origin: `.imported` for judgments from other tools; the demo simulator passes `.assay`.
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line of the first bad row.
     public func importJudgments(
         _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
     ) async throws -> ImportReport {
+        let latest = now.addingTimeInterval(5 * 60)
+        if let future = judgments.first(where: { $0.submittedAt > latest }) {
+            throw AssayError.invalidInput(
+                field: "submitted_at", line: future.line,
+                reason: "\(future.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)")
+        }
         let checked = try judgments.map { row in
             do {
                 return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
@@ -234,8 +244,16 @@ extension Store {
                     field: "item_external_id", line: missing.line,
                     reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the items first")
             }
-            let (people, created) = try await Self.annotatorIDs(
+            let (people, created, nonLabelers) = try await Self.annotatorIDs(
                 forExternalIDs: Set(judgments.map(\.annotatorExternalID)), for: queue, now: now, sql)
+            if let row = judgments.first(where: { nonLabelers[$0.annotatorExternalID.composed] != nil }),
+                let role = nonLabelers[row.annotatorExternalID.composed]
+            {
+                throw AssayError.invalidInput(
+                    field: "annotator_external_id", line: row.line,
+                    reason: "'\(row.annotatorExternalID)' is \(role == .vendorLead ? "a" : "an") \(role.rawValue.replacingOccurrences(of: "_", with: " ")), "
+                        + "who does not label: judgments are made by annotators, arbitrators and QA reviewers")
+            }
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
             // Each judgment records the guidelines version in force when it was made, as a live submit does.
@@ -495,17 +513,20 @@ extension Store {
     }
 
     /// The people with these external ids; one unknown becomes a new annotator, logged as `person.created` (by
-    /// nobody: the import made them).
+    /// nobody: the import made them). Those found whose role does not label come back apart, by external id.
     private static func annotatorIDs(
         forExternalIDs externalIDs: Set<String>, for queue: Queue, now: Date, _ sql: any SQLDatabase
-    ) async throws -> (ids: [String: UUID], created: Int) {
+    ) async throws -> (ids: [String: UUID], created: Int, nonLabelers: [String: Role]) {
         var found: [String: UUID] = [:]
+        var nonLabelers: [String: Role] = [:]
         // Composed, as people's external ids are stored (``Swift/String/composed``): a Label Studio export's
         // decomposed "josé" is the same person as the composed one.
         let all = Array(Set(externalIDs.map(\.composed)))
         for chunk in all.chunks() {
-            for row in try await sql.raw("SELECT id, external_id FROM people WHERE external_id IN (\(binds: chunk))").all() {
-                found[try row.string("external_id")] = try row.uuid("id")
+            for row in try await sql.raw("SELECT id, external_id, role FROM people WHERE external_id IN (\(binds: chunk))").all() {
+                let externalID = try row.string("external_id")
+                found[externalID] = try row.uuid("id")
+                if let role = Role(rawValue: try row.string("role")), !role.labels { nonLabelers[externalID] = role }
             }
         }
         var created: [AuditEvent] = []
@@ -523,6 +544,6 @@ extension Store {
             }
         }
         try await AuditLog.append(created, sql)
-        return (found, created.count)
+        return (found, created.count, nonLabelers)
     }
 }

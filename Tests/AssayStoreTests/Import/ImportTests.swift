@@ -117,6 +117,18 @@ struct ImportTests {
             #expect(try await store.stats(of: queue.id) == QueueStats(
                 items: 3, completedItems: 2, judgments: 5, skips: 0, resolvedItems: 1, unresolvedItems: 1))
 
+            // A person who does not label, and a time to come, are refused by line.
+            let lead = try await store.createPerson(PersonDraft(externalID: "dana", name: "Dana", role: .analyst), now: Date())
+            await #expect(throws: AssayError.invalidInput(
+                field: "annotator_external_id", line: 3,
+                reason: "'dana' is an analyst, who does not label: judgments are made by annotators, arbitrators and QA reviewers")
+            ) { try await store.importJudgments([row("item-0001", "vendor-a", "spam", line: 2), row("item-0002", lead.externalID, "spam", line: 3)], into: queue, now: Date()) }
+            let future = ImportedJudgment(
+                itemExternalID: "item-0001", annotatorExternalID: "vendor-a", labels: ["spam"], rationale: nil,
+                startedAt: nil, submittedAt: Date().addingTimeInterval(3_600), line: 7)
+            let later = await #expect(throws: AssayError.self) { try await store.importJudgments([future], into: queue, now: Date()) }
+            #expect(later?.description.hasPrefix("line 7: submitted_at: ") == true && later?.description.contains("is in the future") == true)
+            #expect(try await store.stats(of: queue.id).judgments == 5, "nothing more landed")
             // vendor-a judged every item elsewhere, so Assay has nothing to route to them.
             let vendorA = try await store.people(ofVendor: nil, after: nil, limit: 10).first { $0.externalID == "vendor-a" }!
             #expect(try await store.leaseNextItem(in: queue, for: vendorA, now: Date()) == nil)
