@@ -63,12 +63,13 @@ public struct ImportFile: Sendable {
 
     /// Pass one: every problem in the file (up to `limit`), each naming its line; empty when all rows are good.
     ///
-    /// For judgments it also asks the store whether each row's item is in the queue, so that a file naming an
-    /// unknown item is refused before any of it is loaded.
+    /// For judgments it also asks the store whether each row's item is in the queue and whether its annotator is
+    /// someone who labels, and checks no row was submitted after `now`: the load commits batch by batch, so a row
+    /// refused only there would leave the batches before it stored.
     ///
     /// - Parameter heartbeat: called after each batch of rows, so a long check shows it is alive.
     public func problems(
-        limit: Int = 20, in queue: Queue, store: Store, heartbeat: () async throws -> Void = {}
+        limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), heartbeat: () async throws -> Void = {}
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
         var items = ItemRowCheck(queue: queue)
@@ -76,6 +77,7 @@ public struct ImportFile: Sendable {
             try await forEachBatch(of: 20_000) { rows, _ in
                 try await heartbeat()
                 var rowsByItem: [String: Int] = [:]
+                var rowsByAnnotator: [String: Int] = [:]
                 for row in rows where problems.count < limit {
                     do {
                         if judgments {
@@ -88,7 +90,9 @@ public struct ImportFile: Sendable {
                                 } catch let error as AssayError {
                                     throw error.at(line: row.line)
                                 }
+                                try judgment.requireSubmitted(by: now)
                                 rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
+                                rowsByAnnotator[judgment.annotatorExternalID] = rowsByAnnotator[judgment.annotatorExternalID] ?? row.line
                             }
                         } else {
                             _ = try items.draft(from: row)
@@ -98,6 +102,12 @@ public struct ImportFile: Sendable {
                     }
                 }
                 guard !rowsByItem.isEmpty else { return }
+                let others = try await store.peopleWhoDoNotLabel(among: Set(rowsByAnnotator.keys))
+                for (externalID, line) in rowsByAnnotator.sorted(by: { $0.value < $1.value }) where problems.count < limit {
+                    if let role = others[externalID.composed] {
+                        problems.append(ImportedJudgment.notLabeling(externalID, role: role, line: line))
+                    }
+                }
                 let missing = try await store.missingItems(Set(rowsByItem.keys), in: queue.id)
                 for item in missing.sorted(by: { rowsByItem[$0]! < rowsByItem[$1]! }) where problems.count < limit {
                     problems.append(.invalidInput(

@@ -222,12 +222,7 @@ extension Store {
     public func importJudgments(
         _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
     ) async throws -> ImportReport {
-        let latest = now.addingTimeInterval(5 * 60)
-        if let future = judgments.first(where: { $0.submittedAt > latest }) {
-            throw AssayError.invalidInput(
-                field: "submitted_at", line: future.line,
-                reason: "\(future.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)")
-        }
+        for judgment in judgments { try judgment.requireSubmitted(by: now) }
         let checked = try judgments.map { row in
             do {
                 return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
@@ -249,10 +244,7 @@ extension Store {
             if let row = judgments.first(where: { nonLabelers[$0.annotatorExternalID.composed] != nil }),
                 let role = nonLabelers[row.annotatorExternalID.composed]
             {
-                throw AssayError.invalidInput(
-                    field: "annotator_external_id", line: row.line,
-                    reason: "'\(row.annotatorExternalID)' is \(role == .vendorLead ? "a" : "an") \(role.rawValue.replacingOccurrences(of: "_", with: " ")), "
-                        + "who does not label: judgments are made by annotators, arbitrators and QA reviewers")
+                throw ImportedJudgment.notLabeling(row.annotatorExternalID, role: role, line: row.line)
             }
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
@@ -485,6 +477,22 @@ extension Store {
 
     /// The external ids, of those given, that name no item in the queue: for checking a judgments file before
     /// loading any of it.
+    /// Of these external ids, the people whose role does not label (admins, analysts, vendor leads), with the role:
+    /// a judgments file naming them is refused (see ``importJudgments(_:into:origin:now:)``).
+    public func peopleWhoDoNotLabel(among externalIDs: Set<String>) async throws -> [String: Role] {
+        let sql = try sql()
+        var found: [String: Role] = [:]
+        for chunk in Array(Set(externalIDs.map(\.composed))).chunks() {
+            for row in try await sql.raw("""
+                SELECT external_id, role FROM people WHERE external_id IN (\(binds: chunk))
+                  AND role NOT IN (\(binds: Role.allCases.filter(\.labels).map(\.rawValue)))
+                """).all() {
+                if let role = Role(rawValue: try row.string("role")) { found[try row.string("external_id")] = role }
+            }
+        }
+        return found
+    }
+
     public func missingItems(_ externalIDs: Set<String>, in queueID: UUID) async throws -> Set<String> {
         let found = try await Self.itemIDs(forExternalIDs: externalIDs, in: queueID, sql())
         return externalIDs.subtracting(found.keys)

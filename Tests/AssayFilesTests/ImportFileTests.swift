@@ -25,6 +25,30 @@ struct ImportFileTests {
         #expect(!emptyAtTheEnd, "an import that stored nothing changes no statistics")
     }
 
+    @Test("the check pass finds what the load would refuse: a person who does not label, a time to come",
+          arguments: TestBackend.allCases)
+    func checksWhatTheLoadRefuses(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store, name: "checked")
+            try await Fixtures.items(store, into: queue, count: 3)
+            _ = try await store.createPerson(PersonDraft(externalID: "lead-1", name: "Lead", role: .analyst), now: Date())
+            let folder = try ScratchFolder()
+            defer { folder.remove() }
+            let path = try folder.write("judgments.csv", """
+                item_external_id,annotator_external_id,label,submitted_at
+                item-0001,w-1,spam,2026-11-01T10:00:00Z
+                item-0002,lead-1,spam,2026-11-01T10:00:00Z
+                item-0003,w-1,spam,2999-01-01T00:00:00Z
+                """)
+            let problems = try await ImportFile(path: path, format: nil, judgments: true).problems(in: queue, store: store)
+            #expect(problems.map(\.line) == [3, 4], "\(problems)")
+            #expect(problems.first?.description.contains("'lead-1' is an analyst, who does not label") == true)
+            #expect(problems.last?.description.contains("submitted_at: 2999-01-01T00:00:00Z is in the future") == true)
+            #expect(try await store.stats(of: queue.id).judgments == 0)
+        }
+    }
+
     @Test("a judgment import on PostgreSQL leaves the tables it grew analyzed",
           .enabled(if: TestBackend.allCases.contains(.postgres)))
     func analyzesWhatItGrew() async throws {

@@ -182,6 +182,29 @@ public struct ImportedJudgment: Sendable, Equatable {
     public subscript<Value>(dynamicMember field: KeyPath<JudgmentRecord, Value>) -> Value {
         record[keyPath: field]
     }
+
+    /// How far ahead of the importer's clock a submitted time may be: clocks drift, but a time hours ahead is a
+    /// time-zone mistake that would date the work in days to come.
+    public static let clockTolerance: TimeInterval = 5 * 60
+
+    /// Throws unless the judgment was submitted by `now` (give or take ``clockTolerance``).
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line.
+    public func requireSubmitted(by now: Date) throws {
+        guard record.submittedAt > now.addingTimeInterval(Self.clockTolerance) else { return }
+        throw AssayError.invalidInput(
+            field: "submitted_at", line: line,
+            reason: "\(record.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)")
+    }
+
+    /// The refusal of a row naming someone whose role does not label: their "judgments" would count toward overlap
+    /// and consensus.
+    public static func notLabeling(_ externalID: String, role: Role, line: Int?) -> AssayError {
+        .invalidInput(
+            field: "annotator_external_id", line: line,
+            reason: "'\(externalID)' is \(role == .vendorLead ? "a" : "an") \(role.rawValue.replacingOccurrences(of: "_", with: " ")), "
+                + "who does not label: judgments are made by annotators, arbitrators and QA reviewers")
+    }
 }
 
 extension Judgment {

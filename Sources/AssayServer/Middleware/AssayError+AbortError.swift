@@ -42,8 +42,16 @@ struct RequestBodyErrors: AsyncMiddleware {
             let body = request.body.data.map { Data($0.readableBytesView) }
             let reason = error.reason(decoding: body)
             throw Abort(.badRequest, reason: reason.hasPrefix("not valid JSON") ? "the body is \(reason)" : reason)
+        } catch let error as any AbortError where error.status == .payloadTooLarge && error.reason == "Payload Too Large" {
+            // Vapor's words for a body over the route's limit name neither the limit nor the way round it.
+            throw AssayError.tooLarge(
+                "the body is larger than \(Self.jsonLimit), the most a JSON request may carry; send large files to "
+                    + "POST /api/v1/queues/{queue}/imports, a background import")
         }
     }
+
+    /// The largest JSON body a route collects (``configure(_:settings:)`` sets the routes' default).
+    static let jsonLimit = "2 MB"
 
     /// The 415 for an API body not sent as JSON (see ``Vapor/Request/jsonBody(_:)``), naming the header it needs.
     static func notJSON(_ request: Request) -> Abort {

@@ -104,6 +104,12 @@ struct BadInputTests {
             let oversized = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/items", body: Data(huge.utf8), contentType: "text/csv")
             #expect(oversized.status == .payloadTooLarge)
+            // A JSON body over the routes' 2 MB says so, and where large files go.
+            let longGuideline = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/guidelines", json: ["markdown": .string(String(repeating: "x", count: 2_100_000))])
+            #expect(longGuideline.status == .payloadTooLarge
+                    && longGuideline.reason.hasPrefix("the body is larger than 2 MB, the most a JSON request may carry"),
+                    "\(longGuideline.text.prefix(300))")
 
             let missingColumn = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/items", body: Data("text,language\nhello,en\n".utf8),

@@ -46,20 +46,24 @@ struct ItemsController: RouteCollection {
 
 /// Reads an import body as it streams in, in the format named by `?format=` or the `Content-Type`.
 enum Upload {
-    static func rows(of req: Request, requiredColumns: [[String]]) async throws -> [ImportRow] {
+    /// Where a file too large for one request goes instead: items and judgments to a background import; gold
+    /// and predictions, which have none, to the command line, which reads a file of any size.
+    static let toBackgroundImport = "send it to POST /api/v1/queues/{queue}/imports instead"
+
+    static func rows(of req: Request, requiredColumns: [[String]], largerFiles: String = toBackgroundImport) async throws
+        -> [ImportRow]
+    {
         let format = try self.format(of: req)
         let limit = req.application.importByteLimit
-        try requireDeclaredLength(
-            of: req, atMost: limit,
-            "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
+        let tooLarge = "the body is larger than \(limit / 1_048_576) MiB; \(largerFiles)"
+        try requireDeclaredLength(of: req, atMost: limit, tooLarge)
         var reader = ImportRowReader(format: format, requiredColumns: requiredColumns)
         var rows: [ImportRow] = []
         var received = 0
         for try await buffer in req.body {
             received += buffer.readableBytes
             guard received <= limit else {
-                throw AssayError.tooLarge(
-                    "the body is larger than \(limit / 1_048_576) MiB; send it to POST /api/v1/queues/{queue}/imports instead")
+                throw AssayError.tooLarge(tooLarge)
             }
             rows += try reader.feed(buffer.readableBytesView)
         }

@@ -31,7 +31,9 @@ struct PredictionsController: RouteCollection {
         guard let predictor = try Self.predictor(of: req) else {
             throw AssayError.invalidInput(field: "predictor", line: nil, reason: "name the model as ?predictor=NAME@VERSION")
         }
-        let rows = try await Upload.rows(of: req, requiredColumns: PredictionRows.requiredColumns)
+        let rows = try await Upload.rows(
+            of: req, requiredColumns: PredictionRows.requiredColumns,
+            largerFiles: "import it with `assay models import`, which reads a file of any size, or split it")
         let drafts = try rows.readEach { try PredictionRows.predictions(from: $0, modelVersion: predictor.version) }
         return JSONBody(try await req.store.importPredictions(drafts, from: predictor, into: queue, now: req.now))
     }

@@ -50,7 +50,9 @@ struct QualityController: RouteCollection {
         let actor = try req.actor()
         try Policy.requireCanManageGold(actor)
         let queue = try await req.pathQueue()
-        let rows = try await Upload.rows(of: req, requiredColumns: [["external_id", "item_external_id", "item"], ["labels", "label"]])
+        let rows = try await Upload.rows(
+            of: req, requiredColumns: [["external_id", "item_external_id", "item"], ["labels", "label"]],
+            largerFiles: "import it with `assay gold import`, which reads a file of any size, or split it")
         let drafts = try rows.readEach { [try GoldRows.gold(from: $0)] }
         return JSONBody(try await req.store.importGold(drafts, into: queue, by: actor.person, now: req.now))
     }
