@@ -35,6 +35,8 @@
     busy = true;
     file = null;
     picker.clear();
+    // The rationale just written leaves with its case: keys 1–9 must choose on the next one, not type into it.
+    if (document.activeElement === rationale) rationale.blur();
     rationale.value = "";
     promote.checked = false;
     votes.replaceChildren();
@@ -97,6 +99,10 @@
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey) return;
     const typing = Assay.typing(event);
+    // Esc leaves the rationale box, so that 1–9 and G choose again instead of typing.
+    if (event.key === "Escape" && typing) { event.preventDefault(); event.target.blur(); return; }
+    // Enter on a focused link or button (Queues, Sign out, the guideline's summary) is that control's.
+    if (event.key === "Enter" && Assay.ownsEnter(event) && !event.ctrlKey) return;
     if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); decide(); return; }
     if (typing || event.ctrlKey || !file) return;
     if (event.key === "g" || event.key === "G") { event.preventDefault(); promote.checked = !promote.checked; return; }

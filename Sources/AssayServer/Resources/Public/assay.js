@@ -185,10 +185,18 @@ window.Assay = (function () {
   /** Whether a key event should be left to a text field. */
   function typing(event) { return event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement; }
 
+  /** Whether Enter belongs to the focused control: a link, a disclosure, a list, a button that is not a label.
+   * The screens' page-wide Enter (submit, decide, answer) must leave it alone, or a keyboard user could not follow
+   * the Queues link or sign out: Enter there submitted the judgment instead. */
+  function ownsEnter(event) {
+    return event.target instanceof Element
+      && event.target.closest("a[href], summary, select, button:not(.label)") !== null;
+  }
+
   /** Shows every covered media of `container` (the V key). */
   function revealAll(container) {
     container.querySelectorAll(".shield.covered").forEach(reveal);
   }
 
-  return { api, reason, renderItem, revealAll, labelPicker, labelNames, clock, typing };
+  return { api, reason, renderItem, revealAll, labelPicker, labelNames, clock, typing, ownsEnter };
 })();

@@ -87,6 +87,7 @@
   el("send").addEventListener("click", sendCorrection);
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.metaKey || event.ctrlKey) return;
+    if (event.key === "Enter" && Assay.ownsEnter(event)) return;
     if (event.key === "Enter" && !correction.hidden) { event.preventDefault(); sendCorrection(); return; }
     if (Assay.typing(event) || !task) return;
     const key = event.key.toLowerCase();

@@ -110,7 +110,7 @@
     if (event.altKey || event.metaKey || event.ctrlKey || !exam) return;
     if (event.key === "Enter") {
       // Enter on a focused button is that button's click; elsewhere it answers, or moves on from feedback.
-      if (event.target instanceof HTMLButtonElement && !event.target.classList.contains("label")) return;
+      if (Assay.ownsEnter(event)) return;
       event.preventDefault();
       answer();
       return;
