@@ -263,13 +263,16 @@ extension Store {
             """).all().map { row in
             CalibrationReport.Note(author: try row.string("name"), text: try row.string("text"), at: try row.date("created_at_ms"))
         }
-        func ranked(_ scores: [String: GoldScore]) -> [CalibrationReport.Row] {
-            scores.keys.sorted().map { CalibrationReport.Row(key: $0, name: nil, score: scores[$0]!) }
+        func ranked(_ scores: [String: GoldScore], names: [String: String] = [:]) -> [CalibrationReport.Row] {
+            scores.keys.sorted().map { CalibrationReport.Row(key: $0, name: names[$0], score: scores[$0]!) }
         }
+        // Labels by the names people see ("No violation", not `none`, which reads as "no label").
+        let labelNames = Dictionary(
+            (try await queue(id: session.queueID, sql)).schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         return CalibrationReport(
             sessionID: session.id, participants: people.count, answers: rows.count,
             people: people.keys.sorted().map { CalibrationReport.Row(key: $0, name: people[$0]!.name, score: people[$0]!.score) },
-            teams: ranked(teams), vendors: ranked(vendors), labels: ranked(labels), alpha: alpha, fleissKappa: kappa,
+            teams: ranked(teams), vendors: ranked(vendors), labels: ranked(labels, names: labelNames), alpha: alpha, fleissKappa: kappa,
             confusions: confusions.flatMap { reference, answers in
                 answers.map { CalibrationReport.Confusion(reference: reference, answered: $0.key, count: $0.value) }
             }.sorted { ($0.count, $1.reference, $1.answered) > ($1.count, $0.reference, $0.answered) },
