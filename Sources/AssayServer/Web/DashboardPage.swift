@@ -88,6 +88,9 @@ struct DashboardPage: Encodable {
     let showsDecisions: Bool
     /// Whether the figures are one vendor's (a vendor lead's view).
     let vendorScoped: Bool
+    /// What the figures cover, said once at the top for a vendor lead: their vendor's people, but for the
+    /// queue-wide progress and backlog.
+    let scope: String?
     let breakdown: [BreakdownRow]
     let breakdownCSV: String
     let confusion: String?
@@ -100,9 +103,11 @@ struct DashboardPage: Encodable {
 
     init(
         chrome: Chrome, queue: Queue, facts: ReportFacts, stats: QueueStats, period: ActivityPeriod, by dimension: ReportDimension,
-        exposure: [TeamExposure], statuses: [UUID: MemberStatus] = [:], model: ModelPanel? = nil
+        exposure: [TeamExposure], statuses: [UUID: MemberStatus] = [:], model: ModelPanel? = nil, vendor: String? = nil,
+        now: Date = Date()
     ) {
         self.model = model
+        scope = vendor.map { "Figures for \($0)'s people only; Progress is the whole queue's." }
         // Labels by the names the workbench gives them, as everywhere else on the page.
         let names = Dictionary(queue.schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         self.exposure = queue.schema.severeCodes.isEmpty ? nil : exposure.map { row in
@@ -115,7 +120,12 @@ struct DashboardPage: Encodable {
         self.chrome = chrome
         self.queue = queue.name
         let formatter = Calendar.utcDayFormatter
+        // Today's figures are so far, not a day's: its bar is marked, so that a short last bar reads as a day still
+        // going rather than a collapse.
+        let today = formatter.string(from: now)
+        let endsToday = formatter.string(from: period.to) == today
         self.period = "\(formatter.string(from: period.from)) to \(formatter.string(from: period.to))"
+            + (endsToday ? "; today so far" : "")
         days = activity.days.count
         let total = activity.total
         var tiles = [
@@ -123,7 +133,9 @@ struct DashboardPage: Encodable {
             Tile(title: "Average handling time", value: Figures.seconds(total.averageHandlingSeconds), detail: "per judgment"),
             Tile(title: "Gold accuracy", value: Figures.rate(total.gold), detail: Figures.interval(total.gold)),
             Tile(title: "QA score", value: Figures.rate(total.qa), detail: Figures.interval(total.qa)),
-            Tile(title: "Progress", value: "\(stats.completedItems) of \(stats.workItems)", detail: Self.progressDetail(stats)),
+            Tile(
+                title: vendor == nil ? "Progress" : "Progress (whole queue)", value: "\(stats.completedItems) of \(stats.workItems)",
+                detail: Self.progressDetail(stats)),
         ]
         let totals = facts.total
         if facts.decisionsIncluded {
@@ -138,7 +150,7 @@ struct DashboardPage: Encodable {
             ]
         }
         self.tiles = tiles
-        let short = activity.days.map { String($0.day.dropFirst(5)) }
+        let short = activity.days.map { $0.day == today ? "today" : String($0.day.dropFirst(5)) }
         volumeChart = SVGChart.bars(
             id: "volume", title: "Judgments per day", bars: zip(short, activity.days).map { ($0, Double($1.judgments)) })
         handlingChart = SVGChart.bars(
