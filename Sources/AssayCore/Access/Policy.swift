@@ -69,7 +69,7 @@ public enum Policy {
     /// Scores and the audit log: analysts see everything; a vendor lead sees their own vendor's people (the
     /// store filters by ``vendorScope(of:)``).
     public static func requireCanSeeScores(_ actor: Actor) throws {
-        try require(actor, in: [.admin, .analyst, .vendorLead], to: "see annotator scores or the audit log")
+        try require(actor, in: [.admin, .analyst, .vendorLead], to: "see scores, dashboards, reports or the audit log")
     }
 
     /// Reinstating annotators and changing a queue's quality settings.

@@ -165,7 +165,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels),
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render),
             tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay),
             exposure: queue.schema.severeCodes.map { code in
                 WorkbenchPage.Exposure(
@@ -183,7 +183,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("review", ReviewPage(
             chrome: try Chrome(req, title: "Review · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: queue.quality.qaBlind,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels)))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render)))
     }
 
     @Sendable func arbitration(req: Request) async throws -> View {
@@ -192,7 +192,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("arbitration", ReviewPage(
             chrome: try Chrome(req, title: "Arbitrate · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: false,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels)))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render)))
     }
 
     /// A queue's dashboard: volume, handling time, gold accuracy, QA score, agreement, arbitration and SLA by day
@@ -223,10 +223,12 @@ struct WebController: RouteCollection {
                 autoAccept: try await req.store.autoAcceptReport(of: queue), alignment: try await req.store.alignment(of: queue),
                 runs: try await req.store.llmRuns(in: queue))
         }
+        var vendorName: String?
+        if let vendorScope { vendorName = try await req.store.vendor(vendorScope.uuidString).name }
         return try await req.view.render("dashboard", DashboardPage(
             chrome: try Chrome(req, title: "Dashboard · \(queue.name)"), queue: queue, facts: facts, stats: stats,
             period: period, by: dimension, exposure: exposure, statuses: try await req.store.memberStatuses(in: queue),
-            model: model))
+            model: model, vendor: vendorName, now: req.now))
     }
 
     /// A queue's exams, to sit in the browser: a training exam shows after each answer whether it was right, the
@@ -247,7 +249,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("training", TrainingPage(
             chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, labels: LabelButton.all(of: queue, guideline: guideline),
-            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels), exams: exams))
+            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render), exams: exams))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
@@ -345,7 +347,8 @@ struct HomePage: Encodable {
     let queues: [QueueRow]
 }
 
-/// A label as a button: its number key (1–9) and the guideline passage shown when it has the focus.
+/// A label as a button: its number key (1–9) and the guideline passage shown when it has the focus, as HTML
+/// (``MarkdownHTML``: escaped, then marked up).
 struct LabelButton: Encodable {
     let code: String
     let name: String
@@ -358,7 +361,7 @@ struct LabelButton: Encodable {
         queue.schema.labels.enumerated().map { index, label in
             LabelButton(
                 code: label.code, name: label.name, description: label.description, key: index < 9 ? String(index + 1) : nil,
-                passage: guideline?.passages[label.code], exclusive: label.exclusive)
+                passage: guideline?.passages[label.code].map(MarkdownHTML.render), exclusive: label.exclusive)
         }
     }
 }

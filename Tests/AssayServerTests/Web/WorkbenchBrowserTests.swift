@@ -76,11 +76,19 @@ struct WorkbenchBrowserTests {
                 try await browser.waitUntil("the tally after a reload") { try await browser.text("#tally") == "5" }
                 // Enter on a focused Skip presses Skip: the last item is skipped, not submitted with the label chosen.
                 try await browser.waitUntil("the last item") { try await browser.text("#assignment-id") != "–" }
+                // Enter on a focused link is the link's: the brand link leaves the page, and nothing is submitted.
+                try await browser.press("3")
+                _ = try await browser.script("document.querySelector('a.brand').focus()")
+                try await browser.press("\n")
+                try await browser.waitUntil("the home page, by the link") { try await browser.currentURL() == server.baseURL + "/" }
+                #expect(try await store.stats(of: queue.id).judgments == 5, "Enter on a link submitted nothing")
+                try await browser.open(server.baseURL + "/work/\(queue.name)")
+                try await browser.waitUntil("the last item, still held") { try await browser.text("#assignment-id") != "–" }
                 try await browser.press("3")
                 _ = try await browser.script("document.getElementById('skip').focus()")
                 try await browser.press("\n")
                 try await browser.waitUntil("the queue is done") {
-                    try await browser.text("#status") == "No more items for you in this queue right now."
+                    try await browser.text("#status").hasPrefix("No more items for you in this queue right now")
                 }
                 #expect(try await browser.text("#tally") == "5")
             }

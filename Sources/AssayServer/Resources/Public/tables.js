@@ -9,7 +9,9 @@
       if (!button) return;
       button.addEventListener("click", () => {
         const numeric = button.dataset.sort === "number";
-        const descending = th.getAttribute("aria-sort") !== "descending";
+        // Numbers largest first, text A to Z first; pressing again reverses.
+        const current = th.getAttribute("aria-sort");
+        const descending = current ? current !== "descending" : numeric;
         for (const other of headers) other.removeAttribute("aria-sort");
         th.setAttribute("aria-sort", descending ? "descending" : "ascending");
         const body = table.tBodies[0];

@@ -15,6 +15,7 @@
   let lease = null;
   let shownAt = 0;
   let busy = false;
+  let retry = null;  // the timer that asks again after "no more items"
   const blurAllMedia = root.dataset.blurAllMedia === "true";
 
   // The stretch of unbroken work, on the server's clock: a pause of ten minutes or more starts a new one.
@@ -38,10 +39,16 @@
     el("assignment-id").textContent = "–";
     el("lease").textContent = "–";
     el("timer").textContent = "–";
+    clearTimeout(retry);
     say("Loading the next item…");
     const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/next");
     busy = false;
-    if (reply.status === 204) { say("No more items for you in this queue right now."); return; }
+    if (reply.status === 204) {
+      // Leases others let expire come back to the pool: look again now and then, as the person would by reloading.
+      say("No more items for you in this queue right now; looking again every 30 seconds.");
+      retry = setTimeout(next, 30_000);
+      return;
+    }
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
     lease = reply.body;
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
@@ -203,9 +210,8 @@
     const typing = Assay.typing(event);
     // Esc leaves the rationale box, so that the keys work again (E to escalate with the reason just written).
     if (event.key === "Escape" && typing) { event.preventDefault(); event.target.blur(); return; }
-    // Enter on a focused button other than a label (Skip, Escalate, Take a break…) presses that button.
-    const onButton = event.target instanceof HTMLButtonElement && !el("labels").contains(event.target);
-    if (event.key === "Enter" && onButton && !event.ctrlKey) return;
+    // Enter on a focused link or button other than a label (Skip, Escalate, Queues…) is that control's.
+    if (event.key === "Enter" && Assay.ownsEnter(event) && !event.ctrlKey) return;
     if (event.key === "Enter" && (!typing || event.ctrlKey)) { event.preventDefault(); submit(); return; }
     if (typing || event.ctrlKey) return;
     if (lease && picker.key(event.key)) { event.preventDefault(); choseLabel(); return; }
