@@ -73,6 +73,10 @@ public struct ImportFile: Sendable {
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
         var items = ItemRowCheck(queue: queue)
+        // Each (item, annotator) pair's first line, by the pair's hash: a judgments file may be tens of millions of
+        // rows, too many to keep their ids. Two pairs sharing a 64-bit hash, about one chance in a million for ten
+        // million rows, would be reported as a repeat; the message names both lines, so the mistake shows.
+        var firstLines: [Int: Int] = [:]
         do {
             try await forEachBatch(of: 20_000) { rows, _ in
                 try await heartbeat()
@@ -91,6 +95,12 @@ public struct ImportFile: Sendable {
                                     throw error.at(line: row.line)
                                 }
                                 try judgment.requireSubmitted(by: now)
+                                var hasher = Hasher()
+                                hasher.combine(judgment.itemExternalID)
+                                hasher.combine(judgment.annotatorExternalID)
+                                if let first = firstLines.updateValue(judgment.line, forKey: hasher.finalize()) {
+                                    throw judgment.repeating(line: first)
+                                }
                                 rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
                                 rowsByAnnotator[judgment.annotatorExternalID] = rowsByAnnotator[judgment.annotatorExternalID] ?? row.line
                             }
@@ -278,8 +288,10 @@ private final class BatchReader: @unchecked Sendable {
     }
 
     /// The next batch and the share of the file read so far; an empty last batch, then nil, at the end.
-    func next(batchSize: Int) throws -> ([ImportRow], Double)? {
+    func next(batchSize requested: Int) throws -> ([ImportRow], Double)? {
         guard !finished else { return nil }
+        // A batch of none would be handed back for ever without a byte read.
+        let batchSize = max(1, requested)
         while pending.count < batchSize, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             read += Double(chunk.count)
             pending += try reader.feed(chunk)

@@ -222,7 +222,12 @@ extension Store {
     public func importJudgments(
         _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
     ) async throws -> ImportReport {
-        for judgment in judgments { try judgment.requireSubmitted(by: now) }
+        var lines: [JudgmentPair: Int] = [:]
+        for judgment in judgments {
+            try judgment.requireSubmitted(by: now)
+            let pair = JudgmentPair(item: judgment.itemExternalID, annotator: judgment.annotatorExternalID)
+            if let first = lines.updateValue(judgment.line, forKey: pair) { throw judgment.repeating(line: first) }
+        }
         let checked = try judgments.map { row in
             do {
                 return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
@@ -554,4 +559,10 @@ extension Store {
         try await AuditLog.append(created, sql)
         return (found, created.count, nonLabelers)
     }
+}
+
+/// One person's judgment of one item, by external ids: what a judgments file may name once.
+private struct JudgmentPair: Hashable {
+    let item: String
+    let annotator: String
 }

@@ -121,6 +121,24 @@ struct ImportExportCommandTests {
             let again = try cli.assay(["import", items, "--queue", "order", "--batch-size", "3"])
             #expect(again.status == 0 && again.stdout.contains("Imported 0 of 7 rows into 'order' (7 already there)"), "\(again.stdout)")
             #expect(try await stored().map { $0.content["text"] } == (1...7).map { .string("row \($0)") })
+
+            // A batch of none would never read the file: refused before anything starts.
+            let none = try cli.assay(["import", items, "--queue", "order", "--batch-size", "0"])
+            #expect(none.status != 0 && none.stderr.contains("--batch-size must be at least 1, got 0"), "\(none.stderr)")
+
+            // A judgments file giving one person's answer on one item twice is refused with both lines, in one
+            // batch or two: the second answer would otherwise be dropped as "already there".
+            let twice = cli.folder.appendingPathComponent("twice.csv")
+            try Data("""
+                item_external_id,annotator_external_id,labels,submitted_at
+                a,w1,spam,2026-12-01T10:00:00Z
+                b,w1,spam,2026-12-01T10:00:00Z
+                c,w1,spam,2026-12-01T10:00:00Z
+                a,w1,ok,2026-12-01T10:01:00Z
+                """.utf8).write(to: twice)
+            let judged = try cli.assay(["import", twice.path, "--queue", "order", "--judgments", "--batch-size", "2"])
+            #expect(judged.status == 1 && judged.stderr.contains("twice.csv:5: annotator_external_id: 'w1' already judged item 'a' on line 2"),
+                    "\(judged.stderr)")
         }
     }
 
@@ -143,12 +161,19 @@ struct ImportExportCommandTests {
                 \(precomposed),jos\u{E9},ok,2026-12-01T10:00:00Z
                 \(decomposed),jose\u{301},ok,2026-12-01T10:01:00Z
                 """)
+            // One item, one person (josé spelt two ways): the second row is the same judgment again, refused as a repeat.
             let judged = try cli.assay(["import", judgments, "--queue", "cafes", "--judgments"])
-            #expect(judged.status == 0, "\(judged.stderr)")
+            #expect(judged.status == 1 && judged.stderr.contains("judgments.csv:3: annotator_external_id: 'jos\u{E9}' already judged item '\(precomposed)' on line 2"),
+                    "\(judged.stderr)")
+            let first = try cli.write("first.csv", """
+                item_external_id,annotator_external_id,label,submitted_at
+                \(decomposed),jose\u{301},ok,2026-12-01T10:01:00Z
+                """)
+            #expect(try cli.assay(["import", first, "--queue", "cafes", "--judgments"]).status == 0)
             let items = try await cli.store { store in try await store.items(in: try await store.queue("cafes").id, after: nil, limit: 10) }
             #expect(items.count == 1 && Array(items[0].externalID.utf8) == Array(precomposed.utf8), "stored composed")
             let stats = try await cli.store { store in try await store.stats(of: try await store.queue("cafes").id) }
-            #expect(stats.judgments == 1 && stats.completedItems == 0, "one item, one person (josé spelt two ways): the second row is the same judgment")
+            #expect(stats.judgments == 1 && stats.completedItems == 0, "the decomposed spelling found the composed item")
         }
     }
 

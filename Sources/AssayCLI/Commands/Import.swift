@@ -26,10 +26,14 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "The file holds judgments (item_external_id, annotator_external_id, labels, submitted_at, …).")
     var judgments = false
 
-    @Option(help: "Rows per transaction.")
+    @Option(help: "Rows per transaction (at least 1).")
     var batchSize = 20_000
 
     @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    }
 
     func run() async throws {
         try await CommandFailure.reporting(file: file) {

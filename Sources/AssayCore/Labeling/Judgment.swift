@@ -197,6 +197,15 @@ public struct ImportedJudgment: Sendable, Equatable {
             reason: "\(record.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)")
     }
 
+    /// The refusal of a row repeating the item and annotator of the row on `firstLine`: one of the two answers
+    /// would be dropped without a word (the first, stored, made the second a "duplicate").
+    public func repeating(line firstLine: Int) -> AssayError {
+        .invalidInput(
+            field: "annotator_external_id", line: line,
+            reason: "'\(record.annotatorExternalID)' already judged item '\(record.itemExternalID)' on line \(firstLine); "
+                + "a file gives each person's judgment of an item once")
+    }
+
     /// The refusal of a row naming someone whose role does not label: their "judgments" would count toward overlap
     /// and consensus.
     public static func notLabeling(_ externalID: String, role: Role, line: Int?) -> AssayError {

@@ -128,6 +128,10 @@ struct ImportTests {
                 startedAt: nil, submittedAt: Date().addingTimeInterval(3_600), line: 7)
             let later = await #expect(throws: AssayError.self) { try await store.importJudgments([future], into: queue, now: Date()) }
             #expect(later?.description.hasPrefix("line 7: submitted_at: ") == true && later?.description.contains("is in the future") == true)
+            await #expect(throws: AssayError.invalidInput(
+                field: "annotator_external_id", line: 9,
+                reason: "'vendor-c' already judged item 'item-0003' on line 8; a file gives each person's judgment of an item once")
+            ) { try await store.importJudgments([row("item-0003", "vendor-c", "spam", line: 8), row("item-0003", "vendor-c", "none", line: 9)], into: queue, now: Date()) }
             #expect(try await store.stats(of: queue.id).judgments == 5, "nothing more landed")
             // vendor-a judged every item elsewhere, so Assay has nothing to route to them.
             let vendorA = try await store.people(ofVendor: nil, after: nil, limit: 10).first { $0.externalID == "vendor-a" }!
