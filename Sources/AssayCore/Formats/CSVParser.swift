@@ -88,7 +88,7 @@ public struct CSVParser: Sendable {
     /// ```
     /// - Parameter chunk: The next bytes, cut anywhere; `Data`, `[UInt8]` and slices are read without copying.
     /// - Returns: The records that ended inside this chunk, in order, without the header.
-    /// - Throws: ``FormatError/invalidUTF8(line:)``, ``FormatError/fieldCountMismatch(line:expected:found:)`` or
+    /// - Throws: ``FormatError/invalidUTF8(line:field:)``, ``FormatError/fieldCountMismatch(line:expected:found:)`` or
     ///   ``FormatError/unexpectedCharacterAfterQuote(line:)``.
     public mutating func feed(_ chunk: some Sequence<UInt8>) throws -> [CSVRecord] {
         if byteOrderMark.isResolved {
@@ -259,7 +259,7 @@ public struct CSVParser: Sendable {
             field = fieldBytes.withUnsafeBufferPointer { Self.string(validating: $0) }
             fieldBytes.removeAll(keepingCapacity: true)
         }
-        guard let field else { throw FormatError.invalidUTF8(line: recordLine) }
+        guard let field else { throw FormatError.invalidUTF8(line: recordLine, field: fields.count) }
         fields.append(field)
     }
 

@@ -18,13 +18,17 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A closing quote was followed by something other than a delimiter or a line break, as in `"abc"x`.
     case unexpectedCharacterAfterQuote(line: Int)
     /// A field's bytes are not valid UTF-8; `line` is where its record starts.
-    case invalidUTF8(line: Int)
+    case invalidUTF8(line: Int, field: Int)
     /// A record has a different number of fields from the header (or, without a header, from the first record).
     case fieldCountMismatch(line: Int, expected: Int, found: Int)
     /// A column the caller asked for is not in the header; `available` lists the header so the message can help.
     case missingColumn(String, available: [String])
     /// A JSON Lines line could not be decoded; `reason` says what the decoder expected and where.
     case invalidJSON(line: Int, reason: String)
+
+    /// What a field that is not UTF-8 gets, with the way out: such bytes almost always come from a file saved as
+    /// Latin-1 or Windows-1252 (a spreadsheet's "CSV" on Windows).
+    public static let notUTF8 = "text is not valid UTF-8; save the file as UTF-8 (these bytes look like Latin-1 or Windows-1252)"
 
     /// A one-line message in the form "line N: reason", ready to show after a file name.
     public var description: String {
@@ -33,8 +37,8 @@ public enum FormatError: Error, Sendable, Equatable, CustomStringConvertible {
             "line \(line): quoted field is not closed before the end of the input"
         case .unexpectedCharacterAfterQuote(let line):
             "line \(line): unexpected character after a closing quote (write a quote inside a quoted field as \"\")"
-        case .invalidUTF8(let line):
-            "line \(line): text is not valid UTF-8"
+        case .invalidUTF8(let line, let field):
+            "line \(line), field \(field + 1): \(Self.notUTF8)"
         case .fieldCountMismatch(let line, let expected, let found):
             "line \(line): expected \(expected) fields, found \(found)"
         case .missingColumn(let name, let available) where available.isEmpty:

@@ -10,12 +10,15 @@ extension ImportRow {
     /// try ImportRow(line: 2, fields: ["rationnale": "spam link"]).refuseMisspellings(of: ["rationale", "labels"])
     /// // line 2: rationnale: not a column Assay reads; did you mean rationale?
     /// ```
-    public func refuseMisspellings(of known: [String]) throws {
+    /// With `allowingPlurals`, a known name with an `s` added (`languages`) is not a slip: for rows whose other
+    /// fields are the user's own content, where such a column is likely meant.
+    public func refuseMisspellings(of known: [String], allowingPlurals: Bool = false) throws {
         // Sorted only when there is an unknown name: on a million-row import nearly every row has none.
         let unknown = fields.keys.filter { !known.contains($0) }
         guard !unknown.isEmpty else { return }
         for name in unknown.sorted() {
             let folded = name.lowercased()
+            if allowingPlurals, folded.hasSuffix("s"), known.contains(String(folded.dropLast())) { continue }
             // A name the row has as well is not what this one meant: `workers` beside `worker` is a column of its own.
             if let meant = known.first(where: { fields[$0] == nil && Self.isSlip(folded, of: $0) }) {
                 throw AssayError.invalidInput(

@@ -153,9 +153,14 @@ public struct ImportRowReader: Sendable {
 
 extension FormatError {
     /// The same problem as a domain error, keeping its line.
-    var asAssayError: AssayError {
+    var asAssayError: AssayError { asAssayError(header: nil) }
+
+    /// The same problem as a domain error, keeping its line, and with the CSV's header, naming the column.
+    public func asAssayError(header: [String]?) -> AssayError {
         switch self {
-        case .unterminatedQuote(let line), .unexpectedCharacterAfterQuote(let line), .invalidUTF8(let line),
+        case .invalidUTF8(let line, let field) where header.map { $0.indices.contains(field) } == true:
+            return .invalidInput(field: header![field], line: line, reason: Self.notUTF8)
+        case .unterminatedQuote(let line), .unexpectedCharacterAfterQuote(let line), .invalidUTF8(let line, _),
             .fieldCountMismatch(let line, _, _), .invalidJSON(let line, _):
             let text = description
             let reason = text.hasPrefix("line \(line): ") ? String(text.dropFirst("line \(line): ".count)) : text

@@ -17,6 +17,9 @@ public enum ItemRows {
         "external_id", "id", "market", "language", "source", "priority", "created_at", "data",
     ]
 
+    /// The reserved names long enough that a slip of one is told from a content field of its own.
+    static let metadataNames = ["external_id", "market", "language", "source", "priority", "created_at"]
+
     /// The row's item external id: `external_id`; else, for a Label Studio task that Assay exported, the
     /// `external_id` kept in its `meta` (Label Studio numbers the tasks it imports, so their `id` is not Assay's);
     /// else `id`.
@@ -48,6 +51,9 @@ public enum ItemRows {
             hasFields = !data.isEmpty
             content = data.filter { if case .null = $0.value { return false } else { return true } }
         case nil, .null?:
+            // A slip of a metadata name (`langauge`) would otherwise be content, and the item go without its
+            // language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
+            try row.refuseMisspellings(of: metadataNames, allowingPlurals: true)
             content = row.fields.filter { field in
                 guard !reservedFields.contains(field.key) else { return false }
                 hasFields = true

@@ -194,7 +194,7 @@ struct CSVParserTests {
     @Test(arguments: [nil, 1])
     func reportsInvalidUTF8WithItsLine(chunkSize: Int?) throws {
         let bytes = Array("a,b\n1,2\n3,".utf8) + [0xC3, 0x28] + Array("\n".utf8)
-        #expect(throws: FormatError.invalidUTF8(line: 3)) { try parse(bytes, chunkSize: chunkSize) }
+        #expect(throws: FormatError.invalidUTF8(line: 3, field: 1)) { try parse(bytes, chunkSize: chunkSize) }
     }
 
     @Test func describesErrorsForPeople() {
@@ -202,7 +202,10 @@ struct CSVParserTests {
             FormatError.unterminatedQuote(line: 4).description
                 == "line 4: quoted field is not closed before the end of the input"
         )
-        #expect(FormatError.invalidUTF8(line: 2).description == "line 2: text is not valid UTF-8")
+        #expect(FormatError.invalidUTF8(line: 2, field: 0).description
+                == "line 2, field 1: text is not valid UTF-8; save the file as UTF-8 (these bytes look like Latin-1 or Windows-1252)")
+        #expect(FormatError.invalidUTF8(line: 2, field: 1).asAssayError(header: ["id", "label"])
+                == .invalidInput(field: "label", line: 2, reason: FormatError.notUTF8))
         #expect(
             FormatError.missingColumn("label", available: ["id", "text"]).description
                 == #"no column named "label"; the header has "id", "text""#

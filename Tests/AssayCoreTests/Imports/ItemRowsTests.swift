@@ -12,6 +12,16 @@ struct ItemRowsTests {
         #expect(draft.market == "US")
     }
 
+    @Test("a slip of a metadata name is refused, not taken for content; a plural is content")
+    func misspeltMetadata() throws {
+        let slip = #expect(throws: AssayError.self) {
+            try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "ty-1", "text": "a", "langauge": "en"]))
+        }
+        #expect(slip == .invalidInput(field: "langauge", line: 2, reason: "not a column Assay reads; did you mean language?"))
+        let plural = try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "p-1", "text": "a", "sources": "web"]))
+        #expect(plural.content == ["text": "a", "sources": "web"])
+    }
+
     @Test("a data object is the content; metadata is typed and normalised")
     func dataObject() throws {
         let row = ImportRow(line: 2, fields: [
