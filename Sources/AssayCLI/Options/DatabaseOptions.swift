@@ -8,7 +8,7 @@ import Logging
 /// The default is `ASSAY_DB` when set, else `./assay.sqlite`: `export ASSAY_DB=assay-demo.sqlite` points every
 /// command at the demo's workspace.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The SQLite file (ignored when ASSAY_DATABASE_URL is set; default: ASSAY_DB when set).")
+    @Option(name: .customLong("db"), help: "The SQLite file; ASSAY_DB, when set, is the default, and ASSAY_DATABASE_URL (PostgreSQL) takes precedence over both.")
     var path: String = ProcessInfo.processInfo.environment["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
 
     /// The SQLite file, or PostgreSQL when `ASSAY_DATABASE_URL` is set.
