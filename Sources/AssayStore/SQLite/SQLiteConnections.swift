@@ -14,10 +14,13 @@ import SQLiteNIO
 /// blocks) and run on the writer with `BEGIN IMMEDIATE`. In WAL mode readers never wait for the writer, so a
 /// statement outside a transaction takes an idle reader (one is opened when none is idle) and runs at once.
 ///
-/// Statements run inline on the calling task's thread (see ``SQLiteHandle``), and every transaction on one event
-/// loop's thread, `eventLoop` (see ``transaction(_:)``). The one wait that can be long, another process holding the
-/// write lock (say `assay import` while `assay serve` runs), is taken off that thread: the statement is retried on
-/// the thread pool with a 30-second busy timeout.
+/// Every transaction runs on one event loop's thread, `eventLoop` (see ``transaction(_:)``), its statements inline.
+/// Reads outside a transaction run on threads of their own (``readerThreads``), never on an event loop: a read can
+/// take seconds (a page of a large export, a report over a big queue), and on an event loop it held up that loop's
+/// requests, and on the writer's loop every write of the server (40 next-and-submit loops took 231 s instead of
+/// 1.7 s beside one judgments export). The one wait that can be long inside a transaction, another process holding
+/// the write lock (say `assay import` while `assay serve` runs), is taken off the writer's thread: the statement is
+/// retried on the thread pool with a 30-second busy timeout.
 final class SQLiteConnections: Sendable {
     let path: String
     /// The event loop whose thread runs the transactions.
@@ -50,6 +53,15 @@ final class SQLiteConnections: Sendable {
 
     /// How long a statement waits for another process's lock before failing, as the PostgreSQL pool waits.
     static let busyTimeoutMilliseconds: Int32 = 30_000
+
+    /// The threads reads run on: a few more than the cores, so that one long read leaves others running, shared by
+    /// every SQLite file the process opens. Started once and never stopped (a static is never deinitialised); idle,
+    /// its threads wait and cost nothing.
+    static let readerThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
+        pool.start()
+        return pool
+    }()
 
     /// Opens the writer and sets the file's journal mode (WAL) and the writer's pragmas.
     init(path: String, threadPool: NIOThreadPool, eventLoop: any EventLoop, logger: Logger) throws {
@@ -292,7 +304,17 @@ final class SQLiteConnections: Sendable {
             return
         }
         defer { checkIn(reader) }
-        try await run(sql, binds: binds, on: reader, retryingWhenBusy: true, onRow: onRow)
+        try await Self.readerThreads.runIfActive {
+            do {
+                try reader.run(sql, binds: binds, onRow: onRow)
+            } catch let failure as SQLiteHandle.Failure where failure.isBusy {
+                // Another process holds a lock a reader needs (recovering the log, say): wait for it here, off
+                // every event loop. The statement failed before doing anything, so running it again is safe.
+                reader.setBusyTimeout(milliseconds: Self.busyTimeoutMilliseconds)
+                defer { reader.setBusyTimeout(milliseconds: 0) }
+                try reader.run(sql, binds: binds, onRow: onRow)
+            }
+        }
     }
 
     private func run(
