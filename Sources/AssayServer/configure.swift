@@ -21,6 +21,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.http.server.configuration.port = settings.port
     app.clock = settings.clock
     app.importByteLimit = settings.maxImportBytes
+    try ServerResources.requirePresent()
     // JSON bodies (queue drafts with hundreds of labels, judgments with long rationales) outgrow Vapor's 16 KiB.
     app.routes.defaultMaxBodySize = "2mb"
 

@@ -14,7 +14,7 @@ extension Store {
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
             let referenced = Set(try await sql.raw("""
-                SELECT id FROM items WHERE queue_id = \(bind: queue.id) AND gold_labels IS NOT NULL
+                SELECT id FROM items WHERE queue_id = \(bind: queue.id) AND gold_state IS NOT NULL
                   AND id IN (\(binds: Array(ids.values)))
                 """).all().map { try $0.int64("id") })
             let itemIDs = try draft.items.map { externalID -> Int64 in

@@ -57,7 +57,7 @@ extension Store {
         let matrix = try reader.matrix()
         var gold: [String: String] = [:]
         for row in try await sql.raw("""
-            SELECT id, gold_labels FROM items WHERE queue_id = \(bind: queue.id) AND gold_labels IS NOT NULL
+            SELECT id, gold_labels FROM items WHERE queue_id = \(bind: queue.id) AND gold_state IS NOT NULL
             """).all() {
             if let label = try Column.strings(from: try row.string("gold_labels")).first { gold[String(try row.int64("id"))] = label }
         }

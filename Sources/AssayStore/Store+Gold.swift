@@ -463,13 +463,20 @@ extension Store {
             gold[try row.uuid("annotator_id")] = (try row.int("answers"), try row.int("correct"))
         }
         var leaks: [GoldHealth.SuspectedLeak] = []
-        for row in try await sql.raw("""
-            SELECT j.annotator_id, p.external_id, COUNT(*) AS judged,
-                   CAST(SUM(CASE WHEN j.labels = f.labels THEN 1 ELSE 0 END) AS BIGINT) AS agreed
-            FROM judgments j JOIN final_labels f ON f.item_id = j.item_id JOIN people p ON p.id = j.annotator_id
-            WHERE j.queue_id = \(bind: queue.id) AND f.labels IS NOT NULL \(vendorFilter)
-            GROUP BY j.annotator_id, p.external_id
-            """).all() {
+        // Only people with enough gold answers can be suspected, so only their judgments are read: the query reads
+        // every judgment it is given (2.3 s on a 1M-judgment queue without gold, where nobody qualifies).
+        let candidates = gold.filter { $0.value.answers >= GoldHealth.leakMinimumAnswers }.keys.sorted { $0.uuidString < $1.uuidString }
+        var agreementRows: [any SQLRow] = []
+        for chunk in candidates.chunks() {
+            agreementRows += try await sql.raw("""
+                SELECT j.annotator_id, p.external_id, COUNT(*) AS judged,
+                       CAST(SUM(CASE WHEN j.labels = f.labels THEN 1 ELSE 0 END) AS BIGINT) AS agreed
+                FROM judgments j JOIN final_labels f ON f.item_id = j.item_id JOIN people p ON p.id = j.annotator_id
+                WHERE j.queue_id = \(bind: queue.id) AND j.annotator_id IN (\(binds: chunk)) AND f.labels IS NOT NULL \(vendorFilter)
+                GROUP BY j.annotator_id, p.external_id
+                """).all()
+        }
+        for row in agreementRows {
             let annotator = try row.uuid("annotator_id")
             let judged = try row.int("judged")
             guard let scored = gold[annotator], scored.answers >= GoldHealth.leakMinimumAnswers,

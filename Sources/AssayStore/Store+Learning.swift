@@ -29,7 +29,7 @@ extension Store {
             SELECT id, external_id, content, gold_labels AS labels, NULL AS provenance, NULL AS confidence,
                    NULL AS judgment_count, NULL AS decided_at_ms
             FROM items
-            WHERE queue_id = \(bind: queue.id) AND id > \(bind: after) AND gold_labels IS NOT NULL
+            WHERE queue_id = \(bind: queue.id) AND id > \(bind: after) AND gold_state IS NOT NULL
             ORDER BY id LIMIT 5000
             """
         }

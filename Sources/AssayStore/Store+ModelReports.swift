@@ -117,7 +117,7 @@ extension Store {
         let gold = try await sql.raw("""
             SELECT i.id, i.external_id, i.content, i.gold_labels, p.labels AS predicted
             FROM items i LEFT JOIN predictions p ON p.item_id = i.id AND p.predictor_id = \(bind: predictorID)
-            WHERE i.queue_id = \(bind: queue.id) AND i.gold_labels IS NOT NULL
+            WHERE i.queue_id = \(bind: queue.id) AND i.gold_state IS NOT NULL
             ORDER BY i.id
             """).all().map { row in
             PredictorEvaluation.GoldItem(

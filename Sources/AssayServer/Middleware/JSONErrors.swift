@@ -21,12 +21,17 @@ extension ErrorMiddleware {
                 (status, reason, headers) = (
                     .internalServerError, environment.isRelease ? "Something went wrong." : String(describing: error), [:])
             }
-            request.logger.report(
-                error: error,
-                metadata: [
-                    "method": "\(request.method.rawValue)", "path": "\(request.url.path)",
-                    "userAgent": .array(request.headers["User-Agent"].map { "\($0)" }),
-                ])
+            let metadata: Logger.Metadata = [
+                "method": "\(request.method.rawValue)", "path": "\(request.url.path)",
+                "userAgent": .array(request.headers["User-Agent"].map { "\($0)" }),
+            ]
+            if status.code < 500 {
+                // The client's mistake, answered with its reason: at info, below what `assay serve` shows by
+                // default, or a fuzzer's (or one bad script's) 4xx would bury the warnings that need someone.
+                request.logger.info("\(reason)", metadata: metadata)
+            } else {
+                request.logger.report(error: error, metadata: metadata)
+            }
             var body = request.byteBufferAllocator.buffer(capacity: 0)
             do {
                 try JSONEncoder().encode(ErrorBody(error: true, reason: reason), to: &body, headers: &headers)

@@ -58,5 +58,6 @@ public enum AssayMigrations {
         RetireTrainingExamGold(),
         AddTokensReported(),
         AddExamRetakeWait(),
+        IndexItemsAndJudgmentsByQueue(),
     ]
 }

@@ -43,6 +43,7 @@ struct MigrationTests {
         "048-retire-training-exam-gold",
         "049-add-tokens-reported",
         "050-add-exam-retake-wait",
+        "051-index-items-and-judgments-by-queue",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -70,11 +70,15 @@ struct HealthResponse: Content {
     }
 }
 
-/// The OpenAPI document shipped with the server, read once from the bundle.
+/// The OpenAPI document shipped with the server, read once from the bundle (whose presence
+/// ``configure(_:settings:)`` checks before the server starts).
 enum OpenAPIDocument {
     static let yaml: Data = {
-        guard let data = try? Data(contentsOf: ServerResources.folder.appendingPathComponent("openapi.yaml"))
-        else { return Data("openapi: 3.1.0\ninfo: {title: Assay, version: missing}\npaths: {}\n".utf8) }
-        return data
+        do {
+            return try Data(contentsOf: ServerResources.folder.appendingPathComponent("openapi.yaml"))
+        } catch {
+            // Removed after the start: say so where the document would be, rather than serve an empty API.
+            return Data("# The OpenAPI document could not be read from the server's resources: \(error)\n".utf8)
+        }
     }()
 }
