@@ -52,6 +52,10 @@ extension Request {
                 "that API token is unknown or was revoked (an admin issues a new one with `assay users token <person's external id>`)")
         }
         if let header = headers.first(name: .authorization), let scheme = header.split(separator: " ").first {
+            // "Bearer" with nothing after it: a script whose token variable was empty.
+            if scheme.lowercased() == "bearer" {
+                throw AssayError.unauthenticated("the Authorization header says Bearer but carries no token after it")
+            }
             // Label Studio's clients send "Token <key>".
             throw AssayError.unauthenticated(
                 "send the API token as 'Authorization: Bearer <token>', not '\(scheme) …'")

@@ -113,11 +113,17 @@ extension Store {
 
     /// Puts a flagged or suspended annotator back to work in the queue. Logged with who did it and why.
     ///
-    /// - Throws: ``AssayError/conflict(_:)`` when the person is already active there.
+    /// - Throws: ``AssayError/conflict(_:)`` when the person is already active there;
+    ///   ``AssayError/invalidInput(field:line:reason:)`` for someone whose role takes no work from queues.
     public func reinstate(_ personID: UUID, in queue: Queue, by actor: Person, reason: String?, now: Date) async throws {
         try await transaction { sql in
-            guard try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID)").first() != nil else {
+            guard let person = try await sql.raw("SELECT name, role FROM people WHERE id = \(bind: personID)").first() else {
                 throw AssayError.notFound(entity: "person", id: personID.uuidString)
+            }
+            if let role = Role(rawValue: try person.string("role")), !role.labels {
+                throw AssayError.invalidInput(
+                    field: nil, line: nil,
+                    reason: "\(try person.string("name")) is \(role.withArticle), who takes no work from queues: there is nothing to reinstate")
             }
             let why = reason?.trimmingBlanksAndNewlines.nilIfEmpty ?? "reinstated by \(actor.name)"
             guard try await Self.setStatus(of: personID, in: queue.id, to: .active, reason: why, by: actor.id, now: now, sql) != nil

@@ -147,8 +147,8 @@ public enum Policy {
 
 extension Role {
     /// "admin", "vendor lead", "QA reviewer": for messages.
-    var words: String { self == .qaReviewer ? "QA reviewer" : rawValue.replacingOccurrences(of: "_", with: " ") }
+    public var words: String { self == .qaReviewer ? "QA reviewer" : rawValue.replacingOccurrences(of: "_", with: " ") }
 
     /// "an admin", "a vendor lead", "a QA reviewer": for messages.
-    var withArticle: String { ("aeiou".contains(words.first!) ? "an " : "a ") + words }
+    public var withArticle: String { ("aeiou".contains(words.first!) ? "an " : "a ") + words }
 }

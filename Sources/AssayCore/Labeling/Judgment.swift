@@ -211,8 +211,7 @@ public struct ImportedJudgment: Sendable, Equatable {
     public static func notLabeling(_ externalID: String, role: Role, line: Int?) -> AssayError {
         .invalidInput(
             field: "annotator_external_id", line: line,
-            reason: "'\(externalID)' is \(role == .vendorLead ? "a" : "an") \(role.rawValue.replacingOccurrences(of: "_", with: " ")), "
-                + "who does not label: judgments are made by annotators, arbitrators and QA reviewers")
+            reason: "'\(externalID)' is \(role.withArticle), who does not label: judgments are made by annotators, arbitrators and QA reviewers")
     }
 }
 

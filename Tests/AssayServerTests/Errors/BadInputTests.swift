@@ -79,6 +79,10 @@ struct BadInputTests {
                 .GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil), headers: ["Authorization": "Token \(annotator)"])
             #expect(otherScheme.status == .unauthorized)
             #expect(otherScheme.reason == "send the API token as 'Authorization: Bearer <token>', not 'Token …'", "\(otherScheme.reason)")
+            let emptyBearer = try await server.request(
+                .GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil), headers: ["Authorization": "Bearer "])
+            #expect(emptyBearer.status == .unauthorized
+                    && emptyBearer.reason == "the Authorization header says Bearer but carries no token after it", "\(emptyBearer.reason)")
 
             let annotatorOnAnalystRoute = try await server.request(
                 .POST, "/api/v1/queues", token: annotator,

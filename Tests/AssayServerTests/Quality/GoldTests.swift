@@ -127,6 +127,11 @@ struct GoldTests {
             let twice = try await server.request(
                 .POST, "/api/v1/queues/\(queue.name)/annotators/\(people[4].person.id)/reinstate")
             #expect(twice.status == .conflict)
+            let admin = try #require(try await server.store.person(authenticatedBy: TokenSecret(server.adminToken)))
+            let nobodyToReinstate = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/annotators/\(admin.id)/reinstate")
+            #expect(nobodyToReinstate.status == .unprocessableEntity
+                    && nobodyToReinstate.reason.contains("is an admin, who takes no work from queues"), "\(nobodyToReinstate.text)")
             let latest = try await server.request(.GET, "/api/v1/audit?entity=person&entity_id=\(people[4].person.id)")
             let first = try #require(try latest.object()["data"]?.arrayValue?.first?.objectValue)
             #expect(first["after"]?.objectValue?["status"]?.stringValue == "active")
