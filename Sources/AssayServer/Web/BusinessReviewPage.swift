@@ -159,6 +159,14 @@ struct BusinessReviewPage: Encodable {
                 throw AssayError.forbidden("a vendor lead sees their own vendor's review only")
             }
             vendor = try await store.vendors().first { $0.id == vendorScope }
+            // As the dashboards: a lead names only queues their people worked on lately (whose open issues and
+            // calibrations are otherwise not theirs to read).
+            if !scope.queues.isEmpty {
+                let theirs = try await store.queuesOfVendorLead(vendorID: vendorScope, now: now)
+                if let other = queues.first(where: { !theirs.contains($0.id) }) {
+                    throw AssayError.forbidden("none of your vendor's people worked on queue '\(other.name)' in the last 90 days")
+                }
+            }
         }
         let span = scope.date.map { scope.period.span(containing: $0) } ?? scope.period.lastComplete(before: now)
         // A vendor's review, with no queues named, covers the queues its people worked in this period and the one

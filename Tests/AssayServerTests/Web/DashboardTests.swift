@@ -280,6 +280,10 @@ struct DashboardTests {
                         "no decision figures in a vendor's review")
                 try await browser.open(server.baseURL + "/report?vendor=Globex")
                 #expect(try await browser.text("h1") == "403 · Forbidden")
+                // A queue their people never worked on is not theirs to review, as its dashboard is not.
+                _ = try await Fixtures.queue(server.store, name: "untouched")
+                try await browser.open(server.baseURL + "/report?queues=untouched")
+                #expect(try await browser.text("h1") == "403 · Forbidden")
             }
         }
     }

@@ -67,6 +67,15 @@
       cell(row, vote.annotator_name || "hidden");
       votes.appendChild(row);
     }
+    if (file.judgments.length === 0) {
+      // An escalation can come before anyone answered: say so rather than leave an empty table.
+      const row = document.createElement("tr");
+      const td = document.createElement("td");
+      td.colSpan = 3;
+      td.textContent = "No judgments yet.";
+      row.appendChild(td);
+      votes.appendChild(row);
+    }
     say("");
     return true;
   }

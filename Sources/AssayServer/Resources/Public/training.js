@@ -17,8 +17,16 @@
 
   let finished = false;
 
+  // The labels and the Answer button work only inside an exam: before one is started they answer nothing.
+  function answering(on) {
+    el("submit").disabled = !on;
+    for (const button of picker.buttons) button.disabled = !on;
+  }
+  answering(false);
+
   async function start(button) {
     exam = button.dataset.exam;
+    answering(true);
     el("exam-list").hidden = true;
     el("result").hidden = true;
     // An attempt in progress resumes where it stopped; a new one starts from nothing.
@@ -31,6 +39,7 @@
   // After the last answer the attempt is over: the page shows the result (and in training the last feedback)
   // and waits. A new attempt starts only from "Take it again", never from a stray Enter.
   function backToExams() {
+    answering(false);
     exam = null;
     item = null;
     finished = false;
