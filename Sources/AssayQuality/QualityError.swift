@@ -36,7 +36,8 @@ public enum QualityError: Error, Equatable, Sendable, CustomStringConvertible {
             "Every judgment has the same value, so chance agreement is already perfect and the coefficient is "
                 + "undefined (0 / 0). Report percent agreement instead, or add items where raters can differ."
         case .invalidInput(let reason):
-            "Invalid input: \(reason)"
+            // The reason is a sentence that names the value; a prefix read like a type's name in the CLI's errors.
+            reason
         }
     }
 }

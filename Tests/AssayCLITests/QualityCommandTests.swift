@@ -402,6 +402,14 @@ struct QualityCommandTests {
         #expect(absentGold.status != 0)
         #expect(absentGold.stderr.contains("nope.csv: no such file"), "\(absentGold.stderr)")
 
+        // A gold label nobody judged with is named by its file, line and column.
+        let judgedItem = "i1"
+        try scratch.write("gold-unknown.csv", "item,label\n\(judgedItem),zzz\n")
+        let unknownGold = try scratch.assay(["aggregate", good, "--gold", "gold-unknown.csv"])
+        #expect(unknownGold.status != 0)
+        #expect(unknownGold.stderr.contains("gold-unknown.csv:2: label: gold label 'zzz' of item '\(judgedItem)' is not among the judged labels"),
+                "\(unknownGold.stderr)")
+
         let badMethod = try scratch.assay(["aggregate", good, "--method", "vote"])
         #expect(badMethod.status != 0)
         #expect(badMethod.stderr.contains("vote"), "\(badMethod.stderr)")

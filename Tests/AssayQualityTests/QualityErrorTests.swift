@@ -6,7 +6,7 @@ import Testing
         #expect(QualityError.empty.description.contains("add at least one"))
         #expect(QualityError.tooFewRaters(needed: 2, found: 1).description.contains("at least 2"))
         #expect(QualityError.noVariation.description.contains("undefined"))
-        #expect(QualityError.invalidInput("x").description == "Invalid input: x")
+        #expect(QualityError.invalidInput("label 'x' is not in the label order").description == "label 'x' is not in the label order")
         #expect(QualityError.noSharedItems(first: "a", second: "b").description.contains("'a'"))
     }
 

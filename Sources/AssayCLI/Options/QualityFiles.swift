@@ -24,7 +24,13 @@ struct JudgmentFileOptions: ParsableArguments {
     }
 
     /// The delimiter as the byte the CSV reader takes.
-    func delimiterByte() throws -> UInt8 {
+    func delimiterByte() throws -> UInt8 { try Self.byte(ofDelimiter: delimiter) }
+
+    /// Checked with the other options, so a bad one gets the command's own usage line.
+    func validate() throws { _ = try delimiterByte() }
+
+    /// `--delimiter`'s text as the byte the CSV reader takes: one ASCII character, or `tab`.
+    static func byte(ofDelimiter delimiter: String) throws -> UInt8 {
         if delimiter == "tab" || delimiter == "\\t" { return UInt8(ascii: "\t") }
         guard delimiter.utf8.count == 1, let byte = delimiter.utf8.first, byte < 0x80,
             !"\"\r\n".utf8.contains(byte)

@@ -18,6 +18,8 @@ public struct ItemLabelCSVReader {
     public struct Table: Sendable, Equatable {
         public var labels: [String: String] = [:]
         public var items: [String] = []
+        /// The line each item's row is on, for errors found later (a gold label the judgments never use).
+        public var lines: [String: Int] = [:]
     }
 
     private let itemColumn: String
@@ -55,6 +57,7 @@ public struct ItemLabelCSVReader {
         if positions == nil {
             positions = (try parser.column(named: itemColumn), try parser.column(named: labelColumn))
         }
+        table.lines = lines
         return table
     }
 

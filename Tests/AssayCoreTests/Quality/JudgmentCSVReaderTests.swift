@@ -149,7 +149,7 @@ struct JudgmentCSVReaderTests {
         #expect(
             throws: AssayError.invalidInput(
                 field: "label", line: 3,
-                reason: #"Invalid input: label 'bird' of item 'i2' is not in the label order ["cat", "dog"]; "#
+                reason: #"label 'bird' of item 'i2' is not in the label order ["cat", "dog"]; "#
                     + "add it to the order or fix the row.")
         ) {
             try read("item,worker,label\ni1,w1,cat\ni2,w1,bird\n", labelOrder: ["cat", "dog"])

@@ -104,10 +104,20 @@ struct Aggregate: AsyncParsableCommand {
         let read = ContinuousClock.now - start
         var goldLabels: GoldLabels?
         if let gold {
-            goldLabels = GoldLabels(
-                try await QualityFiles.itemLabels(
-                    at: gold, itemColumn: columns.itemColumn, labelColumn: columns.labelColumn, delimiter: delimiter
-                ).labels)
+            let table = try await QualityFiles.itemLabels(
+                at: gold, itemColumn: columns.itemColumn, labelColumn: columns.labelColumn, delimiter: delimiter)
+            // A gold label the judgments never use has no place in the model: named here by its line, as every
+            // other bad row of a file is.
+            let unknown = table.labels.filter { item, label in
+                judgments.itemCoding.index(of: item) != nil && judgments.labelCoding.index(of: label) == nil
+            }.min { (table.lines[$0.key] ?? 0) < (table.lines[$1.key] ?? 0) }
+            if let (item, label) = unknown {
+                throw CommandFailure(
+                    description: "\(gold):\(table.lines[item] ?? 0): \(columns.labelColumn): gold label '\(label)' of item '\(item)' "
+                        + "is not among the judged labels (\(judgments.labelCoding.values.joined(separator: ", "))); "
+                        + "fix the gold file, or name every label with --order")
+            }
+            goldLabels = GoldLabels(table.labels)
         }
         if let goldLabels, !quiet {
             let unjudged = goldLabels.labelsByItem.keys.filter { judgments.itemCoding.index(of: $0) == nil }.count

@@ -34,7 +34,10 @@ struct Metrics: AsyncParsableCommand {
     @Option(help: "The truth file's label column, when it is another (`labels` in a file of assay export --training).")
     var truthLabelColumn: String?
 
-    @Option(help: "Labels in order, comma-separated, each once (default: every label that occurs, sorted).", transform: ArgumentValues.labelOrder)
+    @Option(help: "The field separator of both files: a single ASCII character, or 'tab'.")
+    var delimiter = ","
+
+    @Option(help: "Labels in order, comma-separated, each once (default: every label that occurs, sorted). A label listed that neither file uses is shown, but left out of the macro averages, whose F1 it would make undefined; scikit-learn's labels= counts it as 0.", transform: ArgumentValues.labelOrder)
     var order: [String]?
 
     @Option(help: "The coverage of the Wilson intervals.")
@@ -45,12 +48,15 @@ struct Metrics: AsyncParsableCommand {
 
     func validate() throws {
         guard confidence > 0, confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1") }
+        _ = try JudgmentFileOptions.byte(ofDelimiter: delimiter)
     }
 
     func run() async throws {
+        let separator = try JudgmentFileOptions.byte(ofDelimiter: delimiter)
         let truthTable = try await QualityFiles.itemLabels(
-            at: truth, itemColumn: itemColumn, labelColumn: truthLabelColumn ?? labelColumn)
-        let predicted = try await QualityFiles.itemLabels(at: pred, itemColumn: itemColumn, labelColumn: labelColumn)
+            at: truth, itemColumn: itemColumn, labelColumn: truthLabelColumn ?? labelColumn, delimiter: separator)
+        let predicted = try await QualityFiles.itemLabels(
+            at: pred, itemColumn: itemColumn, labelColumn: labelColumn, delimiter: separator)
         for (file, table) in [(truth, truthTable), (pred, predicted)] where table.items.isEmpty {
             throw CommandFailure(description: "\(file): the file has no rows, only a header")
         }
