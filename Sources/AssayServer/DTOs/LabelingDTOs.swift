@@ -12,11 +12,14 @@ struct LeaseResponse: Content {
     struct AssignmentView: Codable {
         let id: Int64
         let expiresAt: Date
+        /// Seconds left.
         let leaseSeconds: Int
+        /// Seconds since the lease began: a page reloaded mid-item counts its time from here, not from the reload.
+        let heldSeconds: Int
 
         enum CodingKeys: String, CodingKey {
             case id
-            case expiresAt = "expires_at", leaseSeconds = "lease_seconds"
+            case expiresAt = "expires_at", leaseSeconds = "lease_seconds", heldSeconds = "held_seconds"
         }
     }
 
@@ -56,7 +59,8 @@ struct LeaseResponse: Content {
     init(_ lease: Lease, now: Date) {
         assignment = AssignmentView(
             id: lease.assignment.id, expiresAt: lease.assignment.expiresAt,
-            leaseSeconds: max(0, Int(lease.assignment.expiresAt.timeIntervalSince(now).rounded())))
+            leaseSeconds: max(0, Int(lease.assignment.expiresAt.timeIntervalSince(now).rounded())),
+            heldSeconds: max(0, Int(now.timeIntervalSince(lease.assignment.leasedAt).rounded())))
         item = ItemView(
             id: nil, externalID: nil, content: lease.item.content, market: lease.item.market,
             language: lease.item.language)

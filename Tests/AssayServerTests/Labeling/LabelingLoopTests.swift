@@ -113,8 +113,15 @@ struct LabelingLoopTests {
             let held = try #require(try await ana.next(queue.name))
             #expect(try await ana.next(queue.name)?.assignmentID == held.assignmentID, "asking again returns the held lease")
             #expect(try await ben.next(queue.name) == nil, "the only slot is leased")
+            // Half-way, the same lease comes back with the time held and the time left (a page reloaded mid-item).
+            server.clock.advance(by: 30)
+            let again = try await server.request(.POST, "/api/v1/queues/\(queue.name)/next", token: people[0].token)
+            let assignment = try #require(try again.object()["assignment"]?.objectValue)
+            // The server's clock runs on between the two requests: a second either way.
+            let heldFor = try #require(assignment["held_seconds"]?.doubleValue), left = try #require(assignment["lease_seconds"]?.doubleValue)
+            #expect((30...31).contains(heldFor) && (29...30).contains(left), "\(again.text)")
 
-            server.clock.advance(by: 61)
+            server.clock.advance(by: 31)
             // On PostgreSQL the sweeper may hold the expired lease's row at this moment; `next` skips locked rows
             // rather than wait, so the slot can come back a sweep later: ask again briefly, as a client would.
             var freed = try await ben.next(queue.name)

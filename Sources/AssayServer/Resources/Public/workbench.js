@@ -29,6 +29,10 @@
 
   function say(text) { statusLine.textContent = text; statusLine.hidden = !text; }
 
+  // The rationale being typed, kept for the assignment across a reload of the page.
+  function draftKey() { return "assay.rationale." + (lease ? lease.assignment.id : ""); }
+  rationale.addEventListener("input", () => { if (lease) sessionStorage.setItem(draftKey(), rationale.value); });
+
   async function next() {
     busy = true;
     lease = null;
@@ -52,7 +56,10 @@
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
     lease = reply.body;
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
-    shownAt = Date.now();
+    // A lease held already (the page reloaded mid-item) counts its time from the lease, not from the reload, and
+    // gets back the rationale typed before.
+    shownAt = Date.now() - (lease.assignment.held_seconds || 0) * 1000;
+    rationale.value = sessionStorage.getItem(draftKey()) || "";
     // The assignment, not the item: an item's external id would tell gold apart (see LeaseResponse).
     el("assignment-id").textContent = String(lease.assignment.id);
     Assay.renderItem(itemView, lease.item, { blurAllMedia });
@@ -88,6 +95,7 @@
     });
     busy = false;
     if (reply.status >= 300) { say(Assay.reason(reply, "Submit failed")); return; }
+    sessionStorage.removeItem(draftKey());
     // The same lease open in another tab was submitted there first: the server kept that answer. Say so, rather
     // than let this one look recorded.
     const kept = reply.body.replayed ? reply.body.judgment.labels : null;
