@@ -11,6 +11,7 @@
   const statusLine = document.getElementById("status");
   const itemView = document.getElementById("item");
   const rationale = document.getElementById("rationale");
+  itemView.tabIndex = -1;
   const el = (id) => document.getElementById(id);
   let lease = null;
   let shownAt = 0;
@@ -66,7 +67,9 @@
     showSuggestion(lease.suggestion);
     say("");
     // Not while a break reminder or a break holds the focus: Enter there would submit instead.
-    if (el("break").hidden && el("on-break").hidden) (picker.buttons[0] || rationale).focus();
+    // The focus goes to the item, not to the first label: a ring on label 1 (and its passage shown) read as an
+    // answer suggested. Keys 1–9 choose from anywhere; Tab reaches the labels.
+    if (el("break").hidden && el("on-break").hidden) itemView.focus({ preventScroll: true });
   }
 
   // The queue's model suggestion, when the queue shows one. It is shown, never pre-selected: a pre-selected answer
