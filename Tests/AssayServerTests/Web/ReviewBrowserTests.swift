@@ -57,7 +57,12 @@ struct ReviewBrowserTests {
                 }
                 #expect(try await browser.text("#item-id") == "ad-0002")
                 #expect(try await browser.text("#tally") == "0")
+                #expect(try await browser.text("#review-id") != "–", "the review's number tells two of one item apart")
                 try await browser.press("w")
+                #expect(try await browser.script("return document.getElementById('correct').disabled") == .bool(true),
+                        "Correct cannot be pressed while a correction is open")
+                #expect(try await browser.script("return document.querySelectorAll('#correction .label.judged').length") == .number(1),
+                        "the annotator's answer stays marked among the choices")
                 try await browser.press("3")  // spam
                 try await browser.press("k")  // critical
                 try await browser.screenshot("qa-review")

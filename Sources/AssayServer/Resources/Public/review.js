@@ -32,6 +32,9 @@
     }
     itemView.hidden = true;
     el("item-id").textContent = "–";
+    el("review-id").textContent = "–";
+    for (const button of picker.buttons) button.classList.remove("judged");
+    if (!blind) el("correct").disabled = false;
     say("Loading the next review…");
     const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/qa/next");
     busy = false;
@@ -39,10 +42,14 @@
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load a review")); return; }
     task = reply.body;
     el("item-id").textContent = task.item.external_id;
+    // Two people's judgments of one item come one after the other: the review's number tells them apart.
+    el("review-id").textContent = String(task.review.id);
     Assay.renderItem(itemView, task.item);
     if (!blind) {
       el("judged-labels").textContent = Assay.labelNames(task.judged_labels);
       el("judged-rationale").textContent = task.rationale || "";
+      // The annotator's own answer stays marked among the choices of a correction.
+      for (const button of picker.buttons) button.classList.toggle("judged", task.judged_labels.includes(button.dataset.code));
     }
     say("");
   }
@@ -77,6 +84,8 @@
   function openCorrection() {
     if (!task) return;
     correction.hidden = false;
+    // A correction is open: "Correct" would contradict it (Esc closes it, and gives the button back).
+    if (!blind) el("correct").disabled = true;
     (picker.buttons[0] || category).focus();
   }
 
@@ -94,7 +103,14 @@
     if (!blind && key === "c" && correction.hidden) { event.preventDefault(); send({ correct: true }); return; }
     if (!blind && key === "w") { event.preventDefault(); openCorrection(); return; }
     // Esc closes a correction opened by mistake, back to C or W.
-    if (!blind && event.key === "Escape" && !correction.hidden) { event.preventDefault(); correction.hidden = true; picker.clear(); say(""); return; }
+    if (!blind && event.key === "Escape" && !correction.hidden) {
+      event.preventDefault();
+      correction.hidden = true;
+      el("correct").disabled = false;
+      picker.clear();
+      say("");
+      return;
+    }
     if (correction.hidden) return;
     if (key === "k") { event.preventDefault(); setSeverity("critical"); answered(); return; }
     if (key === "m") { event.preventDefault(); setSeverity("minor"); answered(); return; }
