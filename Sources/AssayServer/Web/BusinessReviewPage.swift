@@ -338,7 +338,7 @@ struct BusinessReviewPage: Encodable {
                 contribution: effect(contribution),
                 // Shares of a change under half a point (or half a second) are large numbers about noise.
                 share: abs(total) < (isRate ? 0.005 : 0.5) ? "–" : String(format: "%.0f%%", contribution / total * 100),
-                direction: contribution == 0 ? "neutral" : ((contribution > 0) == higherIsBetter ? "better" : "worse"))
+                direction: direction(contribution == 0 ? nil : (contribution > 0) == higherIsBetter, shown: effect(contribution)))
         }
         let shown = 5
         var rows = cause.change.groups.prefix(shown).map { group in
