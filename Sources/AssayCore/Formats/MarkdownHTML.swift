@@ -91,12 +91,21 @@ public enum MarkdownHTML {
     }
 
     private static func marks(_ escaped: String) -> String {
-        var text = links(escaped)
-        text = wrap(text, in: "**", tag: "strong")
+        // Emphasis is marked in the text between tags only: a `*` or `_` in a link's address is part of it.
+        var out = ""
+        var rest = Substring(links(escaped))
+        while let open = rest.range(of: "<a href=\""), let close = rest[open.upperBound...].range(of: "\">") {
+            out += emphasis(String(rest[..<open.lowerBound])) + rest[open.lowerBound..<close.upperBound]
+            rest = rest[close.upperBound...]
+        }
+        return out + emphasis(String(rest))
+    }
+
+    private static func emphasis(_ text: String) -> String {
+        var text = wrap(text, in: "**", tag: "strong")
         text = wrap(text, in: "__", tag: "strong")
         text = wrap(text, in: "*", tag: "em")
-        text = wrap(text, in: "_", tag: "em", wordBounded: true)
-        return text
+        return wrap(text, in: "_", tag: "em", wordBounded: true)
     }
 
     /// `[text](url)` for web and mail addresses; anything else stays as written.
@@ -109,11 +118,8 @@ public enum MarkdownHTML {
         {
             let label = rest[rest.index(after: open)..<close.lowerBound]
             let address = rest[close.upperBound..<end]
-            let lowered = address.lowercased()
             out += rest[..<open]
-            if !label.isEmpty, !address.contains(" "),
-                lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || lowered.hasPrefix("mailto:")
-            {
+            if !label.isEmpty, isSafeAddress(address) {
                 out += "<a href=\"\(address)\" rel=\"noopener noreferrer\">\(label)</a>"
             } else {
                 out += rest[open...end]
@@ -155,20 +161,36 @@ public enum MarkdownHTML {
     }
 
     /// Text with `& < > " '` as HTML entities.
+    ///
+    /// By Unicode scalar, not by `Character`: a quote followed by a combining mark is one `Character` that is not
+    /// `"`, and would have passed through as a raw quote, ending an attribute.
     static func escape(_ text: Substring) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(character)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// Whether an address (already escaped) is one a link may go to: `http`, `https` or `mailto`, and only
+    /// characters of a URL, so that nothing in it can end the attribute or start another (no white space, control
+    /// or combining characters, quotes or angle brackets, which escaping has turned into entities anyway).
+    static func isSafeAddress(_ address: Substring) -> Bool {
+        let lowered = address.lowercased()
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || lowered.hasPrefix("mailto:") else { return false }
+        // Escaped quotes and brackets would be harmless inside the attribute, but no real address holds them.
+        guard !["&quot;", "&#39;", "&lt;", "&gt;"].contains(where: { address.contains($0) }) else { return false }
+        return address.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && scalar.value > 0x20 && scalar.value < 0x7F && !"\"'<>`\\".unicodeScalars.contains(scalar)
+        }
     }
 }
 

@@ -20,7 +20,11 @@ struct WebErrorPages: AsyncMiddleware {
         if !onlyForBrowsers {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "frame-ancestors 'none'")
+            // Scripts only from the server's own files (no inline script, no handler attribute): whatever a page shows
+            // of people's text (guidelines, items, notes), nothing in it can run.
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value: "frame-ancestors 'none'; script-src 'self'; object-src 'none'; base-uri 'none'")
             response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
             response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         }

@@ -20,8 +20,15 @@ struct MarkdownHTMLTests {
         #expect(MarkdownHTML.render("<script>alert('x')</script> & \"q\"")
                 == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>")
         #expect(MarkdownHTML.render("`<b>**not bold**</b>`") == "<p><code>&lt;b&gt;**not bold**&lt;/b&gt;</code></p>")
-        #expect(MarkdownHTML.render(#"[x](https://a.example/"onmouseover="alert(1))"#)
-                .contains(#"href="https://a.example/&quot;onmouseover=&quot;alert(1""#))
+        #expect(!MarkdownHTML.render(#"[x](https://a.example/"onmouseover="alert(1))"#).contains("<a "),
+                "an address holding a quote is no link")
+        // A quote carrying a combining mark, or a variation selector, is still a quote; a tab cannot split the tag.
+        for quote in ["\"\u{301}", "\"\u{FE0F}"] {
+            let html = MarkdownHTML.render("[x](https://a/\(quote)\tonmouseover=alert(1)\tx=) and \(quote)")
+            #expect(!html.unicodeScalars.contains("\"") && !html.contains("<a "), "no raw quote at all: \(html)")
+        }
+        #expect(MarkdownHTML.render("[docs](https://example.com/a_b_c*d*)")
+                == #"<p><a href="https://example.com/a_b_c*d*" rel="noopener noreferrer">docs</a></p>"#, "marks stay out of an address")
     }
 
     @Test("what is not a mark stays as written")
