@@ -41,24 +41,79 @@ extension Store {
     /// Call ``Eligibility/requireCanWork(_:on:)`` first: this method does not check the queue-level rule.
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         // On SQLite, whose one writer every transaction waits for, the search for someone whose languages or markets
-        // pass over much of the queue runs first on a reader: there it took 0.3 s (2 s when nothing matched, the
-        // whole open backlog read twice) holding the writer, and one such person polling stalled everyone's submits.
-        // Not for someone who holds a lease, which the transaction hands back without a search.
-        let probe: Probe =
-            if backend == .sqlite, Self.mayPassOverItems(of: queue, for: person),
-                try await !Self.holdsLease(in: queue.id, by: person.id, try sql())
-            {
-                try await nextCandidate(in: queue, for: person, try sql()).map(Probe.candidate) ?? .nothing
-            } else {
-                .none
-            }
-        return try await transaction { sql in
-            try await Self.requireNotSuspended(person, from: queue, sql)
-            try await Self.requireQualified(person, for: queue, now: now, sql)
-            try await self.requireUnderExposureLimit(person, in: queue, now: now, sql)
-            return try await Self.withSuggestion(
-                try await self.takeLease(in: queue, for: person, probe: probe, now: now, sql), in: queue, sql)
+        // pass over much of the queue runs on a reader: on the writer it took 0.3 s (2 s when nothing matched, the
+        // whole open backlog read twice), and one such person polling stalled everyone's submits.
+        if backend == .sqlite, Self.mayPassOverItems(of: queue, for: person) {
+            if case .answered(let lease) = try await leaseFoundOnReaders(in: queue, for: person, now: now) { return lease }
         }
+        return try await transaction { sql in
+            try await self.requireMayTakeWork(person, in: queue, now: now, sql)
+            return try await Self.withSuggestion(try await self.takeLease(in: queue, for: person, now: now, sql), in: queue, sql)
+        }
+    }
+
+    /// The checks that come before any lease: not suspended, qualified when the queue asks it, under the day's
+    /// exposure limit.
+    private func requireMayTakeWork(_ person: Person, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws {
+        try await Self.requireNotSuspended(person, from: queue, sql)
+        try await Self.requireQualified(person, for: queue, now: now, sql)
+        try await requireUnderExposureLimit(person, in: queue, now: now, sql)
+    }
+
+    /// The answer of a search run on a reader, with the writer taken only to lease what it found; or that the search
+    /// should run on the writer after all (the person holds a lease, or three items found were taken first by
+    /// others). A reader's snapshot can be a moment old, so an item found is checked again under the writer,
+    /// and "nothing" is asked once more before it is believed (a lease swept, a skip or an import may have just
+    /// freed one).
+    private func leaseFoundOnReaders(in queue: Queue, for person: Person, now: Date) async throws -> ReaderSearch {
+        var nothingOnce = false
+        for _ in 0..<3 {
+            guard try await !Self.holdsLease(in: queue.id, by: person.id, try sql()) else { return .searchOnWriter }
+            let candidate = try await nextCandidate(in: queue, for: person, try sql())
+            let outcome = try await transaction { sql -> ReaderLease in
+                try await self.requireMayTakeWork(person, in: queue, now: now, sql)
+                if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) {
+                    return .leased(try await Self.withSuggestion(held, in: queue, sql))
+                }
+                guard let candidate else {
+                    // Only a lease that ran out, freed here, can have added work for them since.
+                    let freed = try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
+                    return freed > 0 ? .lookAgain : .nothing
+                }
+                // Still open, under the writer: only then may gold be drawn, which must never come when no ordinary
+                // work is left (it would be told apart).
+                guard try await sql.raw("SELECT id FROM items WHERE id = \(bind: candidate) AND open_slots > 0").first() != nil
+                else { return .lookAgain }
+                if queue.quality.goldRate > 0, self.chance.uniform() < queue.quality.goldRate,
+                    let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
+                {
+                    return .leased(try await Self.withSuggestion(gold, in: queue, sql))
+                }
+                guard let lease = try await self.claim(candidate, in: queue, for: person, now: now, sql) else { return .lookAgain }
+                return .leased(try await Self.withSuggestion(lease, in: queue, sql))
+            }
+            switch outcome {
+            case .leased(let lease): return .answered(lease)
+            case .lookAgain: continue
+            case .nothing:
+                if nothingOnce { return .answered(nil) }
+                nothingOnce = true
+            }
+        }
+        return .searchOnWriter
+    }
+
+    /// How ``leaseFoundOnReaders(in:for:now:)`` ended.
+    private enum ReaderSearch {
+        case answered(Lease?)
+        case searchOnWriter
+    }
+
+    /// What one transaction of ``leaseFoundOnReaders(in:for:now:)`` came to.
+    private enum ReaderLease: Sendable {
+        case leased(Lease?)
+        case lookAgain
+        case nothing
     }
 
     /// Whether the person has a lease in the queue, live or run out but not yet swept.
@@ -68,53 +123,36 @@ extension Store {
             """).first() != nil
     }
 
-    /// What a search on a reader found before the transaction: nothing done, an item to try first, or nothing.
-    private enum Probe: Sendable {
-        case none
-        case candidate(Int64)
-        case nothing
-    }
-
     /// Whether the person's languages or markets may exclude items of the queue, so that finding their next item
     /// may read past many others. Not when the person has no restriction, nor when every language and market the
-    /// queue takes is one of theirs: then every item matches (the usual case, and the annotator loop's).
+    /// queue takes passes their filters (as the lease query applies them): then every item matches (the usual
+    /// case, and the annotator loop's).
     static func mayPassOverItems(of queue: Queue, for person: Person) -> Bool {
-        let languages = !person.languages.isEmpty
-            && (queue.languages.isEmpty
-                || !queue.languages.allSatisfy { required in person.languages.contains { Eligibility.speaks($0, required) } })
+        var languages = false
+        if let match = Eligibility.languages(of: person) {
+            // A queue language is wholly theirs when they take it and every variant of it (a `pt` queue may hold
+            // `pt-PT` items, which a `pt-BR` reviewer does not take).
+            languages = queue.languages.isEmpty
+                || !queue.languages.allSatisfy { code in match.variantsOf.contains { code == $0 || code.hasPrefix($0 + "-") } }
+        }
         let markets = !person.markets.isEmpty && (queue.markets.isEmpty || !Set(queue.markets).isSubset(of: person.markets))
         return languages || markets
     }
 
     /// The lease ``leaseNextItem(in:for:now:)`` hands out, inside its transaction: the one held, a gold item, or
-    /// the next item with an open slot (the probe's first, when it found one).
-    private func takeLease(in queue: Queue, for person: Person, probe: Probe, now: Date, _ sql: any SQLDatabase) async throws
-        -> Lease?
-    {
+    /// the next item with an open slot.
+    private func takeLease(in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
-        if case .nothing = probe {
-            // Nothing for them a moment ago: only a slot freed since, by a lease that ran out, can change that.
-            guard try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql) > 0 else {
-                return nil
-            }
-        }
-        var hint: Int64? = if case .candidate(let itemID) = probe { itemID } else { nil }
         // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
         var goldDrawn = queue.quality.goldRate > 0 && chance.uniform() < queue.quality.goldRate
-        for attempt in 0..<5 {
-            // The probe's item is tried first; taken meanwhile, the search runs here as usual.
-            let candidate: Int64?
-            if let hinted = hint {
-                candidate = hinted
-                hint = nil
-            } else {
-                candidate = try await self.nextCandidate(in: queue, for: person, sql)
-            }
-            guard let itemID = candidate else {
+        var reclaimed = false
+        for _ in 0..<5 {
+            guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
                 // Before answering "nothing left", give back the slots of leases that ran out and look again.
                 // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
                 // the first look (an earlier snapshot, on PostgreSQL) could not see.
-                if attempt == 0 {
+                if !reclaimed {
+                    reclaimed = true
                     try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
                     continue
                 }
@@ -126,21 +164,26 @@ extension Store {
                 goldDrawn = false
                 if let gold = try await self.leaseGold(in: queue, for: person, now: now, sql) { return gold }
             }
-            let claimed = try await sql.raw("""
-                UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
-                RETURNING \(unsafeRaw: Self.itemColumns)
-                """).first()
-            guard let claimed else { continue }
-            guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {
-                // A lease of theirs came first (a second "next" at once), or the item was theirs once already
-                // (the probe's, given them since): that lease, or the search goes on.
-                try await Self.returnSlots(1, to: itemID, sql)
-                if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) { return held }
-                continue
-            }
-            return Lease(assignment: assignment, item: try Self.item(from: claimed))
+            if let lease = try await claim(itemID, in: queue, for: person, now: now, sql) { return lease }
         }
         return nil
+    }
+
+    /// Takes a slot of the item and leases it to the person: nil when the slot went to someone else first, or the
+    /// item was theirs once already. A lease of theirs that came first (a second "next" at once) is handed back.
+    private func claim(_ itemID: Int64, in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws
+        -> Lease?
+    {
+        guard let claimed = try await sql.raw("""
+            UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
+            RETURNING \(unsafeRaw: Self.itemColumns)
+            """).first()
+        else { return nil }
+        guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {
+            try await Self.returnSlots(1, to: itemID, sql)
+            return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
+        }
+        return Lease(assignment: assignment, item: try Self.item(from: claimed))
     }
 
     /// Records a lease of an item to a person, expiring after the queue's lease time; nil when the person already

@@ -55,6 +55,7 @@ struct NarrowRoutingTests {
         #expect(!Store.mayPassOverItems(of: try queue(["en"], ["US"]), for: person([], [])))
         #expect(!Store.mayPassOverItems(of: try queue(["en"], ["US"]), for: person(["en"], ["US", "GB"])))
         #expect(!Store.mayPassOverItems(of: try queue(["pt-BR"], []), for: person(["pt"], [])))
+        #expect(Store.mayPassOverItems(of: try queue(["pt"], []), for: person(["pt-BR"], [])), "a pt queue may hold pt-PT items")
         #expect(Store.mayPassOverItems(of: try queue(["en", "pt-BR"], []), for: person(["pt-BR"], [])))
         #expect(Store.mayPassOverItems(of: try queue([], []), for: person(["en"], [])), "a queue of any language")
         #expect(Store.mayPassOverItems(of: try queue(["en"], ["US", "BR"]), for: person(["en"], ["BR"])))
