@@ -36,6 +36,19 @@ struct BadInputTests {
                 body: Data("{\"labels\": [".utf8))
             #expect(malformed.status == .badRequest, "malformed JSON: \(malformed.text)")
             #expect(malformed.reason == "the body is not valid JSON: line 1, column 13: unexpected end of file", "\(malformed.reason)")
+            // A number its field cannot hold is named by its field, which Foundation's decoder leaves out.
+            let fraction = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                body: Data(#"{"labels": ["spam"], "time_spent_ms": 1.5}"#.utf8))
+            #expect(fraction.status == .badRequest && fraction.reason == "time_spent_ms: must be a whole number that fits, got 1.5",
+                    "\(fraction.reason)")
+            let tooLong = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator,
+                body: Data(#"{"labels": ["spam"], "time_spent_ms": 1e20}"#.utf8))
+            #expect(tooLong.reason.hasPrefix("time_spent_ms: must be a whole number that fits, got 100000000000000000000"), "\(tooLong.reason)")
+            let empty = try await server.request(
+                .POST, "/api/v1/assignments/\(lease.assignmentID)/judgment", token: annotator, body: Data("  ".utf8))
+            #expect(empty.status == .badRequest && empty.reason == "the body is empty; send a JSON object", "\(empty.reason)")
             // curl -d without -H 'Content-Type: application/json' sends JSON labelled as a form.
             for contentType in ["application/x-www-form-urlencoded", "text/plain", nil] {
                 let notJSON = try await server.request(
