@@ -69,8 +69,9 @@ public final class AssayDatabase: Sendable {
     /// - Parameters:
     ///   - location: the SQLite file or PostgreSQL URL.
     ///   - eventLoopGroup: the loops to run on; the shared singleton by default.
-    ///   - threadPool: the pool for SQLite calls that wait for another process's lock (and for the migrations);
-    ///     a new one of 2 threads by default.
+    ///   - threadPool: the pool for a SQLite transaction's statement that waits for another process's lock (and
+    ///     for the migrations); a new one of 2 threads by default. Reads have threads of their own
+    ///     (`SQLiteConnections.readerThreads`).
     ///   - connectionsPerEventLoop: PostgreSQL connections per event loop.
     ///   - logger: where SQL errors go.
     ///   - chance: where the store's random choices come from (``Chance``); the system's generator by default.

@@ -238,7 +238,7 @@ final class SQLiteConnections: Sendable {
         }
         openGroup.withLockedValue { $0 = nil }
         if !writer.isInAutocommitMode { _ = try? writer.run("ROLLBACK", binds: []) }
-        group.finish(.failure(GroupRolledBack(cause: "\(error)")))
+        group.finish(.failure(GroupRolledBack(underlying: error)))
     }
 
     /// Commits the open group and tells its waiting members. Called holding the write lock.
@@ -288,23 +288,14 @@ final class SQLiteConnections: Sendable {
             let mayWait = sql == "BEGIN IMMEDIATE" || sql == "COMMIT"
             return try await run(sql, binds: binds, on: handle, retryingWhenBusy: mayWait, onRow: onRow)
         }
-        let reader = try checkOutReader()
-        let readOnly: Bool
-        do {
-            readOnly = try reader.isReadOnly(sql)
-        } catch {
-            checkIn(reader)
-            throw error
-        }
-        guard readOnly else {
+        // A reader is taken on a reader thread, so that no more are open than the threads can use (taken before
+        // the wait for a thread, a burst of requests opened a connection each, and kept them all).
+        let wasRead = try await Self.readerThreads.runIfActive { () throws -> Bool in
+            let reader = try self.checkOutReader()
+            defer { self.checkIn(reader) }
             // Writes outside a transaction (job progress, a status change) take their turn on the writer, so they
             // queue with the transactions instead of competing for SQLite's file lock from a reader.
-            checkIn(reader)
-            try await transaction { _ in try await self.run(sql, binds: binds, on: self.writer, onRow: onRow) }
-            return
-        }
-        defer { checkIn(reader) }
-        try await Self.readerThreads.runIfActive {
+            guard try reader.isReadOnly(sql) else { return false }
             do {
                 try reader.run(sql, binds: binds, onRow: onRow)
             } catch let failure as SQLiteHandle.Failure where failure.isBusy {
@@ -314,6 +305,10 @@ final class SQLiteConnections: Sendable {
                 defer { reader.setBusyTimeout(milliseconds: 0) }
                 try reader.run(sql, binds: binds, onRow: onRow)
             }
+            return true
+        }
+        if !wasRead {
+            try await transaction { _ in try await self.run(sql, binds: binds, on: self.writer, onRow: onRow) }
         }
     }
 
@@ -446,8 +441,9 @@ final class AsyncLock: Sendable {
 /// What a transaction whose work was committed in a group learns when a later member's storage failure (a full
 /// disk, an I/O error) rolled the whole group back.
 struct GroupRolledBack: Error, CustomStringConvertible {
-    var cause: String
-    var description: String { "the write was rolled back with its commit group after a storage error: \(cause)" }
+    /// The storage error that rolled the group back (``StorageProblem`` reads it).
+    var underlying: any Error
+    var description: String { "the write was rolled back with its commit group after a storage error: \(underlying)" }
 }
 
 /// Transactions that share one SQLite commit, and the members waiting to hear how it went.
