@@ -16,6 +16,8 @@ import VaporCSQLite
 public enum StorageProblem {
     /// The error as the domain names it, or nil when it is not a storage problem (a bug, say, which stays a 500).
     public static func assayError(for error: any Error) -> AssayError? {
+        // Rolled back with its commit group by another member's failure: that failure is the problem.
+        if let rolledBack = error as? GroupRolledBack { return assayError(for: rolledBack.underlying) }
         if let failure = error as? SQLiteHandle.Failure {
             switch failure.code & 0xff {
             case SQLITE_FULL:
@@ -51,6 +53,22 @@ public enum StorageProblem {
             return .unavailable("the server is shutting down; try again shortly")
         }
         return nil
+    }
+
+    /// Whether the problem lasts until someone acts (a full disk, a file that cannot be written, a database out of
+    /// reach), rather than passing with the load (a lock held a while, a pool or a server out of connections):
+    /// only a lasting one makes `/healthz` report the server degraded, or a load balancer would drop every server
+    /// of a busy pool in turn.
+    public static func isLasting(_ error: any Error) -> Bool {
+        if let rolledBack = error as? GroupRolledBack { return isLasting(rolledBack.underlying) }
+        if let failure = error as? SQLiteHandle.Failure {
+            return [SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY].contains(failure.code & 0xff)
+        }
+        if let failure = error as? PSQLError {
+            if failure.serverInfo?[.sqlState] == "53100" { return true }
+            return lostConnection.contains(failure.code)
+        }
+        return false
     }
 
     /// PostgresNIO's codes for a connection that could not be made or was lost: the server stopped, restarted, or

@@ -207,7 +207,7 @@ final class JobRunner: Sendable {
     /// noted for `/healthz`.
     private func reason(for error: any Error) -> String {
         guard let problem = StorageProblem.assayError(for: error) else { return "\(error)" }
-        health.record("\(problem)", at: clock.now)
+        if StorageProblem.isLasting(error) { health.record("\(problem)", at: clock.now) }
         return "\(problem)"
     }
 

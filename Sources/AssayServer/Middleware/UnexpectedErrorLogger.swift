@@ -21,7 +21,7 @@ struct UnexpectedErrorLogger: Middleware {
         guard !(error is any AbortError) else { return error }
         request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
         guard let problem = StorageProblem.assayError(for: error) else { return error }
-        request.application.storageHealth.record("\(problem)", at: request.now)
+        if StorageProblem.isLasting(error) { request.application.storageHealth.record("\(problem)", at: request.now) }
         return problem
     }
 }

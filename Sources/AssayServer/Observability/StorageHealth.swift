@@ -2,8 +2,9 @@ import Foundation
 import NIOConcurrencyHelpers
 import Vapor
 
-/// The last failure of the database itself (``AssayStore/StorageProblem``: a full disk, a lock held elsewhere, an
-/// unwritable file, PostgreSQL out of connections or out of reach) that this server met, for `GET /healthz`.
+/// The last lasting failure of the database itself (``AssayStore/StorageProblem/isLasting(_:)``: a full disk, an
+/// unwritable file, PostgreSQL out of reach; not a lock held a while or a pool out of connections, which pass with
+/// the load) that this server met, for `GET /healthz`.
 ///
 /// A database that still answers a read can have stopped taking writes: with a full disk `/healthz` read the queue
 /// list and said `ok` while every submit failed. So for a minute after a request or job meets such a failure,
