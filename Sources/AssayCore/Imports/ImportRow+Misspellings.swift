@@ -11,27 +11,30 @@ extension ImportRow {
     /// // line 2: rationnale: not a column Assay reads; did you mean rationale?
     /// ```
     /// With `allowingPlurals`, a known name with an `s` added (`languages`) is not a slip: for rows whose other
-    /// fields are the user's own content, where such a column is likely meant.
-    public func refuseMisspellings(of known: [String], allowingPlurals: Bool = false) throws {
-        // Sorted only when there is an unknown name: on a million-row import nearly every row has none.
-        let unknown = fields.keys.filter { !known.contains($0) }
-        guard !unknown.isEmpty else { return }
-        for name in unknown.sorted() {
+    /// fields are the user's own content, where such a column is likely meant. `maxEdits` lowers the edits a slip
+    /// may be (at most 2, for names of ten letters or more).
+    public func refuseMisspellings(of known: [String], allowingPlurals: Bool = false, maxEdits: Int = 2) throws {
+        // Every row of an items file has content fields unknown here: each name is first ruled out by its length,
+        // which costs nothing, and only a row with a slip is sorted, for the first one in name order.
+        var slips: [(name: String, meant: String)] = []
+        for name in fields.keys where !known.contains(name) {
+            guard known.contains(where: { abs($0.utf8.count - name.utf8.count) <= maxEdits }) else { continue }
             let folded = name.lowercased()
             if allowingPlurals, folded.hasSuffix("s"), known.contains(String(folded.dropLast())) { continue }
             // A name the row has as well is not what this one meant: `workers` beside `worker` is a column of its own.
-            if let meant = known.first(where: { fields[$0] == nil && Self.isSlip(folded, of: $0) }) {
-                throw AssayError.invalidInput(
-                    field: name, line: line, reason: "not a column Assay reads; did you mean \(meant)?")
+            if let meant = known.first(where: { fields[$0] == nil && Self.isSlip(folded, of: $0, maxEdits: maxEdits) }) {
+                slips.append((name, meant))
             }
         }
+        guard let first = slips.min(by: { $0.name < $1.name }) else { return }
+        throw AssayError.invalidInput(field: first.name, line: line, reason: "not a column Assay reads; did you mean \(first.meant)?")
     }
 
-    static func isSlip(_ name: String, of known: String) -> Bool {
+    static func isSlip(_ name: String, of known: String, maxEdits: Int = 2) -> Bool {
         if name == known { return true }  // another case: `Rationale`
         // Short names are one edit from many a tool's own columns (`items`, `label2`, `annotation`): only longer
         // ones are taken for slips, and a trailing digit marks a column of its own.
-        let allowed = known.count >= 10 ? 2 : 1
+        let allowed = min(maxEdits, known.count >= 10 ? 2 : 1)
         guard known.count >= 6, name.last?.isNumber != true, abs(name.count - known.count) <= allowed else { return false }
         return editDistance(Array(name), Array(known), atMost: allowed) <= allowed
     }

@@ -84,7 +84,7 @@ public struct ImportRowReader: Sendable {
             case .jsonl: return try Self.rows(parsing: try jsonObjects.feed(chunk))
             }
         } catch let error as FormatError {
-            throw error.asAssayError
+            throw error.asAssayError(header: format == .csv ? csv.header : nil)
         }
     }
 
@@ -106,7 +106,7 @@ public struct ImportRowReader: Sendable {
                 return try Self.rows(parsing: try jsonObjects.finish())
             }
         } catch let error as FormatError {
-            throw error.asAssayError
+            throw error.asAssayError(header: format == .csv ? csv.header : nil)
         }
     }
 
@@ -163,7 +163,9 @@ extension FormatError {
         case .unterminatedQuote(let line), .unexpectedCharacterAfterQuote(let line), .invalidUTF8(let line, _),
             .fieldCountMismatch(let line, _, _), .invalidJSON(let line, _):
             let text = description
-            let reason = text.hasPrefix("line \(line): ") ? String(text.dropFirst("line \(line): ".count)) : text
+            // The line goes into the error's own field; what else the description says of the place stays.
+            let reason = text.hasPrefix("line \(line): ") ? String(text.dropFirst("line \(line): ".count))
+                : text.hasPrefix("line \(line), ") ? String(text.dropFirst("line \(line), ".count)) : text
             return .invalidInput(field: nil, line: line, reason: reason)
         case .missingColumn(let name, _):
             return .invalidInput(field: name, line: 1, reason: description)

@@ -17,8 +17,9 @@ public enum ItemRows {
         "external_id", "id", "market", "language", "source", "priority", "created_at", "data",
     ]
 
-    /// The reserved names long enough that a slip of one is told from a content field of its own.
-    static let metadataNames = ["external_id", "market", "language", "source", "priority", "created_at"]
+    /// The reserved names long enough that a slip of one (a single letter off) is told from a content field of its
+    /// own: `langauge` is a slip, but `marker`, `sources` or `created_by` may well be content.
+    static let metadataNames = ["external_id", "language", "priority", "created_at"]
 
     /// The row's item external id: `external_id`; else, for a Label Studio task that Assay exported, the
     /// `external_id` kept in its `meta` (Label Studio numbers the tasks it imports, so their `id` is not Assay's);
@@ -53,7 +54,7 @@ public enum ItemRows {
         case nil, .null?:
             // A slip of a metadata name (`langauge`) would otherwise be content, and the item go without its
             // language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
-            try row.refuseMisspellings(of: metadataNames, allowingPlurals: true)
+            try row.refuseMisspellings(of: metadataNames, allowingPlurals: true, maxEdits: 1)
             content = row.fields.filter { field in
                 guard !reservedFields.contains(field.key) else { return false }
                 hasFields = true

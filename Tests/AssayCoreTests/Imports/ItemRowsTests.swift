@@ -20,6 +20,9 @@ struct ItemRowsTests {
         #expect(slip == .invalidInput(field: "langauge", line: 2, reason: "not a column Assay reads; did you mean language?"))
         let plural = try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "p-1", "text": "a", "sources": "web"]))
         #expect(plural.content == ["text": "a", "sources": "web"])
+        // Near names that are likely columns of their own stay content.
+        let own = try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "p-2", "created_by": "mod-7", "marker": "x"]))
+        #expect(own.content == ["created_by": "mod-7", "marker": "x"])
     }
 
     @Test("a data object is the content; metadata is typed and normalised")
