@@ -64,8 +64,9 @@ extension Locale {
     }
 
     /// A market code trimmed and upper-cased (`br` → `BR`); nil for a blank one. Markets are the team's own
-    /// names (`BR`, `LATAM`, `EU_WEST`), so beyond their case only their shape is checked: up to 32 letters, digits,
-    /// `-` and `_`. A control character or a space in one made a market no reviewer's list would ever match.
+    /// names (`BR`, `LATAM`, `US WEST`, `LATAM (ES)`), so beyond their case only their shape is checked: up to 32
+    /// letters, digits, spaces and `- _ . / ( ) & +`. A control character, a quote or an emoji in one made a market
+    /// no reviewer's list would ever hold.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for anything else.
     public static func normalizedMarket(_ raw: String, field: String = "market", line: Int? = nil) throws -> String? {
@@ -76,13 +77,13 @@ extension Locale {
         let trimmed = raw.trimmingBlanks.uppercased()
         guard !trimmed.isEmpty else { return nil }
         guard trimmed.count <= 32,
-            trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+            trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || " -_./()&+".unicodeScalars.contains($0) })
         else {
             let shown = trimmed.unicodeScalars.contains { $0.properties.generalCategory == .control }
                 ? "a code holding a control character" : "'\(trimmed.prefix(40))\(trimmed.count > 40 ? "…" : "")'"
             throw AssayError.invalidInput(
                 field: field, line: line,
-                reason: "\(shown) is not a market code: up to 32 letters, digits, - and _, such as US, BR or LATAM")
+                reason: "\(shown) is not a market code: up to 32 letters, digits, spaces and - _ . / ( ) & +, such as US, BR or LATAM")
         }
         return trimmed
     }

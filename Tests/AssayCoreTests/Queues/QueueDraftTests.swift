@@ -31,12 +31,13 @@ struct QueueDraftTests {
         #expect(try draft(named: "q", languages: ["en", "EN", " en"]).makeQueue(id: UUID(), now: Date()).languages == ["en"])
     }
 
-    @Test("markets are codes of letters, digits, - and _, stored upper-cased once; anything else is refused")
+    @Test("markets are names of letters, digits, spaces and a little punctuation, stored upper-cased once; anything else is refused")
     func markets() throws {
         var queue = draft(named: "q")
-        queue.markets = [" br", "LATAM", "eu_west", "BR", "", "Ελλάδα"]
-        #expect(try queue.makeQueue(id: UUID(), now: Date()).markets == ["BR", "LATAM", "EU_WEST", "ΕΛΛΆΔΑ"])
-        for bad in ["\u{0B}X\u{01}", "united states", "__MAIN__/x", String(repeating: "X", count: 33), "🇧🇷"] {
+        queue.markets = [" br", "LATAM", "eu_west", "BR", "", "Ελλάδα", "us west", "LATAM (ES)", "N/A"]
+        #expect(try queue.makeQueue(id: UUID(), now: Date()).markets
+                == ["BR", "LATAM", "EU_WEST", "ΕΛΛΆΔΑ", "US WEST", "LATAM (ES)", "N/A"])
+        for bad in ["\u{0B}X\u{01}", "say \"x\"", "<b>", String(repeating: "X", count: 33), "🇧🇷"] {
             queue.markets = [bad]
             let error = #expect(throws: AssayError.self, "\(bad)") { try queue.makeQueue(id: UUID(), now: Date()) }
             #expect(error?.description.hasPrefix("markets: ") == true && error?.description.contains("is not a market code") == true,
