@@ -80,7 +80,7 @@ extension Store {
         let scope: SQLQueryString
         switch run.config.scope {
         case .all: scope = ""
-        case .gold: scope = "AND i.gold_labels IS NOT NULL"
+        case .gold: scope = "AND i.gold_state IS NOT NULL"
         case .undecided:
             // Active gold whether or not it has a final label (promoted gold keeps the one it had), so that it shows
             // a suggestion as any item does; retired gold is served to nobody.

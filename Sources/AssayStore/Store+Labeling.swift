@@ -346,6 +346,14 @@ extension Store {
                         ? "assignment \(assignmentID) was skipped: only an item you hold can be escalated"
                         : "the lease on assignment \(assignmentID) expired: only an item you hold can be escalated")
             }
+            // Decided meanwhile (others' judgments, an arbitrator): reopening it would be an appeal.
+            if try await sql.raw("""
+                SELECT item_id FROM final_labels WHERE item_id = \(bind: assignment.itemID) AND provenance <> 'unresolved'
+                """).first() != nil
+            {
+                throw AssayError.conflict(
+                    "item of assignment \(assignmentID) was decided meanwhile; skip it, or ask an analyst to appeal its label")
+            }
             let opened = try await sql.raw("""
                 INSERT INTO arbitration_cases (queue_id, item_id, reason, note, state, opened_at_ms, opened_by)
                 VALUES (\(bind: assignment.queueID), \(bind: assignment.itemID), 'escalated', \(bind: note), 'open',

@@ -18,7 +18,8 @@ public struct Exam: Codable, Sendable, Equatable {
     public var passMark: Double
     public var qualificationDays: Int
     public var training: Bool
-    /// Hours from a failed attempt to the next; 0 lets it be sat again at once.
+    /// Hours from a failed attempt to the next; 0 lets it be sat again at once. (An exam created from a draft waits
+    /// 24 hours after a failed qualification attempt unless told otherwise: ``ExamDraft/retakeWait``.)
     public var retakeAfterHours: Int
     public var createdAt: Date
 

@@ -42,7 +42,9 @@ struct RequestBodyErrors: AsyncMiddleware {
             let body = request.body.data.map { Data($0.readableBytesView) }
             let reason = error.reason(decoding: body)
             throw Abort(.badRequest, reason: reason.hasPrefix("not valid JSON") ? "the body is \(reason)" : reason)
-        } catch let error as any AbortError where error.status == .payloadTooLarge && error.reason == "Payload Too Large" {
+        } catch let error as any AbortError
+            where error.status == .payloadTooLarge && error.reason == "Payload Too Large" && request.url.path.hasPrefix("/api/")
+        {
             // Vapor's words for a body over the route's limit name neither the limit nor the way round it.
             throw AssayError.tooLarge(
                 "the body is larger than \(Self.jsonLimit), the most a JSON request may carry; send large files to "

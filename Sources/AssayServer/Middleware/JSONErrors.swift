@@ -25,7 +25,10 @@ extension ErrorMiddleware {
                 "method": "\(request.method.rawValue)", "path": "\(request.url.path)",
                 "userAgent": .array(request.headers["User-Agent"].map { "\($0)" }),
             ]
-            if status.code < 500 {
+            if status == .unauthorized || status == .forbidden {
+                // Refused access is worth seeing by default: repeated bad tokens are how guessing shows.
+                request.logger.notice("\(reason)", metadata: metadata)
+            } else if status.code < 500 {
                 // The client's mistake, answered with its reason: at info, below what `assay serve` shows by
                 // default, or a fuzzer's (or one bad script's) 4xx would bury the warnings that need someone.
                 request.logger.info("\(reason)", metadata: metadata)

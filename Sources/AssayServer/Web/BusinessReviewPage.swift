@@ -159,12 +159,17 @@ struct BusinessReviewPage: Encodable {
                 throw AssayError.forbidden("a vendor lead sees their own vendor's review only")
             }
             vendor = try await store.vendors().first { $0.id == vendorScope }
-            // As the dashboards: a lead names only queues their people worked on lately (whose open issues and
-            // calibrations are otherwise not theirs to read).
+            // As the dashboards: a lead reviews only queues their people worked on lately (whose open issues and
+            // calibrations are otherwise not theirs to read), named or not.
+            let theirs = try await store.queuesOfVendorLead(vendorID: vendorScope, now: now)
             if !scope.queues.isEmpty {
-                let theirs = try await store.queuesOfVendorLead(vendorID: vendorScope, now: now)
                 if let other = queues.first(where: { !theirs.contains($0.id) }) {
                     throw AssayError.forbidden("none of your vendor's people worked on queue '\(other.name)' in the last 90 days")
+                }
+            } else {
+                queues = queues.filter { theirs.contains($0.id) }
+                guard !queues.isEmpty else {
+                    throw AssayError.forbidden("none of your vendor's people worked on any queue in the last 90 days: there is nothing to review yet")
                 }
             }
         }

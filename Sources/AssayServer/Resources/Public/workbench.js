@@ -17,6 +17,7 @@
   let shownAt = 0;
   let busy = false;
   let retry = null;  // the timer that asks again after "no more items"
+  let retryDelay = 30_000;  // doubled each time nothing came, up to 5 minutes
   const blurAllMedia = root.dataset.blurAllMedia === "true";
 
   // The stretch of unbroken work, on the server's clock: a pause of ten minutes or more starts a new one.
@@ -49,11 +50,15 @@
     const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/next");
     busy = false;
     if (reply.status === 204) {
-      // Leases others let expire come back to the pool: look again now and then, as the person would by reloading.
-      say("No more items for you in this queue right now; looking again every 30 seconds.");
-      retry = setTimeout(next, 30_000);
+      // Leases others let expire come back to the pool: look again now and then, as the person would by reloading,
+      // less often the longer nothing comes, and not while the page is hidden or its person on a break (an
+      // unattended page would take an item and sit on it for its whole lease).
+      say("No more items for you in this queue right now; looking again in " + Math.round(retryDelay / 1000) + " seconds.");
+      retry = setTimeout(() => { if (!document.hidden && !onBreakSince) next(); }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 300_000);
       return;
     }
+    retryDelay = 30_000;
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
     lease = reply.body;
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
@@ -165,6 +170,7 @@
   }
 
   function takeBreak() {
+    clearTimeout(retry);
     el("break").hidden = true;
     onBreakSince = serverTime();
     el("on-break").hidden = false;
@@ -229,6 +235,10 @@
     if (event.key === "s" || event.key === "S") { event.preventDefault(); skip(); return; }
     if (event.key === "e" || event.key === "E") { event.preventDefault(); escalate(); return; }
     if (event.key === "v" || event.key === "V") { event.preventDefault(); Assay.revealAll(itemView); }
+  });
+  // Back on a page that was hidden while it waited for work: look at once.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && !lease && !busy && !onBreakSince && statusLine.textContent.startsWith("No more items")) next();
   });
   setInterval(tick, 1000);
   tick();
