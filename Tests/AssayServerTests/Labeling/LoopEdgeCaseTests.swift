@@ -23,6 +23,29 @@ struct LoopEdgeCaseTests {
         }
     }
 
+    @Test("an item decided while someone still holds it cannot be escalated by them: that would be an appeal",
+          arguments: TestBackend.allCases)
+    func escalateDecided(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store, overlap: 2)
+            try await Fixtures.items(server.store, into: queue, count: 1)
+            let people = try await Fixtures.annotators(server.store, count: 2)
+            let ana = LoopClient(server: server, token: people[0].token), ben = LoopClient(server: server, token: people[1].token)
+            let anaLease = try #require(try await ana.next(queue.name)), benLease = try #require(try await ben.next(queue.name))
+            let escalated = try await server.request(
+                .POST, "/api/v1/assignments/\(benLease.assignmentID)/escalate", token: people[1].token, json: ["note": "unsure"])
+            #expect(escalated.status == .created, "\(escalated.text)")
+            let caseID = try #require(try escalated.object()["case_id"]?.doubleValue)
+            let arbitrator = try await Fixtures.token(server.store, role: .arbitrator, name: "Arbi")
+            let decided = try await server.request(
+                .POST, "/api/v1/arbitration/\(Int(caseID))/decision", token: arbitrator, json: ["labels": ["spam"]])
+            #expect(decided.status == .ok, "\(decided.text)")
+            let late = try await server.request(
+                .POST, "/api/v1/assignments/\(anaLease.assignmentID)/escalate", token: people[0].token, json: ["note": "me too"])
+            #expect(late.status == .conflict && late.reason.contains("was decided meanwhile"), "\(late.text)")
+        }
+    }
+
     @Test("concurrent 'next' calls from one person share one lease", arguments: TestBackend.allCases)
     func oneLeasePerPerson(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in

@@ -285,6 +285,16 @@ struct DashboardTests {
                 try await browser.open(server.baseURL + "/report?queues=untouched")
                 #expect(try await browser.text("h1") == "403 · Forbidden")
             }
+            // A lead whose people have not worked yet has no review: not every queue's backlog and open cases.
+            let idle = try await server.store.createVendor(named: "Idle BPO", now: server.clock.now)
+            let idleLead = try await server.store.createPerson(
+                PersonDraft(name: "Idle Lead", role: .vendorLead, vendorID: idle.id), now: server.clock.now)
+            let idleToken = try await server.store.issueToken(for: idleLead.id, now: server.clock.now).value
+            try await Browser.with { browser in
+                try await browser.signIn(at: server.baseURL, token: idleToken)
+                try await browser.open(server.baseURL + "/report")
+                #expect(try await browser.text("h1") == "403 · Forbidden")
+            }
         }
     }
 }

@@ -22,6 +22,13 @@ struct StorageProblemTests {
         #expect(problem(SQLITE_IOERR | (3 << 8)) != nil, "extended codes count by their primary code")
         #expect(problem(SQLITE_CONSTRAINT) == nil && problem(SQLITE_ERROR) == nil, "a bug stays a 500")
         #expect(StorageProblem.assayError(for: AssayError.conflict("x")) == nil)
+        // A full disk lasts until someone frees space; a lock held a while passes with the load.
+        func failure(_ code: Int32) -> SQLiteHandle.Failure { SQLiteHandle.Failure(code: code, message: "…", sql: "…") }
+        #expect(StorageProblem.isLasting(failure(SQLITE_FULL)) && !StorageProblem.isLasting(failure(SQLITE_BUSY)))
+        // A write rolled back with its commit group answers for the failure that rolled it back.
+        let grouped = GroupRolledBack(underlying: failure(SQLITE_FULL))
+        guard case .unavailable? = StorageProblem.assayError(for: grouped) else { Issue.record("a rolled-back group is a 500"); return }
+        #expect(StorageProblem.isLasting(grouped))
     }
 }
 
