@@ -52,9 +52,13 @@ extension Request {
                 "that API token is unknown or was revoked (an admin issues a new one with `assay users token <person's external id>`)")
         }
         if let header = headers.first(name: .authorization), let scheme = header.split(separator: " ").first {
-            // "Bearer" with nothing after it: a script whose token variable was empty.
             if scheme.lowercased() == "bearer" {
-                throw AssayError.unauthenticated("the Authorization header says Bearer but carries no token after it")
+                // "Bearer" with nothing after it: a script whose token variable was empty; or something after the
+                // token (a second word, a stray space).
+                let rest = header.dropFirst(scheme.count).trimmingCharacters(in: .whitespaces)
+                throw AssayError.unauthenticated(rest.isEmpty
+                    ? "the Authorization header says Bearer but carries no token after it"
+                    : "the Authorization header's token is not one word: send 'Bearer <token>' with nothing after the token")
             }
             // Label Studio's clients send "Token <key>".
             throw AssayError.unauthenticated(

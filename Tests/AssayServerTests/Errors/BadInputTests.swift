@@ -96,6 +96,10 @@ struct BadInputTests {
                 .GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil), headers: ["Authorization": "Bearer "])
             #expect(emptyBearer.status == .unauthorized
                     && emptyBearer.reason == "the Authorization header says Bearer but carries no token after it", "\(emptyBearer.reason)")
+            let twoWords = try await server.request(
+                .GET, "/api/v1/queues/\(queue.name)/stats", token: .some(nil), headers: ["Authorization": "Bearer \(annotator) extra"])
+            #expect(twoWords.status == .unauthorized && twoWords.reason.hasPrefix("the Authorization header's token is not one word"),
+                    "\(twoWords.reason)")
 
             let annotatorOnAnalystRoute = try await server.request(
                 .POST, "/api/v1/queues", token: annotator,
