@@ -63,7 +63,7 @@ struct DemoWorkspaceTests {
     }
 
     @Test("assay demo builds once, then reuses the workspace and says that --items would change nothing")
-    func demoCommandReuses() async throws {
+    func demoCommandReuses() throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         let file = folder.folder.appendingPathComponent("demo.sqlite").path
@@ -76,17 +76,5 @@ struct DemoWorkspaceTests {
         #expect(again.stdout.contains("--items and --seed shape a new workspace; this one exists, so they change nothing"), "\(again.stdout)")
         let quiet = try ServerProcess.run(["demo", "--no-serve", "--db", file], environment: environment)
         #expect(quiet.status == 0 && !quiet.stdout.contains("change nothing"), "\(quiet.stdout)")
-
-        // Each start's tokens replace the last start's: an admin token printed before no longer works.
-        func firstToken(_ output: String) -> String? {
-            output.range(of: #"assay_[A-Za-z0-9]+"#, options: .regularExpression).map { String(output[$0]) }
-        }
-        let (earlier, latest) = (try #require(firstToken(built.stdout)), try #require(firstToken(quiet.stdout)))
-        let database = try await AssayDatabase.open(.sqlite(path: file))
-        let store = database.store
-        let stale = try await store.person(authenticatedBy: TokenSecret(earlier))
-        let current = try await store.person(authenticatedBy: TokenSecret(latest))
-        try await database.close()
-        #expect(stale == nil && current?.role == .admin)
     }
 }
