@@ -43,8 +43,11 @@ extension Request {
             return try decoder.decode(Body.self, from: data)
         } catch let error as DecodingError where Self.isUnfitNumber(error) {
             // Foundation names no field for a number its type cannot take (1.5 or 1e20 where a whole number is
-            // expected): find it by trying the document with each such number made 0.
-            guard let document, let (path, value) = Self.unfitNumber(in: document, for: Body.self, decoder: decoder) else { throw error }
+            // expected): find it by trying the document with each such number made 0. Only in a body of the usual
+            // size: each try decodes it again, and a 2 MB body of fractions would hold the event loop for seconds.
+            guard data.count <= 64 * 1024, let document,
+                let (path, value) = Self.unfitNumber(in: document, for: Body.self, decoder: decoder)
+            else { throw error }
             let shown = value.rounded() == value ? String(format: "%.0f", value) : "\(value)"
             throw Abort(.badRequest, reason: "\(JSONValue.describe(path)): must be a whole number that fits, got \(shown)")
         }
@@ -57,7 +60,7 @@ extension Request {
     }
 
     /// The path and value of the number `Body` could not take: the first, of the fractions and of the numbers past
-    /// 2⁶³, whose replacement by 0 lets the document decode (or fail otherwise). At most 50 are tried.
+    /// 2⁶³, whose replacement by 0 lets the document decode (or fail otherwise). At most 20 are tried.
     private static func unfitNumber<Body: Decodable>(in document: JSONValue, for type: Body.Type, decoder: JSONDecoder)
         -> ([JSONValue.PathStep], Double)?
     {
@@ -65,7 +68,7 @@ extension Request {
         document.numbers { path, value in
             if value.rounded() != value || abs(value) >= 9.2e18 { candidates.append((path, value)) }
         }
-        for (path, value) in candidates.prefix(50) {
+        for (path, value) in candidates.prefix(20) {
             var bytes: [UInt8] = []
             document.replacing(at: path, with: .number(0)).write(to: &bytes)
             do {
