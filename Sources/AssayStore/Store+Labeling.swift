@@ -62,11 +62,10 @@ extension Store {
 
     /// The answer of a search run on a reader, with the writer taken only to lease what it found; or that the search
     /// should run on the writer after all (the person holds a lease, or three items found were taken first by
-    /// others). A reader's snapshot can be a moment old, so an item found is checked again under the writer,
-    /// and "nothing" is asked once more before it is believed (a lease swept, a skip or an import may have just
-    /// freed one).
+    /// others). A reader's snapshot can be a moment old, so an item found is checked again under the writer. A
+    /// "nothing" can be as old: a slot freed in that moment (a lease swept, a skip, an import) is found by the next
+    /// call, as on PostgreSQL, where the search's snapshot is the statement's.
     private func leaseFoundOnReaders(in queue: Queue, for person: Person, now: Date) async throws -> ReaderSearch {
-        var nothingOnce = false
         for _ in 0..<3 {
             guard try await !Self.holdsLease(in: queue.id, by: person.id, try sql()) else { return .searchOnWriter }
             let candidate = try await nextCandidate(in: queue, for: person, try sql())
@@ -95,9 +94,7 @@ extension Store {
             switch outcome {
             case .leased(let lease): return .answered(lease)
             case .lookAgain: continue
-            case .nothing:
-                if nothingOnce { return .answered(nil) }
-                nothingOnce = true
+            case .nothing: return .answered(nil)
             }
         }
         return .searchOnWriter
