@@ -65,8 +65,9 @@ public enum StorageProblem {
             return [SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY].contains(failure.code & 0xff)
         }
         if let failure = error as? PSQLError {
-            if failure.serverInfo?[.sqlState] == "53100" { return true }
-            return lostConnection.contains(failure.code)
+            // A connection dropped once is a blip (every server behind a balancer meets it together); one that
+            // cannot be made at all is PostgreSQL down or out of reach.
+            return failure.serverInfo?[.sqlState] == "53100" || failure.code == .connectionError
         }
         return false
     }
