@@ -55,6 +55,14 @@ public enum ItemRows {
             // A slip of a metadata name (`langauge`) would otherwise be content, and the item go without its
             // language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
             try row.refuseMisspellings(of: metadataNames, allowingPlurals: true, maxEdits: 1)
+            // A metadata name in other letters (`Market`, `SOURCE`) is that name, not content: stored as content,
+            // the item would go without its market to every market's reviewers.
+            for key in row.fields.keys where key.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+                let folded = key.lowercased()
+                if reservedFields.contains(folded), row.fields[folded] == nil {
+                    throw AssayError.invalidInput(field: key, line: row.line, reason: "not a column Assay reads; did you mean \(folded)?")
+                }
+            }
             content = row.fields.filter { field in
                 guard !reservedFields.contains(field.key) else { return false }
                 hasFields = true

@@ -265,11 +265,13 @@ struct BusinessReviewPage: Encodable {
         if let vendor = scope.vendor { hidden.append(.init(name: "vendor", value: vendor)) }
         if let market = scope.market { hidden.append(.init(name: "market", value: market)) }
         func href(_ date: Date) -> String {
-            var parts = URLComponents()
-            parts.path = "/report"
-            parts.queryItems = [URLQueryItem(name: "period", value: scope.period.rawValue), URLQueryItem(name: "date", value: day.string(from: date))]
-                + hidden.map { URLQueryItem(name: $0.name, value: $0.value) }
-            return parts.string ?? "/report"
+            // Every character but the unreserved ones encoded: a market such as `A+B` or `R&D` would otherwise come
+            // back as `A B`, or cut the query in two.
+            let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            let items = [("period", scope.period.rawValue), ("date", day.string(from: date))] + hidden.map { ($0.name, $0.value) }
+            return "/report?" + items.map { name, value in
+                name + "=" + (value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value)
+            }.joined(separator: "&")
         }
         return Controls(
             periods: BusinessReview.Period.allCases.map { .init(value: $0.rawValue, selected: $0 == scope.period) },

@@ -23,6 +23,9 @@ struct ItemRowsTests {
         // Near names that are likely columns of their own stay content.
         let own = try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "p-2", "created_by": "mod-7", "marker": "x"]))
         #expect(own.content == ["created_by": "mod-7", "marker": "x"])
+        #expect(throws: AssayError.invalidInput(field: "Market", line: 2, reason: "not a column Assay reads; did you mean market?")) {
+            try ItemRows.draft(from: ImportRow(line: 2, fields: ["external_id": "p-3", "text": "a", "Market": "US"]))
+        }
     }
 
     @Test("a data object is the content; metadata is typed and normalised")
