@@ -67,7 +67,7 @@ extension Store {
     /// call, as on PostgreSQL, where the search's snapshot is the statement's.
     private func leaseFoundOnReaders(in queue: Queue, for person: Person, now: Date) async throws -> ReaderSearch {
         for _ in 0..<3 {
-            guard try await !Self.holdsLease(in: queue.id, by: person.id, try sql()) else { return .searchOnWriter }
+            guard try await !Self.holdsLease(in: queue.id, by: person.id, now: now, try sql()) else { return .searchOnWriter }
             let candidate = try await nextCandidate(in: queue, for: person, try sql())
             let outcome = try await transaction { sql -> ReaderLease in
                 try await self.requireMayTakeWork(person, in: queue, now: now, sql)
@@ -113,10 +113,12 @@ extension Store {
         case nothing
     }
 
-    /// Whether the person has a lease in the queue, live or run out but not yet swept.
-    private static func holdsLease(in queueID: UUID, by personID: UUID, _ sql: any SQLDatabase) async throws -> Bool {
+    /// Whether the person holds a live lease in the queue (one run out but not yet swept is reclaimed in the
+    /// transaction, and its item left out by the search).
+    private static func holdsLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw("""
             SELECT id FROM assignments WHERE annotator_id = \(bind: personID) AND queue_id = \(bind: queueID) AND state = 'leased'
+              AND expires_at_ms > \(bind: Column.millis(now))
             """).first() != nil
     }
 

@@ -165,7 +165,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("workbench", WorkbenchPage(
             chrome: try Chrome(req, title: "Label · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, rationaleRequired: queue.schema.rationale == .required,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render),
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(GuidelineHTML.render),
             tally: try await req.store.judgmentCount(by: actor.person.id, since: startOfDay),
             exposure: queue.schema.severeCodes.map { code in
                 WorkbenchPage.Exposure(
@@ -183,7 +183,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("review", ReviewPage(
             chrome: try Chrome(req, title: "Review · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: queue.quality.qaBlind,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render)))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(GuidelineHTML.render)))
     }
 
     @Sendable func arbitration(req: Request) async throws -> View {
@@ -192,7 +192,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("arbitration", ReviewPage(
             chrome: try Chrome(req, title: "Arbitrate · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, blind: false,
-            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render)))
+            labels: LabelButton.all(of: queue, guideline: guideline), guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(GuidelineHTML.render)))
     }
 
     /// A queue's dashboard: volume, handling time, gold accuracy, QA score, agreement, arbitration and SLA by day
@@ -249,7 +249,7 @@ struct WebController: RouteCollection {
         return try await req.view.render("training", TrainingPage(
             chrome: try Chrome(req, title: "Exams · \(queue.name)"), queue: queue.name,
             multiple: queue.schema.kind == .multiChoice, labels: LabelButton.all(of: queue, guideline: guideline),
-            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(MarkdownHTML.render), exams: exams))
+            guidelineVersion: guideline?.version, guidelineRules: guideline?.generalRules(for: queue.schema.labels).map(GuidelineHTML.render), exams: exams))
     }
 
     /// The business review (`?period=week|month&date=YYYY-MM-DD&queues=a,b&vendor=V&market=M`), the page
@@ -361,7 +361,7 @@ struct LabelButton: Encodable {
         queue.schema.labels.enumerated().map { index, label in
             LabelButton(
                 code: label.code, name: label.name, description: label.description, key: index < 9 ? String(index + 1) : nil,
-                passage: guideline?.passages[label.code].map(MarkdownHTML.render), exclusive: label.exclusive)
+                passage: guideline?.passages[label.code].map(GuidelineHTML.render), exclusive: label.exclusive)
         }
     }
 }

@@ -12,7 +12,8 @@ import SQLiteNIO
 ///
 /// SQLite allows one writer per file. Transactions queue on an async lock (waiting tasks suspend; no thread
 /// blocks) and run on the writer with `BEGIN IMMEDIATE`. In WAL mode readers never wait for the writer, so a
-/// statement outside a transaction takes an idle reader (one is opened when none is idle) and runs at once.
+/// statement outside a transaction waits only for a reader thread, where it takes an idle reader (one is opened
+/// when none is idle).
 ///
 /// Every transaction runs on one event loop's thread, `eventLoop` (see ``transaction(_:)``), its statements inline.
 /// Reads outside a transaction run on threads of their own (``readerThreads``), never on an event loop: a read can
@@ -54,11 +55,11 @@ final class SQLiteConnections: Sendable {
     /// How long a statement waits for another process's lock before failing, as the PostgreSQL pool waits.
     static let busyTimeoutMilliseconds: Int32 = 30_000
 
-    /// The threads reads run on: a few more than the cores, so that one long read leaves others running, shared by
-    /// every SQLite file the process opens. Started once and never stopped (a static is never deinitialised); idle,
-    /// its threads wait and cost nothing.
+    /// The threads reads run on: several per core, so that a few long reads (reports, exports) leave the short ones
+    /// (a token, the queue list, `/healthz`) threads to run on, shared by every SQLite file the process opens.
+    /// Started once and never stopped (a static is never deinitialised); idle, its threads wait and cost nothing.
     static let readerThreads: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
+        let pool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
         pool.start()
         return pool
     }()

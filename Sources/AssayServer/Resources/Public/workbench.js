@@ -18,6 +18,16 @@
   let busy = false;
   let retry = null;  // the timer that asks again after "no more items"
   let retryDelay = 30_000;  // doubled each time nothing came, up to 5 minutes
+  let waiting = false;  // no item: waiting for one to come back to the pool
+
+  // Looks for work again later, less often the longer none comes, and not while the page is hidden or its person on
+  // a break (an unattended page would take an item and sit on it for its whole lease): then again on return.
+  function lookAgainLater(message) {
+    waiting = true;
+    say(message + " Looking again in " + Math.round(retryDelay / 1000) + " seconds.");
+    retry = setTimeout(() => { if (!document.hidden && !onBreakSince) next(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 300_000);
+  }
   const blurAllMedia = root.dataset.blurAllMedia === "true";
 
   // The stretch of unbroken work, on the server's clock: a pause of ten minutes or more starts a new one.
@@ -47,18 +57,21 @@
     el("timer").textContent = "–";
     clearTimeout(retry);
     say("Loading the next item…");
-    const reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/next");
-    busy = false;
-    if (reply.status === 204) {
-      // Leases others let expire come back to the pool: look again now and then, as the person would by reloading,
-      // less often the longer nothing comes, and not while the page is hidden or its person on a break (an
-      // unattended page would take an item and sit on it for its whole lease).
-      say("No more items for you in this queue right now; looking again in " + Math.round(retryDelay / 1000) + " seconds.");
-      retry = setTimeout(() => { if (!document.hidden && !onBreakSince) next(); }, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 300_000);
+    let reply;
+    try {
+      reply = await Assay.api("POST", "/queues/" + encodeURIComponent(queue) + "/next");
+    } catch (error) {
+      busy = false;
+      lookAgainLater("The server could not be reached.");
       return;
     }
+    busy = false;
+    // Leases others let expire come back to the pool: look again now and then, as the person would by reloading.
+    if (reply.status === 204) { lookAgainLater("No more items for you in this queue right now."); return; }
+    // A server that is busy or cannot write for a moment (503), or out of reach: the same, rather than give up.
+    if (reply.status === 503) { lookAgainLater(Assay.reason(reply, "The server is busy.")); return; }
     retryDelay = 30_000;
+    waiting = false;
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
     lease = reply.body;
     lease.expiresAt = Date.now() + lease.assignment.lease_seconds * 1000;
@@ -238,7 +251,7 @@
   });
   // Back on a page that was hidden while it waited for work: look at once.
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && !lease && !busy && !onBreakSince && statusLine.textContent.startsWith("No more items")) next();
+    if (!document.hidden && waiting && !busy && !onBreakSince) next();
   });
   setInterval(tick, 1000);
   tick();
