@@ -59,5 +59,6 @@ public enum AssayMigrations {
         AddTokensReported(),
         AddExamRetakeWait(),
         IndexItemsAndJudgmentsByQueue(),
+        IndexAuditEventsByAction(),
     ]
 }

@@ -44,6 +44,7 @@ struct MigrationTests {
         "049-add-tokens-reported",
         "050-add-exam-retake-wait",
         "051-index-items-and-judgments-by-queue",
+        "052-index-audit-events-by-action",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
