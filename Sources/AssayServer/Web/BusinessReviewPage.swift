@@ -169,7 +169,8 @@ struct BusinessReviewPage: Encodable {
             } else {
                 queues = queues.filter { theirs.contains($0.id) }
                 guard !queues.isEmpty else {
-                    throw AssayError.forbidden("none of your vendor's people worked on any queue in the last 90 days: there is nothing to review yet")
+                    let which = scope.market.map { "any queue of market \($0)" } ?? "any queue"
+                    throw AssayError.forbidden("none of your vendor's people worked on \(which) in the last 90 days: there is nothing to review yet")
                 }
             }
         }
