@@ -50,10 +50,27 @@ extension Store {
                 if ids == nil { reserved = try await Self.reserveItemIDs(drafts.count, postgres) }
                 inserted = try await Self.insertItems(drafts, ids: reserved, into: queue, nowMillis: nowMillis, postgres)
             }
-            // Before the counters: waiting while holding a counter row's lock could block the batch waited for.
+            // Before the counters and places: waiting while holding a lock on their rows could block the batch
+            // waited for.
             try await beforeCommit()
             try await QueueCounters.add([.items: inserted], to: queue.id, sql)
+            try await Self.recordPlaces(of: drafts, in: queue.id, sql)
             return ImportReport(received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted)
+        }
+    }
+
+    /// Adds the places (language and market) of a batch's items to the queue's list, which the next-item search
+    /// reads for a person who takes only some of them (migration 053); a place listed already changes nothing.
+    /// Places go in one order, so that two imports adding the same ones never wait for each other crosswise.
+    static func recordPlaces(of drafts: [ItemDraft], in queueID: UUID, _ sql: any SQLDatabase) async throws {
+        struct Place: Hashable { let language: String?, market: String? }
+        let places = Set(drafts.map { Place(language: $0.language, market: $0.market) })
+            .sorted { ($0.language ?? "", $0.market ?? "") < ($1.language ?? "", $1.market ?? "") }
+        for place in places {
+            try await sql.raw("""
+                INSERT INTO queue_places (queue_id, language, market)
+                VALUES (\(bind: queueID), \(bind: place.language), \(bind: place.market)) ON CONFLICT DO NOTHING
+                """).run()
         }
     }
 

@@ -40,13 +40,7 @@ extension Store {
     ///
     /// Call ``Eligibility/requireCanWork(_:on:)`` first: this method does not check the queue-level rule.
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
-        // On SQLite, whose one writer every transaction waits for, the search for someone whose languages or markets
-        // pass over much of the queue runs on a reader: on the writer it took 0.3 s (2 s when nothing matched, the
-        // whole open backlog read twice), and one such person polling stalled everyone's submits.
-        if backend == .sqlite, Self.mayPassOverItems(of: queue, for: person) {
-            if case .answered(let lease) = try await leaseFoundOnReaders(in: queue, for: person, now: now) { return lease }
-        }
-        return try await transaction { sql in
+        try await transaction { sql in
             try await self.requireMayTakeWork(person, in: queue, now: now, sql)
             return try await Self.withSuggestion(try await self.takeLease(in: queue, for: person, now: now, sql), in: queue, sql)
         }
@@ -58,68 +52,6 @@ extension Store {
         try await Self.requireNotSuspended(person, from: queue, sql)
         try await Self.requireQualified(person, for: queue, now: now, sql)
         try await requireUnderExposureLimit(person, in: queue, now: now, sql)
-    }
-
-    /// The answer of a search run on a reader, with the writer taken only to lease what it found; or that the search
-    /// should run on the writer after all (the person holds a lease, or three items found were taken first by
-    /// others). A reader's snapshot can be a moment old, so an item found is checked again under the writer. A
-    /// "nothing" can be as old: a slot freed in that moment (a lease swept, a skip, an import) is found by the next
-    /// call, as on PostgreSQL, where the search's snapshot is the statement's.
-    private func leaseFoundOnReaders(in queue: Queue, for person: Person, now: Date) async throws -> ReaderSearch {
-        for _ in 0..<3 {
-            guard try await !Self.holdsLease(in: queue.id, by: person.id, now: now, try sql()) else { return .searchOnWriter }
-            let candidate = try await nextCandidate(in: queue, for: person, try sql())
-            let outcome = try await transaction { sql -> ReaderLease in
-                try await self.requireMayTakeWork(person, in: queue, now: now, sql)
-                if let held = try await Self.heldLease(in: queue.id, by: person.id, now: now, sql) {
-                    return .leased(try await Self.withSuggestion(held, in: queue, sql))
-                }
-                guard let candidate else {
-                    // Only a lease that ran out, freed here, can have added work for them since.
-                    let freed = try await Self.reclaimExpiredLeases(in: queue.id, now: now, backend: self.backend, sql)
-                    return freed > 0 ? .lookAgain : .nothing
-                }
-                // Still open, under the writer: only then may gold be drawn, which must never come when no ordinary
-                // work is left (it would be told apart).
-                guard try await sql.raw("SELECT id FROM items WHERE id = \(bind: candidate) AND open_slots > 0").first() != nil
-                else { return .lookAgain }
-                if queue.quality.goldRate > 0, self.chance.uniform() < queue.quality.goldRate,
-                    let gold = try await self.leaseGold(in: queue, for: person, now: now, sql)
-                {
-                    return .leased(try await Self.withSuggestion(gold, in: queue, sql))
-                }
-                guard let lease = try await self.claim(candidate, in: queue, for: person, now: now, sql) else { return .lookAgain }
-                return .leased(try await Self.withSuggestion(lease, in: queue, sql))
-            }
-            switch outcome {
-            case .leased(let lease): return .answered(lease)
-            case .lookAgain: continue
-            case .nothing: return .answered(nil)
-            }
-        }
-        return .searchOnWriter
-    }
-
-    /// How ``leaseFoundOnReaders(in:for:now:)`` ended.
-    private enum ReaderSearch {
-        case answered(Lease?)
-        case searchOnWriter
-    }
-
-    /// What one transaction of ``leaseFoundOnReaders(in:for:now:)`` came to.
-    private enum ReaderLease: Sendable {
-        case leased(Lease?)
-        case lookAgain
-        case nothing
-    }
-
-    /// Whether the person holds a live lease in the queue (one run out but not yet swept is reclaimed in the
-    /// transaction, and its item left out by the search).
-    private static func holdsLease(in queueID: UUID, by personID: UUID, now: Date, _ sql: any SQLDatabase) async throws -> Bool {
-        try await sql.raw("""
-            SELECT id FROM assignments WHERE annotator_id = \(bind: personID) AND queue_id = \(bind: queueID) AND state = 'leased'
-              AND expires_at_ms > \(bind: Column.millis(now))
-            """).first() != nil
     }
 
     /// Whether the person's languages or markets may exclude items of the queue, so that finding their next item
@@ -460,37 +392,106 @@ extension Store {
     }
 
     private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
+        let places = try await placesTaken(in: queue, by: person, sql)
         switch queue.ordering {
-        case .priority: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.priority DESC, i.id", sql)
-        case .oldest: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.id", sql)
-        case .newest: return try await firstOpenItem(in: queue, for: person, orderedBy: "i.id DESC", sql)
+        case .priority: return try await firstOpenItem(in: queue, for: person, places: places, order: .priority, sql)
+        case .oldest: return try await firstOpenItem(in: queue, for: person, places: places, order: .oldest, sql)
+        case .newest: return try await firstOpenItem(in: queue, for: person, places: places, order: .newest, sql)
         case .uncertainty:
             // Scored items (0 or more) first, most uncertain first; then unscored ones (−1), oldest first. Each
-            // half is an index range scan: only scored items are in the uncertainty index (migration 037).
-            if let scored = try await firstOpenItem(
-                in: queue, for: person, where: "AND i.uncertainty >= 0", orderedBy: "i.uncertainty DESC, i.id", sql)
-            {
+            // half is an index range scan: only scored items are in the uncertainty indexes (migration 037).
+            if let scored = try await firstOpenItem(in: queue, for: person, places: places, order: .mostUncertain, sql) {
                 return scored
             }
-            return try await firstOpenItem(in: queue, for: person, where: "AND i.uncertainty < 0", orderedBy: "i.id", sql)
+            return try await firstOpenItem(in: queue, for: person, places: places, order: .unscored, sql)
         }
     }
 
-    /// The first item in `order` that has an open slot, matches `condition` and the person's languages and markets,
-    /// and was never assigned to them.
+    /// An order of the next-item search, with the indexes that give it: over the whole queue, and by place.
+    private struct OpenItemOrder {
+        /// The condition that keeps to the half of the queue this order reads, if any.
+        let condition: String
+        /// The sort keys, as `(column, descending)`.
+        let keys: [(column: String, descending: Bool)]
+        /// The index of open items of one place in this order (migration 053).
+        let placeIndex: String
+
+        static let priority = OpenItemOrder(condition: "", keys: [("priority", true), ("id", false)], placeIndex: "items_open_by_place")
+        static let oldest = OpenItemOrder(condition: "", keys: [("id", false)], placeIndex: "items_open_by_place_age")
+        static let newest = OpenItemOrder(condition: "", keys: [("id", true)], placeIndex: "items_open_by_place_age")
+        static let mostUncertain = OpenItemOrder(
+            condition: "AND i.uncertainty >= 0", keys: [("uncertainty", true), ("id", false)],
+            placeIndex: "items_open_by_place_uncertainty")
+        static let unscored = OpenItemOrder(condition: "AND i.uncertainty < 0", keys: [("id", false)], placeIndex: "items_open_by_place_age")
+
+        /// `ORDER BY` terms, on columns of `table` (`"i."`) or on the columns of a union of rows (`""`).
+        func orderBy(_ table: String) -> String {
+            keys.map { table + $0.column + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
+        }
+    }
+
+    /// A language and market pair that a queue's items have; nil stands for items that have none.
+    private struct Place {
+        let language: String?
+        let market: String?
+    }
+
+    /// The places of the queue whose items the person may take, when their languages or markets may pass over some
+    /// of the queue; nil when they take every item, or when they take so many places that one probe each would
+    /// cost more than reading the queue in order (the places they take are then most of it).
+    private func placesTaken(in queue: Queue, by person: Person, _ sql: any SQLDatabase) async throws -> [Place]? {
+        guard Self.mayPassOverItems(of: queue, for: person) else { return nil }
+        let rows = try await sql.raw("""
+            SELECT i.language, i.market FROM queue_places i WHERE i.queue_id = \(bind: queue.id)
+              \(SQLList(Self.eligibilityFilters(for: person), separator: SQLRaw(" ")))
+            LIMIT \(literal: Self.mostPlacesProbed + 1)
+            """).all()
+        guard rows.count <= Self.mostPlacesProbed else { return nil }
+        return try rows.map { Place(language: try $0.optionalString("language"), market: try $0.optionalString("market")) }
+    }
+
+    /// The most places probed one by one in a next-item search (SQLite allows 500 parts in a `UNION ALL`).
+    static let mostPlacesProbed = 64
+
+    /// The first item in `order` that has an open slot, matches the person's languages and markets, and was never
+    /// assigned to them.
+    ///
+    /// With `places` (see ``placesTaken(in:by:_:)``), the search is one probe of the order's place index per place,
+    /// the first of each place taken in one statement: no item of a place the person does not take is read. Without,
+    /// it walks the queue's order, testing each item's language and market.
     private func firstOpenItem(
-        in queue: Queue, for person: Person, where condition: String = "", orderedBy order: String,
-        _ sql: any SQLDatabase
+        in queue: Queue, for person: Person, places: [Place]?, order: OpenItemOrder, _ sql: any SQLDatabase
     ) async throws -> Int64? {
-        let filters = Self.eligibilityFilters(for: person)
-        let row = try await sql.raw("""
-            SELECT i.id FROM items i
-            WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(unsafeRaw: condition)
-              \(SQLList(filters, separator: SQLRaw(" ")))
-              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
-            ORDER BY \(unsafeRaw: order) LIMIT 1\(unsafeRaw: skipLocked)
-            """).first()
-        return try row?.int64("id")
+        let notTheirs: SQLQueryString = """
+            AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+            """
+        guard let places else {
+            let filters = Self.eligibilityFilters(for: person)
+            return try await sql.raw("""
+                SELECT i.id FROM items i
+                WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(unsafeRaw: order.condition)
+                  \(SQLList(filters, separator: SQLRaw(" "))) \(notTheirs)
+                ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)
+                """).first()?.int64("id")
+        }
+        guard !places.isEmpty else { return nil }
+        // SQLite is told the index: without statistics it may prefer the queue's whole order for a place without
+        // a language, and read past every other place's items.
+        let index = backend == .sqlite ? " INDEXED BY \(order.placeIndex)" : ""
+        let columns = Set(order.keys.map(\.column) + ["id"]).sorted().map { "i." + $0 }.joined(separator: ", ")
+        let probes: [SQLQueryString] = places.map { place in
+            let language: SQLQueryString = place.language.map { "i.language = \(bind: $0)" } ?? "i.language IS NULL"
+            let market: SQLQueryString = place.market.map { "i.market = \(bind: $0)" } ?? "i.market IS NULL"
+            return """
+                SELECT * FROM (SELECT \(unsafeRaw: columns) FROM items i\(unsafeRaw: index)
+                               WHERE i.queue_id = \(bind: queue.id) AND \(language) AND \(market) AND i.open_slots > 0
+                                 \(unsafeRaw: order.condition) \(notTheirs)
+                               ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)) AS first_of_place
+                """
+        }
+        return try await sql.raw("""
+            \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT 1
+            """).first()?.int64("id")
     }
 
     /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet

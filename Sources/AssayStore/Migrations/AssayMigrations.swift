@@ -60,5 +60,6 @@ public enum AssayMigrations {
         AddExamRetakeWait(),
         IndexItemsAndJudgmentsByQueue(),
         IndexAuditEventsByAction(),
+        IndexOpenItemsByPlace(),
     ]
 }

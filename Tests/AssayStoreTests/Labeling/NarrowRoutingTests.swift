@@ -2,10 +2,11 @@ import AssayCore
 @testable import AssayStore
 import AssayTesting
 import Foundation
+import SQLKit
 import Testing
 
-/// Next items for people whose languages or markets pass over much of a queue: on SQLite they are looked for on a
-/// reader first, and the write transaction only takes what was found.
+/// Next items for people whose languages or markets pass over much of a queue: their search probes the places
+/// (language and market pairs) they take, one index probe each, and must come to the queue's order all the same.
 @Suite("Routing people who take a few of a queue's items")
 struct NarrowRoutingTests {
     @Test("a pt-BR reviewer in a mostly English queue gets the Portuguese items, nothing when none is left, and one whose lease ran out",
@@ -41,7 +42,7 @@ struct NarrowRoutingTests {
 
     static func passesOver(_ queue: Queue, _ person: Person) -> Bool { Store.mayPassOverItems(of: queue, for: person) }
 
-    @Test("only people who may be passed over are looked for first on a reader")
+    @Test("only people who may pass over items are searched for by place")
     func whoIsProbed() throws {
         func queue(_ languages: [String], _ markets: [String]) throws -> Queue {
             var draft = QueueDraft(name: "q", schema: .singleChoice([LabelOption(code: "a"), LabelOption(code: "b")]))
@@ -59,5 +60,90 @@ struct NarrowRoutingTests {
         #expect(Store.mayPassOverItems(of: try queue(["en", "pt-BR"], []), for: person(["pt-BR"], [])))
         #expect(Store.mayPassOverItems(of: try queue([], []), for: person(["en"], [])), "a queue of any language")
         #expect(Store.mayPassOverItems(of: try queue(["en"], ["US", "BR"]), for: person(["en"], ["BR"])))
+    }
+
+    /// One item: external id, language, market, priority.
+    typealias Spot = (id: String, language: String?, market: String?, priority: Int)
+
+    /// Items in several places, imported in this order (so `a` is the oldest).
+    static let spots: [Spot] = [
+        ("a", "en", "US", 0), ("b", "pt-BR", "BR", 5), ("c", nil, nil, 1), ("d", "pt-PT", "PT", 9),
+        ("e", "pt-BR", nil, 2), ("f", "pt-BR", "BR", 5), ("g", "en", "BR", 7),
+    ]
+
+    /// What the person is served, labelling each item as it comes, until nothing is left for them.
+    static func served(
+        ordering: ItemOrdering, languages: [String], markets: [String], uncertainty: [String: Double] = [:],
+        on backend: TestBackend
+    ) async throws -> [String] {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var draft = QueueDraft(name: "global", schema: Fixtures.safetySchema)
+            draft.ordering = ordering
+            let queue = try await store.createQueue(draft, now: now)
+            let drafts = spots.map {
+                ItemDraft(externalID: $0.id, content: ["text": .string($0.id)], market: $0.market, language: $0.language, priority: $0.priority)
+            }
+            _ = try await store.importItems(drafts, into: queue, now: now)
+            for (id, score) in uncertainty {
+                try await store.sql().raw("UPDATE items SET uncertainty = \(bind: score) WHERE external_id = \(bind: id)").run()
+            }
+            let person = try await Fixtures.annotators(store, count: 1, languages: languages, markets: markets)[0].person
+            #expect(passesOver(queue, person))
+            var served: [String] = []
+            while let lease = try await store.leaseNextItem(in: queue, for: person, now: now), served.count < spots.count {
+                served.append(lease.item.externalID)
+                _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: person, now: now)
+            }
+            return served
+        }
+    }
+
+    @Test("the places a person takes are served in the queue's order, items without a language or market included",
+          arguments: TestBackend.allCases)
+    func placesInOrder(on backend: TestBackend) async throws {
+        let brazil = (languages: ["pt-BR"], markets: ["BR"])
+        #expect(try await Self.served(ordering: .priority, languages: brazil.languages, markets: brazil.markets, on: backend)
+                == ["b", "f", "e", "c"])
+        #expect(try await Self.served(ordering: .oldest, languages: brazil.languages, markets: brazil.markets, on: backend)
+                == ["b", "c", "e", "f"])
+        #expect(try await Self.served(ordering: .newest, languages: brazil.languages, markets: brazil.markets, on: backend)
+                == ["f", "e", "c", "b"])
+        // Scored items first, most uncertain first (d is scored highest but Portuguese of Portugal); then the rest, oldest first.
+        #expect(try await Self.served(
+            ordering: .uncertainty, languages: brazil.languages, markets: brazil.markets,
+            uncertainty: ["c": 0.9, "f": 0.5, "b": 0.1, "d": 0.99], on: backend) == ["c", "f", "b", "e"])
+        // Someone who reads every Portuguese takes both variants, in any market.
+        #expect(try await Self.served(ordering: .priority, languages: ["pt"], markets: [], on: backend) == ["d", "b", "f", "e", "c"])
+        // Someone who covers Brazil in any language.
+        #expect(try await Self.served(ordering: .priority, languages: [], markets: ["BR"], on: backend) == ["g", "b", "f", "e", "c"])
+    }
+
+    @Test("someone who takes more places than are probed one by one is served in the queue's order too",
+          arguments: TestBackend.allCases)
+    func manyPlaces(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            let queue = try await Fixtures.queue(store, overlap: 1)
+            let markets = (0..<(Store.mostPlacesProbed + 6)).map { String(format: "M%02d", $0) }
+            var drafts = (0..<5).map {
+                ItemDraft(externalID: "fr-\($0)", content: ["text": .string("fr")], market: "FR", language: "fr", priority: 9)
+            }
+            drafts += markets.enumerated().map { index, market in
+                ItemDraft(externalID: "en-\(market)", content: ["text": .string("en")], market: market, language: "en", priority: index % 3)
+            }
+            _ = try await store.importItems(drafts, into: queue, now: now)
+            let person = try await Fixtures.annotators(store, count: 1, languages: ["en"])[0].person
+            #expect(Self.passesOver(queue, person))
+            var served: [String] = []
+            while let lease = try await store.leaseNextItem(in: queue, for: person, now: now) {
+                served.append(lease.item.externalID)
+                _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: person, now: now)
+            }
+            let expected = markets.enumerated().sorted { ($0.offset % 3, -$0.offset) > ($1.offset % 3, -$1.offset) }.map { "en-\($0.element)" }
+            #expect(served == expected)
+        }
     }
 }

@@ -45,6 +45,7 @@ struct MigrationTests {
         "050-add-exam-retake-wait",
         "051-index-items-and-judgments-by-queue",
         "052-index-audit-events-by-action",
+        "053-index-open-items-by-place",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)
