@@ -11,7 +11,9 @@ import SQLKit
 /// An item counts once, at its first decision by the consensus rule: as decided, unanimous or sent to
 /// arbitration, with its judgments' coincidences for Krippendorff's α. It counts as resolved (with its wait since
 /// import, against the queue's SLA) at its first final label that is not unresolved, by the rule or by an
-/// arbitrator. Arbitration decisions count on their day, appeals as upheld or overturned. An item a model decides
+/// arbitrator. Judgments made in another tool decide their items when the last of them was made, not on the day of
+/// their import; an item decided so before it was imported here has no known wait, and counts as resolved without
+/// one (`waited` counts those with one). Arbitration decisions count on their day, appeals as upheld or overturned. An item a model decides
 /// (auto-accept) counts as a model decision and as resolved, on the day it is accepted; it has no judgments, so it
 /// is not among the items the rule decided, and it adds nothing to agreement.
 enum DecisionRollup {
@@ -35,6 +37,7 @@ enum DecisionRollup {
         var firstResolved = 0
         var slaCounted = 0
         var slaMet = 0
+        var waited = 0
         var waitMs: Int64 = 0
         var arbitrated = 0
         var appealsDecided = 0
@@ -113,8 +116,8 @@ enum DecisionRollup {
                 (\(bind: key.queueID), \(bind: key.day), \(bind: key.market), \(literal: shard), \(bind: change.decided),
                  \(bind: change.unanimous),
                  \(bind: change.unresolved), \(bind: change.units), \(bind: change.firstResolved), \(bind: change.slaCounted),
-                 \(bind: change.slaMet), \(bind: change.waitMs), \(bind: change.arbitrated), \(bind: change.appealsDecided),
-                 \(bind: change.appealsOverturned), \(bind: change.modelDecided))
+                 \(bind: change.slaMet), \(bind: change.waited), \(bind: change.waitMs), \(bind: change.arbitrated),
+                 \(bind: change.appealsDecided), \(bind: change.appealsOverturned), \(bind: change.modelDecided))
                 """
         }
         // In chunks like every multi-row statement here: the keys are few (decisions count on the day they are
@@ -123,8 +126,8 @@ enum DecisionRollup {
         for chunk in rows.chunks() {
             try await sql.raw("""
                 INSERT INTO decision_days (queue_id, day, market, shard, decided, unanimous, unresolved, units, first_resolved,
-                                           sla_counted, sla_met, wait_ms, arbitrated, appeals_decided, appeals_overturned,
-                                           model_decided)
+                                           sla_counted, sla_met, waited, wait_ms, arbitrated, appeals_decided,
+                                           appeals_overturned, model_decided)
                 VALUES \(SQLList(chunk))
                 ON CONFLICT (queue_id, day, market, shard) DO UPDATE SET
                     decided = decision_days.decided + excluded.decided,
@@ -134,6 +137,7 @@ enum DecisionRollup {
                     first_resolved = decision_days.first_resolved + excluded.first_resolved,
                     sla_counted = decision_days.sla_counted + excluded.sla_counted,
                     sla_met = decision_days.sla_met + excluded.sla_met,
+                    waited = decision_days.waited + excluded.waited,
                     wait_ms = decision_days.wait_ms + excluded.wait_ms,
                     arbitrated = decision_days.arbitrated + excluded.arbitrated,
                     appeals_decided = decision_days.appeals_decided + excluded.appeals_decided,
@@ -163,10 +167,14 @@ enum DecisionRollup {
 }
 
 extension DecisionRollup.Change {
-    /// An item's first final label that is not unresolved, `waitMs` after its import.
+    /// An item's first final label that is not unresolved, `waitMs` after its import. A negative wait is work done
+    /// in another tool before the item was imported here: how long it waited there is not known, so it counts in
+    /// neither the mean wait nor the SLA.
     mutating func resolved(waitMs: Int64, sla: Double?) {
         firstResolved += 1
-        self.waitMs += max(0, waitMs)
+        guard waitMs >= 0 else { return }
+        waited += 1
+        self.waitMs += waitMs
         if let sla {
             slaCounted += 1
             if Double(waitMs) <= sla * 3_600_000 { slaMet += 1 }

@@ -78,7 +78,7 @@ extension Store {
                        CAST(SUM(unanimous) AS BIGINT) AS unanimous, CAST(SUM(unresolved) AS BIGINT) AS unresolved,
                        CAST(SUM(units) AS BIGINT) AS units, CAST(SUM(first_resolved) AS BIGINT) AS first_resolved,
                        CAST(SUM(sla_counted) AS BIGINT) AS sla_counted, CAST(SUM(sla_met) AS BIGINT) AS sla_met,
-                       CAST(SUM(wait_ms) AS BIGINT) AS wait_ms, CAST(SUM(arbitrated) AS BIGINT) AS arbitrated,
+                       CAST(SUM(waited) AS BIGINT) AS waited, CAST(SUM(wait_ms) AS BIGINT) AS wait_ms, CAST(SUM(arbitrated) AS BIGINT) AS arbitrated,
                        CAST(SUM(appeals_decided) AS BIGINT) AS appeals_decided,
                        CAST(SUM(appeals_overturned) AS BIGINT) AS appeals_overturned,
                        CAST(SUM(model_decided) AS BIGINT) AS model_decided
@@ -95,7 +95,8 @@ extension Store {
                     counts: DecisionCounts(
                         decided: try row.int("decided"), unanimous: try row.int("unanimous"),
                         unresolved: try row.int("unresolved"), units: units, firstResolved: try row.int("first_resolved"),
-                        slaCounted: try row.int("sla_counted"), slaMet: try row.int("sla_met"), waitMs: try row.int64("wait_ms"),
+                        slaCounted: try row.int("sla_counted"), slaMet: try row.int("sla_met"), waited: try row.int("waited"),
+                        waitMs: try row.int64("wait_ms"),
                         arbitrated: try row.int("arbitrated"), appealsDecided: try row.int("appeals_decided"),
                         appealsOverturned: try row.int("appeals_overturned"), modelDecided: try row.int("model_decided")),
                     agreement: coincidences))

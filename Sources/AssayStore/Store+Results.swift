@@ -168,13 +168,18 @@ enum FinalLabels {
             var votes: [Int64: [(annotator: String, labels: [String])]] = [:]
             var values: [Int64: [String]] = [:]  // the labels as stored, for agreement
             var previous: [Int64: Previous] = [:]
+            // When the last judgment came: for work done in another tool and imported later, the item was decided
+            // then, not on the day of the import (a live submit's judgment is made now).
+            var lastJudgedMs: [Int64: Int64] = [:]
             for row in try await sql.raw("""
-                SELECT j.item_id, \(unsafeRaw: annotatorKey) AS annotator, j.labels, f.provenance, f.unresolved_reason
+                SELECT j.item_id, \(unsafeRaw: annotatorKey) AS annotator, j.labels, j.submitted_at_ms, f.provenance,
+                       f.unresolved_reason
                 FROM judgments j LEFT JOIN final_labels f ON f.item_id = j.item_id
                 WHERE j.item_id IN (\(binds: ids)) ORDER BY j.item_id, j.id
                 """).all() {
                 let itemID = try row.int64("item_id")
                 let stored = try row.string("labels")
+                lastJudgedMs[itemID] = max(lastJudgedMs[itemID] ?? 0, try row.int64("submitted_at_ms"))
                 votes[itemID, default: []].append((try row.string("annotator"), try Column.strings(from: stored)))
                 values[itemID, default: []].append(stored)
                 if let provenance = try row.optionalString("provenance") {
@@ -189,17 +194,17 @@ enum FinalLabels {
                 if let before = previous[item.itemID], before.isSettledByPeople { continue }
                 let itemVotes = votes[item.itemID] ?? []
                 let (outcome, provenance) = decider.decide(itemVotes)
+                let decidedMs = min(Column.millis(now), lastJudgedMs[item.itemID] ?? Column.millis(now))
                 let label = FinalLabel(
                     itemID: item.itemID, externalID: item.externalID, labels: outcome.labels, provenance: provenance,
                     confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
-                    decidedAt: now)
+                    decidedAt: Column.date(decidedMs))
                 labels.append(label)
                 // Agreement and waiting time describe an item's first decision; re-decisions do not count again.
                 if previous[item.itemID] == nil {
-                    decisions.firstDecision(
-                        label, values: values[item.itemID] ?? [], of: item, queue: queue, now: Column.millis(now))
+                    decisions.firstDecision(label, values: values[item.itemID] ?? [], of: item, queue: queue, now: decidedMs)
                 } else if previous[item.itemID]?.provenance == .unresolved, label.provenance != .unresolved {
-                    decisions.laterResolution(of: item, queue: queue, now: Column.millis(now))
+                    decisions.laterResolution(of: item, queue: queue, now: decidedMs)
                 }
             }
             try await write(labels, previous: previous.mapValues(\.provenance), queue: queue, now: now, counters: &counters, sql)
@@ -268,7 +273,7 @@ enum FinalLabels {
             values.append("""
                 (\(bind: label.itemID), \(bind: queue.id), \(bind: try label.labels.map(Column.json)),
                  \(bind: label.provenance.rawValue), \(bind: label.confidence), \(bind: label.judgmentCount),
-                 \(bind: label.unresolvedReason?.rawValue), \(bind: Column.millis(now)))
+                 \(bind: label.unresolvedReason?.rawValue), \(bind: Column.millis(label.decidedAt)))
                 """)
             let before = previous[label.itemID]
             if let before {
@@ -280,7 +285,7 @@ enum FinalLabels {
             if label.provenance == .unresolved {
                 cases.append("""
                     (\(bind: queue.id), \(bind: label.itemID), \(bind: (label.unresolvedReason ?? .tie).rawValue), 'open',
-                     \(bind: Column.millis(now)))
+                     \(bind: Column.millis(label.decidedAt)))
                     """)
             } else if before == .unresolved {
                 nowResolved.append(label.itemID)

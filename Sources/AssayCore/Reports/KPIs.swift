@@ -61,10 +61,11 @@ public struct KPIs: Sendable, Equatable {
         decisions.map { GoldScore(answered: $0.slaCounted, correct: $0.slaMet) }
     }
 
-    /// Mean hours from import to the first resolved final label.
+    /// Mean hours from import to the first resolved final label, over the items whose wait is known (not those
+    /// decided in another tool before their import).
     public var averageWaitHours: Double? {
-        guard let decisions, decisions.firstResolved > 0 else { return nil }
-        return Double(decisions.waitMs) / Double(decisions.firstResolved) / 3_600_000
+        guard let decisions, decisions.waited > 0 else { return nil }
+        return Double(decisions.waitMs) / Double(decisions.waited) / 3_600_000
     }
 
     /// Appeals an arbitrator decided with another label than the one appealed, of the appeals decided.

@@ -119,7 +119,8 @@ public struct ReportFacts: Sendable {
 
 /// How items were decided, summed: by the consensus rule (`decided`, `unanimous` among the `units` with two or
 /// more judgments, `unresolved` sent to arbitration), by a model (`modelDecided`, auto-accepted), first
-/// resolutions (by the rule, an arbitrator or a model) with their wait and SLA, and arbitration.
+/// resolutions (by the rule, an arbitrator or a model) with their wait and SLA (`waited`: those whose wait is known;
+/// work done in another tool before its items were imported has none), and arbitration.
 public struct DecisionCounts: Sendable, Equatable {
     public var decided = 0
     public var unanimous = 0
@@ -128,6 +129,7 @@ public struct DecisionCounts: Sendable, Equatable {
     public var firstResolved = 0
     public var slaCounted = 0
     public var slaMet = 0
+    public var waited = 0
     public var waitMs: Int64 = 0
     public var arbitrated = 0
     public var appealsDecided = 0
@@ -136,8 +138,8 @@ public struct DecisionCounts: Sendable, Equatable {
 
     public init(
         decided: Int = 0, unanimous: Int = 0, unresolved: Int = 0, units: Int = 0, firstResolved: Int = 0,
-        slaCounted: Int = 0, slaMet: Int = 0, waitMs: Int64 = 0, arbitrated: Int = 0, appealsDecided: Int = 0,
-        appealsOverturned: Int = 0, modelDecided: Int = 0
+        slaCounted: Int = 0, slaMet: Int = 0, waited: Int? = nil, waitMs: Int64 = 0, arbitrated: Int = 0,
+        appealsDecided: Int = 0, appealsOverturned: Int = 0, modelDecided: Int = 0
     ) {
         self.decided = decided
         self.unanimous = unanimous
@@ -146,6 +148,7 @@ public struct DecisionCounts: Sendable, Equatable {
         self.firstResolved = firstResolved
         self.slaCounted = slaCounted
         self.slaMet = slaMet
+        self.waited = waited ?? firstResolved
         self.waitMs = waitMs
         self.arbitrated = arbitrated
         self.appealsDecided = appealsDecided
@@ -157,7 +160,8 @@ public struct DecisionCounts: Sendable, Equatable {
         DecisionCounts(
             decided: a.decided + b.decided, unanimous: a.unanimous + b.unanimous, unresolved: a.unresolved + b.unresolved,
             units: a.units + b.units, firstResolved: a.firstResolved + b.firstResolved,
-            slaCounted: a.slaCounted + b.slaCounted, slaMet: a.slaMet + b.slaMet, waitMs: a.waitMs + b.waitMs,
+            slaCounted: a.slaCounted + b.slaCounted, slaMet: a.slaMet + b.slaMet, waited: a.waited + b.waited,
+            waitMs: a.waitMs + b.waitMs,
             arbitrated: a.arbitrated + b.arbitrated, appealsDecided: a.appealsDecided + b.appealsDecided,
             appealsOverturned: a.appealsOverturned + b.appealsOverturned, modelDecided: a.modelDecided + b.modelDecided)
     }

@@ -61,5 +61,6 @@ public enum AssayMigrations {
         IndexItemsAndJudgmentsByQueue(),
         IndexAuditEventsByAction(),
         IndexOpenItemsByPlace(),
+        CountKnownWaits(),
     ]
 }

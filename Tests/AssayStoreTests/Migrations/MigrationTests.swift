@@ -46,6 +46,7 @@ struct MigrationTests {
         "051-index-items-and-judgments-by-queue",
         "052-index-audit-events-by-action",
         "053-index-open-items-by-place",
+        "054-count-known-waits",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

@@ -88,7 +88,8 @@ struct ReportFactsTests {
             #expect(counts.unresolved > 0, "the spammer makes some ties")
             #expect(counts.firstResolved == 60 - counts.unresolved)
             #expect(counts.slaCounted == counts.firstResolved && counts.slaMet == counts.firstResolved)
-            #expect(counts.waitMs == Int64(counts.firstResolved) * 2 * 3_600_000)
+            // Decided when the judgments were made (an hour after import), not when they were imported here.
+            #expect(counts.waitMs == Int64(counts.firstResolved) * 3_600_000)
             let direct = try KrippendorffAlpha().measure(try JudgmentMatrix(triples: rows.map {
                 (item: $0.itemExternalID, worker: $0.annotatorExternalID, label: $0.labels[0])
             }))
@@ -140,6 +141,58 @@ struct ReportFactsTests {
             #expect(!vendorView.decisionsIncluded && vendorView.decisions.isEmpty && vendorView.total.decisions == nil)
             #expect(vendorView.total.judgments == rows.filter { $0.annotatorExternalID == "worker-0" }.count)
             #expect(vendorView.breakdown(by: .vendor).map(\.key) == ["Acme"])
+        }
+    }
+
+    @Test("judgments made in another tool decide their items on the day they were made; decided before their import, items have no known wait",
+          arguments: TestBackend.allCases)
+    func importedDecisionsCountWhenMade(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let start = Calendar.utc.startOfDay(for: Date()).addingTimeInterval(-20 * 86_400)
+            let day = { (offset: Double) in start.addingTimeInterval(offset * 86_400) }
+            var queue = try await Fixtures.queue(store, name: "elsewhere", overlap: 2, now: start)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: start)
+            queue = try await store.updateQuality(of: queue, to: QualitySettings(slaHours: 24), by: analyst, now: start)
+            // Items sent out on day 0 and judged on day 3 (three days' wait); items judged on day 5 but only brought
+            // in on day 15, with their judgments (a history imported after the fact).
+            try await Fixtures.items(store, into: queue, count: 3, prefix: "sent", now: day(0))
+            try await Fixtures.items(store, into: queue, count: 2, prefix: "history", now: day(15))
+            var rows: [ImportedJudgment] = []
+            for (prefix, count, made) in [("sent", 3, day(3)), ("history", 2, day(5))] {
+                for index in 1...count {
+                    for worker in ["w-1", "w-2"] {
+                        rows.append(ImportedJudgment(
+                            itemExternalID: String(format: "%@-%04d", prefix, index), annotatorExternalID: worker,
+                            labels: ["spam"], rationale: nil, startedAt: made.addingTimeInterval(-30),
+                            submittedAt: worker == "w-1" ? made.addingTimeInterval(-600) : made, line: rows.count + 2))
+                    }
+                }
+            }
+            _ = try await store.importJudgments(rows, into: queue, now: day(15).addingTimeInterval(3_600))
+
+            let decided = try await store.finalLabels(in: queue.id, after: nil, limit: 10)
+            #expect(decided.count == 5)
+            for label in decided {
+                let made = label.externalID.hasPrefix("sent") ? day(3) : day(5)
+                #expect(label.decidedAt == made, "\(label.externalID) decided when its last judgment was made")
+            }
+            let sums = try await store.sql().raw("""
+                SELECT day, CAST(SUM(decided) AS BIGINT) AS decided, CAST(SUM(first_resolved) AS BIGINT) AS resolved,
+                       CAST(SUM(waited) AS BIGINT) AS waited, CAST(SUM(sla_counted) AS BIGINT) AS sla_counted,
+                       CAST(SUM(sla_met) AS BIGINT) AS sla_met
+                FROM decision_days WHERE queue_id = \(bind: queue.id) GROUP BY day ORDER BY day
+                """).all().map {
+                    [try $0.int("day"), try $0.int("decided"), try $0.int("resolved"), try $0.int("waited"),
+                     try $0.int("sla_counted"), try $0.int("sla_met")]
+                }
+            let firstDay = Int(ActivityRollup.day(Column.millis(start)))
+            #expect(sums == [[firstDay + 3, 3, 3, 3, 3, 0], [firstDay + 5, 2, 2, 0, 0, 0]])
+
+            let facts = try await store.reportFacts(queues: [queue], from: start, to: day(16), now: day(16))
+            let waited = try #require(facts.total.averageWaitHours)
+            #expect(abs(waited - 72) < 1e-9, "the mean wait is the sent items' three days, not diluted by the history")
+            #expect(facts.total.sla?.answered == 3 && facts.total.sla?.correct == 0)
         }
     }
 }
