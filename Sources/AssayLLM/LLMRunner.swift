@@ -14,7 +14,9 @@ import NIOCore
 /// items it finished are not called again. Calls in flight at the crash (at most `concurrency`) are made again,
 /// since their answers were never recorded. A wrong key, URL or model (401, 403, 404) stops the run as failed,
 /// since every call would meet it; so does a model server that cannot be connected to before it has answered once
-/// in this call (nothing listens at the URL). Once it has answered, a lost connection is retried like a 503.
+/// in this call (nothing listens at the URL). Once it has answered, a lost connection is retried like a 503; but
+/// when ten items in a row fail on the server's side (unreachable, 5xx, 429, timeouts), the server is taken to be
+/// down and the run stops as failed, to be resumed by running it again.
 ///
 /// For example:
 /// ```swift
@@ -43,6 +45,7 @@ public struct LLMRunner: Sendable {
         for config: LLMRunConfig, in environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> String? {
         guard let variable = config.apiKeyEnv else { return nil }
+        try LLMRunConfig.requireVariableName(variable)
         guard let value = environment[variable], !value.isEmpty else {
             throw AssayError.invalidInput(field: "api_key_env", line: nil, reason: "the environment variable \(variable) is not set")
         }
@@ -198,9 +201,7 @@ struct ItemLabeler: Sendable {
                 // An item the content filter refused says nothing about the others; any other failure of each of the
                 // first items says the setup is wrong (a request the server refuses, a prompt it never answers in the
                 // schema, a confidence on another scale), and every item to come would fail, each paid for.
-                if failure != .contentFiltered, await contact.itemFailed() {
-                    throw RunStopped(reason: "the first \(ServerContact.failuresBeforeStopping) items all failed (the last: \(failure.description)); fix the setup (model, prompt, --no-json-mode, --max-tokens) and run again")
-                }
+                if failure != .contentFiltered, let stop = await contact.itemFailed(failure) { throw RunStopped(reason: stop) }
                 return outcome(nil, failure.description)
             }
             let delay = policy.delay(afterAttempt: attempts, retryAfter: retryAfter, using: &rng)
@@ -224,45 +225,53 @@ extension ItemLabeler {
     }
 }
 
-/// The run's shared rate limit: each call reserves a start time from one token bucket and sleeps until then.
+/// The run's shared rate limit: each call takes a turn from one token bucket and sleeps until it; a 429 that came
+/// meanwhile voids the turn, and the call takes a new one, so that calls held back resume one at a time at the rate
+/// (waking together at the pause's end, seven calls went in 8 ms at 5 per second, and three met another 429).
 actor RateGate {
     private var bucket: TokenBucket
     private let origin = ContinuousClock.now
-    /// Until when a 429 holds every call back: also those that reserved their start before it came.
-    private var pausedUntil: ContinuousClock.Instant?
 
     init(ratePerSecond: Double, burst: Int) {
         bucket = TokenBucket(ratePerSecond: ratePerSecond, burst: burst)
     }
 
-    private func reserve() -> Double {
+    private var now: Double {
         let elapsed = ContinuousClock.now - origin
-        return bucket.reserve(now: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    private func takeTurn() -> TokenBucket.Turn { bucket.takeTurn(now: now) }
+
+    private func isVoid(_ turn: TokenBucket.Turn) -> Bool { bucket.isVoid(turn) }
+
     nonisolated func wait() async throws {
-        let delay = await reserve()
-        if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
-        while let pause = await pausedUntil, pause > ContinuousClock.now { try await Task.sleep(until: pause) }
+        while true {
+            let turn = await takeTurn()
+            if turn.delay > 0 { try await Task.sleep(for: .seconds(turn.delay)) }
+            if await !isVoid(turn) { return }
+        }
     }
 
     /// Holds every item's next call back (``TokenBucket/holdOff(seconds:now:)``), those already waiting their turn
     /// too.
     func holdOff(seconds: Double) {
-        let elapsed = ContinuousClock.now - origin
-        bucket.holdOff(seconds: seconds, now: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        let until = ContinuousClock.now + .seconds(seconds)
-        if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
+        bucket.holdOff(seconds: seconds, now: now)
     }
 }
 
-/// Whether the model server has answered anything (a reply, or an HTTP error status) in this call of the run.
+/// What the model server has done so far in this call of the run, to stop a run every call of which would fail:
+/// whether it has answered anything (a reply, or an HTTP error status), whether the first items all failed (the setup
+/// is wrong), and how many items in a row it failed itself (it went down mid-run: killed, a dead server took every
+/// item left 2 minutes of retries and recorded all 125 as failed, and the run said "completed").
 actor ServerContact {
     private(set) var hasAnswered = false
     /// Items that ended failed, while no item has had an answer.
     private var failedItems = 0
     private var anItemAnswered = false
-    /// How many of the first items must all fail to stop the run.
+    /// Items that ended failed in a row on the server's side (unreachable, 5xx, 429, no answer in time).
+    private var serverFailuresInARow = 0
+    /// How many of the first items, or how many items in a row on the server's side, must fail to stop the run.
     static let failuresBeforeStopping = 10
 
     func answered() {
@@ -272,13 +281,24 @@ actor ServerContact {
     /// An item got an answer in the schema.
     func itemAnswered() {
         anItemAnswered = true
+        serverFailuresInARow = 0
     }
 
-    /// An item ended failed; whether the run should stop: the first ``failuresBeforeStopping`` items all failed.
-    func itemFailed() -> Bool {
-        guard !anItemAnswered else { return false }
-        failedItems += 1
-        return failedItems >= Self.failuresBeforeStopping
+    /// An item ended failed; why the run should stop, if it should: the first ``failuresBeforeStopping`` items all
+    /// failed, or as many in a row failed on the server's side.
+    func itemFailed(_ failure: CallFailure) -> String? {
+        serverFailuresInARow = failure.isServerFailure ? serverFailuresInARow + 1 : 0
+        let limit = Self.failuresBeforeStopping
+        if !anItemAnswered {
+            failedItems += 1
+            if failedItems >= limit {
+                return "the first \(limit) items all failed (the last: \(failure.description)); fix the setup (model, prompt, --no-json-mode, --max-tokens) and run again"
+            }
+        }
+        if serverFailuresInARow >= limit {
+            return "the model server failed the last \(limit) items in a row (the last: \(failure.description)); the run stopped rather than spend the items left on it: run the same command again once the server is back, and the items not answered are asked again"
+        }
+        return nil
     }
 }
 

@@ -250,6 +250,29 @@ struct LLMRunnerTests {
         }
     }
 
+    @Test("a server that goes down mid-run stops the run after ten items in a row fail on it; the items answered are kept",
+          arguments: [TestBackend.sqlite])
+    func outageMidRun(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await FakeChatServer.with { server in
+                let texts = Dictionary(uniqueKeysWithValues: (1...60).map { (String(format: "c-%02d", $0), "[id:c-\($0)] [answer:spam] text") })
+                let queue = try await Self.queue(store, texts: texts)
+                let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: Date())
+                let config = LLMRunConfig(baseURL: server.baseURL, model: "m", concurrency: 1, requestsPerSecond: 200, maxAttempts: 1)
+                let run = try await store.startLLMRun(on: queue, as: Self.predictor, config: config, by: analyst, now: Date())
+                let finished = try await LLMRunner(store: store).run(run) { done in
+                    if done == 5 { server.setStatus(503) }
+                }
+                #expect(finished.state == .failed, "\(finished)")
+                #expect(finished.error?.contains("failed the last 10 items in a row") == true && finished.error?.contains("HTTP 503") == true,
+                        "\(finished.error ?? "")")
+                #expect(finished.succeeded == 5 && finished.failed == 9, "the tenth is left to ask again: \(finished)")
+                #expect(server.totalCalls == 15, "the 45 items left were not called: \(server.totalCalls) calls")
+            }
+        }
+    }
+
     @Test("items a content filter refuses fail alone, once each, and do not stop the run however many come first",
           arguments: [TestBackend.sqlite])
     func contentFilter(on backend: TestBackend) async throws {

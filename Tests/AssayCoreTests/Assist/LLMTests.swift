@@ -100,6 +100,27 @@ struct PromptTemplateTests {
         #expect(invalidInput { try inSystem.validated() }?.field == "system")
     }
 
+    @Test("a key in the base URL or in place of the variable's name is refused, and not repeated")
+    func keysStayOut() {
+        func refusal(_ url: String, keyEnv: String? = nil) -> (field: String?, reason: String)? {
+            invalidInput { try LLMRunConfig(baseURL: url, model: "m", apiKeyEnv: keyEnv).validated() }
+        }
+        for url in ["http://apiuser:sk-LEAKED-1234@127.0.0.1:8000/v1", "https://sk-LEAKED-1234@gateway.example/v1",
+                    "https://gateway.example/v1?api-key=sk-LEAKED-1234", "https://gateway.example/v1?x=1&Key=sk-LEAKED-1234"] {
+            let error = refusal(url)
+            #expect(error?.field == "base_url" && error?.reason.contains("api_key_env") == true, "\(url): \(String(describing: error))")
+            #expect(error?.reason.contains("sk-LEAKED") == false)
+        }
+        #expect(refusal("https://gateway.example/v1?api-version=2024-06-01") == nil, "a version is no key")
+        for pasted in ["sk-proj-REALKEY42", "1PASSWORD", "MY KEY", ""] {
+            let error = refusal("http://127.0.0.1:8000/v1", keyEnv: pasted)
+            #expect(error?.field == "api_key_env" && error?.reason.contains("not the key itself") == true)
+            #expect(pasted.isEmpty || error?.reason.contains(pasted) == false)
+            #expect(throws: AssayError.self) { try LLMRunConfig.requireVariableName(pasted) }
+        }
+        #expect(refusal("http://127.0.0.1:8000/v1", keyEnv: "OPENAI_API_KEY") == nil)
+    }
+
     @Test("the doc example of validated(): a typo is named")
     func validatedExample() {
         let typo = PromptTemplate(name: "triage", version: "1", user: "{{item.text}}\n{{lables}}")
@@ -535,6 +556,32 @@ struct LLMCallPolicyTests {
         #expect(abs(bucket.reserve(now: 0.05) - 2.3) < 1e-9, "a shorter pause does not shorten the longer one")
         bucket.holdOff(seconds: 0, now: 0.05)
         #expect(abs(bucket.reserve(now: 10) - 0) < 1e-9)
+    }
+
+    @Test("a 429 voids the turns already taken: the calls that waited take new ones and resume one at a time after the pause")
+    func holdOffVoidsTurns() {
+        var bucket = TokenBucket(ratePerSecond: 5, burst: 1)
+        // Eight calls take their turns at once (0, 0.2, … 1.4 s); the first meets a 429 asking for 2 s.
+        let turns = (0..<8).map { _ in bucket.takeTurn(now: 0) }
+        #expect(turns.map(\.delay).enumerated().allSatisfy { abs($1 - Double($0) * 0.2) < 1e-9 })
+        bucket.holdOff(seconds: 2, now: 0.01)
+        #expect(turns.allSatisfy(bucket.isVoid), "every turn taken before the 429 is void")
+        // Each waiting call wakes at its old turn and takes a new one: after the pause, 0.2 s apart.
+        var starts: [Double] = []
+        for (index, turn) in turns.dropFirst().enumerated() {
+            let woke = 0.2 * Double(index + 1)
+            #expect(abs(turn.delay - woke) < 1e-9)
+            let again = bucket.takeTurn(now: woke)
+            #expect(!bucket.isVoid(again))
+            starts.append(woke + again.delay)
+        }
+        #expect(starts.first! >= 2.01 - 1e-9, "nothing goes inside the pause")
+        for (earlier, later) in zip(starts, starts.dropFirst()) {
+            #expect(abs(later - earlier - 0.2) < 1e-9, "\(earlier) then \(later)")
+        }
+        bucket.holdOff(seconds: 1, now: 0.5)
+        #expect(!bucket.isVoid(bucket.takeTurn(now: 0.5)) && bucket.reserve(now: 0.5) > 2,
+                "a pause ending before the one in force voids nothing and shortens nothing")
     }
 
     @Test("pricing: the doc example, JSON keys and validation")

@@ -108,15 +108,47 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
         return differences
     }
 
+    /// Query parameters that carry keys in the URLs of model gateways.
+    static let secretParameters: Set<String> = [
+        "key", "api-key", "api_key", "apikey", "token", "access_token", "auth", "secret", "password", "sig", "signature",
+    ]
+
+    /// Checks that `name` reads as an environment variable's name (letters, digits, `_`, not starting with a
+    /// digit). A key pasted in its place is refused without being repeated, so that it lands in no terminal or log.
+    public static func requireVariableName(_ name: String) throws {
+        let isName = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || CharacterSet.alphanumerics.contains($0)) }
+            && !("0"..."9").contains(name.first!)
+        guard isName else {
+            throw AssayError.invalidInput(
+                field: "api_key_env", line: nil,
+                reason: "takes the name of the environment variable that holds the key (such as OPENAI_API_KEY), not the key itself; what was given is not a variable's name (not shown, in case it is the key)")
+        }
+    }
+
     /// The configuration, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
     public func validated() throws -> LLMRunConfig {
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw AssayError.invalidInput(
                 field: "base_url", line: nil, reason: "must be an http(s) URL such as http://127.0.0.1:8000/v1, got '\(baseURL)'")
         }
+        // A key in the URL would be stored with the run and shown wherever the run is (`assay llm runs`, the API,
+        // error messages): keys go through the environment, sent as a Bearer token.
+        if url.user != nil || url.password != nil {
+            throw AssayError.invalidInput(
+                field: "base_url", line: nil,
+                reason: "must not carry a user or key (it would be stored and shown with the run); put the key in an environment variable and name it with api_key_env")
+        }
+        if let secret = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?
+            .first(where: { Self.secretParameters.contains($0.name.lowercased()) })
+        {
+            throw AssayError.invalidInput(
+                field: "base_url", line: nil,
+                reason: "must not carry a key (the query parameter '\(secret.name)' would be stored and shown with the run); put the key in an environment variable and name it with api_key_env")
+        }
         guard !model.trimmingBlanksAndNewlines.isEmpty else {
             throw AssayError.invalidInput(field: "model", line: nil, reason: "name the model")
         }
+        if let apiKeyEnv { try Self.requireVariableName(apiKeyEnv) }
         let checks: [(String, Bool, String)] = [
             ("temperature", temperature.isFinite && (0...2).contains(temperature), "must be 0 to 2"),
             ("max_tokens", (1...32_768).contains(maxTokens), "must be 1 to 32768"),

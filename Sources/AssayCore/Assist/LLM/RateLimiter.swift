@@ -23,6 +23,28 @@ public struct TokenBucket: Sendable, Equatable {
     private var tokens: Double
     /// When `tokens` was last brought up to date; nil before the first call.
     private var updatedAt: Double?
+    /// Until when the latest hold-off keeps calls back.
+    private var heldUntil = -Double.infinity
+    /// Hold-offs so far: a turn taken before the latest one is void (see ``Turn``).
+    private var holdOffs = 0
+
+    /// A call's turn: how long it must wait, and whether a hold-off has since voided it.
+    ///
+    /// A turn taken before a 429 would start the call inside the pause, or all at once with every other call that
+    /// waited: the caller takes a new turn instead (``isVoid(_:)``), so that calls resume one at a time after it.
+    ///
+    /// ```swift
+    /// var bucket = TokenBucket(ratePerSecond: 10, burst: 1)
+    /// let turn = bucket.takeTurn(now: 0)   // delay 0
+    /// let next = bucket.takeTurn(now: 0)   // delay 0.1
+    /// bucket.holdOff(seconds: 2, now: 0.05)
+    /// bucket.isVoid(next)                  // true: take a new turn when it comes
+    /// ```
+    public struct Turn: Sendable, Equatable {
+        /// Seconds from the time the turn was taken until the call may be sent.
+        public let delay: Double
+        let holdOffs: Int
+    }
 
     /// Makes a full bucket.
     ///
@@ -42,17 +64,31 @@ public struct TokenBucket: Sendable, Equatable {
     /// - Parameter now: the current time in seconds. A time earlier than the last call's counts as that time.
     /// - Returns: 0 when a token is free now, else the seconds until the token taken refills.
     public mutating func reserve(now: Double) -> Double {
+        takeTurn(now: now).delay
+    }
+
+    /// Takes a token for one call at time `now`, as ``reserve(now:)`` does, as a turn that a later hold-off voids.
+    public mutating func takeTurn(now: Double) -> Turn {
         refill(now: now)
         tokens -= 1
-        return tokens >= 0 ? 0 : -tokens / ratePerSecond
+        return Turn(delay: tokens >= 0 ? 0 : -tokens / ratePerSecond, holdOffs: holdOffs)
+    }
+
+    /// Whether a hold-off came after the turn was taken: the call must take a new turn rather than go.
+    public func isVoid(_ turn: Turn) -> Bool {
+        turn.holdOffs != holdOffs
     }
 
     /// Holds every call back for `seconds` from `now`: the server said it is rate-limiting (429), and every call
-    /// sent meanwhile would meet the same answer and count against the limit again.
+    /// sent meanwhile would meet the same answer and count against the limit again. Turns taken before are void
+    /// (their calls take new ones), so the next turn is the pause's end and the rest follow at the rate. A pause
+    /// ending before the one in force changes nothing.
     public mutating func holdOff(seconds: Double, now: Double) {
-        guard seconds > 0 else { return }
+        guard seconds > 0, now + seconds > heldUntil else { return }
         refill(now: now)
-        tokens = min(tokens, -seconds * ratePerSecond)
+        heldUntil = now + seconds
+        tokens = -seconds * ratePerSecond
+        holdOffs += 1
     }
 
     private mutating func refill(now: Double) {

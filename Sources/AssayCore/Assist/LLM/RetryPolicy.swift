@@ -105,6 +105,16 @@ public enum CallFailure: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the failure is the server's, whatever the item: it could not be reached, did not answer in time,
+    /// answered 5xx, or kept answering 429. Many in a row say it is down (or out of quota), not that items are hard.
+    public var isServerFailure: Bool {
+        switch self {
+        case .status(let code): code == 429 || code == 408 || (500...599).contains(code)
+        case .timeout, .unreachable, .transport: true
+        case .invalidOutput, .contentFiltered: false
+        }
+    }
+
     /// What happened, for logs and the batch's report.
     public var description: String {
         switch self {
