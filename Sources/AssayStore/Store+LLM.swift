@@ -58,6 +58,30 @@ extension Store {
         }
     }
 
+    /// Resumes an unfinished run with another endpoint, key variable, pace, scope, limit or prices (the server
+    /// moved, or asked for a slower pace): what a run costs and covers, not what it answers. The setup
+    /// (``LLMRunConfig/setupDifferences(from:)``) and the guidelines the prompt quotes stay the run's own.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` for a bad configuration; ``AssayError/conflict(_:)``
+    ///   for another setup, or a run that is no longer running.
+    public func resumeLLMRun(_ run: LLMRun, with config: LLMRunConfig) async throws -> LLMRun {
+        var config = try config.validated()
+        config.guidelineVersion = run.config.guidelineVersion
+        let differences = run.config.setupDifferences(from: config)
+        guard differences.isEmpty else {
+            throw AssayError.conflict("""
+                run \(run.id) of \(run.predictor) was started with another setup, \(differences.joined(separator: ", ")): \
+                resume it with the setup it started with, or run the new one as a new version of \(run.predictor.name)
+                """)
+        }
+        guard try await sql().raw("""
+            UPDATE llm_runs SET config = \(bind: try Column.json(config)) WHERE id = \(bind: run.id) AND state = 'running'
+            RETURNING id
+            """).first() != nil
+        else { throw AssayError.conflict("run \(run.id) of \(run.predictor) is no longer running") }
+        return try await llmRun(run.id)
+    }
+
     /// A run with its figures so far.
     ///
     /// - Throws: ``AssayError/notFound(entity:id:)``.

@@ -39,15 +39,25 @@ struct LLMCommandTests {
                 let recorded = before[0].succeeded
                 #expect(recorded >= 8 && recorded < 40, "\(recorded) items recorded before the crash")
 
+                // Resumed with another model, it is refused by name and left as it was; with another pace, it goes on at it.
+                let otherModel = try cli.assay(arguments.map { $0 == "test-model" ? "other-model" : $0 })
+                #expect(otherModel.status == 1, "\(otherModel.stdout)\n\(otherModel.stderr)")
+                #expect(otherModel.stderr.contains("was started with another setup, model (test-model, not other-model)"), "\(otherModel.stderr)")
+                var repaced = arguments
+                repaced[repaced.firstIndex(of: "--concurrency")! + 1] = "1"
+                repaced[repaced.firstIndex(of: "--rate")! + 1] = "50"
+
                 // The second run is awaited without blocking a thread: the test server answers on this process's threads.
-                let second = try cli.launch(arguments, output: "second.log")
+                let second = try cli.launch(repaced, output: "second.log")
                 while second.isRunning, Date() < deadline.addingTimeInterval(60) { try await Task.sleep(for: .milliseconds(50)) }
                 let log = try String(contentsOf: cli.folder.appendingPathComponent("second.log"), encoding: .utf8)
                 #expect(!second.isRunning && second.terminationStatus == 0, "\(log)")
-                #expect(log.contains("Resuming run \(before[0].id): \(recorded) items already done"), "\(log)")
+                #expect(log.contains("Resuming run \(before[0].id): \(recorded) items already done, now with --concurrency 1 (was 2), --rate 50.0 (was 100.0)."),
+                        "\(log)")
                 let runs = try await cli.store { store in try await store.llmRuns(in: try await store.queue("llm")) }
                 #expect(runs.count == 1 && runs[0].state == .completed && runs[0].succeeded == 40 && runs[0].failed == 0)
                 // Only the calls in flight at the kill (at most two) were made twice; every item has one prediction.
+                #expect(runs[0].config.concurrency == 1 && runs[0].config.requestsPerSecond == 50)
                 let repeated = (1...40).map { server.calls(for: "c-\($0)") - 1 }
                 #expect(repeated.allSatisfy { $0 >= 0 } && repeated.reduce(0, +) <= 2, "\(repeated)")
                 #expect(abs(runs[0].cost - 40 * (100 * 2 + 20 * 8) / 1_000_000) < 1e-9)

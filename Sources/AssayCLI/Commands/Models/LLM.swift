@@ -23,8 +23,11 @@ struct LLM: AsyncParsableCommand {
                 guessed. An item with nothing in any field the prompt quotes is not sent (nor paid for) and is \
                 recorded as a failure naming the fields; a run whose first items all lack them stops before its \
                 first call (queues without text, such as search relevance, need a --template quoting their \
-                fields, such as {{item.query}}). Calls are retried on 429, 5xx and timeouts with backoff. Every item is recorded as it \
-                finishes, so after a crash the same command carries on where it stopped.
+                fields, such as {{item.query}}). Calls are retried on 429, 5xx and timeouts with backoff; ten items \
+                in a row failed by the server stop the run. Every item is recorded as it finishes, so after a crash \
+                or a stop the same command carries on where it stopped: options given then move the run to another \
+                endpoint, key, pace, scope, limit or price, and one that would change the answers (model, template, \
+                temperature, JSON mode) is refused.
 
                 Examples:
                   assay llm run --queue comments-en --predictor triage-llama@p1 \\
@@ -56,26 +59,26 @@ struct LLM: AsyncParsableCommand {
         @Option(help: "A JSON file with the prompt template: {\"name\", \"version\", \"system\", \"user\"}.")
         var template: String?
 
-        @Option(help: "Which items: all, gold (to evaluate the prompt) or undecided.")
-        var scope: LLMRunConfig.Scope = .all
+        @Option(help: "Which items: all, gold (to evaluate the prompt) or undecided (default: all).")
+        var scope: LLMRunConfig.Scope?
 
         @Option(help: "At most this many items.")
         var limit: Int?
 
-        @Option(help: "Calls in flight at once.")
-        var concurrency = 4
+        @Option(help: "Calls in flight at once (default: 4).")
+        var concurrency: Int?
 
-        @Option(help: "Calls started per second at most.")
-        var rate = 5.0
+        @Option(help: "Calls started per second at most (default: 5).")
+        var rate: Double?
 
-        @Option(help: "Seconds to wait for one answer.")
-        var timeout = 60.0
+        @Option(help: "Seconds to wait for one answer (default: 60).")
+        var timeout: Double?
 
-        @Option(help: "Calls per item at most, retries included.")
-        var maxAttempts = 5
+        @Option(help: "Calls per item at most, retries included (default: 5).")
+        var maxAttempts: Int?
 
-        @Option(help: "Sampling temperature.")
-        var temperature = 0.0
+        @Option(help: "Sampling temperature (default: 0).")
+        var temperature: Double?
 
         @Flag(help: "Do not ask for a JSON object (for servers that refuse response_format).")
         var noJsonMode = false
@@ -96,8 +99,13 @@ struct LLM: AsyncParsableCommand {
                     let queue = try await store.queue(self.queue)
                     let run: AssayCore.LLMRun
                     if let unfinished = try await store.llmRuns(in: queue).first(where: { $0.predictor == reference && $0.state == .running }) {
-                        run = unfinished
-                        QualityFiles.note("Resuming run \(run.id): \(run.succeeded + run.failed) items already done.")
+                        let given = try applied(to: unfinished.config)
+                        let moved = Self.changes(from: unfinished.config, to: given)
+                        run = given == unfinished.config ? unfinished : try await store.resumeLLMRun(unfinished, with: given)
+                        QualityFiles.note(
+                            "Resuming run \(run.id): \(run.succeeded + run.failed) items already done"
+                                + (moved.isEmpty ? "." : ", now with \(moved.joined(separator: ", ")).")
+                        )
                     } else {
                         run = try await store.startLLMRun(on: queue, as: reference, config: try config(), by: person, now: Date())
                         QualityFiles.note("Started run \(run.id).")
@@ -124,18 +132,54 @@ struct LLM: AsyncParsableCommand {
                 // Known only once the store says there is no run to resume, so not a usage error.
                 throw CommandFailure(description: "a new run needs --base-url and --model")
             }
-            var pricing: ModelPricing?
-            if priceIn != nil || priceOut != nil {
-                pricing = ModelPricing(inputPerMillion: priceIn ?? 0, outputPerMillion: priceOut ?? 0)
-            }
-            let prompt = try template.map { try JSONFiles.decode(PromptTemplate.self, at: $0, shapedLike: "a prompt template") }
-            let config = LLMRunConfig(
-                baseURL: baseURL, model: model, apiKeyEnv: apiKeyEnv, template: prompt ?? .standard, temperature: temperature,
-                jsonMode: !noJsonMode, concurrency: concurrency, requestsPerSecond: rate, timeoutSeconds: timeout,
-                maxAttempts: maxAttempts, scope: scope, limit: limit, pricing: pricing)
+            let config = try applied(to: LLMRunConfig(baseURL: baseURL, model: model))
             // Before the run is stored: a run started without its key would stay "running" with nothing done.
             _ = try LLMRunner.apiKey(for: config)
             return config
+        }
+
+        /// `base` with the options given on the command line in place of its own.
+        private func applied(to base: LLMRunConfig) throws -> LLMRunConfig {
+            var config = base
+            if let baseURL { config.baseURL = baseURL }
+            if let model { config.model = model }
+            if let apiKeyEnv { config.apiKeyEnv = apiKeyEnv }
+            if let template {
+                config.template = try JSONFiles.decode(PromptTemplate.self, at: template, shapedLike: "a prompt template")
+            }
+            if let scope { config.scope = scope }
+            if let limit { config.limit = limit }
+            if let concurrency { config.concurrency = concurrency }
+            if let rate { config.requestsPerSecond = rate }
+            if let timeout { config.timeoutSeconds = timeout }
+            if let maxAttempts { config.maxAttempts = maxAttempts }
+            if let temperature { config.temperature = temperature }
+            if noJsonMode { config.jsonMode = false }
+            if priceIn != nil || priceOut != nil {
+                config.pricing = ModelPricing(
+                    inputPerMillion: priceIn ?? base.pricing?.inputPerMillion ?? 0,
+                    outputPerMillion: priceOut ?? base.pricing?.outputPerMillion ?? 0)
+            }
+            return config
+        }
+
+        /// What a resume changes of the run's endpoint, key, pace, scope, limit and prices, as `--option value (was
+        /// value)`; a change of setup (model, template, temperature, JSON mode) is the store's to refuse, by name.
+        static func changes(from old: LLMRunConfig, to new: LLMRunConfig) -> [String] {
+            var changes: [String] = []
+            func note<T: Equatable>(_ option: String, _ value: (LLMRunConfig) -> T, _ shown: (T) -> String) {
+                if value(old) != value(new) { changes.append("\(option) \(shown(value(new))) (was \(shown(value(old))))") }
+            }
+            note("--base-url", \.baseURL) { $0 }
+            note("--api-key-env", \.apiKeyEnv) { $0 ?? "none" }
+            note("--scope", \.scope) { $0.rawValue }
+            note("--limit", \.limit) { $0.map(String.init) ?? "none" }
+            note("--concurrency", \.concurrency) { String($0) }
+            note("--rate", \.requestsPerSecond) { String($0) }
+            note("--timeout", \.timeoutSeconds) { String($0) }
+            note("--max-attempts", \.maxAttempts) { String($0) }
+            note("prices", \.pricing) { $0.map { "\($0.inputPerMillion)/\($0.outputPerMillion) per million tokens" } ?? "none" }
+            return changes
         }
     }
 
