@@ -292,7 +292,7 @@ actor ServerContact {
         if !anItemAnswered {
             failedItems += 1
             if failedItems >= limit {
-                return "the first \(limit) items all failed (the last: \(failure.description)); fix the setup (model, prompt, --no-json-mode, --max-tokens) and run again"
+                return "the first \(limit) items all failed (the last: \(failure.description)); fix the setup (model, prompt, --no-json-mode) and run again"
             }
         }
         if serverFailuresInARow >= limit {
