@@ -62,6 +62,9 @@ enum ActivityRollup {
 
     struct Change {
         var judgments = 0
+        /// Judgments whose handling time is known: not those made in another tool that gave no start time, whose
+        /// 0 ms is unknown, not quick.
+        var timed = 0
         var timeSpentMs = 0
         var goldAnswered = 0
         var goldCorrect = 0
@@ -81,16 +84,17 @@ enum ActivityRollup {
                 let change = changes[key]!
                 return """
                     (\(bind: key.queueID), \(bind: key.day), \(bind: key.annotatorID), \(bind: key.market),
-                     \(bind: change.judgments), \(bind: change.timeSpentMs),
+                     \(bind: change.judgments), \(bind: change.timed), \(bind: change.timeSpentMs),
                      \(bind: change.goldAnswered), \(bind: change.goldCorrect), \(bind: change.qaReviewed), \(bind: change.qaCorrect))
                     """
             }
             try await sql.raw("""
-                INSERT INTO activity_days (queue_id, day, annotator_id, market, judgments, time_spent_ms, gold_answered,
+                INSERT INTO activity_days (queue_id, day, annotator_id, market, judgments, timed, time_spent_ms, gold_answered,
                                            gold_correct, qa_reviewed, qa_correct)
                 VALUES \(SQLList(values))
                 ON CONFLICT (queue_id, day, annotator_id, market) DO UPDATE SET
                     judgments = activity_days.judgments + excluded.judgments,
+                    timed = activity_days.timed + excluded.timed,
                     time_spent_ms = activity_days.time_spent_ms + excluded.time_spent_ms,
                     gold_answered = activity_days.gold_answered + excluded.gold_answered,
                     gold_correct = activity_days.gold_correct + excluded.gold_correct,

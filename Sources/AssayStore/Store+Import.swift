@@ -299,6 +299,8 @@ extension Store {
                         annotatorID: try row.uuid("annotator_id"), market: markets[try row.int64("item_id")] ?? "")
                     rollup[key, default: .init()].judgments += 1
                     rollup[key, default: .init()].timeSpentMs += try row.int("time_spent_ms")
+                    // Without a start time, the time spent is unknown (stored as 0): not counted as handling time.
+                    if try row.decode(column: "started_at_ms", as: Int64?.self) != nil { rollup[key, default: .init()].timed += 1 }
                     // Severe content seen in another tool was seen all the same: it counts toward the day's limit.
                     if hasSevereLabels {
                         for exposed in Self.exposure(

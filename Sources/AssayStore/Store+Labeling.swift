@@ -220,7 +220,7 @@ extension Store {
         let exposed = Self.exposure(to: judgment.labels, of: queue, by: judgment.annotatorID, at: Column.millis(now))
         if !exposed.isEmpty { try await Self.recordExposure(Dictionary(exposed.map { ($0, 1) }, uniquingKeysWith: +), sql) }
         // The day's running sums get the judgment, and for a gold item its score, in one statement.
-        var activity = ActivityRollup.Change(judgments: 1, timeSpentMs: judgment.timeSpentMs)
+        var activity = ActivityRollup.Change(judgments: 1, timed: 1, timeSpentMs: judgment.timeSpentMs)
         if let reference = try item.optionalString("gold_labels") {
             // A gold item's judgment scores the annotator; it never makes a final label.
             let correct = try await Self.scoreGoldAnswer(

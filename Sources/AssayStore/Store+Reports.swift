@@ -32,7 +32,7 @@ extension Store {
         let goldCutoff = vendorID.map { _ in ActivityRollup.day(Column.millis(Self.vendorGoldCutoff(now: now))) }
         var work: [ReportFacts.Work] = []
         for row in try await sql.raw("""
-            SELECT a.queue_id, a.day, a.annotator_id, a.market, a.judgments, a.time_spent_ms, a.gold_answered, a.gold_correct,
+            SELECT a.queue_id, a.day, a.annotator_id, a.market, a.judgments, a.timed, a.time_spent_ms, a.gold_answered, a.gold_correct,
                    a.qa_reviewed, a.qa_correct
             FROM activity_days a \(people)
             WHERE a.queue_id IN (\(binds: queueIDs)) AND a.day BETWEEN \(bind: days.lowerBound) AND \(bind: days.upperBound) \(vendor)
@@ -41,7 +41,8 @@ extension Store {
             let goldShown = goldCutoff.map { day < $0 } ?? true
             work.append(ReportFacts.Work(
                 queueID: try row.uuid("queue_id"), day: day, annotatorID: try row.uuid("annotator_id"),
-                market: try row.string("market"), judgments: try row.int("judgments"), timeSpentMs: try row.int("time_spent_ms"),
+                market: try row.string("market"), judgments: try row.int("judgments"), timedJudgments: try row.int("timed"),
+                timeSpentMs: try row.int("time_spent_ms"),
                 gold: goldShown ? GoldScore(answered: try row.int("gold_answered"), correct: try row.int("gold_correct"))
                     : GoldScore(answered: 0, correct: 0),
                 qa: GoldScore(answered: try row.int("qa_reviewed"), correct: try row.int("qa_correct"))))

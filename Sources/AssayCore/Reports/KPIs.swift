@@ -14,6 +14,8 @@ import Foundation
 /// ```
 public struct KPIs: Sendable, Equatable {
     public var judgments = 0
+    /// Judgments whose handling time is known, which ``averageHandlingSeconds`` averages over.
+    public var timedJudgments = 0
     public var timeSpentMs = 0
     /// Gold answers and how many matched the reference.
     public var gold = GoldScore(answered: 0, correct: 0)
@@ -28,9 +30,10 @@ public struct KPIs: Sendable, Equatable {
 
     public init() {}
 
-    /// Mean seconds per judgment; nil without judgments.
+    /// Mean seconds per judgment, over those whose time is known (judgments made elsewhere without a start time
+    /// have none); nil without any.
     public var averageHandlingSeconds: Double? {
-        judgments == 0 ? nil : Double(timeSpentMs) / Double(judgments) / 1_000
+        timedJudgments == 0 ? nil : Double(timeSpentMs) / Double(timedJudgments) / 1_000
     }
 
     /// Krippendorff's α over the items first decided in the slice (nominal, or ordinal on a rating scale); nil
@@ -78,6 +81,7 @@ public struct KPIs: Sendable, Equatable {
 
     mutating func add(_ work: ReportFacts.Work) {
         judgments += work.judgments
+        timedJudgments += work.timedJudgments
         timeSpentMs += work.timeSpentMs
         gold = GoldScore(answered: gold.answered + work.gold.answered, correct: gold.correct + work.gold.correct)
         qa = GoldScore(answered: qa.answered + work.qa.answered, correct: qa.correct + work.qa.correct)

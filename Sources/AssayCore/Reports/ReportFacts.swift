@@ -15,12 +15,15 @@ public struct ReportFacts: Sendable {
         /// The items' market; empty for items without one.
         public var market: String
         public var judgments: Int
+        /// The judgments whose handling time is known (made here, or elsewhere with a start time).
+        public var timedJudgments: Int
         public var timeSpentMs: Int
         public var gold: GoldScore
         public var qa: GoldScore
 
         public init(
-            queueID: UUID, day: Int64, annotatorID: UUID, market: String = "", judgments: Int, timeSpentMs: Int,
+            queueID: UUID, day: Int64, annotatorID: UUID, market: String = "", judgments: Int, timedJudgments: Int? = nil,
+            timeSpentMs: Int,
             gold: GoldScore, qa: GoldScore
         ) {
             self.queueID = queueID
@@ -28,6 +31,7 @@ public struct ReportFacts: Sendable {
             self.annotatorID = annotatorID
             self.market = market
             self.judgments = judgments
+            self.timedJudgments = timedJudgments ?? judgments
             self.timeSpentMs = timeSpentMs
             self.gold = gold
             self.qa = qa

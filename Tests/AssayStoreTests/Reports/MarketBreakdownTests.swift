@@ -55,8 +55,9 @@ struct MarketBreakdownTests {
                     "items without a market fall under their queue's markets, work and decisions alike")
 
             // An existing workspace gets the same sums from migration 041, which refills them from the rows they sum:
-            // undone (back to sums per queue, day and person) and run again over this workspace's data.
-            try await database.rerun([KeyActivityByMarket()])
+            // undone (back to sums per queue, day and person) and run again over this workspace's data, with 055, which
+            // adds to the table it makes.
+            try await database.rerun([KeyActivityByMarket(), CountTimedJudgments()])
             let refilled = try await store.reportFacts(queues: [queue], from: now.addingTimeInterval(-86_400), to: now)
             let order: (ReportFacts.Work, ReportFacts.Work) -> Bool = {
                 ($0.annotatorID.uuidString, $0.day, $0.market) < ($1.annotatorID.uuidString, $1.day, $1.market)
