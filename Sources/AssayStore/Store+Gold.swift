@@ -361,7 +361,8 @@ extension Store {
     // MARK: - Scores report
 
     /// Every annotator with gold answers or QA reviews in the queue: their status, their running gold accuracy
-    /// and their QA score (the share of their reviewed judgments found correct), each with its 95% Wilson
+    /// and their QA score (the share of their judgments reviewed in the score's sample found correct, see
+    /// ``QASampling``), each with its 95% Wilson
     /// interval, over their last `window` answers or reviews (the queue's `gold_window` by default), counting
     /// only those since `since` when given. `vendorID` keeps to one vendor's people (a vendor lead's view), whose
     /// gold answers count up to the start of `now`'s UTC day (``Store/vendorGoldCutoff(now:)``).
@@ -386,7 +387,7 @@ extension Store {
                 SELECT annotator_id, COUNT(*) AS answered, CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct
                 FROM (SELECT annotator_id, correct,
                              ROW_NUMBER() OVER (PARTITION BY annotator_id ORDER BY reviewed_at_ms DESC, id DESC) AS recency
-                      FROM qa_reviews WHERE queue_id = \(bind: queue.id) AND state = 'done' \(reviewSince)) ranked
+                      FROM qa_reviews WHERE queue_id = \(bind: queue.id) AND state = 'done' AND in_score \(reviewSince)) ranked
                 WHERE recency <= \(literal: window) GROUP BY annotator_id),
             scored AS (SELECT annotator_id FROM gold UNION SELECT annotator_id FROM qa)
             SELECT p.id, p.external_id, p.name, p.vendor_id, p.team_id, COALESCE(m.status, 'active') AS status,

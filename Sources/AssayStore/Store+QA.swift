@@ -42,11 +42,14 @@ extension Store {
             guard draw < probability else { continue }
             let needsReviews = queue.quality.qaSampling == .stratified
                 && stratumCounts.needsMoreSamples(width: queue.quality.qaTargetWidth)
+            // Under the base rate, the same draw picks every judgment alike: those reviews are the QA score's sample.
+            let inScore = draw < queue.quality.qaRate
             guard try await sql.raw("""
-                INSERT INTO qa_reviews (queue_id, judgment_id, item_id, annotator_id, stratum, reason, state, sampled_at_ms)
+                INSERT INTO qa_reviews (queue_id, judgment_id, item_id, annotator_id, stratum, reason, state, sampled_at_ms,
+                                        in_score)
                 VALUES (\(bind: queue.id), \(bind: try row.int64("id")), \(bind: final.itemID), \(bind: try row.uuid("annotator_id")),
                         \(bind: stratum), \(bind: (needsReviews ? QASampling.Reason.stratumNeedsReviews : .rate).rawValue),
-                        'pending', \(bind: Column.millis(now)))
+                        'pending', \(bind: Column.millis(now)), \(bind: inScore))
                 ON CONFLICT DO NOTHING RETURNING id
                 """).first() != nil
             else { continue }
@@ -132,12 +135,15 @@ extension Store {
                     right_labels = \(bind: try Column.json(right)), error_category = \(bind: correct ? nil : verdict.errorCategory),
                     severity = \(bind: severity?.rawValue), errors = \(bind: try Column.json(errors))
                 WHERE id = \(bind: reviewID) AND state = 'leased' AND reviewer_id = \(bind: reviewer.id)
-                RETURNING \(unsafeRaw: Self.reviewColumns)
+                RETURNING \(unsafeRaw: Self.reviewColumns), in_score
                 """).first()
             else { throw AssayError.conflict("QA review \(reviewID) changed meanwhile; fetch the next one") }
-            try await ActivityRollup.add(
-                ActivityRollup.Change(qaReviewed: 1, qaCorrect: correct ? 1 : 0), queueID: queue.id,
-                annotatorID: found.annotatorID, market: try judgment.optionalString("market"), at: Column.millis(now), sql)
+            // Only a review of the score's sample counts in the QA score (see `QASampling`).
+            if try done.decode(column: "in_score", as: Bool.self) {
+                try await ActivityRollup.add(
+                    ActivityRollup.Change(qaReviewed: 1, qaCorrect: correct ? 1 : 0), queueID: queue.id,
+                    annotatorID: found.annotatorID, market: try judgment.optionalString("market"), at: Column.millis(now), sql)
+            }
             try await sql.raw("""
                 INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
                 VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)
@@ -237,7 +243,9 @@ extension Store {
     // MARK: - Reporting
 
     /// Error rates with 95% intervals: overall, per stratum and per annotator, with missed violations and
-    /// over-enforcement per label. `vendorID` keeps to one vendor's people (a vendor lead's view).
+    /// over-enforcement per label. `vendorID` keeps to one vendor's people (a vendor lead's view). Overall and per
+    /// annotator over the reviews of the score's sample (``QASampling``), which stand for all the work; per stratum
+    /// over every review, the stratum being what the extra ones were drawn for.
     public func qaReport(of queue: Queue, vendorID: UUID? = nil) async throws -> QAReport {
         let sql = try sql()
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
@@ -256,7 +264,7 @@ extension Store {
             }
         }
         for row in try await sql.raw("""
-            SELECT r.stratum, p.external_id, r.correct, r.severity, r.errors
+            SELECT r.stratum, p.external_id, r.correct, r.severity, r.errors, r.in_score
             FROM qa_reviews r JOIN people p ON p.id = r.annotator_id
             WHERE r.queue_id = \(bind: queue.id) AND r.state = 'done' \(vendorFilter)
             """).all() {
@@ -265,9 +273,10 @@ extension Store {
             let errors = try row.optionalString("errors").map { try Column.decode([QAError].self, from: $0) } ?? []
             let stratum = try row.string("stratum")
             let annotator = try row.string("external_id")
-            add(&overall, correct: correct, critical: critical, errors: errors)
             add(&strata[stratum, default: QAErrorRate(key: stratum, reviewed: 0, errors: 0, criticalErrors: 0, falseNegatives: [:], falsePositives: [:])],
                 correct: correct, critical: critical, errors: errors)
+            guard try row.decode(column: "in_score", as: Bool.self) else { continue }
+            add(&overall, correct: correct, critical: critical, errors: errors)
             add(&annotators[annotator, default: QAErrorRate(key: annotator, reviewed: 0, errors: 0, criticalErrors: 0, falseNegatives: [:], falsePositives: [:])],
                 correct: correct, critical: critical, errors: errors)
         }

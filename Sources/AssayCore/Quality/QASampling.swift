@@ -14,6 +14,13 @@ import Foundation
 /// Either way, a judgment by a new annotator (in the workspace less than 30 days) and one on an item decided with
 /// low confidence (below 0.8) each double the probability, capped at 1.
 ///
+/// **The QA score's sample.** Those extra reviews find errors where they are likeliest, but a share over all reviews
+/// would lean toward the hard cases and the newcomers (an audit of the demo found the QA score 7.4 points under what
+/// the whole work deserved). So the QA score counts only the reviews whose draw also fell under the base rate
+/// `qa_rate`: every judgment has that same chance of being among them, so their share found correct estimates the
+/// whole work's, and its Wilson interval holds. The other reviews are done and shown as any, and count toward their
+/// stratum's error rate, but not in the score.
+///
 /// ```swift
 /// let p = QASampling.probability(
 ///     settings: QualitySettings(qaRate: 0.05, qaSampling: .stratified), stratum: QAStratumCounts(reviewed: 3, errors: 1),
