@@ -130,6 +130,10 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
     public var unanswered: Int
     /// Answers that matched the reference.
     public var accuracy: GoldScore
+    /// Gold items answered right, of all the gold items: an unanswered item counts as wrong. Side by side, versions
+    /// that answered different items are compared on the same ground (one that failed on the hard items would
+    /// otherwise look better for it).
+    public var accuracyOverGold: GoldScore
     /// Macro-averaged F1 over the labels in the references or the answers.
     public var macroF1: Double
     /// Per label.
@@ -148,6 +152,7 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
         let answered = gold.filter { $0.predicted != nil }
         unanswered = gold.count - answered.count
         accuracy = GoldScore(answered: answered.count, correct: answered.count(where: { LabelMatch.isSame($0.predicted!, as: $0.reference) }))
+        accuracyOverGold = GoldScore(answered: gold.count, correct: accuracy.correct)
         var counts: [String: (both: Int, predicted: Int, reference: Int)] = [:]
         var cells: [String: Confusion] = [:]
         for item in answered {
@@ -208,6 +213,6 @@ public struct PredictorEvaluation: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case predictor, unanswered, accuracy, confusion, usage, people
-        case goldItems = "gold_items", macroF1 = "macro_f1", byLabel = "by_label"
+        case goldItems = "gold_items", macroF1 = "macro_f1", byLabel = "by_label", accuracyOverGold = "accuracy_over_gold"
     }
 }

@@ -180,6 +180,7 @@ struct PredictorEvaluationTests {
             predictor: Predictor.Reference(name: "m", version: "1"), gold: gold, calls: calls, people: GoldScore(answered: 0, correct: 0))
         #expect(evaluation.goldItems == 21 && evaluation.unanswered == 1)
         #expect(evaluation.accuracy == GoldScore(answered: 20, correct: 17))
+        #expect(evaluation.accuracyOverGold == GoldScore(answered: 21, correct: 17), "the unanswered item counts as wrong")
         let spam = try #require(evaluation.byLabel.first { $0.label == "spam" })
         #expect(spam.precision == GoldScore(answered: 10, correct: 10) && spam.recall == GoldScore(answered: 13, correct: 10))
         #expect(abs((spam.f1 ?? 0) - 2 * 1 * (10.0 / 13) / (1 + 10.0 / 13)) < 1e-12)

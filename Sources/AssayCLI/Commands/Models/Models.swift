@@ -313,17 +313,24 @@ struct Models: AsyncParsableCommand {
                 guard let accuracy = score.accuracy else { return "–" }
                 return String(format: "%.3f [%.3f, %.3f]", accuracy, score.interval.lower, score.interval.upper)
             }
-            var lines = ["predictor | answered | accuracy [95% CI] | macro-F1 | cost/item | median latency | people on the same gold"]
+            var lines = [
+                "predictor | answered | accuracy [95% CI] | right of all gold [95% CI] | macro-F1 | cost/item | median latency | people on the same gold"
+            ]
             for evaluation in evaluations {
                 let usage = evaluation.usage
                 lines.append([
                     evaluation.predictor.description, "\(evaluation.accuracy.answered)/\(evaluation.goldItems)",
-                    rate(evaluation.accuracy),
+                    rate(evaluation.accuracy), rate(evaluation.accuracyOverGold),
                     // No answer on gold, no F1: a 0.000 would read as a model that got everything wrong.
                     evaluation.accuracy.answered == 0 ? "–" : String(format: "%.3f", evaluation.macroF1),
                     usage?.costPerItem.map { String(format: "$%.6f", $0) } ?? "–",
                     usage?.medianLatency.map { String(format: "%.2f s", $0) } ?? "–", rate(evaluation.people),
                 ].joined(separator: " | "))
+            }
+            if Set(evaluations.map(\.unanswered)).count > 1 {
+                lines.append("")
+                lines.append("The predictors answered different numbers of gold items: accuracy is over each one's own answers, "
+                    + "so compare 'right of all gold' (an unanswered item counts as wrong).")
             }
             for evaluation in evaluations {
                 if let unknown = evaluation.usage?.itemsWithoutTokenCounts, unknown > 0 {
