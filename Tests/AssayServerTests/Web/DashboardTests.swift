@@ -84,11 +84,13 @@ struct DashboardTests {
 
             for bad in [
                 "?days=0", "?days=x", "?from=2026-13-01", "?from=2026-02-30", "?to=2026-2-3", "?format=xml", "?format=csv&table=weeks",
-                "?from=2026-02-01&to=2026-01-01",
+                "?from=2026-02-01&to=2026-01-01", "?from=2025-01-01&to=2026-01-02", "?days=367",
             ] {
                 let refused = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity\(bad)", token: analyst)
                 #expect(refused.status == .unprocessableEntity, "\(bad): \(refused.status)")
             }
+            // A leap year's 366 days, both ends counted, is the longest period, as `days=366` is.
+            #expect(try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?from=2024-01-01&to=2024-12-31", token: analyst).status == .ok)
             let namesChoices = try await server.request(.GET, "/api/v1/queues/\(queue.name)/activity?format=csv&table=weeks", token: analyst)
             #expect(namesChoices.text.contains("table: must be days or annotators, got 'weeks'"), "\(namesChoices.text)")
             #expect(try await server.request(.GET, path, token: try await Fixtures.token(server.store, role: .annotator, name: "Al")).status == .forbidden)

@@ -100,8 +100,11 @@ struct ActivityPeriod {
             }
             from = to.addingTimeInterval(-Double(days - 1) * 86_400)
         }
-        guard let from, from <= to, to.timeIntervalSince(from) <= 366 * 86_400 else {
-            throw AssayError.invalidInput(field: "from", line: nil, reason: "must be on or before 'to', at most 366 days apart")
+        // Whole UTC days, both ends counted, as `days` counts them: at most 366.
+        func day(_ date: Date) -> Double { (date.timeIntervalSince1970 / 86_400).rounded(.down) }
+        guard let from, from <= to, day(to) - day(from) + 1 <= 366 else {
+            throw AssayError.invalidInput(
+                field: "from", line: nil, reason: "must be on or before 'to', and cover at most 366 days with both counted")
         }
         self.from = from
         self.to = to
