@@ -62,5 +62,7 @@ public enum AssayMigrations {
         IndexAuditEventsByAction(),
         IndexOpenItemsByPlace(),
         CountKnownWaits(),
+        CountTimedJudgments(),
+        MarkQAScoreSample(),
     ]
 }

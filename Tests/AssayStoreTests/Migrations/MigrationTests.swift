@@ -47,6 +47,8 @@ struct MigrationTests {
         "052-index-audit-events-by-action",
         "053-index-open-items-by-place",
         "054-count-known-waits",
+        "055-count-timed-judgments",
+        "056-mark-qa-score-sample",
     ]
 
     @Test("migrate up, revert everything, migrate up again", arguments: TestBackend.allCases)

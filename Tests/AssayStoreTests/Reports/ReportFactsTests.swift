@@ -195,4 +195,28 @@ struct ReportFactsTests {
             #expect(facts.total.sla?.answered == 3 && facts.total.sla?.correct == 0)
         }
     }
+
+    @Test("judgments made elsewhere without a start time count as judgments but not in the mean handling time, before and after migration 055",
+          arguments: TestBackend.allCases)
+    func untimedJudgments(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let start = Calendar.utc.startOfDay(for: Date()).addingTimeInterval(-3 * 86_400)
+            let queue = try await Fixtures.queue(store, name: "timed", overlap: 1, now: start)
+            try await Fixtures.items(store, into: queue, count: 4, market: "DE", now: start)
+            let made = start.addingTimeInterval(3_600)
+            let rows = (1...4).map { index in
+                ImportedJudgment(
+                    itemExternalID: String(format: "item-%04d", index), annotatorExternalID: "w-1", labels: ["spam"],
+                    rationale: nil, startedAt: index <= 2 ? made.addingTimeInterval(-30) : nil, submittedAt: made, line: index + 1)
+            }
+            _ = try await store.importJudgments(rows, into: queue, now: made.addingTimeInterval(60))
+            for pass in ["as imported", "after migration 055 counted them again"] {
+                let total = try await store.reportFacts(queues: [queue], from: start, to: start, now: made).total
+                #expect(total.judgments == 4 && total.timedJudgments == 2, "\(pass)")
+                #expect(total.averageHandlingSeconds == 30, "\(pass): \(total.averageHandlingSeconds ?? .nan)")
+                try await database.rerun([CountTimedJudgments()])
+            }
+        }
+    }
 }
