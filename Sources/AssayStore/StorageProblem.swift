@@ -32,6 +32,13 @@ public enum StorageProblem {
                 return nil
             }
         }
+        // A statement sent on a connection that had just been lost (the ROLLBACK after a failed query, say) fails as
+        // "closed by the client" around what closed it: the cause is the one that says what is wrong.
+        if let failure = error as? PSQLError, failure.code == .clientClosedConnection, let cause = failure.underlying,
+            let problem = assayError(for: cause)
+        {
+            return problem
+        }
         if let failure = error as? PSQLError, let state = failure.serverInfo?[.sqlState] {
             switch state {
             case "53100": return .unavailable("PostgreSQL's disk is full; nothing was changed. Free space on it, then try again")
@@ -43,6 +50,9 @@ public enum StorageProblem {
         }
         if let failure = error as? PSQLError, Self.lostConnection.contains(failure.code) {
             return .unavailable("PostgreSQL cannot be reached (\(DatabaseUnavailable.reason(for: failure))); try again shortly")
+        }
+        if let lost = error as? ConnectionLost {
+            return .unavailable("PostgreSQL cannot be reached (\(lost.description)); try again shortly")
         }
         if error is ConnectionPoolTimeoutError {
             // Every pooled connection stayed busy for the pool's whole wait: the server has more work than its
@@ -75,6 +85,6 @@ public enum StorageProblem {
     /// PostgresNIO's codes for a connection that could not be made or was lost: the server stopped, restarted, or
     /// the network between dropped it. A connection made afresh on the next request may work.
     private static let lostConnection: [PSQLError.Code] = [
-        .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed,
+        .connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed, .clientClosedConnection,
     ]
 }

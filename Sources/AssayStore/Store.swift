@@ -62,7 +62,7 @@ public struct Store: Sendable {
     /// A SQL handle outside any transaction.
     func sql() throws -> any SQLDatabase {
         switch connections {
-        case .postgres(let database): return try database() as! any SQLDatabase
+        case .postgres(let database): return WatchedPool(database: try database() as! any PostgresDatabase & SQLDatabase)
         case .sqlite(let sqlite): return sqlite.readers
         }
     }
@@ -77,13 +77,31 @@ public struct Store: Sendable {
     /// three times in all, after a short random pause: two transactions that lock rows in different orders (two
     /// imports naming the same external ids in different orders, a decision during a re-estimate) are not a
     /// mistake of either caller, and the retry succeeds once the other has committed. `body` must therefore do
-    /// nothing outside the database that it cannot do twice.
+    /// nothing outside the database that it cannot do twice. Its statements are watched (``WatchedConnection``): one
+    /// left waiting on a connection PostgreSQL closed fails, rather than holding the request and the connection.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch connections {
         case .postgres(let database):
             for attempt in 1... {
                 do {
-                    return try await database().transaction { db in try await body(db as! any SQLDatabase) }
+                    let postgres = try database() as! any PostgresDatabase
+                    return try await postgres.withConnection { connection in
+                        connection.eventLoop.makeFutureWithTask {
+                            let sql = WatchedConnection(connection)
+                            try await sql.raw("BEGIN").run()
+                            let result: T
+                            do {
+                                result = try await body(sql)
+                            } catch {
+                                // What went wrong is the body's error, whether or not the rollback works (on a
+                                // connection that was lost, it cannot).
+                                try? await sql.raw("ROLLBACK").run()
+                                throw error
+                            }
+                            try await sql.raw("COMMIT").run()
+                            return result
+                        }
+                    }.get()
                 } catch let error as PSQLError where attempt < 3 && Self.isRetryable(error) {
                     try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
                 }

@@ -1,5 +1,6 @@
 import AssayCore
 @testable import AssayStore
+import AssayTesting
 import AsyncKit
 import FluentPostgresDriver
 import Foundation
@@ -81,4 +82,43 @@ struct PostgresStorageProblemTests {
         else { Issue.record("a pool timeout is not a storage problem"); return }
         #expect(busy.contains("no database connection came free"))
     }
+
+    /// Sent at once after the server ended the connection, a statement is never answered by PostgresNIO 1.33: the
+    /// watch fails it (``WatchedConnection``).
+    @Test("statements sent on a connection PostgreSQL has just ended fail within seconds as 503s that say so",
+          .enabled(if: TestBackend.allCases.contains(.postgres)))
+    func terminated() async throws {
+        let url = try #require(URLComponents(string: try TestBackend.postgresServerURL()))
+        let configuration = PostgresConnection.Configuration(
+            host: url.host ?? "127.0.0.1", port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
+            database: String(url.path.dropFirst()).nilIfBlank ?? "postgres", tls: .disable)
+        let logger = Logger(label: "test")
+        let victim = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger)
+        let killer = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 2, logger: logger)
+        var pid: Int32 = 0
+        for try await value in try await victim.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { pid = value }
+        for try await _ in try await killer.query("SELECT pg_terminate_backend(\(pid))", logger: logger).decode(Bool.self) {}
+        try await killer.close()
+        var problems: [String] = []
+        for _ in 0..<2 {
+            do {
+                try await WatchedConnection(victim).raw("SELECT 1").run()
+                Issue.record("a statement on a terminated connection succeeded")
+            } catch {
+                guard case .unavailable(let message)? = StorageProblem.assayError(for: error) else {
+                    Issue.record("not a storage problem: \(String(reflecting: error))")
+                    continue
+                }
+                problems.append(message)
+            }
+        }
+        try? await victim.close()
+        #expect(problems.count == 2 && problems.allSatisfy { $0.contains("PostgreSQL") && $0.contains("try again shortly") }, "\(problems)")
+    }
+}
+
+private extension String {
+    var nilIfBlank: String? { isEmpty ? nil : self }
 }
