@@ -110,8 +110,21 @@ public final class AssayDatabase: Sendable {
     }
 
     /// Brings the schema up to date (safe to run on every start).
+    ///
+    /// - Throws: ``AssayError/unavailable(_:)`` for a database a newer Assay has migrated: this build would write to
+    ///   a schema it does not know (a column it leaves out, a rule it does not keep), so it does not use it.
     public func migrate() async throws {
-        try await migrator().setupIfNeeded().flatMap { self.migrator().prepareBatch() }.get()
+        try await migrator().setupIfNeeded().get()
+        let known = Set(AssayMigrations.all.map(\.name))
+        let unknown = try await appliedMigrationNames().filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw AssayError.unavailable("""
+                \(location.description) was brought up to date by a newer Assay (it has \(unknown.count == 1 ? "a change" : "changes") \
+                this version does not know: \(unknown.prefix(3).joined(separator: ", "))\(unknown.count > 3 ? ", …" : "")); \
+                use that version or a newer one with it
+                """)
+        }
+        try await migrator().prepareBatch().get()
     }
 
     /// Undoes every migration: for tests of the migrations themselves.

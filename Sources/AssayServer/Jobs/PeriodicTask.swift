@@ -1,5 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import AssayCore
+import AssayStore
 import Vapor
 
 /// Work the server repeats on a timer while it runs: the lease sweep, consensus re-estimation.
@@ -25,7 +27,10 @@ struct PeriodicTask: LifecycleHandler {
                 do {
                     try await work(application)
                 } catch {
-                    application.logger.warning("\(name) failed: \(error)")
+                    // In words when the database is the problem; else the error in full (PostgresNIO's own
+                    // description hides what happened).
+                    let problem = StorageProblem.assayError(for: error)?.description ?? String(reflecting: error)
+                    application.logger.warning("\(name) failed: \(problem)")
                 }
             }
         }

@@ -1,5 +1,8 @@
-import AssayStore
+import AssayCore
+@testable import AssayStore
 import AssayTesting
+import Foundation
+import SQLKit
 import Testing
 
 @Suite("Migrations")
@@ -61,6 +64,22 @@ struct MigrationTests {
             #expect(try await database.appliedMigrationNames() == Self.shipped)
             try await database.migrate()
             #expect(try await database.appliedMigrationNames() == Self.shipped, "running again changes nothing")
+        }
+    }
+
+    @Test("a database a newer Assay has migrated is refused, naming what this version does not know", arguments: TestBackend.allCases)
+    func newerDatabase(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            try await database.store.sql().raw("""
+                INSERT INTO _fluent_migrations (id, name, batch, created_at, updated_at)
+                VALUES (\(bind: UUID()), '999-from-a-newer-assay', 99, NULL, NULL)
+                """).run()
+            do {
+                try await database.migrate()
+                Issue.record("a newer database was used")
+            } catch AssayError.unavailable(let message) {
+                #expect(message.contains("newer Assay") && message.contains("999-from-a-newer-assay"), "\(message)")
+            }
         }
     }
 }

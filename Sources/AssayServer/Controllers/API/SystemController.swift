@@ -24,7 +24,11 @@ struct SystemController: RouteCollection {
                 health = HealthResponse(status: "ok", database: kind)
             }
         } catch {
-            health = HealthResponse(status: "unavailable", database: "\(error)")
+            // What is wrong in words a monitor can show ("PostgreSQL cannot be reached (connection refused)"), not the
+            // driver's own text, which says nothing ("PSQLError – Generic description…").
+            let problem = StorageProblem.assayError(for: error)?.description
+                ?? "the database did not answer: \(String(reflecting: error))"
+            health = HealthResponse(status: "unavailable", database: kind, problem: problem, problemAt: req.now.ISO8601Format())
         }
         let response = try await health.encodeResponse(for: req)
         if health.status != "ok" {
