@@ -194,9 +194,9 @@ extension Store {
             let decision = try CurrentDecision(itemID: item, labels: labels, provenance: provenance, confidence: confidence, reason: reason)
             if decision.isConsensus { decisions.append(decision) }
         }
-        if case .postgres(let database) = store.connections {
+        if case .postgres = store.connections {
             // Decoded by position, as in forEachVote: by name, a third of a million rows took seconds.
-            let postgres = try database() as! any PostgresDatabase
+            let postgres = try store.sql() as! any PostgresDatabase
             let rows = try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
                     var rows: [(Int64, String?, String, Double, String?)] = []
@@ -260,8 +260,8 @@ extension Store {
         in queueID: UUID, _ body: @escaping @Sendable (_ item: Int64, _ annotator: String, _ labels: String) -> Void
     ) async throws {
         switch connections {
-        case .postgres(let database):
-            let postgres = try database() as! any PostgresDatabase
+        case .postgres:
+            let postgres = try sql() as! any PostgresDatabase
             try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
                     let rows = try await connection.query(

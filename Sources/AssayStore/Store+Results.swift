@@ -15,10 +15,10 @@ extension Store {
     /// typed decoding (as in ``forEachVote(in:_:)``): through SQLKit, looking up eight columns by name in every row
     /// took most of a million-row export's time.
     func finalLabelPage(in queueID: UUID, after itemID: Int64, limit: Int) async throws -> [FinalLabel] {
-        guard case .postgres(let database) = connections else {
+        guard case .postgres = connections else {
             return try await FinalLabels.page(in: queueID, after: itemID, limit: limit, sql())
         }
-        let postgres = try database() as! any PostgresDatabase
+        let postgres = try sql() as! any PostgresDatabase
         return try await postgres.withConnection { connection in
             connection.eventLoop.makeFutureWithTask {
                 var labels: [FinalLabel] = []

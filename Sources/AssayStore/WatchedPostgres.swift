@@ -43,8 +43,10 @@ struct WatchedConnection: SQLDatabase, PostgresDatabase {
         Self.watching(connection.send(request, logger: logger), on: connection)
     }
 
+    /// The connection, for PostgresNIO's own API (bulk inserts, rows decoded by position): what the closure does on
+    /// it is watched as one statement.
     func withConnection<T>(_ closure: @escaping (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        closure(connection)
+        Self.watching(closure(connection), on: connection)
     }
 
     /// How often a waiting statement's connection is looked at.
@@ -87,7 +89,7 @@ struct WatchedPool: SQLDatabase, PostgresDatabase {
     }
 
     func withConnection<T>(_ closure: @escaping (PostgresConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        database.withConnection(closure)
+        database.withConnection { connection in WatchedConnection.watching(closure(connection), on: connection) }
     }
 }
 
