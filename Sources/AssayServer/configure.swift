@@ -36,6 +36,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
         throw error
     }
     app.assayDatabase = database
+    // Now, before anything else that may fail: the app's shutdown then closes the database (a read-only file failed
+    // the jobs' start-up writes below, and the pool, never closed, stopped a debug build on an assertion).
+    app.lifecycle.use(DatabaseCloser())
     app.jobUploadByteLimit = settings.maxJobUploadBytes
     app.storageHealth = StorageHealth()
     app.jobs = try JobRunner(
@@ -43,7 +46,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
         health: app.storageHealth)
     try await app.jobs.failInterruptedJobs()
     await app.jobs.removeLeftovers()
-    app.lifecycle.use(DatabaseCloser())
     // Registered after the closer, so it runs before it: handlers shut down in reverse order.
     app.lifecycle.use(JobStopper())
     app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { try await $0.jobs.failInterruptedJobs() })
