@@ -123,6 +123,31 @@ struct AutoAcceptTests {
         }
     }
 
+    @Test("every bad row of a predictions import is named in one answer: an unknown item, a repeat, a confidence, a label",
+          arguments: TestBackend.allCases)
+    func everyBadRowAtOnce(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store)
+            try await Fixtures.items(store, into: queue, count: 3)
+            let rows = [
+                PredictionDraft(itemExternalID: "item-0001", labels: ["spam"], confidence: 0.9, line: 2),
+                PredictionDraft(itemExternalID: "item-0404", labels: ["spam"], confidence: 0.9, line: 3),
+                PredictionDraft(itemExternalID: "item-0001", labels: ["spam"], confidence: 0.8, line: 4),
+                PredictionDraft(itemExternalID: "item-0002", labels: ["spam"], confidence: 1.5, line: 5),
+                PredictionDraft(itemExternalID: "item-0003", labels: ["spamm"], confidence: 0.9, line: 6),
+            ]
+            await #expect {
+                try await store.importPredictions(rows, from: Self.model, into: queue, now: Date())
+            } throws: { error in
+                let text = String(describing: error)
+                return ["line 3: external_id: no item 'item-0404'", "line 4: external_id:", "line 5: confidence:", "line 6:"]
+                    .allSatisfy(text.contains)
+            }
+            #expect(try await store.predictors().isEmpty, "nothing was stored")
+        }
+    }
+
     @Test("a re-imported prediction that went to people is routed again; one that was accepted may only repeat itself",
           arguments: TestBackend.allCases)
     func reimportedPredictions(on backend: TestBackend) async throws {
