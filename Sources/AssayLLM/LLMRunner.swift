@@ -47,7 +47,8 @@ public struct LLMRunner: Sendable {
         guard let variable = config.apiKeyEnv else { return nil }
         try LLMRunConfig.requireVariableName(variable)
         guard let value = environment[variable], !value.isEmpty else {
-            throw AssayError.invalidInput(field: "api_key_env", line: nil, reason: "the environment variable \(variable) is not set")
+            throw AssayError.invalidInput(
+                field: "api_key_env", line: nil, reason: "the environment variable \(LLMRunConfig.shown(variable: variable)) is not set")
         }
         return value
     }

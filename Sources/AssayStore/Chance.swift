@@ -18,9 +18,13 @@ import Synchronization
 /// ```
 public final class Chance: Sendable {
     private let generator: Mutex<SplitMix64?>
+    /// Mixed into the draws fixed by a key (``uniform(fixedBy:_:)``): random on a live server, from the seed otherwise.
+    private let salt: UInt64
 
     private init(seed: UInt64?) {
         generator = Mutex(seed.map(SplitMix64.init(seed:)))
+        var salting = SplitMix64(seed: seed.map { $0 ^ 0x5DEE_CE66_D1CE_4E5B } ?? UInt64.random(in: .min ... .max))
+        salt = salting.next()
     }
 
     /// Draws from the system's generator: unpredictable, as a live workspace needs.
@@ -35,6 +39,14 @@ public final class Chance: Sendable {
             guard seeded != nil else { return Double.random(in: 0..<1) }
             return Double.random(in: 0..<1, using: &seeded!)
         }
+    }
+
+    /// A uniform draw from 0 up to 1 fixed by a key, the same however often it is asked: QA's draw for the `position`th
+    /// judgment of an item, which an item decided again (more judgments came) must not draw afresh, or judgments on
+    /// items decided twice would be sampled twice as often.
+    func uniform(fixedBy item: Int64, _ position: Int) -> Double {
+        var generator = SplitMix64(seed: salt &+ UInt64(bitPattern: item) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(position) &* 0xC2B2_AE3D_27D4_EB4F)
+        return Double.random(in: 0..<1, using: &generator)
     }
 
     /// A uniform whole number in `range`.

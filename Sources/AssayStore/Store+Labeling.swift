@@ -424,6 +424,14 @@ extension Store {
             placeIndex: "items_open_by_place_uncertainty")
         static let unscored = OpenItemOrder(condition: "AND i.uncertainty < 0", keys: [("id", false)], placeIndex: "items_open_by_place_age")
 
+        /// Whether an item whose sort keys are `a` comes before one whose keys are `b`.
+        func precedes(_ a: [Double], _ b: [Double]) -> Bool {
+            for (index, key) in keys.enumerated() where a[index] != b[index] {
+                return key.descending ? a[index] > b[index] : a[index] < b[index]
+            }
+            return false
+        }
+
         /// `ORDER BY` terms, on columns of `table` (`"i."`) or on the columns of a union of rows (`""`).
         func orderBy(_ table: String) -> String {
             keys.map { table + $0.column + ($0.descending ? " DESC" : "") }.joined(separator: ", ")
@@ -437,28 +445,29 @@ extension Store {
     }
 
     /// The places of the queue whose items the person may take, when their languages or markets may pass over some
-    /// of the queue; nil when they take every item, or when they take so many places that one probe each would
-    /// cost more than reading the queue in order (the places they take are then most of it).
+    /// of the queue; nil when they take every item.
     private func placesTaken(in queue: Queue, by person: Person, _ sql: any SQLDatabase) async throws -> [Place]? {
         guard Self.mayPassOverItems(of: queue, for: person) else { return nil }
-        let rows = try await sql.raw("""
+        return try await sql.raw("""
             SELECT i.language, i.market FROM queue_places i WHERE i.queue_id = \(bind: queue.id)
               \(SQLList(Self.eligibilityFilters(for: person), separator: SQLRaw(" ")))
-            LIMIT \(literal: Self.mostPlacesProbed + 1)
-            """).all()
-        guard rows.count <= Self.mostPlacesProbed else { return nil }
-        return try rows.map { Place(language: try $0.optionalString("language"), market: try $0.optionalString("market")) }
+            """).all().map { Place(language: try $0.optionalString("language"), market: try $0.optionalString("market")) }
     }
 
-    /// The most places probed one by one in a next-item search (SQLite allows 500 parts in a `UNION ALL`).
-    static let mostPlacesProbed = 64
+    /// Places probed in one statement (SQLite allows 500 parts in a `UNION ALL`).
+    static let placesPerStatement = 100
 
     /// The first item in `order` that has an open slot, matches the person's languages and markets, and was never
     /// assigned to them.
     ///
     /// With `places` (see ``placesTaken(in:by:_:)``), the search is one probe of the order's place index per place,
-    /// the first of each place taken in one statement: no item of a place the person does not take is read. Without,
-    /// it walks the queue's order, testing each item's language and market.
+    /// the first of each place taken, a hundred places a statement: no item of a place the person does not take is
+    /// read. Each probe orders by the index's leading columns too, which it fixes: PostgreSQL reads an index in order
+    /// only when the query's order begins as the index does, and a place without a language or market (`IS NULL`)
+    /// does not count as fixed, so it sorted the place's every open item (0.3 s at 250k). The probes take no row
+    /// locks: on PostgreSQL, `SKIP LOCKED` in each kept the first item of every place locked until the commit, and
+    /// another person found nothing there meanwhile; the claim's conditional update is what keeps the overlap.
+    /// Without `places`, the search walks the queue's order, testing each item's language and market.
     private func firstOpenItem(
         in queue: Queue, for person: Person, places: [Place]?, order: OpenItemOrder, _ sql: any SQLDatabase
     ) async throws -> Int64? {
@@ -474,24 +483,32 @@ extension Store {
                 ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)
                 """).first()?.int64("id")
         }
-        guard !places.isEmpty else { return nil }
         // SQLite is told the index: without statistics it may prefer the queue's whole order for a place without
         // a language, and read past every other place's items.
         let index = backend == .sqlite ? " INDEXED BY \(order.placeIndex)" : ""
         let columns = Set(order.keys.map(\.column) + ["id"]).sorted().map { "i." + $0 }.joined(separator: ", ")
-        let probes: [SQLQueryString] = places.map { place in
-            let language: SQLQueryString = place.language.map { "i.language = \(bind: $0)" } ?? "i.language IS NULL"
-            let market: SQLQueryString = place.market.map { "i.market = \(bind: $0)" } ?? "i.market IS NULL"
-            return """
-                SELECT * FROM (SELECT \(unsafeRaw: columns) FROM items i\(unsafeRaw: index)
-                               WHERE i.queue_id = \(bind: queue.id) AND \(language) AND \(market) AND i.open_slots > 0
-                                 \(unsafeRaw: order.condition) \(notTheirs)
-                               ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)) AS first_of_place
-                """
+        var best: (id: Int64, keys: [Double])?
+        for chunk in places.chunks(of: Self.placesPerStatement) {
+            let probes: [SQLQueryString] = chunk.map { place in
+                let language: SQLQueryString = place.language.map { "i.language = \(bind: $0)" } ?? "i.language IS NULL"
+                let market: SQLQueryString = place.market.map { "i.market = \(bind: $0)" } ?? "i.market IS NULL"
+                return """
+                    SELECT * FROM (SELECT \(unsafeRaw: columns) FROM items i\(unsafeRaw: index)
+                                   WHERE i.queue_id = \(bind: queue.id) AND \(language) AND \(market) AND i.open_slots > 0
+                                     \(unsafeRaw: order.condition) \(notTheirs)
+                                   ORDER BY i.queue_id, i.language, i.market, \(unsafeRaw: order.orderBy("i.")) LIMIT 1) AS first_of_place
+                    """
+            }
+            guard let row = try await sql.raw("""
+                \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT 1
+                """).first()
+            else { continue }
+            let found = (id: try row.int64("id"), keys: try order.keys.map { key in
+                key.column == "uncertainty" ? try row.decode(column: key.column, as: Double.self) : Double(try row.int64(key.column))
+            })
+            if best.map({ order.precedes(found.keys, $0.keys) }) ?? true { best = found }
         }
-        return try await sql.raw("""
-            \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT 1
-            """).first()?.int64("id")
+        return best?.id
     }
 
     /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet

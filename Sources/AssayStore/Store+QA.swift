@@ -15,7 +15,9 @@ extension Store {
         // highest probability any judgment can have, gives the same samples and spares the hot path the queries
         // below for the items none of whose draws could succeed (most of them at a 5% rate).
         let ceiling = QASampling.highestProbability(settings: queue.quality, confidence: final.confidence)
-        let draws = (0..<final.judgmentCount).map { _ in chance.uniform() }
+        // Each judgment's draw is fixed by its place among the item's judgments: an item decided again draws the
+        // same numbers for the judgments it had, so none gets a second chance at a review, or at the score's sample.
+        let draws = (0..<final.judgmentCount).map { chance.uniform(fixedBy: final.itemID, $0) }
         guard draws.contains(where: { $0 < ceiling }) else { return }
         let rows = try await sql.raw("""
             SELECT j.id, j.annotator_id, j.labels, p.vendor_id, p.created_at_ms, i.market, i.priority
@@ -24,7 +26,7 @@ extension Store {
             """).all()
         let newSince = Column.millis(now.addingTimeInterval(-QASampling.newAnnotatorDays * 86_400))
         for (index, row) in rows.enumerated() {
-            let draw = index < draws.count ? draws[index] : chance.uniform()
+            let draw = index < draws.count ? draws[index] : chance.uniform(fixedBy: final.itemID, index)
             guard draw < ceiling else { continue }
             let labels = try Column.strings(from: try row.string("labels"))
             let stratum = QASampling.stratumKey(

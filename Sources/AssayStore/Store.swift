@@ -93,9 +93,12 @@ public struct Store: Sendable {
                             do {
                                 result = try await body(sql)
                             } catch {
-                                // What went wrong is the body's error, whether or not the rollback works (on a
-                                // connection that was lost, it cannot).
-                                try? await sql.raw("ROLLBACK").run()
+                                // What went wrong is the body's error. A lost connection has nothing to roll back
+                                // (asking would wait for the watch); one whose rollback fails is closed, so that it
+                                // does not go back to the pool inside the transaction.
+                                if !connection.isClosed {
+                                    do { try await sql.raw("ROLLBACK").run() } catch { try? await connection.close() }
+                                }
                                 throw error
                             }
                             try await sql.raw("COMMIT").run()

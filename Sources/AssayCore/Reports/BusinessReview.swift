@@ -167,7 +167,7 @@ public struct BusinessReview: Sendable {
                 kpis.qa.accuracy.map { (Double(kpis.qa.answered), $0) }
             }),
             ("Average handling time", [.vendor, .team, .market, .queue], { kpis in
-                kpis.averageHandlingSeconds.map { (Double(kpis.judgments), $0) }
+                kpis.averageHandlingSeconds.map { (Double(kpis.timedJudgments), $0) }
             }),
         ]
         for (figure, dimensions, measure) in figures {

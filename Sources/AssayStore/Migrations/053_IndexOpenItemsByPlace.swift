@@ -28,7 +28,8 @@ struct IndexOpenItemsByPlace: AsyncMigration {
             """).run()
         try await sql.raw("""
             INSERT INTO queue_places (queue_id, language, market)
-            SELECT DISTINCT queue_id, language, market FROM items
+            SELECT DISTINCT queue_id, language, market FROM items WHERE true
+            ON CONFLICT DO NOTHING
             """).run()
         try await sql.raw("""
             CREATE INDEX items_open_by_place ON items (queue_id, language, market, priority DESC, id) WHERE open_slots > 0

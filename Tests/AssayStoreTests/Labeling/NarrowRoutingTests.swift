@@ -120,14 +120,14 @@ struct NarrowRoutingTests {
         #expect(try await Self.served(ordering: .priority, languages: [], markets: ["BR"], on: backend) == ["g", "b", "f", "e", "c"])
     }
 
-    @Test("someone who takes more places than are probed one by one is served in the queue's order too",
+    @Test("someone who takes more places than one statement probes is served in the queue's order across statements",
           arguments: TestBackend.allCases)
     func manyPlaces(on backend: TestBackend) async throws {
         try await backend.withDatabase { database in
             let store = database.store
             let now = Date()
             let queue = try await Fixtures.queue(store, overlap: 1)
-            let markets = (0..<(Store.mostPlacesProbed + 6)).map { String(format: "M%02d", $0) }
+            let markets = (0..<(Store.placesPerStatement + 6)).map { String(format: "M%02d", $0) }
             var drafts = (0..<5).map {
                 ItemDraft(externalID: "fr-\($0)", content: ["text": .string("fr")], market: "FR", language: "fr", priority: 9)
             }

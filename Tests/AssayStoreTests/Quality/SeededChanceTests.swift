@@ -1,5 +1,5 @@
 import AssayCore
-import AssayStore
+@testable import AssayStore
 import AssayTesting
 import Foundation
 import Testing
@@ -59,8 +59,19 @@ struct SeededChanceTests {
         let again = try await Self.draws(on: backend, chance: .seeded(42))
         let other = try await Self.draws(on: backend, chance: .seeded(43))
         #expect(first == again)
-        #expect(first.sampled.count > 5 && first.sampled.count < 30, "about 15 of 50 at 30%: \(first.sampled.count)")
+        #expect((15..<45).contains(first.sampled.count),
+                "about 30 of 50: 30%, doubled for annotators new to the workspace: \(first.sampled.count)")
         #expect(first.servedGold.contains(true) && first.servedGold.contains(false), "\(first.servedGold)")
         #expect(first != other, "a different seed draws differently")
+    }
+
+    @Test("a draw fixed by a judgment's place is the same however often it is asked, and spread evenly over the keys")
+    func fixedDraws() {
+        let chance = Chance.seeded(7)
+        #expect(chance.uniform(fixedBy: 12, 0) == chance.uniform(fixedBy: 12, 0), "an item decided again draws the same")
+        #expect(chance.uniform(fixedBy: 12, 0) != chance.uniform(fixedBy: 12, 1))
+        let draws = (1...20_000).map { chance.uniform(fixedBy: Int64($0 / 3), $0 % 3) }
+        #expect(abs(Double(draws.count { $0 < 0.05 }) / 20_000 - 0.05) < 0.01, "a 5% rate samples about 5%")
+        #expect(Chance.seeded(8).uniform(fixedBy: 12, 0) != chance.uniform(fixedBy: 12, 0), "another seed, other draws")
     }
 }

@@ -171,7 +171,7 @@ struct LLM: AsyncParsableCommand {
                 if value(old) != value(new) { changes.append("\(option) \(shown(value(new))) (was \(shown(value(old))))") }
             }
             note("--base-url", \.baseURL) { $0 }
-            note("--api-key-env", \.apiKeyEnv) { $0 ?? "none" }
+            note("--api-key-env", \.apiKeyEnv) { $0.map { LLMRunConfig.shown(variable: $0) } ?? "none" }
             note("--scope", \.scope) { $0.rawValue }
             note("--limit", \.limit) { $0.map(String.init) ?? "none" }
             note("--concurrency", \.concurrency) { String($0) }

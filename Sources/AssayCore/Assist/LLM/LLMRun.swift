@@ -111,7 +111,15 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
     /// Query parameters that carry keys in the URLs of model gateways.
     static let secretParameters: Set<String> = [
         "key", "api-key", "api_key", "apikey", "token", "access_token", "auth", "secret", "password", "sig", "signature",
+        "subscription-key", "subscription_key", "code",
     ]
+
+    /// The variable's name as it may be shown: a name as environments write them (capitals, digits, `_`), or a word
+    /// in its place, since a key that reads as a name (an `hf_…` token) may have been pasted there.
+    public static func shown(variable name: String) -> String {
+        let conventional = name.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        return conventional && name.count <= 64 ? name : "named by api_key_env (not shown: it may be a key)"
+    }
 
     /// Checks that `name` reads as an environment variable's name (letters, digits, `_`, not starting with a
     /// digit). A key pasted in its place is refused without being repeated, so that it lands in no terminal or log.
@@ -128,8 +136,9 @@ public struct LLMRunConfig: Codable, Sendable, Equatable {
     /// The configuration, checked; throws ``AssayError/invalidInput(field:line:reason:)`` naming the field at fault.
     public func validated() throws -> LLMRunConfig {
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            // Not repeated: a URL given without its scheme may still carry a key.
             throw AssayError.invalidInput(
-                field: "base_url", line: nil, reason: "must be an http(s) URL such as http://127.0.0.1:8000/v1, got '\(baseURL)'")
+                field: "base_url", line: nil, reason: "must be an http(s) URL such as http://127.0.0.1:8000/v1")
         }
         // A key in the URL would be stored with the run and shown wherever the run is (`assay llm runs`, the API,
         // error messages): keys go through the environment, sent as a Bearer token.

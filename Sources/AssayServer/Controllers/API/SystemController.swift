@@ -26,8 +26,12 @@ struct SystemController: RouteCollection {
         } catch {
             // What is wrong in words a monitor can show ("PostgreSQL cannot be reached (connection refused)"), not the
             // driver's own text, which says nothing ("PSQLError – Generic description…").
+            // Anyone may ask: an error that is not a known storage problem is told in the log, not here.
             let problem = StorageProblem.assayError(for: error)?.description
-                ?? "the database did not answer: \(String(reflecting: error))"
+                ?? "the database did not answer (the server's log says why)"
+            if StorageProblem.assayError(for: error) == nil {
+                req.logger.warning("health check: the database did not answer: \(String(reflecting: error))")
+            }
             health = HealthResponse(status: "unavailable", database: kind, problem: problem, problemAt: req.now.ISO8601Format())
         }
         let response = try await health.encodeResponse(for: req)
