@@ -408,7 +408,7 @@ extension Store {
     }
 
     /// An order of the next-item search, with the indexes that give it: over the whole queue, and by place.
-    private struct OpenItemOrder {
+    struct OpenItemOrder {
         /// The condition that keeps to the half of the queue this order reads, if any.
         let condition: String
         /// The sort keys, as `(column, descending)`.
@@ -423,6 +423,10 @@ extension Store {
             condition: "AND i.uncertainty >= 0", keys: [("uncertainty", true), ("id", false)],
             placeIndex: "items_open_by_place_uncertainty")
         static let unscored = OpenItemOrder(condition: "AND i.uncertainty < 0", keys: [("id", false)], placeIndex: "items_open_by_place_age")
+
+        /// Whether the order reads its place index backwards (newest first): the place's leading columns must then be
+        /// ordered descending too, or PostgreSQL sorts instead of reading the index.
+        var readsIndexBackwards: Bool { keys.count == 1 && keys[0].descending }
 
         /// Whether an item whose sort keys are `a` comes before one whose keys are `b`.
         func precedes(_ a: [Double], _ b: [Double]) -> Bool {
@@ -439,7 +443,7 @@ extension Store {
     }
 
     /// A language and market pair that a queue's items have; nil stands for items that have none.
-    private struct Place {
+    struct Place {
         let language: String?
         let market: String?
     }
@@ -483,21 +487,11 @@ extension Store {
                 ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)
                 """).first()?.int64("id")
         }
-        // SQLite is told the index: without statistics it may prefer the queue's whole order for a place without
-        // a language, and read past every other place's items.
-        let index = backend == .sqlite ? " INDEXED BY \(order.placeIndex)" : ""
-        let columns = Set(order.keys.map(\.column) + ["id"]).sorted().map { "i." + $0 }.joined(separator: ", ")
         var best: (id: Int64, keys: [Double])?
         for chunk in places.chunks(of: Self.placesPerStatement) {
-            let probes: [SQLQueryString] = chunk.map { place in
-                let language: SQLQueryString = place.language.map { "i.language = \(bind: $0)" } ?? "i.language IS NULL"
-                let market: SQLQueryString = place.market.map { "i.market = \(bind: $0)" } ?? "i.market IS NULL"
-                return """
-                    SELECT * FROM (SELECT \(unsafeRaw: columns) FROM items i\(unsafeRaw: index)
-                                   WHERE i.queue_id = \(bind: queue.id) AND \(language) AND \(market) AND i.open_slots > 0
-                                     \(unsafeRaw: order.condition) \(notTheirs)
-                                   ORDER BY i.queue_id, i.language, i.market, \(unsafeRaw: order.orderBy("i.")) LIMIT 1) AS first_of_place
-                    """
+            let probes = chunk.map { place in
+                "SELECT * FROM (\(Self.probe(of: place, in: queue.id, order: order, notTheirs: notTheirs, backend: backend))) AS first_of_place"
+                    as SQLQueryString
             }
             guard let row = try await sql.raw("""
                 \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT 1
@@ -509,6 +503,25 @@ extension Store {
             if best.map({ order.precedes(found.keys, $0.keys) }) ?? true { best = found }
         }
         return best?.id
+    }
+
+    /// The first open item of one place in `order` that `notTheirs` lets through: one read of the order's place index.
+    static func probe(
+        of place: Place, in queueID: UUID, order: OpenItemOrder, notTheirs: SQLQueryString, backend: Backend
+    ) -> SQLQueryString {
+        // SQLite is told the index: without statistics it may prefer the queue's whole order for a place without a
+        // language, and read past every other place's items.
+        let index = backend == .sqlite ? " INDEXED BY \(order.placeIndex)" : ""
+        let columns = Set(order.keys.map(\.column) + ["id"]).sorted().map { "i." + $0 }.joined(separator: ", ")
+        let language: SQLQueryString = place.language.map { "i.language = \(bind: $0)" } ?? "i.language IS NULL"
+        let market: SQLQueryString = place.market.map { "i.market = \(bind: $0)" } ?? "i.market IS NULL"
+        return """
+            SELECT \(unsafeRaw: columns) FROM items i\(unsafeRaw: index)
+            WHERE i.queue_id = \(bind: queueID) AND \(language) AND \(market) AND i.open_slots > 0 \(unsafeRaw: order.condition)
+              \(notTheirs)
+            ORDER BY \(unsafeRaw: order.readsIndexBackwards ? "i.queue_id DESC, i.language DESC, i.market DESC" : "i.queue_id, i.language, i.market"),
+                     \(unsafeRaw: order.orderBy("i.")) LIMIT 1
+            """
     }
 
     /// The person's live lease in the queue, if any. A lease of theirs that has run out but was not swept yet

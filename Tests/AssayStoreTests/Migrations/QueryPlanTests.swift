@@ -6,7 +6,7 @@ import SQLKit
 import Testing
 
 /// The reads that page through a queue, or pick a few rows of a long table, go through an index, on SQLite's own
-/// account (`EXPLAIN QUERY PLAN`): without one they sorted or scanned the whole queue for every page, which no test
+/// account (`EXPLAIN QUERY PLAN`, and PostgreSQL's `EXPLAIN` where it plans otherwise): without one they sorted or scanned the whole queue for every page, which no test
 /// of a small workspace notices (an `/items` page took 0.7 s at 3.1M items, a judgments export 291 s at 1M).
 @Suite("Query plans of the paging reads")
 struct QueryPlanTests {
@@ -32,6 +32,36 @@ struct QueryPlanTests {
             for (name, query, index) in pages {
                 let detail = try await plan(query)
                 #expect(detail.contains(index) && !detail.contains("TEMP B-TREE"), "\(name): \(detail)")
+            }
+        }
+    }
+
+    @Test("a next-item probe of one place reads its place index in order, a place without language or market too",
+          arguments: TestBackend.allCases)
+    func placeProbesUseTheirIndexes(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let queue = try await Fixtures.queue(store, overlap: 1)
+            try await Fixtures.items(store, into: queue, count: 3_000, prefix: "anywhere")
+            try await Fixtures.items(store, into: queue, count: 3_000, language: "en", market: "US", prefix: "us")
+            let sql = try store.sql()
+            if backend == .postgres { try await sql.raw("ANALYZE items").run() }
+            let orders: [(String, Store.OpenItemOrder)] = [
+                ("priority", .priority), ("oldest", .oldest), ("newest", .newest), ("most uncertain", .mostUncertain),
+                ("unscored", .unscored),
+            ]
+            for (name, order) in orders {
+                for place in [Store.Place(language: nil, market: nil), Store.Place(language: "en", market: "US")] {
+                    let probe = Store.probe(
+                        of: place, in: queue.id, order: order,
+                        notTheirs: "AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: UUID()))",
+                        backend: store.backend)
+                    let plan = try await sql.raw("EXPLAIN \(unsafeRaw: backend == .sqlite ? "QUERY PLAN " : "")\(probe)").all()
+                        .map { try $0.decode(column: backend == .sqlite ? "detail" : "QUERY PLAN", as: String.self) }
+                        .joined(separator: " | ")
+                    #expect(plan.contains(order.placeIndex) && !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+                            "\(name), \(place.language ?? "no language")/\(place.market ?? "no market"): \(plan)")
+                }
             }
         }
     }
