@@ -92,6 +92,12 @@ struct LLMCommandTests {
                     "\(down.stderr)")
             let runs = try await cli.store { try await $0.llmRuns(in: try await $0.queue("llm")) }
             #expect(runs.count == 1 && runs[0].state == .failed && runs[0].succeeded + runs[0].failed == 0, "\(runs)")
+
+            // Run again without the endpoint and model: a new run takes the stopped one's setup (here, to stop again).
+            let again = try cli.assay(["llm", "run", "--queue", "llm", "--predictor", "llm-spam@p1", "--by", "ana"])
+            #expect(again.status == 1 && again.stderr.contains("with the setup of run \(runs[0].id) (failed)"), "\(again.stderr)")
+            #expect(again.stderr.contains("connection refused (http://127.0.0.1:\(port)/v1)"), "\(again.stderr)")
+            #expect(try await cli.store { try await $0.llmRuns(in: try await $0.queue("llm")) }.count == 2)
         }
     }
 }

@@ -25,9 +25,10 @@ struct LLM: AsyncParsableCommand {
                 first call (queues without text, such as search relevance, need a --template quoting their \
                 fields, such as {{item.query}}). Calls are retried on 429, 5xx and timeouts with backoff; ten items \
                 in a row failed by the server stop the run. Every item is recorded as it finishes, so after a crash \
-                or a stop the same command carries on where it stopped: options given then move the run to another \
-                endpoint, key, pace, scope, limit or price, and one that would change the answers (model, template, \
-                temperature, JSON mode) is refused.
+                or a stop the same command carries on where it stopped (after a stop, as a new run with the last \
+                one's setup, whose --limit counts afresh): options given then move it to another endpoint, key, pace, \
+                scope, limit or price, and one that would change the answers (model, template, temperature, JSON mode) \
+                is refused.
 
                 Examples:
                   assay llm run --queue comments-en --predictor triage-llama@p1 \\
@@ -107,8 +108,13 @@ struct LLM: AsyncParsableCommand {
                                 + (moved.isEmpty ? "." : ", now with \(moved.joined(separator: ", ")).")
                         )
                     } else {
-                        run = try await store.startLLMRun(on: queue, as: reference, config: try config(), by: person, now: Date())
-                        QualityFiles.note("Started run \(run.id).")
+                        // A run that stopped (the server went down, say) is carried on by a new run of the same setup:
+                        // the items it answered are not asked again.
+                        let earlier = try await store.llmRuns(in: queue).first(where: { $0.predictor == reference })
+                        run = try await store.startLLMRun(
+                            on: queue, as: reference, config: try config(after: earlier?.config), by: person, now: Date())
+                        QualityFiles.note(
+                            "Started run \(run.id)" + (earlier.map { " with the setup of run \($0.id) (\($0.state.rawValue))" } ?? "") + ".")
                     }
                     let bar = Terminal().progressBar(title: "Labelling \(queue.name) with \(run.config.model)")
                     bar.start()
@@ -127,12 +133,20 @@ struct LLM: AsyncParsableCommand {
             }
         }
 
-        private func config() throws -> LLMRunConfig {
-            guard let baseURL, let model else {
-                // Known only once the store says there is no run to resume, so not a usage error.
-                throw CommandFailure(description: "a new run needs --base-url and --model")
+        /// The configuration of a new run: the options given, over those of the predictor's latest run when there is
+        /// one, else over the defaults.
+        private func config(after earlier: LLMRunConfig?) throws -> LLMRunConfig {
+            let base: LLMRunConfig
+            if let earlier {
+                base = earlier
+            } else {
+                guard let baseURL, let model else {
+                    // Known only once the store says there is no run to go on from, so not a usage error.
+                    throw CommandFailure(description: "a first run of a predictor needs --base-url and --model")
+                }
+                base = LLMRunConfig(baseURL: baseURL, model: model)
             }
-            let config = try applied(to: LLMRunConfig(baseURL: baseURL, model: model))
+            let config = try applied(to: base)
             // Before the run is stored: a run started without its key would stay "running" with nothing done.
             _ = try LLMRunner.apiKey(for: config)
             return config
