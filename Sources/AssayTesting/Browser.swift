@@ -49,9 +49,15 @@ public final class Browser: @unchecked Sendable {
     public static func with<T>(_ body: (Browser) async throws -> T) async throws -> T {
         guard isAvailable else { throw TestSetupError("Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)") }
         let port = Int.random(in: 20_000..<30_000)
+        // Chromium leaves its singleton sockets and scratch folders in TMPDIR after it quits: a suite run left
+        // a thousand in /tmp. It gets a temporary directory of its own, removed with it.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("assay-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: driverPath)
         driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        driver.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()

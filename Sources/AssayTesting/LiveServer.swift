@@ -63,8 +63,10 @@ public final class LiveServer: Sendable {
             configuration: .init(
                 redirectConfiguration: .disallow, timeout: .init(connect: .seconds(60)),
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+        let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
+        // The jobs folder goes with the database: a suite run left thousands of them in the temporary directory.
+        defer { try? FileManager.default.removeItem(at: jobs) }
         do {
-            let jobs = FileManager.default.temporaryDirectory.appendingPathComponent("assay-jobs-\(UUID().uuidString)")
             let settings = Settings(
                 database: location, hostname: "127.0.0.1", port: 0, maxImportBytes: maxImportBytes,
                 jobsDirectory: jobs.path, leaseSweepSeconds: 0.2, clock: clock, chance: chance)
