@@ -78,7 +78,7 @@ public struct ChatCompletionClient: Sendable {
             if response.status.code == 400, text.contains("content_filter") || text.contains("content_policy") {
                 throw CallError(failure: .contentFiltered, retryAfter: nil)
             }
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryPolicy.seconds(inRetryAfter: $0, now: Date()) }
             throw CallError(failure: .status(Int(response.status.code)), retryAfter: retryAfter)
         }
         do {

@@ -488,6 +488,20 @@ struct LLMCallPolicyTests {
         }
     }
 
+    @Test("Retry-After is read as seconds or as an HTTP date in any of its three forms")
+    func retryAfterHeader() {
+        let now = Date(timeIntervalSince1970: 784_111_717)  // Sun, 06 Nov 1994 08:48:37 GMT
+        #expect(RetryPolicy.seconds(inRetryAfter: " 120 ", now: now) == 120)
+        #expect(RetryPolicy.seconds(inRetryAfter: "1.5", now: now) == 1.5)
+        #expect(RetryPolicy.seconds(inRetryAfter: "Sun, 06 Nov 1994 08:49:37 GMT", now: now) == 60)
+        #expect(RetryPolicy.seconds(inRetryAfter: "Sunday, 06-Nov-94 08:49:37 GMT", now: now) == 60)
+        #expect(RetryPolicy.seconds(inRetryAfter: "Sun Nov  6 08:49:37 1994", now: now) == 60)
+        #expect(RetryPolicy.seconds(inRetryAfter: "Sun, 06 Nov 1994 08:00:00 GMT", now: now) == 0)
+        #expect(RetryPolicy.seconds(inRetryAfter: "-3", now: now) == 0)
+        #expect(RetryPolicy.seconds(inRetryAfter: "soon", now: now) == nil)
+        #expect(RetryPolicy.seconds(inRetryAfter: "", now: now) == nil)
+    }
+
     @Test("the same seed gives the same waits")
     func deterministic() {
         let policy = RetryPolicy()

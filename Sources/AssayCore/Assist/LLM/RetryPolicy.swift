@@ -1,3 +1,5 @@
+import Foundation
+
 /// How often, and after how long, a failed model call is tried again.
 ///
 /// Waits grow exponentially with "full jitter": after attempt n the caller waits a uniform draw from
@@ -53,6 +55,30 @@ public struct RetryPolicy: Sendable, Equatable {
         }
         return wait
     }
+
+    /// The seconds a `Retry-After` header asks for: a number of seconds, or an HTTP date (RFC 9110 §10.2.3, in any
+    /// of the three forms a recipient must read), counted from `now`; a date already past asks for none. Nil for a
+    /// value that is neither.
+    ///
+    /// ```swift
+    /// RetryPolicy.seconds(inRetryAfter: "120", now: now)                            // 120
+    /// RetryPolicy.seconds(inRetryAfter: "Sun, 06 Nov 1994 08:49:37 GMT", now: now)  // to that moment, or 0
+    /// ```
+    public static func seconds(inRetryAfter header: String, now: Date) -> Double? {
+        let value = header.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(value), seconds.isFinite { return max(0, seconds) }
+        for format in httpDateFormats {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value) { return max(0, date.timeIntervalSince(now)) }
+        }
+        return nil
+    }
+
+    /// IMF-fixdate, then the obsolete RFC 850 and asctime forms.
+    private static let httpDateFormats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
 
     /// Whether to call again after `failure`, given the calls made so far for the item.
     ///
