@@ -110,7 +110,7 @@ extension TextClassifier {
                 let truth = heldOutRows.map { targets[$0] }
                 calibration = ProbabilityCalibration.fit(scores: scores, labels: truth, classCount: classCount)
                 heldOut = try Self.heldOutFigures(
-                    scores: scores, truth: truth, labels: labels, calibration: calibration)
+                    scores: scores, truth: truth, labels: labels, seed: options.seed)
             }
             let model = models[models.count - 1]
             let summary = TrainingSummary(
@@ -157,10 +157,10 @@ extension TextClassifier {
         }
 
         static func heldOutFigures(
-            scores: [[Double]], truth: [Int], labels: [String], calibration: ProbabilityCalibration
+            scores: [[Double]], truth: [Int], labels: [String], seed: UInt64
         ) throws -> TrainingSummary.HeldOutFigures {
             let raw = scores.map(softmax)
-            let calibrated = scores.map(calibration.probabilities)
+            let calibrated = crossFittedProbabilities(scores: scores, truth: truth, classCount: labels.count, seed: seed)
             let chosen = scores.map(highestIndex)
             do {
                 let report = ClassificationReport(try ConfusionMatrix(
@@ -174,6 +174,32 @@ extension TextClassifier {
             } catch let error as QualityError {
                 throw LearningError.invalidInput(error.description)
             }
+        }
+
+        /// Each held-out row's probabilities under a calibration fitted on the other held-out rows, in
+        /// `folds` folds (cross-fitting). The calibration kept is fitted on every held-out row; its error measured on
+        /// those same rows would flatter it (the top-label isotonic step all but memorises them), so the error after
+        /// calibration is measured on rows each fold's calibration did not see.
+        static func crossFittedProbabilities(
+            scores: [[Double]], truth: [Int], classCount: Int, folds: Int = 5, seed: UInt64
+        ) -> [[Double]] {
+            let folds = min(folds, scores.count)
+            guard folds >= 2 else {
+                return scores.map(ProbabilityCalibration.fit(scores: scores, labels: truth, classCount: classCount).probabilities)
+            }
+            var order = Array(scores.indices)
+            var random = SplitMix64(seed: seed ^ 0xCA11_B2A7)
+            order.shuffle(using: &random)
+            var fold = [Int](repeating: 0, count: scores.count)
+            for (position, row) in order.enumerated() { fold[row] = position % folds }
+            var calibrated = [[Double]](repeating: [], count: scores.count)
+            for held in 0..<folds {
+                let fitting = scores.indices.filter { fold[$0] != held }
+                let calibration = ProbabilityCalibration.fit(
+                    scores: fitting.map { scores[$0] }, labels: fitting.map { truth[$0] }, classCount: classCount)
+                for row in scores.indices where fold[row] == held { calibrated[row] = calibration.probabilities(scores[row]) }
+            }
+            return calibrated
         }
 
         /// A short content hash of the fitted model.

@@ -132,7 +132,8 @@ public struct TrainingSummary: Sendable, Equatable, Codable {
         public var macroF1: Double
         /// Expected calibration error of the raw softmax scores.
         public var calibrationErrorBefore: Double
-        /// Expected calibration error after calibration (measured on the rows it was fitted on, so optimistic).
+        /// Expected calibration error after calibration, each held-out row calibrated by a calibration fitted on
+        /// the other held-out rows (five folds), so that it is not measured on the rows it was fitted to.
         public var calibrationErrorAfter: Double
     }
 }
