@@ -222,14 +222,18 @@ extension Store {
     public func appeal(itemID: Int64, note: String?, by actor: Person, now: Date) async throws -> ArbitrationCase {
         let vendorScope = try Policy.vendorScope(of: Actor(person: actor))
         return try await transaction { sql in
-            try await self.appeal(itemID: itemID, note: note, by: actor, vendorScope: vendorScope, now: now, sql)
+            guard let opened = try await self.appealUnlessOpen(
+                itemID: itemID, note: note, by: actor, vendorScope: vendorScope, now: now, sql)
+            else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
+            return opened
         }
     }
 
-    /// ``appeal(itemID:note:by:now:)`` inside the caller's transaction, with the vendor scope given.
-    func appeal(itemID: Int64, note: String?, by actor: Person, vendorScope: UUID?, now: Date, _ sql: any SQLDatabase)
-        async throws -> ArbitrationCase
-    {
+    /// ``appeal(itemID:note:by:now:)`` inside the caller's transaction, with the vendor scope given; nil, changing
+    /// nothing, when the item already has an open case (the unique index on open cases decides, not a read first).
+    func appealUnlessOpen(
+        itemID: Int64, note: String?, by actor: Person, vendorScope: UUID?, now: Date, _ sql: any SQLDatabase
+    ) async throws -> ArbitrationCase? {
         // The item's row first, locked, as a decision and a re-estimate take it: a re-estimate running meanwhile
         // then sees the reopened label and leaves it to the arbitrator.
         if backend == .postgres { try await sql.raw("SELECT id FROM items WHERE id = \(bind: itemID) FOR UPDATE").run() }
@@ -249,7 +253,7 @@ extension Store {
                     \(bind: actor.id), \(bind: try before.labels.map(Column.json)))
             ON CONFLICT DO NOTHING RETURNING \(unsafeRaw: Self.caseColumns)
             """).first()
-        else { throw AssayError.conflict("item \(itemID) already has an open arbitration case") }
+        else { return nil }
         let queue = try await self.queue(id: item.queueID, sql)
         var reopened = before
         reopened.labels = nil

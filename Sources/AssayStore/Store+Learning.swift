@@ -86,15 +86,12 @@ extension Store {
             var sent = 0
             for flag in flags {
                 var caseID: Int64?
-                if sendToReview {
-                    let open = try await sql.raw("""
-                        SELECT id FROM arbitration_cases WHERE item_id = \(bind: flag.itemID) AND state = 'open'
-                        """).first()
-                    if open == nil {
-                        caseID = try await self.appeal(
-                            itemID: flag.itemID, note: flag.reviewNote, by: actor, vendorScope: nil, now: now, sql).id
-                        sent += 1
-                    }
+                // An item already before an arbitrator (perhaps since a moment ago) is flagged without a case.
+                if sendToReview, let opened = try await self.appealUnlessOpen(
+                    itemID: flag.itemID, note: flag.reviewNote, by: actor, vendorScope: nil, now: now, sql)
+                {
+                    caseID = opened.id
+                    sent += 1
                 }
                 try await sql.raw("""
                     INSERT INTO label_error_flags (queue_id, item_id, given_labels, suggested_labels, self_confidence,
