@@ -67,7 +67,7 @@ extension Store {
         }
         try await transaction { sql in try await ConsensusModels.save(model, for: queue.id, sql) }
 
-        let decider = FinalLabels.Decider(queue: queue, model: model)
+        let decider = ConsensusDecider(queue: queue, model: model)
         var redecided = 0
         var changed = 0
         let current = try await currentDecisions
@@ -76,12 +76,7 @@ extension Store {
             var candidates: [Int64: FinalLabel] = [:]
             for decision in chunk {
                 redecided += 1
-                let itemVotes = Self.votes(of: decision.itemID, in: matrix)
-                let (outcome, provenance) = decider.decide(itemVotes)
-                let label = FinalLabel(
-                    itemID: decision.itemID, externalID: "", labels: outcome.labels, provenance: provenance,
-                    confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
-                    decidedAt: now)
+                let label = decider.finalLabel(of: decision.itemID, votes: Self.votes(of: decision.itemID, in: matrix), decidedAt: now)
                 if !decision.matches(label) { candidates[decision.itemID] = label }
             }
             guard !candidates.isEmpty else { continue }
@@ -142,7 +137,7 @@ extension Store {
         var judgmentCount: Int?
 
         /// Whether consensus may change it: not an arbitrator's decision, nor an item waiting on appeal.
-        var isConsensus: Bool { provenance != .arbitration && reason != .appealed }
+        var isConsensus: Bool { !FinalLabel.isSettledByPeople(provenance, reason: reason) }
 
         /// As the audit log records a final label (``FinalLabel/auditValue``).
         var auditValue: JSONValue {

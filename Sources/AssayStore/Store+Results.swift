@@ -157,7 +157,7 @@ enum FinalLabels {
         let complete = judged.filter { $0.judgmentCount >= ($0.requiredJudgments ?? queue.overlap) }
             .sorted { $0.itemID < $1.itemID }
         guard !complete.isEmpty else { return [] }
-        let decider = try await Decider(queue: queue, sql)
+        let decider = try await Self.decider(of: queue, sql)
         var written: [FinalLabel] = []
         written.reserveCapacity(complete.count)
         // Summed over every chunk and added once: one shard per transaction (see `DecisionRollup.add`).
@@ -192,12 +192,9 @@ enum FinalLabels {
             for item in chunk {
                 // An arbitrator's decision, or an appeal waiting for one, is not the consensus rule's to change.
                 if let before = previous[item.itemID], before.isSettledByPeople { continue }
-                let itemVotes = votes[item.itemID] ?? []
-                let (outcome, provenance) = decider.decide(itemVotes)
                 let decidedMs = min(Column.millis(now), lastJudgedMs[item.itemID] ?? Column.millis(now))
-                let label = FinalLabel(
-                    itemID: item.itemID, externalID: item.externalID, labels: outcome.labels, provenance: provenance,
-                    confidence: outcome.agreement, judgmentCount: itemVotes.count, unresolvedReason: outcome.reason,
+                let label = decider.finalLabel(
+                    of: item.itemID, externalID: item.externalID, votes: votes[item.itemID] ?? [],
                     decidedAt: Column.date(decidedMs))
                 labels.append(label)
                 // Agreement and waiting time describe an item's first decision; re-decisions do not count again.
@@ -224,38 +221,13 @@ enum FinalLabels {
         var provenance: FinalLabel.Provenance
         var reason: ConsensusOutcome.Reason?
 
-        var isSettledByPeople: Bool { provenance == .arbitration || reason == .appealed }
+        var isSettledByPeople: Bool { FinalLabel.isSettledByPeople(provenance, reason: reason) }
     }
 
-    /// Decides items under the queue's rule: the rule alone, or the queue's estimated skill model. Until a
-    /// weighted or Dawid–Skene queue has its first estimate, items are decided by majority.
-    struct Decider {
-        let queue: Queue
-        let model: ConsensusModel?
-
-        init(queue: Queue, _ sql: any SQLDatabase) async throws {
-            self.queue = queue
-            model = queue.consensus.kind.isModelBased ? try await ConsensusModels.current(of: queue.id, sql) : nil
-        }
-
-        init(queue: Queue, model: ConsensusModel?) {
-            self.queue = queue
-            self.model = model
-        }
-
-        func decide(_ votes: [(annotator: String, labels: [String])]) -> (ConsensusOutcome, FinalLabel.Provenance) {
-            if let model {
-                let outcome = model.resolve(
-                    votes.compactMap { vote in vote.labels.first.map { (vote.annotator, $0) } },
-                    minimumConfidence: queue.consensus.minimumAgreement)
-                guard outcome.isResolved else { return (outcome, .unresolved) }
-                return (outcome, model.kind == .dawidSkene ? .dawidSkene : .weighted)
-            }
-            let rule = queue.consensus.kind.isModelBased
-                ? ConsensusRule(kind: .majority, minimumAgreement: queue.consensus.minimumAgreement) : queue.consensus
-            let outcome = rule.resolve(votes.map(\.labels), kind: queue.schema.kind)
-            return (outcome, FinalLabel.provenance(of: outcome))
-        }
+    /// The queue's decider, with its current skill model for a model-based rule.
+    static func decider(of queue: Queue, _ sql: any SQLDatabase) async throws -> ConsensusDecider {
+        ConsensusDecider(
+            queue: queue, model: queue.consensus.kind.isModelBased ? try await ConsensusModels.current(of: queue.id, sql) : nil)
     }
 
     /// Upserts final labels, keeps the queue's counters, and keeps arbitration cases in step: an unresolved item
