@@ -76,5 +76,28 @@ struct DemoWorkspaceTests {
         #expect(again.stdout.contains("--items and --seed shape a new workspace; this one exists, so they change nothing"), "\(again.stdout)")
         let quiet = try ServerProcess.run(["demo", "--no-serve", "--db", file], environment: environment)
         #expect(quiet.status == 0 && !quiet.stdout.contains("change nothing"), "\(quiet.stdout)")
+        // Without a server, it says how to start one before offering a URL.
+        #expect(quiet.stdout.contains("Serve it with:  assay serve --db \(file)"), "\(quiet.stdout)")
+        #expect(quiet.stdout.contains("/api/v1/queues/comments-en/stats"), "\(quiet.stdout)")
+    }
+
+    @Test("assay demo refuses a workspace that is not the demo's, and --rebuild on PostgreSQL, changing nothing")
+    func demoCommandRefusesOtherWorkspaces() async throws {
+        try await CLISandbox.with(.sqlite) { cli in
+            let queue = try cli.write("queue.json", #"{"name": "mine", "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
+            let created = try cli.assay(["queues", "create", queue])
+            try #require(created.status == 0, "\(created.stderr)")
+            let tokensBefore = try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count }
+            let refused = try cli.assay(["demo", "--no-serve"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("holds a workspace that is not Assay's demo (it has queues, none of them 'comments-en')"),
+                    "\(refused.stderr)")
+            #expect(!refused.stdout.contains("admin:"), "no token is printed: \(refused.stdout)")
+            #expect(try await cli.store { store in try await store.queues().map(\.name) } == ["mine"])
+            #expect(try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count } == tokensBefore)
+        }
+        let rebuilt = try ServerProcess.run(
+            ["demo", "--no-serve", "--rebuild"], environment: ["ASSAY_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"])
+        #expect(rebuilt.status != 0 && rebuilt.stderr.contains("--rebuild deletes the demo's SQLite file"), "\(rebuilt.stderr)")
     }
 }

@@ -45,14 +45,27 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let location = try DatabaseLocation(path: path, environment: ProcessInfo.processInfo.environment)
-        if rebuild, case .sqlite(let file) = location {
+        if rebuild {
+            // Emptying a PostgreSQL database is the owner's call (it may hold more than Assay's tables).
+            guard case .sqlite(let file) = location else {
+                throw CommandFailure(description:
+                    "--rebuild deletes the demo's SQLite file; with ASSAY_DATABASE_URL set, give an empty database "
+                        + "instead (for example: dropdb NAME && createdb NAME), and run assay demo again")
+            }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
         }
         let tokens = try await prepare(location)
         Console.say("\nSign in with one of these API tokens (new ones are issued on every start):")
-        for (label, token) in tokens { Console.say("  \(label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(token)") }
-        Console.say("Try:  curl -H 'Authorization: Bearer \(tokens[1].1)' http://\(hostname):\(port)/api/v1/queues/comments-en/stats\n")
-        guard !noServe else { return }
+        for token in tokens { Console.say("  \(token.label.padding(toLength: 44, withPad: " ", startingAt: 0)) \(token.token)") }
+        let reader = tokens.first { $0.role == .analyst } ?? tokens[0]
+        let example = "curl -H 'Authorization: Bearer \(reader.token)' http://\(hostname):\(port)/api/v1/queues/\(DemoQueues.firstName)/stats"
+        guard !noServe else {
+            let database = if case .sqlite = location { " --db \(path)" } else { "" }
+            Console.say("Serve it with:  assay serve\(database) --hostname \(hostname) --port \(port)")
+            Console.say("Then try:  \(example)\n")
+            return
+        }
+        Console.say("Try:  \(example)\n")
         try await ServerRunner.run(settings: Settings(database: location, hostname: hostname, port: port)) { _ in }
     }
 
@@ -60,7 +73,10 @@ struct Demo: AsyncParsableCommand {
     private var workspaceSeed: UInt64 { seed ?? 2026 }
 
     /// Builds the workspace if it is empty, then issues tokens for the people worth signing in as.
-    private func prepare(_ location: DatabaseLocation) async throws -> [(String, String)] {
+    ///
+    /// - Throws: ``CommandFailure`` for a workspace that is not the demo's: its people would get tokens printed for
+    ///   all to see, and the queues the demo points to would not be there.
+    private func prepare(_ location: DatabaseLocation) async throws -> [DemoToken] {
         var logger = Logger(label: "assay.demo")
         logger.logLevel = .warning
         // Seeded, so that one seed builds one workspace: the QA samples and gold draws included.
@@ -78,10 +94,18 @@ struct Demo: AsyncParsableCommand {
                 bar.succeed()
                 Console.say("Built \(summary.queues.count) queues, \(summary.items) items (\(summary.goldItems) of them gold), \(summary.judgments) judgments.")
             } else {
-                Console.say("Reusing the demo workspace in \(location) (--rebuild to start over).")
+                guard try await store.queues().contains(where: { $0.name == DemoQueues.firstName }) else {
+                    let remedy = if case .sqlite = location { "give another --db, or --rebuild to replace the file" }
+                        else { "give an empty database in ASSAY_DATABASE_URL" }
+                    throw CommandFailure(description:
+                        "\(location) holds a workspace that is not Assay's demo (it has queues, none of them "
+                            + "'\(DemoQueues.firstName)'); \(remedy)")
+                }
+                let rebuildHint = if case .sqlite = location { " (--rebuild to start over)" } else { "" }
+                Console.say("Reusing the demo workspace in \(location)\(rebuildHint).")
                 if items != nil || seed != nil {
-                    Console.say("--items and --seed shape a new workspace; this one exists, so they change nothing. "
-                        + "Add --rebuild to build it again with them.")
+                    Console.say("--items and --seed shape a new workspace; this one exists, so they change nothing"
+                        + (rebuildHint.isEmpty ? "." : ". Add --rebuild to build it again with them."))
                 }
             }
             let tokens = try await issueTokens(store)
@@ -93,7 +117,14 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    private func issueTokens(_ store: Store) async throws -> [(String, String)] {
+    /// A printed token: whose it is, and the token.
+    struct DemoToken {
+        var label: String
+        var role: Role
+        var token: String
+    }
+
+    private func issueTokens(_ store: Store) async throws -> [DemoToken] {
         var people: [Person] = []
         var after: String?
         while true {
@@ -107,12 +138,12 @@ struct Demo: AsyncParsableCommand {
             { $0.role == .qaReviewer }, { $0.externalID == "northwind-001" }, { $0.externalID == "atlas-001" },
             { $0.externalID == "kestrel-001" },
         ]
-        var tokens: [(String, String)] = []
+        var tokens: [DemoToken] = []
         for matches in wanted {
             guard let person = people.first(where: matches) else { continue }
             let token = try await store.issueToken(for: person.id, now: Date())
             let languages = person.languages.isEmpty ? "" : ", " + person.languages.joined(separator: "/")
-            tokens.append(("\(person.role.rawValue): \(person.name)\(languages)", token.value))
+            tokens.append(DemoToken(label: "\(person.role.rawValue): \(person.name)\(languages)", role: person.role, token: token.value))
         }
         return tokens
     }

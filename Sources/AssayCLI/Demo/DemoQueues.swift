@@ -62,12 +62,15 @@ enum DemoQueues {
         goldRate: 0.05, minGoldAccuracy: 0.7, minGoldAnswers: 10, goldWindow: 50, autoSuspend: true, qaRate: 0.05,
         slaHours: 24, exposureLimit: 40, breakAfterMinutes: 50)
 
+    /// The first queue's name: the one the demo's examples read, and by which a demo workspace is known.
+    static let firstName = "comments-en"
+
     static func all(totalItems: Int) -> [Plan] {
         let counts = [0.40, 0.25, 0.20, 0.15].map { max(20, Int(Double(totalItems) * $0)) }
         return [
             Plan(
                 draft: QueueDraft(
-                    name: "comments-en", description: "User comments reported or flagged in English-language markets.",
+                    name: firstName, description: "User comments reported or flagged in English-language markets.",
                     domain: "comments", markets: ["US", "GB", "IN", "PH"], languages: ["en"],
                     schema: .singleChoice(safetyLabels), overlap: 3, leaseSeconds: 300, consensus: .majority,
                     ordering: .priority, quality: suspending),

@@ -83,7 +83,7 @@ struct DemoWorkspace {
             _ = try await store.publishGuideline(
                 GuidelineDraft(markdown: DemoQueues.guidelines(for: queue), effectiveAt: start), for: queue, by: analyst,
                 now: start)
-            if queue.name == "comments-en" {
+            if queue.name == DemoQueues.firstName {
                 // The triage model predicts the gold items too (which measures it), then the queue starts using it.
                 _ = try await store.importPredictions(
                     DemoModel.predictions(
