@@ -79,8 +79,9 @@ extension Store {
             throw AssayError.invalidInput(
                 field: "version", line: nil, reason: to == 1 ? "version 1 is the first; there is no change to show" : "versions begin at 1")
         }
-        let old = try await guideline(of: queue.id, version: from, now: now)
+        // The version asked for first: a missing one is what is wrong, not the one before it.
         let new = try await guideline(of: queue.id, version: to, now: now)
+        let old = try await guideline(of: queue.id, version: from, now: now)
         let changed = queue.schema.codes.filter { old.passages[$0] != new.passages[$0] }
         let sql = try sql()
         var gold: [Int64] = []

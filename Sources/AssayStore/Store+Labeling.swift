@@ -77,8 +77,9 @@ extension Store {
         // At the queue's gold rate, a gold item the person has not seen comes first, when one is left.
         var goldDrawn = queue.quality.goldRate > 0 && chance.uniform() < queue.quality.goldRate
         var reclaimed = false
-        for _ in 0..<5 {
-            guard let itemID = try await self.nextCandidate(in: queue, for: person, sql) else {
+        for round in 1...Self.claimRounds {
+            let candidates = try await self.nextCandidates(in: queue, for: person, round: round, sql)
+            guard !candidates.ids.isEmpty else {
                 // Before answering "nothing left", give back the slots of leases that ran out and look again.
                 // Look again even if this call reclaimed nothing: the sweeper may have just freed a slot that
                 // the first look (an earlier snapshot, on PostgreSQL) could not see.
@@ -95,26 +96,48 @@ extension Store {
                 goldDrawn = false
                 if let gold = try await self.leaseGold(in: queue, for: person, now: now, sql) { return gold }
             }
-            if let lease = try await claim(itemID, in: queue, for: person, now: now, sql) { return lease }
+            if let lease = try await claim(candidates, in: queue, for: person, now: now, sql) { return lease }
         }
-        return nil
+        // Open items were there at every look, and others took each one first: not "nothing left" (a client would
+        // stop), but a moment of contention worth another try.
+        throw AssayError.unavailable("every open item this person may take was being claimed by others; try again")
     }
 
-    /// Takes a slot of the item and leases it to the person: nil when the slot went to someone else first, or the
-    /// item was theirs once already. A lease of theirs that came first (a second "next" at once) is handed back.
-    private func claim(_ itemID: Int64, in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase) async throws
-        -> Lease?
+    /// How many times a lease looks for open items and tries to claim one before giving up.
+    static let claimRounds = 12
+
+    /// Takes a slot of the first candidate that has one and leases it to the person: nil when others took every
+    /// candidate's slots first, or the item was theirs once already. A lease of theirs that came first (a second
+    /// "next" at once) is handed back.
+    ///
+    /// Several candidates (from the place probes, which lock nothing) are claimed in one statement that passes over
+    /// items another transaction is claiming (`SKIP LOCKED`, on PostgreSQL): waiting on each in turn, every caller
+    /// but the first few lost the same item, then the next one, and ran out of tries while hundreds were open.
+    private func claim(_ candidates: Candidates, in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase)
+        async throws -> Lease?
     {
-        guard let claimed = try await sql.raw("""
-            UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: itemID) AND open_slots > 0
-            RETURNING \(unsafeRaw: Self.itemColumns)
-            """).first()
-        else { return nil }
-        guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {
-            try await Self.returnSlots(1, to: itemID, sql)
+        let claimed: (any SQLRow)?
+        if candidates.ids.count == 1 {
+            claimed = try await sql.raw("""
+                UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: candidates.ids[0]) AND open_slots > 0
+                RETURNING \(unsafeRaw: Self.itemColumns)
+                """).first()
+        } else {
+            claimed = try await sql.raw("""
+                UPDATE items SET open_slots = open_slots - 1
+                WHERE id = (SELECT i.id FROM items i WHERE i.id IN (\(binds: candidates.ids)) AND i.open_slots > 0
+                            ORDER BY \(unsafeRaw: candidates.order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked))
+                  AND open_slots > 0
+                RETURNING \(unsafeRaw: Self.itemColumns)
+                """).first()
+        }
+        guard let claimed else { return nil }
+        let item = try Self.item(from: claimed)
+        guard let assignment = try await Self.insertLease(of: item.id, in: queue, for: person, now: now, sql) else {
+            try await Self.returnSlots(1, to: item.id, sql)
             return try await Self.heldLease(in: queue.id, by: person.id, now: now, sql)
         }
-        return Lease(assignment: assignment, item: try Self.item(from: claimed))
+        return Lease(assignment: assignment, item: item)
     }
 
     /// Records a lease of an item to a person, expiring after the queue's lease time; nil when the person already
@@ -391,21 +414,35 @@ extension Store {
         return filters
     }
 
-    private func nextCandidate(in queue: Queue, for person: Person, _ sql: any SQLDatabase) async throws -> Int64? {
+    private func nextCandidates(in queue: Queue, for person: Person, round: Int, _ sql: any SQLDatabase) async throws
+        -> Candidates
+    {
         let places = try await placesTaken(in: queue, by: person, sql)
+        // Each round that lost every candidate to others reads further down the order.
+        let count = Self.candidatesPerRound * round
+        func first(_ order: OpenItemOrder) async throws -> Candidates {
+            Candidates(ids: try await firstOpenItems(count, in: queue, for: person, places: places, order: order, sql), order: order)
+        }
         switch queue.ordering {
-        case .priority: return try await firstOpenItem(in: queue, for: person, places: places, order: .priority, sql)
-        case .oldest: return try await firstOpenItem(in: queue, for: person, places: places, order: .oldest, sql)
-        case .newest: return try await firstOpenItem(in: queue, for: person, places: places, order: .newest, sql)
+        case .priority: return try await first(.priority)
+        case .oldest: return try await first(.oldest)
+        case .newest: return try await first(.newest)
         case .uncertainty:
             // Scored items (0 or more) first, most uncertain first; then unscored ones (−1), oldest first. Each
             // half is an index range scan: only scored items are in the uncertainty indexes (migration 037).
-            if let scored = try await firstOpenItem(in: queue, for: person, places: places, order: .mostUncertain, sql) {
-                return scored
-            }
-            return try await firstOpenItem(in: queue, for: person, places: places, order: .unscored, sql)
+            let scored = try await first(.mostUncertain)
+            return scored.ids.isEmpty ? try await first(.unscored) : scored
         }
     }
+
+    /// Open items a person may take, in the queue's order, to claim the first of that has a slot left.
+    struct Candidates {
+        var ids: [Int64]
+        var order: OpenItemOrder
+    }
+
+    /// How many items a place search offers per round. A search over the whole queue offers one, locked.
+    static let candidatesPerRound = 8
 
     /// An order of the next-item search, with the indexes that give it: over the whole queue, and by place.
     struct OpenItemOrder {
@@ -461,20 +498,20 @@ extension Store {
     /// Places probed in one statement (SQLite allows 500 parts in a `UNION ALL`).
     static let placesPerStatement = 100
 
-    /// The first item in `order` that has an open slot, matches the person's languages and markets, and was never
-    /// assigned to them.
+    /// The first items in `order` that have an open slot, match the person's languages and markets, and were never
+    /// assigned to them: up to `count` with `places`, else the first one, locked on PostgreSQL.
     ///
     /// With `places` (see ``placesTaken(in:by:_:)``), the search is one probe of the order's place index per place,
-    /// the first of each place taken, a hundred places a statement: no item of a place the person does not take is
-    /// read. Each probe orders by the index's leading columns too, which it fixes: PostgreSQL reads an index in order
+    /// the first `count` of each place taken, a hundred places a statement: no item of a place the person does not
+    /// take is read. Each probe orders by the index's leading columns too, which it fixes: PostgreSQL reads an index in order
     /// only when the query's order begins as the index does, and a place without a language or market (`IS NULL`)
     /// does not count as fixed, so it sorted the place's every open item (0.3 s at 250k). The probes take no row
     /// locks: on PostgreSQL, `SKIP LOCKED` in each kept the first item of every place locked until the commit, and
     /// another person found nothing there meanwhile; the claim's conditional update is what keeps the overlap.
     /// Without `places`, the search walks the queue's order, testing each item's language and market.
-    private func firstOpenItem(
-        in queue: Queue, for person: Person, places: [Place]?, order: OpenItemOrder, _ sql: any SQLDatabase
-    ) async throws -> Int64? {
+    private func firstOpenItems(
+        _ count: Int, in queue: Queue, for person: Person, places: [Place]?, order: OpenItemOrder, _ sql: any SQLDatabase
+    ) async throws -> [Int64] {
         let notTheirs: SQLQueryString = """
             AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
             """
@@ -485,29 +522,32 @@ extension Store {
                 WHERE i.queue_id = \(bind: queue.id) AND i.open_slots > 0 \(unsafeRaw: order.condition)
                   \(SQLList(filters, separator: SQLRaw(" "))) \(notTheirs)
                 ORDER BY \(unsafeRaw: order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked)
-                """).first()?.int64("id")
+                """).first().map { [try $0.int64("id")] } ?? []
         }
-        var best: (id: Int64, keys: [Double])?
+        var found: [(id: Int64, keys: [Double])] = []
         for chunk in places.chunks(of: Self.placesPerStatement) {
             let probes = chunk.map { place in
-                "SELECT * FROM (\(Self.probe(of: place, in: queue.id, order: order, notTheirs: notTheirs, backend: backend))) AS first_of_place"
+                "SELECT * FROM (\(Self.probe(of: place, in: queue.id, order: order, notTheirs: notTheirs, limit: count, backend: backend))) AS first_of_place"
                     as SQLQueryString
             }
-            guard let row = try await sql.raw("""
-                \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT 1
-                """).first()
-            else { continue }
-            let found = (id: try row.int64("id"), keys: try order.keys.map { key in
-                key.column == "uncertainty" ? try row.decode(column: key.column, as: Double.self) : Double(try row.int64(key.column))
-            })
-            if best.map({ order.precedes(found.keys, $0.keys) }) ?? true { best = found }
+            for row in try await sql.raw("""
+                \(SQLList(probes, separator: SQLRaw(" UNION ALL "))) ORDER BY \(unsafeRaw: order.orderBy("")) LIMIT \(unsafeRaw: String(count))
+                """).all() {
+                found.append((id: try row.int64("id"), keys: try order.keys.map { key in
+                    key.column == "uncertainty" ? try row.decode(column: key.column, as: Double.self) : Double(try row.int64(key.column))
+                }))
+            }
         }
-        return best?.id
+        // A stable sort by the order's keys, ties kept as each statement gave them.
+        return found.enumerated().sorted { a, b in
+            order.precedes(a.element.keys, b.element.keys) || (!order.precedes(b.element.keys, a.element.keys) && a.offset < b.offset)
+        }.prefix(count).map(\.element.id)
     }
 
-    /// The first open item of one place in `order` that `notTheirs` lets through: one read of the order's place index.
+    /// The first `limit` open items of one place in `order` that `notTheirs` lets through: one read of the order's
+    /// place index.
     static func probe(
-        of place: Place, in queueID: UUID, order: OpenItemOrder, notTheirs: SQLQueryString, backend: Backend
+        of place: Place, in queueID: UUID, order: OpenItemOrder, notTheirs: SQLQueryString, limit: Int = 1, backend: Backend
     ) -> SQLQueryString {
         // SQLite is told the index: without statistics it may prefer the queue's whole order for a place without a
         // language, and read past every other place's items.
@@ -520,7 +560,7 @@ extension Store {
             WHERE i.queue_id = \(bind: queueID) AND \(language) AND \(market) AND i.open_slots > 0 \(unsafeRaw: order.condition)
               \(notTheirs)
             ORDER BY \(unsafeRaw: order.readsIndexBackwards ? "i.queue_id DESC, i.language DESC, i.market DESC" : "i.queue_id, i.language, i.market"),
-                     \(unsafeRaw: order.orderBy("i.")) LIMIT 1
+                     \(unsafeRaw: order.orderBy("i.")) LIMIT \(unsafeRaw: String(limit))
             """
     }
 

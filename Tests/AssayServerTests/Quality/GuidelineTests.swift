@@ -52,6 +52,8 @@ struct GuidelineTests {
             let first = try await server.request(.GET, "\(path)/1/change")
             #expect(first.status == .unprocessableEntity && first.reason == "version: version 1 is the first; there is no change to show",
                     "\(first.reason)")
+            let unknown = try await server.request(.GET, "\(path)/9/change")
+            #expect(unknown.status == .notFound && unknown.reason.contains("'9'"), "the version asked for: \(unknown.reason)")
             let annotatorChange = try await server.request(.GET, "\(path)/2/change", token: annotator.token)
             #expect(annotatorChange.status == .forbidden && annotatorChange.reason.contains("see what a guideline change touches"),
                     "\(annotatorChange.reason)")

@@ -146,4 +146,48 @@ struct NarrowRoutingTests {
             #expect(served == expected)
         }
     }
+
+    /// Thirty-two people who take only part of a queue ask for work at once, over and over: everyone who hears
+    /// "nothing left" has nothing left. (On PostgreSQL, each waited on the same unlocked first item of the place,
+    /// lost it, moved on together, and after five rounds heard "nothing left" with hundreds of items open.)
+    @Test("people searched for by place, all at once, hear nothing left only when nothing is left for them",
+          arguments: TestBackend.allCases)
+    func placeSearchUnderContention(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            let queue = try await Fixtures.queue(store, overlap: 3, languages: ["en", "de"], markets: ["US", "DE"])
+            _ = try await Fixtures.items(store, into: queue, count: 200, language: "en", market: "US")
+            _ = try await Fixtures.items(store, into: queue, count: 20, language: "de", market: "DE", prefix: "de")
+            let people = try await Fixtures.annotators(store, count: 32, prefix: "us", languages: ["en"], markets: ["US"])
+            #expect(Self.passesOver(queue, people[0].person))
+            let sql = try store.sql()
+            let falseEnds = try await withThrowingTaskGroup(of: [String].self) { group in
+                for (person, _) in people {
+                    group.addTask {
+                        var judged = 0
+                        while true {
+                            guard let lease = try await store.leaseNextItem(in: queue, for: person, now: now) else {
+                                // Slots only ever close here (no lease runs out, nobody skips): whatever is open now
+                                // was open when the answer was given.
+                                let left = try await sql.raw("""
+                                    SELECT COUNT(*) AS n FROM items i
+                                    WHERE i.queue_id = \(bind: queue.id) AND i.language = 'en' AND i.open_slots > 0
+                                      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+                                    """).first()!.decode(column: "n", as: Int.self)
+                                return left == 0 ? [] : ["\(person.externalID) heard nothing left after \(judged) with \(left) open"]
+                            }
+                            _ = try await store.submitJudgment(
+                                JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: person, now: now)
+                            judged += 1
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(falseEnds.isEmpty, "\(falseEnds.prefix(5))")
+            let stats = try await store.stats(of: queue.id)
+            #expect(stats.judgments == 600, "every English item judged three times, the German ones by nobody")
+        }
+    }
 }
