@@ -317,6 +317,8 @@ extension Store {
                 }
                 inserted += rows.count
             }
+            let differingLines = try await Self.differingDuplicates(
+                of: judgments, labels: labels, itemIDs: itemIDs, people: people, inserted: newJudgments, sql)
             try await ActivityRollup.add(rollup, sql)
             try await Self.recordExposure(exposure, sql)
             var counters: QueueCounters.Changes = [.judgments: inserted]
@@ -330,8 +332,38 @@ extension Store {
             for final in decided { try await Self.sampleForQA(final, queue: queue, now: now, chance: chance, sql) }
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
-                createdAnnotators: created)
+                createdAnnotators: created, differing: differingLines.count, differingLines: differingLines)
         }
+    }
+
+    /// The lines of the rows that were not inserted because the person had judged the item already, with labels
+    /// other than the row's: the stored judgment stays, and the report says so.
+    private static func differingDuplicates(
+        of judgments: [ImportedJudgment], labels: [[String]], itemIDs: [String: Int64], people: [String: UUID],
+        inserted: [any SQLRow], _ sql: any SQLDatabase
+    ) async throws -> [Int] {
+        struct Pair: Hashable {
+            let item: Int64
+            let annotator: UUID
+        }
+        let stored = Set(try inserted.map { Pair(item: try $0.int64("item_id"), annotator: try $0.uuid("annotator_id")) })
+        let skipped = judgments.indices.filter { index in
+            !stored.contains(Pair(item: itemIDs[judgments[index].itemExternalID]!, annotator: people[judgments[index].annotatorExternalID]!))
+        }
+        guard !skipped.isEmpty else { return [] }
+        var before: [Pair: Set<String>] = [:]
+        for chunk in Set(skipped.map { itemIDs[judgments[$0].itemExternalID]! }).sorted().chunks() {
+            for row in try await sql.raw("""
+                SELECT item_id, annotator_id, labels FROM judgments WHERE item_id IN (\(binds: chunk))
+                """).all() {
+                before[Pair(item: try row.int64("item_id"), annotator: try row.uuid("annotator_id"))] =
+                    Set(try Column.strings(from: try row.string("labels")))
+            }
+        }
+        return skipped.filter { index in
+            let pair = Pair(item: itemIDs[judgments[index].itemExternalID]!, annotator: people[judgments[index].annotatorExternalID]!)
+            return before[pair].map { $0 != Set(labels[index]) } ?? false
+        }.map { judgments[$0].line }.sorted()
     }
 
     /// One imported judgment's row, as stored.

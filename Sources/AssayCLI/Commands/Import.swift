@@ -63,6 +63,12 @@ struct Import: AsyncParsableCommand {
             guard report.received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the file has no rows") }
             print("Imported \(report.inserted) of \(report.received) rows into '\(queue)' "
                 + "(\(report.duplicates) already there\(judgments ? ", \(report.createdAnnotators) new annotators" : "")).")
+            if report.differing > 0 {
+                // Judgments are never rewritten: a file of corrected labels must not pass for applied.
+                let more = report.differing > report.differingLines.count ? ", …" : ""
+                print("\(report.differing) of the rows already there have other labels than those stored, which stay "
+                    + "(\(file) lines \(report.differingLines.map(String.init).joined(separator: ", "))\(more)).")
+            }
         }
     }
 }

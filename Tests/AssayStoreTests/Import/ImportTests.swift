@@ -104,6 +104,20 @@ struct ImportTests {
             #expect(report == ImportReport(received: 5, inserted: 5, duplicates: 0, createdAnnotators: 2))
             let again = try await store.importJudgments(good, into: queue, now: Date())
             #expect(again == ImportReport(received: 5, inserted: 0, duplicates: 5, createdAnnotators: 0))
+            // A file of corrected labels does not rewrite judgments, and says which rows it could not apply.
+            var corrected = good
+            corrected[1] = row("item-0001", "vendor-b", "hate", line: 3)
+            corrected[3] = row("item-0002", "vendor-b", "hate", line: 5)
+            let differing = try await store.importJudgments(corrected, into: queue, now: Date())
+            #expect(differing == ImportReport(
+                received: 5, inserted: 0, duplicates: 5, createdAnnotators: 0, differing: 2, differingLines: [3, 5]))
+            #expect(try await store.finalLabels(in: queue.id, after: nil, limit: 10).first?.labels == ["spam"], "the stored labels stay")
+            let encoded = String(decoding: try JSONEncoder().encode(differing), as: UTF8.self)
+            #expect(encoded.contains(#""duplicates_differing":2"#) && encoded.contains(#""duplicates_differing_lines":[3,5]"#))
+            // Reports kept by earlier versions (a finished job's) read without the new keys.
+            let older = try JSONDecoder().decode(
+                ImportReport.self, from: Data(#"{"received": 2, "inserted": 1, "duplicates": 1, "created_annotators": 0}"#.utf8))
+            #expect(older == ImportReport(received: 2, inserted: 1, duplicates: 1))
             // The two people the import made are in the audit log, once.
             let made = try await store.auditEvents(AuditFilter(entity: "person", action: .personCreated))
             #expect(made.compactMap { $0.after?.objectValue?["external_id"]?.stringValue }.sorted() == ["vendor-a", "vendor-b"])
