@@ -390,7 +390,7 @@ extension Store {
             UPDATE assignments SET suggestion_id = \(bind: predictionID) WHERE id = \(bind: lease.assignment.id)
             """).run()
         lease.suggestion = Suggestion(
-            predictionID: predictionID, labels: try Column.strings(from: try row.string("labels")),
+            labels: try Column.strings(from: try row.string("labels")),
             confidence: try row.decode(column: "confidence", as: Double.self), predictor: reference)
         return lease
     }

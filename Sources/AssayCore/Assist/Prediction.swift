@@ -42,9 +42,10 @@ public enum ModelRoute: String, Codable, Sendable, CaseIterable, ClosedChoice {
 }
 
 /// A prediction shown to an annotator beside the item, when the queue shows its predictor's suggestions.
+///
+/// It carries no id: prediction ids follow import order, and gold items' predictions, imported with the gold set,
+/// had ids apart from every other item's. The assignment records which prediction it showed.
 public struct Suggestion: Codable, Sendable, Equatable {
-    /// The prediction's id: what the annotator's judgment is later compared with.
-    public var predictionID: Int64
     /// The suggested labels.
     public var labels: [String]
     /// The predictor's confidence.
@@ -53,16 +54,10 @@ public struct Suggestion: Codable, Sendable, Equatable {
     public var predictor: Predictor.Reference
 
     /// Makes a suggestion value.
-    public init(predictionID: Int64, labels: [String], confidence: Double, predictor: Predictor.Reference) {
-        self.predictionID = predictionID
+    public init(labels: [String], confidence: Double, predictor: Predictor.Reference) {
         self.labels = labels
         self.confidence = confidence
         self.predictor = predictor
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case labels, confidence, predictor
-        case predictionID = "prediction_id"
     }
 }
 

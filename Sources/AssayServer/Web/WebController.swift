@@ -12,9 +12,10 @@ struct WebController: RouteCollection {
     static let signInCookie = "assay_sign_in"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("sign-in", use: signInForm)
-        routes.post("sign-in", use: signIn)
+        // The sign-in form is a page like the others: never cached, never framed (a framed form takes a token).
         let pages = routes.grouped(WebErrorPages())
+        pages.get("sign-in", use: signInForm)
+        pages.post("sign-in", use: signIn)
         pages.get(use: home)
         pages.post("sign-out", use: signOut)
         pages.get("work", ":queue", use: workbench)

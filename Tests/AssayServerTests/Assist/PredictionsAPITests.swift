@@ -59,6 +59,8 @@ struct PredictionsAPITests {
             #expect(Set(seen.keys) == ["item-0003", "item-0004", "item-0005", "item-0006"])
             #expect(seen["item-0003"]??.objectValue?["labels"] == ["spam"])
             #expect(seen["item-0003"]??.objectValue?["predictor"]?.stringValue == "triage-llm@v1")
+            #expect(seen["item-0003"]??.objectValue?.keys.sorted() == ["confidence", "labels", "predictor"],
+                    "no prediction id: ids in import order told gold items apart")
             #expect(seen["item-0005"] == .some(nil), "no prediction, no suggestion")
             let final = try await server.request(.GET, "/api/v1/queues/ads/final-labels")
             #expect(final.text.contains("model_auto_accept"))

@@ -33,6 +33,10 @@ struct WebSessionTests {
             let wrong = try await Self.signIn(server, token: "assay_nobody")
             #expect(wrong.reply.status == .unauthorized && wrong.cookie == nil)
             #expect(wrong.reply.text.contains("unknown or was revoked"))
+            let form = try await server.request(.GET, "/sign-in", token: .some(nil))
+            #expect(form.headers["X-Frame-Options"] == ["DENY"] && form.headers["Cache-Control"] == ["no-store"],
+                    "the sign-in form is a page like the others: a framed form would take a token")
+            #expect(wrong.reply.headers["X-Frame-Options"] == ["DENY"])
             let forged = try await server.request(
                 .POST, "/sign-in", token: .some(nil), body: Data("token=\(annotator.token)&csrf=guess".utf8),
                 contentType: "application/x-www-form-urlencoded")
