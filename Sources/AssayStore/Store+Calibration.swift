@@ -226,36 +226,14 @@ extension Store {
             WHERE a.session_id = \(bind: session.id) \(vendorFilter)
             ORDER BY a.item_id, a.person_id
             """).all()
-        var people: [String: (name: String, score: GoldScore)] = [:]
-        var teams: [String: GoldScore] = [:]
-        var vendors: [String: GoldScore] = [:]
-        var labels: [String: GoldScore] = [:]
-        var confusions: [String: [String: Int]] = [:]
-        var builder = try JudgmentMatrix.Builder()
-        func add(_ score: inout GoldScore, _ correct: Bool) {
-            score.answered += 1
-            if correct { score.correct += 1 }
+        let answers = try rows.map { row in
+            CalibrationReport.Answer(
+                itemID: try row.int64("item_id"), person: try row.string("external_id"), name: try row.string("name"),
+                team: try row.optionalUUID("team_id")?.uuidString ?? "no team",
+                vendor: try row.optionalUUID("vendor_id")?.uuidString ?? "no vendor",
+                labels: try Column.strings(from: try row.string("labels")),
+                reference: try Column.strings(from: try row.string("gold_labels")))
         }
-        let zero = GoldScore(answered: 0, correct: 0)
-        for row in rows {
-            let answered = try Column.strings(from: try row.string("labels"))
-            let reference = try Column.strings(from: try row.string("gold_labels"))
-            let correct = LabelMatch.isSame(answered, as: reference)
-            let person = try row.string("external_id")
-            let name = try row.string("name")
-            add(&people[person, default: (name, zero)].score, correct)
-            add(&teams[try row.optionalUUID("team_id")?.uuidString ?? "no team", default: zero], correct)
-            add(&vendors[try row.optionalUUID("vendor_id")?.uuidString ?? "no vendor", default: zero], correct)
-            let truth = reference.first ?? "-"
-            add(&labels[truth, default: zero], correct)
-            if !correct { confusions[truth, default: [:]][answered.first ?? "-", default: 0] += 1 }
-            if let first = answered.first {
-                try builder.append(item: String(try row.int64("item_id")), worker: person, label: first)
-            }
-        }
-        let matrix = builder.build()
-        let alpha = try? KrippendorffAlpha(level: .nominal).measure(matrix).value
-        let kappa = try? FleissKappa().measure(matrix).value
         let noteFilter: SQLQueryString = vendorID.map { "AND (p.vendor_id IS NULL OR p.vendor_id = \(bind: $0))" } ?? ""
         let notes = try await sql.raw("""
             SELECT p.name, n.text, n.created_at_ms FROM calibration_notes n JOIN people p ON p.id = n.author_id
@@ -263,20 +241,10 @@ extension Store {
             """).all().map { row in
             CalibrationReport.Note(author: try row.string("name"), text: try row.string("text"), at: try row.date("created_at_ms"))
         }
-        func ranked(_ scores: [String: GoldScore], names: [String: String] = [:]) -> [CalibrationReport.Row] {
-            scores.keys.sorted().map { CalibrationReport.Row(key: $0, name: names[$0], score: scores[$0]!) }
-        }
         // Labels by the names people see ("No violation", not `none`, which reads as "no label").
         let labelNames = Dictionary(
             (try await queue(id: session.queueID, sql)).schema.labels.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
-        return CalibrationReport(
-            sessionID: session.id, participants: people.count, answers: rows.count,
-            people: people.keys.sorted().map { CalibrationReport.Row(key: $0, name: people[$0]!.name, score: people[$0]!.score) },
-            teams: ranked(teams), vendors: ranked(vendors), labels: ranked(labels, names: labelNames), alpha: alpha, fleissKappa: kappa,
-            confusions: confusions.flatMap { reference, answers in
-                answers.map { CalibrationReport.Confusion(reference: reference, answered: $0.key, count: $0.value) }
-            }.sorted { ($0.count, $1.reference, $1.answered) > ($1.count, $0.reference, $0.answered) },
-            notes: notes)
+        return CalibrationReport(sessionID: session.id, answers: answers, notes: notes, labelNames: labelNames)
     }
 
     private static func requireParticipant(_ person: Person, in session: CalibrationSession, now: Date) throws {

@@ -249,7 +249,7 @@ extension Store {
             do {
                 return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
             } catch let error as AssayError {
-                throw error.at(line: row.line)
+                throw row.locate(error)
             }
         }
         let labels = checked.map(\.labels)

@@ -84,10 +84,15 @@ public enum LabelStudioTasks {
             default: throw invalid("lead_time", "must be a number of seconds, 0 or more")
             }
             let (labels, rationale) = try read(annotation["result"], invalid: { invalid("result", $0) })
-            judgments.append(
-                ImportedJudgment(
-                    itemExternalID: item, annotatorExternalID: annotator, labels: labels, rationale: rationale,
-                    startedAt: started, submittedAt: submitted, line: task.line))
+            var judgment = ImportedJudgment(
+                itemExternalID: item, annotatorExternalID: annotator, labels: labels, rationale: rationale,
+                startedAt: started, submittedAt: submitted, line: task.line)
+            // A task holds many annotations on one line number (its first): errors found later name which.
+            judgment.within = switch annotation["id"] {
+            case .number(let id)? where id.rounded() == id && abs(id) < 1e15: "annotation \(Int64(id)) (\(name))"
+            default: name
+            }
+            judgments.append(judgment)
         }
         return judgments
     }

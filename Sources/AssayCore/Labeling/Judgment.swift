@@ -162,6 +162,9 @@ public struct ImportedJudgment: Sendable, Equatable {
     public var record: JudgmentRecord
     /// The file line, for errors found when the row meets the database.
     public var line: Int
+    /// Where in its line's record the judgment is, when a record holds several: a Label Studio task's
+    /// `annotation 4 (annotations[1])`. Errors name it after the line.
+    public var within: String?
 
     /// Makes an imported judgment.
     public init(
@@ -172,6 +175,14 @@ public struct ImportedJudgment: Sendable, Equatable {
             itemExternalID: itemExternalID, annotatorExternalID: annotatorExternalID, labels: labels, rationale: rationale,
             startedAt: startedAt, submittedAt: submittedAt, ranking: ranking)
         self.line = line
+    }
+
+    /// `error`, placed at the judgment's line and, within it, at the judgment: `line 5: annotation 4
+    /// (annotations[1]): labels: 'bogus' is not a label of this queue`.
+    public func locate(_ error: AssayError) -> AssayError {
+        guard case .invalidInput(let field, _, let reason) = error else { return error }
+        let place = [within, field].compactMap { $0 }.joined(separator: ": ")
+        return .invalidInput(field: place.isEmpty ? nil : place, line: line, reason: reason)
     }
 
     public subscript<Value>(dynamicMember field: WritableKeyPath<JudgmentRecord, Value>) -> Value {
@@ -192,18 +203,18 @@ public struct ImportedJudgment: Sendable, Equatable {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line.
     public func requireSubmitted(by now: Date) throws {
         guard record.submittedAt > now.addingTimeInterval(Self.clockTolerance) else { return }
-        throw AssayError.invalidInput(
+        throw locate(AssayError.invalidInput(
             field: "submitted_at", line: line,
-            reason: "\(record.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)")
+            reason: "\(record.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)"))
     }
 
     /// The refusal of a row repeating the item and annotator of the row on `firstLine`: one of the two answers
     /// would be dropped without a word (the first, stored, made the second a "duplicate").
     public func repeating(line firstLine: Int) -> AssayError {
-        .invalidInput(
+        locate(.invalidInput(
             field: "annotator_external_id", line: line,
             reason: "'\(record.annotatorExternalID)' already judged item '\(record.itemExternalID)' on line \(firstLine); "
-                + "a file gives each person's judgment of an item once")
+                + "a file gives each person's judgment of an item once"))
     }
 
     /// The refusal of a row naming someone whose role does not label: their "judgments" would count toward overlap

@@ -200,15 +200,11 @@ struct BusinessReviewPage: Encodable {
         let names = Dictionary(uniqueKeysWithValues: queues.map { ($0.id, $0.name) })
         for session in try await store.calibrations(in: queues.map(\.id), closingFrom: span.start, to: span.end) {
             let report = try await store.calibrationReport(of: session, vendorID: vendor?.id)
-            let overall = report.people.reduce(GoldScore(answered: 0, correct: 0)) {
-                GoldScore(answered: $0.answered + $1.score.answered, correct: $0.correct + $1.score.correct)
-            }
-            let hardest = report.labels.filter { $0.score.answered > 0 }.min { ($0.score.accuracy ?? 1) < ($1.score.accuracy ?? 1) }
             calibrations.append(Calibration(
                 name: session.name, queue: names[session.queueID] ?? "", closed: Calendar.utcDayFormatter.string(from: session.closesAt),
-                participants: report.participants, answers: report.answers, accuracy: Figures.rate(overall),
+                participants: report.participants, answers: report.answers, accuracy: Figures.rate(report.overall),
                 alpha: Figures.coefficient(report.alpha),
-                hardestLabel: hardest.map { "\($0.name ?? $0.key) (\(Figures.rate($0.score)))" } ?? "–"))
+                hardestLabel: report.hardestLabel.map { "\($0.name ?? $0.key) (\(Figures.rate($0.score)))" } ?? "–"))
         }
 
         var issues: [Issue] = []

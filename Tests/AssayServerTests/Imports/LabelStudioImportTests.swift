@@ -69,6 +69,14 @@ struct LabelStudioImportTests {
             #expect(refused.status == .unprocessableEntity)
             let task102 = Self.line(of: #"{"id": 102"#)
             #expect(refused.reason.contains("line \(task102): annotations[0].created_at"), "\(refused.reason)")
+            // A label the queue lacks names the annotation it is in, not only the task's first line.
+            let unknown = Self.export.replacingOccurrences(of: #"{"choices": ["crypto"]}"#, with: "").replacingOccurrences(
+                of: #""lead_time": 4, "result": [{"type": "choices", "value": {"choices": ["spam"]}}]"#,
+                with: #""lead_time": 4, "result": [{"type": "choices", "value": {"choices": ["bogus"]}}]"#)
+            let badLabel = try await server.request(.POST, "/api/v1/queues/comments-en/judgments", body: Data(unknown.utf8))
+            let task101 = Self.line(of: #"{"id": 101"#)
+            #expect(badLabel.status == .unprocessableEntity && badLabel.reason.hasPrefix("line \(task101): annotation 2 (annotations[1]): labels: "),
+                    "\(badLabel.reason)")
             let unjoined = Self.export.replacingOccurrences(of: "]},\n  {\"id\": 103", with: "]}\n  {\"id\": 103")
             let malformed = try await server.request(.POST, "/api/v1/queues/comments-en/items", body: Data(unjoined.utf8))
             #expect(malformed.status == .unprocessableEntity)
