@@ -23,6 +23,9 @@ public enum AssayError: Error, Equatable, Sendable {
     /// The request was fine, but what it needs cannot be had now: the database is closing as the server stops.
     /// Trying again (against another server, or after a restart) can succeed.
     case unavailable(String)
+    /// The request was fine, but others held what it needs at that moment (every open item it could take was being
+    /// claimed): trying again in a second can succeed. Not a failure of the database.
+    case busy(String)
 }
 
 extension AssayError: CustomStringConvertible {
@@ -32,7 +35,7 @@ extension AssayError: CustomStringConvertible {
         case .notFound(let entity, let id):
             return "\(entity) '\(id)' was not found"
         case .conflict(let reason), .unauthenticated(let reason), .forbidden(let reason), .tooLarge(let reason),
-            .unavailable(let reason):
+            .unavailable(let reason), .busy(let reason):
             return reason
         case .invalidInput(let field, let line, let reason):
             var prefix = ""

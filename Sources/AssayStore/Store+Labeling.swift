@@ -100,7 +100,7 @@ extension Store {
         }
         // Open items were there at every look, and others took each one first: not "nothing left" (a client would
         // stop), but a moment of contention worth another try.
-        throw AssayError.unavailable("every open item this person may take was being claimed by others; try again")
+        throw AssayError.busy("every open item this person may take was being claimed by others; try again in a second")
     }
 
     /// How many times a lease looks for open items and tries to claim one before giving up.

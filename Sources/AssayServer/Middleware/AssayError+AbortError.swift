@@ -12,7 +12,7 @@ extension AssayError: AbortError {
         case .unauthenticated: return .unauthorized
         case .forbidden: return .forbidden
         case .tooLarge: return .payloadTooLarge
-        case .unavailable: return .serviceUnavailable
+        case .unavailable, .busy: return .serviceUnavailable
         }
     }
 
@@ -24,6 +24,7 @@ extension AssayError: AbortError {
         switch self {
         case .unauthenticated: return ["WWW-Authenticate": "Bearer"]
         case .unavailable: return ["Retry-After": "30"]
+        case .busy: return ["Retry-After": "1"]
         default: return [:]
         }
     }

@@ -5,7 +5,8 @@ window.Assay = (function () {
   const main = document.getElementById("main");
   const csrf = main ? main.dataset.csrf : "";
 
-  /** Calls the JSON API; returns {status, body}. A lost session sends the person to the sign-in page. */
+  /** Calls the JSON API; returns {status, body, retryAfter} (seconds, from a 503's Retry-After, else null). A lost
+   *  session sends the person to the sign-in page. */
   async function api(method, path, body) {
     const headers = { "X-CSRF-Token": csrf, "Accept": "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -19,7 +20,8 @@ window.Assay = (function () {
       const here = location.pathname + location.search;
       window.location.assign(here === "/" ? "/sign-in" : "/sign-in?next=" + encodeURIComponent(here));
     }
-    return { status: response.status, body: payload };
+    const retryAfter = Number(response.headers.get("Retry-After"));
+    return { status: response.status, body: payload, retryAfter: retryAfter > 0 ? retryAfter : null };
   }
 
   /** The reason an API error gives, or a fallback with the status. */

@@ -22,11 +22,14 @@
 
   // Looks for work again later, less often the longer none comes, and not while the page is hidden or its person on
   // a break (an unattended page would take an item and sit on it for its whole lease): then again on return.
-  function lookAgainLater(message) {
+  // A server that names its wait (a 503's Retry-After: a second, when others held every open item a moment) is
+  // asked again then, without lengthening the next wait.
+  function lookAgainLater(message, afterSeconds) {
     waiting = true;
-    say(message + " Looking again in " + Math.round(retryDelay / 1000) + " seconds.");
-    retry = setTimeout(() => { if (!document.hidden && !onBreakSince) next(); }, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 300_000);
+    const delay = afterSeconds ? Math.min(afterSeconds * 1000, retryDelay) : retryDelay;
+    say(message + " Looking again in " + Math.round(delay / 1000) + " seconds.");
+    retry = setTimeout(() => { if (!document.hidden && !onBreakSince) next(); }, delay);
+    if (!afterSeconds) retryDelay = Math.min(retryDelay * 2, 300_000);
   }
   const blurAllMedia = root.dataset.blurAllMedia === "true";
 
@@ -69,7 +72,7 @@
     // Leases others let expire come back to the pool: look again now and then, as the person would by reloading.
     if (reply.status === 204) { lookAgainLater("No more items for you in this queue right now."); return; }
     // A server that is busy or cannot write for a moment (503), or out of reach: the same, rather than give up.
-    if (reply.status === 503) { lookAgainLater(Assay.reason(reply, "The server is busy.")); return; }
+    if (reply.status === 503) { lookAgainLater(Assay.reason(reply, "The server is busy."), reply.retryAfter); return; }
     retryDelay = 30_000;
     waiting = false;
     if (reply.status !== 200) { say(Assay.reason(reply, "Could not load an item")); return; }
