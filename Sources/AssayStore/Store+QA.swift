@@ -126,7 +126,7 @@ extension Store {
                 SELECT j.labels, i.market FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.id = \(bind: found.judgmentID)
                 """).first()!
             let judged = try Column.strings(from: try judgment.string("labels"))
-            let (correct, right) = try Self.settle(verdict, judged: judged, queue: queue)
+            let (correct, right) = try verdict.settle(judged: judged, blind: queue.quality.qaBlind, schema: queue.schema)
             let severity = correct ? nil : verdict.severity
             if !correct, severity == nil {
                 throw AssayError.invalidInput(field: "severity", line: nil, reason: "a wrong judgment needs a severity: critical or minor")
@@ -174,38 +174,6 @@ extension Store {
         }
     }
 
-    /// The verdict and the right labels, from what the reviewer sent.
-    private static func settle(_ verdict: QAVerdict, judged: [String], queue: Queue) throws -> (Bool, [String]) {
-        if queue.quality.qaBlind {
-            guard let labels = verdict.labels else {
-                throw AssayError.invalidInput(field: "labels", line: nil, reason: "blind review needs your own labels for the item")
-            }
-            let right = try queue.schema.canonicalLabels(labels)
-            return (LabelMatch.isSame(right, as: judged), right)
-        }
-        guard let correct = verdict.correct else {
-            throw AssayError.invalidInput(field: "correct", line: nil, reason: "say whether the judgment is correct")
-        }
-        if correct {
-            // Labels beside "correct" that differ from the annotator's say the opposite; refuse rather than pick one.
-            if let labels = verdict.labels, Set(try queue.schema.canonicalLabels(labels)) != Set(judged) {
-                throw AssayError.invalidInput(
-                    field: "labels", line: nil,
-                    reason: "differ from the annotator's, yet the judgment is marked correct; mark it incorrect, or leave labels out")
-            }
-            return (true, judged)
-        }
-        guard let labels = verdict.labels else {
-            throw AssayError.invalidInput(field: "labels", line: nil, reason: "a wrong judgment needs the right labels")
-        }
-        let right = try queue.schema.canonicalLabels(labels)
-        guard Set(right) != Set(judged) else {
-            throw AssayError.invalidInput(
-                field: "labels", line: nil, reason: "the right labels are the annotator's own; mark the judgment correct instead")
-        }
-        return (false, right)
-    }
-
     /// Sets an item's final label to a reviewer's right answer, unless an arbitrator decided it or it already is.
     /// An unresolved item is left too: it waits for its arbitrator, whose decision is the one that settles a tie
     /// (and counts as its resolution, against the SLA); the verdict still counts toward the annotator's QA score.
@@ -251,44 +219,23 @@ extension Store {
     public func qaReport(of queue: Queue, vendorID: UUID? = nil) async throws -> QAReport {
         let sql = try sql()
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
-        var strata: [String: QAErrorRate] = [:]
-        var annotators: [String: QAErrorRate] = [:]
-        var overall = QAErrorRate(key: "all", reviewed: 0, errors: 0, criticalErrors: 0, falseNegatives: [:], falsePositives: [:])
-        func add(_ rate: inout QAErrorRate, correct: Bool, critical: Bool, errors: [QAError]) {
-            rate.reviewed += 1
-            if !correct { rate.errors += 1 }
-            if critical { rate.criticalErrors += 1 }
-            for error in errors {
-                switch error.kind {
-                case .falseNegative: rate.falseNegatives[error.label, default: 0] += 1
-                case .falsePositive: rate.falsePositives[error.label, default: 0] += 1
-                }
-            }
-        }
-        for row in try await sql.raw("""
+        let reviews = try await sql.raw("""
             SELECT r.stratum, p.external_id, r.correct, r.severity, r.errors, r.in_score
             FROM qa_reviews r JOIN people p ON p.id = r.annotator_id
             WHERE r.queue_id = \(bind: queue.id) AND r.state = 'done' \(vendorFilter)
-            """).all() {
-            let correct = try row.decode(column: "correct", as: Bool.self)
-            let critical = try row.optionalString("severity") == QAReview.Severity.critical.rawValue
-            let errors = try row.optionalString("errors").map { try Column.decode([QAError].self, from: $0) } ?? []
-            let stratum = try row.string("stratum")
-            let annotator = try row.string("external_id")
-            add(&strata[stratum, default: QAErrorRate(key: stratum, reviewed: 0, errors: 0, criticalErrors: 0, falseNegatives: [:], falsePositives: [:])],
-                correct: correct, critical: critical, errors: errors)
-            guard try row.decode(column: "in_score", as: Bool.self) else { continue }
-            add(&overall, correct: correct, critical: critical, errors: errors)
-            add(&annotators[annotator, default: QAErrorRate(key: annotator, reviewed: 0, errors: 0, criticalErrors: 0, falseNegatives: [:], falsePositives: [:])],
-                correct: correct, critical: critical, errors: errors)
+            """).all().map { row in
+            QAReport.Reviewed(
+                stratum: try row.string("stratum"), annotator: try row.string("external_id"),
+                correct: try row.decode(column: "correct", as: Bool.self),
+                critical: try row.optionalString("severity") == QAReview.Severity.critical.rawValue,
+                errors: try row.optionalString("errors").map { try Column.decode([QAError].self, from: $0) } ?? [],
+                inScore: try row.decode(column: "in_score", as: Bool.self))
         }
         let pending = try await sql.raw("""
             SELECT COUNT(*) AS n FROM qa_reviews r JOIN people p ON p.id = r.annotator_id
             WHERE r.queue_id = \(bind: queue.id) AND r.state <> 'done' \(vendorFilter)
             """).first()!.int("n")
-        return QAReport(
-            overall: overall, strata: strata.values.sorted { $0.key < $1.key },
-            annotators: annotators.values.sorted { $0.key < $1.key }, pending: pending)
+        return QAReport(reviews: reviews, pending: pending)
     }
 
     static let reviewColumns = """
