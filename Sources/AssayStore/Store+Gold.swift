@@ -448,8 +448,8 @@ extension Store {
                 let answers = try row.int("answers")
                 let use = GoldHealth.ItemUse(
                     itemID: try row.int64("item_id"), answers: answers, accuracy: Double(try row.int("correct")) / Double(answers))
-                if answers >= GoldHealth.overexposedAnswers { overexposed.append(use) }
-                if answers >= GoldHealth.disputedMinimumAnswers, use.accuracy < 0.5 { disputed.append(use) }
+                if use.isOverexposed { overexposed.append(use) }
+                if use.isDisputed { disputed.append(use) }
             }
         }
         let vendorFilter: SQLQueryString = vendorID.map { "AND p.vendor_id = \(bind: $0)" } ?? ""
@@ -479,16 +479,12 @@ extension Store {
         }
         for row in agreementRows {
             let annotator = try row.uuid("annotator_id")
-            let judged = try row.int("judged")
-            guard let scored = gold[annotator], scored.answers >= GoldHealth.leakMinimumAnswers,
-                judged >= GoldHealth.leakMinimumAnswers
-            else { continue }
-            let goldAccuracy = Double(scored.correct) / Double(scored.answers)
-            let agreement = Double(try row.int("agreed")) / Double(judged)
-            if goldAccuracy - agreement > GoldHealth.leakGap {
-                leaks.append(GoldHealth.SuspectedLeak(
-                    annotatorID: annotator, externalID: try row.string("external_id"), goldAccuracy: goldAccuracy,
-                    goldAnswers: scored.answers, peerAgreement: agreement, ordinaryJudgments: judged))
+            guard let scored = gold[annotator] else { continue }
+            if let leak = GoldHealth.SuspectedLeak(
+                annotatorID: annotator, externalID: try row.string("external_id"), goldAnswers: scored.answers,
+                goldCorrect: scored.correct, ordinaryJudgments: try row.int("judged"), agreed: try row.int("agreed"))
+            {
+                leaks.append(leak)
             }
         }
         return GoldHealth(

@@ -18,6 +18,8 @@ public struct GoldHealth: Codable, Sendable, Equatable {
     public static let disputedMinimumAnswers = 10
     public static let leakGap = 0.25
     public static let leakMinimumAnswers = 20
+    /// The share of matching answers under which a much-answered item is disputed.
+    public static let disputedAccuracy = 0.5
 
     public struct Count: Codable, Sendable, Equatable {
         public var key: String
@@ -39,6 +41,12 @@ public struct GoldHealth: Codable, Sendable, Equatable {
             self.answers = answers
             self.accuracy = accuracy
         }
+
+        /// Answered often enough that it is likely known for gold.
+        public var isOverexposed: Bool { answers >= GoldHealth.overexposedAnswers }
+
+        /// Answered often enough, and matched by under half the answers: more likely a wrong reference.
+        public var isDisputed: Bool { answers >= GoldHealth.disputedMinimumAnswers && accuracy < GoldHealth.disputedAccuracy }
 
         enum CodingKeys: String, CodingKey {
             case answers, accuracy
@@ -64,6 +72,23 @@ public struct GoldHealth: Codable, Sendable, Equatable {
             self.goldAnswers = goldAnswers
             self.peerAgreement = peerAgreement
             self.ordinaryJudgments = ordinaryJudgments
+        }
+
+        /// A suspicion, when the person's gold accuracy runs more than ``GoldHealth/leakGap`` above their agreement
+        /// with the final labels of their ordinary work, each over at least ``GoldHealth/leakMinimumAnswers``;
+        /// nil otherwise.
+        public init?(
+            annotatorID: UUID, externalID: String, goldAnswers: Int, goldCorrect: Int, ordinaryJudgments: Int, agreed: Int
+        ) {
+            guard goldAnswers >= GoldHealth.leakMinimumAnswers, ordinaryJudgments >= GoldHealth.leakMinimumAnswers else {
+                return nil
+            }
+            let goldAccuracy = Double(goldCorrect) / Double(goldAnswers)
+            let agreement = Double(agreed) / Double(ordinaryJudgments)
+            guard goldAccuracy - agreement > GoldHealth.leakGap else { return nil }
+            self.init(
+                annotatorID: annotatorID, externalID: externalID, goldAccuracy: goldAccuracy, goldAnswers: goldAnswers,
+                peerAgreement: agreement, ordinaryJudgments: ordinaryJudgments)
         }
 
         enum CodingKeys: String, CodingKey {
