@@ -266,7 +266,7 @@ extension Store {
             if let row = judgments.first(where: { nonLabelers[$0.annotatorExternalID.composed] != nil }),
                 let role = nonLabelers[row.annotatorExternalID.composed]
             {
-                throw ImportedJudgment.notLabeling(row.annotatorExternalID, role: role, line: row.line)
+                throw row.locate(ImportedJudgment.notLabeling(row.annotatorExternalID, role: role, line: row.line))
             }
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)

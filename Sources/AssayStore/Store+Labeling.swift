@@ -38,6 +38,9 @@ extension Store {
     /// never assigned to them. The slot is taken by a conditional update (`open_slots > 0`), so concurrent
     /// callers, in one process or many, never lease an item beyond its overlap.
     ///
+    /// - Throws: ``AssayError/busy(_:)`` when open items were there and others claimed every one the person may take
+    ///   first, look after look (a moment of contention, not "nothing left").
+    ///
     /// Call ``Eligibility/requireCanWork(_:on:)`` first: this method does not check the queue-level rule.
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         try await transaction { sql in
@@ -96,7 +99,12 @@ extension Store {
                 goldDrawn = false
                 if let gold = try await self.leaseGold(in: queue, for: person, now: now, sql) { return gold }
             }
-            if let lease = try await claim(candidates, in: queue, for: person, now: now, sql) { return lease }
+            // The last round waits for the first candidate, as a batch (an import, a re-estimate) can hold many
+            // items for seconds: passing over them for ever would answer "busy" for the batch's whole length.
+            let waiting = round == Self.claimRounds
+            if let lease = try await claim(candidates, waitingForTheFirst: waiting, in: queue, for: person, now: now, sql) {
+                return lease
+            }
         }
         // Open items were there at every look, and others took each one first: not "nothing left" (a client would
         // stop), but a moment of contention worth another try.
@@ -110,14 +118,17 @@ extension Store {
     /// candidate's slots first, or the item was theirs once already. A lease of theirs that came first (a second
     /// "next" at once) is handed back.
     ///
-    /// Several candidates (from the place probes, which lock nothing) are claimed in one statement that passes over
+    /// The candidates of a place search (whose probes lock nothing) are claimed in one statement that passes over
     /// items another transaction is claiming (`SKIP LOCKED`, on PostgreSQL): waiting on each in turn, every caller
-    /// but the first few lost the same item, then the next one, and ran out of tries while hundreds were open.
-    private func claim(_ candidates: Candidates, in queue: Queue, for person: Person, now: Date, _ sql: any SQLDatabase)
-        async throws -> Lease?
-    {
+    /// but the first few lost the same item, then the next one, and ran out of tries while hundreds were open. With
+    /// `waitingForTheFirst`, or a single candidate (the whole-queue search's, locked already), the first candidate
+    /// is claimed once its lock is free.
+    private func claim(
+        _ candidates: Candidates, waitingForTheFirst: Bool, in queue: Queue, for person: Person, now: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> Lease? {
         let claimed: (any SQLRow)?
-        if candidates.ids.count == 1 {
+        if candidates.ids.count == 1 || waitingForTheFirst {
             claimed = try await sql.raw("""
                 UPDATE items SET open_slots = open_slots - 1 WHERE id = \(bind: candidates.ids[0]) AND open_slots > 0
                 RETURNING \(unsafeRaw: Self.itemColumns)
@@ -126,7 +137,7 @@ extension Store {
             claimed = try await sql.raw("""
                 UPDATE items SET open_slots = open_slots - 1
                 WHERE id = (SELECT i.id FROM items i WHERE i.id IN (\(binds: candidates.ids)) AND i.open_slots > 0
-                            ORDER BY \(unsafeRaw: candidates.order.orderBy("i.")) LIMIT 1\(unsafeRaw: skipLocked))
+                            ORDER BY \(unsafeRaw: candidates.order.orderBy("i.")) LIMIT 1\(unsafeRaw: backend.claimLock))
                   AND open_slots > 0
                 RETURNING \(unsafeRaw: Self.itemColumns)
                 """).first()
@@ -418,8 +429,9 @@ extension Store {
         -> Candidates
     {
         let places = try await placesTaken(in: queue, by: person, sql)
-        // Each round that lost every candidate to others reads further down the order.
-        let count = Self.candidatesPerRound * round
+        // Each round that lost every candidate to others reads twice as far down the order: past a batch that holds
+        // hundreds of items (an import, a re-estimate) in a few rounds.
+        let count = Self.candidatesPerRound << min(round - 1, 9)
         func first(_ order: OpenItemOrder) async throws -> Candidates {
             Candidates(ids: try await firstOpenItems(count, in: queue, for: person, places: places, order: order, sql), order: order)
         }
@@ -441,7 +453,8 @@ extension Store {
         var order: OpenItemOrder
     }
 
-    /// How many items a place search offers per round. A search over the whole queue offers one, locked.
+    /// How many items a place search offers in its first round; each later round offers twice as many, up to 4,096.
+    /// A search over the whole queue offers one, locked.
     static let candidatesPerRound = 8
 
     /// An order of the next-item search, with the indexes that give it: over the whole queue, and by place.

@@ -82,7 +82,10 @@ extension Store {
     public func recordLabelErrors(
         _ flags: [LabelErrorFlag], in queue: Queue, sendToReview: Bool, by actor: Person, now: Date
     ) async throws -> Int {
-        try await transaction { sql in
+        try await transaction { [backend] sql in
+            // The items first, in id order, as imports and re-estimates lock them: flags come in confidence order,
+            // and two runs (or a run beside an import) locking in their own orders deadlocked on PostgreSQL.
+            if sendToReview { try await Self.lockItems(Set(flags.map(\.itemID)), backend: backend, sql) }
             var sent = 0
             for flag in flags {
                 var caseID: Int64?

@@ -22,6 +22,10 @@ public struct Store: Sendable {
         case postgres
 
         var skipLocked: String { self == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
+        /// The lock an item's claim takes as it looks, on PostgreSQL: the one its update of the open slots takes
+        /// (`FOR NO KEY UPDATE`), which rows being inserted that refer to the item (their key-share locks) do not
+        /// block; items others are claiming are passed over.
+        var claimLock: String { self == .postgres ? " FOR NO KEY UPDATE SKIP LOCKED" : "" }
         /// ` COLLATE "C"` on PostgreSQL, nothing on SQLite (``SQLKit/SQLDatabase/bytewise``).
         var bytewise: String { self == .postgres ? #" COLLATE "C""# : "" }
     }

@@ -87,14 +87,23 @@ struct DemoWorkspaceTests {
             let queue = try cli.write("queue.json", #"{"name": "mine", "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
             let created = try cli.assay(["queues", "create", queue])
             try #require(created.status == 0, "\(created.stderr)")
-            let tokensBefore = try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count }
+            let peopleBefore = try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count }
             let refused = try cli.assay(["demo", "--no-serve"])
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("holds a workspace that is not Assay's demo (it has queues, none of them 'comments-en')"),
                     "\(refused.stderr)")
             #expect(!refused.stdout.contains("admin:"), "no token is printed: \(refused.stdout)")
             #expect(try await cli.store { store in try await store.queues().map(\.name) } == ["mine"])
-            #expect(try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count } == tokensBefore)
+            #expect(try await cli.store { store in try await store.people(ofVendor: nil, after: nil, limit: 100).count } == peopleBefore)
+        }
+        // A workspace a server was started on (its admin made, no queue yet) is someone's too.
+        try await CLISandbox.with(.sqlite) { cli in
+            _ = try await cli.store { store in
+                try await store.createPerson(PersonDraft(externalID: "admin", name: "Admin", role: .admin), now: Date())
+            }
+            let refused = try cli.assay(["demo", "--no-serve"])
+            #expect(refused.status != 0 && refused.stderr.contains("(it has people and no queue)"), "\(refused.stderr)")
+            #expect(try await cli.store { store in try await store.queues().isEmpty })
         }
         let rebuilt = try ServerProcess.run(
             ["demo", "--no-serve", "--rebuild"], environment: ["ASSAY_DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"])

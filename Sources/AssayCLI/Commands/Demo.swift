@@ -84,7 +84,10 @@ struct Demo: AsyncParsableCommand {
         do {
             try await database.migrate()
             let store = database.store
-            if try await store.queues().isEmpty {
+            let queues = try await store.queues()
+            // A demo is built only into a new workspace: one with people (a server started on it made its admin)
+            // is someone's, and would get sixty made-up annotators and a printed admin token.
+            if queues.isEmpty, try await !store.hasPeople() {
                 let itemCount = items ?? 20_000
                 let bar = Terminal().progressBar(title: "Building the demo workspace (\(itemCount) items)")
                 bar.start()
@@ -94,12 +97,11 @@ struct Demo: AsyncParsableCommand {
                 bar.succeed()
                 Console.say("Built \(summary.queues.count) queues, \(summary.items) items (\(summary.goldItems) of them gold), \(summary.judgments) judgments.")
             } else {
-                guard try await store.queues().contains(where: { $0.name == DemoQueues.firstName }) else {
+                guard queues.contains(where: { $0.name == DemoQueues.firstName }) else {
                     let remedy = if case .sqlite = location { "give another --db, or --rebuild to replace the file" }
                         else { "give an empty database in ASSAY_DATABASE_URL" }
-                    throw CommandFailure(description:
-                        "\(location) holds a workspace that is not Assay's demo (it has queues, none of them "
-                            + "'\(DemoQueues.firstName)'); \(remedy)")
+                    let what = queues.isEmpty ? "it has people and no queue" : "it has queues, none of them '\(DemoQueues.firstName)'"
+                    throw CommandFailure(description: "\(location) holds a workspace that is not Assay's demo (\(what)); \(remedy)")
                 }
                 let rebuildHint = if case .sqlite = location { " (--rebuild to start over)" } else { "" }
                 Console.say("Reusing the demo workspace in \(location)\(rebuildHint).")

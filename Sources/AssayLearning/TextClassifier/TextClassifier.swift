@@ -133,7 +133,9 @@ public struct TrainingSummary: Sendable, Equatable, Codable {
         /// Expected calibration error of the raw softmax scores.
         public var calibrationErrorBefore: Double
         /// Expected calibration error after calibration, each held-out row calibrated by a calibration fitted on
-        /// the other held-out rows (five folds), so that it is not measured on the rows it was fitted to.
+        /// the other held-out rows (five folds, or as many as there are rows under five), so that it is not
+        /// measured on the rows it was fitted to. With `refit`, the model kept is fitted on every row; these figures
+        /// are its twin's, fitted without the held-out rows.
         public var calibrationErrorAfter: Double
     }
 }

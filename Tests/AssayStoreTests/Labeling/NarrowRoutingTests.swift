@@ -190,4 +190,44 @@ struct NarrowRoutingTests {
             #expect(stats.judgments == 600, "every English item judged three times, the German ones by nobody")
         }
     }
+
+    /// A batch (an import of judgments, a re-estimate) holds the first 150 items of a place for a while: a person
+    /// searched for by place gets an item past them at once, not "busy" and not a wait for the batch.
+    @Test("a place search passes over items another transaction holds (PostgreSQL: SQLite has one writer)",
+          arguments: TestBackend.allCases.filter { $0 == .postgres })
+    func placeSearchPastHeldItems(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            let queue = try await Fixtures.queue(store, overlap: 1, languages: ["en", "de"], markets: ["US", "DE"])
+            _ = try await Fixtures.items(store, into: queue, count: 200, language: "en", market: "US")
+            let person = try await Fixtures.annotators(store, count: 1, languages: ["en"], markets: ["US"])[0].person
+            #expect(Self.passesOver(queue, person))
+            let (locked, lockedSignal) = AsyncStream.makeStream(of: [Int64].self)
+            let (release, releaseSignal) = AsyncStream.makeStream(of: Void.self)
+            let holder = Task {
+                try await store.transaction { sql in
+                    let ids = try await sql.raw("""
+                        SELECT id FROM items WHERE queue_id = \(bind: queue.id) ORDER BY id LIMIT 150 FOR UPDATE
+                        """).all().map { try $0.int64("id") }
+                    lockedSignal.yield(ids)
+                    // Held until the lease is in, or ten seconds at most.
+                    _ = await Task { for await _ in release { break } }.result
+                }
+            }
+            var iterator = locked.makeAsyncIterator()
+            let held = try #require(await iterator.next())
+            let lease = try await withThrowingTaskGroup(of: Lease?.self) { group in
+                group.addTask { try await store.leaseNextItem(in: queue, for: person, now: now) }
+                group.addTask { try await Task.sleep(for: .seconds(10)); releaseSignal.yield(); return nil }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+            releaseSignal.yield()
+            releaseSignal.finish()
+            try await holder.value
+            let leased = try #require(lease, "a lease while the batch held its items, not after ten seconds")
+            #expect(!held.contains(leased.item.id) && leased.item.externalID == "item-0151", "\(leased.item.externalID)")
+        }
+    }
 }

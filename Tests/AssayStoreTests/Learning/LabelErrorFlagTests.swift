@@ -38,12 +38,12 @@ struct LabelErrorFlagTests {
                 finals.prefix(2).map(flag), in: queue, sendToReview: true, by: analyst, now: now)
             #expect(sent == 1)
 
-            // Two runs at once over overlapping items (10–29 and 20–39): every flag is kept, and each item has one
-            // open case, opened by whichever run came first.
+            // Two runs at once over overlapping items (10–29, and 39 down to 20: flags come in confidence order, not
+            // by item): every flag is kept, and each item has one open case, opened by whichever run came first.
             async let first = store.recordLabelErrors(
                 finals[10..<30].map(flag), in: queue, sendToReview: true, by: analyst, now: now)
             async let second = store.recordLabelErrors(
-                finals[20..<40].map(flag), in: queue, sendToReview: true, by: analyst, now: now + 1)
+                finals[20..<40].reversed().map(flag), in: queue, sendToReview: true, by: analyst, now: now + 1)
             let (one, two) = try await (first, second)
             #expect(one + two == 30, "cases opened: \(one) and \(two)")
 

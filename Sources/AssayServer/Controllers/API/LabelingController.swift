@@ -12,7 +12,8 @@ struct LabelingController: RouteCollection {
         routes.post("assignments", ":assignmentID", "escalate", use: escalate)
     }
 
-    /// 200 with the lease, or 204 when the queue has nothing for this person now.
+    /// 200 with the lease, or 204 when the queue has nothing for this person now (503 with `Retry-After: 1` when
+    /// others claimed every open item first, look after look).
     @Sendable func next(req: Request) async throws -> Response {
         let actor = try req.actor()
         try Policy.requireCanLabel(actor)
