@@ -317,8 +317,8 @@ extension Store {
                 }
                 inserted += rows.count
             }
-            let differingLines = try await Self.differingDuplicates(
-                of: judgments, labels: labels, itemIDs: itemIDs, people: people, inserted: newJudgments, sql)
+            let differing = try await Self.differingDuplicates(
+                of: judgments, answers: checked, itemIDs: itemIDs, people: people, inserted: newJudgments, sql)
             try await ActivityRollup.add(rollup, sql)
             try await Self.recordExposure(exposure, sql)
             var counters: QueueCounters.Changes = [.judgments: inserted]
@@ -332,38 +332,45 @@ extension Store {
             for final in decided { try await Self.sampleForQA(final, queue: queue, now: now, chance: chance, sql) }
             return ImportReport(
                 received: judgments.count, inserted: inserted, duplicates: judgments.count - inserted,
-                createdAnnotators: created, differing: differingLines.count, differingLines: differingLines)
+                createdAnnotators: created, differing: differing.count, differingLines: differing.lines)
         }
     }
 
     /// The lines of the rows that were not inserted because the person had judged the item already, with labels
-    /// other than the row's: the stored judgment stays, and the report says so.
+    /// (or, on a preference queue, a ranking) other than the row's: the stored judgment stays, and the report says so.
+    /// A line holding several judgments (a Label Studio task's annotations) is named once.
     private static func differingDuplicates(
-        of judgments: [ImportedJudgment], labels: [[String]], itemIDs: [String: Int64], people: [String: UUID],
-        inserted: [any SQLRow], _ sql: any SQLDatabase
-    ) async throws -> [Int] {
+        of judgments: [ImportedJudgment], answers: [(labels: [String], ranking: [String]?)], itemIDs: [String: Int64],
+        people: [String: UUID], inserted: [any SQLRow], _ sql: any SQLDatabase
+    ) async throws -> (count: Int, lines: [Int]) {
         struct Pair: Hashable {
             let item: Int64
             let annotator: UUID
         }
-        let stored = Set(try inserted.map { Pair(item: try $0.int64("item_id"), annotator: try $0.uuid("annotator_id")) })
-        let skipped = judgments.indices.filter { index in
-            !stored.contains(Pair(item: itemIDs[judgments[index].itemExternalID]!, annotator: people[judgments[index].annotatorExternalID]!))
+        struct Answer: Equatable {
+            let labels: Set<String>
+            let ranking: [String]?
         }
-        guard !skipped.isEmpty else { return [] }
-        var before: [Pair: Set<String>] = [:]
-        for chunk in Set(skipped.map { itemIDs[judgments[$0].itemExternalID]! }).sorted().chunks() {
+        func pair(_ index: Int) -> Pair {
+            Pair(item: itemIDs[judgments[index].itemExternalID]!, annotator: people[judgments[index].annotatorExternalID]!)
+        }
+        let stored = Set(try inserted.map { Pair(item: try $0.int64("item_id"), annotator: try $0.uuid("annotator_id")) })
+        let skipped = judgments.indices.filter { !stored.contains(pair($0)) }
+        guard !skipped.isEmpty else { return (0, []) }
+        var before: [Pair: Answer] = [:]
+        for chunk in Set(skipped.map { pair($0).item }).sorted().chunks() {
             for row in try await sql.raw("""
-                SELECT item_id, annotator_id, labels FROM judgments WHERE item_id IN (\(binds: chunk))
+                SELECT item_id, annotator_id, labels, ranking FROM judgments WHERE item_id IN (\(binds: chunk))
                 """).all() {
-                before[Pair(item: try row.int64("item_id"), annotator: try row.uuid("annotator_id"))] =
-                    Set(try Column.strings(from: try row.string("labels")))
+                before[Pair(item: try row.int64("item_id"), annotator: try row.uuid("annotator_id"))] = Answer(
+                    labels: Set(try Column.strings(from: try row.string("labels"))),
+                    ranking: try row.optionalString("ranking").map(Column.strings(from:)))
             }
         }
-        return skipped.filter { index in
-            let pair = Pair(item: itemIDs[judgments[index].itemExternalID]!, annotator: people[judgments[index].annotatorExternalID]!)
-            return before[pair].map { $0 != Set(labels[index]) } ?? false
-        }.map { judgments[$0].line }.sorted()
+        let differing = skipped.filter { index in
+            before[pair(index)].map { $0 != Answer(labels: Set(answers[index].labels), ranking: answers[index].ranking) } ?? false
+        }
+        return (differing.count, Set(differing.map { judgments[$0].line }).sorted())
     }
 
     /// One imported judgment's row, as stored.
