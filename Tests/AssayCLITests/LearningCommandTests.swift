@@ -81,6 +81,11 @@ import Testing
         }
         let trainPath = try sandbox.write("train.csv", Self.csv(renamed(Self.posts(count: 300, seed: 6))))
         let testPath = try sandbox.write("test.csv", Self.csv(renamed(Self.posts(count: 60, seed: 7, startID: 5_000))))
+        // A bad test file stops the command before any model is written.
+        let badTest = try sandbox.write("bad-test.csv", "id,text,label\n1,\"unclosed,spam\n")
+        let refused = try sandbox.assay(["train", trainPath, "--out", "m.bin", "--test", badTest])
+        #expect(refused.status != 0 && refused.stderr.contains("bad-test.csv:2:"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.folder.appendingPathComponent("m.bin").path), "no model written")
         let train = try sandbox.assay(["train", trainPath, "--out", "m.bin", "--test", testPath])
         #expect(train.status == 0, "\(train.stderr)")
         let rows = train.stdout.split(separator: "\n").filter { $0.hasPrefix("hate_speech") || $0.hasPrefix("monetisation") }

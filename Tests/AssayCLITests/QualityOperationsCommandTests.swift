@@ -51,6 +51,23 @@ struct QualityOperationsCommandTests {
                 "guidelines", "publish", v2, "--queue", "ads", "--by", "ann", "--passages", try cli.write("p.json", #"{"fraud": "x"}"#),
             ])
             #expect(badPassages.status != 0 && badPassages.stderr.contains("'fraud' is not a label"), "\(badPassages.stderr)")
+            // Text that is not UTF-8 (Latin-1, UTF-16) is refused by line, not stored with its letters replaced; a key
+            // given twice in a passages file is refused, not read as its first value.
+            let latin1 = cli.folder.appendingPathComponent("latin1.md")
+            try Data("# Ads\n\n## scam\nCaf".utf8 + [0xE9] + Data(" giveaways.\n".utf8)).write(to: latin1)
+            let notUTF8 = try cli.assay(["guidelines", "publish", latin1.path, "--queue", "ads", "--by", "ann", "--recertify"])
+            #expect(notUTF8.status != 0 && notUTF8.stderr.contains("latin1.md:4: text is not valid UTF-8"), "\(notUTF8.stderr)")
+            let utf16 = cli.folder.appendingPathComponent("utf16.md")
+            try Data([0xFF, 0xFE] + Array("# Ads".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: utf16)
+            let wide = try cli.assay(["guidelines", "publish", utf16.path, "--queue", "ads", "--by", "ann"])
+            #expect(wide.status != 0 && wide.stderr.contains("the file is UTF-16"), "\(wide.stderr)")
+            let twice = try cli.assay([
+                "guidelines", "publish", v2, "--queue", "ads", "--by", "ann", "--passages",
+                try cli.write("twice.json", "{\"scam\": \"x\",\n \"scam\": \"y\"}"),
+            ])
+            #expect(twice.status != 0 && twice.stderr.contains("twice.json:2:") && twice.stderr.contains("not valid JSON: the key \"scam\" appears twice"),
+                    "\(twice.stderr)")
+            #expect(try cli.assay(["guidelines", "list", "--queue", "ads"]).stdout.split(separator: "\n").count == 3, "nothing published")
 
             // Two vendors' tools disagree on ad-5 and ad-6: ties open arbitration cases.
             var rows = "item_external_id,annotator_external_id,label,submitted_at\n"

@@ -11,7 +11,17 @@ enum JSONFiles {
     /// - Throws: a ``CommandFailure`` naming the file and what is wrong with it. Not a `ValidationError`: the
     ///   arguments were typed right, and ArgumentParser would print a usage line after the message.
     static func decode<Value: Decodable>(_ type: Value.Type, at path: String, shapedLike what: String) throws -> Value {
-        let data = try contents(of: path)
+        var data = try contents(of: path)
+        // A spreadsheet's or Notepad's byte order mark is no part of the JSON.
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        // Read by Assay's own parser first, as request bodies and JSON Lines are: it refuses a key given twice, where
+        // Foundation's keeps the first without a word (an edited "overlap": 5 below a 3 read as 3).
+        do {
+            _ = try JSONValue(parsing: data)
+        } catch let error as JSONValue.SyntaxError where error.reason.contains("appears twice") {
+            let place = JSONSyntaxError(error, in: data)
+            throw CommandFailure(description: "\(path):\(place.line):\(place.column): not valid JSON: \(place.problem)")
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         decoder.userInfo[.refusesUnknownKeys] = true
@@ -43,6 +53,25 @@ enum JSONFiles {
         } catch {
             throw CommandFailure(description: "\(path): cannot read (\(error.localizedDescription))")
         }
+    }
+
+    /// A text file named on the command line (Markdown, a prompt): UTF-8, a leading byte order mark dropped.
+    ///
+    /// - Throws: a ``CommandFailure`` naming the file, and the line for bytes that are not UTF-8 (a file saved as
+    ///   Latin-1 or UTF-16) or a NUL character: such text would be stored with its letters replaced.
+    static func text(of path: String) throws -> String {
+        var data = try contents(of: path)
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw CommandFailure(description: "\(path): the file is UTF-16 (\"Unicode\" in Notepad or Excel); save it as UTF-8")
+        }
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            if String(bytes: line, encoding: .utf8) == nil {
+                throw CommandFailure(description: "\(path):\(index + 1): \(FormatError.notUTF8)")
+            }
+            if line.contains(0) { throw CommandFailure(description: "\(path):\(index + 1): the line \(NULCharacter.refusal)") }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Prints a value as the API would answer it, keys sorted, one document per call.

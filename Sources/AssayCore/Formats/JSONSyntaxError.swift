@@ -23,6 +23,13 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
         (self.line, self.column, self.problem) = (line, column, problem)
     }
 
+    /// Assay's own parser's error (``JSONValue/SyntaxError``, which also refuses a key given twice), placed by line
+    /// and column in `data`.
+    public init(_ error: JSONValue.SyntaxError, in data: Data) {
+        let position = Self.position(ofByte: error.offset, in: data)
+        (line, column, problem) = (position.line, position.column, error.reason)
+    }
+
     /// The first syntax error in `data`, or nil when `data` is well-formed JSON.
     public init?(in data: Data) {
         let message: String

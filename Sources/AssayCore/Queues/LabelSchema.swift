@@ -91,6 +91,13 @@ public struct LabelSchema: Codable, Sendable, Equatable {
                     field: "schema.labels", line: nil,
                     reason: "label code '\(code)' must be 1 to 100 characters without surrounding spaces")
             }
+            // CSV files (judgments, gold, predictions, exports) join several labels with "|": a code holding one
+            // would come back from its own export as two labels.
+            guard !code.contains("|") else {
+                throw AssayError.invalidInput(
+                    field: "schema.labels", line: nil,
+                    reason: "label code '\(code)' holds '|', which CSV files use between labels; choose another character")
+            }
             guard seen.insert(code).inserted else {
                 throw AssayError.invalidInput(field: "schema.labels", line: nil, reason: "label code '\(code)' appears twice")
             }

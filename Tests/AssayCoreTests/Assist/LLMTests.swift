@@ -242,6 +242,11 @@ struct PromptTemplateTests {
         #expect(decoded == PromptTemplate(name: "t", version: "2", system: "", user: "{{item.text}}"))
         let again = try JSONDecoder().decode(PromptTemplate.self, from: JSONEncoder().encode(PromptTemplate.standard))
         #expect(again == .standard)
+        // From a file or a request (which refuse keys they do not know), a misspelt key is refused, not left out.
+        let strict = JSONDecoder()
+        strict.userInfo[.refusesUnknownKeys] = true
+        let typo = Data(#"{"name": "t", "version": "2", "sytem": "Be strict.", "user": "{{item.text}}"}"#.utf8)
+        #expect(throws: (any Error).self) { try strict.decode(PromptTemplate.self, from: typo) }
     }
 
     @Test("the ChatMessage example")

@@ -83,4 +83,13 @@ struct LabelSchemaTests {
             try QueueDraft(name: UUID().uuidString, schema: schema).makeQueue(id: UUID(), now: Date())
         }
     }
+
+    @Test("a label code may not hold '|', which CSV files put between labels")
+    func pipeInCode() {
+        let schema = LabelSchema.singleChoice([LabelOption(code: "a|b"), LabelOption(code: "b")])
+        #expect(throws: AssayError.invalidInput(
+            field: "schema.labels", line: nil,
+            reason: "label code 'a|b' holds '|', which CSV files use between labels; choose another character")
+        ) { try schema.validated() }
+    }
 }

@@ -102,6 +102,19 @@ struct Train: AsyncParsableCommand {
             throw CommandFailure(description: error.description)
         }
         let columns = TextExample.Columns(text: textColumn, label: labelColumn)
+        // The test file is read first: a bad one stops the command before a model is trained or written (an
+        // existing file at --out was replaced, then the command failed).
+        var testTexts: [String] = [], testLabels: [String] = []
+        if let test {
+            try await CommandFailure.reporting(file: test) {
+                try TextExampleFiles.forEachBatch(of: test, format: format, columns: columns) { batch in
+                    for example in batch {
+                        testTexts.append(example.text)
+                        testLabels.append(example.label ?? "")
+                    }
+                }
+            }
+        }
         let start = ContinuousClock.now
         try await CommandFailure.reporting(file: data) {
             try TextExampleFiles.forEachBatch(of: data, format: format, columns: columns) { batch in
@@ -118,24 +131,12 @@ struct Train: AsyncParsableCommand {
             throw CommandFailure(description: "\(data): \(error.description)")
         }
         let seconds = (ContinuousClock.now - start).seconds
+        var evaluation: Evaluation?
+        if test != nil { evaluation = try classifier.evaluate(texts: testTexts, labels: testLabels) }
         let bytes = classifier.encoded()
         let output = try OutputFile(path: out)
         output.write(Data(bytes))
         try output.finish()
-
-        var evaluation: Evaluation?
-        if let test {
-            var texts: [String] = [], labels: [String] = []
-            try await CommandFailure.reporting(file: test) {
-                try TextExampleFiles.forEachBatch(of: test, format: format, columns: columns) { batch in
-                    for example in batch {
-                        texts.append(example.text)
-                        labels.append(example.label ?? "")
-                    }
-                }
-            }
-            evaluation = try classifier.evaluate(texts: texts, labels: labels)
-        }
         let summary = TrainSummary(
             classifier: classifier, seconds: seconds, model: out, modelBytes: bytes.count, evaluation: evaluation)
         if json { try QualityFiles.printJSON(summary) } else { print(summary.text) }

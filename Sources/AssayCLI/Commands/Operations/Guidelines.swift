@@ -36,10 +36,10 @@ struct Guidelines: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let markdown = try JSONFiles.contents(of: file)
+            let markdown = try JSONFiles.text(of: file)
             let passages = try passages.map { try JSONFiles.decode([String: String].self, at: $0, shapedLike: "passages by label code") }
             let draft = GuidelineDraft(
-                markdown: String(decoding: markdown, as: UTF8.self), passages: passages, effectiveAt: effective, recertify: recertify)
+                markdown: markdown, passages: passages, effectiveAt: effective, recertify: recertify)
             try await CommandFailure.reporting(file: file) {
                 let published = try await database.withStore { store in
                     let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageQuality)

@@ -135,8 +135,10 @@ public struct PromptTemplate: Codable, Sendable, Equatable {
         return messages
     }
 
-    /// Decodes a template; a missing `system` is empty.
+    /// Decodes a template; a missing `system` is empty. A key it does not know is refused when the decoder says so:
+    /// a misspelt `sytem` ran every call without the system prompt, each one paid for.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(besides: CodingKeys.self, calling: "field")
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             name: try container.decode(String.self, forKey: .name),
@@ -145,7 +147,7 @@ public struct PromptTemplate: Codable, Sendable, Equatable {
             user: try container.decode(String.self, forKey: .user))
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, version, system, user
     }
 }
