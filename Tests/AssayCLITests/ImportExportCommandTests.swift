@@ -254,6 +254,13 @@ struct ImportExportCommandTests {
             #expect(noWorkspace.status == 1 && noWorkspace.stderr.contains("no workspace at \(stray): the file does not exist"),
                     "\(noWorkspace.stderr)")
             #expect(!FileManager.default.fileExists(atPath: stray))
+            // Nor is an empty file (made by `touch`) turned into a workspace.
+            let touched = cli.folder.appendingPathComponent("touched.sqlite").path
+            FileManager.default.createFile(atPath: touched, contents: Data())
+            let emptyFile = try ServerProcess.run(["queues", "--db", touched], environment: ["ASSAY_DATABASE_URL": ""])
+            #expect(emptyFile.status == 1 && emptyFile.stderr.contains("no workspace at \(touched): the file is empty"),
+                    "\(emptyFile.stderr)")
+            #expect((try FileManager.default.attributesOfItem(atPath: touched)[.size] as? NSNumber)?.intValue == 0)
             // ASSAY_DB names the default file.
             let created = try cli.write("ok.json", #"{"name": "envq", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
             let viaEnvironment = cli.folder.appendingPathComponent("from-env.sqlite").path

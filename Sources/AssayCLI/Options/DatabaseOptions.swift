@@ -25,9 +25,16 @@ struct DatabaseOptions: ParsableArguments {
         var logger = Logger(label: "assay.cli")
         logger.logLevel = .warning
         let location = try location()
-        if !creating, case .sqlite(let file) = location, !FileManager.default.fileExists(atPath: file) {
-            throw CommandFailure(description: "no workspace at \(file): the file does not exist (the demo's is assay-demo.sqlite: "
-                + "pass --db assay-demo.sqlite, or export ASSAY_DB=assay-demo.sqlite; `assay serve` or `assay queues create` starts a new one)")
+        if !creating, case .sqlite(let file) = location {
+            let hint = "(the demo's is assay-demo.sqlite: pass --db assay-demo.sqlite, or export ASSAY_DB=assay-demo.sqlite; "
+                + "`assay serve` or `assay queues create` starts a new one)"
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw CommandFailure(description: "no workspace at \(file): the file does not exist \(hint)")
+            }
+            // An empty file (made by `touch`, or a copy that failed) is no workspace either: opening it would make one.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.intValue == 0 {
+                throw CommandFailure(description: "no workspace at \(file): the file is empty \(hint)")
+            }
         }
         let database = try await AssayDatabase.open(location, logger: logger)
         do {

@@ -21,6 +21,8 @@ enum JSONFiles {
         } catch let error as JSONValue.SyntaxError where error.reason.contains("appears twice") {
             let place = JSONSyntaxError(error, in: data)
             throw CommandFailure(description: "\(path):\(place.line):\(place.column): not valid JSON: \(place.problem)")
+        } catch {
+            // Any other syntax error is left to the decoder below, whose report says where it is.
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = Timestamp.decodingStrategy
