@@ -377,14 +377,30 @@ extension Store {
     ///
     /// An item drawn to audit auto-accept is labelled blind: people shown the model's answer would lean towards it,
     /// and the audit would overstate the precision it exists to measure.
-    static func withSuggestion(_ lease: Lease?, in queue: Queue, _ sql: any SQLDatabase) async throws -> Lease? {
+    ///
+    /// A gold item is never routed, so its suggestion would be shown whatever it says. But an ordinary item whose
+    /// prediction is sure enough to auto-accept (or goes to an expert) never reaches a person, and one drawn to audit
+    /// reaches them blind: shown such a suggestion, an item was gold far more often than not (a security audit told
+    /// gold apart this way). So a gold item shows its suggestion only where an ordinary one would: on the route the
+    /// prediction would take, drawn once per item.
+    static func withSuggestion(_ lease: Lease?, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
         guard var lease, queue.assist.showPredictions, let reference = queue.assist.predictor else { return lease }
         guard let row = try await sql.raw("""
-            SELECT p.id, p.labels, p.confidence FROM predictions p JOIN predictors r ON r.id = p.predictor_id
+            SELECT p.id, p.labels, p.confidence, i.gold_state, i.content FROM predictions p
+            JOIN predictors r ON r.id = p.predictor_id JOIN items i ON i.id = p.item_id
             WHERE p.item_id = \(bind: lease.item.id) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
               AND (p.route IS NULL OR p.route <> \(bind: ModelRoute.audit.rawValue))
             """).first()
         else { return lease }
+        if try row.optionalString("gold_state") != nil {
+            var rng = SplitMix64(seed: UInt64(bitPattern: lease.item.id) ^ 0x601D_5EED)
+            let peopleAccuracy = queue.assist.reviewRouting == nil ? 1 : try await recentGoldAccuracy(of: queue, now: now, sql)
+            let route = try routeOf(
+                labels: try Column.strings(from: try row.string("labels")),
+                confidence: try row.decode(column: "confidence", as: Double.self), content: try row.string("content"),
+                queue: queue, peopleAccuracy: peopleAccuracy, rng: &rng)
+            if [.autoAccepted, .audit, .expert].contains(route) { return lease }
+        }
         let predictionID = try row.int64("id")
         try await sql.raw("""
             UPDATE assignments SET suggestion_id = \(bind: predictionID) WHERE id = \(bind: lease.assignment.id)

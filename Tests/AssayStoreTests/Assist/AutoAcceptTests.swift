@@ -355,4 +355,47 @@ struct AutoAcceptTests {
             #expect(others.count > 50 && others.values.allSatisfy { $0 }, "the rest show one")
         }
     }
+
+    /// Gold is never routed; shown its suggestion whatever it said, a gold item stood out by a confidence no ordinary
+    /// item reaching a person had (those are auto-accepted). It shows one only where an ordinary item would.
+    @Test("a gold item shows its suggestion only where an ordinary item with that prediction would reach people",
+          arguments: TestBackend.allCases)
+    func goldSuggestionsLookOrdinary(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, now: now)
+            _ = try await Fixtures.items(store, into: queue, count: 2, prefix: "gold", now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            for item in try await store.items(in: queue.id, after: nil, limit: 10) {
+                _ = try await store.setGold(labels: ["spam"], rationale: nil, onItem: item.id, by: analyst, now: now)
+            }
+            // gold-0001 predicted sure enough to auto-accept; gold-0002 not.
+            _ = try await store.importPredictions([
+                PredictionDraft(itemExternalID: "gold-0001", labels: ["spam"], confidence: 0.99, line: 2),
+                PredictionDraft(itemExternalID: "gold-0002", labels: ["spam"], confidence: 0.55, line: 3),
+            ], from: Self.model, into: queue, now: now, auditSeed: 1)
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(
+                    predictor: Self.model, showPredictions: true, autoAccept: AutoAccept(threshold: 0.9, auditRate: 0)),
+                by: analyst, now: now, auditSeed: 1)
+            var quality = queue.quality
+            quality.goldRate = 0.5
+            queue = try await store.updateQuality(of: queue, to: quality, by: analyst, now: now)
+            _ = try await Fixtures.items(store, into: queue, count: 40, now: now)
+
+            var shown: [String: Suggestion?] = [:]
+            for (person, _) in try await Fixtures.annotators(store, count: 12, now: now) {
+                while let lease = try await store.leaseNextItem(in: queue, for: person, now: now) {
+                    if lease.item.externalID.hasPrefix("gold") { shown[lease.item.externalID] = .some(lease.suggestion) }
+                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: person, now: now)
+                    if shown.count == 2 { break }
+                }
+                if shown.count == 2 { break }
+            }
+            try #require(shown.count == 2, "both gold items served: \(shown.keys)")
+            #expect(shown["gold-0001"] == .some(nil), "an ordinary item this sure never reaches a person")
+            #expect(shown["gold-0002"]??.confidence == 0.55)
+        }
+    }
 }
