@@ -129,6 +129,11 @@ extension CSVParser {
         guard let index = header.firstIndex(of: name) else {
             throw FormatError.missingColumn(name, available: header).asAssayError
         }
+        // Two columns of one name: which one holds the answers is anyone's guess (the imports refuse it too).
+        guard header.lastIndex(of: name) == index else {
+            throw AssayError.invalidInput(
+                field: name, line: 1, reason: "the CSV header names this column twice; each column needs a name of its own")
+        }
         return index
     }
 }

@@ -94,6 +94,12 @@ struct JudgmentCSVReaderTests {
         #expect(same(judgments, expected))
     }
 
+    @Test func aColumnNamedTwiceIsRefused() throws {
+        #expect(throws: AssayError.invalidInput(
+            field: "label", line: 1, reason: "the CSV header names this column twice; each column needs a name of its own")
+        ) { try read("item,worker,label,label\nq1,ann,yes,no\n") }
+    }
+
     @Test func readsOtherDelimiters() throws {
         let judgments = try read("item\tworker\tlabel\ni1\tw1\ta,b\n", delimiter: UInt8(ascii: "\t"))
         #expect(judgments.labelCoding.values == ["a,b"])
