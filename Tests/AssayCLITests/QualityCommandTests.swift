@@ -386,7 +386,7 @@ struct QualityCommandTests {
         let weightsRun = try scratch.assay(["aggregate", good, "--method", "wmv", "--weights", "weights.csv"])
         #expect(weightsRun.status != 0)
         #expect(
-            weightsRun.stderr.contains("weights.csv: weight of worker 'w1' must be a number ≥ 0, not 'heavy'"),
+            weightsRun.stderr.contains("weights.csv:2: weight: the weight of worker 'w1' must be a number ≥ 0, not 'heavy'"),
             "\(weightsRun.stderr)")
 
         let weightsForDS = try scratch.assay(["aggregate", good, "--method", "ds", "--weights", "weights.csv"])
@@ -522,7 +522,7 @@ struct QualityCommandTests {
         try scratch.write("twice.csv", "item,label\ni1,cat\ni2,dog\ni1,dog\n")
         let twice = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "twice.csv"])
         #expect(twice.status != 0)
-        #expect(twice.stderr.contains("twice.csv:4: item: item 'i1' already has a row on line 2"), "\(twice.stderr)")
+        #expect(twice.stderr.contains("twice.csv:4: item: 'i1' already has a row on line 2"), "\(twice.stderr)")
 
         let absent = try scratch.assay(["metrics", "--truth", "t.csv", "--pred", "absent.csv"])
         #expect(absent.status != 0)

@@ -75,9 +75,10 @@ public struct ItemLabelCSVReader {
                 throw AssayError.invalidInput(field: name, line: record.line, reason: "is empty")
             }
             if let first = lines.updateValue(record.line, forKey: item) {
+                // Named as the file names it: a weights file's rows are workers, not items.
                 throw AssayError.invalidInput(
                     field: itemColumn, line: record.line,
-                    reason: "item '\(item)' already has a row on line \(first); keep one of the two")
+                    reason: "'\(item)' already has a row on line \(first); keep one of the two")
             }
             table.labels[item] = label
             table.items.append(item)

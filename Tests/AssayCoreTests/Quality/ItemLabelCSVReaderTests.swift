@@ -63,7 +63,7 @@ struct ItemLabelCSVReaderTests {
     @Test func aRepeatedItemNamesBothLinesEvenWithTheSameLabel() {
         #expect(
             throws: AssayError.invalidInput(
-                field: "item", line: 4, reason: "item 'a' already has a row on line 2; keep one of the two")
+                field: "item", line: 4, reason: "'a' already has a row on line 2; keep one of the two")
         ) {
             try read("item,label\na,x\nb,y\na,x\n")
         }
@@ -72,7 +72,7 @@ struct ItemLabelCSVReaderTests {
     @Test func errorsNameTheSameLineWhereverTheInputIsCut() {
         let text = "task,answer\nq1,yes\nq2,no\n\nq1,no\n"
         let expected = AssayError.invalidInput(
-            field: "task", line: 5, reason: "item 'q1' already has a row on line 2; keep one of the two")
+            field: "task", line: 5, reason: "'q1' already has a row on line 2; keep one of the two")
         for cut in 0...text.utf8.count {
             #expect(throws: expected, "cut at byte \(cut)") {
                 try read(text, cuts: [cut], itemColumn: "task", labelColumn: "answer")

@@ -158,8 +158,9 @@ struct Aggregate: AsyncParsableCommand {
             var given: [String: Double] = [:]
             for (worker, text) in table.labels {
                 guard let weight = Double(text), weight.isFinite, weight >= 0 else {
+                    let line = table.lines[worker].map { ":\($0)" } ?? ""
                     throw CommandFailure(
-                        description: "\(weights): weight of worker '\(worker)' must be a number ≥ 0, not '\(text)'")
+                        description: "\(weights)\(line): weight: the weight of worker '\(worker)' must be a number ≥ 0, not '\(text)'")
                 }
                 given[worker] = weight
             }
