@@ -305,9 +305,28 @@ struct ImportExportCommandTests {
         let first = try ServerProcess.serve(sqlitePath: database)
         defer { first.stop() }
         let port = try #require(URLComponents(string: first.baseURL)?.port)
-        let second = try ServerProcess.run(["serve", "--port", "\(port)", "--db", database])
+        let other = folder.folder.appendingPathComponent("other.sqlite").path
+        let second = try ServerProcess.run(["serve", "--port", "\(port)", "--db", other])
         #expect(second.status == 1, "\(second.stderr)")
         #expect(second.stderr.contains("Error: cannot listen on 127.0.0.1:\(port): the port is in use"), "\(second.stderr)")
+    }
+
+    @Test("a second server on one SQLite file is refused, naming the first; once it stops, the file can be served again")
+    func oneServerPerFile() async throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let database = folder.folder.appendingPathComponent("one.sqlite").path
+        let first = try ServerProcess.serve(sqlitePath: database)
+        let second = try ServerProcess.run(["serve", "--port", "0", "--db", database])
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("another assay server (process ") && second.stderr.contains("is serving \(database)"),
+                "\(second.stderr)")
+        // Commands beside it still work.
+        #expect(try ServerProcess.run(["queues", "--db", database], environment: ["ASSAY_DATABASE_URL": ""]).status == 0)
+        first.stop()
+        let again = try ServerProcess.serve(sqlitePath: database)
+        again.stop()
+        #expect(!FileManager.default.fileExists(atPath: database + ".serve-lock"), "the lock file goes with a clean stop")
     }
 
     @Test("assay --help lists every command")

@@ -39,6 +39,8 @@ enum ServerRunner {
     static func run(settings: Settings, prepare: (Application) async throws -> Void) async throws {
         var environment = Environment(name: "production", arguments: ["assay"])
         try LoggingSystem.bootstrap(from: &environment)
+        let lock = try ServeLock.acquire(for: settings.database)
+        defer { lock?.release() }
         let app = try await Application.make(environment)
         do {
             try await configure(app, settings: settings)
