@@ -247,6 +247,10 @@ struct ImportExportCommandTests {
             #expect(wrongKind.status == 1 && wrongKind.stderr.contains("mistyped.json: not a queue definition: overlap: must be a whole number"),
                     "\(wrongKind.stderr)")
             #expect(try await cli.store { try await $0.queues().isEmpty }, "nothing was created")
+            let fraction = try cli.write("fraction.json", #"{"name": "reviews", "overlap": 2.5, "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
+            let unfit = try cli.assay(["queues", "create", fraction])
+            #expect(unfit.status == 1 && unfit.stderr.contains("fraction.json: not a queue definition: overlap: must be a whole number that fits, got 2.5"),
+                    "the field is named: \(unfit.stderr)")
 
             // A SQLite file that does not exist is not made, empty, by a command that only reads.
             let stray = cli.folder.appendingPathComponent("typo.sqlite").path

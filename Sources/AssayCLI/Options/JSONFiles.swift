@@ -16,8 +16,9 @@ enum JSONFiles {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         // Read by Assay's own parser first, as request bodies and JSON Lines are: it refuses a key given twice, where
         // Foundation's keeps the first without a word (an edited "overlap": 5 below a 3 read as 3).
+        var document: JSONValue?
         do {
-            _ = try JSONValue(parsing: data)
+            document = try JSONValue(parsing: data)
         } catch let error as JSONValue.SyntaxError where error.reason.contains("appears twice") {
             let place = JSONSyntaxError(error, in: data)
             throw CommandFailure(description: "\(path):\(place.line):\(place.column): not valid JSON: \(place.problem)")
@@ -32,6 +33,12 @@ enum JSONFiles {
         } catch let error as AssayError {
             throw CommandFailure(description: error.located(in: path))
         } catch let error as DecodingError {
+            // A fraction or a number past 2⁶³ where a whole number goes: Foundation names no field; find it.
+            if UnfitNumber.isUnfit(error), let document,
+                let (place, value) = UnfitNumber.locate(in: document, for: Value.self, decoder: decoder)
+            {
+                throw CommandFailure(description: "\(path): not \(what): \(UnfitNumber.reason(at: place, value: value))")
+            }
             if let syntax = JSONSyntaxError(in: data) {
                 throw CommandFailure(description: "\(path):\(syntax.line):\(syntax.column): not valid JSON: \(syntax.problem)")
             }

@@ -41,46 +41,15 @@ extension Request {
         if let closed = Body.self as? any ClosedBody.Type { try closed.refuseUnknownFields(in: data) }
         do {
             return try decoder.decode(Body.self, from: data)
-        } catch let error as DecodingError where Self.isUnfitNumber(error) {
+        } catch let error as DecodingError where UnfitNumber.isUnfit(error) {
             // Foundation names no field for a number its type cannot take (1.5 or 1e20 where a whole number is
             // expected): find it by trying the document with each such number made 0. Only in a body of the usual
             // size: each try decodes it again, and a 2 MB body of fractions would hold the event loop for seconds.
             guard data.count <= 64 * 1024, let document,
-                let (path, value) = Self.unfitNumber(in: document, for: Body.self, decoder: decoder)
+                let (path, value) = UnfitNumber.locate(in: document, for: Body.self, decoder: decoder)
             else { throw error }
-            let shown = value.rounded() == value ? String(format: "%.0f", value) : "\(value)"
-            throw Abort(.badRequest, reason: "\(JSONValue.describe(path)): must be a whole number that fits, got \(shown)")
+            throw Abort(.badRequest, reason: UnfitNumber.reason(at: path, value: value))
         }
-    }
-
-    /// Whether the decoder refused a number its field's type cannot hold, which it reports with no field.
-    private static func isUnfitNumber(_ error: DecodingError) -> Bool {
-        guard case .dataCorrupted(let context) = error else { return false }
-        return context.codingPath.isEmpty && context.debugDescription == "The given data was not valid JSON."
-    }
-
-    /// The path and value of the number `Body` could not take: the first, of the fractions and of the numbers past
-    /// 2⁶³, whose replacement by 0 lets the document decode (or fail otherwise). At most 20 are tried.
-    private static func unfitNumber<Body: Decodable>(in document: JSONValue, for type: Body.Type, decoder: JSONDecoder)
-        -> ([JSONValue.PathStep], Double)?
-    {
-        var candidates: [([JSONValue.PathStep], Double)] = []
-        document.numbers { path, value in
-            if value.rounded() != value || abs(value) >= 9.2e18 { candidates.append((path, value)) }
-        }
-        for (path, value) in candidates.prefix(20) {
-            var bytes: [UInt8] = []
-            document.replacing(at: path, with: .number(0)).write(to: &bytes)
-            do {
-                _ = try decoder.decode(Body.self, from: Data(bytes))
-                return (path, value)
-            } catch let error as DecodingError where isUnfitNumber(error) {
-                continue
-            } catch {
-                return (path, value)
-            }
-        }
-        return nil
     }
 
     /// The body, read as JSON, of a request whose body may be left out: nil when there is none.
