@@ -209,17 +209,26 @@ extension Store {
         }
         let pivot = chance.integer(in: ends[0]...ends[1])
         var found: Int64?
-        for range: SQLQueryString in ["i.id >= \(bind: pivot)", "i.id < \(bind: pivot)"] where found == nil {
-            found = try await sql.raw("""
-                SELECT i.id FROM items i
-                WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' AND \(range)
-                  \(SQLList(filters, separator: SQLRaw(" ")))
-                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
-                  AND i.id NOT IN (SELECT e.item_id FROM exam_attempts t JOIN exam_answers e ON e.attempt_id = t.id
-                                   WHERE t.person_id = \(bind: person.id))
-                  AND i.id NOT IN (SELECT c.item_id FROM calibration_answers c WHERE c.person_id = \(bind: person.id))
-                ORDER BY i.id LIMIT 1
-                """).first()?.int64("id")
+        // Gold whose prediction would auto-accept an ordinary item is passed over (``goldRoute(of:labels:confidence:in:)``),
+        // a few at most: past them, the person gets ordinary work this time.
+        var passedOver: [Int64] = []
+        while found == nil, passedOver.count <= 20 {
+            let skipped: SQLQueryString = passedOver.isEmpty ? "" : "AND i.id NOT IN (\(binds: passedOver))"
+            var candidate: Int64?
+            for range: SQLQueryString in ["i.id >= \(bind: pivot)", "i.id < \(bind: pivot)"] where candidate == nil {
+                candidate = try await sql.raw("""
+                    SELECT i.id FROM items i
+                    WHERE i.queue_id = \(bind: queue.id) AND i.gold_state = 'active' AND \(range) \(skipped)
+                      \(SQLList(filters, separator: SQLRaw(" ")))
+                      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.annotator_id = \(bind: person.id))
+                      AND i.id NOT IN (SELECT e.item_id FROM exam_attempts t JOIN exam_answers e ON e.attempt_id = t.id
+                                       WHERE t.person_id = \(bind: person.id))
+                      AND i.id NOT IN (SELECT c.item_id FROM calibration_answers c WHERE c.person_id = \(bind: person.id))
+                    ORDER BY i.id LIMIT 1
+                    """).first()?.int64("id")
+            }
+            guard let candidate else { break }
+            if try await isServableGold(candidate, in: queue, sql) { found = candidate } else { passedOver.append(candidate) }
         }
         guard let itemID = found else { return nil }
         guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {

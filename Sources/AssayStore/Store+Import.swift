@@ -347,7 +347,7 @@ extension Store {
             let item: Int64
             let annotator: UUID
         }
-        struct Answer: Equatable {
+        struct Answer {
             let labels: Set<String>
             let ranking: [String]?
         }
@@ -367,8 +367,11 @@ extension Store {
                     ranking: try row.optionalString("ranking").map(Column.strings(from:)))
             }
         }
+        // A row without a ranking (a vendor's label file) differs only by its labels from a stored judgment with one.
         let differing = skipped.filter { index in
-            before[pair(index)].map { $0 != Answer(labels: Set(answers[index].labels), ranking: answers[index].ranking) } ?? false
+            guard let stored = before[pair(index)] else { return false }
+            return stored.labels != Set(answers[index].labels)
+                || (answers[index].ranking != nil && stored.ranking != answers[index].ranking)
         }
         return (differing.count, Set(differing.map { judgments[$0].line }).sorted())
     }

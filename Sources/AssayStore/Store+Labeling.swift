@@ -45,7 +45,7 @@ extension Store {
     public func leaseNextItem(in queue: Queue, for person: Person, now: Date) async throws -> Lease? {
         try await transaction { sql in
             try await self.requireMayTakeWork(person, in: queue, now: now, sql)
-            return try await Self.withSuggestion(try await self.takeLease(in: queue, for: person, now: now, sql), in: queue, now: now, sql)
+            return try await self.withSuggestion(try await self.takeLease(in: queue, for: person, now: now, sql), in: queue, sql)
         }
     }
 

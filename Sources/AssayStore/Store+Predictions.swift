@@ -376,38 +376,58 @@ extension Store {
     /// rubber-stamping is measured on what the annotator saw.
     ///
     /// An item drawn to audit auto-accept is labelled blind: people shown the model's answer would lean towards it,
-    /// and the audit would overstate the precision it exists to measure.
-    ///
-    /// A gold item is never routed, so its suggestion would be shown whatever it says. But an ordinary item whose
-    /// prediction is sure enough to auto-accept (or goes to an expert) never reaches a person, and one drawn to audit
-    /// reaches them blind: shown such a suggestion, an item was gold far more often than not (a security audit told
-    /// gold apart this way). So a gold item shows its suggestion only where an ordinary one would: on the route the
-    /// prediction would take, drawn once per item.
-    static func withSuggestion(_ lease: Lease?, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Lease? {
+    /// and the audit would overstate the precision it exists to measure. A gold item takes the route its prediction
+    /// would give an ordinary item (``goldRoute(of:in:_:)``): blind when drawn to audit.
+    func withSuggestion(_ lease: Lease?, in queue: Queue, _ sql: any SQLDatabase) async throws -> Lease? {
         guard var lease, queue.assist.showPredictions, let reference = queue.assist.predictor else { return lease }
         guard let row = try await sql.raw("""
-            SELECT p.id, p.labels, p.confidence, i.gold_state, i.content FROM predictions p
+            SELECT p.id, p.labels, p.confidence, i.gold_state FROM predictions p
             JOIN predictors r ON r.id = p.predictor_id JOIN items i ON i.id = p.item_id
             WHERE p.item_id = \(bind: lease.item.id) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
               AND (p.route IS NULL OR p.route <> \(bind: ModelRoute.audit.rawValue))
             """).first()
         else { return lease }
-        if try row.optionalString("gold_state") != nil {
-            var rng = SplitMix64(seed: UInt64(bitPattern: lease.item.id) ^ 0x601D_5EED)
-            let peopleAccuracy = queue.assist.reviewRouting == nil ? 1 : try await recentGoldAccuracy(of: queue, now: now, sql)
-            let route = try routeOf(
-                labels: try Column.strings(from: try row.string("labels")),
-                confidence: try row.decode(column: "confidence", as: Double.self), content: try row.string("content"),
-                queue: queue, peopleAccuracy: peopleAccuracy, rng: &rng)
-            if [.autoAccepted, .audit, .expert].contains(route) { return lease }
+        let labels = try Column.strings(from: try row.string("labels"))
+        let confidence = try row.decode(column: "confidence", as: Double.self)
+        if try row.optionalString("gold_state") != nil,
+            goldRoute(of: lease.item.id, labels: labels, confidence: confidence, in: queue) != .human
+        {
+            return lease
         }
         let predictionID = try row.int64("id")
         try await sql.raw("""
             UPDATE assignments SET suggestion_id = \(bind: predictionID) WHERE id = \(bind: lease.assignment.id)
             """).run()
-        lease.suggestion = Suggestion(
-            labels: try Column.strings(from: try row.string("labels")),
-            confidence: try row.decode(column: "confidence", as: Double.self), predictor: reference)
+        lease.suggestion = Suggestion(labels: labels, confidence: confidence, predictor: reference)
         return lease
+    }
+
+    /// Where a gold item's prediction would send an ordinary item under the queue's auto-accept rule, the audit drawn
+    /// once per item: `.human` when the queue does not auto-accept.
+    ///
+    /// Gold is never routed, yet it must look like the work people get. An ordinary item sure enough to auto-accept
+    /// never reaches a person, and one drawn to audit reaches them blind: shown a suggestion that sure, a person was
+    /// looking at gold far more often than not (a security audit told gold apart so). So a gold item whose route
+    /// would be auto-accept is not served while suggestions are shown (``leaseGold(in:for:now:_:)``), and one whose
+    /// route would be audit is served blind: the gold people see has the suggestions, and the absences, of the rest.
+    func goldRoute(of itemID: Int64, labels: [String], confidence: Double, in queue: Queue) -> ModelRoute {
+        guard queue.assist.showPredictions, let rule = queue.assist.autoAccept else { return .human }
+        // The draw of its own per item (QA's draws take an item's judgment positions, from 0).
+        return rule.route(labels: labels, confidence: confidence, auditDraw: chance.uniform(fixedBy: itemID, 1 << 30))
+    }
+
+    /// Whether a gold item may be served: not when its prediction would auto-accept an ordinary item.
+    func isServableGold(_ itemID: Int64, in queue: Queue, _ sql: any SQLDatabase) async throws -> Bool {
+        guard queue.assist.showPredictions, queue.assist.autoAccept != nil, let reference = queue.assist.predictor else {
+            return true
+        }
+        guard let row = try await sql.raw("""
+            SELECT p.labels, p.confidence FROM predictions p JOIN predictors r ON r.id = p.predictor_id
+            WHERE p.item_id = \(bind: itemID) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
+            """).first()
+        else { return true }
+        return goldRoute(
+            of: itemID, labels: try Column.strings(from: try row.string("labels")),
+            confidence: try row.decode(column: "confidence", as: Double.self), in: queue) != .autoAccepted
     }
 }

@@ -74,6 +74,12 @@ struct DemoWorkspaceTests {
         let again = try ServerProcess.run(["demo", "--items", "500", "--no-serve", "--db", file], environment: environment)
         #expect(again.status == 0 && again.stdout.contains("Reusing the demo workspace"), "\(again.stdout)")
         #expect(again.stdout.contains("--items and --seed shape a new workspace; this one exists, so they change nothing"), "\(again.stdout)")
+        // While a server has the file, the demo neither rebuilds it under the server's feet nor hands out tokens.
+        let server = try ServerProcess.serve(sqlitePath: file)
+        let rebuilt = try ServerProcess.run(["demo", "--no-serve", "--rebuild", "--db", file], environment: environment)
+        server.stop()
+        #expect(rebuilt.status != 0 && rebuilt.stderr.contains("another assay server (process "), "\(rebuilt.stderr)")
+        #expect(!rebuilt.stdout.contains("admin: ") && FileManager.default.fileExists(atPath: file), "\(rebuilt.stdout)")
         let quiet = try ServerProcess.run(["demo", "--no-serve", "--db", file], environment: environment)
         #expect(quiet.status == 0 && !quiet.stdout.contains("change nothing"), "\(quiet.stdout)")
         // Without a server, it says how to start one before offering a URL.

@@ -45,6 +45,9 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let location = try DatabaseLocation(path: path, environment: ProcessInfo.processInfo.environment)
+        // First of all, so that a demo already serving the file is neither rebuilt under its feet nor handed tokens.
+        let lock = try ServeLock.acquire(for: location)
+        defer { lock?.release() }
         if rebuild {
             // Emptying a PostgreSQL database is the owner's call (it may hold more than Assay's tables).
             guard case .sqlite(let file) = location else {
@@ -66,7 +69,7 @@ struct Demo: AsyncParsableCommand {
             return
         }
         Console.say("Try:  \(example)\n")
-        try await ServerRunner.run(settings: Settings(database: location, hostname: hostname, port: port)) { _ in }
+        try await ServerRunner.run(settings: Settings(database: location, hostname: hostname, port: port), holding: lock) { _ in }
     }
 
     /// The seed a new workspace is built from.

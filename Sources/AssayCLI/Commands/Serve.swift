@@ -36,11 +36,13 @@ struct Serve: AsyncParsableCommand {
 /// Starts the app on the settings, runs `prepare` once it is configured, prints the URL, and serves until
 /// Ctrl-C or SIGTERM.
 enum ServerRunner {
-    static func run(settings: Settings, prepare: (Application) async throws -> Void) async throws {
+    /// Serves until interrupted. `lock`: the workspace's lock when the caller took it already (the demo, before it
+    /// builds); otherwise it is taken here.
+    static func run(settings: Settings, holding lock: ServeLock? = nil, prepare: (Application) async throws -> Void) async throws {
         var environment = Environment(name: "production", arguments: ["assay"])
         try LoggingSystem.bootstrap(from: &environment)
-        let lock = try ServeLock.acquire(for: settings.database)
-        defer { lock?.release() }
+        let ownLock = lock == nil ? try ServeLock.acquire(for: settings.database) : nil
+        defer { ownLock?.release() }
         let app = try await Application.make(environment)
         do {
             try await configure(app, settings: settings)

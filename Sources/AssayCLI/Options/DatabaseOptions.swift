@@ -32,7 +32,8 @@ struct DatabaseOptions: ParsableArguments {
                 throw CommandFailure(description: "no workspace at \(file): the file does not exist \(hint)")
             }
             // An empty file (made by `touch`, or a copy that failed) is no workspace either: opening it would make one.
-            if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber, size.intValue == 0 {
+            let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+            if let size = (try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? NSNumber, size.intValue == 0 {
                 throw CommandFailure(description: "no workspace at \(file): the file is empty \(hint)")
             }
         }

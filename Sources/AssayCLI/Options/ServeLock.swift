@@ -48,9 +48,9 @@ final class ServeLock {
         return ServeLock(descriptor: descriptor, path: path)
     }
 
-    /// Removes the lock file and lets the lock go (the process's end lets it go too).
+    /// Lets the lock go (the process's end lets it go too). The file stays: removing it would let a server that
+    /// opened it a moment before lock the removed file while a third locks a new one, both serving.
     func release() {
-        unlink(path)
         close(descriptor)
     }
 }

@@ -51,12 +51,6 @@ public struct TextExample: Sendable, Equatable {
             throw AssayError.invalidInput(field: columns.text, line: row.line, reason: "is required")
         }
         text = try row.optionalText(columns.text) ?? ""
-        // No words: a prediction would be the model's prior given as an answer, and a training example a label
-        // learned from nothing. The queue commands leave such items out; a file names the row.
-        guard !text.trimmingBlanksAndNewlines.isEmpty else {
-            throw AssayError.invalidInput(
-                field: columns.text, line: row.line, reason: "is empty: there are no words to learn from or to predict on; leave the row out")
-        }
         label = try columns.label.map { try Self.label($0, of: row) }
         id = try columns.id.map { try row.requiredText($0) }
     }

@@ -246,7 +246,8 @@ struct PromptTemplateTests {
         let strict = JSONDecoder()
         strict.userInfo[.refusesUnknownKeys] = true
         let typo = Data(#"{"name": "t", "version": "2", "sytem": "Be strict.", "user": "{{item.text}}"}"#.utf8)
-        #expect(throws: (any Error).self) { try strict.decode(PromptTemplate.self, from: typo) }
+        let refused = #expect(throws: AssayError.self) { try strict.decode(PromptTemplate.self, from: typo) }
+        #expect(refused?.description.contains("sytem") == true, "\(String(describing: refused))")
     }
 
     @Test("the ChatMessage example")

@@ -114,6 +114,7 @@ struct Train: AsyncParsableCommand {
                     }
                 }
             }
+            guard !testTexts.isEmpty else { throw CommandFailure(description: "\(test): the file has no examples to test on") }
         }
         let start = ContinuousClock.now
         try await CommandFailure.reporting(file: data) {

@@ -156,7 +156,8 @@ struct Aggregate: AsyncParsableCommand {
             let table = try await QualityFiles.itemLabels(
                 at: weights, itemColumn: "worker", labelColumn: "weight", delimiter: try columns.delimiterByte())
             var given: [String: Double] = [:]
-            for (worker, text) in table.labels {
+            for worker in table.items {  // in file order: the first bad line is the one named
+                let text = table.labels[worker]!
                 guard let weight = Double(text), weight.isFinite, weight >= 0 else {
                     let line = table.lines[worker].map { ":\($0)" } ?? ""
                     throw CommandFailure(
