@@ -71,6 +71,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(WebSessionAuthenticator())
     useShippedViews(app)
     app.middleware.use(AssetMiddleware(folder: ServerResources.folder.appendingPathComponent("Public").path + "/"))
+    app.middleware.use(MethodNotAllowed())
     try routes(app)
 }
 
