@@ -247,6 +247,10 @@ struct ImportExportCommandTests {
             #expect(wrongKind.status == 1 && wrongKind.stderr.contains("mistyped.json: not a queue definition: overlap: must be a whole number"),
                     "\(wrongKind.stderr)")
             #expect(try await cli.store { try await $0.queues().isEmpty }, "nothing was created")
+            let huge = try cli.write("huge.json", "{\n  \"name\": \"reviews\",\n  \"overlap\": 1e400,\n  \"schema\": {\"kind\": \"single_choice\", \"labels\": [{\"code\": \"a\"}, {\"code\": \"b\"}]}\n}\n")
+            let outOfRange = try cli.assay(["queues", "create", huge])
+            #expect(outOfRange.status == 1 && outOfRange.stderr.contains("huge.json:3:14: not valid JSON: number 1e400 is out of range"),
+                    "placed where the number is: \(outOfRange.stderr)")
             let fraction = try cli.write("fraction.json", #"{"name": "reviews", "overlap": 2.5, "schema": {"kind": "single_choice", "labels": [{"code": "a"}, {"code": "b"}]}}"#)
             let unfit = try cli.assay(["queues", "create", fraction])
             #expect(unfit.status == 1 && unfit.stderr.contains("fraction.json: not a queue definition: overlap: must be a whole number that fits, got 2.5"),

@@ -15,11 +15,16 @@ enum JSONFiles {
         // A spreadsheet's or Notepad's byte order mark is no part of the JSON.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
         // Read by Assay's own parser first, as request bodies and JSON Lines are: it refuses a key given twice, where
-        // Foundation's keeps the first without a word (an edited "overlap": 5 below a 3 read as 3).
+        // Foundation's keeps the first without a word (an edited "overlap": 5 below a 3 read as 3), and places a number
+        // too large for any field (1e400) or text that is not UTF-8 where it is, where Foundation's points at the end of
+        // the file.
         var document: JSONValue?
         do {
             document = try JSONValue(parsing: data)
-        } catch let error as JSONValue.SyntaxError where error.reason.contains("appears twice") {
+        } catch let error as JSONValue.SyntaxError
+            where error.reason.contains("appears twice") || error.reason.hasSuffix("is out of range")
+                || error.reason.hasPrefix("invalid UTF-8")
+        {
             let place = JSONSyntaxError(error, in: data)
             throw CommandFailure(description: "\(path):\(place.line):\(place.column): not valid JSON: \(place.problem)")
         } catch {

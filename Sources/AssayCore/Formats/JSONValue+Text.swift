@@ -319,7 +319,10 @@ private struct JSONTextParser {
             guard digits() > 0 else { throw error("invalid number") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let number = Double(text), number.isFinite else { throw error("number out of range") }
+        guard let number = Double(text), number.isFinite else {
+            position = start  // placed where the number begins
+            throw error("number \(text) is out of range")
+        }
         return number
     }
 
