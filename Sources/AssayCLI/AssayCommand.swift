@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayCore
 
 /// The `assay` command line: serve the workspace, build a demo, move data in and out.
 public struct AssayCommand: AsyncParsableCommand {
@@ -11,6 +12,7 @@ public struct AssayCommand: AsyncParsableCommand {
             in PostgreSQL (postgres://user:password@host:port/database, or over a Unix socket \
             postgres://user@/database?host=/var/run/postgresql).
             """,
+        version: AssayVersion.current,
         subcommands: [
             Serve.self, Demo.self, Import.self, Export.self, Users.self, Queues.self, Agree.self, Aggregate.self,
             Metrics.self, QualitySettingsCommand.self, Gold.self, Scores.self, QA.self, Consensus.self, Arbitration.self,

@@ -5,7 +5,7 @@ import Foundation
 /// An import file on disk, read in 1 MiB chunks so its size does not matter: the one implementation behind
 /// `assay import` and the server's background import jobs.
 ///
-/// An import runs in two passes. ``problems(limit:in:store:heartbeat:)`` parses every row and writes nothing
+/// An import runs in two passes. ``problems(limit:in:store:now:progress:)`` parses every row and writes nothing
 /// (for judgments it reads which items exist), so a file with bad rows is refused whole, with every bad line
 /// listed. ``load(into:store:batchSize:now:progress:)``
 /// then inserts batch by batch, each batch one transaction; an external id already present is skipped, so an
@@ -67,9 +67,10 @@ public struct ImportFile: Sendable {
     /// someone who labels, and checks no row was submitted after `now`: the load commits batch by batch, so a row
     /// refused only there would leave the batches before it stored.
     ///
-    /// - Parameter heartbeat: called after each batch of rows, so a long check shows it is alive.
+    /// - Parameter progress: called before each batch of rows is checked, with the share of the file's bytes read
+    ///   so far, so a long check shows how far it has got.
     public func problems(
-        limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), heartbeat: () async throws -> Void = {}
+        limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), progress: (Double) async throws -> Void = { _ in }
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
         var items = ItemRowCheck(queue: queue)
@@ -79,8 +80,8 @@ public struct ImportFile: Sendable {
         // a repeat; the message names both lines, so the mistake shows.
         var firstLines: [Int: Int] = [:]
         do {
-            try await forEachBatch(of: 20_000) { rows, _ in
-                try await heartbeat()
+            try await forEachBatch(of: 20_000) { rows, fraction in
+                try await progress(fraction)
                 var rowsByItem: [String: Int] = [:]
                 var rowsByAnnotator: [String: Int] = [:]
                 for row in rows where problems.count < limit {

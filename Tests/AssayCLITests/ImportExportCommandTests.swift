@@ -10,6 +10,12 @@ import Testing
 /// on PostgreSQL.
 @Suite("assay import / export / queues / users")
 struct ImportExportCommandTests {
+    @Test("assay --version prints the version the OpenAPI document states")
+    func version() throws {
+        let shown = try ServerProcess.run(["--version"])
+        #expect(shown.status == 0 && shown.stdout == "\(AssayVersion.current)\n", "\(shown)")
+    }
+
     @Test("import reports every bad row with FILE:LINE and imports nothing; then imports, re-imports and exports",
           arguments: TestBackend.allCases)
     func importAndExport(on backend: TestBackend) async throws {
@@ -34,6 +40,8 @@ struct ImportExportCommandTests {
             let imported = try cli.assay(["import", good.path, "--queue", "reviews", "--batch-size", "1000"])
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(imported.stdout.contains("Imported 2500 of 2500 rows"), "\(imported.stdout)")
+            // Both passes show a bar: checking a million rows takes seconds too.
+            #expect(imported.stdout.contains("Checking \(good.path) [Done]") && imported.stdout.contains("Importing \(good.path) [Done]"))
             let again = try cli.assay(["import", good.path, "--queue", "reviews"])
             #expect(again.stdout.contains("Imported 0 of 2500 rows into 'reviews' (2500 already there)"), "\(again.stdout)")
 

@@ -40,7 +40,17 @@ struct Import: AsyncParsableCommand {
             let input = try ImportFile(path: file, format: format, judgments: judgments)
             let report = try await database.withStore { store in
                 let queue = try await store.queue(self.queue)
-                let problems = try await input.problems(in: queue, store: store)
+                // Checking a big file takes a while too (a million rows, several seconds), so it gets a bar of its own.
+                let check = Terminal().progressBar(title: "Checking \(file)")
+                check.start()
+                let problems: [AssayError]
+                do {
+                    problems = try await input.problems(in: queue, store: store) { check.activity.currentProgress = $0 }
+                    problems.isEmpty ? check.succeed() : check.fail()
+                } catch {
+                    check.fail()
+                    throw error
+                }
                 guard problems.isEmpty else {
                     throw CommandFailure(
                         description: "nothing was imported; fix these rows:\n"

@@ -166,7 +166,7 @@ final class JobRunner: Sendable {
         do {
             guard try await store.startJob(job.id, now: clock.now) else { return }
             let file = try ImportFile(path: upload.path, format: job.format, judgments: job.kind == .importJudgments)
-            let problems = try await file.problems(in: queue, store: store, now: clock.now) { try await self.beat(job, progress: 0) }
+            let problems = try await file.problems(in: queue, store: store, now: clock.now) { _ in try await self.beat(job, progress: 0) }
             guard problems.isEmpty else {
                 let lines = problems.map(\.description).joined(separator: "\n")
                 try await store.failJob(job.id, reason: "nothing was imported; fix these rows:\n\(lines)", now: clock.now)

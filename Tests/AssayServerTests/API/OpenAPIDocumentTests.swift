@@ -1,3 +1,4 @@
+import AssayCore
 import AssayTesting
 import Foundation
 import NIOHTTP1
@@ -32,6 +33,8 @@ struct OpenAPIDocumentTests {
             #expect(documented.subtracting(registered).isEmpty, "documented but not served: \(documented.subtracting(registered))")
             #expect(registered.subtracting(documented).isEmpty, "served but not documented: \(registered.subtracting(documented))")
             #expect(registered.count > 15)
+            // The document states the version `assay --version` prints.
+            #expect(reply.text.contains("\n  version: \(AssayVersion.current)\n"))
         }
     }
 
