@@ -209,8 +209,9 @@ extension Store {
         }
         let pivot = chance.integer(in: ends[0]...ends[1])
         var found: Int64?
-        // Gold whose prediction would auto-accept an ordinary item is passed over (``goldRoute(of:labels:confidence:in:)``),
-        // a few at most: past them, the person gets ordinary work this time.
+        // Gold whose prediction would auto-accept an ordinary item, or send it to an expert, is passed over
+        // (``goldRoute(of:labels:confidence:content:in:now:_:)``), a few at most: past them, the person gets ordinary
+        // work this time.
         var passedOver: [Int64] = []
         while found == nil, passedOver.count <= 20 {
             let skipped: SQLQueryString = passedOver.isEmpty ? "" : "AND i.id NOT IN (\(binds: passedOver))"
@@ -228,7 +229,7 @@ extension Store {
                     """).first()?.int64("id")
             }
             guard let candidate else { break }
-            if try await isServableGold(candidate, in: queue, sql) { found = candidate } else { passedOver.append(candidate) }
+            if try await isServableGold(candidate, in: queue, now: now, sql) { found = candidate } else { passedOver.append(candidate) }
         }
         guard let itemID = found else { return nil }
         guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {

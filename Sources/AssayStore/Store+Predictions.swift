@@ -261,9 +261,10 @@ extension Store {
                 let itemID = try row.int64("item_id")
                 let labels = try Column.strings(from: try row.string("labels"))
                 let confidence = try row.decode(column: "confidence", as: Double.self)
-                let route = try routeOf(
-                    labels: labels, confidence: confidence, content: try row.string("content"), queue: queue,
-                    peopleAccuracy: peopleAccuracy, rng: &rng)
+                let route = routeOf(
+                    labels: labels, confidence: confidence, content: try Store.content(from: try row.string("content")),
+                    queue: queue, peopleAccuracy: peopleAccuracy,
+                    auditDraw: queue.assist.autoAccept == nil ? 0 : Double.random(in: 0..<1, using: &rng))
                 guard route == .autoAccepted else {
                     planned[route, default: []].append((predictionID, itemID))
                     continue
@@ -309,13 +310,15 @@ extension Store {
         return routed
     }
 
-    /// Where one prediction goes under the queue's auto-accept and review routing.
-    private static func routeOf(
-        labels: [String], confidence: Double, content: String, queue: Queue, peopleAccuracy: Double, rng: inout SplitMix64
-    ) throws -> ModelRoute {
-        let accepted = queue.assist.autoAccept?.route(labels: labels, confidence: confidence, using: &rng)
+    /// Where one prediction goes under the queue's auto-accept and review routing, `auditDraw` (uniform in [0, 1))
+    /// deciding whether an auto-accepted one is audited.
+    static func routeOf(
+        labels: [String], confidence: Double, content: [String: JSONValue], queue: Queue, peopleAccuracy: Double,
+        auditDraw: Double
+    ) -> ModelRoute {
+        let accepted = queue.assist.autoAccept?.route(labels: labels, confidence: confidence, auditDraw: auditDraw)
         guard let routing = queue.assist.reviewRouting else { return accepted ?? .human }
-        let tier = routing.tier(of: try Store.content(from: content), predicted: labels, schema: queue.schema)
+        let tier = routing.tier(of: content, predicted: labels, schema: queue.schema)
         switch routing.plan(
             confidence: confidence, autoAcceptable: accepted == .autoAccepted || accepted == .audit, tier: tier,
             peopleAccuracy: peopleAccuracy)
@@ -360,11 +363,13 @@ extension Store {
         return Set(taken)
     }
 
-    /// The queue's gold accuracy over the last 30 days, smoothed (``ReviewRouting/peopleAccuracy(correct:answered:)``).
-    private static func recentGoldAccuracy(of queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Double {
+    /// The queue's gold accuracy over the last 30 UTC days, today's included, smoothed
+    /// (``ReviewRouting/peopleAccuracy(correct:answered:)``). Read from the day sums, a row per day, person and
+    /// market, not the answers: serving gold asks it too, inside the lease's transaction.
+    static func recentGoldAccuracy(of queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Double {
         let row = try await sql.raw("""
-            SELECT COUNT(*) AS answered, CAST(COALESCE(SUM(CASE WHEN correct THEN 1 ELSE 0 END), 0) AS BIGINT) AS correct
-            FROM gold_answers WHERE queue_id = \(bind: queue.id) AND answered_at_ms >= \(bind: Column.millis(now) - 30 * 86_400_000)
+            SELECT CAST(COALESCE(SUM(gold_answered), 0) AS BIGINT) AS answered, CAST(COALESCE(SUM(gold_correct), 0) AS BIGINT) AS correct
+            FROM activity_days WHERE queue_id = \(bind: queue.id) AND day >= \(bind: ActivityRollup.day(Column.millis(now)) - 29)
             """).first()!
         return ReviewRouting.peopleAccuracy(correct: try row.int("correct"), answered: try row.int("answered"))
     }
@@ -377,7 +382,7 @@ extension Store {
     ///
     /// An item drawn to audit auto-accept is labelled blind: people shown the model's answer would lean towards it,
     /// and the audit would overstate the precision it exists to measure. A gold item takes the route its prediction
-    /// would give an ordinary item (``goldRoute(of:in:_:)``): blind when drawn to audit.
+    /// would give an ordinary item (``goldRoute(of:labels:confidence:content:in:now:_:)``): blind when drawn to audit.
     func withSuggestion(_ lease: Lease?, in queue: Queue, _ sql: any SQLDatabase) async throws -> Lease? {
         guard var lease, queue.assist.showPredictions, let reference = queue.assist.predictor else { return lease }
         guard let row = try await sql.raw("""
@@ -389,10 +394,11 @@ extension Store {
         else { return lease }
         let labels = try Column.strings(from: try row.string("labels"))
         let confidence = try row.decode(column: "confidence", as: Double.self)
-        if try row.optionalString("gold_state") != nil,
-            goldRoute(of: lease.item.id, labels: labels, confidence: confidence, in: queue) != .human
-        {
-            return lease
+        if try row.optionalString("gold_state") != nil {
+            let route = try await goldRoute(
+                of: lease.item.id, labels: labels, confidence: confidence, content: lease.item.content, in: queue,
+                now: lease.assignment.leasedAt, sql)
+            guard [.human, .oneReview, .twoReviews].contains(route) else { return lease }
         }
         let predictionID = try row.int64("id")
         try await sql.raw("""
@@ -402,32 +408,45 @@ extension Store {
         return lease
     }
 
-    /// Where a gold item's prediction would send an ordinary item under the queue's auto-accept rule, the audit drawn
-    /// once per item: `.human` when the queue does not auto-accept.
+    /// Where a gold item's prediction would send an ordinary item under the queue's auto-accept rule and review
+    /// routing (``routeOf(labels:confidence:content:queue:peopleAccuracy:auditDraw:)``), the audit drawn once per item:
+    /// `.human` when suggestions are not shown.
     ///
     /// Gold is never routed, yet it must look like the work people get. An ordinary item sure enough to auto-accept
-    /// never reaches a person, and one drawn to audit reaches them blind: shown a suggestion that sure, a person was
+    /// never reaches a person, one that review routing sends to an expert reaches only arbitrators, and one drawn to
+    /// audit reaches people blind: shown a suggestion that sure, or a risky item with an unsure one, a person was
     /// looking at gold far more often than not (a security audit told gold apart so). So a gold item whose route
-    /// would be auto-accept is not served while suggestions are shown (``leaseGold(in:for:now:_:)``), and one whose
-    /// route would be audit is served blind: the gold people see has the suggestions, and the absences, of the rest.
-    func goldRoute(of itemID: Int64, labels: [String], confidence: Double, in queue: Queue) -> ModelRoute {
-        guard queue.assist.showPredictions, let rule = queue.assist.autoAccept else { return .human }
+    /// would be auto-accept or an expert is not served while suggestions are shown (``leaseGold(in:for:now:_:)``),
+    /// and one whose route would be audit is served blind: the gold people see has the suggestions, and the
+    /// absences, of the rest. People's accuracy, which review routing weighs, is the queue's at the time of asking.
+    func goldRoute(
+        of itemID: Int64, labels: [String], confidence: Double, content: [String: JSONValue], in queue: Queue, now: Date,
+        _ sql: any SQLDatabase
+    ) async throws -> ModelRoute {
+        guard queue.assist.showPredictions else { return .human }
+        let peopleAccuracy = queue.assist.reviewRouting == nil ? 0 : try await Self.recentGoldAccuracy(of: queue, now: now, sql)
         // The draw of its own per item (QA's draws take an item's judgment positions, from 0).
-        return rule.route(labels: labels, confidence: confidence, auditDraw: chance.uniform(fixedBy: itemID, 1 << 30))
+        return Self.routeOf(
+            labels: labels, confidence: confidence, content: content, queue: queue, peopleAccuracy: peopleAccuracy,
+            auditDraw: chance.uniform(fixedBy: itemID, 1 << 30))
     }
 
-    /// Whether a gold item may be served: not when its prediction would auto-accept an ordinary item.
-    func isServableGold(_ itemID: Int64, in queue: Queue, _ sql: any SQLDatabase) async throws -> Bool {
-        guard queue.assist.showPredictions, queue.assist.autoAccept != nil, let reference = queue.assist.predictor else {
-            return true
-        }
+    /// Whether a gold item may be served: not when its prediction would auto-accept an ordinary item or send it to an
+    /// expert.
+    func isServableGold(_ itemID: Int64, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Bool {
+        guard queue.assist.showPredictions, queue.assist.autoAccept != nil || queue.assist.reviewRouting != nil,
+            let reference = queue.assist.predictor
+        else { return true }
         guard let row = try await sql.raw("""
-            SELECT p.labels, p.confidence FROM predictions p JOIN predictors r ON r.id = p.predictor_id
+            SELECT p.labels, p.confidence, i.content FROM predictions p JOIN predictors r ON r.id = p.predictor_id
+            JOIN items i ON i.id = p.item_id
             WHERE p.item_id = \(bind: itemID) AND r.name = \(bind: reference.name) AND r.version = \(bind: reference.version)
             """).first()
         else { return true }
-        return goldRoute(
+        let route = try await goldRoute(
             of: itemID, labels: try Column.strings(from: try row.string("labels")),
-            confidence: try row.decode(column: "confidence", as: Double.self), in: queue) != .autoAccepted
+            confidence: try row.decode(column: "confidence", as: Double.self), content: try Store.content(from: try row.string("content")),
+            in: queue, now: now, sql)
+        return ![.autoAccepted, .expert].contains(route)
     }
 }

@@ -404,4 +404,48 @@ struct AutoAcceptTests {
             #expect(served.keys.filter { $0.hasPrefix("item-") }.count == 20, "the unsure half of the ordinary items")
         }
     }
+
+    /// Review routing sends an ordinary risky item the model is unsure of to an expert: people never see one with its
+    /// suggestion. A gold item like it, served with its suggestion, would be gold for anyone who knew that.
+    @Test("gold that review routing would send to an expert is not served; gold it would give two people is",
+          arguments: TestBackend.allCases)
+    func goldFollowsReviewRouting(on backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            var queue = try await Fixtures.queue(store, now: now)
+            let analyst = try await store.createPerson(PersonDraft(name: "Ana", role: .analyst), now: now)
+            var drafts: [ItemDraft] = []
+            var predictions: [PredictionDraft] = []
+            for (id, tier) in [("gold-high", "high"), ("gold-low", "low"), ("item-high", "high"), ("item-low", "low")] {
+                drafts.append(ItemDraft(externalID: id, content: ["text": .string(id), "risk_tier": .string(tier)]))
+                predictions.append(PredictionDraft(itemExternalID: id, labels: ["none"], confidence: 0.7))
+            }
+            _ = try await store.importItems(drafts, into: queue, now: now)
+            for item in try await store.items(in: queue.id, after: nil, limit: 10) where item.externalID.hasPrefix("gold") {
+                _ = try await store.setGold(labels: ["none"], rationale: nil, onItem: item.id, by: analyst, now: now)
+            }
+            _ = try await store.importPredictions(predictions, from: Self.model, into: queue, now: now, auditSeed: 1)
+            // People at the default 80%: a low-risk item needs two reviews (5.9% ≤ 10%), a high-risk one an expert.
+            queue = try await store.updateAssist(
+                of: queue, to: AssistSettings(
+                    predictor: Self.model, showPredictions: true, reviewRouting: ReviewRouting()),
+                by: analyst, now: now, auditSeed: 1)
+            var quality = queue.quality
+            quality.goldRate = 0.5
+            queue = try await store.updateQuality(of: queue, to: quality, by: analyst, now: now)
+
+            var served: [String: Suggestion?] = [:]
+            for (person, _) in try await Fixtures.annotators(store, count: 4, now: now) {
+                while let lease = try await store.leaseNextItem(in: queue, for: person, now: now) {
+                    served[lease.item.externalID] = .some(lease.suggestion)
+                    _ = try await store.submitJudgment(JudgmentSubmission(labels: ["none"]), on: lease.assignment.id, by: person, now: now)
+                }
+            }
+            #expect(served["item-high"] == nil, "the ordinary risky item went to an expert")
+            #expect(served["gold-high"] == nil, "so the gold like it is not served to people")
+            #expect(served["item-low"]??.confidence == 0.7 && served["gold-low"]??.confidence == 0.7,
+                    "gold two people would check is served with its suggestion, as the ordinary item is: \(served)")
+        }
+    }
 }
