@@ -73,7 +73,7 @@ public struct ImportFile: Sendable {
         limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), progress: (Double) async throws -> Void = { _ in }
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
-        var items = ItemRowCheck(queue: queue)
+        var items = ItemRowCheck(queue: queue, now: now)
         // Each (item, annotator) pair's first line, by the pair's hash rather than its ids: about 30 bytes a row
         // (300 MB for a ten-million-row file, held for the check pass), where the ids would take several times that.
         // Two pairs sharing a 64-bit hash, about one chance in a million for ten million rows, would be reported as

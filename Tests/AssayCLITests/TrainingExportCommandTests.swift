@@ -61,7 +61,7 @@ struct TrainingExportCommandTests {
             #expect(try cli.assay(["queues", "create", queue]).status == 0)
             let missing = try cli.write("bad.jsonl", #"{"external_id": "x-1", "prompt": "Hi", "responses": ["Hello"]}"#)
             let refused = try cli.assay(["import", missing, "--queue", "rlhf"])
-            #expect(refused.status != 0 && refused.stderr.contains("needs a response for 'B'"), "\(refused.stderr)")
+            #expect(refused.status != 0 && refused.stderr.contains("responses: has 1 entry; this queue compares 2 (A, B)"), "\(refused.stderr)")
             // Found before anything is stored, with its line, when it comes batches after good rows.
             let good = (1...7).map { #"{"external_id": "g-\#($0)", "prompt": "Hi", "responses": ["Hello", "Hey"]}"# }
             let late = try cli.write("late.jsonl", (good + [#"{"external_id": "g-8", "prompt": "Hi"}"#]).joined(separator: "\n"))

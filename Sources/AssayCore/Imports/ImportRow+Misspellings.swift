@@ -1,7 +1,7 @@
 extension ImportRow {
     /// Refuses a field whose name is a slip of one of `known` (`rationnale`, `submited_at`, `lable`): the row would
     /// otherwise be read without it, and its value lost without a word. Other fields a row carries (a tool's own
-    /// columns, such as `project` or `lead_time`) are left alone: they are not Assay's to read.
+    /// columns, such as `project` or `level`) are left alone: they are not Assay's to read.
     ///
     /// A slip is one edit (a letter added, dropped, changed or two swapped) from a known name of six letters or
     /// more, or two from one of ten or more.

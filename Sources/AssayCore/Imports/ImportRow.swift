@@ -73,16 +73,29 @@ public struct ImportRow: Sendable, Equatable {
     }
 
     /// A required id of at most `maxLength` characters (ids are keys people type, read and compare).
-    func requiredID(_ names: String..., maxLength: Int) throws -> String {
+    ///
+    /// A row giving two of the names with different values is refused, which one was meant being unknown, unless
+    /// `firstWins` (a Label Studio task's `id` is its own numbering beside the `external_id` Assay gave it).
+    func requiredID(_ names: String..., maxLength: Int, firstWins: Bool = false) throws -> String {
+        var found: (name: String, id: String)?
         for name in names {
             guard let text = try optionalText(name), !text.isEmpty else { continue }
             guard text.count <= maxLength else {
                 throw AssayError.invalidInput(
                     field: name, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
             }
-            return text.composed
+            if let found {
+                guard firstWins || found.id == text.composed else {
+                    throw AssayError.invalidInput(
+                        field: name, line: line,
+                        reason: "'\(text)' differs from \(found.name) '\(found.id)'; give the id once, under one name")
+                }
+            } else {
+                found = (name, text.composed)
+            }
         }
-        throw AssayError.invalidInput(field: names[0], line: line, reason: "is required")
+        guard let found else { throw AssayError.invalidInput(field: names[0], line: line, reason: "is required") }
+        return found.id
     }
 
     /// An optional text field.
@@ -97,19 +110,26 @@ public struct ImportRow: Sendable, Equatable {
         }
     }
 
-    /// An optional whole number.
-    func optionalInteger(_ name: String) throws -> Int? {
+    /// An optional whole number within `range`, from a JSON number or text such as `12`.
+    func optionalInteger(_ name: String, in range: ClosedRange<Int> = Int(Int32.min)...Int(Int32.max)) throws -> Int? {
+        let value: Int
         switch fields[name] {
         case nil, .null: return nil
-        case .number(let number) where number.rounded() == number && abs(number) <= Double(Int32.max):
-            return Int(number)
-        case .string(let text) where Int(text.trimmingCharacters(in: .whitespaces)) != nil:
-            return Int(text.trimmingCharacters(in: .whitespaces))
+        case .number(let number) where number.rounded() == number && number.magnitude < 1e18:
+            value = Int(number)
         case .string(let text) where text.trimmingCharacters(in: .whitespaces).isEmpty:
             return nil
+        case .string(let text) where Int(text.trimmingCharacters(in: .whitespaces)) != nil:
+            value = Int(text.trimmingCharacters(in: .whitespaces))!
         default:
-            throw AssayError.invalidInput(field: name, line: line, reason: "must be a whole number")
+            throw AssayError.invalidInput(
+                field: name, line: line, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
+        guard range.contains(value) else {
+            throw AssayError.invalidInput(
+                field: name, line: line, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)")
+        }
+        return value
     }
 
     /// An optional number, from a JSON number or text such as `0.93`.
@@ -126,33 +146,61 @@ public struct ImportRow: Sendable, Equatable {
         }
     }
 
-    /// An optional time: ISO 8601 text (with or without fractional seconds) or Unix seconds, within the years
-    /// 1600 to 9999 (``Timestamp/readable``).
+    /// An optional time: ISO 8601 text with its zone (with or without fractional seconds) or Unix seconds (a JSON
+    /// number, or text of digits as a CSV cell holds it), within the years 1600 to 9999 (``Timestamp/readable``).
     func optionalDate(_ name: String) throws -> Date? {
         switch fields[name] {
         case nil, .null: return nil
         case .number(let seconds):
-            let date = Date(timeIntervalSince1970: seconds)
-            guard seconds.isFinite, Timestamp.readable.contains(date) else {
-                // Milliseconds where seconds were meant are the likely slip: a time now is about 1.8e12 of them.
-                let hint = Timestamp.readable.contains(Date(timeIntervalSince1970: seconds / 1000))
-                    ? " (milliseconds? it takes seconds)" : ""
-                throw AssayError.invalidInput(
-                    field: name, line: line,
-                    reason: "\(seconds) is not a time: Unix seconds must fall within the years 1600 to 9999\(hint)")
-            }
-            return date
+            return try unixTime(seconds, name)
         case .string(let text):
             // Most times come without spaces around them; trimming copies the string through Foundation.
             let padded = text.first?.isWhitespace == true || text.last?.isWhitespace == true
             let trimmed = padded ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty { return nil }
             if let date = Timestamp.parse(trimmed) { return date }
-            throw AssayError.invalidInput(
-                field: name, line: line,
-                reason: "'\(trimmed)' is not an ISO 8601 time such as 2026-11-02T14:05:00Z (every field in range, years 1600 to 9999)")
+            // Unix seconds as text: nine digits or more (since 1973), so that a year or a date written `20261102` is
+            // not taken for a moment in 1970.
+            let whole = trimmed.utf8.prefix { $0 != UInt8(ascii: ".") }
+            if whole.count >= 9, whole.allSatisfy({ $0 >= 48 && $0 <= 57 }), let seconds = Double(trimmed) {
+                return try unixTime(seconds, name)
+            }
+            throw AssayError.invalidInput(field: name, line: line, reason: Self.whyNotATime(trimmed))
         default:
             throw AssayError.invalidInput(field: name, line: line, reason: "must be an ISO 8601 time")
         }
+    }
+
+    private func unixTime(_ seconds: Double, _ name: String) throws -> Date {
+        let date = Date(timeIntervalSince1970: seconds)
+        guard seconds.isFinite, Timestamp.readable.contains(date) else {
+            // Milliseconds where seconds were meant are the likely slip: a time now is about 1.8e12 of them.
+            let hint = Timestamp.readable.contains(Date(timeIntervalSince1970: seconds / 1000))
+                ? " (milliseconds? it takes seconds)" : ""
+            throw AssayError.invalidInput(
+                field: name, line: line,
+                reason: "\(seconds) is not a time: Unix seconds must fall within the years 1600 to 9999\(hint)")
+        }
+        return date
+    }
+
+    /// Why `text` is not read as a time, saying what to change when the cause is a usual one: no zone (pandas,
+    /// spreadsheets and SQL dumps write local times), or a space where ISO 8601 has a `T`.
+    static func whyNotATime(_ text: String) -> String {
+        let example = "such as 2026-11-02T14:05:00Z"
+        var bytes = Array(text.utf8)
+        let spaced = bytes.count >= 19 && bytes[10] == UInt8(ascii: " ")
+        if spaced { bytes[10] = UInt8(ascii: "T") }
+        let dateAndTime = String(decoding: bytes.prefix(19), as: UTF8.self)
+        if Timestamp.hasFieldsInRange(dateAndTime) {
+            let rest = bytes.dropFirst(19).drop { $0 == UInt8(ascii: ".") || ($0 >= 48 && $0 <= 57) }
+            if rest.isEmpty {
+                return "'\(text)' has no time zone; add Z for UTC or an offset such as +02:00 (\(example))"
+            }
+            if spaced, Timestamp.parse(String(decoding: bytes, as: UTF8.self)) != nil {
+                return "'\(text)' has a space between the date and the time; ISO 8601 puts a T there (\(example))"
+            }
+        }
+        return "'\(text)' is not an ISO 8601 time \(example) (every field in range, years 1600 to 9999)"
     }
 }

@@ -62,6 +62,9 @@ public struct ImportRowReader: Sendable {
     private var csv: CSVParser
     private var jsonObjects = JSONObjectStream()
     private var checkedHeader = false
+    /// The CSV header's names, trimmed of blanks (` market` is `market`), once the header has been read.
+    private var header: [String]?
+    private var sawFirstBytes = false
 
     /// Makes a reader.
     ///
@@ -78,6 +81,15 @@ public struct ImportRowReader: Sendable {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line at fault.
     public mutating func feed(_ chunk: some Sequence<UInt8>) throws -> [ImportRow] {
+        if !sawFirstBytes {
+            let start = Array(chunk.prefix(2))
+            sawFirstBytes = !start.isEmpty
+            // Windows' "Unicode text" and PowerShell 5's `>` write UTF-16, whose bytes would read as broken UTF-8.
+            if start == [0xFF, 0xFE] || start == [0xFE, 0xFF] {
+                throw AssayError.invalidInput(
+                    field: nil, line: 1, reason: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
+            }
+        }
         do {
             switch format {
             case .csv: return try csvRows(try csv.feed(chunk))
@@ -126,19 +138,23 @@ public struct ImportRowReader: Sendable {
     }
 
     private mutating func csvRows(_ records: [CSVRecord]) throws -> [ImportRow] {
-        guard let header = csv.header else { return [] }
+        guard csv.header != nil else { return [] }
         if !checkedHeader { try checkHeader() }
+        guard let header else { return [] }
         return try records.map { try ImportRow(csv: $0, header: header) }
     }
 
     private mutating func checkHeader() throws {
-        guard let header = csv.header else { return }
+        // Spaces around a name (`external_id, market`) are a spreadsheet's, not the name's: kept, ` market` would be
+        // content and the item go without its market.
+        guard let header = csv.header?.map(\.trimmingBlanks) else { return }
+        self.header = header
         checkedHeader = true
         // Each column becomes a field by its name: a second column of one name would overwrite the first's values.
         // (A column without a name, as a trailing comma makes, is read only while its cells are empty: see
         // `ImportRow(csv:header:)`.)
         var seen = Set<String>()
-        if let repeated = header.map(\.trimmingBlanks).first(where: { !$0.isEmpty && !seen.insert($0).inserted }) {
+        if let repeated = header.first(where: { !$0.isEmpty && !seen.insert($0).inserted }) {
             throw AssayError.invalidInput(
                 field: repeated, line: 1, reason: "the CSV header names this column twice; each column needs a name of its own")
         }

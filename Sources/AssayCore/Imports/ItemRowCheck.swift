@@ -2,7 +2,8 @@ import Foundation
 
 /// The checks an item file's rows pass before any of it is stored, kept across the file's batches: the row reads as
 /// an item (``ItemRows/draft(from:)``), the queue's schema can judge it, the queue serves its language and market,
-/// and no earlier row of the file named its external id.
+/// it was not created after `now` (give or take ``ImportedJudgment/clockTolerance``), and no earlier row of the file
+/// named its external id.
 ///
 /// The last two are mistakes the store would take without a word: an item in a language or market the queue does
 /// not serve waits in its backlog for someone who may never come, and a second row with an external id already
@@ -10,17 +11,20 @@ import Foundation
 ///
 /// For example:
 /// ```swift
-/// var check = ItemRowCheck(queue: queue)   // languages ["en"]
+/// var check = ItemRowCheck(queue: queue, now: Date())   // languages ["en"]
 /// try check.draft(from: ImportRow(line: 2, fields: ["external_id": "c-1", "text": "hi", "language": "en-GB"]))
 /// try check.draft(from: ImportRow(line: 3, fields: ["external_id": "c-1", "text": "hello"]))
 /// // line 3: external_id: 'c-1' is already on line 2; a file names each item once
 /// ```
 public struct ItemRowCheck: Sendable {
     private let queue: Queue
+    private let now: Date
     private var lines: [String: Int] = [:]
 
-    public init(queue: Queue) {
+    /// Checks rows for `queue`, at `now` by the importer's clock.
+    public init(queue: Queue, now: Date) {
         self.queue = queue
+        self.now = now
     }
 
     /// The row's item, checked.
@@ -37,6 +41,11 @@ public struct ItemRowCheck: Sendable {
             }
             lines[draft.externalID] = row.line
             try draft.checkJudgeable(on: queue.schema)
+            if let created = draft.createdAt, created > now.addingTimeInterval(ImportedJudgment.clockTolerance) {
+                throw AssayError.invalidInput(
+                    field: "created_at", line: row.line,
+                    reason: "\(created.ISO8601Format()) is in the future (check the time's zone: Z is UTC)")
+            }
             if let language = draft.language, !queue.languages.isEmpty,
                 !queue.languages.contains(where: { Eligibility.speaks($0, language) })
             {

@@ -21,6 +21,18 @@ public enum ItemRows {
     /// own: `langauge` is a slip, but `marker`, `sources` or `created_by` may well be content.
     static let metadataNames = ["external_id", "language", "priority", "created_at"]
 
+    /// The most characters an item's external id may have.
+    public static let maxExternalIDLength = 300
+
+    /// Fields that hold the answer, not the content: stored as content they would be shown to the people asked for
+    /// it (and a gold set imported as items would give every gold answer away).
+    static let answerFields: Set<String> = [
+        "label", "labels", "gold", "gold_label", "gold_labels", "ground_truth", "true_label", "answer", "final_label",
+        "final_labels",
+    ]
+    /// Fields only a judgments file has: such a file imported as items would make an item of every judgment.
+    static let judgmentFields: Set<String> = ["item_external_id", "annotator_external_id"]
+
     /// The row's item external id: `external_id`; else, for a Label Studio task that Assay exported, the
     /// `external_id` kept in its `meta` (Label Studio numbers the tasks it imports, so their `id` is not Assay's);
     /// else `id`.
@@ -32,7 +44,7 @@ public enum ItemRows {
         {
             return kept.trimmingBlanksAndNewlines.composed
         }
-        return try row.requiredID("external_id", "id", maxLength: 1_000)
+        return try row.requiredID("external_id", "id", maxLength: maxExternalIDLength, firstWins: true)
     }
 
     /// The item a row describes.
@@ -40,59 +52,69 @@ public enum ItemRows {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the row's line and the field at fault.
     public static func draft(from row: ImportRow) throws -> ItemDraft {
         let externalID = try externalID(of: row)
-        guard externalID.count <= 300 else {
-            throw AssayError.invalidInput(field: "external_id", line: row.line, reason: "must be at most 300 characters")
+        // A slip of a metadata name (`langauge`) would otherwise be content (or, beside `data`, dropped), and the
+        // item go without its language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
+        try row.refuseMisspellings(of: metadataNames, allowingPlurals: true, maxEdits: 1)
+        // A metadata name in other letters (`Market`, `SOURCE`) is that name, not content: stored as content, the
+        // item would go without its market to every market's reviewers.
+        for key in row.fields.keys where key.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            let folded = key.lowercased()
+            if reservedFields.contains(folded), row.fields[folded] == nil {
+                throw AssayError.invalidInput(field: key, line: row.line, reason: "not a column Assay reads; did you mean \(folded)?")
+            }
         }
-        // Content is every field but the reserved ones (or the `data` object), without nulls; an item whose fields
-        // are all null still counts as having content. One pass: this runs for every row of an import, twice.
-        var content: [String: JSONValue]
-        var hasFields = false
+        // Content is every field but the reserved ones (or the `data` object), without nulls. One pass: this runs for
+        // every row of an import, twice.
+        let content: [String: JSONValue]
+        var data: [String: JSONValue]?
         switch row.fields["data"] {
-        case .object(let data)?:
-            hasFields = !data.isEmpty
-            content = data.filter { if case .null = $0.value { return false } else { return true } }
+        case .object(let fields)?:
+            data = fields
+            content = fields.filter { if case .null = $0.value { return false } else { return true } }
         case nil, .null?:
-            // A slip of a metadata name (`langauge`) would otherwise be content, and the item go without its
-            // language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
-            try row.refuseMisspellings(of: metadataNames, allowingPlurals: true, maxEdits: 1)
-            // A metadata name in other letters (`Market`, `SOURCE`) is that name, not content: stored as content,
-            // the item would go without its market to every market's reviewers.
-            for key in row.fields.keys where key.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
-                let folded = key.lowercased()
-                if reservedFields.contains(folded), row.fields[folded] == nil {
-                    throw AssayError.invalidInput(field: key, line: row.line, reason: "not a column Assay reads; did you mean \(folded)?")
-                }
+            if let field = row.fields.keys.filter(judgmentFields.contains).min() {
+                throw AssayError.invalidInput(
+                    field: field, line: row.line,
+                    reason: "is a column of judgments, not items: import a judgments file with --judgments (POST …/judgments)")
             }
             content = row.fields.filter { field in
                 guard !reservedFields.contains(field.key) else { return false }
-                hasFields = true
                 if case .null = field.value { return false } else { return true }
             }
         default:
             throw AssayError.invalidInput(field: "data", line: row.line, reason: "must be an object of content fields")
         }
-        guard hasFields else {
+        if let field = content.keys.filter(answerFields.contains).min() {
+            throw AssayError.invalidInput(
+                field: data == nil ? field : "data.\(field)", line: row.line,
+                reason: "would show the answer to the people asked for it: set reference answers with `assay gold import` "
+                    + "(POST …/gold), or a model's with predictions; rename the field if it is content")
+        }
+        // Blank text is no content either: people would be handed an empty item to judge.
+        guard content.values.contains(where: { if case .string(let text) = $0 { !text.trimmingBlanksAndNewlines.isEmpty } else { true } })
+        else {
             throw AssayError.invalidInput(
                 field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
         }
-        // A Label Studio task (content in `data`) that Assay exported keeps the item's market and language in its
-        // `meta`. Only there: in a plain row, `meta` is content like any other field.
-        func metaText(_ key: String) -> String? {
-            guard case .object? = row.fields["data"], case .object(let meta)? = row.fields["meta"],
-                case .string(let text)? = meta[key]
-            else { return nil }
-            return text
+        // A Label Studio task keeps its content in `data`: the item's market and language are in its `meta` when
+        // Assay exported it, and in `data` beside the text in many a team's tasks. Only there: in a plain row, `meta`
+        // is content like any other field.
+        func taskText(_ key: String) -> String? {
+            guard let data else { return nil }
+            if case .object(let meta)? = row.fields["meta"], case .string(let text)? = meta[key] { return text }
+            if case .string(let text)? = data[key] { return text }
+            return nil
         }
-        let language = try (try row.optionalText("language") ?? metaText("language")).flatMap {
+        let language = try (try row.optionalText("language") ?? taskText("language")).flatMap {
             try Locale.normalizedCode($0, line: row.line)
         }
         return ItemDraft(
             externalID: externalID, content: content,
-            market: try (try row.optionalText("market") ?? metaText("market")).flatMap {
+            market: try (try row.optionalText("market") ?? taskText("market")).flatMap {
                 try Locale.normalizedMarket($0, line: row.line)
             },
             language: language,
-            source: try row.optionalText("source"),
+            source: try row.optionalText("source").flatMap { $0.isEmpty ? nil : $0 },
             priority: try row.optionalInteger("priority") ?? 0,
             createdAt: try row.optionalDate("created_at"))
     }
@@ -110,7 +132,16 @@ public enum JudgmentRows {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func judgments(from row: ImportRow) throws -> [ImportedJudgment] {
-        LabelStudioTasks.hasAnnotations(row) ? try LabelStudioTasks.judgments(from: row) : [try judgment(from: row)]
+        let judgments = LabelStudioTasks.hasAnnotations(row) ? try LabelStudioTasks.judgments(from: row) : [try judgment(from: row)]
+        // Judgments made elsewhere keep the limits of those made here.
+        for judgment in judgments {
+            if let rationale = judgment.rationale, rationale.count > JudgmentSubmission.maxRationaleLength {
+                throw judgment.locate(.invalidInput(
+                    field: "rationale", line: row.line,
+                    reason: "is \(rationale.count) characters long; a rationale may have at most \(JudgmentSubmission.maxRationaleLength)"))
+            }
+        }
+        return judgments
     }
 
     /// The judgment a row describes.
@@ -118,22 +149,38 @@ public enum JudgmentRows {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.
     public static func judgment(from row: ImportRow) throws -> ImportedJudgment {
         try row.refuseMisspellings(of: columns)
-        let item = try row.requiredID("item_external_id", "item", maxLength: 1_000)
+        let item = try row.requiredID("item_external_id", "item", maxLength: ItemRows.maxExternalIDLength)
         // As long as the people API allows: a judgments import makes a person of an unknown annotator.
         let annotator = try row.requiredID("annotator_external_id", "annotator", "worker", maxLength: 200)
         let ranking = try row.fields["ranking"].map { _ in try row.labelList(field: "ranking") }
         let labels = ranking != nil && row.fields["labels"] == nil && row.fields["label"] == nil ? [] : try row.labelList()
         guard let submitted = try row.optionalDate("submitted_at") else {
-            throw AssayError.invalidInput(field: "submitted_at", line: row.line, reason: "is required")
+            let named = otherToolsSubmissionColumns.first { row.fields[$0] != nil }
+            throw AssayError.invalidInput(
+                field: "submitted_at", line: row.line,
+                reason: "is required" + (named.map { "; if \($0) is when the judgment was submitted, name the column submitted_at" } ?? ""))
         }
         let started = try row.optionalDate("started_at")
-        if started == nil, row.fields["time_spent_ms"] != nil {
-            throw AssayError.invalidInput(
-                field: "time_spent_ms", line: row.line,
-                reason: "is not read: the time spent is submitted_at − started_at; give started_at instead")
+        if started == nil {
+            // Without started_at the time spent is unknown: a column that says it another way must not be dropped.
+            if let named = otherToolsStartColumns.first(where: { row.fields[$0] != nil }) {
+                throw AssayError.invalidInput(field: named, line: row.line, reason: "not a column Assay reads; did you mean started_at?")
+            }
+            if let named = otherToolsDurationColumns.first(where: { row.fields[$0] != nil }) {
+                throw AssayError.invalidInput(
+                    field: named, line: row.line,
+                    reason: "is not read: the time spent is submitted_at − started_at; give started_at instead")
+            }
         }
         if let started, started > submitted {
             throw AssayError.invalidInput(field: "started_at", line: row.line, reason: "is after submitted_at")
+        }
+        if let started, submitted.timeIntervalSince(started) * 1000 > Double(JudgmentSubmission.maxTimeSpentMs) {
+            let hours = Int(submitted.timeIntervalSince(started) / 3600)
+            throw AssayError.invalidInput(
+                field: "started_at", line: row.line,
+                reason: "is \(hours) hours before submitted_at; a judgment takes at most 24 hours (is one of the times in "
+                    + "another zone, or a placeholder?)")
         }
         return ImportedJudgment(
             itemExternalID: item, annotatorExternalID: annotator, labels: labels,
@@ -147,6 +194,22 @@ extension JudgmentRows {
     public static let columns = [
         "item_external_id", "item", "annotator_external_id", "annotator", "worker", "ranking", "labels", "label", "rationale",
         "started_at", "submitted_at",
+    ]
+
+    /// Names other tools' exports give the start of the work. Read as a tool's own column, one would be dropped and
+    /// every judgment's time spent lost, so a row with one and no `started_at` is refused, naming `started_at`.
+    static let otherToolsStartColumns = [
+        "start_time", "start_at", "started", "start", "started_time", "start_timestamp", "begin_time", "began_at", "time_started",
+    ]
+    /// Names other tools give the time a judgment took: Assay measures it as submitted_at − started_at.
+    static let otherToolsDurationColumns = [
+        "time_spent_ms", "time_spent", "time_spent_s", "duration", "duration_ms", "duration_s", "duration_seconds", "lead_time",
+        "elapsed", "elapsed_ms", "seconds_spent", "work_time",
+    ]
+    /// Names other tools give the time a judgment was made, named in the message when `submitted_at` is missing.
+    static let otherToolsSubmissionColumns = [
+        "end_time", "submit_time", "submitted", "submission_time", "completed_at", "finished_at", "created_at", "updated_at",
+        "timestamp", "time", "date",
     ]
 }
 

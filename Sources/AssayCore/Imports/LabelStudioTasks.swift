@@ -78,10 +78,9 @@ public enum LabelStudioTasks {
             var started: Date?
             switch annotation["lead_time"] {
             case nil, .null?: break
-            case .number(let seconds)? where seconds >= 0 && seconds.isFinite
-                && Timestamp.readable.contains(submitted.addingTimeInterval(-seconds)):
+            case .number(let seconds)? where seconds >= 0 && seconds * 1000 <= Double(JudgmentSubmission.maxTimeSpentMs):
                 started = submitted.addingTimeInterval(-seconds)
-            default: throw invalid("lead_time", "must be a number of seconds, 0 or more")
+            default: throw invalid("lead_time", "must be a number of seconds from 0 to 86400 (a judgment takes at most a day)")
             }
             let (labels, rationale) = try read(annotation["result"], invalid: { invalid("result", $0) })
             var judgment = ImportedJudgment(

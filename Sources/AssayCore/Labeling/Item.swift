@@ -76,7 +76,21 @@ extension ItemDraft {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming what is missing.
     public func checkJudgeable(on schema: LabelSchema) throws {
-        if schema.kind == .preference { _ = try PreferencePair.responses(in: content, schema: schema) }
+        guard schema.kind == .preference else { return }
+        let (_, responses) = try PreferencePair.responses(in: content, schema: schema)
+        // Given both ways, one would be shown and the other silently dropped.
+        if content["responses"] != nil, let field = schema.codes.map({ "response_\($0.lowercased())" }).first(where: { content[$0] != nil }) {
+            throw AssayError.invalidInput(
+                field: field, line: nil, reason: "the responses are also given as `responses`; give them one way only")
+        }
+        // Two responses alike leave nothing to prefer: the judgment would be wasted, and the pair left out of exports.
+        for (index, first) in schema.codes.enumerated() {
+            if let same = schema.codes.dropFirst(index + 1).first(where: { responses[$0] == responses[first] }) {
+                throw AssayError.invalidInput(
+                    field: "responses", line: nil,
+                    reason: "the responses for '\(first)' and '\(same)' are the same text; people could not prefer one")
+            }
+        }
     }
 }
 

@@ -99,17 +99,22 @@ public struct JudgmentSubmission: Codable, Sendable, Equatable {
     public func validated(against schema: LabelSchema) throws -> JudgmentSubmission {
         var copy = self
         (copy.labels, copy.ranking) = try schema.validate(labels: labels, ranking: ranking, rationale: rationale)
-        if let time = timeSpentMs, !(0...86_400_000).contains(time) {
-            throw AssayError.invalidInput(field: "time_spent_ms", line: nil, reason: "must be 0 to 86400000, got \(time)")
+        if let time = timeSpentMs, !(0...Self.maxTimeSpentMs).contains(time) {
+            throw AssayError.invalidInput(field: "time_spent_ms", line: nil, reason: "must be 0 to \(Self.maxTimeSpentMs), got \(time)")
         }
         if let key = clientKey, key.isEmpty || key.count > 200 {
             throw AssayError.invalidInput(field: "client_key", line: nil, reason: "must be 1 to 200 characters")
         }
-        if let text = rationale, text.count > 20_000 {
-            throw AssayError.invalidInput(field: "rationale", line: nil, reason: "must be at most 20000 characters")
+        if let text = rationale, text.count > Self.maxRationaleLength {
+            throw AssayError.invalidInput(field: "rationale", line: nil, reason: "must be at most \(Self.maxRationaleLength) characters")
         }
         return copy
     }
+
+    /// The longest a judgment may take, a day: more is a clock or zone mistake, and would swamp the handling times.
+    public static let maxTimeSpentMs = 86_400_000
+    /// The most characters a rationale may have.
+    public static let maxRationaleLength = 20_000
 }
 
 /// One judgment as a file carries it: who judged which item how, and when, by external ids. Judgments exports
@@ -205,7 +210,7 @@ public struct ImportedJudgment: Sendable, Equatable {
         guard record.submittedAt > now.addingTimeInterval(Self.clockTolerance) else { return }
         throw locate(AssayError.invalidInput(
             field: "submitted_at", line: line,
-            reason: "\(record.submittedAt.ISO8601Format()) is in the future (a time without a zone is read as UTC)"))
+            reason: "\(record.submittedAt.ISO8601Format()) is in the future (check the time's zone: Z is UTC)"))
     }
 
     /// The refusal of a row repeating the item and annotator of the row on `firstLine`: one of the two answers

@@ -66,6 +66,10 @@ struct TrainingSplitTests {
         #expect(second.map(\.rejected) == ["Hello!", "Go away."] && second.allSatisfy { $0.chosen == "Hey." })
         #expect(throws: AssayError.self) { try PreferencePair.responses(in: ["prompt": "Hi", "responses": ["only one"]], schema: schema) }
         #expect(throws: AssayError.self) { try PreferencePair.responses(in: ["responses": ["a", "b", "c"]], schema: schema) }
+        // A fourth response on a three-way queue is refused, not dropped: it could never be chosen or exported.
+        #expect(throws: AssayError.invalidInput(
+            field: "responses", line: nil, reason: "has 4 entries; this queue compares 3 (A, B, C), one response each, in that order")
+        ) { try PreferencePair.responses(in: ["prompt": "Hi", "responses": ["a", "b", "c", "d"]], schema: schema) }
         #expect(try schema.canonicalLabels(["B"]) == ["B"])
         #expect(throws: AssayError.self) { try schema.canonicalLabels(["A", "B"]) }
         #expect(ConsensusRule.majority.resolve([["B"], ["B"], ["A"]], kind: .preference).labels == ["B"])

@@ -55,8 +55,12 @@ struct ItemRowsTests {
         }
         let nulls = try ItemRows.draft(from: ImportRow(line: 3, fields: ["id": "y", "text": "hi", "media_url": nil]))
         #expect(nulls.content == ["text": "hi"])
-        // Fields that are all null still count as content given (the item is kept, with no content fields).
-        #expect(try ItemRows.draft(from: ImportRow(line: 4, fields: ["id": "z", "text": nil])).content.isEmpty)
+        // Fields that are all null, or blank, are no content: people would be handed an empty item.
+        #expect(throws: AssayError.invalidInput(field: "data", line: 4, reason: "the item has no content (give `text` or other content fields)")) {
+            try ItemRows.draft(from: ImportRow(line: 4, fields: ["id": "z", "text": nil]))
+        }
+        #expect(throws: AssayError.self) { try ItemRows.draft(from: ImportRow(line: 4, fields: ["id": "z", "text": " \n"])) }
+        #expect(try ItemRows.draft(from: ImportRow(line: 4, fields: ["id": "z", "text": "", "media_url": "https://x/1.jpg"])).content.count == 2)
     }
 
     @Test("bad rows name their line and field")
@@ -64,7 +68,7 @@ struct ItemRowsTests {
         #expect(throws: AssayError.invalidInput(field: "external_id", line: 7, reason: "is required")) {
             try ItemRows.draft(from: ImportRow(line: 7, fields: ["text": "hi"]))
         }
-        #expect(throws: AssayError.invalidInput(field: "priority", line: 8, reason: "must be a whole number")) {
+        #expect(throws: AssayError.invalidInput(field: "priority", line: 8, reason: "must be a whole number from -2147483648 to 2147483647")) {
             try ItemRows.draft(from: ImportRow(line: 8, fields: ["id": "x", "text": "hi", "priority": 1.5]))
         }
         #expect(throws: AssayError.self) { try ItemRows.draft(from: ImportRow(line: 9, fields: ["id": "x"])) }
@@ -228,10 +232,23 @@ struct ItemRowsTests {
         #expect(try judgment(["submited_at": "x", "workers": "3"]).labels == ["spam"], "beside submitted_at and worker")
         // A tool's own columns are not slips of Assay's: they are left unread, as before.
         #expect(try judgment([
-            "project": "p-9", "lead_time": 12, "task": "t", "labeler": "w-1", "level": "2", "annotation": "x", "items": "3", "label2": "ok",
+            "project": "p-9", "task": "t", "labeler": "w-1", "level": "2", "annotation": "x", "items": "3", "label2": "ok",
         ]).labels == ["spam"])
         #expect(throws: AssayError.self, "time spent without a start is not silently dropped") { try judgment(["time_spent_ms": 1200]) }
         #expect(try judgment(["time_spent_ms": 1200, "started_at": "2026-12-01T09:59:00Z"]).startedAt != nil)
+        // Another tool's name for the start, or for the time taken, would lose every judgment's time spent.
+        #expect(throws: AssayError.invalidInput(field: "start_time", line: 2, reason: "not a column Assay reads; did you mean started_at?")) {
+            try judgment(["start_time": "2026-12-01T09:59:00Z"])
+        }
+        #expect(throws: AssayError.invalidInput(
+            field: "lead_time", line: 2, reason: "is not read: the time spent is submitted_at − started_at; give started_at instead")
+        ) { try judgment(["lead_time": 12.5]) }
+        #expect(try judgment(["lead_time": 12.5, "start_time": "x", "started_at": "2026-12-01T09:59:00Z"]).startedAt != nil,
+                "beside started_at they are the tool's own")
+        // Without submitted_at, a column that may be it is named.
+        #expect(throws: AssayError.invalidInput(
+            field: "submitted_at", line: 2, reason: "is required; if end_time is when the judgment was submitted, name the column submitted_at")
+        ) { try JudgmentRows.judgment(from: ImportRow(line: 2, fields: ["item": "c-1", "worker": "w-1", "label": "spam", "end_time": "x"])) }
         #expect(throws: AssayError.invalidInput(field: "rationnale", line: 3, reason: "not a column Assay reads; did you mean rationale?")) {
             try GoldRows.gold(from: ImportRow(line: 3, fields: ["external_id": "c-1", "label": "spam", "rationnale": "why"]))
         }
@@ -241,5 +258,119 @@ struct ItemRowsTests {
         #expect(ImportRow.editDistance(Array("ca"), Array("abc"), atMost: 5) == 3)
         #expect(ImportRow.editDistance(Array("abcd"), Array("abdc"), atMost: 5) == 1, "a swap is one edit")
         #expect(ImportRow.editDistance(Array(""), Array("abc"), atMost: 5) == 3)
+    }
+
+    @Test("a careless item file is refused with what to change: judgments, answers, slips beside data, blank content")
+    func carelessItemFiles() throws {
+        func item(_ fields: [String: JSONValue]) throws -> ItemDraft { try ItemRows.draft(from: ImportRow(line: 2, fields: fields)) }
+        // A judgments file without --judgments would make an item of every judgment.
+        #expect(throws: AssayError.invalidInput(
+            field: "annotator_external_id", line: 2,
+            reason: "is a column of judgments, not items: import a judgments file with --judgments (POST …/judgments)")
+        ) { try item(["id": "9001", "item_external_id": "s-1", "annotator_external_id": "w-1", "labels": "spam"]) }
+        // An answer stored as content would be shown to the people asked for it.
+        for (fields, field) in [(["id": "x", "text": "win", "gold_label": "spam"], "gold_label"),
+                                (["id": "x", "data": ["text": "win", "label": "spam"]], "data.label")] as [([String: JSONValue], String)] {
+            #expect(throws: AssayError.self) { try item(fields) }
+            do { _ = try item(fields) } catch let AssayError.invalidInput(named, _, reason) {
+                #expect(named == field && reason.hasPrefix("would show the answer"), "\(reason)")
+            }
+        }
+        // Beside a `data` object, metadata slips are refused as in a flat row, and a task's data may carry the
+        // language and market.
+        #expect(throws: AssayError.invalidInput(field: "langauge", line: 2, reason: "not a column Assay reads; did you mean language?")) {
+            try item(["id": "x", "data": ["text": "Olá"], "langauge": "pt-BR"])
+        }
+        #expect(throws: AssayError.invalidInput(field: "Market", line: 2, reason: "not a column Assay reads; did you mean market?")) {
+            try item(["id": "x", "data": ["text": "Olá"], "Market": "BR"])
+        }
+        let task = try item(["id": 900, "data": ["text": "Olá", "language": "pt-BR", "market": "br"], "annotations": []])
+        #expect(task.language == "pt-BR" && task.market == "BR")
+        // An empty source is no source.
+        #expect(try item(["id": "x", "text": "hi", "source": "  "]).source == nil)
+        // Times: a zone is needed, ISO 8601 has a T, Unix seconds may come as text (nine digits or more).
+        #expect(throws: AssayError.invalidInput(
+            field: "created_at", line: 2,
+            reason: "'2026-11-01T10:00:00' has no time zone; add Z for UTC or an offset such as +02:00 (such as 2026-11-02T14:05:00Z)")
+        ) { try item(["id": "x", "text": "hi", "created_at": "2026-11-01T10:00:00"]) }
+        #expect(throws: AssayError.invalidInput(
+            field: "created_at", line: 2,
+            reason: "'2026-11-01 10:00:00Z' has a space between the date and the time; ISO 8601 puts a T there (such as 2026-11-02T14:05:00Z)")
+        ) { try item(["id": "x", "text": "hi", "created_at": "2026-11-01 10:00:00Z"]) }
+        #expect(try item(["id": "x", "text": "hi", "created_at": "1762000000"]).createdAt == Date(timeIntervalSince1970: 1_762_000_000))
+        #expect(throws: AssayError.self, "a date without dashes is not a moment in 1970") {
+            try item(["id": "x", "text": "hi", "created_at": "20261102"])
+        }
+        // Priority: one range, text or number.
+        #expect(throws: AssayError.self) { try item(["id": "x", "text": "hi", "priority": "3000000000"]) }
+        #expect(try item(["id": "x", "text": "hi", "priority": "-7"]).priority == -7)
+        // An id too long is refused once, with the limit.
+        #expect(throws: AssayError.invalidInput(field: "external_id", line: 2, reason: "is 301 characters long; an id may have at most 300")) {
+            try item(["external_id": .string(String(repeating: "a", count: 301)), "text": "hi"])
+        }
+        // An item created after now is a zone mistake; within five minutes, a clock's drift.
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let queue = try QueueDraft(name: "q", schema: LabelSchema(kind: .singleChoice, labels: [LabelOption(code: "spam"), LabelOption(code: "none")]))
+            .makeQueue(id: UUID(), now: now)
+        var check = ItemRowCheck(queue: queue, now: now)
+        #expect(throws: AssayError.invalidInput(
+            field: "created_at", line: 2, reason: "2027-01-15T10:00:00Z is in the future (check the time's zone: Z is UTC)")
+        ) { try check.draft(from: ImportRow(line: 2, fields: ["id": "a", "text": "hi", "created_at": 1_800_007_200])) }
+        #expect(try check.draft(from: ImportRow(line: 3, fields: ["id": "b", "text": "hi", "created_at": 1_800_000_200])).createdAt != nil)
+    }
+
+    @Test("judgments made elsewhere keep the limits of a submit, and a row names each field once")
+    func judgmentLimits() throws {
+        func judgment(_ extra: [String: JSONValue]) throws -> [ImportedJudgment] {
+            var fields: [String: JSONValue] = ["item": "c-1", "worker": "w-1", "label": "spam", "submitted_at": "2026-12-01T10:00:00Z"]
+            fields.merge(extra) { $1 }
+            return try JudgmentRows.judgments(from: ImportRow(line: 2, fields: fields))
+        }
+        #expect(throws: AssayError.invalidInput(
+            field: "started_at", line: 2,
+            reason: "is 498922 hours before submitted_at; a judgment takes at most 24 hours (is one of the times in another zone, or a placeholder?)")
+        ) { try judgment(["started_at": "1970-01-01T00:00:00Z"]) }
+        #expect(try judgment(["started_at": "2026-11-30T10:00:01Z"]).first?.timeSpentMs == 86_399_000)
+        #expect(throws: AssayError.invalidInput(field: "rationale", line: 2, reason: "is 20001 characters long; a rationale may have at most 20000")) {
+            try judgment(["rationale": .string(String(repeating: "r", count: 20_001))])
+        }
+        #expect(throws: AssayError.invalidInput(field: "worker", line: 2, reason: "'w-2' differs from annotator 'w-1'; give the id once, under one name")) {
+            try judgment(["annotator": "w-1", "worker": "w-2"])
+        }
+        #expect(try judgment(["annotator": "w-1", "worker": "w-1"]).first?.annotatorExternalID == "w-1", "the same id twice is one id")
+        // Label Studio's lead_time: at most a day too.
+        let task = ImportRow(line: 3, fields: [
+            "id": 4, "data": ["text": "x"],
+            "annotations": [["id": 7, "completed_by": 1, "created_at": "2026-11-02T10:00:00Z", "lead_time": 1_000_000_000,
+                             "result": [["type": "choices", "value": ["choices": ["spam"]]]]]],
+        ])
+        #expect(throws: AssayError.self) { try JudgmentRows.judgments(from: task) }
+    }
+
+    @Test("a CSV header's names are trimmed; a UTF-16 file is named as such")
+    func headersAndEncodings() throws {
+        var csv = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
+        let rows = try csv.feed(Array("external_id, text ,language, market\nh-1,hello,en,GB\n".utf8)) + csv.finish()
+        let draft = try ItemRows.draft(from: rows[0])
+        #expect(draft.market == "GB" && draft.content == ["text": "hello"])
+        var utf16 = ImportRowReader(format: .csv)
+        #expect(throws: AssayError.invalidInput(
+            field: nil, line: 1, reason: "the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")
+        ) { _ = try utf16.feed([0xFF, 0xFE, 0x65, 0x00]) }
+    }
+
+    @Test("a preference item gives each response once, as text, and no two alike")
+    func preferenceResponses() throws {
+        let schema = LabelSchema(kind: .preference, labels: [LabelOption(code: "A"), LabelOption(code: "B")])
+        func check(_ content: [String: JSONValue]) throws { try ItemDraft(externalID: "p", content: content).checkJudgeable(on: schema) }
+        try check(["prompt": "Q", "responses": ["a", "b"]])
+        #expect(throws: AssayError.invalidInput(
+            field: "responses", line: nil, reason: "the responses for 'A' and 'B' are the same text; people could not prefer one")
+        ) { try check(["prompt": "Q", "responses": ["same", "same"]]) }
+        #expect(throws: AssayError.invalidInput(
+            field: "response_a", line: nil, reason: "the responses are also given as `responses`; give them one way only")
+        ) { try check(["prompt": "Q", "responses": ["a", "b"], "response_a": "other"]) }
+        #expect(throws: AssayError.self, "a blank response is no response") { try check(["prompt": "Q", "responses": [" ", "b"]]) }
+        #expect(throws: AssayError.self, "nor a blank prompt") { try check(["prompt": "  ", "responses": ["a", "b"]]) }
     }
 }

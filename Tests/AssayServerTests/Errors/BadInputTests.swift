@@ -143,7 +143,7 @@ struct BadInputTests {
                 body: Data("{\"external_id\": \"n-1\", \"text\": \"ok\"}\n{\"external_id\": \"n-2\", \"priority\": \"high\", \"text\": \"x\"}\n".utf8),
                 contentType: "application/x-ndjson")
             #expect(badRow.status == .unprocessableEntity)
-            #expect(badRow.reason == "line 2: priority: must be a whole number", "the good first row must not land either")
+            #expect(badRow.reason == "line 2: priority: must be a whole number from -2147483648 to 2147483647", "the good first row must not land either")
 
             // Rows in a type that names no format, or in none (curl --data-binary @file without -H), with no ?format=.
             for contentType in ["text/plain", nil] {
@@ -251,7 +251,7 @@ struct BadInputTests {
             let lines = refused.reason.split(separator: "\n")
             let expected = [
                 "line 2: language: 'pt-BR' is not a language of queue 'scoped-en' (en)", "line 3: market: 'ZZ' is not a market of queue 'scoped-en' (US)",
-                "line 4: external_id: 's-1' is already on line 1; a file names each item once", "line 5: priority: must be a whole number",
+                "line 4: external_id: 's-1' is already on line 1; a file names each item once", "line 5: priority: must be a whole number from -2147483648 to 2147483647",
             ]
             #expect(lines.count == expected.count && zip(lines, expected).allSatisfy { $0.hasPrefix($1) }, "\(refused.reason)")
             #expect(try await server.store.stats(of: queue.id).items == 0)

@@ -20,7 +20,7 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.pathQueue()
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: false))
-        var check = ItemRowCheck(queue: queue)
+        var check = ItemRowCheck(queue: queue, now: req.now)
         let drafts = try rows.readEach { [try check.draft(from: $0)] }
         let report = try await req.store.importItems(drafts, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
