@@ -35,6 +35,8 @@ extension Store {
             (leased_by IS NULL OR lease_expires_at_ms < \(bind: nowMs) OR leased_by = \(bind: arbitrator.id))
             """
         let leased = try await transaction { sql -> ArbitrationCase? in
+            // Two calls of one arbitrator at once would each find nothing held and each lease a case.
+            try await Self.serializeClaims(of: arbitrator.id, sql)
             if let held = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.caseColumns) FROM arbitration_cases
                 WHERE queue_id = \(bind: queue.id) AND state = 'open' AND leased_by = \(bind: arbitrator.id)

@@ -16,6 +16,9 @@ extension Store {
         let training = draft.training ?? false
         return try await transaction { sql in
             let ids = try await Self.itemIDs(forExternalIDs: Set(draft.items), in: queue.id, sql)
+            // Locked before anything about them is read: a training and a qualification exam over the same items,
+            // or gold set or retired on them, at the same moment, would otherwise each pass the other's check.
+            try await Self.lockItems(Set(ids.values), backend: backend, sql)
             // A training exam shows its answers: none of its items may be one a qualification exam still asks.
             if training {
                 for row in try await sql.raw("""

@@ -120,10 +120,11 @@ extension Store {
         var events: [AuditEvent] = []
         var leftUnlabelled = 0
         let entries = entries.sorted { $0.itemID < $1.itemID }
-        // A reference a training exam has shown stays retired when set again (a gold file imported once more, say).
-        let shown = try await itemsShownInTraining(in: queueID, sql)
         for chunk in entries.chunks() {
             try await lockItems(Set(chunk.map(\.itemID)), backend: backend, sql)
+            // A reference a training exam has shown stays retired when set again (a gold file imported once more,
+            // say). Read once the items are locked: an exam retiring them meanwhile has committed by then.
+            let shown = try await itemsShownInTraining(in: queueID, sql)
             let current = try await goldAnswers(where: "id IN (\(binds: chunk.map(\.itemID)))", sql)
             let byID = Dictionary(current.map { ($0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
             // An item that becomes gold before its final label leaves production for good: the queue counts it

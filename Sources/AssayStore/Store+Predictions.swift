@@ -186,7 +186,7 @@ extension Store {
         let updated = try await transaction { sql in
             var predictorID: UUID?
             if let reference = settings.predictor {
-                predictorID = try await Self.existingPredictorID(reference, sql)
+                predictorID = try await Self.existingPredictorID(reference, locking: settings.routesPredictions, sql)
                 guard predictorID != nil else {
                     throw AssayError.invalidInput(
                         field: "predictor", line: nil,
@@ -194,7 +194,7 @@ extension Store {
                 }
             }
             let (current, updated) = try await Self.replaceSettings(
-                \.assist, column: "assist", logged: .queueAssistChanged, of: queue.id, with: settings, by: actor, now: now, sql)
+                \.assist, column: "assist", logged: .queueAssistChanged, of: queue.id, by: actor, now: now, sql) { _ in settings }
             if current.assist.predictor != settings.predictor {
                 try await Self.refreshUncertainty(of: predictorID, where: "queue_id = \(bind: queue.id)", sql)
             }
@@ -221,9 +221,15 @@ extension Store {
             """).run()
     }
 
-    static func existingPredictorID(_ reference: Predictor.Reference, _ sql: any SQLDatabase) async throws -> UUID? {
+    ///
+    /// With `locking`, the predictor's row is locked (on PostgreSQL) as imports and model runs lock it, so that its
+    /// pending predictions are routed by one transaction at a time.
+    static func existingPredictorID(_ reference: Predictor.Reference, locking: Bool = false, _ sql: any SQLDatabase)
+        async throws -> UUID?
+    {
         try await sql.raw("""
             SELECT id FROM predictors WHERE name = \(bind: reference.name) AND version = \(bind: reference.version)
+            \(unsafeRaw: locking && sql.backend == .postgres ? "FOR UPDATE" : "")
             """).first()?.uuid("id")
     }
 
@@ -293,7 +299,7 @@ extension Store {
             }
             try await FinalLabels.write(accepted, previous: [:], queue: queue, now: now, counters: &counters, sql)
             for (route, ids) in routes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids))").run()
+                try await sql.raw("UPDATE predictions SET route = \(bind: route.rawValue) WHERE id IN (\(binds: ids)) AND route IS NULL").run()
                 routed[route, default: 0] += ids.count
             }
         }
@@ -345,6 +351,9 @@ extension Store {
         case .twoReviews: required = 2
         }
         let places = required ?? 0
+        // Locked first, as every writer of final labels locks them: PostgreSQL re-checks the update's own row after
+        // waiting for it, but not the NOT EXISTS below, whose snapshot would still miss a decision made meanwhile.
+        try await lockItems(Set(itemIDs), backend: sql.backend, sql)
         let taken = try await sql.raw("""
             UPDATE items SET open_slots = \(bind: places), required_judgments = \(bind: required)
             WHERE id IN (\(binds: itemIDs)) AND judgment_count = 0 AND open_slots = \(bind: queue.overlap)

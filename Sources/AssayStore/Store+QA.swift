@@ -69,6 +69,8 @@ extension Store {
     /// never get the same review.
     public func nextQAReview(in queue: Queue, for reviewer: Person, now: Date) async throws -> QATask? {
         try await transaction { sql in
+            // Two calls of one reviewer at once would each find nothing held and each claim a review.
+            try await Self.serializeClaims(of: reviewer.id, sql)
             let nowMillis = Column.millis(now)
             if let held = try await sql.raw("""
                 SELECT \(unsafeRaw: Self.reviewColumns) FROM qa_reviews
@@ -122,6 +124,9 @@ extension Store {
                 throw AssayError.notFound(entity: "QA review", id: String(reviewID))
             }
             let queue = try await self.queue(id: found.queueID, sql)
+            // Locked before its final label is read, as every writer of final labels does: an appeal or a decision
+            // at the same moment must not be overwritten by what this verdict read before it.
+            try await Self.lockItems([found.itemID], backend: backend, sql)
             let judgment = try await sql.raw("""
                 SELECT j.labels, i.market FROM judgments j JOIN items i ON i.id = j.item_id WHERE j.id = \(bind: found.judgmentID)
                 """).first()!

@@ -51,20 +51,47 @@ extension Store {
         -> Queue
     {
         let settings = try settings.validated()
+        return try await updateQuality(of: queue, by: actor, now: now) { _ in settings }
+    }
+
+    /// Changes some of a queue's quality settings, keeping the others as they are when the change is written (not as
+    /// they were read before: a change made meanwhile to another setting stays), and logs the change.
+    ///
+    /// ```swift
+    /// try await store.updateQuality(of: queue, by: analyst, now: Date()) { settings in
+    ///     var settings = settings
+    ///     settings.goldRate = 0.1
+    ///     return settings
+    /// }
+    /// ```
+    /// - Throws: what `change` throws; ``AssayError/invalidInput(field:line:reason:)`` for settings out of range.
+    public func updateQuality(
+        of queue: Queue, by actor: Person, now: Date, changing change: @escaping @Sendable (QualitySettings) throws -> QualitySettings
+    ) async throws -> Queue {
         let updated = try await transaction { sql in
-            try await Self.replaceSettings(\.quality, column: "quality", logged: .queueQualityChanged, of: queue.id, with: settings, by: actor, now: now, sql).after
+            try await Self.replaceSettings(\.quality, column: "quality", logged: .queueQualityChanged, of: queue.id, by: actor, now: now, sql) {
+                try change($0).validated()
+            }.after
         }
         queueCache.forget(updated)
         return updated
     }
 
-    /// Writes one settings column of a queue (`quality`, `assist`) in the caller's transaction and logs the change as
-    /// `action`, with the settings before and after; returns the queue as it was and as it now is.
+    /// Writes one settings column of a queue (`quality`, `assist`) in the caller's transaction, as `change` makes it
+    /// from the settings stored, and logs the change as `action`, with the settings before and after; returns the
+    /// queue as it was and as it now is. The queue's row is locked before it is read, so that two changes at once
+    /// are applied one after the other and each logs the settings it replaced.
     static func replaceSettings<Settings: Encodable>(
         _ keyPath: WritableKeyPath<Queue, Settings>, column: String, logged action: AuditAction, of queueID: UUID,
-        with settings: Settings, by actor: Person, now: Date, _ sql: any SQLDatabase
+        by actor: Person, now: Date, _ sql: any SQLDatabase, change: (Settings) throws -> Settings
     ) async throws -> (before: Queue, after: Queue) {
+        // The lock the update below takes anyway, taken first; not FOR UPDATE, which every row inserted that refers to
+        // the queue (judgments, leases, labels) would wait for.
+        if sql.backend == .postgres {
+            try await sql.raw("SELECT id FROM queues WHERE id = \(bind: queueID) FOR NO KEY UPDATE").run()
+        }
         let current = try await queue(queueID.uuidString, sql)
+        let settings = try change(current[keyPath: keyPath])
         try await sql.raw("UPDATE queues SET \(ident: column) = \(bind: try Column.json(settings)) WHERE id = \(bind: queueID)").run()
         try await AuditLog.append([
             AuditEvent(

@@ -137,7 +137,10 @@ extension SQLDatabase {
     /// ` COLLATE "C"` on PostgreSQL, nothing on SQLite: text ordered by its bytes, as SQLite orders it, whatever
     /// collation the PostgreSQL database was created with (lists by name, and keyset paging by external id, came in
     /// another order on an `en_US` database, and the same `after` gave another page).
-    var bytewise: String { (dialect.name == "postgresql" ? Store.Backend.postgres : .sqlite).bytewise }
+    var bytewise: String { backend.bytewise }
+
+    /// The dialect this connection speaks, for statements called with a connection and no store.
+    var backend: Store.Backend { dialect.name == "postgresql" ? .postgres : .sqlite }
 }
 
 // MARK: - Values as stored

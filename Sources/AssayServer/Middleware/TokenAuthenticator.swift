@@ -23,8 +23,10 @@ struct TokenAuthenticator: Middleware {
             return next.respond(to: request)
         }
         return request.eventLoop.makeFutureWithTask {
+            // Taken before the lookup: a revocation committed while it runs must not see its person cached after.
+            let asked = cache.generation
             guard let person = try await request.store.person(authenticatedBy: TokenSecret(token)) else { return }
-            cache.remember(person, for: token, now: now)
+            cache.remember(person, for: token, now: now, lookedUpAt: asked)
             request.auth.login(Actor(person: person))
         }.flatMap { next.respond(to: request) }
     }
@@ -35,34 +37,50 @@ struct TokenAuthenticator: Middleware {
 /// The lifetime bounds how long a revoked token, or a change to a person's status, can go unnoticed by another
 /// server over the same database: 5 seconds by default. The server that made the change forgets the person's
 /// entries at once (``forget(_:)``). Unknown tokens are never cached, so a new token works at once.
+///
+/// A lookup that began before a `forget` may end after it, with the person as they were: each `forget` starts a new
+/// generation, and ``remember(_:for:now:lookedUpAt:)`` keeps nothing looked up in an earlier one.
 final class TokenCache: Sendable {
+    private struct State {
+        var entries: [String: (person: Person, expires: Date)] = [:]
+        var generation = 0
+    }
+
     private let lifetime: TimeInterval
-    private let entries = Mutex<[String: (person: Person, expires: Date)]>([:])
+    private let state = Mutex(State())
 
     init(lifetime: TimeInterval = 5) {
         self.lifetime = lifetime
     }
 
     func person(for token: String, now: Date) -> Person? {
-        entries.withLock { entries in
-            guard let entry = entries[token] else { return nil }
+        state.withLock { state in
+            guard let entry = state.entries[token] else { return nil }
             guard entry.expires > now else {
-                entries[token] = nil
+                state.entries[token] = nil
                 return nil
             }
             return entry.person
         }
     }
 
+    /// The current generation, to pass to ``remember(_:for:now:lookedUpAt:)`` after a lookup.
+    var generation: Int { state.withLock { $0.generation } }
+
     /// Drops every entry of the person: their tokens were revoked or their status changed.
     func forget(_ personID: UUID) {
-        entries.withLock { entries in entries = entries.filter { $0.value.person.id != personID } }
+        state.withLock { state in
+            state.entries = state.entries.filter { $0.value.person.id != personID }
+            state.generation += 1
+        }
     }
 
-    func remember(_ person: Person, for token: String, now: Date) {
-        entries.withLock { entries in
-            if entries.count >= 50_000 { entries = entries.filter { $0.value.expires > now } }
-            entries[token] = (person, now.addingTimeInterval(lifetime))
+    /// Remembers a person looked up in `generation`, unless someone was forgotten since.
+    func remember(_ person: Person, for token: String, now: Date, lookedUpAt generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= 50_000 { state.entries = state.entries.filter { $0.value.expires > now } }
+            state.entries[token] = (person, now.addingTimeInterval(lifetime))
         }
     }
 }

@@ -69,8 +69,10 @@ struct QualitySettingsCommand: AsyncParsableCommand {
                 let updated = try await database.withStore { store in
                     let person = try await acting.person(in: store, allowedBy: Policy.requireCanManageQuality)
                     let queue = try await store.queue(self.queue)
-                    let changed = try Self.apply(settings, to: queue.quality)
-                    return try await store.updateQuality(of: queue, to: changed, by: person, now: Date())
+                    // Laid over the settings as they are when written: two commands at once each keep the other's change.
+                    return try await store.updateQuality(of: queue, by: person, now: Date()) { [settings] in
+                        try Self.apply(settings, to: $0)
+                    }
                 }
                 try JSONFiles.print(updated.quality)
             }
