@@ -15,7 +15,7 @@ import Foundation
 /// ```swift
 /// let file = try ImportFile(path: "items.csv", format: nil, judgments: false)
 /// guard try await file.problems(in: queue, store: store).isEmpty else { … }
-/// let report = try await file.load(into: queue, store: store) { fraction in … }
+/// let report = try await file.load(into: queue, store: store) { fraction, stored in … }
 /// ```
 public struct ImportFile: Sendable {
     /// The file.
@@ -73,57 +73,24 @@ public struct ImportFile: Sendable {
         limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), progress: (Double) async throws -> Void = { _ in }
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
-        var items = ItemRowCheck(queue: queue, now: now)
-        // Each (item, annotator) pair's first line, by the pair's hash rather than its ids: about 30 bytes a row
-        // (300 MB for a ten-million-row file, held for the check pass), where the ids would take several times that.
-        // Two pairs sharing a 64-bit hash, about one chance in a million for ten million rows, would be reported as
-        // a repeat; the message names both lines, so the mistake shows.
-        var firstLines: [Int: Int] = [:]
+        // The rows are read, parsed and checked off the caller's thread (``HeavyWork``), batch after batch: a server's
+        // event loops must go on answering while a big file is checked. Only the store's lookups run here.
+        let check = RowCheck(queue: queue, judgments: judgments, now: now, limit: limit)
         do {
-            try await forEachBatch(of: 20_000) { rows, fraction in
+            try await forEachBatch(of: 20_000, parsing: { try check.checked($0) }) { batch, fraction in
                 try await progress(fraction)
-                var rowsByItem: [String: Int] = [:]
-                var rowsByAnnotator: [String: Int] = [:]
-                for row in rows where problems.count < limit {
-                    do {
-                        if judgments {
-                            for judgment in try JudgmentRows.judgments(from: row) {
-                                // The labels are checked here too: the load commits batch by batch, so a bad label
-                                // found only there would leave the batches before it stored.
-                                do {
-                                    _ = try queue.schema.validate(
-                                        labels: judgment.labels, ranking: judgment.ranking, rationale: judgment.rationale)
-                                } catch let error as AssayError {
-                                    throw error.at(line: row.line)
-                                }
-                                try judgment.requireSubmitted(by: now)
-                                var hasher = Hasher()
-                                hasher.combine(judgment.itemExternalID)
-                                hasher.combine(judgment.annotatorExternalID)
-                                if let first = firstLines.updateValue(judgment.line, forKey: hasher.finalize()) {
-                                    throw judgment.repeating(line: first)
-                                }
-                                rowsByItem[judgment.itemExternalID] = rowsByItem[judgment.itemExternalID] ?? row.line
-                                rowsByAnnotator[judgment.annotatorExternalID] = rowsByAnnotator[judgment.annotatorExternalID] ?? row.line
-                            }
-                        } else {
-                            _ = try items.draft(from: row)
-                        }
-                    } catch let error as AssayError {
-                        problems.append(error)
-                    }
-                }
-                guard !rowsByItem.isEmpty else { return }
-                let others = try await store.peopleWhoDoNotLabel(among: Set(rowsByAnnotator.keys))
-                for (externalID, line) in rowsByAnnotator.sorted(by: { $0.value < $1.value }) where problems.count < limit {
+                problems += batch.problems
+                guard !batch.rowsByItem.isEmpty, problems.count < limit else { return }
+                let others = try await store.peopleWhoDoNotLabel(among: Set(batch.rowsByAnnotator.keys))
+                for (externalID, line) in batch.rowsByAnnotator.sorted(by: { $0.value < $1.value }) where problems.count < limit {
                     if let role = others[externalID.composed] {
                         problems.append(ImportedJudgment.notLabeling(externalID, role: role, line: line))
                     }
                 }
-                let missing = try await store.missingItems(Set(rowsByItem.keys), in: queue.id)
-                for item in missing.sorted(by: { rowsByItem[$0]! < rowsByItem[$1]! }) where problems.count < limit {
+                let missing = try await store.missingItems(Set(batch.rowsByItem.keys), in: queue.id)
+                for item in missing.sorted(by: { batch.rowsByItem[$0]! < batch.rowsByItem[$1]! }) where problems.count < limit {
                     problems.append(.invalidInput(
-                        field: "item_external_id", line: rowsByItem[item],
+                        field: "item_external_id", line: batch.rowsByItem[item],
                         reason: "no item '\(item)' in queue '\(queue.name)'; import the items first"))
                 }
             }
@@ -131,30 +98,109 @@ public struct ImportFile: Sendable {
             problems.append(error)  // the file itself cannot be parsed past this point
         }
         // In the file's order: a batch's unknown items are found after its other problems.
-        return problems.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }.map(\.element)
+        let ordered = problems.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
+        return Array(ordered.map(\.element).prefix(limit))
     }
 
-    /// Pass two: stores the rows in `queue`, batch by batch, calling `progress` with the share of bytes read.
+    /// The checks of pass one that need nothing but the rows, kept across batches. Used by one batch at a time
+    /// (``forEachBatch(of:parsing:_:)`` reads, and so checks, one batch after the other), on whichever thread reads it.
+    private final class RowCheck: @unchecked Sendable {
+        /// What one batch's rows gave: their problems, and the first line of each item and annotator they name (for
+        /// the store's lookups).
+        struct Batch: Sendable {
+            var problems: [AssayError] = []
+            var rowsByItem: [String: Int] = [:]
+            var rowsByAnnotator: [String: Int] = [:]
+        }
+
+        private let queue: Queue
+        private let judgments: Bool
+        private let now: Date
+        private let limit: Int
+        private var items: ItemRowCheck
+        private var found = 0
+        // Each (item, annotator) pair's first line, by the pair's hash rather than its ids: about 30 bytes a row
+        // (300 MB for a ten-million-row file, held for the check pass), where the ids would take several times that.
+        // Two pairs sharing a 64-bit hash, about one chance in a million for ten million rows, would be reported as
+        // a repeat; the message names both lines, so the mistake shows.
+        private var firstLines: [Int: Int] = [:]
+
+        init(queue: Queue, judgments: Bool, now: Date, limit: Int) {
+            self.queue = queue
+            self.judgments = judgments
+            self.now = now
+            self.limit = limit
+            items = ItemRowCheck(queue: queue, now: now)
+        }
+
+        func checked(_ rows: [ImportRow]) -> Batch {
+            var batch = Batch()
+            for row in rows where found < limit {
+                do {
+                    if judgments {
+                        for judgment in try JudgmentRows.judgments(from: row) {
+                            // The labels are checked here too: the load commits batch by batch, so a bad label
+                            // found only there would leave the batches before it stored.
+                            do {
+                                _ = try queue.schema.validate(
+                                    labels: judgment.labels, ranking: judgment.ranking, rationale: judgment.rationale)
+                            } catch let error as AssayError {
+                                throw error.at(line: row.line)
+                            }
+                            try judgment.requireSubmitted(by: now)
+                            var hasher = Hasher()
+                            hasher.combine(judgment.itemExternalID)
+                            hasher.combine(judgment.annotatorExternalID)
+                            if let first = firstLines.updateValue(judgment.line, forKey: hasher.finalize()) {
+                                throw judgment.repeating(line: first)
+                            }
+                            batch.rowsByItem[judgment.itemExternalID] = batch.rowsByItem[judgment.itemExternalID] ?? row.line
+                            batch.rowsByAnnotator[judgment.annotatorExternalID] =
+                                batch.rowsByAnnotator[judgment.annotatorExternalID] ?? row.line
+                        }
+                    } else {
+                        _ = try items.draft(from: row)
+                    }
+                } catch let error as AssayError {
+                    batch.problems.append(error)
+                    found += 1
+                } catch {
+                    batch.problems.append(.invalidInput(field: nil, line: row.line, reason: "\(error)"))
+                    found += 1
+                }
+            }
+            return batch
+        }
+    }
+
+    /// Pass two: stores the rows in `queue`, batch by batch, calling `progress` after each with the share of bytes
+    /// read and what is stored so far (committed: an import stopped later keeps it, and running it again skips it).
     ///
-    /// The next batch is read and parsed while this one is stored, so the two stages use a core each.
+    /// The next batch is read and parsed while this one is stored, so the two stages use a core each. Each batch takes
+    /// the queue's settings as they are then (cached for a few seconds), not as they were when the load began: QA
+    /// sampling turned on during an hour-long import applies to the judgments stored after.
     public func load(
         into queue: Queue, store: Store, batchSize: Int = 20_000, now: @escaping @Sendable () -> Date = { Date() },
-        progress: (Double) async throws -> Void
+        progress: (_ fractionRead: Double, _ stored: ImportReport) async throws -> Void
     ) async throws -> ImportReport {
         var total = ImportReport(received: 0, inserted: 0, duplicates: 0)
         var statistics = StatisticsSchedule(first: batchSize)
         if judgments {
             try await forEachBatch(of: batchSize, parsing: { try $0.flatMap(JudgmentRows.judgments(from:)) }) { batch, fraction in
-                if !batch.isEmpty { total = total + (try await store.importJudgments(batch, into: queue, now: now())) }
+                if !batch.isEmpty {
+                    total = total + (try await store.importJudgments(batch, into: try await store.queue(queue.id.uuidString), now: now()))
+                }
                 if statistics.isDue(afterStoring: total.inserted) { await refreshStatistics(of: store) }
-                try await progress(fraction)
+                try await progress(fraction, total)
             }
         } else if store.backend == .postgres {
             try await loadItemsTwoAtATime(into: queue, store: store, batchSize: batchSize, now: now, total: &total, progress: progress)
         } else {
             try await forEachBatch(of: batchSize, parsing: { try $0.map(ItemRows.draft(from:)) }) { batch, fraction in
-                if !batch.isEmpty { total = total + (try await store.importItems(batch, into: queue, now: now())) }
-                try await progress(fraction)
+                if !batch.isEmpty {
+                    total = total + (try await store.importItems(batch, into: try await store.queue(queue.id.uuidString), now: now()))
+                }
+                try await progress(fraction, total)
             }
         }
         // For what comes next on these rows (the items a judgment import will look up, say).
@@ -201,14 +247,14 @@ public struct ImportFile: Sendable {
     /// row of the file wins, as when batches go one at a time.
     private func loadItemsTwoAtATime(
         into queue: Queue, store: Store, batchSize: Int, now: @escaping @Sendable () -> Date,
-        total: inout ImportReport, progress: (Double) async throws -> Void
+        total: inout ImportReport, progress: (Double, ImportReport) async throws -> Void
     ) async throws {
         var inFlight: (task: Task<ImportReport, any Error>, externalIDs: Set<String>, fraction: Double)?
         func settle() async throws {
             guard let (task, _, fraction) = inFlight else { return }
             inFlight = nil
             total = total + (try await task.value)
-            try await progress(fraction)
+            try await progress(fraction, total)
         }
         do {
             try await forEachBatch(of: batchSize, parsing: { try $0.map(ItemRows.draft(from:)) }) { batch, fraction in
@@ -217,12 +263,13 @@ public struct ImportFile: Sendable {
                 total = total + ImportReport(received: batch.count - fresh.count, inserted: 0, duplicates: batch.count - fresh.count)
                 guard let ids = try await store.reserveItemIDs(fresh.count) else {
                     try await settle()
-                    try await progress(fraction)
+                    try await progress(fraction, total)
                     return
                 }
                 let previous = inFlight?.task
+                let current = try await store.queue(queue.id.uuidString)
                 let task = Task {
-                    try await store.importItems(fresh, into: queue, now: now(), ids: ids) { _ = try await previous?.value }
+                    try await store.importItems(fresh, into: current, now: now(), ids: ids) { _ = try await previous?.value }
                 }
                 try await settle()
                 inFlight = (task, Set(fresh.map(\.externalID)), fraction)
@@ -252,9 +299,12 @@ public struct ImportFile: Sendable {
         let reader = try BatchReader(path: path, format: format, requiredColumns: requiredColumns)
         defer { reader.close() }
         func read() -> Task<(Batch, Double)?, any Error> {
+            // On a thread of its own, not the caller's: in a server, the caller's is an event loop answering requests.
             Task {
-                guard let (rows, fraction) = try reader.next(batchSize: batchSize) else { return nil }
-                return (try parse(rows), fraction)
+                try await HeavyWork.run {
+                    guard let (rows, fraction) = try reader.next(batchSize: batchSize) else { return nil }
+                    return (try parse(rows), fraction)
+                }
             }
         }
         var next = read()

@@ -44,7 +44,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.jobs = try JobRunner(
         folder: settings.resolvedJobsDirectory, store: database.store, clock: settings.clock, logger: app.logger,
         health: app.storageHealth)
-    try await app.jobs.failInterruptedJobs()
+    try await app.jobs.failInterruptedJobs(startingUp: true)
     await app.jobs.removeLeftovers()
     // Registered after the closer, so it runs before it: handlers shut down in reverse order.
     app.lifecycle.use(JobStopper())

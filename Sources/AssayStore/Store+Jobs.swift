@@ -58,13 +58,15 @@ extension Store {
             """).first() != nil
     }
 
-    /// Records progress (0–1) of a running job, which also shows the job is alive.
+    /// Records progress (0–1) of a running job, which also shows the job is alive, and for an import what it has
+    /// stored so far: kept if the job stops before its end (its process dies, say), so the report still says.
     ///
     /// - Returns: false when the job is no longer running (it was marked failed), so the runner stops.
     @discardableResult
-    public func recordProgress(_ progress: Double, of id: UUID, now: Date) async throws -> Bool {
+    public func recordProgress(_ progress: Double, of id: UUID, stored: ImportReport? = nil, now: Date) async throws -> Bool {
         try await sql().raw("""
-            UPDATE jobs SET progress = \(bind: min(1, max(0, progress))), heartbeat_at_ms = \(bind: Column.millis(now))
+            UPDATE jobs SET progress = \(bind: min(1, max(0, progress))), heartbeat_at_ms = \(bind: Column.millis(now)),
+                report = COALESCE(\(bind: try stored.map(Column.json)), report)
             WHERE id = \(bind: id) AND state = 'running' RETURNING id
             """).first() != nil
     }
@@ -90,10 +92,11 @@ extension Store {
             """).run()
     }
 
-    /// Marks a job failed, with the reason a person should read (and what it did before failing, if anything).
+    /// Marks a job failed, with the reason a person should read (and what it did before failing, if anything: else
+    /// the report its progress last recorded stays).
     public func failJob(_ id: UUID, reason: String, report: ImportReport? = nil, now: Date) async throws {
         try await sql().raw("""
-            UPDATE jobs SET state = 'failed', error = \(bind: reason), report = \(bind: try report.map(Column.json)),
+            UPDATE jobs SET state = 'failed', error = \(bind: reason), report = COALESCE(\(bind: try report.map(Column.json)), report),
                 finished_at_ms = \(bind: Column.millis(now))
             WHERE id = \(bind: id) AND state IN ('queued', 'running')
             """).run()

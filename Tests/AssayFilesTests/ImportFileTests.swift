@@ -68,7 +68,7 @@ struct ImportFileTests {
                     """).first()?.decode(column: "analyze_count", as: Int.self) ?? -1
             }
             #expect(try await analyses(of: "judgments") == 0)
-            let report = try await ImportFile(path: path, format: nil, judgments: true).load(into: queue, store: store) { _ in }
+            let report = try await ImportFile(path: path, format: nil, judgments: true).load(into: queue, store: store) { _, _ in }
             #expect(report.inserted == 300)
             let judgments = try await analyses(of: "judgments"), finalLabels = try await analyses(of: "final_labels")
             #expect(judgments == 1, "once, at the end: one batch, smaller than the first threshold")

@@ -59,8 +59,8 @@ struct Import: AsyncParsableCommand {
                 let bar = Terminal().progressBar(title: "Importing \(file)")
                 bar.start()
                 do {
-                    let report = try await input.load(into: queue, store: store, batchSize: batchSize) {
-                        bar.activity.currentProgress = $0
+                    let report = try await input.load(into: queue, store: store, batchSize: batchSize) { fraction, _ in
+                        bar.activity.currentProgress = fraction
                     }
                     bar.succeed()
                     return report

@@ -23,7 +23,8 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
         case running
         /// Done; `report` (imports) or the download (exports) is ready.
         case succeeded
-        /// Stopped; `error` says why. A failed import changed nothing unless `report` says otherwise.
+        /// Stopped; `error` says why. A failed import changed nothing unless `report` counts rows it stored (each
+        /// batch is committed as it is loaded; importing the file again skips them and finishes the rest).
         case failed
     }
 

@@ -32,8 +32,10 @@ final class JobRunner: Sendable {
     static let givenUpAfter: TimeInterval = 120
 
     init(folder: URL, store: Store, clock: any TimeSource, logger: Logger, health: StorageHealth = StorageHealth()) throws {
-        // Uploads and exports are the workspace's data: the folder is the server's user's only.
+        // Uploads and exports are the workspace's data: the folder is the server's user's only, whoever made it (a
+        // folder made beforehand keeps its mode otherwise), and so is each file in it (``createPrivateFile(at:)``).
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
         self.folder = folder
         self.store = store
         self.clock = clock
@@ -117,9 +119,13 @@ final class JobRunner: Sendable {
     /// Fails the jobs of other processes silent for ``givenUpAfter`` (their process died) and removes their files:
     /// an upload nobody will import, or half an export nobody may download. The server calls this as it starts,
     /// then every minute.
-    func failInterruptedJobs() async throws {
+    ///
+    /// - Parameter startingUp: at start on SQLite, every unfinished job is failed at once: only one server serves a
+    ///   SQLite file (``ServeLock``), so none of them has a live process.
+    func failInterruptedJobs(startingUp: Bool = false) async throws {
+        let silence = startingUp && store.backend == .sqlite ? 0 : Self.givenUpAfter
         let failed = try await store.failInterruptedJobs(
-            silentSince: clock.now.addingTimeInterval(-Self.givenUpAfter), now: clock.now, sparing: runningJobIDs)
+            silentSince: clock.now.addingTimeInterval(-silence), now: clock.now, sparing: runningJobIDs)
         for id in failed { removeFiles(of: id) }
     }
 
@@ -163,22 +169,38 @@ final class JobRunner: Sendable {
 
     private func runImport(_ job: Job, queue: Queue, upload: URL) async {
         defer { try? FileManager.default.removeItem(at: upload) }
+        var stored = ImportReport(received: 0, inserted: 0, duplicates: 0)
         do {
             guard try await store.startJob(job.id, now: clock.now) else { return }
             let file = try ImportFile(path: upload.path, format: job.format, judgments: job.kind == .importJudgments)
-            let problems = try await file.problems(in: queue, store: store, now: clock.now) { _ in try await self.beat(job, progress: 0) }
+            // Progress: the check is the first half, the load the second (they take about as long).
+            let problems = try await file.problems(in: queue, store: store, now: clock.now) { fraction in
+                try await self.beat(job, progress: fraction / 2)
+            }
             guard problems.isEmpty else {
                 let lines = problems.map(\.description).joined(separator: "\n")
                 try await store.failJob(job.id, reason: "nothing was imported; fix these rows:\n\(lines)", now: clock.now)
                 return
             }
-            let report = try await file.load(into: queue, store: store, now: { [clock] in clock.now }) { fraction in
-                try await self.beat(job, progress: fraction)
+            let report = try await file.load(into: queue, store: store, now: { [clock] in clock.now }) { fraction, sofar in
+                stored = sofar
+                try await self.beat(job, progress: 0.5 + fraction / 2, stored: sofar)
+            }
+            // As a direct import answers an empty body: a file with no rows (a header alone) is most likely the wrong file.
+            guard report.received > 0 else {
+                try await store.failJob(job.id, reason: "the file has no rows", now: clock.now)
+                return
             }
             try await store.finishJob(job.id, report: report, now: clock.now)
         } catch {
             logger.error("import job \(job.id) failed: \(String(reflecting: error))")
-            await recordFailure(of: job, reason: reason(for: error))
+            // The batches stored before the failure stay (each was committed): the reason says so, and the report
+            // counts them, for the file to be imported again once fixed.
+            let kept = stored.received > 0
+                ? "; \(stored.inserted) rows were stored before it stopped (see the report): import the file again, once "
+                    + "fixed, to finish (the rows already stored are skipped)"
+                : ""
+            await recordFailure(of: job, reason: reason(for: error) + kept, report: stored.received > 0 ? stored : nil)
         }
     }
 
@@ -187,8 +209,7 @@ final class JobRunner: Sendable {
         do {
             guard try await store.startJob(job.id, now: clock.now) else { return }
             let expected = max(1, try await store.stats(of: queue.id).completedItems)
-            _ = FileManager.default.createFile(atPath: target.path, contents: nil)   // the next line throws if it failed
-            let handle = try FileHandle(forWritingTo: target)
+            let handle = try Self.createPrivateFile(at: target)
             defer { try? handle.close() }
             let written = try await FinalLabelWriter.write(queue, as: job.format, from: store) { text in
                 try handle.write(contentsOf: Data(text.utf8))
@@ -213,11 +234,11 @@ final class JobRunner: Sendable {
 
     /// Marks the job failed with its reason, trying again for a while when the database will not take the write
     /// (a full disk fails the job and its record alike): left running, a sweep would later call it interrupted.
-    private func recordFailure(of job: Job, reason: String) async {
+    private func recordFailure(of job: Job, reason: String, report: ImportReport? = nil) async {
         let attempts = 6
         for attempt in 1...attempts {
             do {
-                try await store.failJob(job.id, reason: reason, now: clock.now)
+                try await store.failJob(job.id, reason: reason, report: report, now: clock.now)
                 return
             } catch {
                 logger.error("could not record that job \(job.id) failed (attempt \(attempt) of \(attempts)): \(String(reflecting: error))")
@@ -228,15 +249,21 @@ final class JobRunner: Sendable {
 
     /// Records progress, which is also the job's heartbeat; stops the job if it was marked failed meanwhile
     /// (for instance by a server that took it for dead).
-    private func beat(_ job: Job, progress: Double) async throws {
-        guard try await store.recordProgress(progress, of: job.id, now: clock.now) else {
+    private func beat(_ job: Job, progress: Double, stored: ImportReport? = nil) async throws {
+        guard try await store.recordProgress(progress, of: job.id, stored: stored, now: clock.now) else {
             throw AssayError.conflict("job \(job.id) was stopped")
         }
     }
 
+    /// A new, empty file only the server's user may read, open for writing.
+    private static func createPrivateFile(at file: URL) throws -> FileHandle {
+        // A failure to create shows in the open below, with Foundation's reason.
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        return try FileHandle(forWritingTo: file)
+    }
+
     private func save(_ body: Request.Body, to file: URL, limit: Int) async throws {
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil)  // a failure shows in the open below
-        let handle = try FileHandle(forWritingTo: file)
+        let handle = try Self.createPrivateFile(at: file)
         defer { try? handle.close() }
         var received = 0
         for try await buffer in body {

@@ -37,6 +37,48 @@ struct JobsTests {
         }
     }
 
+    /// Each batch of a job's load is committed as it goes: a job stopped half way keeps what it stored, and its report
+    /// must say so (a failed job whose report was empty read as "nothing changed").
+    @Test("a job stopped during its load keeps the batches it stored and counts them; importing again finishes it",
+          arguments: TestBackend.allCases)
+    func stoppedLoadCountsWhatItStored(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let queue = try await Fixtures.queue(server.store)
+            let lines = (1...120_000).map { #"{"external_id": "s-\#($0)", "text": "row \#($0)"}"# }.joined(separator: "\n")
+            let submitted = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports", body: Data(lines.utf8), contentType: "application/x-ndjson")
+            let link = try #require(try submitted.object()["links"]?["job"]?.stringValue)
+            let id = try #require(UUID(uuidString: String(link.split(separator: "/").last!)))
+            // Once the load has stored a batch (past the check, the job's first half), another server takes it for dead.
+            var stopped = false
+            for _ in 0..<1_200 where !stopped {
+                let job = try await server.store.job(id)
+                if job.state != .running, job.state != .queued { break }
+                if (job.report?.inserted ?? 0) > 0, job.progress > 0.5 {
+                    stopped = !(try await server.store.failStoppedJobs([id], now: Date())).isEmpty
+                }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            try #require(stopped, "the job ended before a batch could be seen stored")
+            let job = try await finished(server, link)
+            #expect(job["job"]?["state"] == "failed")
+            let inserted = try #require(job["job"]?["report"]?["inserted"]?.doubleValue)
+            let items = try await server.store.stats(of: queue.id).items
+            #expect(inserted > 0 && Int(inserted) <= items && items < 120_000, "report \(inserted), stored \(items)")
+            // Imported again, the rest goes in and nothing is doubled.
+            let again = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports", body: Data(lines.utf8), contentType: "application/x-ndjson")
+            let finishedAgain = try await finished(server, try #require(try again.object()["links"]?["job"]?.stringValue))
+            #expect(finishedAgain["job"]?["state"] == "succeeded")
+            #expect(try await server.store.stats(of: queue.id).items == 120_000)
+            // A CSV of a header alone fails, as a direct import of it is refused.
+            let headerOnly = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/imports?format=csv", body: Data("external_id,text\n".utf8))
+            let empty = try await finished(server, try #require(try headerOnly.object()["links"]?["job"]?.stringValue))
+            #expect(empty["job"]?["state"] == "failed" && empty["job"]?["error"] == "the file has no rows", "\(empty)")
+        }
+    }
+
     @Test("a job over a file with bad rows fails, lists them with lines, and imports nothing", arguments: TestBackend.allCases)
     func badImportJob(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in
