@@ -28,6 +28,8 @@ final class JobRunner: Sendable {
 
     /// How often a job shows it is alive, from its creation (its upload) to its end.
     static let heartbeatInterval: Duration = .seconds(10)
+    /// Rows an import job stores per transaction.
+    static let loadBatchSize = 5_000
     /// How long a job may be silent before a server takes its process for dead and fails it: twelve beats.
     static let givenUpAfter: TimeInterval = 120
 
@@ -182,7 +184,10 @@ final class JobRunner: Sendable {
                 try await store.failJob(job.id, reason: "nothing was imported; fix these rows:\n\(lines)", now: clock.now)
                 return
             }
-            let report = try await file.load(into: queue, store: store, now: { [clock] in clock.now }) { fraction, sofar in
+            // Batches of 5,000: on SQLite a batch's transaction holds the writer's event loop, and the requests that
+            // loop serves wait for it (20,000 rows held it for about half a second in a debug build).
+            let report = try await file.load(into: queue, store: store, batchSize: Self.loadBatchSize, now: { [clock] in clock.now }) {
+                fraction, sofar in
                 stored = sofar
                 try await self.beat(job, progress: 0.5 + fraction / 2, stored: sofar)
             }
