@@ -235,38 +235,51 @@ extension Store {
     /// time-zone mistake that would date work in weeks to come.
     ///
     /// - Parameter origin: `.imported` for judgments from other tools; the demo simulator passes `.assay`.
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line of the first bad row.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line of the bad row, or ``AssayError/rows(_:)``
+    ///   listing every bad row (up to 20), as a file's check does.
     public func importJudgments(
         _ judgments: [ImportedJudgment], into queue: Queue, origin: Judgment.Origin = .imported, now: Date
     ) async throws -> ImportReport {
+        // Every problem is listed (up to 20, in the file's order): those of the rows themselves, then, in the
+        // transaction, those of the items and people they name.
+        var problems: [(line: Int, error: AssayError)] = []
         var lines: [JudgmentPair: Int] = [:]
-        for judgment in judgments {
-            try judgment.requireSubmitted(by: now)
-            let pair = JudgmentPair(item: judgment.itemExternalID, annotator: judgment.annotatorExternalID)
-            if let first = lines.updateValue(judgment.line, forKey: pair) { throw judgment.repeating(line: first) }
-        }
-        let checked = try judgments.map { row in
+        var answers: [(labels: [String], ranking: [String]?)] = []
+        for row in judgments {
             do {
-                return try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale)
+                try row.requireSubmitted(by: now)
+                let pair = JudgmentPair(item: row.itemExternalID, annotator: row.annotatorExternalID)
+                if let first = lines.updateValue(row.line, forKey: pair) { throw row.repeating(line: first) }
+                do {
+                    answers.append(try queue.schema.validate(labels: row.labels, ranking: row.ranking, rationale: row.rationale))
+                } catch let error as AssayError {
+                    throw row.locate(error)
+                }
             } catch let error as AssayError {
-                throw row.locate(error)
+                problems.append((row.line, error))
+                answers.append(([], nil))
             }
         }
-        let labels = checked.map(\.labels)
+        let (labels, checked, rowProblems) = (answers.map(\.labels), answers, problems)
         return try await transaction { sql in
+            var problems = rowProblems
             let itemIDs = try await Self.itemIDs(
                 forExternalIDs: Set(judgments.map(\.itemExternalID)), in: queue.id, sql)
-            if let missing = judgments.first(where: { itemIDs[$0.itemExternalID] == nil }) {
-                throw AssayError.invalidInput(
-                    field: "item_external_id", line: missing.line,
-                    reason: "no item '\(missing.itemExternalID)' in queue '\(queue.name)'; import the items first")
-            }
             let (people, created, nonLabelers) = try await Self.annotatorIDs(
                 forExternalIDs: Set(judgments.map(\.annotatorExternalID)), for: queue, now: now, sql)
-            if let row = judgments.first(where: { nonLabelers[$0.annotatorExternalID.composed] != nil }),
-                let role = nonLabelers[row.annotatorExternalID.composed]
-            {
-                throw row.locate(ImportedJudgment.notLabeling(row.annotatorExternalID, role: role, line: row.line))
+            for row in judgments {
+                if itemIDs[row.itemExternalID] == nil {
+                    problems.append((row.line, .invalidInput(
+                        field: "item_external_id", line: row.line,
+                        reason: "no item '\(row.itemExternalID)' in queue '\(queue.name)'; import the items first")))
+                } else if let role = nonLabelers[row.annotatorExternalID.composed] {
+                    problems.append((row.line, row.locate(ImportedJudgment.notLabeling(row.annotatorExternalID, role: role, line: row.line))))
+                }
+            }
+            // Thrown, the transaction rolls back the people it made.
+            guard problems.isEmpty else {
+                throw AssayError.rows(problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }
+                    .prefix(20).map(\.element.error))
             }
             // Lock the items first, in id order, as "next" and submit do: the same lock order everywhere.
             try await Self.lockItems(Set(itemIDs.values), backend: self.backend, sql)
