@@ -48,7 +48,10 @@ public func configure(_ app: Application, settings: Settings) async throws {
     await app.jobs.removeLeftovers()
     // Registered after the closer, so it runs before it: handlers shut down in reverse order.
     app.lifecycle.use(JobStopper())
-    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { try await $0.jobs.failInterruptedJobs() })
+    app.lifecycle.use(PeriodicTask(name: "interrupted jobs", interval: .seconds(60)) { app in
+        try await app.jobs.failInterruptedJobs()
+        await app.jobs.removeExpiredExports()
+    })
     app.lifecycle.use(PeriodicTask(name: "lease sweep", interval: .milliseconds(Int64(settings.leaseSweepSeconds * 1000))) {
         try await $0.store.reclaimExpiredLeases(now: $0.clock.now)
     })

@@ -25,6 +25,14 @@ final class JobRunner: Sendable {
     private let health: StorageHealth
     /// The jobs this process is running, so a shutdown can say they stopped.
     private let running = NIOLockedValueBox<Set<UUID>>([])
+    /// Turns for running: a job past the first ``maxRunningJobs`` waits, queued, for one to end.
+    private let turns = JobTurns(limit: JobRunner.maxRunningJobs)
+
+    /// How many jobs this process runs at once. Each takes a core while it parses or writes, and a disk's worth of
+    /// file: ten exports asked for at once ran at once, and wrote ten copies together.
+    static let maxRunningJobs = 2
+    /// How long a finished export's file is kept for download; the periodic sweep removes it after that.
+    static let exportKeptFor: TimeInterval = 24 * 3600
 
     /// How often a job shows it is alive, from its creation (its upload) to its end.
     static let heartbeatInterval: Duration = .seconds(10)
@@ -64,10 +72,12 @@ final class JobRunner: Sendable {
             // Once, in the request: its client is waiting for the answer. If the database takes no write now, the
             // sweep fails the job once its beats stop.
             try? await store.failJob(job.id, reason: "the upload did not complete: \(reason(for: error))", now: clock.now)
-            throw error
+            throw Self.fileProblem(error, folder: folder) ?? error
         }
         Task {
+            await self.turns.wait()
             await self.runImport(job, queue: queue, upload: upload)
+            await self.turns.end()
             self.untrack(job, heartbeat)
         }
         return job
@@ -78,10 +88,26 @@ final class JobRunner: Sendable {
         let job = try await store.createJob(.export, on: queue.id, format: format, by: person.id, now: clock.now)
         let heartbeat = track(job)
         Task {
+            await self.turns.wait()
             await self.runExport(job, queue: queue)
+            await self.turns.end()
             self.untrack(job, heartbeat)
         }
         return job
+    }
+
+    /// Removes the files of exports that finished more than ``exportKeptFor`` ago: each export writes a whole copy of
+    /// a queue's labels, and kept for ever they would fill the disk. Called by the periodic sweep.
+    func removeExpiredExports() async {
+        let cutoff = clock.now.addingTimeInterval(-Self.exportKeptFor)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names {
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, parts[1] == "export", let id = UUID(uuidString: String(parts[0])),
+                let job = try? await store.job(id), job.state == .succeeded, let finished = job.finishedAt, finished < cutoff
+            else { continue }
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
     }
 
     /// The jobs this process is running (uploads included): a sweep by this process leaves them alone, whatever
@@ -232,9 +258,31 @@ final class JobRunner: Sendable {
     /// Why a job failed, as its record says it: a storage problem in words (a full disk), not SQLite's message, and
     /// noted for `/healthz`.
     private func reason(for error: any Error) -> String {
+        if let problem = Self.fileProblem(error, folder: folder) {
+            health.record("\(problem)", at: clock.now)
+            return "\(problem)"
+        }
         guard let problem = StorageProblem.assayError(for: error) else { return "\(error)" }
         if StorageProblem.isLasting(error) { health.record("\(problem)", at: clock.now) }
         return "\(problem)"
+    }
+
+    /// A failure of the jobs folder's disk, in words (a 503, as a full database disk is): full, or not writable. Nil
+    /// for any other error. Foundation reports these as Cocoa errors, or POSIX ones underneath.
+    static func fileProblem(_ error: any Error, folder: URL) -> AssayError? {
+        let failure = error as NSError
+        let posix = [failure, failure.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap { $0 }
+            .first { $0.domain == NSPOSIXErrorDomain }?.code
+        let cocoa = failure.domain == NSCocoaErrorDomain ? failure.code : nil
+        if cocoa == CocoaError.fileWriteOutOfSpace.rawValue || posix == Int(ENOSPC) || posix == Int(EDQUOT) {
+            return .unavailable("the disk of the jobs folder (\(folder.path)) is full; free space on it, then try again")
+        }
+        if cocoa == CocoaError.fileWriteNoPermission.rawValue || cocoa == CocoaError.fileWriteVolumeReadOnly.rawValue
+            || posix == Int(EACCES) || posix == Int(EROFS)
+        {
+            return .unavailable("the jobs folder (\(folder.path)) cannot be written; check its permissions and its disk")
+        }
+        return nil
     }
 
     /// Marks the job failed with its reason, trying again for a while when the database will not take the write
@@ -279,6 +327,36 @@ final class JobRunner: Sendable {
             try handle.write(contentsOf: Data(buffer.readableBytesView))
         }
         guard received > 0 else { throw AssayError.invalidInput(field: nil, line: nil, reason: "the upload is empty") }
+    }
+}
+
+/// Turns for a limited number of runners: ``wait()`` returns at once while fewer than `limit` hold a turn, else when
+/// one ends (``end()``), first come first served.
+actor JobTurns {
+    private let limit: Int
+    private var held = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes a turn, waiting for one if all are held.
+    func wait() async {
+        guard held >= limit else {
+            held += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Ends a turn, handing it to the longest waiting, if any.
+    func end() {
+        if waiting.isEmpty {
+            held -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }
 

@@ -4,7 +4,9 @@ import AssayStore
 import AssayTesting
 import Foundation
 import Logging
+import NIOHTTP1
 import Testing
+import Synchronization
 
 /// A server that shuts down with jobs in hand says so on them: left "running", an export's download would answer
 /// "not ready" until another server happened to sweep, and an import's rows would never be reported.
@@ -95,6 +97,48 @@ struct JobShutdownTests {
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
             #expect(left == [liveUpload.lastPathComponent, doneExport.lastPathComponent, writingExport.lastPathComponent], "\(left)")
             #expect(!left.contains(failedExport.lastPathComponent) && !left.contains(stray.lastPathComponent))
+        }
+    }
+}
+
+@Suite("Job turns and kept exports")
+struct JobTurnsTests {
+    @Test("no more than the limit run at once; the others start in turn as they end")
+    func turns() async {
+        let turns = JobTurns(limit: 2)
+        await turns.wait()
+        await turns.wait()
+        let third = Task { await turns.wait() }
+        let started = Mutex(false)
+        let watcher = Task {
+            await third.value
+            started.withLock { $0 = true }
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(started.withLock { $0 } == false, "the third waits while two run")
+        await turns.end()
+        await watcher.value
+        #expect(started.withLock { $0 })
+    }
+
+    @Test("an export's file is removed a day after it finished, and its download says so", arguments: TestBackend.allCases)
+    func exportsAreKeptADay(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            server.clock.freeze()
+            let queue = try await Fixtures.queue(server.store)
+            let submitted = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exports?format=csv")
+            let link = try #require(try submitted.object()["links"]?["job"]?.stringValue)
+            for _ in 0..<600 {
+                if try await server.request(.GET, link).object()["job"]?["state"] == "succeeded" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await server.request(.GET, "\(link)/download").status == .ok)
+            await server.app.jobs.removeExpiredExports()
+            #expect(try await server.request(.GET, "\(link)/download").status == .ok, "kept while the day lasts")
+            server.clock.advance(by: JobRunner.exportKeptFor + 60)
+            await server.app.jobs.removeExpiredExports()
+            let gone = try await server.request(.GET, "\(link)/download")
+            #expect(gone.status == .notFound && gone.reason.contains("kept 24 hours after it finishes; export again"), "\(gone.reason)")
         }
     }
 }

@@ -50,6 +50,11 @@ struct JobsController: RouteCollection {
         guard job.state == .succeeded else { throw AssayError.conflict("job \(job.id) is \(job.state.rawValue), not ready to download") }
         let file = req.application.jobs.download(of: job).path
         guard FileManager.default.fileExists(atPath: file) else {
+            if let finished = job.finishedAt, req.now.timeIntervalSince(finished) > JobRunner.exportKeptFor {
+                throw AssayError.notFound(
+                    entity: "export file of job",
+                    id: "\(job.id) (an export is kept \(Int(JobRunner.exportKeptFor / 3600)) hours after it finishes; export again)")
+            }
             throw AssayError.notFound(
                 entity: "export file of job", id: "\(job.id) (it was written by another server process; give all processes one jobs folder)")
         }
