@@ -75,16 +75,19 @@ public struct ImportFile: Sendable {
         var problems: [AssayError] = []
         // The rows are read, parsed and checked off the caller's thread (``HeavyWork``), batch after batch: a server's
         // event loops must go on answering while a big file is checked. Only the store's lookups run here.
-        let check = RowCheck(queue: queue, judgments: judgments, now: now, limit: limit)
+        let check = RowCheck(queue: queue, judgments: judgments, csv: format == .csv, now: now, limit: limit)
         do {
             try await forEachBatch(of: 20_000, parsing: { try check.checked($0) }) { batch, fraction in
                 try await progress(fraction)
                 problems += batch.problems
                 guard !batch.rowsByItem.isEmpty, problems.count < limit else { return }
                 let others = try await store.peopleWhoDoNotLabel(among: Set(batch.rowsByAnnotator.keys))
+                let twins = try await store.caseTwins(among: Set(batch.rowsByAnnotator.keys))
                 for (externalID, line) in batch.rowsByAnnotator.sorted(by: { $0.value < $1.value }) where problems.count < limit {
                     if let role = others[externalID.composed] {
                         problems.append(ImportedJudgment.notLabeling(externalID, role: role, line: line))
+                    } else if let stored = twins[externalID.composed] {
+                        problems.append(ImportedJudgment.caseTwin(externalID, of: stored, line: line))
                     }
                 }
                 let missing = try await store.missingItems(Set(batch.rowsByItem.keys), in: queue.id)
@@ -115,6 +118,9 @@ public struct ImportFile: Sendable {
 
         private let queue: Queue
         private let judgments: Bool
+        /// Whether every row has the header's columns: a column's problem is then the header's, told once.
+        private let csv: Bool
+        private var headerProblems = Set<String>()
         private let now: Date
         private let limit: Int
         private var items: ItemRowCheck
@@ -125,9 +131,10 @@ public struct ImportFile: Sendable {
         // a repeat; the message names both lines, so the mistake shows.
         private var firstLines: [Int: Int] = [:]
 
-        init(queue: Queue, judgments: Bool, now: Date, limit: Int) {
+        init(queue: Queue, judgments: Bool, csv: Bool, now: Date, limit: Int) {
             self.queue = queue
             self.judgments = judgments
+            self.csv = csv
             self.now = now
             self.limit = limit
             items = ItemRowCheck(queue: queue, now: now)
@@ -162,7 +169,13 @@ public struct ImportFile: Sendable {
                         _ = try items.draft(from: row)
                     }
                 } catch let error as AssayError {
-                    batch.problems.append(error)
+                    if csv, case .invalidInput(let field?, _, let reason) = error, reason.hasPrefix(ImportRow.notAColumn) {
+                        // A misspelt column, in a CSV, is the header's: once, on line 1, not on every row.
+                        guard headerProblems.insert(field).inserted else { continue }
+                        batch.problems.append(.invalidInput(field: field, line: 1, reason: reason))
+                    } else {
+                        batch.problems.append(error)
+                    }
                     found += 1
                 } catch {
                     batch.problems.append(.invalidInput(field: nil, line: row.line, reason: "\(error)"))

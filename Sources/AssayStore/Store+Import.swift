@@ -265,10 +265,14 @@ extension Store {
             var problems = rowProblems
             let itemIDs = try await Self.itemIDs(
                 forExternalIDs: Set(judgments.map(\.itemExternalID)), in: queue.id, sql)
+            // Before anyone is made of them.
+            let twins = try await Self.caseTwins(among: Set(judgments.map(\.annotatorExternalID)), sql)
             let (people, created, nonLabelers) = try await Self.annotatorIDs(
                 forExternalIDs: Set(judgments.map(\.annotatorExternalID)), for: queue, now: now, sql)
             for row in judgments {
-                if itemIDs[row.itemExternalID] == nil {
+                if let stored = twins[row.annotatorExternalID.composed] {
+                    problems.append((row.line, row.locate(ImportedJudgment.caseTwin(row.annotatorExternalID, of: stored, line: row.line))))
+                } else if itemIDs[row.itemExternalID] == nil {
                     problems.append((row.line, .invalidInput(
                         field: "item_external_id", line: row.line,
                         reason: "no item '\(row.itemExternalID)' in queue '\(queue.name)'; import the items first")))
@@ -578,6 +582,32 @@ extension Store {
             }
         }
         return found
+    }
+
+    /// Of these external ids, those no person has but someone has in other letters' case, with the stored one
+    /// (``ImportedJudgment/caseTwin(_:of:line:)``), keyed by the composed id. Letters' case is folded as the
+    /// database folds it (ASCII on SQLite).
+    public func caseTwins(among externalIDs: Set<String>) async throws -> [String: String] {
+        try await Self.caseTwins(among: externalIDs, sql())
+    }
+
+    static func caseTwins(among externalIDs: Set<String>, _ sql: any SQLDatabase) async throws -> [String: String] {
+        let composed = Set(externalIDs.map(\.composed))
+        var unknown = composed
+        for chunk in Array(composed).chunks() {
+            for row in try await sql.raw("SELECT external_id FROM people WHERE external_id IN (\(binds: chunk))").all() {
+                unknown.remove(try row.string("external_id"))
+            }
+        }
+        guard !unknown.isEmpty else { return [:] }
+        var stored: [String: String] = [:]
+        for chunk in Array(Set(unknown.map { $0.lowercased() })).chunks() {
+            for row in try await sql.raw("SELECT external_id FROM people WHERE lower(external_id) IN (\(binds: chunk))").all() {
+                let id = try row.string("external_id")
+                stored[id.lowercased()] = id
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: unknown.compactMap { id in stored[id.lowercased()].map { (id, $0) } })
     }
 
     public func missingItems(_ externalIDs: Set<String>, in queueID: UUID) async throws -> Set<String> {

@@ -10,6 +10,27 @@ import Testing
 /// on PostgreSQL.
 @Suite("assay import / export / queues / users")
 struct ImportExportCommandTests {
+    @Test("a misspelt column of a CSV is told once, on the header's line, not on every row")
+    func headerSlipOnce() async throws {
+        try await CLISandbox.with(.sqlite) { cli in
+            let queue = try cli.write("queue.json", #"{"name": "reviews", "overlap": 1, "schema": {"kind": "single_choice", "labels": [{"code": "ok"}, {"code": "spam"}]}}"#)
+            #expect(try cli.assay(["queues", "create", queue]).status == 0)
+            _ = try cli.assay(["import", try cli.write("items.csv", "external_id,text\nc-1,a\nc-2,b\nc-3,c\n"), "--queue", "reviews"])
+            let judgments = try cli.write("judged.csv", """
+                item_external_id,annotator_external_id,label,rationnale,submitted_at
+                c-1,w-1,ok,fine,2026-11-02T10:00:00Z
+                c-2,w-1,ok,fine,2026-11-02T10:00:00Z
+                c-3,w-1,spam,scam,2026-11-02T10:00:00Z
+
+                """)
+            let refused = try cli.assay(["import", judgments, "--queue", "reviews", "--judgments"])
+            #expect(refused.status != 0)
+            let told = refused.stderr.components(separatedBy: "rationnale: not a column Assay reads").count - 1
+            #expect(told == 1 && refused.stderr.contains("judged.csv:1: rationnale: not a column Assay reads; did you mean rationale?"),
+                    "\(refused.stderr)")
+        }
+    }
+
     @Test("assay --version prints the version the OpenAPI document states")
     func version() throws {
         let shown = try ServerProcess.run(["--version"])

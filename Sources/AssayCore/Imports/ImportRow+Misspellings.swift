@@ -1,4 +1,7 @@
 extension ImportRow {
+    /// How the refusal of a column Assay does not read begins.
+    public static let notAColumn = "not a column Assay reads"
+
     /// Refuses a field whose name is a slip of one of `known` (`rationnale`, `submited_at`, `lable`): the row would
     /// otherwise be read without it, and its value lost without a word. Other fields a row carries (a tool's own
     /// columns, such as `project` or `level`) are left alone: they are not Assay's to read.
@@ -27,7 +30,7 @@ extension ImportRow {
             }
         }
         guard let first = slips.min(by: { $0.name < $1.name }) else { return }
-        throw AssayError.invalidInput(field: first.name, line: line, reason: "not a column Assay reads; did you mean \(first.meant)?")
+        throw AssayError.invalidInput(field: first.name, line: line, reason: "\(Self.notAColumn); did you mean \(first.meant)?")
     }
 
     static func isSlip(_ name: String, of known: String, maxEdits: Int = 2) -> Bool {

@@ -84,6 +84,14 @@ public struct ImportRow: Sendable, Equatable {
                 throw AssayError.invalidInput(
                     field: name, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
             }
+            // Ids are typed, read and compared by people: a control character (a bell, a line break, a right-to-left
+            // override that shows the id reversed) would make an id no one can type or tell apart.
+            if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.isBidiControl }) {
+                throw AssayError.invalidInput(
+                    field: name, line: line,
+                    reason: "contains the control character U+\(String(format: "%04X", control.value)); "
+                        + "an id is made of characters people can type and read")
+            }
             if let found {
                 guard firstWins || found.id == text.composed else {
                     throw AssayError.invalidInput(

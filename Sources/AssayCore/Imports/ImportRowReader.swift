@@ -141,7 +141,8 @@ public struct ImportRowReader: Sendable {
         guard csv.header != nil else { return [] }
         if !checkedHeader { try checkHeader() }
         guard let header else { return [] }
-        return try records.map { try ImportRow(csv: $0, header: header) }
+        // A row of empty cells (`,,`, as spreadsheets leave below the data) is a blank line.
+        return try records.filter { !$0.fields.allSatisfy(\.isEmpty) }.map { try ImportRow(csv: $0, header: header) }
     }
 
     private mutating func checkHeader() throws {

@@ -60,7 +60,7 @@ public enum ItemRows {
         for key in row.fields.keys where key.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
             let folded = key.lowercased()
             if reservedFields.contains(folded), row.fields[folded] == nil {
-                throw AssayError.invalidInput(field: key, line: row.line, reason: "not a column Assay reads; did you mean \(folded)?")
+                throw AssayError.invalidInput(field: key, line: row.line, reason: "\(ImportRow.notAColumn); did you mean \(folded)?")
             }
         }
         // Content is every field but the reserved ones (or the `data` object), without nulls. One pass: this runs for
@@ -164,7 +164,7 @@ public enum JudgmentRows {
         if started == nil {
             // Without started_at the time spent is unknown: a column that says it another way must not be dropped.
             if let named = otherToolsStartColumns.first(where: { row.fields[$0] != nil }) {
-                throw AssayError.invalidInput(field: named, line: row.line, reason: "not a column Assay reads; did you mean started_at?")
+                throw AssayError.invalidInput(field: named, line: row.line, reason: "\(ImportRow.notAColumn); did you mean started_at?")
             }
             if let named = otherToolsDurationColumns.first(where: { row.fields[$0] != nil }) {
                 throw AssayError.invalidInput(
@@ -237,11 +237,12 @@ extension ImportRow {
         let field = named ?? (fields["labels"] != nil ? "labels" : "label")
         switch fields[field] {
         case .array(let values)?:
+            // Trimmed as CSV's `a | b` is: `" spam"` is `spam`.
             return try values.map {
                 guard case .string(let text) = $0 else {
                     throw AssayError.invalidInput(field: field, line: line, reason: "labels must be text")
                 }
-                return text
+                return text.trimmingCharacters(in: .whitespaces)
             }
         case .string(let text)?:
             return text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -224,6 +224,16 @@ public struct ImportedJudgment: Sendable, Equatable {
 
     /// The refusal of a row naming someone whose role does not label: their "judgments" would count toward overlap
     /// and consensus.
+    /// The refusal of an annotator id no one has, though someone has it in other letters' case (`Jane@Vendor.com` for
+    /// `jane@vendor.com`): imported, it would make a second person of one (and an admin's id so spelt would pass the
+    /// check that only people who label are the ones judging).
+    public static func caseTwin(_ externalID: String, of stored: String, line: Int?) -> AssayError {
+        .invalidInput(
+            field: "annotator_external_id", line: line,
+            reason: "'\(externalID)' is no one here, but '\(stored)' is: ids are matched exactly, so this would make a "
+                + "second person of them; spell it as stored")
+    }
+
     public static func notLabeling(_ externalID: String, role: Role, line: Int?) -> AssayError {
         .invalidInput(
             field: "annotator_external_id", line: line,

@@ -338,6 +338,8 @@ struct ItemRowsTests {
             try judgment(["annotator": "w-1", "worker": "w-2"])
         }
         #expect(try judgment(["annotator": "w-1", "worker": "w-1"]).first?.annotatorExternalID == "w-1", "the same id twice is one id")
+        #expect(try judgment(["labels": [" spam "]]).first?.labels == ["spam"], "labels in a list are trimmed as CSV's are")
+        #expect(throws: AssayError.self, "an id with a right-to-left override") { try judgment(["worker": "w-\u{202E}1"]) }
         // Label Studio's lead_time: at most a day too.
         let task = ImportRow(line: 3, fields: [
             "id": 4, "data": ["text": "x"],
@@ -347,10 +349,11 @@ struct ItemRowsTests {
         #expect(throws: AssayError.self) { try JudgmentRows.judgments(from: task) }
     }
 
-    @Test("a CSV header's names are trimmed; a UTF-16 file is named as such")
+    @Test("a CSV header's names are trimmed; a row of empty cells is a blank line; a UTF-16 file is named as such")
     func headersAndEncodings() throws {
         var csv = ImportRowReader(format: .csv, requiredColumns: [["external_id", "id"]])
-        let rows = try csv.feed(Array("external_id, text ,language, market\nh-1,hello,en,GB\n".utf8)) + csv.finish()
+        let rows = try csv.feed(Array("external_id, text ,language, market\nh-1,hello,en,GB\n,,,\n".utf8)) + csv.finish()
+        #expect(rows.count == 1)
         let draft = try ItemRows.draft(from: rows[0])
         #expect(draft.market == "GB" && draft.content == ["text": "hello"])
         var utf16 = ImportRowReader(format: .csv)
