@@ -73,6 +73,7 @@ public struct ImportFile: Sendable {
         limit: Int = 20, in queue: Queue, store: Store, now: Date = Date(), progress: (Double) async throws -> Void = { _ in }
     ) async throws -> [AssayError] {
         var problems: [AssayError] = []
+        var unreadable: AssayError?
         // The rows are read, parsed and checked off the caller's thread (``HeavyWork``), batch after batch: a server's
         // event loops must go on answering while a big file is checked. Only the store's lookups run here.
         let check = RowCheck(queue: queue, judgments: judgments, csv: format == .csv, now: now, limit: limit)
@@ -98,11 +99,11 @@ public struct ImportFile: Sendable {
                 }
             }
         } catch let error as AssayError {
-            problems.append(error)  // the file itself cannot be parsed past this point
+            unreadable = error  // the file itself cannot be parsed past this point: said whatever the limit
         }
         // In the file's order: a batch's unknown items are found after its other problems.
         let ordered = problems.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
-        return Array(ordered.map(\.element).prefix(limit))
+        return Array(ordered.map(\.element).prefix(limit)) + (unreadable.map { [$0] } ?? [])
     }
 
     /// The checks of pass one that need nothing but the rows, kept across batches. Used by one batch at a time
@@ -289,7 +290,11 @@ public struct ImportFile: Sendable {
             }
             try await settle()
         } catch {
-            if let (task, _, _) = inFlight { _ = try? await task.value }  // let it finish before the error is reported
+            // Let the batch in flight finish before the error is reported; if it committed, it is counted as stored.
+            if let (task, _, fraction) = inFlight, let stored = try? await task.value {
+                total = total + stored
+                try? await progress(fraction, total)
+            }
             throw error
         }
     }
@@ -361,9 +366,12 @@ private final class BatchReader: @unchecked Sendable {
             read += Double(chunk.count)
             pending += try reader.feed(chunk)
         }
+        // Exactly `batchSize` rows: a chunk read holds as many rows as fit in a MiB, and a batch is a transaction,
+        // whose length is what the caller chose.
         if pending.count >= batchSize {
-            defer { pending.removeAll(keepingCapacity: true) }
-            return (pending, min(1, read / size))
+            let batch = Array(pending.prefix(batchSize))
+            pending.removeFirst(batchSize)
+            return (batch, min(1, read / size))
         }
         finished = true
         pending += try reader.finish()

@@ -214,6 +214,9 @@ extension Store {
         // (``goldRoute(of:labels:confidence:content:in:now:_:)``), a few at most: past them, the person gets ordinary
         // work this time.
         var passedOver: [Int64] = []
+        // Read once for every candidate (review routing weighs it), and only when it is needed.
+        let peopleAccuracy = queue.assist.showPredictions && queue.assist.reviewRouting != nil
+            ? try await Self.recentGoldAccuracy(of: queue, now: now, sql) : nil
         while found == nil, passedOver.count <= 20 {
             let skipped: SQLQueryString = passedOver.isEmpty ? "" : "AND i.id NOT IN (\(binds: passedOver))"
             var candidate: Int64?
@@ -230,7 +233,7 @@ extension Store {
                     """).first()?.int64("id")
             }
             guard let candidate else { break }
-            if try await isServableGold(candidate, in: queue, now: now, sql) { found = candidate } else { passedOver.append(candidate) }
+            if try await isServableGold(candidate, in: queue, now: now, peopleAccuracy: peopleAccuracy, sql) { found = candidate } else { passedOver.append(candidate) }
         }
         guard let itemID = found else { return nil }
         guard let assignment = try await Self.insertLease(of: itemID, in: queue, for: person, now: now, sql) else {

@@ -539,7 +539,6 @@ extension Store {
         return held
     }
 
-    /// Row locks on the items, in id order (PostgreSQL; SQLite's write lock already covers them).
     /// Makes one person's concurrent claims (of an arbitration case, a QA review) run one after the other, so that
     /// each sees what the one before it holds: on PostgreSQL, a lock on the person's row that rows referring to them
     /// (their key-share locks) do not wait for; on SQLite, one writer runs at a time anyway.
@@ -548,6 +547,7 @@ extension Store {
         try await sql.raw("SELECT id FROM people WHERE id = \(bind: personID) FOR NO KEY UPDATE").run()
     }
 
+    /// Row locks on the items, in id order (PostgreSQL; SQLite's write lock already covers them).
     static func lockItems(_ ids: Set<Int64>, backend: Backend, _ sql: any SQLDatabase) async throws {
         guard backend == .postgres, !ids.isEmpty else { return }
         let sorted = ids.sorted()

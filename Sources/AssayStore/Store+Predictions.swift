@@ -260,6 +260,9 @@ extension Store {
                 ORDER BY p.id LIMIT \(literal: rowsPerStatement)
                 """).all()
             guard !rows.isEmpty else { break }
+            // The page's items locked at once, in id order, as every writer locks items: routes lock their own groups
+            // after, which would otherwise take them out of that order.
+            try await lockItems(Set(try rows.map { try $0.int64("item_id") }), backend: sql.backend, sql)
             var planned: [ModelRoute: [(predictionID: Int64, itemID: Int64)]] = [:]
             var acceptable: [Int64: (predictionID: Int64, label: FinalLabel, market: String?, importedAtMs: Int64)] = [:]
             for row in rows {
@@ -336,7 +339,7 @@ extension Store {
         }
     }
 
-    /// Applies a route to the items nobody has leased or judged yet; returns those it took. Auto-accepted items leave
+    /// Applies a route to the items nobody has leased, judged or sent to an arbitrator yet; returns those it took. Auto-accepted items leave
     /// the pool; review plans set the judgments the item needs (and its places); an expert item leaves the pool with
     /// an arbitration case (reason `expert_review`). Audit and `human` items stay as they are.
     private static func plan(_ route: ModelRoute, for itemIDs: [Int64], in queue: Queue, now: Date, _ sql: any SQLDatabase)
@@ -358,6 +361,7 @@ extension Store {
             UPDATE items SET open_slots = \(bind: places), required_judgments = \(bind: required)
             WHERE id IN (\(binds: itemIDs)) AND judgment_count = 0 AND open_slots = \(bind: queue.overlap)
               AND gold_state IS NULL AND NOT EXISTS (SELECT 1 FROM final_labels f WHERE f.item_id = items.id)
+              AND NOT EXISTS (SELECT 1 FROM arbitration_cases c WHERE c.item_id = items.id AND c.state = 'open')
             RETURNING id
             """).all().map { try $0.int64("id") }
         if route == .expert, !taken.isEmpty {
@@ -428,12 +432,18 @@ extension Store {
     /// would be auto-accept or an expert is not served while suggestions are shown (``leaseGold(in:for:now:_:)``),
     /// and one whose route would be audit is served blind: the gold people see has the suggestions, and the
     /// absences, of the rest. People's accuracy, which review routing weighs, is the queue's at the time of asking.
+    ///
+    /// - Parameter peopleAccuracy: the queue's recent gold accuracy when the caller has read it already; read here
+    ///   otherwise, if review routing needs it.
     func goldRoute(
         of itemID: Int64, labels: [String], confidence: Double, content: [String: JSONValue], in queue: Queue, now: Date,
-        _ sql: any SQLDatabase
+        peopleAccuracy known: Double? = nil, _ sql: any SQLDatabase
     ) async throws -> ModelRoute {
         guard queue.assist.showPredictions else { return .human }
-        let peopleAccuracy = queue.assist.reviewRouting == nil ? 0 : try await Self.recentGoldAccuracy(of: queue, now: now, sql)
+        var peopleAccuracy = 0.0
+        if queue.assist.reviewRouting != nil {
+            if let known { peopleAccuracy = known } else { peopleAccuracy = try await Self.recentGoldAccuracy(of: queue, now: now, sql) }
+        }
         // The draw of its own per item (QA's draws take an item's judgment positions, from 0).
         return Self.routeOf(
             labels: labels, confidence: confidence, content: content, queue: queue, peopleAccuracy: peopleAccuracy,
@@ -442,7 +452,9 @@ extension Store {
 
     /// Whether a gold item may be served: not when its prediction would auto-accept an ordinary item or send it to an
     /// expert.
-    func isServableGold(_ itemID: Int64, in queue: Queue, now: Date, _ sql: any SQLDatabase) async throws -> Bool {
+    func isServableGold(
+        _ itemID: Int64, in queue: Queue, now: Date, peopleAccuracy: Double? = nil, _ sql: any SQLDatabase
+    ) async throws -> Bool {
         guard queue.assist.showPredictions, queue.assist.autoAccept != nil || queue.assist.reviewRouting != nil,
             let reference = queue.assist.predictor
         else { return true }
@@ -455,7 +467,7 @@ extension Store {
         let route = try await goldRoute(
             of: itemID, labels: try Column.strings(from: try row.string("labels")),
             confidence: try row.decode(column: "confidence", as: Double.self), content: try Store.content(from: try row.string("content")),
-            in: queue, now: now, sql)
+            in: queue, now: now, peopleAccuracy: peopleAccuracy, sql)
         return ![.autoAccepted, .expert].contains(route)
     }
 }

@@ -47,22 +47,14 @@ public struct PreferencePair: Codable, Sendable, Equatable {
 
     /// The response of each label (slot) of the schema, from an item's content, or an error naming what is missing.
     ///
-    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` without a `prompt`, without a response for every
-    ///   label, or with a `responses` list of another length than the labels'.
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` without a `prompt`, or without a response for
+    ///   every label.
     public static func responses(in content: [String: JSONValue], schema: LabelSchema) throws -> (prompt: String, responses: [String: String]) {
         guard let prompt = text(content["prompt"]) else {
             throw AssayError.invalidInput(field: "prompt", line: nil, reason: "a preference item needs its prompt in `prompt`")
         }
         var responses: [String: String] = [:]
         let listed: [JSONValue]? = if case .array(let values)? = content["responses"] { values } else { nil }
-        // One response per label, in the labels' order: a third response on an A/B queue could be neither chosen
-        // nor exported, and would most likely mean the file was made for another queue.
-        if let listed, listed.count != schema.codes.count {
-            throw AssayError.invalidInput(
-                field: "responses", line: nil,
-                reason: "has \(listed.count) \(listed.count == 1 ? "entry" : "entries"); this queue compares \(schema.codes.count) "
-                    + "(\(schema.codes.joined(separator: ", "))), one response each, in that order")
-        }
         for (index, code) in schema.codes.enumerated() {
             let value = listed.flatMap { index < $0.count ? $0[index] : nil } ?? content["response_\(code.lowercased())"]
             guard let response = text(value) else {
@@ -93,8 +85,8 @@ public struct PreferencePair: Codable, Sendable, Equatable {
 
     private static func text(_ value: JSONValue?) -> String? {
         switch value {
-        case .string(let text)? where !text.trimmingBlanksAndNewlines.isEmpty: return text
-        case nil, .null?, .string?: return nil
+        case .string(let text)? where !text.isEmpty: return text
+        case nil, .null?: return nil
         case let other?: return other.canonicalJSON
         }
     }

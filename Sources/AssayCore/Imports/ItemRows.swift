@@ -26,10 +26,16 @@ public enum ItemRows {
 
     /// Fields that hold the answer, not the content: stored as content they would be shown to the people asked for
     /// it (and a gold set imported as items would give every gold answer away).
+    /// Compared folded (``foldedName(_:)``): `Gold Label` is `gold_label`. Not `answer`: a question-and-answer item
+    /// shows its answer as content.
     static let answerFields: Set<String> = [
-        "label", "labels", "gold", "gold_label", "gold_labels", "ground_truth", "true_label", "answer", "final_label",
-        "final_labels",
+        "label", "labels", "gold", "gold_label", "gold_labels", "ground_truth", "true_label", "final_label", "final_labels",
     ]
+
+    /// A field's name in lower case with spaces and hyphens as underscores, to compare with names Assay knows.
+    static func foldedName(_ name: String) -> String {
+        String(name.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
+    }
     /// Fields only a judgments file has: such a file imported as items would make an item of every judgment.
     static let judgmentFields: Set<String> = ["item_external_id", "annotator_external_id"]
 
@@ -84,7 +90,7 @@ public enum ItemRows {
         default:
             throw AssayError.invalidInput(field: "data", line: row.line, reason: "must be an object of content fields")
         }
-        if let field = content.keys.filter(answerFields.contains).min() {
+        if let field = content.keys.filter({ answerFields.contains(foldedName($0)) }).min() {
             throw AssayError.invalidInput(
                 field: data == nil ? field : "data.\(field)", line: row.line,
                 reason: "would show the answer to the people asked for it: set reference answers with `assay gold import` "
@@ -98,21 +104,26 @@ public enum ItemRows {
         }
         // A Label Studio task keeps its content in `data`: the item's market and language are in its `meta` when
         // Assay exported it, and in `data` beside the text in many a team's tasks. Only there: in a plain row, `meta`
-        // is content like any other field.
-        func taskText(_ key: String) -> String? {
-            guard let data else { return nil }
-            if case .object(let meta)? = row.fields["meta"], case .string(let text)? = meta[key] { return text }
-            if case .string(let text)? = data[key] { return text }
-            return nil
+        // is content like any other field. In `data` they are content first, read as the item's only in a task
+        // (a row with `annotations`, `predictions` or `meta`) and only when they read as codes (free text stays
+        // content and refuses nothing).
+        func metaText(_ key: String) -> String? {
+            guard data != nil, case .object(let meta)? = row.fields["meta"], case .string(let text)? = meta[key] else { return nil }
+            return text
         }
-        let language = try (try row.optionalText("language") ?? taskText("language")).flatMap {
+        let isTask = ["annotations", "predictions", "meta"].contains { row.fields[$0] != nil }
+        func dataCode(_ key: String, _ normalized: (String) throws -> String?) -> String? {
+            guard isTask, case .string(let text)? = data?[key] else { return nil }
+            return try? normalized(text)
+        }
+        let language = try (try row.optionalText("language") ?? metaText("language")).flatMap {
             try Locale.normalizedCode($0, line: row.line)
-        }
+        } ?? dataCode("language") { try Locale.normalizedCode($0, line: row.line) }
         return ItemDraft(
             externalID: externalID, content: content,
-            market: try (try row.optionalText("market") ?? taskText("market")).flatMap {
+            market: try (try row.optionalText("market") ?? metaText("market")).flatMap {
                 try Locale.normalizedMarket($0, line: row.line)
-            },
+            } ?? dataCode("market") { try Locale.normalizedMarket($0, line: row.line) },
             language: language,
             source: try row.optionalText("source").flatMap { $0.isEmpty ? nil : $0 },
             priority: try row.optionalInteger("priority") ?? 0,
@@ -160,7 +171,7 @@ public enum JudgmentRows {
                 field: "submitted_at", line: row.line,
                 reason: "is required" + (named.map { "; if \($0) is when the judgment was submitted, name the column submitted_at" } ?? ""))
         }
-        let started = try row.optionalDate("started_at")
+        var started = try row.optionalDate("started_at")
         if started == nil {
             // Without started_at the time spent is unknown: a column that says it another way must not be dropped.
             if let named = otherToolsStartColumns.first(where: { row.fields[$0] != nil }) {
@@ -175,12 +186,11 @@ public enum JudgmentRows {
         if let started, started > submitted {
             throw AssayError.invalidInput(field: "started_at", line: row.line, reason: "is after submitted_at")
         }
-        if let started, submitted.timeIntervalSince(started) * 1000 > Double(JudgmentSubmission.maxTimeSpentMs) {
-            let hours = Int(submitted.timeIntervalSince(started) / 3600)
-            throw AssayError.invalidInput(
-                field: "started_at", line: row.line,
-                reason: "is \(hours) hours before submitted_at; a judgment takes at most 24 hours (is one of the times in "
-                    + "another zone, or a placeholder?)")
+        // More than a day between start and submission measures no work (a task left open overnight, a late submit
+        // on a lapsed lease, a placeholder start in 1970): the judgment counts, its time does not, as a judgment
+        // without a start (a 1970 start once made a day's mean handling time 121 years).
+        if let start = started, submitted.timeIntervalSince(start) * 1000 > Double(JudgmentSubmission.maxTimeSpentMs) {
+            started = nil
         }
         return ImportedJudgment(
             itemExternalID: item, annotatorExternalID: annotator, labels: labels,
@@ -199,12 +209,13 @@ extension JudgmentRows {
     /// Names other tools' exports give the start of the work. Read as a tool's own column, one would be dropped and
     /// every judgment's time spent lost, so a row with one and no `started_at` is refused, naming `started_at`.
     static let otherToolsStartColumns = [
-        "start_time", "start_at", "started", "start", "started_time", "start_timestamp", "begin_time", "began_at", "time_started",
+        "start_time", "start_at", "started_time", "start_timestamp", "begin_time", "began_at", "time_started",
     ]
-    /// Names other tools give the time a judgment took: Assay measures it as submitted_at − started_at.
+    /// Names other tools give the time a judgment took: Assay measures it as submitted_at − started_at. Only names
+    /// that can mean nothing else in a judgments file (a bare `duration` may be a video's).
     static let otherToolsDurationColumns = [
-        "time_spent_ms", "time_spent", "time_spent_s", "duration", "duration_ms", "duration_s", "duration_seconds", "lead_time",
-        "elapsed", "elapsed_ms", "seconds_spent", "work_time",
+        "time_spent_ms", "time_spent", "time_spent_s", "duration_ms", "duration_seconds", "lead_time", "elapsed_ms",
+        "seconds_spent", "work_time",
     ]
     /// Names other tools give the time a judgment was made, named in the message when `submitted_at` is missing.
     static let otherToolsSubmissionColumns = [

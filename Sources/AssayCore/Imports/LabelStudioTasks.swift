@@ -78,9 +78,11 @@ public enum LabelStudioTasks {
             var started: Date?
             switch annotation["lead_time"] {
             case nil, .null?: break
-            case .number(let seconds)? where seconds >= 0 && seconds * 1000 <= Double(JudgmentSubmission.maxTimeSpentMs):
-                started = submitted.addingTimeInterval(-seconds)
-            default: throw invalid("lead_time", "must be a number of seconds from 0 to 86400 (a judgment takes at most a day)")
+            case .number(let seconds)? where seconds >= 0 && seconds.isFinite:
+                // More than a day measures no work (a task left open overnight): the time is not counted, as a
+                // judgment made here takes at most a day.
+                if seconds * 1000 <= Double(JudgmentSubmission.maxTimeSpentMs) { started = submitted.addingTimeInterval(-seconds) }
+            default: throw invalid("lead_time", "must be a number of seconds, 0 or more")
             }
             let (labels, rationale) = try read(annotation["result"], invalid: { invalid("result", $0) })
             var judgment = ImportedJudgment(

@@ -77,7 +77,23 @@ extension ItemDraft {
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming what is missing.
     public func checkJudgeable(on schema: LabelSchema) throws {
         guard schema.kind == .preference else { return }
-        let (_, responses) = try PreferencePair.responses(in: content, schema: schema)
+        // Checked here, at import, not where stored items are read (an export must still read items taken before).
+        // One response per label, in the labels' order: a third response on an A/B queue could be neither chosen
+        // nor exported, and would most likely mean the file was made for another queue.
+        if case .array(let listed)? = content["responses"], listed.count != schema.codes.count {
+            throw AssayError.invalidInput(
+                field: "responses", line: nil,
+                reason: "has \(listed.count) \(listed.count == 1 ? "entry" : "entries"); this queue compares \(schema.codes.count) "
+                    + "(\(schema.codes.joined(separator: ", "))), one response each, in that order")
+        }
+        let (prompt, responses) = try PreferencePair.responses(in: content, schema: schema)
+        // Blank text is no prompt, nor a response, to judge.
+        if prompt.trimmingBlanksAndNewlines.isEmpty {
+            throw AssayError.invalidInput(field: "prompt", line: nil, reason: "is blank; a preference item needs its prompt")
+        }
+        if let blank = schema.codes.first(where: { responses[$0]?.trimmingBlanksAndNewlines.isEmpty == true }) {
+            throw AssayError.invalidInput(field: "responses", line: nil, reason: "the response for '\(blank)' is blank")
+        }
         // Given both ways, one would be shown and the other silently dropped.
         if content["responses"] != nil, let field = schema.codes.map({ "response_\($0.lowercased())" }).first(where: { content[$0] != nil }) {
             throw AssayError.invalidInput(

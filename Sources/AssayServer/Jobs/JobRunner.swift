@@ -45,7 +45,8 @@ final class JobRunner: Sendable {
         // Uploads and exports are the workspace's data: the folder is the server's user's only, whoever made it (a
         // folder made beforehand keeps its mode otherwise), and so is each file in it (``createPrivateFile(at:)``).
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
+        // A folder another user owns (a shared volume) keeps its mode: the files in it are still the server's only.
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
         self.folder = folder
         self.store = store
         self.clock = clock
@@ -217,8 +218,10 @@ final class JobRunner: Sendable {
                 stored = sofar
                 try await self.beat(job, progress: 0.5 + fraction / 2, stored: sofar)
             }
-            // As a direct import answers an empty body: a file with no rows (a header alone) is most likely the wrong file.
-            guard report.received > 0 else {
+            // As a direct import answers an empty body: a file of items with no rows (a header alone) is most likely the
+            // wrong file. (A judgments file may hold rows and no judgment: Label Studio tasks whose annotations were
+            // all cancelled.)
+            guard report.received > 0 || job.kind == .importJudgments else {
                 try await store.failJob(job.id, reason: "the file has no rows", now: clock.now)
                 return
             }

@@ -69,7 +69,9 @@ struct TrainingSplitTests {
         // A fourth response on a three-way queue is refused, not dropped: it could never be chosen or exported.
         #expect(throws: AssayError.invalidInput(
             field: "responses", line: nil, reason: "has 4 entries; this queue compares 3 (A, B, C), one response each, in that order")
-        ) { try PreferencePair.responses(in: ["prompt": "Hi", "responses": ["a", "b", "c", "d"]], schema: schema) }
+        ) { try ItemDraft(externalID: "p", content: ["prompt": "Hi", "responses": ["a", "b", "c", "d"]]).checkJudgeable(on: schema) }
+        // Read from an item stored before, the fourth is passed over: exports still read what they took.
+        #expect(try PreferencePair.responses(in: ["prompt": "Hi", "responses": ["a", "b", "c", "d"]], schema: schema).responses.count == 3)
         #expect(try schema.canonicalLabels(["B"]) == ["B"])
         #expect(throws: AssayError.self) { try schema.canonicalLabels(["A", "B"]) }
         #expect(ConsensusRule.majority.resolve([["B"], ["B"], ["A"]], kind: .preference).labels == ["B"])

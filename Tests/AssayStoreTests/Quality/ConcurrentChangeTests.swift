@@ -167,6 +167,11 @@ struct ConcurrentChangeTests {
                 WHERE c.queue_id = \(bind: queue.id) AND c.state = 'decided' AND f.provenance <> 'arbitration'
                 """).first()!.int("n")
             #expect(overwritten == 0, "decisions overwritten by the model: \(overwritten)")
+            // An item someone sent to an arbitrator is the arbitrator's: the model takes none of them.
+            let taken = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM final_labels WHERE queue_id = \(bind: queue.id) AND provenance = 'model'
+                """).first()!.int("n")
+            #expect(taken == 0, "escalated items auto-accepted: \(taken)")
             let labelled = try await sql.raw("SELECT COUNT(*) AS n FROM final_labels WHERE queue_id = \(bind: queue.id)").first()!.int("n")
             let stats = try await store.stats(of: queue.id)
             #expect(labelled == 300 && stats.completedItems == 300 && stats.resolvedItems == 300, "\(stats)")
