@@ -151,12 +151,6 @@ extension Store {
                     ActivityRollup.Change(qaReviewed: 1, qaCorrect: correct ? 1 : 0), queueID: queue.id,
                     annotatorID: found.annotatorID, market: try judgment.optionalString("market"), at: Column.millis(now), sql)
             }
-            try await sql.raw("""
-                INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
-                VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)
-                ON CONFLICT (queue_id, stratum) DO UPDATE SET reviewed = qa_strata.reviewed + 1,
-                    errors = qa_strata.errors + excluded.errors
-                """).run()
             var events = [
                 AuditEvent(
                     at: now, actorID: reviewer.id, action: .qaReviewed, entity: "judgment",
@@ -174,6 +168,14 @@ extension Store {
                         entityID: String(found.itemID), queueID: queue.id, before: overturn.before, after: overturn.after,
                         reason: "QA review \(reviewID)"))
             }
+            // After the overturn's counters, as a submit takes the queue's counters before its QA strata: the same
+            // order everywhere, so a verdict and a submit never wait for each other crosswise.
+            try await sql.raw("""
+                INSERT INTO qa_strata (queue_id, stratum, reviewed, errors, sampled)
+                VALUES (\(bind: queue.id), \(bind: found.stratum), 1, \(literal: correct ? 0 : 1), 1)
+                ON CONFLICT (queue_id, stratum) DO UPDATE SET reviewed = qa_strata.reviewed + 1,
+                    errors = qa_strata.errors + excluded.errors
+                """).run()
             try await AuditLog.append(events, sql)
             return try Self.review(from: done)
         }
