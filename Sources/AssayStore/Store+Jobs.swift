@@ -36,11 +36,33 @@ extension Store {
     /// - Throws: ``AssayError/notFound(entity:id:)``.
     public func job(_ id: UUID) async throws -> Job {
         guard let row = try await sql().raw("""
-            SELECT id, kind, queue_id, format, state, progress, report, exported_rows, error, created_at_ms, finished_at_ms
-            FROM jobs WHERE id = \(bind: id)
+            SELECT \(unsafeRaw: Self.jobColumns) FROM jobs WHERE id = \(bind: id)
             """).first()
         else { throw AssayError.notFound(entity: "job", id: id.uuidString) }
-        return Job(
+        return try Self.job(from: row)
+    }
+
+    /// Jobs newest first, of one queue or all, a page at a time: those submitted before `cursor` (the last of the
+    /// page before), up to `limit`. So a client that lost a job's id finds it again.
+    public func jobs(in queueID: UUID?, before cursor: Job.Cursor?, limit: Int) async throws -> [Job] {
+        var conditions: [SQLQueryString] = []
+        if let queueID { conditions.append("queue_id = \(bind: queueID)") }
+        if let cursor {
+            conditions.append("""
+                (created_at_ms < \(bind: Column.millis(cursor.createdAt))
+                 OR (created_at_ms = \(bind: Column.millis(cursor.createdAt)) AND id < \(bind: cursor.id)))
+                """)
+        }
+        let filter: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(SQLList(conditions, separator: SQLRaw(" AND ")))"
+        return try await sql().raw("""
+            SELECT \(unsafeRaw: Self.jobColumns) FROM jobs \(filter) ORDER BY created_at_ms DESC, id DESC LIMIT \(bind: limit)
+            """).all().map(Self.job(from:))
+    }
+
+    static let jobColumns = "id, kind, queue_id, format, state, progress, report, exported_rows, error, created_at_ms, finished_at_ms"
+
+    static func job(from row: any SQLRow) throws -> Job {
+        Job(
             id: try row.uuid("id"), kind: Job.Kind(rawValue: try row.string("kind")) ?? .export,
             queueID: try row.uuid("queue_id"), format: ImportFormat(rawValue: try row.string("format")) ?? .jsonl,
             state: Job.State(rawValue: try row.string("state")) ?? .failed,

@@ -28,6 +28,30 @@ public struct Job: Codable, Sendable, Equatable, Identifiable {
         case failed
     }
 
+    /// Where a list of jobs, newest first, goes on from: the last job of the page before, by submission and id.
+    public struct Cursor: Sendable, Equatable {
+        public var createdAt: Date
+        public var id: UUID
+
+        public init(createdAt: Date, id: UUID) {
+            self.createdAt = createdAt
+            self.id = id
+        }
+
+        /// As a list's `next` gives it: `<milliseconds since 1970>_<id>`.
+        public var text: String { "\(Int64((createdAt.timeIntervalSince1970 * 1000).rounded()))_\(id.uuidString)" }
+
+        /// Reads a list's `next`; nil for anything else.
+        public init?(text: String) {
+            let parts = text.split(separator: "_")
+            guard parts.count == 2, let millis = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+            self.init(createdAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+        }
+    }
+
+    /// Where a list goes on after this job.
+    public var cursor: Cursor { Cursor(createdAt: createdAt, id: id) }
+
     /// The job's id.
     public var id: UUID
     /// What it does.

@@ -79,6 +79,32 @@ struct JobsTests {
         }
     }
 
+    @Test("jobs are listed newest first, a page at a time, for one queue or all; annotators may not list them",
+          arguments: TestBackend.allCases)
+    func listed(on backend: TestBackend) async throws {
+        try await LiveServer.with(backend) { server in
+            let first = try await Fixtures.queue(server.store, name: "first")
+            let second = try await Fixtures.queue(server.store, name: "second")
+            var submitted: [String] = []
+            for queue in [first, second, first] {
+                let answer = try await server.request(.POST, "/api/v1/queues/\(queue.name)/exports?format=csv")
+                submitted.append(try #require(try answer.object()["job"]?["id"]?.stringValue))
+                server.clock.advance(by: 1)
+            }
+            let page = try await server.request(.GET, "/api/v1/jobs?limit=2").object()
+            let ids = page["data"]?.arrayValue?.compactMap { $0["job"]?["id"]?.stringValue } ?? []
+            #expect(ids == [submitted[2], submitted[1]], "newest first")
+            let next = try #require(page["next"]?.stringValue)
+            let rest = try await server.request(.GET, "/api/v1/jobs?limit=2&after=\(next)").object()
+            #expect(rest["data"]?.arrayValue?.compactMap { $0["job"]?["id"]?.stringValue } == [submitted[0]] && rest["next"] == nil)
+            let ofFirst = try await server.request(.GET, "/api/v1/jobs?queue=first").object()
+            #expect(ofFirst["data"]?.arrayValue?.compactMap { $0["job"]?["id"]?.stringValue } == [submitted[2], submitted[0]])
+            #expect(try await server.request(.GET, "/api/v1/jobs?after=yesterday").status == .unprocessableEntity)
+            let annotator = try await Fixtures.annotators(server.store, count: 1)[0].token
+            #expect(try await server.request(.GET, "/api/v1/jobs", token: annotator).status == .forbidden)
+        }
+    }
+
     @Test("a job over a file with bad rows fails, lists them with lines, and imports nothing", arguments: TestBackend.allCases)
     func badImportJob(on backend: TestBackend) async throws {
         try await LiveServer.with(backend) { server in

@@ -9,6 +9,7 @@ struct JobsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.on(.POST, "queues", ":queue", "imports", body: .stream, use: submitImport)
         routes.post("queues", ":queue", "exports", use: submitExport)
+        routes.get("jobs", use: list)
         routes.get("jobs", ":jobID", use: show)
         routes.get("jobs", ":jobID", "download", use: download)
     }
@@ -35,6 +36,23 @@ struct JobsController: RouteCollection {
         let format = try ImportFormat.named(req.query[String.self, at: "format"])
         let job = try await req.application.jobs.submitExport(of: queue, format: format, by: actor.person)
         return try await JobResponse(job).encodeResponse(status: .accepted, for: req)
+    }
+
+    /// The jobs, newest first (`?queue=` for one queue's), paged by `next`.
+    @Sendable func list(req: Request) async throws -> Page<JobResponse> {
+        try Policy.requireCanManageData(try req.actor())
+        let limit = try Paging.limit(req)
+        var cursor: Job.Cursor?
+        if let text = req.query[String.self, at: "after"] {
+            guard let read = Job.Cursor(text: text) else {
+                throw AssayError.invalidInput(field: "after", line: nil, reason: "must be the `next` value of the previous page")
+            }
+            cursor = read
+        }
+        var queueID: UUID?
+        if let reference = req.query[String.self, at: "queue"] { queueID = try await req.store.queue(reference).id }
+        let jobs = try await req.store.jobs(in: queueID, before: cursor, limit: limit)
+        return Page(data: jobs.map(JobResponse.init), next: jobs.count == limit ? jobs.last?.cursor.text : nil)
     }
 
     @Sendable func show(req: Request) async throws -> JobResponse {
