@@ -180,6 +180,13 @@ public enum LabelStudioTasks {
                 }
             } else if case .array(let texts)? = value["text"] {
                 notes += texts.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            } else if case .string(let text)? = value["text"] {
+                notes.append(text)
+            } else if let key = value.keys.sorted().first(where: { $0.hasSuffix("labels") }) {
+                // A span's or a region's labels (`labels`, `rectanglelabels`, …) beside the choices: dropped, they would
+                // leave a judgment that says less than the annotator did.
+                throw invalid("a `\(key)` result (labels on a span or a region) is not read: Assay reads choices, rating, "
+                    + "taxonomy and text results; remove it from the export to import the rest")
             }
         }
         guard !labels.isEmpty else {

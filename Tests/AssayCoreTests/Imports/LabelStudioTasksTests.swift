@@ -106,6 +106,11 @@ struct LabelStudioTasksTests {
           "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].completed_by"),
         (["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
           "result": [["value": ["rating": 1e19]]]] as JSONValue, "annotations[0].result"),
+        // A span's labels beside the choices would be dropped without a word: refused.
+        (["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
+          "result": [["type": "choices", "value": ["choices": ["spam"]]],
+                     ["type": "labels", "value": ["start": 0, "end": 1, "labels": ["hate"]]]]] as JSONValue,
+         "annotations[0].result"),
     ])
     func refused(annotation: JSONValue, field: String) throws {
         let row = ImportRow(line: 4, fields: ["id": 1, "data": ["text": "x"], "annotations": [annotation]])
