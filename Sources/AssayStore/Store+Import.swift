@@ -55,8 +55,38 @@ extension Store {
             try await beforeCommit()
             try await QueueCounters.add([.items: inserted], to: queue.id, sql)
             try await Self.recordPlaces(of: drafts, in: queue.id, sql)
-            return ImportReport(received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted)
+            let differing = inserted == drafts.count ? [] : try await Self.differingFromStored(drafts, in: queue.id, sql)
+            return ImportReport(
+                received: drafts.count, inserted: inserted, duplicates: drafts.count - inserted, differing: differing.count,
+                differingLines: differing.compactMap(\.line))
         }
+    }
+
+    /// Of these drafts, those whose external id names a stored item with other content or metadata (created time
+    /// aside): skipped as already there, they must not pass for applied (a file of corrected texts imported again).
+    /// A draft just stored is its own item, so it never differs.
+    static func differingFromStored(_ drafts: [ItemDraft], in queueID: UUID, _ sql: any SQLDatabase) async throws -> [ItemDraft] {
+        var differing: [ItemDraft] = []
+        for chunk in drafts.chunks() {
+            var stored: [String: (content: String, market: String?, language: String?, source: String?, priority: Int)] = [:]
+            for row in try await sql.raw("""
+                SELECT external_id, content, market, language, source, priority FROM items
+                WHERE queue_id = \(bind: queueID) AND external_id IN (\(binds: chunk.map(\.externalID)))
+                """).all() {
+                stored[try row.string("external_id")] = (
+                    try row.string("content"), try row.optionalString("market"), try row.optionalString("language"),
+                    try row.optionalString("source"), try row.decode(column: "priority", as: Int.self))
+            }
+            for draft in chunk {
+                guard let item = stored[draft.externalID] else { continue }
+                if item.content != JSONValue.object(draft.content).canonicalJSON || item.market != draft.market
+                    || item.language != draft.language || item.source != draft.source || item.priority != draft.priority
+                {
+                    differing.append(draft)
+                }
+            }
+        }
+        return differing
     }
 
     /// Adds the places (language and market) of a batch's items to the queue's list, which the next-item search

@@ -76,7 +76,8 @@ struct Import: AsyncParsableCommand {
             if report.differing > 0 {
                 // Judgments are never rewritten: a file of corrected labels must not pass for applied.
                 let more = report.differing > report.differingLines.count ? ", …" : ""
-                print("\(report.differing) of the rows already there have other labels than those stored, which stay "
+                let what = judgments ? "labels" : "content"
+                print("\(report.differing) of the rows already there have other \(what) than those stored, which stay "
                     + "(\(file) lines \(report.differingLines.map(String.init).joined(separator: ", "))\(more)).")
             }
         }

@@ -17,7 +17,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var duplicates: Int
     /// People created for annotator ids seen for the first time (judgment imports only).
     public var createdAnnotators: Int
-    /// Duplicate judgments whose labels differ from the stored ones (which stay).
+    /// Duplicates whose data differ from the stored (which stay): judgments with other labels, items with other content
+    /// or metadata.
     public var differing: Int
     /// The lines of the first ``differingLinesShown`` of those.
     public var differingLines: [Int]

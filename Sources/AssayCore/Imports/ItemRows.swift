@@ -127,7 +127,7 @@ public enum ItemRows {
             language: language,
             source: try row.optionalText("source").flatMap { $0.isEmpty ? nil : $0 },
             priority: try row.optionalInteger("priority") ?? 0,
-            createdAt: try row.optionalDate("created_at"))
+            createdAt: try row.optionalDate("created_at"), line: row.line)
     }
 }
 

@@ -54,12 +54,15 @@ public struct ItemDraft: Sendable, Equatable {
     public var priority: Int
     /// Upstream creation time, if the file gave one.
     public var createdAt: Date?
+    /// The file line it was read from, for a report to name.
+    public var line: Int?
 
     /// Makes a draft.
     public init(
         externalID: String, content: [String: JSONValue], market: String? = nil, language: String? = nil,
-        source: String? = nil, priority: Int = 0, createdAt: Date? = nil
+        source: String? = nil, priority: Int = 0, createdAt: Date? = nil, line: Int? = nil
     ) {
+        self.line = line
         self.externalID = externalID
         self.content = content
         self.market = market
