@@ -57,20 +57,35 @@ enum ServerRunner {
         }
     }
 
+    /// Waits for SIGINT or SIGTERM, through a pipe its handler writes to (the self-pipe trick). Ignoring the signals
+    /// and reading them with a dispatch source lost one now and then: a SIGTERM that landed on a thread that did
+    /// not block it, or before the source was resumed, was ignored, and a test's server never stopped. A handler
+    /// catches it on any thread; `write` is safe there. Once it came, a second one ends the process at once.
     private static func waitForInterrupt(on app: Application) async throws {
-        let promise = app.eventLoopGroup.next().makePromise(of: Void.self)
-        let queue = DispatchQueue(label: "assay.signals")
-        let sources = [SIGINT, SIGTERM].map { code in
-            signal(code, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: code, queue: queue)
-            source.setEventHandler { promise.succeed(()) }
-            source.resume()
-            return source
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw AssayError.unavailable("cannot make a pipe to wait for Ctrl-C (errno \(errno))") }
+        let readEnd = ends[0]
+        stopSignalPipe = ends[1]
+        for code in [SIGINT, SIGTERM] {
+            signal(code) { _ in
+                var byte: UInt8 = 1
+                _ = write(stopSignalPipe, &byte, 1)
+            }
         }
-        try await promise.futureResult.get()
-        sources.forEach { $0.cancel() }
+        await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                // Again after EINTR, should the signal land on this thread; any other end of the read stops too.
+                while read(readEnd, &byte, 1) < 0, errno == EINTR {}
+                stopped.resume()
+            }
+        }
+        for code in [SIGINT, SIGTERM] { signal(code, SIG_DFL) }
     }
 }
+
+/// The write end of the pipe ``ServerRunner`` waits on; set before the signal handlers that write to it.
+nonisolated(unsafe) private var stopSignalPipe: Int32 = -1
 
 /// What a brand-new workspace needs before anyone can sign in.
 enum Bootstrap {
