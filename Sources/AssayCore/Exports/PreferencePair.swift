@@ -86,7 +86,7 @@ public struct PreferencePair: Codable, Sendable, Equatable {
     private static func text(_ value: JSONValue?) -> String? {
         switch value {
         case .string(let text)? where !text.isEmpty: return text
-        case nil, .null?: return nil
+        case nil, .null?, .string?: return nil
         case let other?: return other.canonicalJSON
         }
     }

@@ -80,18 +80,7 @@ public struct ImportRow: Sendable, Equatable {
         var found: (name: String, id: String)?
         for name in names {
             guard let text = try optionalText(name), !text.isEmpty else { continue }
-            guard text.count <= maxLength else {
-                throw AssayError.invalidInput(
-                    field: name, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
-            }
-            // Ids are typed, read and compared by people: a control character (a bell, a line break, a right-to-left
-            // override that shows the id reversed) would make an id no one can type or tell apart.
-            if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.properties.isBidiControl }) {
-                throw AssayError.invalidInput(
-                    field: name, line: line,
-                    reason: "contains the control character U+\(String(format: "%04X", control.value)); "
-                        + "an id is made of characters people can type and read")
-            }
+            try Self.checkID(text, field: name, line: line, maxLength: maxLength)
             if let found {
                 guard firstWins || found.id == text.composed else {
                     throw AssayError.invalidInput(
@@ -104,6 +93,25 @@ public struct ImportRow: Sendable, Equatable {
         }
         guard let found else { throw AssayError.invalidInput(field: names[0], line: line, reason: "is required") }
         return found.id
+    }
+
+    /// Checks an id read from a file: at most `maxLength` characters, none of them invisible. Ids are typed, read and
+    /// compared by people: a control character (a bell, a line break, a right-to-left override that shows the id
+    /// reversed, a zero-width space) would make an id no one can type or tell apart.
+    ///
+    /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming `field`.
+    public static func checkID(_ text: String, field: String, line: Int?, maxLength: Int) throws {
+        guard text.count <= maxLength else {
+            throw AssayError.invalidInput(
+                field: field, line: line, reason: "is \(text.count) characters long; an id may have at most \(maxLength)")
+        }
+        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator]
+        if let control = text.unicodeScalars.first(where: { invisible.contains($0.properties.generalCategory) }) {
+            throw AssayError.invalidInput(
+                field: field, line: line,
+                reason: "contains the control character U+\(String(format: "%04X", control.value)); "
+                    + "an id is made of characters people can type and read")
+        }
     }
 
     /// An optional text field.

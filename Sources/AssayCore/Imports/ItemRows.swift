@@ -32,9 +32,22 @@ public enum ItemRows {
         "label", "labels", "gold", "gold_label", "gold_labels", "ground_truth", "true_label", "final_label", "final_labels",
     ]
 
-    /// A field's name in lower case with spaces and hyphens as underscores, to compare with names Assay knows.
+    /// A field's name as snake case, to compare with names Assay knows: blanks around it dropped, spaces and hyphens
+    /// as underscores, a capital inside a word starting a new one (`Gold Label`, ` labels`, `goldLabel` → `gold_label`).
     static func foldedName(_ name: String) -> String {
-        String(name.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
+        var folded = ""
+        var previous: Character?
+        for character in name.trimmingBlanksAndNewlines {
+            if character == " " || character == "-" {
+                folded.append("_")
+            } else if character.isUppercase, let before = previous, before.isLowercase {
+                folded += "_" + character.lowercased()
+            } else {
+                folded += character.lowercased()
+            }
+            previous = character
+        }
+        return folded
     }
     /// Fields only a judgments file has: such a file imported as items would make an item of every judgment.
     static let judgmentFields: Set<String> = ["item_external_id", "annotator_external_id"]
@@ -48,6 +61,7 @@ public enum ItemRows {
         if row.fields["external_id"] == nil, case .object(let meta)? = row.fields["meta"],
             case .string(let kept)? = meta["external_id"], !kept.trimmingBlanksAndNewlines.isEmpty
         {
+            try ImportRow.checkID(kept.trimmingBlanksAndNewlines, field: "meta.external_id", line: row.line, maxLength: maxExternalIDLength)
             return kept.trimmingBlanksAndNewlines.composed
         }
         return try row.requiredID("external_id", "id", maxLength: maxExternalIDLength, firstWins: true)
@@ -57,6 +71,12 @@ public enum ItemRows {
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the row's line and the field at fault.
     public static func draft(from row: ImportRow) throws -> ItemDraft {
+        // A judgments file sent as items: told so, before its lack of an external id.
+        if row.fields["data"] == nil, let field = row.fields.keys.filter(judgmentFields.contains).min() {
+            throw AssayError.invalidInput(
+                field: field, line: row.line,
+                reason: "is a column of judgments, not items: import a judgments file with --judgments (POST …/judgments)")
+        }
         let externalID = try externalID(of: row)
         // A slip of a metadata name (`langauge`) would otherwise be content (or, beside `data`, dropped), and the
         // item go without its language past the queue's check. A plural (`sources`, `languages`) is a field of its own.
@@ -78,11 +98,6 @@ public enum ItemRows {
             data = fields
             content = fields.filter { if case .null = $0.value { return false } else { return true } }
         case nil, .null?:
-            if let field = row.fields.keys.filter(judgmentFields.contains).min() {
-                throw AssayError.invalidInput(
-                    field: field, line: row.line,
-                    reason: "is a column of judgments, not items: import a judgments file with --judgments (POST …/judgments)")
-            }
             content = row.fields.filter { field in
                 guard !reservedFields.contains(field.key) else { return false }
                 if case .null = field.value { return false } else { return true }
@@ -97,7 +112,14 @@ public enum ItemRows {
                     + "(POST …/gold), or a model's with predictions; rename the field if it is content")
         }
         // Blank text is no content either: people would be handed an empty item to judge.
-        guard content.values.contains(where: { if case .string(let text) = $0 { !text.trimmingBlanksAndNewlines.isEmpty } else { true } })
+        guard content.values.contains(where: {
+            switch $0 {
+            case .string(let text): !text.trimmingBlanksAndNewlines.isEmpty
+            case .array(let values): !values.isEmpty
+            case .object(let fields): !fields.isEmpty
+            default: true
+            }
+        })
         else {
             throw AssayError.invalidInput(
                 field: "data", line: row.line, reason: "the item has no content (give `text` or other content fields)")
@@ -123,7 +145,12 @@ public enum ItemRows {
             externalID: externalID, content: content,
             market: try (try row.optionalText("market") ?? metaText("market")).flatMap {
                 try Locale.normalizedMarket($0, line: row.line)
-            } ?? dataCode("market") { try Locale.normalizedMarket($0, line: row.line) },
+            } ?? dataCode("market") { text in
+            // Markets are a team's own names (`LATAM`, `US WEST`): beside a task's text, only a country-like code is
+            // taken for one; any other text there is content.
+            guard (2...3).contains(text.count), text.allSatisfy(\.isLetter) else { return nil }
+            return try Locale.normalizedMarket(text, line: row.line)
+        },
             language: language,
             source: try row.optionalText("source").flatMap { $0.isEmpty ? nil : $0 },
             priority: try row.optionalInteger("priority") ?? 0,

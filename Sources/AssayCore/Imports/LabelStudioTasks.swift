@@ -72,6 +72,7 @@ public enum LabelStudioTasks {
             default:
                 throw invalid("completed_by", "is required: the Label Studio user who made the annotation")
             }
+            try ImportRow.checkID(annotator, field: "\(name).completed_by", line: task.line, maxLength: 200)
             guard case .string(let created)? = annotation["created_at"], let submitted = Timestamp.parse(created) else {
                 throw invalid("created_at", "is required, as an ISO 8601 time such as 2026-11-02T14:05:00.123456Z")
             }

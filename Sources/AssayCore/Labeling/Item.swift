@@ -104,7 +104,9 @@ extension ItemDraft {
         }
         // Two responses alike leave nothing to prefer: the judgment would be wasted, and the pair left out of exports.
         for (index, first) in schema.codes.enumerated() {
-            if let same = schema.codes.dropFirst(index + 1).first(where: { responses[$0] == responses[first] }) {
+            if let same = schema.codes.dropFirst(index + 1).first(where: {
+                responses[$0]?.trimmingBlanksAndNewlines == responses[first]?.trimmingBlanksAndNewlines
+            }) {
                 throw AssayError.invalidInput(
                     field: "responses", line: nil,
                     reason: "the responses for '\(first)' and '\(same)' are the same text; people could not prefer one")

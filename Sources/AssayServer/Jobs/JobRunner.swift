@@ -273,6 +273,7 @@ final class JobRunner: Sendable {
     /// A failure of the jobs folder's disk, in words (a 503, as a full database disk is): full, or not writable. Nil
     /// for any other error. Foundation reports these as Cocoa errors, or POSIX ones underneath.
     static func fileProblem(_ error: any Error, folder: URL) -> AssayError? {
+        if case AssayError.unavailable = error { return error as? AssayError }
         let failure = error as NSError
         let posix = [failure, failure.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap { $0 }
             .first { $0.domain == NSPOSIXErrorDomain }?.code
@@ -313,8 +314,11 @@ final class JobRunner: Sendable {
 
     /// A new, empty file only the server's user may read, open for writing.
     private static func createPrivateFile(at file: URL) throws -> FileHandle {
-        // A failure to create shows in the open below, with Foundation's reason.
-        _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            // Foundation says only that the file is not there (Cocoa error 4): the folder is what is wrong.
+            let folder = file.deletingLastPathComponent()
+            throw AssayError.unavailable("the jobs folder (\(folder.path)) cannot be written; check its permissions and its disk")
+        }
         return try FileHandle(forWritingTo: file)
     }
 

@@ -287,6 +287,15 @@ struct ItemRowsTests {
         }
         let task = try item(["id": 900, "data": ["text": "Olá", "language": "pt-BR", "market": "br"], "annotations": []])
         #expect(task.language == "pt-BR" && task.market == "BR")
+        // Answers under other spellings; blank lists are no content; invisible characters in ids; kept ids checked too.
+        for name in ["goldLabel", "groundTruth", " Labels", "label "] {
+            #expect(throws: AssayError.self, "\(name)") { try item(["id": "x", "text": "win", .init(name): "spam"]) }
+        }
+        #expect(throws: AssayError.self) { try item(["id": "x", "media_urls": []]) }
+        #expect(throws: AssayError.self, "a zero-width space") { try item(["id": "a\u{200B}b", "text": "hi"]) }
+        #expect(throws: AssayError.self) { try item(["data": ["text": "hi"], "meta": ["external_id": "c\u{7}1"], "annotations": []]) }
+        #expect(try item(["id": 902, "data": ["text": "Hola", "market": "LATAM"], "annotations": []]).market == nil,
+                "a team's market name beside a task's text is content")
         let prose = try item(["id": 901, "data": ["text": "Hola", "language": "Spanish", "market": "EMEA"]])
         #expect(prose.language == nil && prose.market == nil && prose.content["language"] == "Spanish", "not codes: content only")
         #expect(try item(["id": "q", "question": "Capital of France?", "answer": "Paris"]).content["answer"] == "Paris")
@@ -378,5 +387,7 @@ struct ItemRowsTests {
         ) { try check(["prompt": "Q", "responses": ["a", "b"], "response_a": "other"]) }
         #expect(throws: AssayError.self, "a blank response is no response") { try check(["prompt": "Q", "responses": [" ", "b"]]) }
         #expect(throws: AssayError.self, "nor a blank prompt") { try check(["prompt": "  ", "responses": ["a", "b"]]) }
+        #expect(throws: AssayError.self, "an empty response is none") { try check(["prompt": "Q", "responses": ["", "b"]]) }
+        #expect(throws: AssayError.self, "alike but for spaces") { try check(["prompt": "Q", "responses": ["same", " same "]]) }
     }
 }

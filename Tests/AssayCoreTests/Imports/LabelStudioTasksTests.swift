@@ -106,6 +106,9 @@ struct LabelStudioTasksTests {
           "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].completed_by"),
         (["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
           "result": [["value": ["rating": 1e19]]]] as JSONValue, "annotations[0].result"),
+        // A Label Studio user whose email carries a control character would become a person no one can name.
+        (["completed_by": ["email": "ann\u{202E}a@vendor.com"], "created_at": "2026-11-02T10:00:00Z",
+          "result": [["value": ["choices": ["spam"]]]]] as JSONValue, "annotations[0].completed_by"),
         // A span's labels beside the choices would be dropped without a word: refused.
         (["completed_by": 1, "created_at": "2026-11-02T10:00:00Z",
           "result": [["type": "choices", "value": ["choices": ["spam"]]],

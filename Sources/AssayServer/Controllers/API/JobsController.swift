@@ -52,12 +52,13 @@ struct JobsController: RouteCollection {
         var queueID: UUID?
         if let reference = req.query[String.self, at: "queue"] { queueID = try await req.store.queue(reference).id }
         let jobs = try await req.store.jobs(in: queueID, before: cursor, limit: limit)
-        return Page(data: jobs.map(JobResponse.init), next: jobs.count == limit ? jobs.last?.cursor.text : nil)
+        return Page(data: jobs.map { JobResponse($0, now: req.now) }, next: jobs.count == limit ? jobs.last?.cursor.text : nil)
     }
 
     @Sendable func show(req: Request) async throws -> JobResponse {
         try Policy.requireCanManageData(try req.actor())
-        return JobResponse(try await req.store.job(try req.parameters.id("jobID", as: UUID.self)))
+        let job = try await req.store.job(try req.parameters.id("jobID", as: UUID.self))
+        return JobResponse(job, now: req.now)
     }
 
     /// The export's file, once the job has succeeded; 409 before.
@@ -68,10 +69,10 @@ struct JobsController: RouteCollection {
         guard job.state == .succeeded else { throw AssayError.conflict("job \(job.id) is \(job.state.rawValue), not ready to download") }
         let file = req.application.jobs.download(of: job).path
         guard FileManager.default.fileExists(atPath: file) else {
-            if let finished = job.finishedAt, req.now.timeIntervalSince(finished) > JobRunner.exportKeptFor {
-                throw AssayError.notFound(
-                    entity: "export file of job",
-                    id: "\(job.id) (an export is kept \(Int(JobRunner.exportKeptFor / 3600)) hours after it finishes; export again)")
+            if job.isExpired(now: req.now) {
+                throw AssayError.conflict(
+                    "the file of export job \(job.id) was removed: an export is kept \(Int(JobRunner.exportKeptFor / 3600)) hours "
+                        + "after it finishes; export again")
             }
             throw AssayError.notFound(
                 entity: "export file of job", id: "\(job.id) (it was written by another server process; give all processes one jobs folder)")
