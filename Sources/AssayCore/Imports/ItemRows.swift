@@ -182,6 +182,34 @@ public enum JudgmentRows {
         return judgments
     }
 
+    /// The judgments of every row of a request, each row read even after one fails, so that one answer lists what
+    /// every row shows by itself: when any row cannot be read, the labels of the others are checked against `schema`
+    /// too and listed with them (up to `limit`, in line order). The store checks the rest (items, people) once every
+    /// row reads.
+    ///
+    /// - Throws: ``AssayError/rows(_:)``.
+    public static func judgments(from rows: [ImportRow], schema: LabelSchema, limit: Int = 20) throws -> [ImportedJudgment] {
+        var judgments: [ImportedJudgment] = []
+        var problems: [AssayError] = []
+        for row in rows {
+            do {
+                judgments += try Self.judgments(from: row)
+            } catch let error as AssayError {
+                problems.append(error.line == nil ? error.at(line: row.line) : error)
+            }
+        }
+        guard !problems.isEmpty else { return judgments }
+        for judgment in judgments {
+            do {
+                _ = try schema.validate(labels: judgment.labels, ranking: judgment.ranking, rationale: judgment.rationale)
+            } catch let error as AssayError {
+                problems.append(judgment.locate(error))
+            }
+        }
+        let ordered = problems.enumerated().sorted { ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset) }
+        throw AssayError.rows(Array(ordered.map(\.element).prefix(limit)))
+    }
+
     /// The judgment a row describes.
     ///
     /// - Throws: ``AssayError/invalidInput(field:line:reason:)`` naming the line and field at fault.

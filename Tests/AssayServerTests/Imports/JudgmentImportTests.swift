@@ -33,6 +33,13 @@ struct JudgmentImportTests {
                 .allSatisfy { $0.hasPrefix($1) }, "\(refused.reason)")
             #expect(try await server.store.stats(of: queue.id).judgments == 0)
             #expect(try await server.store.people(ofVendor: nil, after: nil, limit: 100).count == people, "w-1 and w-2 were not kept")
+            // A row that cannot be read (a time without a zone) is listed with the other rows' bad labels.
+            let unreadable = csv.replacingOccurrences(of: "item-0001,w-1,spam,2026-11-02T10:00:00Z", with: "item-0001,w-1,spam,2026-11-02T10:00:00")
+            let both = try await server.request(
+                .POST, "/api/v1/queues/\(queue.name)/judgments", body: Data(unreadable.utf8), contentType: "text/csv")
+            let listed = both.reason.split(separator: "\n").map(String.init)
+            #expect(zip(listed, ["line 2: submitted_at:", "line 3: labels:", "line 6: labels:"]).allSatisfy { $0.hasPrefix($1) }
+                && listed.count == 3, "\(both.reason)")
         }
     }
 

@@ -38,7 +38,7 @@ struct ItemsController: RouteCollection {
         try Policy.requireCanManageData(try req.actor())
         let queue = try await req.pathQueue()
         let rows = try await Upload.rows(of: req, requiredColumns: ImportFile.requiredColumns(judgments: true))
-        let judgments = try rows.readEach(JudgmentRows.judgments(from:))
+        let judgments = try JudgmentRows.judgments(from: rows, schema: queue.schema)
         let report = try await req.store.importJudgments(judgments, into: queue, now: req.now)
         return try await JSONBody(report).encodeResponse(status: report.inserted > 0 ? .created : .ok, for: req)
     }
